@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Area, Membership, Organisation, User
+
+admin.site.site_header = _("つなぐ 管理")
+admin.site.site_title = _("つなぐ 管理")
+admin.site.index_title = _("利用者・組織・地域の管理")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "last_name", "first_name", "is_active", "last_login"]
+    # Roles come from memberships (below); groups and staff status are derived from them.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("氏名・連絡先"), {"fields": ("last_name", "first_name", "email")}),
+        (_("状態"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("日時"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["is_staff", "groups", "last_login", "date_joined"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent", "code"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "is_active"]
+    list_filter = ["kind", "is_active", "municipality"]
+    search_fields = ["name"]
+    filter_horizontal = ["areas"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["user__username", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]

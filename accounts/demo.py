@@ -1,0 +1,153 @@
+"""Demo organisation structure and one user per role (see ``manage.py seed_demo``).
+
+A fictional municipality shaped like Yokohama's Kanazawa ward: one ward, 14 districts, 10 care
+plazas, the ward office sections, a guardianship centre, an あんしんセンター and a handful of
+agencies. Every name is fictional, drawn from Faker's ja_JP locale with a fixed seed so that
+runs are reproducible; every write is keyed by a natural key so that re-running changes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+from accounts.models import Area, Organisation, User, local_government_code_check_digit
+from accounts.roles import Role
+from accounts.services import add_membership
+
+# Prefecture 99 does not exist, so these codes cannot collide with a real municipality.
+MUNICIPALITY_CODE = "99000" + local_government_code_check_digit("99000")
+WARD_CODE = "99101" + local_government_code_check_digit("99101")
+MUNICIPALITY_NAME = "つなぐ市"
+WARD_NAME = "はまかぜ区"
+DISTRICT_COUNT = 14
+PLAZA_COUNT = 10
+
+# Shared by every demo user and listed in README.md. seed_demo refuses to run with DEBUG off.
+DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105
+
+WARD_SECTIONS = ["高齢・障害支援課", "生活支援課", "こども家庭支援課", "区政推進課"]
+
+
+@dataclass
+class DemoStructure:
+    municipality: Area
+    ward: Area
+    districts: list[Area]
+    plazas: list[Organisation]
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def _area(level: str, name: str, parent: Area | None, code: str = "") -> Area:
+    area, _ = Area.objects.get_or_create(level=level, name=name, parent=parent, defaults={"code": code})
+    return area
+
+
+def _organisation(name: str, kind: str, municipality: Area, areas: list[Area]) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(name=name, municipality=municipality, defaults={"kind": kind})
+    org.areas.add(*areas)
+    return org
+
+
+def _user(fake: Faker, username: str, organisation: Organisation, role: str) -> User:
+    user = User.objects.filter(username=username).first()
+    last_name, first_name = fake.last_name(), fake.first_name()  # drawn every run: keeps the sequence stable
+    if user is None:
+        user = User(username=username, last_name=last_name, first_name=first_name)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    add_membership(user=user, organisation=organisation, role=role)
+    return user
+
+
+def seed() -> DemoStructure:
+    fake = Faker("ja_JP")
+    fake.seed_instance(20261127)
+
+    municipality = _area(Area.Level.MUNICIPALITY, MUNICIPALITY_NAME, None, MUNICIPALITY_CODE)
+    ward = _area(Area.Level.WARD, WARD_NAME, municipality, WARD_CODE)
+    district_names = [fake.unique.town() for _ in range(DISTRICT_COUNT)]
+    districts = [_area(Area.Level.DISTRICT, f"{name}地区", ward) for name in district_names]
+
+    # Ten plazas over fourteen districts: each plaza area lies in one district; the four
+    # districts without a plaza of their own are served by a neighbouring plaza.
+    plazas = []
+    for i in range(PLAZA_COUNT):
+        base = district_names[i]
+        plaza_area = _area(Area.Level.PLAZA_AREA, f"{base}圏域", districts[i])
+        extra = [districts[PLAZA_COUNT + i]] if PLAZA_COUNT + i < DISTRICT_COUNT else []
+        plazas.append(
+            _organisation(
+                f"{base}地域ケアプラザ",
+                Organisation.Kind.CARE_PLAZA,
+                municipality,
+                [plaza_area, districts[i], *extra],
+            )
+        )
+
+    demo = DemoStructure(municipality=municipality, ward=ward, districts=districts, plazas=plazas)
+    orgs = demo.organisations
+    for section in WARD_SECTIONS:
+        orgs[section] = _organisation(
+            f"{WARD_NAME}福祉保健センター {section}", Organisation.Kind.WARD_OFFICE, municipality, [ward]
+        )
+    for key, name, kind, areas in [
+        (
+            "guardianship_centre",
+            f"{MUNICIPALITY_NAME}成年後見推進センター",
+            Organisation.Kind.GUARDIANSHIP_CENTRE,
+            [municipality],
+        ),
+        (
+            "anshin_centre",
+            f"{WARD_NAME}社会福祉協議会 あんしんセンター",
+            Organisation.Kind.ANSHIN_CENTRE,
+            [ward],
+        ),
+        (
+            "disability_consultation",
+            f"{WARD_NAME}基幹相談支援センター",
+            Organisation.Kind.DISABILITY_CONSULTATION,
+            [ward],
+        ),
+        (
+            "self_reliance_support",
+            f"{WARD_NAME}生活困窮者自立相談支援窓口",
+            Organisation.Kind.SELF_RELIANCE_SUPPORT,
+            [ward],
+        ),
+        (
+            "child_family_support",
+            f"{WARD_NAME}児童家庭支援センター",
+            Organisation.Kind.CHILD_FAMILY_SUPPORT,
+            [ward],
+        ),
+        ("family_court", "つなぐ家庭裁判所", Organisation.Kind.FAMILY_COURT, [municipality]),
+        (
+            "professional_association",
+            "つなぐ県社会福祉士会",
+            Organisation.Kind.PROFESSIONAL_ASSOCIATION,
+            [municipality],
+        ),
+        ("operator", "つなぐ運用チーム", Organisation.Kind.OTHER, []),
+    ]:
+        orgs[key] = _organisation(name, kind, municipality, areas)
+    for district in districts:
+        orgs[f"council:{district.name}"] = _organisation(
+            f"{district.name}民生委員児童委員協議会",
+            Organisation.Kind.COMMISSIONER_COUNCIL,
+            municipality,
+            [district],
+        )
+
+    for username, org, role in [
+        ("demo_commissioner", orgs[f"council:{districts[0].name}"], Role.COMMISSIONER),
+        ("demo_plaza", plazas[0], Role.PLAZA_STAFF),
+        ("demo_ward", orgs["高齢・障害支援課"], Role.WARD_CASEWORKER),
+        ("demo_coordinator", orgs["guardianship_centre"], Role.GUARDIANSHIP_COORDINATOR),
+        ("demo_agency", orgs["disability_consultation"], Role.AGENCY_WORKER),
+        ("demo_privacy", orgs["区政推進課"], Role.PRIVACY_OFFICER),
+        ("demo_admin", orgs["operator"], Role.SYSADMIN),
+    ]:
+        demo.users[username] = _user(fake, username, org, role)
+    return demo

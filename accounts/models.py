@@ -1,0 +1,208 @@
+"""Who works in Tsunagu, for which organisation, over which areas.
+
+Municipalities configure their own hierarchy: organisations and areas are data, not code.
+Municipalities are keyed by the national local-government code (全国地方公共団体コード),
+never by name — 金沢区 (Yokohama) and 金沢市 are different places.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+def local_government_code_check_digit(first_five: str) -> str:
+    """Check digit of a 全国地方公共団体コード (総務省 rule: weights 6..2, modulus 11)."""
+    total = sum(int(d) * w for d, w in zip(first_five, (6, 5, 4, 3, 2), strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def validate_local_government_code(value: str) -> None:
+    if len(value) != 6 or not value.isascii() or not value.isdigit():
+        raise ValidationError(
+            _("地方公共団体コードは6桁の数字で入力してください。"), code="local_government_code_format"
+        )
+    if local_government_code_check_digit(value[:5]) != value[5]:
+        raise ValidationError(
+            _("地方公共団体コードの検査数字が正しくありません。"), code="local_government_code_check_digit"
+        )
+
+
+class AreaLevel(models.TextChoices):
+    MUNICIPALITY = "municipality", _("市区町村")
+    WARD = "ward", _("区")
+    DISTRICT = "district", _("地区")
+    PLAZA_AREA = "plaza_area", _("ケアプラザ圏域")
+
+
+class OrganisationKind(models.TextChoices):
+    WARD_OFFICE = "ward_office", _("区役所（福祉保健センター）の課")
+    CARE_PLAZA = "care_plaza", _("地域ケアプラザ・地域包括支援センター")
+    GUARDIANSHIP_CENTRE = "guardianship_centre", _("成年後見制度の中核機関")
+    ANSHIN_CENTRE = "anshin_centre", _("区社協あんしんセンター")
+    DISABILITY_CONSULTATION = "disability_consultation", _("基幹相談支援センター")
+    SELF_RELIANCE_SUPPORT = "self_reliance_support", _("自立相談支援機関")
+    CHILD_FAMILY_SUPPORT = "child_family_support", _("児童家庭支援センター")
+    FAMILY_COURT = "family_court", _("家庭裁判所")
+    PROFESSIONAL_ASSOCIATION = "professional_association", _("専門職団体")
+    COMMISSIONER_COUNCIL = "commissioner_council", _("民生委員児童委員協議会")
+    OTHER = "other", _("その他")
+
+
+class User(AbstractUser):
+    """A person who works in Tsunagu. Residents are never users; they are cases.Person."""
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+
+    def __str__(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+
+class Area(models.Model):
+    """A node of the municipality's area tree: municipality → ward → district (地区) → plaza area.
+
+    Levels may be skipped where a municipality has none (a city without wards), but a child is
+    always of a finer level than its parent.
+    """
+
+    Level = AreaLevel
+    LEVEL_DEPTH = {Level.MUNICIPALITY: 0, Level.WARD: 1, Level.DISTRICT: 2, Level.PLAZA_AREA: 3}
+
+    level = models.CharField(_("階層"), max_length=20, choices=Level.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位の地域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(
+        _("地方公共団体コード"),
+        max_length=6,
+        blank=True,
+        default="",
+        validators=[validate_local_government_code],
+        help_text=_("市区町村と区は必須（例: 横浜市 141003）。地区・圏域は空欄。"),
+    )
+
+    class Meta:
+        verbose_name = _("地域")
+        verbose_name_plural = _("地域")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=AreaLevel.values),
+                name="area_level_valid",
+            ),
+            # Only a municipality is a root; every other area hangs under one.
+            models.CheckConstraint(
+                condition=(Q(level=AreaLevel.MUNICIPALITY) & Q(parent__isnull=True))
+                | (~Q(level=AreaLevel.MUNICIPALITY) & Q(parent__isnull=False)),
+                name="area_only_municipality_is_root",
+            ),
+            models.CheckConstraint(
+                condition=~Q(level__in=[AreaLevel.MUNICIPALITY, AreaLevel.WARD]) | ~Q(code=""),
+                name="area_municipality_and_ward_have_code",
+            ),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="area_code_unique"),
+            models.UniqueConstraint(fields=["parent", "name"], name="area_name_unique_under_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.level in (self.Level.MUNICIPALITY, self.Level.WARD) and not self.code:
+            raise ValidationError({"code": _("市区町村と区には地方公共団体コードが必要です。")})
+        if self.parent_id is not None:
+            if self.LEVEL_DEPTH[self.parent.level] >= self.LEVEL_DEPTH[self.level]:
+                raise ValidationError(
+                    {"parent": _("上位の地域は、この地域より大きな階層でなければなりません。")}
+                )
+            if self.pk is not None and self.pk in {a.pk for a in self.parent.ancestors(include_self=True)}:
+                raise ValidationError({"parent": _("地域を自分自身の下に置くことはできません。")})
+
+    def ancestors(self, include_self: bool = False) -> list["Area"]:
+        """From this area up to its municipality (a handful of rows: the tree is shallow)."""
+        chain: list[Area] = [self] if include_self else []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    @property
+    def municipality(self) -> "Area":
+        return ([self, *self.ancestors()])[-1]
+
+
+class Organisation(models.Model):
+    Kind = OrganisationKind
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("種別"), max_length=40, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Area,
+        verbose_name=_("市区町村"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        limit_choices_to={"level": Area.Level.MUNICIPALITY},
+    )
+    areas = models.ManyToManyField(Area, verbose_name=_("担当地域"), related_name="served_by", blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    class Meta:
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values),
+                name="organisation_kind_valid",
+            ),
+            models.UniqueConstraint(fields=["municipality", "name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def municipality_code(self) -> str:
+        return self.municipality.code
+
+    def clean(self) -> None:
+        if self.municipality_id is not None and self.municipality.level != Area.Level.MUNICIPALITY:
+            raise ValidationError({"municipality": _("市区町村を選んでください。")})
+
+
+class Membership(models.Model):
+    """A user works for an organisation in a role. The user's role groups follow their memberships."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("利用者"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("役割"), max_length=40, choices=Role.choices)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}（{self.get_role_display()}）"

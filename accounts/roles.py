@@ -1,0 +1,92 @@
+"""The roles of DESIGN.md, and the model-level permissions each role's Django group carries.
+
+A role is a Django group of the same name. Groups are created by a data migration
+(accounts/migrations/0002_role_groups.py); their permissions are declared here and applied
+after every ``migrate`` by :func:`sync_role_permissions`, so a later app that adds a model only
+has to list its permissions below.
+
+Object-level access to case data (who may see *which* case) is not a role permission: it is
+granted per case through django-guardian (see docs/architecture.md).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMISSIONER = "commissioner", _("民生委員・児童委員")
+    PLAZA_STAFF = "plaza_staff", _("地域ケアプラザ職員")
+    WARD_CASEWORKER = "ward_caseworker", _("区役所ケースワーカー")
+    GUARDIANSHIP_COORDINATOR = "guardianship_coordinator", _("中核機関コーディネーター")
+    AGENCY_WORKER = "agency_worker", _("関係機関職員")
+    PRIVACY_OFFICER = "privacy_officer", _("個人情報保護管理者")
+    SYSADMIN = "sysadmin", _("システム管理者")
+
+
+# What each role is for, shown on its home page.
+ROLE_PURPOSES: dict[str, str] = {
+    Role.COMMISSIONER: _(
+        "地域で気付いた心配ごとを記録し、相談・連絡調整の記録を残します。報告した気付きの状況を確認できます。"
+    ),
+    Role.PLAZA_STAFF: _(
+        "担当圏域の気付きを受け付け、同意・情報共有を記録し、アセスメントと支援会議を行い、関係機関へつなぎます。"
+    ),
+    Role.WARD_CASEWORKER: _("主担当のケースを支援し、虐待などの緊急案件を受け付けます。"),
+    Role.GUARDIANSHIP_COORDINATOR: _(
+        "成年後見の相談を受け、候補者調整会議を開き、申立て・審判・後見人の支援と監督を記録します。"
+    ),
+    Role.AGENCY_WORKER: _("自機関あてのつなぎ（紹介）を受け、引き受け・お断り・完了を記録します。"),
+    Role.PRIVACY_OFFICER: _(
+        "監査記録を確認し、本人ごとのアクセス報告、緊急アクセスの確認、保存期間の処理を行います。"
+    ),
+    Role.SYSADMIN: _("利用者・組織・地域・鍵を管理します。ケースの内容は閲覧できません。"),
+}
+
+_ACCOUNTS_ADMIN = [
+    f"accounts.{action}_{model}"
+    for model in ("user", "organisation", "area", "membership")
+    for action in ("add", "change", "view", "delete")
+] + ["auth.view_group"]
+
+# Model-level permissions per role ("app_label.codename"). Case data is not reached through
+# these: a role permission never grants sight of a particular person.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COMMISSIONER: ["accounts.view_organisation"],
+    Role.PLAZA_STAFF: ["accounts.view_organisation", "accounts.view_area"],
+    Role.WARD_CASEWORKER: ["accounts.view_organisation", "accounts.view_area"],
+    Role.GUARDIANSHIP_COORDINATOR: ["accounts.view_organisation", "accounts.view_area"],
+    Role.AGENCY_WORKER: ["accounts.view_organisation"],
+    Role.PRIVACY_OFFICER: ["accounts.view_user", "accounts.view_organisation", "accounts.view_membership"],
+    Role.SYSADMIN: _ACCOUNTS_ADMIN,
+}
+
+
+def _split(perm: str) -> tuple[str, str]:
+    app_label, codename = perm.split(".", 1)
+    return app_label, codename
+
+
+def sync_role_permissions(sender=None, using: str = "default", apps=None, **kwargs) -> None:
+    """Make each role group hold exactly the permissions ROLE_PERMISSIONS declares.
+
+    Connected to post_migrate: runs after every app's permissions exist. Idempotent; a
+    permission whose model does not exist (yet) is skipped, not invented.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    groups = {g.name: g for g in Group.objects.using(using).filter(name__in=Role.values)}
+    if not groups:  # before the role migration has run
+        return
+    wanted_all: set[tuple[str, str]] = {_split(p) for perms in ROLE_PERMISSIONS.values() for p in perms}
+    available = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using)
+        .select_related("content_type")
+        .filter(codename__in={codename for _, codename in wanted_all})
+    }
+    for role, perms in ROLE_PERMISSIONS.items():
+        group = groups.get(role)
+        if group is None:
+            continue
+        wanted = [available[_split(p)] for p in perms if _split(p) in available]
+        group.permissions.set(wanted)

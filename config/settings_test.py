@@ -1,0 +1,20 @@
+"""Settings for the test suite: production settings with a throwaway secret.
+
+DEBUG stays off, as in production; only what a test run cannot have (a real secret,
+TLS in front of the test client) is filled in.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("HTTPS_ONLY", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from config.settings import *  # noqa: F403
+
+# Hashing is not what the tests measure; the default hasher costs ~0.3 s per login.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Static files come from the finders, as in development; there is no collectstatic in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

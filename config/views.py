@@ -1,0 +1,31 @@
+"""The web shell: the home page that tells each role what it can do next."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import ROLE_PURPOSES, Role
+from accounts.selectors import memberships_of
+
+# Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
+# a role without working screens shows none rather than a placeholder.
+NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
+    Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_of(request.user))
+    roles = []
+    for role in dict.fromkeys(m.role for m in memberships):
+        roles.append(
+            {
+                "label": Role(role).label,
+                "purpose": ROLE_PURPOSES[role],
+                "organisations": [m.organisation for m in memberships if m.role == role],
+                "actions": NEXT_ACTIONS.get(role, []),
+            }
+        )
+    return render(request, "home.html", {"roles": roles})

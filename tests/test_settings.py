@@ -1,0 +1,74 @@
+"""Settings come from the environment, and production mode refuses to start unsafe."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Start from the environment without the test run's own settings (config/settings_test.py).
+    ours = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "HTTPS_ONLY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "tsunagu.example.jp",
+        **extra,
+    }
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = manage("check", env={"DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_defaults_off_and_development_needs_no_secret():
+    result = manage("diffsettings", "--all", env={"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG = True" in result.stdout
+    result = manage("diffsettings", "--all", env=production_env())
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG = False" in result.stdout
+    assert "LANGUAGE_CODE = 'ja'" in result.stdout
+    assert "TIME_ZONE = 'Asia/Tokyo'" in result.stdout
+
+
+def test_unreadable_boolean_is_a_clear_error():
+    result = manage("check", env=production_env(DEBUG="maybe"))
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_check_deploy_flags_a_weak_setup():
+    # The same check does fail when production is misconfigured (here: TLS turned off).
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(HTTPS_ONLY="0"))
+    assert result.returncode != 0
+
+
+def test_database_url_selects_the_engine():
+    result = manage(
+        "diffsettings",
+        "--all",
+        env=production_env(DATABASE_URL="postgres://tsunagu:pw@db.example:5432/tsunagu"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
