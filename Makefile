@@ -9,8 +9,8 @@ PORT ?= 8000
 
 .PHONY: setup run test lint format lock clean
 
-## setup: virtualenv, pinned dependencies, compiled translations, var/ (safe to re-run)
-setup: $(INSTALLED) $(MO_FILES) | var
+## setup: virtualenv, pinned dependencies, compiled translations, development keyring (safe to re-run)
+setup: $(INSTALLED) $(MO_FILES) var/keyring.json
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 
 var:
 	mkdir -p var
+
+# The development keyring (mode 0600, git-ignored). Never overwritten: it holds every demo person's keys.
+var/keyring.json: | $(INSTALLED) var
+	DEBUG=1 $(BIN)/python manage.py create_keyring --if-missing $@
 
 ## run: set up, migrate the SQLite database, load the demo data, serve on http://127.0.0.1:8000
 run: setup
@@ -53,7 +57,7 @@ lock:
 	{ echo "# The complete, pinned dependency set (direct + transitive) that \`make setup\` installs."; \
 	  echo "# Regenerate after changing pyproject.toml: make lock"; \
 	  var/lockenv/bin/python -m pip freeze --exclude-editable | grep -v -e '^pip=='; } > requirements.lock
-	rm -rf var/lockenv
+	rm -rf var/lockenv var/lock-input.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

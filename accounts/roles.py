@@ -52,11 +52,26 @@ _ACCOUNTS_ADMIN = [
 # these: a role permission never grants sight of a particular person.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMISSIONER: ["accounts.view_organisation"],
-    Role.PLAZA_STAFF: ["accounts.view_organisation", "accounts.view_area"],
-    Role.WARD_CASEWORKER: ["accounts.view_organisation", "accounts.view_area"],
+    Role.PLAZA_STAFF: [
+        "accounts.view_organisation",
+        "accounts.view_area",
+        "cases.add_person",
+        "cases.view_person",
+    ],
+    Role.WARD_CASEWORKER: [
+        "accounts.view_organisation",
+        "accounts.view_area",
+        "cases.add_person",
+        "cases.view_person",
+    ],
     Role.GUARDIANSHIP_COORDINATOR: ["accounts.view_organisation", "accounts.view_area"],
     Role.AGENCY_WORKER: ["accounts.view_organisation"],
-    Role.PRIVACY_OFFICER: ["accounts.view_user", "accounts.view_organisation", "accounts.view_membership"],
+    Role.PRIVACY_OFFICER: [
+        "accounts.view_user",
+        "accounts.view_organisation",
+        "accounts.view_membership",
+        "cases.erase_person",
+    ],
     Role.SYSADMIN: _ACCOUNTS_ADMIN,
 }
 

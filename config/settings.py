@@ -42,6 +42,19 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
 
+# The keyring (privacy/keyring.py): a file (TSUNAGU_KEYRING) or JSON in the environment
+# (TSUNAGU_KEYRING_JSON). Development uses var/keyring.json, which `make setup` creates.
+TSUNAGU_KEYRING = os.environ.get("TSUNAGU_KEYRING", "") or (str(VAR_DIR / "keyring.json") if DEBUG else "")
+TSUNAGU_KEYRING_JSON = os.environ.get("TSUNAGU_KEYRING_JSON", "")
+if not DEBUG and not (TSUNAGU_KEYRING or TSUNAGU_KEYRING_JSON):
+    raise ImproperlyConfigured(
+        "A keyring is required when DEBUG is off: set TSUNAGU_KEYRING to the path of the keyring file "
+        "(create one with `manage.py create_keyring PATH`) or TSUNAGU_KEYRING_JSON to its contents."
+    )
+
+# Personal data of people whose cases all ended longer ago than this is erased by apply_retention.
+TSUNAGU_RETENTION_YEARS = int(os.environ.get("TSUNAGU_RETENTION_YEARS", "5"))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

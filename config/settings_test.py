@@ -10,6 +10,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("HTTPS_ONLY", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
+if not os.environ.get("TSUNAGU_KEYRING_JSON"):
+    # A fresh keyring per test run, in the environment so that subprocesses share it.
+    from privacy.keyring import generate_keyring
+
+    os.environ["TSUNAGU_KEYRING_JSON"] = generate_keyring().to_json()
+
 from config.settings import *  # noqa: F403
 
 # Hashing is not what the tests measure; the default hasher costs ~0.3 s per login.

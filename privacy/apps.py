@@ -1,9 +1,18 @@
 """Field encryption, per-person keys, blind indexes, erasure and retention."""
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("個人情報保護")
+
+    def ready(self) -> None:
+        # In production a missing or broken keyring stops the process at start, with the reason,
+        # rather than at the first request that needs a key.
+        if not settings.DEBUG:
+            from privacy.keyring import get_keyring
+
+            get_keyring()

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from accounts import demo as accounts_demo
@@ -13,3 +15,35 @@ def pytest_report_header(config) -> str:
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def plaza(demo):
+    return demo.plazas[0]
+
+
+@pytest.fixture
+def make_person(plaza):
+    """Register a person through the service, as the demo plaza."""
+    from cases.services import register_person
+
+    def make(**identity):
+        identity.setdefault("name", "山田 花子")
+        return register_person(actor=None, registered_by=identity.pop("registered_by", plaza), **identity)
+
+    return make
+
+
+@pytest.fixture
+def file_keyring(tmp_path, settings):
+    """Move the test run's keyring into a file (as production has it), for commands that rewrite it."""
+    from privacy.keyring import get_keyring, parse_keyring, reload_keyring, write_keyring_file
+
+    path = tmp_path / "keyring.json"
+    write_keyring_file(path, parse_keyring(get_keyring().to_json(), str(path)))
+    settings.TSUNAGU_KEYRING = str(path)
+    settings.TSUNAGU_KEYRING_JSON = ""
+    reload_keyring()
+    yield path
+    settings.TSUNAGU_KEYRING_JSON = os.environ["TSUNAGU_KEYRING_JSON"]
+    reload_keyring()

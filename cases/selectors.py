@@ -1,0 +1,41 @@
+"""Permission-filtered reads of persons and cases."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from cases.models import Person
+from privacy.normalise import normalise_phone, parse_date
+
+
+def people_visible_to(actor: User) -> QuerySet[Person]:
+    """Persons the actor may see: those registered by one of the actor's organisations.
+
+    The case workflow widens this with the case access grants of disclosures and meetings.
+    """
+    if not actor.is_authenticated or not actor.has_perm("cases.view_person"):
+        return Person.objects.none()
+    return Person.objects.filter(registered_by__memberships__user=actor).distinct()
+
+
+def blind_index_of(field: str, value: object) -> bytes | None:
+    return Person._meta.get_field(field).compute(value)
+
+
+def find_people(actor: User, query: str) -> QuerySet[Person]:
+    """Exact search over name, kana, phone and birth date, through their blind indexes.
+
+    「やまだ　はなこ」, 「ヤマダハナコ」 and 「ﾔﾏﾀﾞ ﾊﾅｺ」 find the same person; so do 090-1234-5678 and
+    ０９０１２３４５６７８, and 1948-03-15 and 昭和23年3月15日. Nothing is decrypted to search.
+    """
+    conditions = Q()
+    name = blind_index_of("name_index", query)  # name and kana share one index space
+    if name:
+        conditions |= Q(name_index=name) | Q(kana_index=name)
+    if len(normalise_phone(query)) >= 6:
+        conditions |= Q(phone_index=blind_index_of("phone_index", query))
+    date = parse_date(query)
+    if date:
+        conditions |= Q(birth_date_index=blind_index_of("birth_date_index", date))
+    if not conditions:
+        return Person.objects.none()
+    return people_visible_to(actor).filter(conditions)

@@ -1,0 +1,61 @@
+"""Writes on persons and cases."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from cases.models import ENDED_STATES, Case, Person
+from privacy.models import DataKey
+from privacy.services import destroy_data_key
+
+
+def _require(actor: User | None, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
+
+
+@transaction.atomic
+def register_person(*, actor: User | None, registered_by: Organisation, **identity) -> Person:
+    """Create a person with a data key of their own; identity fields are encrypted on save."""
+    _require(actor, "cases.add_person")
+    person = Person(data_key=DataKey.objects.generate(), registered_by=registered_by, **identity)
+    person.full_clean(exclude=["data_key"])
+    person.save(force_insert=True)
+    return person
+
+
+@transaction.atomic
+def erase_person(*, actor: User | None, person: Person) -> Person:
+    """Crypto-shredding: destroy the person's data key and their blind indexes; keep a tombstone row.
+
+    ``actor`` None is the system itself (apply_retention). Erasing twice changes nothing.
+    """
+    _require(actor, "cases.erase_person")
+    person = Person.objects.select_for_update().select_related("data_key").get(pk=person.pk)
+    if person.is_erased:
+        return person
+    destroy_data_key(person.data_key)
+    Person.objects.filter(pk=person.pk).update(erased_at=timezone.now(), **dict.fromkeys(Person.INDEX_FIELDS))
+    person.refresh_from_db()
+    return person
+
+
+def people_due_for_erasure(*, now: datetime.datetime, years: int) -> QuerySet[Person]:
+    """People not yet erased whose cases have all ended, the last of them more than ``years`` ago."""
+    try:
+        cutoff = now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - years, day=28)
+    open_cases = Case.objects.filter(person=OuterRef("pk")).exclude(state__in=ENDED_STATES)
+    return (
+        Person.objects.filter(erased_at__isnull=True)
+        .annotate(last_ended=Max("cases__ended_at"))
+        .filter(last_ended__lt=cutoff)
+        .exclude(Exists(open_cases))
+        .order_by("last_ended", "pk")
+    )

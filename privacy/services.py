@@ -1,0 +1,100 @@
+"""Key rotation and crypto-shredding."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django.db import transaction
+
+from privacy.crypto import new_key
+from privacy.keyring import (
+    Keyring,
+    KeyringError,
+    keyring_path,
+    new_kek_id,
+    reload_keyring,
+    write_keyring_file,
+)
+from privacy.models import DataKey
+
+
+@dataclass
+class RotationReport:
+    new_kek_id: str | None  # None when resuming an unfinished rotation
+    rewrapped: int
+    retired: list[str]
+
+
+@dataclass
+class RotationPlan:
+    resumes: bool  # an earlier rotation was interrupted: finish it instead of starting another
+    data_keys: int
+
+
+def _store(keyring: Keyring) -> Keyring:
+    path = keyring_path()
+    if path is None or keyring.source == "TSUNAGU_KEYRING_JSON":
+        raise KeyringError(
+            "rotate_keys needs a keyring file (TSUNAGU_KEYRING) it can update; a keyring held in "
+            "TSUNAGU_KEYRING_JSON must be rotated by whoever manages that variable."
+        )
+    write_keyring_file(path, keyring)
+    return reload_keyring()
+
+
+def data_keys_to_rewrap(keyring: Keyring):
+    return DataKey.objects.filter(destroyed_at__isnull=True).exclude(kek_id=keyring.current_kek_id)
+
+
+def plan_rotation() -> RotationPlan:
+    """What rotate_keys would do now (for --dry-run); changes nothing."""
+    keyring = reload_keyring()
+    pending = data_keys_to_rewrap(keyring).count()
+    if pending:
+        return RotationPlan(resumes=True, data_keys=pending)
+    return RotationPlan(resumes=False, data_keys=DataKey.objects.filter(destroyed_at__isnull=True).count())
+
+
+def rotate_keys(
+    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> RotationReport:
+    """Add a key-encryption key, re-wrap every data key under it, retire the keys no longer used.
+
+    Rows are never re-encrypted: only the small wrapped data keys change. Each batch commits on
+    its own, so an interrupted rotation loses nothing; running it again resumes it (it starts a new
+    rotation only when no data key is left under an older key-encryption key).
+    """
+    keyring = reload_keyring()
+    started = None
+    if not data_keys_to_rewrap(keyring).exists():
+        started = new_kek_id()
+        keyring = _store(replace(keyring, current_kek_id=started, keks={**keyring.keks, started: new_key()}))
+    total = data_keys_to_rewrap(keyring).count()
+
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(data_keys_to_rewrap(keyring).select_for_update().order_by("id")[:batch_size])
+            if not batch:
+                break
+            for key in batch:
+                key.rewrap(keyring.current_kek_id)
+            DataKey.objects.bulk_update(batch, ["wrapped", "kek_id"])
+        done += len(batch)
+        if progress:
+            progress(done, total)
+
+    retired = _unused_keks(keyring)
+    if retired:
+        _store(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
+    return RotationReport(new_kek_id=started, rewrapped=done, retired=retired)
+
+
+def _unused_keks(keyring: Keyring) -> list[str]:
+    used = set(DataKey.objects.filter(destroyed_at__isnull=True).values_list("kek_id", flat=True).distinct())
+    return sorted(k for k in keyring.keks if k != keyring.current_kek_id and k not in used)
+
+
+def destroy_data_key(data_key: DataKey) -> None:
+    """Crypto-shredding: the key material is gone, so is every field encrypted under it."""
+    data_key.destroy()
+    data_key.save(update_fields=["wrapped", "destroyed_at"])

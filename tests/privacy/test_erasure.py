@@ -1,0 +1,84 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.models import Case, Person
+from cases.selectors import find_people
+from cases.services import erase_person
+from privacy.exceptions import DataErased
+
+
+def test_erase_person_shreds_the_key_keeps_a_tombstone_and_hides_from_search(make_person, demo, capsys):
+    person = make_person(
+        name="山田 花子", kana="やまだ はなこ", phone="0451234567", birth_date=datetime.date(1948, 3, 15)
+    )
+    staff = demo.users["demo_plaza"]
+    assert list(find_people(staff, "ヤマダハナコ")) == [person]
+
+    call_command("erase_person", str(person.pk))
+
+    tombstone = Person.objects.select_related("data_key").get(pk=person.pk)
+    assert tombstone.is_erased and tombstone.data_key.is_destroyed
+    assert tombstone.data_key.wrapped is None
+    for field in Person.IDENTITY_FIELDS:
+        with pytest.raises(DataErased) as exc:
+            getattr(tombstone, field)
+        assert str(person.pk) in str(exc.value)
+    for query in ["ヤマダハナコ", "山田花子", "0451234567", "1948-03-15"]:
+        assert list(find_people(staff, query)) == []
+    assert "erased" in capsys.readouterr().out
+
+    call_command("erase_person", str(person.pk))  # idempotent
+    assert "already erased" in capsys.readouterr().out
+
+
+def test_only_privacy_officers_may_erase(make_person, demo):
+    from django.core.exceptions import PermissionDenied
+
+    person = make_person()
+    with pytest.raises(PermissionDenied):
+        erase_person(actor=demo.users["demo_plaza"], person=person)
+    assert not Person.objects.get(pk=person.pk).is_erased
+    erase_person(actor=demo.users["demo_privacy"], person=person)
+    assert Person.objects.get(pk=person.pk).is_erased
+
+
+def ended_case(person: Person, years_ago: float, state: str = "closed") -> Case:
+    return Case.objects.create(
+        person=person, state=state, ended_at=timezone.now() - datetime.timedelta(days=365.25 * years_ago)
+    )
+
+
+@pytest.fixture
+def retention_people(make_person):
+    old = make_person(name="古い 記録")
+    ended_case(old, 6)
+    ended_case(old, 7, state="withdrawn")
+    recent = make_person(name="新しい 記録")
+    ended_case(recent, 4)
+    reopened = make_person(name="再開 された")
+    ended_case(reopened, 8)
+    Case.objects.create(person=reopened)  # still open
+    no_case = make_person(name="ケース なし")
+    return {"old": old, "recent": recent, "reopened": reopened, "no_case": no_case}
+
+
+def test_apply_retention_dry_run_lists_and_changes_nothing(retention_people, capsys):
+    call_command("apply_retention", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Would erase 1 people" in out
+    assert str(retention_people["old"].pk) in out
+    assert not Person.objects.filter(erased_at__isnull=False).exists()
+
+
+def test_apply_retention_erases_only_people_past_the_period(retention_people):
+    call_command("apply_retention")
+    erased = set(Person.objects.filter(erased_at__isnull=False).values_list("pk", flat=True))
+    assert erased == {retention_people["old"].pk}
+    assert Person.objects.get(pk=retention_people["recent"].pk).name == "新しい 記録"
+    call_command("apply_retention", "--years", "3")
+    assert Person.objects.get(pk=retention_people["recent"].pk).is_erased
+    assert not Person.objects.get(pk=retention_people["reopened"].pk).is_erased
+    assert not Person.objects.get(pk=retention_people["no_case"].pk).is_erased
