@@ -4,12 +4,11 @@ Stored field format, version 1::
 
     0x01 | data key id (16 bytes, the DataKey's UUID) | nonce (12 bytes) | ciphertext + GCM tag (16 bytes)
 
-The associated data is the version byte, the data key id and "app_label.model.field:row", so a
-ciphertext moved to another row, column or table — or re-labelled with another key id — fails to
-decrypt instead of yielding someone else's data.
+The associated data is the version byte, the data key id, "app_label.model.field:" and the row's
+UUID, so a ciphertext moved to another row, column or table — or re-labelled with another key
+id — fails to decrypt instead of yielding someone else's data.
 """
 
-import hashlib
 import hmac
 import os
 import uuid
@@ -31,7 +30,6 @@ __all__ = [
     "InvalidTag",
     "blind_index",
     "data_key_aad",
-    "field_aad",
     "field_header",
     "new_key",
     "open_sealed",
@@ -53,10 +51,6 @@ def open_sealed(aead: AESGCM, sealed: bytes, aad: bytes) -> bytes:
     return aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
 
 
-def field_aad(header: bytes, label: str) -> bytes:
-    return header + label.encode()
-
-
 def field_header(data_key_id: uuid.UUID) -> bytes:
     return bytes([VERSION_1]) + data_key_id.bytes
 
@@ -67,5 +61,4 @@ def data_key_aad(data_key_id: uuid.UUID, kek_id: str) -> bytes:
 
 def blind_index(key: bytes, kind: str, normalised: str) -> bytes:
     """HMAC-SHA256 over kind and value, truncated: equal inputs match, nothing else can be learnt."""
-    message = kind.encode() + b"\x00" + normalised.encode()
-    return hmac.new(key, message, hashlib.sha256).digest()[:BLIND_INDEX_BYTES]
+    return hmac.digest(key, kind.encode() + b"\x00" + normalised.encode(), "sha256")[:BLIND_INDEX_BYTES]

@@ -1,15 +1,14 @@
 """Per-person data keys, and the abstract base of every model that holds encrypted personal data."""
 
-import uuid
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from uuid_utils.compat import uuid7
 
 from privacy import crypto
 from privacy.exceptions import DataErased, KeyringError
-from privacy.fields import ciphertexts_as_stored
+from privacy.fields import BytesField, ciphertexts_as_stored
 from privacy.keyring import get_keyring, kek
 
 
@@ -20,7 +19,7 @@ class DataKeyQuerySet(models.QuerySet):
         wrapper = crypto.AESGCM(keyring.current_kek)
         keys = []
         for _i in range(count):
-            key = DataKey(id=uuid.uuid4(), kek_id=keyring.current_kek_id)
+            key = DataKey(id=uuid7(), kek_id=keyring.current_kek_id)
             plain = crypto.new_key()
             key.wrapped = crypto.seal(wrapper, plain, crypto.data_key_aad(key.id, key.kek_id))
             key._plain = plain
@@ -39,9 +38,9 @@ class DataKey(models.Model):
     Destroying it (crypto-shredding) makes every field encrypted under it unreadable for good.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    wrapped = models.BinaryField(_("暗号化されたデータ鍵"), null=True)
-    kek_id = models.CharField(_("鍵暗号化鍵ID"), max_length=64, db_index=True)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    wrapped = BytesField(_("暗号化されたデータ鍵"), null=True)
+    kek_id = models.CharField(_("鍵暗号化鍵ID"), max_length=64)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     destroyed_at = models.DateTimeField(_("破棄日時"), null=True, blank=True)
 
@@ -61,6 +60,13 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"DataKey {self.id}"
+
+    def __getstate__(self) -> dict:
+        # Key material never leaves the process, not even in a pickled copy.
+        state = super().__getstate__()
+        state.pop("_plain", None)
+        state.pop("_aead", None)
+        return state
 
     @property
     def is_destroyed(self) -> bool:
@@ -108,13 +114,19 @@ class EncryptedModel(models.Model):
     """Base of models with encrypted fields.
 
     The primary key is a UUID made before the row is written, because every ciphertext is bound
-    to its row. Subclasses say whose data key encrypts them by implementing ``personal_data_key``.
+    to its row; time-ordered (UUIDv7), so that new rows append to the index instead of splitting
+    random pages. Subclasses say whose data key encrypts them by implementing ``personal_data_key``.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
 
     class Meta:
         abstract = True
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_tsunagu_cipher", None)  # holds the unwrapped key (privacy.fields)
+        return state
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         # Django copies each refreshed value with getattr(), which would decrypt every field (and

@@ -24,6 +24,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "tsunagu.example.jp",
+        "TSUNAGU_KEYRING_JSON": os.environ["TSUNAGU_KEYRING_JSON"],
         **extra,
     }
 

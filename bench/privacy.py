@@ -1,0 +1,252 @@
+"""Cost of the personal-data layer, against plaintext baselines measured in the same run.
+
+    .venv/bin/python bench/privacy.py [--people 100000] [--database-url postgres://...]
+
+Prints: encrypt+decrypt throughput per field kind; bulk creation of N persons with encryption
+against the same model with plain fields (target ratio ≤ 2×); blind-index lookup against
+decrypt-and-scan over those N (target ratio ≥ 1,000×, lookup ≤ 5 ms). Uses a throwaway database
+(a temporary SQLite file unless --database-url is given) and a throwaway keyring.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--lookups", type=int, default=200)
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+TMP = tempfile.TemporaryDirectory(prefix="tsunagu-bench-")
+os.environ["DATABASE_URL"] = ARGS.database_url or f"sqlite:///{TMP.name}/bench.sqlite3"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from accounts.models import Area, Membership, Organisation, User  # noqa: E402
+from cases.models import Person  # noqa: E402
+from cases.selectors import find_people  # noqa: E402
+from privacy.fields import Ciphertext  # noqa: E402
+from privacy.models import DataKey  # noqa: E402
+from privacy.normalise import normalise_name  # noqa: E402
+
+
+class PlainPerson(models.Model):  # noqa: DJ008 — never displayed
+    """The same person with plaintext fields and plain indexes where Person has blind indexes."""
+
+    id = models.UUIDField(primary_key=True, default=Person._meta.pk.default)  # the same keys as Person
+    registered_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100, db_index=True)
+    kana = models.CharField(max_length=100, db_index=True)
+    birth_date = models.DateField(null=True, db_index=True)
+    address = models.TextField()
+    phone = models.CharField(max_length=30, db_index=True)
+    notes = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "cases"
+        db_table = "bench_plain_person"
+
+
+SURNAMES = ["山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤", "髙橋", "齋藤"]
+SURNAME_KANA = [
+    "やまだ",
+    "さとう",
+    "すずき",
+    "たかはし",
+    "たなか",
+    "いとう",
+    "わたなべ",
+    "なかむら",
+    "こばやし",
+    "かとう",
+    "たかはし",
+    "さいとう",
+]
+GIVEN = ["花子", "太郎", "一郎", "美咲", "翔", "陽菜", "蓮", "結衣", "大輝", "さくら"]
+GIVEN_KANA = ["はなこ", "たろう", "いちろう", "みさき", "しょう", "ひな", "れん", "ゆい", "だいき", "さくら"]
+
+
+def identities(count: int) -> list[dict]:
+    rng = random.Random(20261127)
+    people = []
+    for i in range(count):
+        s, g = rng.randrange(len(SURNAMES)), rng.randrange(len(GIVEN))
+        people.append(
+            {
+                # A serial number keeps every name unique, so a lookup has exactly one answer.
+                "name": f"{SURNAMES[s]} {GIVEN[g]}{i}",
+                "kana": f"{SURNAME_KANA[s]} {GIVEN_KANA[g]}{i}",
+                "birth_date": datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(30000)),
+                "address": f"つなぐ市はまかぜ区{rng.randrange(1, 9)}丁目{i % 30 + 1}番{i % 20 + 1}号",
+                "phone": f"045-{rng.randrange(100, 999)}-{i:04d}"[:30],
+                "notes": "見守りを継続。郵便物がたまっている。" * rng.randrange(0, 5),
+            }
+        )
+    return people
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench_fields() -> None:
+    (key,) = DataKey.objects.build(1)
+    person = Person(data_key=key)
+    samples = {
+        "name (short text)": ("name", "山田 花子"),
+        "notes (long text, 1 kB)": ("notes", "郵便物がたまっている。様子が変わった。" * 18),
+        "birth_date (date)": ("birth_date", datetime.date(1948, 3, 15)),
+    }
+    print("\n1. Field encryption + decryption (one value, AES-256-GCM, per-person key)")
+    for label, (field_name, value) in samples.items():
+        field = Person._meta.get_field(field_name)
+        rounds = 20_000
+        elapsed = timed(
+            lambda f=field, v=value, n=rounds: [
+                f.decrypt(person, Ciphertext(f.encrypt(person, v))) for _ in range(n)
+            ]
+        )
+        print(
+            f"   {label:<26} {rounds / elapsed:>10,.0f} round trips/s  ({elapsed / rounds * 1e6:.1f} µs each)"
+        )
+
+
+def bench_bulk_create(people: list[dict], plaza: Organisation) -> tuple[float, float]:
+    batch = 2000
+
+    def create_plain() -> None:
+        for start in range(0, len(people), batch):
+            with transaction.atomic():
+                PlainPerson.objects.bulk_create(
+                    [PlainPerson(registered_by=plaza, **p) for p in people[start : start + batch]]
+                )
+
+    def create_encrypted() -> None:
+        for start in range(0, len(people), batch):
+            chunk = people[start : start + batch]
+            with transaction.atomic():
+                keys = DataKey.objects.bulk_create(DataKey.objects.build(len(chunk)))
+                Person.objects.bulk_create(
+                    [
+                        Person(data_key=key, registered_by=plaza, **p)
+                        for key, p in zip(keys, chunk, strict=True)
+                    ]
+                )
+
+    plain = timed(create_plain)
+    encrypted = timed(create_encrypted)
+    n = len(people)
+    print(f"\n2. Bulk creation of {n:,} persons (batches of {batch}, one transaction per batch)")
+    print(f"   plain fields             {plain:8.2f} s  ({n / plain:>9,.0f} persons/s)")
+    print(f"   encrypted + blind index  {encrypted:8.2f} s  ({n / encrypted:>9,.0f} persons/s)")
+    print(f"   ratio encrypted/plain    {encrypted / plain:8.2f}×   (target ≤ 2×)")
+    return plain, encrypted
+
+
+def bench_lookup(people: list[dict], actor: User) -> None:
+    rng = random.Random(7)
+    targets = [people[rng.randrange(len(people))] for _ in range(ARGS.lookups)]
+    durations = []
+    for target in targets:
+        query = target["kana"]
+        start = time.perf_counter()
+        found = list(find_people(actor, query))
+        durations.append(time.perf_counter() - start)
+        if len(found) != 1:
+            raise SystemExit(f"lookup found {len(found)} people instead of 1")
+    lookup = statistics.median(durations)
+    p95 = sorted(durations)[int(len(durations) * 0.95) - 1]
+
+    def scan() -> list[Person]:
+        wanted = normalise_name(targets[0]["kana"])
+        return [
+            p
+            for p in Person.objects.select_related("data_key").iterator(chunk_size=2000)
+            if normalise_name(p.name) == wanted or normalise_name(p.kana) == wanted
+        ]
+
+    scan_matches: list[Person] = []
+    scan_time = timed(lambda: scan_matches.extend(scan()))
+    if len(scan_matches) != 1:
+        raise SystemExit(f"scan found {len(scan_matches)} people instead of 1")
+    plain_time = statistics.median(
+        timed(lambda t=t: list(PlainPerson.objects.filter(kana=t["kana"]))) for t in targets[:50]
+    )
+    n = len(people)
+    print(f"\n3. Exact search over {n:,} persons ({ARGS.lookups} different people)")
+    print(
+        f"   blind-index lookup (find_people)  median {lookup * 1000:7.2f} ms, "
+        f"p95 {p95 * 1000:.2f} ms (target ≤ 5 ms)"
+    )
+    print(f"   decrypt-and-scan                          {scan_time * 1000:9.0f} ms")
+    print(f"   ratio scan/lookup                         {scan_time / lookup:9,.0f}×   (target ≥ 1,000×)")
+    print(f"   for reference, plaintext indexed lookup   {plain_time * 1000:7.2f} ms")
+
+
+def main() -> None:
+    setup_test_environment()
+    if ARGS.database_url:  # never the database itself: a test_… database made and dropped for the run
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    else:
+        old_name = None
+        call_command("migrate", verbosity=0)
+    try:
+        run()
+    finally:
+        if old_name:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run() -> None:
+    with connection.schema_editor() as editor:
+        editor.create_model(PlainPerson)
+    city = Area.objects.create(level=Area.Level.MUNICIPALITY, name="つなぐ市", code="990001")
+    plaza = Organisation.objects.create(
+        name="ベンチ地域ケアプラザ", kind=Organisation.Kind.CARE_PLAZA, municipality=city
+    )
+    actor = User.objects.create(username="bench")
+    Membership.objects.create(user=actor, organisation=plaza, role="plaza_staff")
+    actor = User.objects.get(pk=actor.pk)
+
+    print(
+        f"Tsunagu privacy benchmark — {connection.vendor} {connection.Database.__name__}, "
+        f"Python {sys.version.split()[0]}"
+    )
+    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
+    bench_fields()
+    people = identities(ARGS.people)
+    bench_bulk_create(people, plaza)
+    bench_lookup(people, actor)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        TMP.cleanup()
