@@ -71,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation",
         "accounts.view_membership",
         "cases.erase_person",
+        "audit.view_auditevent",
+        "audit.view_access_report",
     ],
     Role.SYSADMIN: _ACCOUNTS_ADMIN,
 }
@@ -88,10 +90,13 @@ def sync_role_permissions(sender=None, using: str = "default", apps=None, **kwar
     permission whose model does not exist (yet) is skipped, not invented.
     """
     from django.contrib.auth.models import Group, Permission
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
 
-    groups = {g.name: g for g in Group.objects.using(using).filter(name__in=Role.values)}
-    if not groups:  # before the role migration has run
+    if ("accounts", "0002_role_groups") not in MigrationRecorder(connections[using]).applied_migrations():
         return
+    # A flush (between tests) empties the groups the migration made: bring back any that are missing.
+    groups = {role: Group.objects.using(using).get_or_create(name=role)[0] for role in Role.values}
     wanted_all: set[tuple[str, str]] = {_split(p) for perms in ROLE_PERMISSIONS.values() for p in perms}
     available = {
         (p.content_type.app_label, p.codename): p

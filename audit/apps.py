@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("監査記録")
+
+    def ready(self) -> None:
+        from audit import checks, signals  # noqa: F401

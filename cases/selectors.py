@@ -23,8 +23,8 @@ def blind_index_of(field: str, value: object) -> bytes | None:
     return Person._meta.get_field(field).compute(value)
 
 
-def find_people(actor: User, query: str) -> QuerySet[Person]:
-    """Exact search over name, kana, phone and birth date, through their blind indexes.
+def _matching(query: str) -> QuerySet[Person]:
+    """Every person whose name, kana, phone or birth date equals the query, through blind indexes.
 
     「やまだ　はなこ」, 「ヤマダハナコ」 and 「ﾔﾏﾀﾞ ﾊﾅｺ」 find the same person; so do 090-1234-5678 and
     ０９０１２３４５６７８, and 1948-03-15 and 昭和23年3月15日. Nothing is decrypted to search.
@@ -41,6 +41,21 @@ def find_people(actor: User, query: str) -> QuerySet[Person]:
     if not conditions:
         return Person.objects.none()
     # Two steps, so that no query planner is tempted to walk an organisation's every person
-    # instead of the blind indexes: first the (few) matches, then those the actor may see.
-    matches = list(Person.objects.filter(conditions).values_list("pk", flat=True))
-    return people_visible_to(actor).filter(pk__in=matches)
+    # instead of the blind indexes: first the (few) matches by index, then by primary key.
+    return Person.objects.filter(pk__in=list(Person.objects.filter(conditions).values_list("pk", flat=True)))
+
+
+def find_people(actor: User, query: str) -> QuerySet[Person]:
+    """The people the actor may see whose name, kana, phone or birth date equals the query."""
+    return _matching(query).filter(pk__in=people_visible_to(actor).values("pk"))
+
+
+def find_people_for_access_report(actor: User, query: str) -> QuerySet[Person]:
+    """For a disclosure request: who matches, across all organisations, without their content.
+
+    The privacy officer learns only that a record exists (id, registering organisation, date); the
+    caller records the search in the audit trail.
+    """
+    if not actor.has_perm("audit.view_access_report"):
+        return Person.objects.none()
+    return _matching(query).select_related("registered_by").order_by("created_at")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit import services as audit
 from cases.models import ENDED_STATES, Case, Person
 from privacy.models import DataKey
 from privacy.services import destroy_data_key
@@ -26,14 +27,23 @@ def register_person(*, actor: User | None, registered_by: Organisation, **identi
     person = Person(data_key=DataKey.objects.generate(), registered_by=registered_by, **identity)
     person.full_clean(exclude=["data_key"])
     person.save(force_insert=True)
+    audit.record(
+        "person.registered",
+        actor=actor,
+        organisation=registered_by,
+        target=person,
+        person_id=person.pk,
+        fields=[name for name, value in identity.items() if value not in (None, "")],
+    )
     return person
 
 
 @transaction.atomic
-def erase_person(*, actor: User | None, person: Person) -> Person:
+def erase_person(*, actor: User | None, person: Person, reason: str = "request") -> Person:
     """Crypto-shredding: destroy the person's data key and their blind indexes; keep a tombstone row.
 
-    ``actor`` None is the system itself (apply_retention). Erasing twice changes nothing.
+    ``actor`` None is the system itself (apply_retention, reason "retention"). Erasing twice
+    changes nothing.
     """
     _require(actor, "cases.erase_person")
     person = Person.objects.select_for_update().select_related("data_key").get(pk=person.pk)
@@ -42,6 +52,14 @@ def erase_person(*, actor: User | None, person: Person) -> Person:
     destroy_data_key(person.data_key)
     Person.objects.filter(pk=person.pk).update(erased_at=timezone.now(), **dict.fromkeys(Person.INDEX_FIELDS))
     person.refresh_from_db()
+    audit.record(
+        "person.erased",
+        actor=actor,
+        target=person,
+        person_id=person.pk,
+        fields=Person.IDENTITY_FIELDS,
+        params={"reason": reason},
+    )
     return person
 
 

@@ -70,8 +70,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
-    "audit",
     "privacy",
+    "audit",
     "cases",
     "referrals",
     "guardianship",
@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

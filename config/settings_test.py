@@ -18,6 +18,11 @@ if not os.environ.get("TSUNAGU_KEYRING_JSON"):
 
 from config.settings import *  # noqa: F403
 
+# A file, not SQLite's shared in-memory database: concurrency tests need real locking between
+# connections (BEGIN IMMEDIATE and the busy timeout), as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
 # Hashing is not what the tests measure; the default hasher costs ~0.3 s per login.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Static files come from the finders, as in development; there is no collectstatic in tests.

@@ -11,6 +11,13 @@ from accounts.selectors import memberships_of
 # Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
 # a role without working screens shows none rather than a placeholder.
 NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
+    Role.PLAZA_STAFF: [(_("本人を検索する"), "cases:person_search")],
+    Role.WARD_CASEWORKER: [(_("本人を検索する"), "cases:person_search")],
+    Role.PRIVACY_OFFICER: [
+        (_("監査記録を検索する"), "audit:event_search"),
+        (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
+        (_("監査記録を検証する"), "audit:chain_status"),
+    ],
     Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
 }
 

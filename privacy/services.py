@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
+from privacy import signals
 from privacy.crypto import new_key
 from privacy.keyring import (
     Keyring,
@@ -79,13 +80,16 @@ def rotate_keys(
             for key in batch:
                 key.rewrap(keyring.current_kek_id)
             DataKey.objects.bulk_update(batch, ["wrapped", "kek_id"])
+            signals.data_keys_rewrapped.send(DataKey, count=len(batch), kek_id=keyring.current_kek_id)
         done += len(batch)
         if progress:
             progress(done, total)
 
     retired = _unused_keks(keyring)
     if retired:
-        _store(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
+        with transaction.atomic():
+            signals.keks_retired.send(DataKey, kek_ids=retired)
+            _store(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
     return RotationReport(new_kek_id=started, rewrapped=done, retired=retired)
 
 

@@ -47,3 +47,35 @@ def file_keyring(tmp_path, settings):
     yield path
     settings.TSUNAGU_KEYRING_JSON = os.environ["TSUNAGU_KEYRING_JSON"]
     reload_keyring()
+
+
+_triggers_lifted: list[bool] = []
+
+
+@pytest.fixture
+def committed_db(transactional_db, django_db_blocker):
+    """A database whose transactions really commit (for tests with several connections).
+
+    Emptying it afterwards needs DELETE/TRUNCATE on the append-only audit tables, so the triggers
+    are lifted for that flush and put back by _audit_triggers_restored.
+    """
+    from django.db import connection
+
+    from audit import triggers
+
+    yield
+    triggers.remove(connection)
+    _triggers_lifted.append(True)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_restored(django_db_blocker):
+    yield  # autouse fixtures are torn down last: after transactional_db's flush
+    if _triggers_lifted:
+        from django.db import connection
+
+        from audit import triggers
+
+        with django_db_blocker.unblock():
+            triggers.install(connection)
+        _triggers_lifted.clear()

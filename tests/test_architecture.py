@@ -7,8 +7,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OURS = {"config", "accounts", "audit", "privacy", "cases", "referrals", "guardianship"}
 FORBIDDEN = {
     "accounts": {"audit", "privacy", "cases", "referrals", "guardianship", "config"},
-    "audit": {"privacy", "cases", "referrals", "guardianship", "config"},
-    "privacy": {"cases", "referrals", "guardianship", "config"},
+    "privacy": {"audit", "cases", "referrals", "guardianship", "config"},
+    "audit": {"cases", "referrals", "guardianship", "config"},
     "cases": {"referrals", "guardianship", "config"},
     "referrals": {"guardianship", "config"},
     "guardianship": {"referrals", "config"},

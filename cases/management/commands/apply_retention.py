@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"  {person.pk}  last case ended {ended}")
                 continue
-            erase_person(actor=None, person=person)
+            erase_person(actor=None, person=person, reason="retention")
             self.stdout.write(f"  [{number}/{len(due)}] {person.pk} erased (last case ended {ended})")
         if not dry_run:
             self.stdout.write(self.style.SUCCESS(f"Done: {len(due)} erased."))

@@ -1,0 +1,69 @@
+"""The one registry of audit event kinds.
+
+A row stores the stable code and its parameters, never rendered prose; the Japanese and English
+templates here render it for people. Codes never change meaning once used: add a new code
+instead. Later features add their kinds here.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Action:
+    """The action categories of DESIGN.md "Audit trail"; every kind belongs to one."""
+
+    VIEW = "view"
+    CREATE = "create"
+    UPDATE = "update"
+    TRANSITION = "transition"
+    DISCLOSE = "disclose"
+    EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    PERMISSION_CHANGE = "permission_change"
+    BREAK_GLASS = "break_glass"
+    ERASE = "erase"
+    KEY_ROTATION = "key_rotation"
+    DENIED = "denied"
+
+    CHOICES = [
+        (VIEW, _("閲覧")),
+        (CREATE, _("作成")),
+        (UPDATE, _("更新")),
+        (TRANSITION, _("状態変更")),
+        (DISCLOSE, _("情報提供")),
+        (EXPORT, _("出力")),
+        (LOGIN, _("ログイン")),
+        (LOGIN_FAILED, _("ログイン失敗")),
+        (PERMISSION_CHANGE, _("権限変更")),
+        (BREAK_GLASS, _("緊急アクセス")),
+        (ERASE, _("消去")),
+        (KEY_ROTATION, _("鍵の更新")),
+        (DENIED, _("拒否")),
+    ]
+
+
+@dataclass(frozen=True)
+class EventKind:
+    code: str
+    action: str
+    template: str  # rendered with the event's params; Japanese source, English in locale/en
+
+
+KINDS = [
+    EventKind("auth.login", Action.LOGIN, _("ログインしました")),
+    EventKind("auth.logout", Action.LOGIN, _("ログアウトしました")),
+    EventKind("auth.login_failed", Action.LOGIN_FAILED, _("ログインに失敗しました")),
+    EventKind("access.denied", Action.DENIED, _("権限のない操作が拒否されました（{method} {view}）")),
+    EventKind("person.registered", Action.CREATE, _("本人を登録しました")),
+    EventKind("person.viewed", Action.VIEW, _("本人の情報を閲覧しました")),
+    EventKind("person.listed", Action.VIEW, _("検索結果で {count} 人の本人情報を閲覧しました")),
+    EventKind("person.searched_for_report", Action.VIEW, _("開示請求のため本人を検索しました（{count} 件）")),
+    EventKind("person.erased", Action.ERASE, _("本人の個人情報を消去しました（{reason}）")),
+    EventKind("keys.rewrapped", Action.KEY_ROTATION, _("{count} 件のデータ鍵を鍵 {kek} で再暗号化しました")),
+    EventKind("keys.retired", Action.KEY_ROTATION, _("鍵暗号化鍵 {keks} を廃棄しました")),
+    EventKind("audit.access_report", Action.EXPORT, _("本人のアクセス報告を作成しました")),
+]
+
+REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}

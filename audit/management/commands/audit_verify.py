@@ -1,0 +1,42 @@
+"""Walk the audit chain and check its signed checkpoints. Exit 0 when intact, 1 at the first break."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.verify import Statement, verify_chain
+
+
+class Command(BaseCommand):
+    help = "監査記録のハッシュの連鎖と署名を検証します。最初の不整合の連番と種類を示し、0 以外で終了します。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--statement",
+            action="append",
+            default=[],
+            metavar="JSON",
+            help="A signed head kept outside the database (as printed by audit_checkpoint); repeatable.",
+        )
+
+    def handle(self, *args, statement: list[str], **options) -> None:
+        statements = []
+        for text in statement:
+            try:
+                data = json.loads(text)
+                statements.append(Statement(int(data["sequence"]), data["hash"], data["signature"]))
+            except (ValueError, KeyError, TypeError):
+                raise CommandError("--statement must be the JSON printed by audit_checkpoint.") from None
+        report = verify_chain(
+            statements=statements, progress=lambda n: self.stderr.write(f"  {n:,} events verified…")
+        )
+        if report.ok:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Audit chain intact: {report.events:,} events up to #{report.head}, "
+                    f"{report.checkpoints} signed checkpoint(s) verified."
+                )
+            )
+            return
+        self.stderr.write(self.style.ERROR(f"Audit chain BROKEN at {report.problem}"))
+        raise SystemExit(1)

@@ -1,0 +1,180 @@
+"""Recording audit events, and signing checkpoints.
+
+``record`` is the one way to write an event. Services call it inside their own
+``transaction.atomic()`` block, so the event commits exactly when the change it records commits.
+"""
+
+import re
+import zlib
+from collections.abc import Iterable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from audit import chain, context
+from audit.events import REGISTRY
+from audit.models import AuditCheckpoint, AuditEvent
+from privacy.keyring import get_keyring
+
+# Parameters are codes, ids and counts — never prose, so never a name or an address.
+_CODE = re.compile(r"^[A-Za-z0-9_.:\-]{0,64}$")
+_CHAIN_LOCK = zlib.crc32(b"tsunagu.audit.chain")
+
+
+class AuditParameterError(ValueError):
+    """An event parameter that could carry personal data (free text) was refused."""
+
+
+def _check_param(name: str, value: object) -> object:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, str) and _CODE.match(value):
+        return value
+    if isinstance(value, list | tuple):
+        return [_check_param(name, item) for item in value]
+    raise AuditParameterError(f"Audit parameter {name!r} must be a code, an id or a number.")
+
+
+def _organisation_id_of(actor: User | None) -> int | None:
+    """The actor's organisation when they have exactly one; otherwise services name it explicitly."""
+    if actor is None:
+        return None
+    organisations = list(
+        Organisation.objects.filter(memberships__user=actor).distinct().values_list("pk", flat=True)[:2]
+    )
+    return organisations[0] if len(organisations) == 1 else None
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        # Serialises writers on the chain head until this transaction ends.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+    # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
+
+
+def record(
+    event: str,
+    *,
+    actor: User | None = None,
+    organisation: Organisation | None = None,
+    target: object | None = None,
+    target_type: str = "",
+    case_id: object = "",
+    person_id: object = "",
+    fields: Iterable[str] = (),
+    purpose: str = "",
+    params: dict | None = None,
+) -> AuditEvent:
+    kind = REGISTRY.get(event)
+    if kind is None:
+        raise ValueError(f"Unknown audit event code {event!r}: add it to audit/events.py.")
+    field_names = sorted(set(fields))
+    for name in field_names:
+        if not _CODE.match(name):
+            raise AuditParameterError(f"Audit field name {name!r} is not a field name.")
+    if not _CODE.match(purpose):
+        raise AuditParameterError("Audit purpose must be a code.")
+    checked = {str(k): _check_param(k, v) for k, v in (params or {}).items()}
+    request = context.current()
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    organisation_id = organisation.pk if organisation is not None else _organisation_id_of(actor)
+
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, prev_hash = head if head else (0, chain.GENESIS)
+        item = AuditEvent(
+            sequence=sequence + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor.pk if actor else None,
+            organisation_id=organisation_id,
+            action=kind.action,
+            event=event,
+            target_type=target._meta.label_lower if target is not None else target_type,
+            target_id=str(target.pk) if target is not None else "",
+            case_id=str(case_id or ""),
+            person_id=str(person_id or ""),
+            fields=chain.canonical_json(field_names),
+            purpose=purpose,
+            params=chain.canonical_json(checked),
+            request_id=request.request_id if request else "",
+            client_address=request.client_address if request else "",
+            prev_hash=prev_hash,
+        )
+        item.hash = chain.link(prev_hash, chain.encode(canonical_values(item)))
+        item.save(force_insert=True)
+    return item
+
+
+def canonical_values(item: AuditEvent) -> list:
+    values = [getattr(item, column) for column in chain.CANONICAL_COLUMNS]
+    values[chain.CANONICAL_COLUMNS.index("occurred_at")] = chain.canonical_time(item.occurred_at)
+    return values
+
+
+def record_people_shown(
+    *, actor: User, people: Iterable[models.Model], fields: Iterable[str], purpose: str = ""
+) -> AuditEvent | None:
+    """A page or export showed decrypted fields of these people: one event names them all."""
+    people = list(people)
+    if not people:
+        return None
+    if len(people) == 1:
+        person = people[0]
+        return record(
+            "person.viewed", actor=actor, target=person, person_id=person.pk, fields=fields, purpose=purpose
+        )
+    ids = [str(person.pk) for person in people]
+    return record(
+        "person.listed",
+        actor=actor,
+        target_type=people[0]._meta.label_lower,
+        fields=fields,
+        purpose=purpose,
+        params={"count": len(ids), "people": ids},
+    )
+
+
+def record_denial(request: HttpRequest) -> AuditEvent:
+    match = getattr(request, "resolver_match", None)
+    return record(
+        "access.denied",
+        actor=getattr(request, "user", None),
+        params={"method": request.method, "view": match.view_name if match else "unknown"},
+    )
+
+
+def checkpoint_message(sequence: int, head_hash: str) -> bytes:
+    return f"tsunagu-audit-checkpoint/1\n{sequence}\n{head_hash}".encode("ascii")
+
+
+def signing_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(get_keyring().audit_signing_key)
+
+
+def public_key_hex() -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+@transaction.atomic
+def sign_checkpoint() -> AuditCheckpoint | None:
+    """Sign the current head of the chain. None when the chain is empty or the head is signed already."""
+    _lock_chain()
+    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    if head is None or AuditCheckpoint.objects.filter(sequence=head[0]).exists():
+        return None
+    sequence, head_hash = head
+    return AuditCheckpoint.objects.create(
+        sequence=sequence,
+        hash=head_hash,
+        signed_at=timezone.now(),
+        signature=signing_key().sign(checkpoint_message(sequence, head_hash)).hex(),
+        public_key=public_key_hex(),
+    )
