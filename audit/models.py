@@ -12,7 +12,9 @@ from audit.events import REGISTRY, Action
 
 
 class AuditEvent(models.Model):
-    sequence = models.BigIntegerField(_("連番"), primary_key=True)
+    # Assigned by audit.services.record under the chain lock, never by the database; an auto field
+    # only so that SQLite keeps the table in sequence order (INTEGER PRIMARY KEY is its rowid).
+    sequence = models.BigAutoField(_("連番"), primary_key=True)
     occurred_at = models.DateTimeField(_("日時"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -48,12 +48,19 @@ def _organisation_id_of(actor: User | None) -> int | None:
     return organisations[0] if len(organisations) == 1 else None
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        # Serialises writers on the chain head until this transaction ends.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-    # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
+def _lock_chain_head() -> tuple[int, str]:
+    """Take the chain's lock until the transaction ends, and read its head (sequence, hash)."""
+    head_sql = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two statements, one round trip; in READ COMMITTED the second takes its snapshot after
+            # the first has the lock, so it sees the head the previous holder committed.
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}); {head_sql}")
+            cursor.nextset()
+        else:
+            # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
+            cursor.execute(head_sql)
+        return cursor.fetchone() or (0, chain.GENESIS)
 
 
 def record(
@@ -85,9 +92,7 @@ def record(
     organisation_id = organisation.pk if organisation is not None else _organisation_id_of(actor)
 
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, prev_hash = head if head else (0, chain.GENESIS)
+        sequence, prev_hash = _lock_chain_head()
         item = AuditEvent(
             sequence=sequence + 1,
             occurred_at=timezone.now(),
@@ -166,11 +171,9 @@ def public_key_hex() -> str:
 @transaction.atomic
 def sign_checkpoint() -> AuditCheckpoint | None:
     """Sign the current head of the chain. None when the chain is empty or the head is signed already."""
-    _lock_chain()
-    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    if head is None or AuditCheckpoint.objects.filter(sequence=head[0]).exists():
+    sequence, head_hash = _lock_chain_head()
+    if sequence == 0 or AuditCheckpoint.objects.filter(sequence=sequence).exists():
         return None
-    sequence, head_hash = head
     return AuditCheckpoint.objects.create(
         sequence=sequence,
         hash=head_hash,

@@ -1,14 +1,16 @@
 """Walking the chain: streaming, constant memory, the first broken link with its kind and place."""
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import connection, transaction
+from django.db import connection, connections
+from django.db.models import Max
 
 from audit import chain
-from audit.models import AuditCheckpoint
+from audit.models import AuditCheckpoint, AuditEvent
 from audit.services import checkpoint_message, signing_key
 
 # The stored time as canonical text, computed by the database so that no row is parsed in Python.
@@ -54,14 +56,17 @@ class Statement:
     public_key: str = ""
 
 
-def _rows(batch: int) -> Iterator[tuple]:
+def _rows(first: int, batch: int) -> Iterator[tuple]:
     columns = [
         _TIME_SQL[connection.vendor] if column == "occurred_at" else column
         for column in chain.CANONICAL_COLUMNS
     ]
-    sql = f"SELECT {', '.join(columns)}, prev_hash, hash FROM audit_auditevent ORDER BY sequence"  # noqa: S608
+    sql = (
+        f"SELECT {', '.join(columns)}, prev_hash, hash FROM audit_auditevent "  # noqa: S608
+        "WHERE sequence >= %s ORDER BY sequence"
+    )
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [first])
         while rows := cursor.fetchmany(batch):
             yield from rows
 
@@ -89,12 +94,83 @@ def _signature_problem(statement: Statement, public_key: Ed25519PublicKey) -> Pr
     return None
 
 
+@dataclass
+class _Stretch:
+    """What one walker found over the sequences first..last."""
+
+    events: int = 0
+    last: int = 0
+    problem: Problem | None = None
+
+
+def _walk(first: int, last: int, signed: dict[int, str], batch: int, progress=None) -> _Stretch:
+    """Check every event with first <= sequence <= last, and its links to its neighbours."""
+    hash_at = len(chain.CANONICAL_COLUMNS) + 1
+    stretch = _Stretch(last=first - 1)
+    # No transaction: on SQLite every transaction here begins IMMEDIATE, taking the write lock, and
+    # parallel walkers would queue on it. A single SELECT reads one consistent snapshot anyway.
+    before = _preceding(first)
+    previous_sequence, previous_hash = before[0] if before else (0, chain.GENESIS)
+    before_previous_hash = before[1][1] if len(before) > 1 else None
+    for row, following in _with_next(_rows(first, batch)):
+        sequence, prev_hash, stored_hash = row[0], row[hash_at - 1], row[hash_at]
+        if sequence > last:
+            break
+        expected = previous_sequence + 1
+        problem = None
+        if sequence != expected:
+            problem = Problem(expected, "missing", f"events {expected}–{sequence - 1} are not in the table")
+        elif prev_hash != previous_hash:
+            if following is not None and prev_hash == following[hash_at]:
+                problem = Problem(sequence, "reordered", "it links to the event stored after it")
+            elif before_previous_hash is not None and prev_hash == before_previous_hash:
+                problem = Problem(previous_sequence, "inserted", "the event after it links past it")
+            else:
+                problem = Problem(sequence, "changed", "its link to the previous event was altered")
+        elif chain.link(prev_hash, chain.encode(row[: hash_at - 1])) != stored_hash:
+            problem = Problem(sequence, "changed", "its content no longer matches its hash")
+        elif sequence in signed and signed[sequence] != stored_hash:
+            problem = Problem(sequence, "rewritten", "the chain differs from the signed checkpoint here")
+        if problem:
+            stretch.problem = problem
+            return stretch
+        stretch.events += 1
+        stretch.last = sequence
+        before_previous_hash, previous_sequence, previous_hash = previous_hash, sequence, stored_hash
+        if progress and stretch.events % 100_000 == 0:
+            progress(stretch.events)
+    return stretch
+
+
+def _preceding(first: int) -> list[tuple[int, str]]:
+    """The two events before ``first`` (a walker starting mid-chain checks its links to them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sequence, hash FROM audit_auditevent WHERE sequence < %s ORDER BY sequence DESC LIMIT 2",
+            [first],
+        )
+        return cursor.fetchall()
+
+
+def _walk_in_child(arguments: tuple) -> _Stretch:
+    connections.close_all()  # never share the parent's connection across fork
+    try:
+        return _walk(*arguments)
+    finally:
+        connections.close_all()
+
+
 def verify_chain(
     *,
     statements: Iterable[Statement] = (),
     batch: int = 5000,
+    workers: int = 1,
+    min_stretch: int = 10_000,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
+    """Check signatures, then walk the chain. With workers > 1, stretches of it are walked in
+    parallel processes (each also checks its links into the stretch before it); the first
+    problem of the chain is the one with the lowest sequence."""
     report = Report()
     public_key = signing_key().public_key()
     signed: dict[int, str] = {}
@@ -110,41 +186,24 @@ def verify_chain(
     report.checkpoints = len(signed)
     report.signed = sorted(signed)
 
-    hash_at = len(chain.CANONICAL_COLUMNS) + 1
-    previous_sequence, previous_hash, before_previous_hash = 0, chain.GENESIS, None
-    with transaction.atomic():  # one snapshot; lets PostgreSQL stream through a server-side cursor
-        for row, following in _with_next(_rows(batch)):
-            sequence, prev_hash, stored_hash = row[0], row[hash_at - 1], row[hash_at]
-            expected = previous_sequence + 1
-            problem = None
-            if sequence != expected:
-                problem = Problem(
-                    expected, "missing", f"events {expected}–{sequence - 1} are not in the table"
-                )
-            elif prev_hash != previous_hash:
-                if following is not None and prev_hash == following[hash_at]:
-                    problem = Problem(sequence, "reordered", "it links to the event stored after it")
-                elif before_previous_hash is not None and prev_hash == before_previous_hash:
-                    problem = Problem(previous_sequence, "inserted", "the event after it links past it")
-                else:
-                    problem = Problem(sequence, "changed", "its link to the previous event was altered")
-            elif chain.link(prev_hash, chain.encode(row[: hash_at - 1])) != stored_hash:
-                problem = Problem(sequence, "changed", "its content no longer matches its hash")
-            elif sequence in signed and signed[sequence] != stored_hash:
-                problem = Problem(sequence, "rewritten", "the chain differs from the signed checkpoint here")
-            if problem:
-                report.problem = problem
-                return report
-            report.events += 1
-            before_previous_hash, previous_sequence, previous_hash = previous_hash, sequence, stored_hash
-            if progress and report.events % 100_000 == 0:
-                progress(report.events)
-    report.head = previous_sequence
-    beyond = [s for s in signed if s > previous_sequence]
+    head = AuditEvent.objects.aggregate(head=Max("sequence"))["head"] or 0
+    if workers > 1 and head >= workers * min_stretch:
+        size = -(-head // workers)
+        stretches_args = [(1 + i * size, min(head, (i + 1) * size), signed, batch) for i in range(workers)]
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            stretches = pool.map(_walk_in_child, stretches_args)
+    else:
+        stretches = [_walk(1, head, signed, batch, progress)]
+    problems = [s.problem for s in stretches if s.problem]
+    if problems:
+        report.problem = min(problems, key=lambda p: p.sequence)
+        return report
+    report.events = sum(s.events for s in stretches)
+    report.head = stretches[-1].last if stretches else 0
+    beyond = [s for s in signed if s > report.head]
     if beyond:
         report.problem = Problem(
-            previous_sequence + 1,
-            "missing",
-            f"a checkpoint was signed at {max(beyond)} but the chain ends earlier",
+            report.head + 1, "missing", f"a checkpoint was signed at {max(beyond)} but the chain ends earlier"
         )
     return report

@@ -241,3 +241,31 @@ def test_audit_verify_and_checkpoint_commands(tamperable, capsys):
 def test_the_verifier_works_in_constant_memory_batches():
     write(23)
     assert verify_chain(batch=4).events == 23
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (1, "2026-01-01T00:00:00.000000Z", None, 3, "view", "e", "", "", "", "", "[]", "", "{}", "", ""),
+        (
+            2,
+            "t",
+            5,
+            None,
+            'a"b\\c',
+            "ü漢字\u2028",
+            "x",
+            "y",
+            "z",
+            "w",
+            '["a"]',
+            "p",
+            '{"k":[1,2]}',
+            "r",
+            "::1",
+        ),
+    ],
+)
+def test_the_fast_encoder_agrees_with_the_standard_one(values):
+    standard = json.dumps([chain.VERSION, *values], ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    assert chain.encode(values) == standard

@@ -44,3 +44,33 @@ def test_concurrent_writers_leave_one_valid_chain(committed_db):
     params = AuditEvent.objects.values_list("params", flat=True)
     for number in range(WRITERS):
         assert sum(f'"writer-{number}"' in p for p in params) == EVENTS_EACH
+
+
+def test_parallel_verification_agrees_and_finds_the_first_problem(committed_db):
+    from django.db import connection
+
+    from audit import triggers
+
+    for i in range(40):
+        record("keys.rewrapped", params={"count": i, "kek": "k"})
+    single = verify_chain()
+    parallel = verify_chain(workers=2, min_stretch=5)
+    assert (
+        (single.ok, single.events, single.head)
+        == (parallel.ok, parallel.events, parallel.head)
+        == (True, 40, 40)
+    )
+
+    triggers.remove(connection)  # as an attacker: two changes, one in each half
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET purpose = 'x' WHERE sequence IN (13, 31)")
+        cursor.execute(
+            "DELETE FROM audit_auditevent WHERE sequence = 21"
+        )  # right at the second stretch's start
+    for workers in (1, 2):
+        report = verify_chain(workers=workers, min_stretch=5)
+        assert (report.problem.sequence, report.problem.kind) == (13, "changed"), workers
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE sequence < 21")
+    report = verify_chain(workers=2, min_stretch=5)
+    assert (report.problem.sequence, report.problem.kind) == (1, "missing")

@@ -1,6 +1,7 @@
 """Walk the audit chain and check its signed checkpoints. Exit 0 when intact, 1 at the first break."""
 
 import json
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,8 +19,14 @@ class Command(BaseCommand):
             metavar="JSON",
             help="A signed head kept outside the database (as printed by audit_checkpoint); repeatable.",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes walking stretches of the chain in parallel (default: one per CPU).",
+        )
 
-    def handle(self, *args, statement: list[str], **options) -> None:
+    def handle(self, *args, statement: list[str], workers: int, **options) -> None:
         statements = []
         for text in statement:
             try:
@@ -28,7 +35,9 @@ class Command(BaseCommand):
             except (ValueError, KeyError, TypeError):
                 raise CommandError("--statement must be the JSON printed by audit_checkpoint.") from None
         report = verify_chain(
-            statements=statements, progress=lambda n: self.stderr.write(f"  {n:,} events verified…")
+            statements=statements,
+            workers=max(workers, 1),
+            progress=lambda n: self.stderr.write(f"  {n:,} events verified…"),
         )
         if report.ok:
             self.stdout.write(
