@@ -5,7 +5,7 @@ import json
 import string
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -91,7 +91,7 @@ def field_labels(event: AuditEvent) -> list[str]:
     for name in names:
         try:
             labels.append(str(model._meta.get_field(name).verbose_name) if model else name)
-        except Exception:  # a field since removed: show its name
+        except FieldDoesNotExist:  # a field since removed: show its name
             labels.append(name)
     return labels
 

@@ -8,40 +8,23 @@ over N events (target ≥ 200,000 events/s) and its peak memory. Uses a throwawa
 temporary SQLite file unless --database-url is given, where a test_… database is made and dropped).
 """
 
-import argparse
 import os
 import resource
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def _arguments(parser) -> None:
     parser.add_argument("--writes", type=int, default=5000)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="")
-    return parser.parse_args()
 
 
-ARGS = parse_args()
-TMP = tempfile.TemporaryDirectory(prefix="tsunagu-bench-")
-os.environ["DATABASE_URL"] = ARGS.database_url or f"sqlite:///{TMP.name}/bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+ARGS = harness.start(__doc__, _arguments)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from audit import chain  # noqa: E402
@@ -90,7 +73,7 @@ def bench_writes(n: int) -> None:
     start = time.perf_counter()
     plain()
     plain_time = time.perf_counter() - start
-    call_command_quiet_reset()
+    empty_the_trail()
     start = time.perf_counter()
     chained()
     chained_time = time.perf_counter() - start
@@ -100,7 +83,7 @@ def bench_writes(n: int) -> None:
     print(f"   {'ratio chained/plain':<26} {chained_time / plain_time:>9.2f}×   (target ≤ 1.5×)")
 
 
-def call_command_quiet_reset() -> None:
+def empty_the_trail() -> None:
     """Empty the table between the two measurements (the append-only triggers lifted for it)."""
     from audit import triggers
 
@@ -183,23 +166,12 @@ def bench_verify(n: int) -> None:
 
 
 def main() -> None:
-    if ARGS.database_url:
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    else:
-        old_name = None
-        call_command("migrate", verbosity=0)
-    try:
-        print(f"Tsunagu audit benchmark — {connection.vendor}, Python {sys.version.split()[0]}")
-        bench_writes(ARGS.writes)
-        call_command_quiet_reset()
-        bench_verify(ARGS.events)
-    finally:
-        if old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+    harness.banner("audit")
+    bench_writes(ARGS.writes)
+    empty_the_trail()
+    bench_verify(ARGS.events)
 
 
 if __name__ == "__main__":
-    try:
+    with harness.throwaway_database(ARGS):
         main()
-    finally:
-        TMP.cleanup()

@@ -8,42 +8,22 @@ decrypt-and-scan over those N (target ratio ≥ 1,000×, lookup ≤ 5 ms). Uses 
 (a temporary SQLite file unless --database-url is given) and a throwaway keyring.
 """
 
-import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def _arguments(parser) -> None:
     parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--database-url", default="")
     parser.add_argument("--lookups", type=int, default=200)
-    return parser.parse_args()
 
 
-ARGS = parse_args()
-TMP = tempfile.TemporaryDirectory(prefix="tsunagu-bench-")
-os.environ["DATABASE_URL"] = ARGS.database_url or f"sqlite:///{TMP.name}/bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+ARGS = harness.start(__doc__, _arguments)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from accounts.models import Area, Membership, Organisation, User  # noqa: E402
 from cases.models import Person  # noqa: E402
@@ -210,20 +190,6 @@ def bench_lookup(people: list[dict], actor: User) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    if ARGS.database_url:  # never the database itself: a test_… database made and dropped for the run
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    else:
-        old_name = None
-        call_command("migrate", verbosity=0)
-    try:
-        run()
-    finally:
-        if old_name:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def run() -> None:
     with connection.schema_editor() as editor:
         editor.create_model(PlainPerson)
     city = Area.objects.create(level=Area.Level.MUNICIPALITY, name="つなぐ市", code="990001")
@@ -234,11 +200,7 @@ def run() -> None:
     Membership.objects.create(user=actor, organisation=plaza, role="plaza_staff")
     actor = User.objects.get(pk=actor.pk)
 
-    print(
-        f"Tsunagu privacy benchmark — {connection.vendor} {connection.Database.__name__}, "
-        f"Python {sys.version.split()[0]}"
-    )
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
+    harness.banner("privacy")
     bench_fields()
     people = identities(ARGS.people)
     bench_bulk_create(people, plaza)
@@ -246,7 +208,5 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    try:
+    with harness.throwaway_database(ARGS):
         main()
-    finally:
-        TMP.cleanup()
