@@ -67,3 +67,9 @@ KINDS = [
 ]
 
 REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}
+
+# Why personal data was read or shared: codes stored on events, labels shown to people.
+PURPOSES: dict[str, str] = {
+    "search": _("本人の確認（検索）"),
+    "disclosure_request": _("開示請求への対応"),
+}

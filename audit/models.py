@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.events import REGISTRY, Action
+from audit.events import PURPOSES, REGISTRY, Action
 
 
 class AuditEvent(models.Model):
@@ -66,6 +66,10 @@ class AuditEvent(models.Model):
     @property
     def kind(self):
         return REGISTRY.get(self.event)
+
+    @property
+    def purpose_label(self) -> str:
+        return str(PURPOSES.get(self.purpose, self.purpose))
 
 
 class AuditCheckpoint(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from audit import chain, context
-from audit.events import REGISTRY
+from audit.events import PURPOSES, REGISTRY
 from audit.models import AuditCheckpoint, AuditEvent
 from privacy.keyring import get_keyring
 
@@ -83,8 +83,8 @@ def record(
     for name in field_names:
         if not _CODE.match(name):
             raise AuditParameterError(f"Audit field name {name!r} is not a field name.")
-    if not _CODE.match(purpose):
-        raise AuditParameterError("Audit purpose must be a code.")
+    if purpose and purpose not in PURPOSES:
+        raise AuditParameterError(f"Audit purpose {purpose!r} is not in audit.events.PURPOSES.")
     checked = {str(k): _check_param(k, v) for k, v in (params or {}).items()}
     request = context.current()
     if actor is not None and not actor.is_authenticated:

@@ -269,3 +269,11 @@ def test_the_verifier_works_in_constant_memory_batches():
 def test_the_fast_encoder_agrees_with_the_standard_one(values):
     standard = json.dumps([chain.VERSION, *values], ensure_ascii=True, separators=(",", ":")).encode("ascii")
     assert chain.encode(values) == standard
+
+
+@pytest.mark.django_db
+def test_purposes_come_from_the_registry():
+    with pytest.raises(AuditParameterError):
+        record("person.viewed", purpose="curiosity")
+    event = record("person.viewed", purpose="disclosure_request")
+    assert event.purpose_label == "開示請求への対応"
