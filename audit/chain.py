@@ -1,8 +1,8 @@
 """The hash chain: one canonical encoding, used by writing and by verification alike.
 
-hash = SHA-256(previous hash ‖ canonical JSON of the event). The canonical JSON is an array in
-the fixed order of CANONICAL_COLUMNS, ASCII-only, without spaces, so that it is the same bytes on
-every database and every Python; the first element is the encoding's version.
+hash = SHA-256(previous hash ‖ canonical JSON of the event). The canonical JSON is an array — the
+encoding's version, then the columns in the fixed order of CANONICAL_COLUMNS — ASCII-only, without
+spaces, so that it is the same bytes on every database and every Python.
 """
 
 import hashlib
@@ -55,9 +55,8 @@ def canonical_json(value: object) -> str:
     return _encoder.encode(value)
 
 
-def encode(values: Sequence) -> bytes:
-    """The canonical bytes of one event, ``values`` in CANONICAL_COLUMNS order (time as canonical_time)."""
-    event = (VERSION, *values)
+def encode(event: Sequence) -> bytes:
+    """The canonical bytes of one event: VERSION, then its CANONICAL_COLUMNS values (time canonical)."""
     return ("".join(_fast(event, 0)) if _fast else _encoder.encode(event)).encode("ascii")
 
 

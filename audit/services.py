@@ -111,15 +111,20 @@ def record(
             client_address=request.client_address if request else "",
             prev_hash=prev_hash,
         )
-        item.hash = chain.link(prev_hash, chain.encode(canonical_values(item)))
+        item.hash = chain.link(prev_hash, chain.encode(canonical_event(item)))
         item.save(force_insert=True)
     return item
 
 
-def canonical_values(item: AuditEvent) -> list:
-    values = [getattr(item, column) for column in chain.CANONICAL_COLUMNS]
-    values[chain.CANONICAL_COLUMNS.index("occurred_at")] = chain.canonical_time(item.occurred_at)
-    return values
+def canonical_event(item: AuditEvent) -> tuple:
+    """What chain.encode hashes: the version, then the columns, the time in its canonical text."""
+    return (
+        chain.VERSION,
+        *(
+            chain.canonical_time(item.occurred_at) if column == "occurred_at" else getattr(item, column)
+            for column in chain.CANONICAL_COLUMNS
+        ),
+    )
 
 
 def record_people_shown(

@@ -56,28 +56,24 @@ class Statement:
     public_key: str = ""
 
 
-def _rows(first: int, batch: int) -> Iterator[tuple]:
+def _rows_with_next(first: int, batch: int) -> Iterator[tuple[tuple, tuple | None]]:
+    """Each event from ``first`` on, in sequence order, with the one stored after it (or None)."""
     columns = [
         _TIME_SQL[connection.vendor] if column == "occurred_at" else column
         for column in chain.CANONICAL_COLUMNS
     ]
+    # The encoding's version first: a row's first 16 values are the event exactly as chain.encode takes it.
     sql = (
-        f"SELECT {', '.join(columns)}, prev_hash, hash FROM audit_auditevent "  # noqa: S608
+        f"SELECT {chain.VERSION}, {', '.join(columns)}, prev_hash, hash FROM audit_auditevent "  # noqa: S608
         "WHERE sequence >= %s ORDER BY sequence"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [first])
-        while rows := cursor.fetchmany(batch):
-            yield from rows
-
-
-def _with_next(rows: Iterable[tuple]) -> Iterator[tuple[tuple, tuple | None]]:
-    iterator = iter(rows)
-    current = next(iterator, None)
-    while current is not None:
-        following = next(iterator, None)
-        yield current, following
-        current = following
+        rows = cursor.fetchmany(batch)
+        while rows:
+            after = cursor.fetchmany(batch)
+            yield from zip(rows, [*rows[1:], after[0] if after else None], strict=True)
+            rows = after
 
 
 def _signature_problem(statement: Statement, public_key: Ed25519PublicKey) -> Problem | None:
@@ -105,20 +101,22 @@ class _Stretch:
 
 def _walk(first: int, last: int, signed: dict[int, str], batch: int, progress=None) -> _Stretch:
     """Check every event with first <= sequence <= last, and its links to its neighbours."""
-    hash_at = len(chain.CANONICAL_COLUMNS) + 1
-    stretch = _Stretch(last=first - 1)
+    # Row layout: version, the canonical columns (sequence first), prev_hash, hash.
+    prev_at = len(chain.CANONICAL_COLUMNS) + 1
+    hash_at = prev_at + 1
+    link, encode = chain.link, chain.encode
     # No transaction: on SQLite every transaction here begins IMMEDIATE, taking the write lock, and
     # parallel walkers would queue on it. A single SELECT reads one consistent snapshot anyway.
     before = _preceding(first)
     previous_sequence, previous_hash = before[0] if before else (0, chain.GENESIS)
     before_previous_hash = before[1][1] if len(before) > 1 else None
-    for row, following in _with_next(_rows(first, batch)):
-        sequence, prev_hash, stored_hash = row[0], row[hash_at - 1], row[hash_at]
+    events, problem = 0, None
+    for row, following in _rows_with_next(first, batch):
+        sequence, prev_hash, stored_hash = row[1], row[prev_at], row[hash_at]
         if sequence > last:
             break
-        expected = previous_sequence + 1
-        problem = None
-        if sequence != expected:
+        if sequence != previous_sequence + 1:
+            expected = previous_sequence + 1
             problem = Problem(expected, "missing", f"events {expected}–{sequence - 1} are not in the table")
         elif prev_hash != previous_hash:
             if following is not None and prev_hash == following[hash_at]:
@@ -127,19 +125,17 @@ def _walk(first: int, last: int, signed: dict[int, str], batch: int, progress=No
                 problem = Problem(previous_sequence, "inserted", "the event after it links past it")
             else:
                 problem = Problem(sequence, "changed", "its link to the previous event was altered")
-        elif chain.link(prev_hash, chain.encode(row[: hash_at - 1])) != stored_hash:
+        elif link(prev_hash, encode(row[:prev_at])) != stored_hash:
             problem = Problem(sequence, "changed", "its content no longer matches its hash")
         elif sequence in signed and signed[sequence] != stored_hash:
             problem = Problem(sequence, "rewritten", "the chain differs from the signed checkpoint here")
         if problem:
-            stretch.problem = problem
-            return stretch
-        stretch.events += 1
-        stretch.last = sequence
+            break
+        events += 1
         before_previous_hash, previous_sequence, previous_hash = previous_hash, sequence, stored_hash
-        if progress and stretch.events % 100_000 == 0:
-            progress(stretch.events)
-    return stretch
+        if progress and events % 100_000 == 0:
+            progress(events)
+    return _Stretch(events=events, last=previous_sequence, problem=problem)
 
 
 def _preceding(first: int) -> list[tuple[int, str]]:

@@ -127,7 +127,7 @@ def generate_chain(n: int) -> None:
                 uuid.uuid4().hex,
                 "192.0.2.10",
             ]
-            digest = chain.link(previous, chain.encode(values))
+            digest = chain.link(previous, chain.encode((chain.VERSION, *values)))
             values[1] = adapt(moment)
             batch.append([*values, previous, digest])
             previous = digest

@@ -154,9 +154,9 @@ def test_an_inserted_row_is_found(tamperable):
         **{f.attname: getattr(events[4], f.attname) for f in AuditEvent._meta.concrete_fields}
     )
     forged.sequence, forged.prev_hash, forged.purpose = 5, events[3].hash, "forged"
-    from audit.services import canonical_values
+    from audit.services import canonical_event
 
-    forged.hash = chain.link(forged.prev_hash, chain.encode(canonical_values(forged)))
+    forged.hash = chain.link(forged.prev_hash, chain.encode(canonical_event(forged)))
     forged.save(force_insert=True)
     assert problem_of() == (5, "inserted")
 
@@ -171,12 +171,12 @@ def test_two_swapped_rows_are_found(tamperable):
 
 def rewrite_from(sequence: int) -> None:
     """The attacker's full rewrite: change an event, then recompute every hash after it."""
-    from audit.services import canonical_values
+    from audit.services import canonical_event
 
     table_sql("UPDATE audit_auditevent SET purpose = 'rewritten' WHERE sequence = %s", [sequence])
     previous = AuditEvent.objects.get(sequence=sequence - 1).hash
     for event in AuditEvent.objects.filter(sequence__gte=sequence).order_by("sequence"):
-        new_hash = chain.link(previous, chain.encode(canonical_values(event)))
+        new_hash = chain.link(previous, chain.encode(canonical_event(event)))
         table_sql(
             "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE sequence = %s",
             [previous, new_hash, event.sequence],
@@ -268,7 +268,7 @@ def test_the_verifier_works_in_constant_memory_batches():
 )
 def test_the_fast_encoder_agrees_with_the_standard_one(values):
     standard = json.dumps([chain.VERSION, *values], ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    assert chain.encode(values) == standard
+    assert chain.encode((chain.VERSION, *values)) == standard
 
 
 @pytest.mark.django_db
