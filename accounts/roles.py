@@ -50,20 +50,19 @@ _ACCOUNTS_ADMIN = [
 
 # Model-level permissions per role ("app_label.codename"). Case data is not reached through
 # these: a role permission never grants sight of a particular person.
+# Never a model-level view/change of cases: which case a user may see is an object permission.
+_CASE_WORK = [
+    "accounts.view_organisation",
+    "accounts.view_area",
+    "cases.add_person",
+    "cases.view_person",
+    "cases.add_concern",
+    "cases.take_intake",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COMMISSIONER: ["accounts.view_organisation"],
-    Role.PLAZA_STAFF: [
-        "accounts.view_organisation",
-        "accounts.view_area",
-        "cases.add_person",
-        "cases.view_person",
-    ],
-    Role.WARD_CASEWORKER: [
-        "accounts.view_organisation",
-        "accounts.view_area",
-        "cases.add_person",
-        "cases.view_person",
-    ],
+    Role.COMMISSIONER: ["accounts.view_organisation", "cases.add_concern", "cases.add_contactlog"],
+    Role.PLAZA_STAFF: _CASE_WORK,
+    Role.WARD_CASEWORKER: [*_CASE_WORK, "cases.break_glass"],
     Role.GUARDIANSHIP_COORDINATOR: ["accounts.view_organisation", "accounts.view_area"],
     Role.AGENCY_WORKER: ["accounts.view_organisation"],
     Role.PRIVACY_OFFICER: [
@@ -71,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation",
         "accounts.view_membership",
         "cases.erase_person",
+        "cases.review_break_glass",
         "audit.view_auditevent",
         "audit.view_access_report",
     ],

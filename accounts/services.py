@@ -2,21 +2,35 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
 
+ORGANISATION_GROUP_PREFIX = "org:"
+
+
+def organisation_group_name(organisation: Organisation) -> str:
+    """The Django group of everyone working for an organisation: what a case is shared with."""
+    return f"{ORGANISATION_GROUP_PREFIX}{organisation.pk}"
+
 
 def sync_role_groups(user: User) -> None:
-    """Give the user exactly the role groups of their memberships; other groups are left alone.
+    """Give the user exactly the role groups and organisation groups of their memberships.
 
-    Only system administrators reach the admin site, so ``is_staff`` follows the sysadmin role
-    (a superuser flag set by an operator on the command line is never granted or removed here).
+    Other groups are left alone. Only system administrators reach the admin site, so ``is_staff``
+    follows the sysadmin role (a superuser flag set by an operator on the command line is never
+    granted or removed here).
     """
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    role_groups = Group.objects.filter(name__in=Role.values)
-    user.groups.remove(*[g for g in role_groups if g.name not in roles])
-    user.groups.add(*[g for g in role_groups if g.name in roles])
+    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation) for m in memberships}
+    for name in wanted:
+        Group.objects.get_or_create(name=name)
+    managed = Group.objects.filter(Q(name__in=Role.values) | Q(name__startswith=ORGANISATION_GROUP_PREFIX))
+    current = set(user.groups.filter(pk__in=managed).values_list("name", flat=True))
+    user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    user.groups.add(*Group.objects.filter(name__in=wanted - current))
+    roles = {m.role for m in memberships}
     is_staff = Role.SYSADMIN in roles
     if user.is_staff != is_staff:
         user.is_staff = is_staff

@@ -43,7 +43,7 @@ class AuditContextMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, PermissionDenied):
+        if isinstance(exception, PermissionDenied) and not getattr(exception, "audited", False):
             from audit.services import record_denial
 
             record_denial(request)

@@ -64,6 +64,27 @@ KINDS = [
     EventKind("keys.rewrapped", Action.KEY_ROTATION, _("{count} 件のデータ鍵を鍵 {kek} で再暗号化しました")),
     EventKind("keys.retired", Action.KEY_ROTATION, _("鍵暗号化鍵 {keks} を廃棄しました")),
     EventKind("audit.access_report", Action.EXPORT, _("本人のアクセス報告を作成しました")),
+    EventKind("case.reported", Action.CREATE, _("気付きを受け付けました（報告者: {reporter_kind}）")),
+    EventKind("case.concern_added", Action.CREATE, _("気付きを追加しました")),
+    EventKind("case.viewed", Action.VIEW, _("ケースを閲覧しました")),
+    EventKind("case.transitioned", Action.TRANSITION, _("ケースの状態を変更しました（{from} → {to}）")),
+    EventKind(
+        "case.access_granted", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を付与しました（{reason}）")
+    ),
+    EventKind(
+        "case.access_revoked", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を終了しました（{why}）")
+    ),
+    EventKind("case.denied", Action.DENIED, _("権限のない操作が拒否されました（{action}）")),
+    EventKind("case.consent_recorded", Action.CREATE, _("同意を記録しました（{purpose}）")),
+    EventKind("case.consent_withdrawn", Action.UPDATE, _("同意の撤回を記録しました")),
+    EventKind("case.disclosed", Action.DISCLOSE, _("関係機関に情報を共有しました（根拠: {basis}）")),
+    EventKind("case.meeting_scheduled", Action.CREATE, _("会議を設定しました（{kind}）")),
+    EventKind("case.meeting_acknowledged", Action.UPDATE, _("会議の守秘義務を確認しました")),
+    EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
+    EventKind("case.action_item_done", Action.UPDATE, _("役割分担を完了にしました")),
+    EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
+    EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
+    EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
 ]
 
 REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}
@@ -72,4 +93,15 @@ REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}
 PURPOSES: dict[str, str] = {
     "search": _("本人の確認（検索）"),
     "disclosure_request": _("開示請求への対応"),
+    "case_work": _("ケースの支援"),
+    "meeting": _("支援会議"),
+    "emergency": _("緊急の対応"),
 }
+
+# Labels for parameter values that are codes of a higher app (state names…): apps register them
+# at start-up, so that the trail stores codes and people read words.
+PARAMETER_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_parameter_labels(name: str, labels: dict[str, str]) -> None:
+    PARAMETER_LABELS.setdefault(name, {}).update(labels)

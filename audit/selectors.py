@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from audit.events import PARAMETER_LABELS
 from audit.models import AuditCheckpoint, AuditEvent
 
 
@@ -76,8 +77,11 @@ def describe(event: AuditEvent) -> str:
         return event.event
     params = json.loads(event.params)
     for key, value in params.items():
+        labels = PARAMETER_LABELS.get(key, {})
         if isinstance(value, list):
-            params[key] = ", ".join(str(v) for v in value)
+            params[key] = ", ".join(str(labels.get(v, v)) for v in value)
+        else:
+            params[key] = str(labels.get(value, value)) if isinstance(value, str) else value
     return string.Formatter().vformat(str(kind.template), (), _Missing(params))
 
 

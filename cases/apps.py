@@ -7,3 +7,35 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("ケース")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        # A flush (between tests) empties the catalogue migration 0002 made; bring back what is missing.
+        post_migrate.connect(_restore_catalogue, sender=self, dispatch_uid="cases.legal_bases")
+
+        # The audit trail stores codes; its screens show these words for them.
+        from audit.events import register_parameter_labels
+        from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
+        from cases.vocabulary import ReporterKind, Urgency
+
+        for name, choices in [
+            ("from", CaseState),
+            ("to", CaseState),
+            ("reporter_kind", ReporterKind),
+            ("urgency", Urgency),
+            ("purpose", Consent.Purpose),
+            ("kind", MeetingKind),
+            ("reason", CaseAccessGrant.Reason),
+        ]:
+            register_parameter_labels(name, dict(choices.choices))
+
+
+def _restore_catalogue(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from cases.legal_bases import ensure_catalogue
+
+    if ("cases", "0002_legal_basis_catalogue") in MigrationRecorder(connections[using]).applied_migrations():
+        ensure_catalogue(using=using)

@@ -5,7 +5,7 @@ from faker import Faker
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
 from cases.models import Person
 from cases.selectors import blind_index_of
-from cases.services import register_person
+from cases.services.people import register_person
 
 PEOPLE_PER_PLAZA = 3
 

@@ -1,9 +1,19 @@
 """Permission-filtered reads of persons and cases."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from cases.models import Person
+from cases.access import deny, has_case_permission, revoke_expired_grants
+from cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseGroupObjectPermission,
+    CaseState,
+    CaseUserObjectPermission,
+    Concern,
+    Person,
+)
 from privacy.normalise import normalise_phone, parse_date
 
 
@@ -64,4 +74,78 @@ def find_people_for_access_report(actor: User, query: str) -> QuerySet[Person]:
         Person.objects.filter(pk__in=_matching_ids(query))
         .select_related("registered_by")
         .order_by("created_at")
+    )
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class CommissionerStatus:
+    """What the person who reported a concern is told: never more than where it stands."""
+
+    LABELS = {
+        CaseState.NOTICED: _("受付済み"),
+        CaseState.SHARING: _("対応中"),
+        CaseState.TEAM_MEETING: _("対応中"),
+        CaseState.REFERRED: _("つながりました"),
+        CaseState.GUARDIANSHIP: _("つながりました"),
+        CaseState.WATCHING: _("つながりました"),
+        CaseState.CLOSED: _("終結"),
+        CaseState.WITHDRAWN: _("取り下げ"),
+    }
+
+    @classmethod
+    def of(cls, state: str) -> str:
+        return str(cls.LABELS[CaseState(state)])
+
+
+def cases_visible_to(actor: User, codename: str = "view_case") -> QuerySet[Case]:
+    """The cases on which the actor holds ``codename``, through their own grants or their
+    organisations' — an indexed join on guardian's direct-FK tables, never a scan of all cases."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Case.objects.none()
+    revoke_expired_grants()
+    by_group = CaseGroupObjectPermission.objects.filter(
+        group__in=actor.groups.all(), permission__codename=codename
+    ).values("content_object_id")
+    by_user = CaseUserObjectPermission.objects.filter(user=actor, permission__codename=codename).values(
+        "content_object_id"
+    )
+    return Case.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user))
+
+
+def case_for(actor: User, case_id: object, codename: str = "view_case") -> Case:
+    """One case the actor may see, or a refusal recorded in the audit trail (never a 404 that
+    would tell an outsider whether the case exists)."""
+    case = (
+        Case.objects.select_related("person__data_key", "area", "lead_organisation")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or not has_case_permission(actor, case, codename):
+        deny(actor, action=f"open_case:{codename}", case=case)
+    return case
+
+
+def inbox(actor: User) -> QuerySet[Case]:
+    """What the actor's organisations must act on: concerns waiting for intake and the open cases
+    they lead. Urgent first (an escalated case tops the ward office's list), then oldest first."""
+    return (
+        cases_visible_to(actor)
+        .filter(
+            Q(state=CaseState.NOTICED) | Q(state__in=OPEN_STATES, lead_organisation__memberships__user=actor)
+        )
+        .distinct()
+        .select_related("area", "lead_organisation")
+        .order_by("-urgent", "created_at")
+    )
+
+
+def concerns_reported_by(actor: User) -> QuerySet[Concern]:
+    """The commissioner's own concerns, with the state of the case they became."""
+    return (
+        Concern.objects.filter(reported_by=actor)
+        .select_related("case__area")
+        .prefetch_related("signals", "categories")
+        .order_by("-created_at")
     )

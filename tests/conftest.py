@@ -25,7 +25,7 @@ def plaza(demo):
 @pytest.fixture
 def make_person(plaza):
     """Register a person through the service, as the demo plaza."""
-    from cases.services import register_person
+    from cases.services.people import register_person
 
     def make(**identity):
         identity.setdefault("name", "山田 花子")
@@ -79,3 +79,33 @@ def _audit_triggers_restored(django_db_blocker):
         with django_db_blocker.unblock():
             triggers.install(connection)
         _triggers_lifted.clear()
+
+
+@pytest.fixture
+def make_case(demo):
+    """A case created directly in a given state (for tests of what happens to it, not of how it got there)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    def make(person, state="sharing", years_ago: float | None = None, **fields):
+        ended = state in Case.ENDED_STATES
+        fields.setdefault("area", demo.districts[0])
+        if state not in ("noticed", "withdrawn"):
+            fields.setdefault("lead_organisation", demo.plazas[0])
+        if ended:
+            fields.setdefault("ended_at", timezone.now() - datetime.timedelta(days=365.25 * (years_ago or 0)))
+        return Case.objects.create(person=person, state=state, **fields)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _japanese_first():
+    """Each test starts in the default language; a request in English must not leak into the next."""
+    from django.utils import translation
+
+    with translation.override("ja"):
+        yield

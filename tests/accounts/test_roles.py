@@ -67,12 +67,18 @@ def test_role_groups_and_admin_access_follow_memberships(plaza):
     Membership.objects.create(user=user, organisation=plaza, role=Role.PLAZA_STAFF)
     admin_membership = Membership.objects.create(user=user, organisation=plaza, role=Role.SYSADMIN)
     user.refresh_from_db()
-    assert set(user.groups.values_list("name", flat=True)) == {"plaza_staff", "sysadmin", "team:unrelated"}
+    org_group = f"org:{plaza.pk}"  # the organisation's group: what cases are shared with
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "plaza_staff",
+        "sysadmin",
+        org_group,
+        "team:unrelated",
+    }
     assert user.is_staff
     assert user.has_perm("accounts.change_organisation")
 
     admin_membership.delete()
     user = User.objects.get(pk=user.pk)  # fresh permission cache
-    assert set(user.groups.values_list("name", flat=True)) == {"plaza_staff", "team:unrelated"}
+    assert set(user.groups.values_list("name", flat=True)) == {"plaza_staff", org_group, "team:unrelated"}
     assert not user.is_staff
     assert not user.has_perm("accounts.change_organisation")

@@ -1,17 +1,15 @@
 """Every service and screen that touches personal data leaves exactly the expected events."""
 
-import datetime
 import json
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from audit.models import AuditEvent
-from cases.models import Case, Person
-from cases.services import erase_person
+from cases.models import Person
+from cases.services.people import erase_person
 from privacy.services import rotate_keys
 
 
@@ -53,11 +51,9 @@ def test_erase_person_records_one_erase_event(make_person, demo):
     assert recorded.organisation.name.endswith("区政推進課")
 
 
-def test_retention_records_its_erasures_as_the_system(make_person):
+def test_retention_records_its_erasures_as_the_system(make_person, make_case):
     person = make_person()
-    Case.objects.create(
-        person=person, state="closed", ended_at=timezone.now() - datetime.timedelta(days=3000)
-    )
+    make_case(person, "closed", years_ago=8)
     start = head()
     call_command("apply_retention")
     [(event, _action, person_id, _fields, params)] = events_since(start)

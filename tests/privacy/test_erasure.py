@@ -2,11 +2,10 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from cases.models import Case, Person
+from cases.models import Person
 from cases.selectors import find_people
-from cases.services import erase_person
+from cases.services.people import erase_person
 from privacy.exceptions import DataErased
 
 
@@ -45,22 +44,16 @@ def test_only_privacy_officers_may_erase(make_person, demo):
     assert Person.objects.get(pk=person.pk).is_erased
 
 
-def ended_case(person: Person, years_ago: float, state: str = "closed") -> Case:
-    return Case.objects.create(
-        person=person, state=state, ended_at=timezone.now() - datetime.timedelta(days=365.25 * years_ago)
-    )
-
-
 @pytest.fixture
-def retention_people(make_person):
+def retention_people(make_person, make_case):
     old = make_person(name="古い 記録")
-    ended_case(old, 6)
-    ended_case(old, 7, state="withdrawn")
+    make_case(old, "closed", years_ago=6)
+    make_case(old, "withdrawn", years_ago=7)
     recent = make_person(name="新しい 記録")
-    ended_case(recent, 4)
+    make_case(recent, "closed", years_ago=4)
     reopened = make_person(name="再開 された")
-    ended_case(reopened, 8)
-    Case.objects.create(person=reopened)  # still open
+    make_case(reopened, "closed", years_ago=8)
+    make_case(reopened, "noticed")  # still open
     no_case = make_person(name="ケース なし")
     return {"old": old, "recent": recent, "reopened": reopened, "no_case": no_case}
 

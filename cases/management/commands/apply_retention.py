@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cases.services import erase_person, people_due_for_erasure
+from cases.services.people import erase_person, people_due_for_erasure
 
 
 class Command(BaseCommand):

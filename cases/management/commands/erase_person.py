@@ -5,7 +5,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Person
-from cases.services import erase_person
+from cases.services.people import erase_person
 
 
 class Command(BaseCommand):

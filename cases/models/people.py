@@ -1,4 +1,4 @@
-"""Residents and their cases.
+"""Residents and the households they live in.
 
 Identity and free text are encrypted under the person's own data key (privacy.DataKey);
 states, dates and areas stay plaintext so that reports need no decryption.
@@ -7,9 +7,8 @@ states, dates and areas stay plaintext so that reports need no decryption.
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
 
-from accounts.models import Organisation
+from accounts.models import Area, Organisation
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 from privacy.normalise import normalise_date, normalise_name, normalise_phone
@@ -26,7 +25,8 @@ class Person(EncryptedModel):
         related_name="registered_people",
     )
 
-    name = EncryptedCharField(_("氏名"), max_length=100)
+    # Blank when a concern is about someone not yet identified ("the flat with the full letterbox").
+    name = EncryptedCharField(_("氏名"), max_length=100, blank=True)
     kana = EncryptedCharField(_("ふりがな"), max_length=100, blank=True)
     birth_date = EncryptedDateField(_("生年月日"), null=True, blank=True)
     address = EncryptedTextField(_("住所"), max_length=300, blank=True)
@@ -70,43 +70,41 @@ class Person(EncryptedModel):
         return self.erased_at is not None
 
 
-class CaseState(models.TextChoices):
-    NOTICED = "noticed", _("気付き受付")
-    SHARING = "sharing", _("情報共有・アセスメント")
-    TEAM_MEETING = "team_meeting", _("支援会議")
-    REFERRED = "referred", _("つなぎ済み")
-    GUARDIANSHIP = "guardianship", _("成年後見")
-    WATCHING = "watching", _("見守り")
-    CLOSED = "closed", _("終結")
-    WITHDRAWN = "withdrawn", _("取り下げ")
+class Household(models.Model):
+    """People living together whose situation is one case: 8050, young carers, double care."""
 
-
-ENDED_STATES = [CaseState.CLOSED, CaseState.WITHDRAWN]
-
-
-class Case(models.Model):
-    """The workflow object. Its transitions arrive with the case workflow; the states are DESIGN.md's."""
-
-    State = CaseState
-    ENDED_STATES = ENDED_STATES
-
-    person = models.ForeignKey(Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="cases")
-    state = FSMField(_("状態"), default=State.NOTICED, choices=State.choices, protected=True)
-    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
-    ended_at = models.DateTimeField(_("終結日時"), null=True, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("地域"), on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("ケース")
-        verbose_name_plural = _("ケース")
+        verbose_name = _("世帯")
+        verbose_name_plural = _("世帯")
+
+    def __str__(self) -> str:
+        return f"Household {self.pk}"
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        PARENT = "parent", _("親")
+        CHILD = "child", _("子")
+        SPOUSE = "spouse", _("配偶者")
+        SIBLING = "sibling", _("きょうだい")
+        GRANDPARENT = "grandparent", _("祖父母")
+        OTHER = "other", _("その他")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_memberships")
+    relation = models.CharField(_("続柄"), max_length=20, choices=Relation.choices)
+    is_carer = models.BooleanField(_("介護・世話をしている"), default=False)
+
+    class Meta:
+        verbose_name = _("世帯員")
+        verbose_name_plural = _("世帯員")
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
-            # Closed and withdrawn cases say when they ended (retention counts from then); open ones do not.
-            models.CheckConstraint(
-                condition=Q(state__in=ENDED_STATES, ended_at__isnull=False)
-                | (~Q(state__in=ENDED_STATES) & Q(ended_at__isnull=True)),
-                name="case_ended_at_iff_ended",
-            ),
+            models.UniqueConstraint(fields=["household", "person"], name="household_member_unique")
         ]
 
     def __str__(self) -> str:
-        return f"Case {self.pk}"
+        return f"{self.household} member {self.person}"

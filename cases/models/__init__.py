@@ -1,0 +1,57 @@
+"""Cases: residents, concerns, the case workflow, sharing and support-team meetings."""
+
+from cases.models.cases import (
+    DECISION_TARGETS,
+    ENDED_STATES,
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Concern,
+    ConcernCategoryTag,
+    ConcernSignal,
+    ContactLog,
+    WatchVisit,
+)
+from cases.models.meetings import ActionItem, Decision, MeetingAttendance, MeetingKind, SupportMeeting
+from cases.models.people import Household, HouseholdMember, Person
+from cases.models.sharing import (
+    LEVEL_PERMISSIONS,
+    AccessLevel,
+    BreakGlassAccess,
+    CaseAccessGrant,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Consent,
+    Disclosure,
+    LegalBasis,
+)
+
+__all__ = [
+    "DECISION_TARGETS",
+    "ENDED_STATES",
+    "LEVEL_PERMISSIONS",
+    "OPEN_STATES",
+    "AccessLevel",
+    "ActionItem",
+    "BreakGlassAccess",
+    "Case",
+    "CaseAccessGrant",
+    "CaseGroupObjectPermission",
+    "CaseState",
+    "CaseUserObjectPermission",
+    "Concern",
+    "ConcernCategoryTag",
+    "ConcernSignal",
+    "Consent",
+    "ContactLog",
+    "Decision",
+    "Disclosure",
+    "Household",
+    "HouseholdMember",
+    "LegalBasis",
+    "MeetingAttendance",
+    "MeetingKind",
+    "Person",
+    "SupportMeeting",
+    "WatchVisit",
+]

@@ -1,0 +1,286 @@
+"""The case: one resident's situation, from the concern someone noticed to the people holding it.
+
+State machine (DESIGN.md), transitions as django-fsm methods with guards only — services check
+permissions, lock the row against concurrent edits and record the audit event:
+
+    noticed ──accept_intake──▶ sharing ──schedule_meeting──▶ team_meeting ──decide──▶ referred
+       └─escalate_urgent──────────┘                                               guardianship
+    referred | guardianship ──conclude──▶ watching | closed                        watching
+    watching ──close──▶ closed                                                     closed
+    watching | closed ──reopen──▶ sharing       any open state ──withdraw──▶ withdrawn
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from accounts.models import Area, Organisation
+from cases.models.people import Household, Person
+from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
+from privacy.fields import EncryptedTextField
+from privacy.models import DataKey, EncryptedModel
+
+
+class CaseState(models.TextChoices):
+    NOTICED = "noticed", _("気付き受付")
+    SHARING = "sharing", _("情報共有・アセスメント")
+    TEAM_MEETING = "team_meeting", _("支援会議")
+    REFERRED = "referred", _("つなぎ済み")
+    GUARDIANSHIP = "guardianship", _("成年後見")
+    WATCHING = "watching", _("見守り")
+    CLOSED = "closed", _("終結")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
+S = CaseState
+ENDED_STATES = [S.CLOSED, S.WITHDRAWN]
+OPEN_STATES = [S.NOTICED, S.SHARING, S.TEAM_MEETING, S.REFERRED, S.GUARDIANSHIP, S.WATCHING]
+DECISION_TARGETS = [S.REFERRED, S.GUARDIANSHIP, S.WATCHING, S.CLOSED]
+
+
+class Case(FSMModelMixin, EncryptedModel):
+    State = CaseState
+    ENDED_STATES = ENDED_STATES
+
+    person = models.ForeignKey(Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="cases")
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("世帯"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    area = models.ForeignKey(Area, verbose_name=_("地域"), on_delete=models.PROTECT, related_name="cases")
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("主担当の組織"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+    )
+    urgent = models.BooleanField(_("緊急"), default=False)
+    state = FSMField(_("状態"), default=S.NOTICED, choices=S.choices, protected=True)
+    # Optimistic locking: every write names the version it saw; a stale one is a conflict.
+    version = models.PositiveIntegerField(_("版"), default=1)
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    ended_at = models.DateTimeField(_("終結日時"), null=True, blank=True)
+    withdrawal_reason = EncryptedTextField(_("取り下げの理由"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("ケース")
+        verbose_name_plural = _("ケース")
+        permissions = [
+            # Object permissions, held through access grants:
+            ("lead_case", _("ケースの主担当として進められる")),
+            ("view_case_status", _("ケースの状況だけを見られる")),
+            # Role permissions:
+            ("take_intake", _("気付きを受け付けられる")),
+            ("break_glass", _("緊急アクセスができる")),
+            ("review_break_glass", _("緊急アクセスを確認できる")),
+        ]
+        indexes = [
+            models.Index(fields=["lead_organisation", "state"], name="case_lead_state"),
+            models.Index(fields=["area", "state"], name="case_area_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
+            # Closed and withdrawn cases say when they ended (retention counts from then); open ones do not.
+            models.CheckConstraint(
+                condition=Q(state__in=ENDED_STATES, ended_at__isnull=False)
+                | (~Q(state__in=ENDED_STATES) & Q(ended_at__isnull=True)),
+                name="case_ended_at_iff_ended",
+            ),
+            # Past intake, someone leads.
+            models.CheckConstraint(
+                condition=Q(state__in=[S.NOTICED, S.WITHDRAWN]) | Q(lead_organisation__isnull=False),
+                name="case_led_after_intake",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.person.data_key
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- transitions (guards only) ---------------------------------------------------------
+    @transition(field=state, source=S.NOTICED, target=S.SHARING)
+    def accept_intake(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.NOTICED, S.SHARING], target=S.SHARING)
+    def escalate_urgent(self) -> None:
+        self.urgent = True
+
+    @transition(field=state, source=S.SHARING, target=S.TEAM_MEETING)
+    def schedule_meeting(self) -> None:
+        pass
+
+    @transition(field=state, source=S.TEAM_MEETING, target=RETURN_VALUE(*DECISION_TARGETS))
+    def decide(self, outcome: str) -> str:
+        if outcome not in DECISION_TARGETS:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        if outcome == S.CLOSED:
+            self.ended_at = timezone.now()
+        return outcome
+
+    @transition(field=state, source=[S.REFERRED, S.GUARDIANSHIP], target=RETURN_VALUE(S.WATCHING, S.CLOSED))
+    def conclude(self, outcome: str) -> str:
+        if outcome not in (S.WATCHING, S.CLOSED):
+            raise ValueError(f"unknown outcome {outcome!r}")
+        if outcome == S.CLOSED:
+            self.ended_at = timezone.now()
+        return outcome
+
+    @transition(field=state, source=S.WATCHING, target=S.CLOSED)
+    def close(self) -> None:
+        self.ended_at = timezone.now()
+
+    @transition(field=state, source=[S.WATCHING, S.CLOSED], target=S.SHARING)
+    def reopen(self) -> None:
+        self.ended_at = None
+
+    @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN)
+    def withdraw(self) -> None:
+        self.ended_at = timezone.now()
+
+
+class Concern(EncryptedModel):
+    """What somebody noticed (気付き). The first thing of every case; later concerns add to it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concerns")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("報告者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_concerns",
+    )
+    reporter_kind = models.CharField(_("報告者の種別"), max_length=30, choices=ReporterKind.choices)
+    urgency = models.CharField(_("緊急度"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    noticed_on = models.DateField(_("気付いた日"), default=timezone.localdate)
+    details = EncryptedTextField(_("気付きの内容"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("気付き")
+        verbose_name_plural = _("気付き")
+        indexes = [models.Index(fields=["reported_by", "created_at"], name="concern_reporter_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reporter_kind__in=ReporterKind.values), name="concern_reporter_valid"
+            ),
+            models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="concern_urgency_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.case.person.data_key
+
+
+class ConcernSignal(models.Model):
+    """An observed sign (郵便物がたまっている…), one row each so that reports can count them."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="signals")
+    code = models.CharField(_("気付いたこと"), max_length=40, choices=ObservedSignal.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "code"], name="concern_signal_unique"),
+            models.CheckConstraint(condition=Q(code__in=ObservedSignal.values), name="concern_signal_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ConcernCategoryTag(models.Model):
+    """A category of need (8050, ヤングケアラー…), one row each so that reports can count them."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(_("分類"), max_length=40, choices=ConcernCategory.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "code"], name="concern_category_unique"),
+            models.CheckConstraint(
+                condition=Q(code__in=ConcernCategory.values), name="concern_category_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ContactLog(models.Model):
+    """A commissioner's consultation or liaison (相談・連絡調整), counted for the plan's indicator ⑧.
+
+    No free text: the count and the kind are what the indicator needs, and nothing personal is kept.
+    """
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("相談")
+        LIAISON = "liaison", _("連絡調整")
+
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contact_logs",
+        verbose_name=_("民生委員"),
+    )
+    occurred_on = models.DateField(_("日付"), default=timezone.localdate)
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    category = models.CharField(_("分野"), max_length=40, choices=ConcernCategory.choices, blank=True)
+    with_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("連絡先の機関"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("相談・連絡調整の記録")
+        verbose_name_plural = _("相談・連絡調整の記録")
+        indexes = [models.Index(fields=["commissioner", "occurred_on"], name="contactlog_who_when")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["consultation", "liaison"]), name="contactlog_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class WatchVisit(EncryptedModel):
+    """A 見守り follow-up, due on a date; the note of what was seen is encrypted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watch_visits")
+    due_on = models.DateField(_("予定日"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("担当者")
+    )
+    visited_on = models.DateField(_("訪問日"), null=True, blank=True)
+    note = EncryptedTextField(_("見守りの記録"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("見守り訪問")
+        verbose_name_plural = _("見守り訪問")
+        indexes = [models.Index(fields=["assigned_to", "visited_on", "due_on"], name="watchvisit_due")]
+
+    def __str__(self) -> str:
+        return f"WatchVisit {self.due_on}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.case.person.data_key

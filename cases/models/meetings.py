@@ -1,0 +1,121 @@
+"""Support-team meetings: who attends (each acknowledging confidentiality first), what was said,
+what was decided and who does what by when. Agenda, minutes and reasons are encrypted."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from cases.models.cases import Case, CaseState
+from cases.models.sharing import LegalBasis
+from privacy.fields import EncryptedTextField
+from privacy.models import DataKey, EncryptedModel
+
+
+class MeetingKind(models.TextChoices):
+    # A 支援会議 may discuss a person before they consent; its members are bound to confidentiality.
+    SUPPORT_MEETING = "support_meeting", _("支援会議（社会福祉法第106条の6）")
+    MULTI_AGENCY = "multi_agency", _("重層的支援会議")
+    INDIVIDUAL_CASE = "individual_case", _("個別ケース会議")
+    COMMUNITY_CARE = "community_care", _("地域ケア会議")
+
+
+class SupportMeeting(EncryptedModel):
+    Kind = MeetingKind
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("会議の種類"), max_length=30, choices=MeetingKind.choices)
+    legal_basis = models.ForeignKey(
+        LegalBasis, verbose_name=_("根拠"), on_delete=models.PROTECT, related_name="+"
+    )
+    convened_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateTimeField(_("日時"))
+    # Attendees from other organisations see the case only until then (time-boxed access).
+    access_until = models.DateTimeField(_("出席者が閲覧できる期限"))
+    agenda = EncryptedTextField(_("議題"), max_length=2000, blank=True)
+    minutes = EncryptedTextField(_("議事録"), max_length=20000, blank=True)
+    held_at = models.DateTimeField(_("開催日時"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支援会議")
+        verbose_name_plural = _("支援会議")
+        ordering = ["scheduled_for"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(access_until__gte=models.F("scheduled_for")), name="meeting_access_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.case.person.data_key
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_attendances"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("守秘義務の確認日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会議の出席者")
+        verbose_name_plural = _("会議の出席者")
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}"
+
+
+class Decision(EncryptedModel):
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(
+        _("決定"),
+        max_length=20,
+        choices=[
+            (s.value, s.label)
+            for s in (CaseState.REFERRED, CaseState.GUARDIANSHIP, CaseState.WATCHING, CaseState.CLOSED)
+        ],
+    )
+    reason = EncryptedTextField(_("理由"), max_length=4000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("決定")
+        verbose_name_plural = _("決定")
+
+    def __str__(self) -> str:
+        return f"Decision {self.outcome}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.meeting.case.person.data_key
+
+
+class ActionItem(EncryptedModel):
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="action_items")
+    description = EncryptedTextField(_("内容"), max_length=1000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items")
+    due_on = models.DateField(_("期限"))
+    done_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("役割分担")
+        verbose_name_plural = _("役割分担")
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="actionitem_due")]
+
+    def __str__(self) -> str:
+        return f"ActionItem due {self.due_on}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.meeting.case.person.data_key

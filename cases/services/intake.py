@@ -1,0 +1,257 @@
+"""From what somebody noticed to an organisation holding it: report, intake, urgent escalation."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Area, Organisation, OrganisationKind, User
+from audit import services as audit
+from cases.access import grant_access, require_role_permission, revoke_grants
+from cases.exceptions import CaseRuleError
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseAccessGrant,
+    Concern,
+    ConcernCategoryTag,
+    ConcernSignal,
+    Disclosure,
+    LegalBasis,
+)
+from cases.services.people import register_person
+from cases.services.sharing import check_legal_basis
+from cases.services.workflow import run_transition
+from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
+
+INTAKE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.CONCERN]
+ALL_FIELD_GROUPS = list(FieldGroup.values)
+
+
+def acting_organisation(actor: User, organisation: Organisation | None = None) -> Organisation:
+    """The organisation the actor acts for: the one named, if theirs, or their only one."""
+    organisations = Organisation.objects.filter(memberships__user=actor).distinct()
+    if organisation is not None:
+        if not organisations.filter(pk=organisation.pk).exists():
+            raise CaseRuleError(_("所属していない組織として操作することはできません。"), code="not_a_member")
+        return organisation
+    found = list(organisations[:2])
+    if len(found) != 1:
+        raise CaseRuleError(_("どの組織として操作するかを選んでください。"), code="organisation_required")
+    return found[0]
+
+
+def serving(area: Area, kinds: list[str]) -> list[Organisation]:
+    """Active organisations of these kinds whose areas include this area or one above it."""
+    return list(
+        Organisation.objects.filter(is_active=True, kind__in=kinds, areas__in=[area, *area.ancestors()])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _serves(organisation: Organisation, area: Area) -> bool:
+    return organisation.areas.filter(pk__in=[a.pk for a in [area, *area.ancestors()]]).exists()
+
+
+def report_concern(
+    *,
+    actor: User,
+    area: Area,
+    reporter_kind: str,
+    signals: list[str],
+    categories: list[str],
+    urgency: str = Urgency.ROUTINE,
+    details: str = "",
+    identity: dict | None = None,
+    noticed_on: datetime.date | None = None,
+    organisation: Organisation | None = None,
+) -> Case:
+    """A concern (気付き) logged: a person (perhaps not yet named), a case in ``noticed``, and the
+    care plazas of the area (the ward office where there is none) see it in their intake inbox."""
+    require_role_permission(actor, "cases.add_concern", action="report_concern")
+    reporter_organisation = acting_organisation(actor, organisation)
+    if not _serves(reporter_organisation, area):
+        raise CaseRuleError(_("担当地域の外の気付きは登録できません。"), code="outside_area")
+    if not set(signals) <= set(ObservedSignal.values) or not set(categories) <= set(ConcernCategory.values):
+        raise CaseRuleError(_("選べない項目が含まれています。"), code="unknown_code")
+    if reporter_kind not in ReporterKind.values or urgency not in Urgency.values:
+        raise CaseRuleError(_("選べない項目が含まれています。"), code="unknown_code")
+    if not (signals or categories or details.strip()):
+        raise CaseRuleError(_("気付いたこと・分類・内容のどれかを入力してください。"), code="empty_concern")
+    intake = serving(area, [OrganisationKind.CARE_PLAZA]) or serving(area, [OrganisationKind.WARD_OFFICE])
+    if not intake:
+        raise CaseRuleError(_("この地域を担当する受付機関が登録されていません。"), code="no_intake")
+
+    with transaction.atomic():
+        person = register_person(actor=None, registered_by=reporter_organisation, **(identity or {}))
+        case = Case.objects.create(person=person, area=area, urgent=urgency == Urgency.URGENT)
+        concern = Concern(
+            case=case,
+            reported_by=actor,
+            reporter_kind=reporter_kind,
+            urgency=urgency,
+            details=details,
+            **({"noticed_on": noticed_on} if noticed_on else {}),
+        )
+        concern.full_clean(exclude=["case", "reported_by"])
+        concern.save(force_insert=True)
+        ConcernSignal.objects.bulk_create(
+            ConcernSignal(concern=concern, code=c) for c in sorted(set(signals))
+        )
+        ConcernCategoryTag.objects.bulk_create(
+            ConcernCategoryTag(concern=concern, code=c) for c in sorted(set(categories))
+        )
+        audit.record(
+            "case.reported",
+            actor=actor,
+            organisation=reporter_organisation,
+            target=case,
+            case_id=case.pk,
+            person_id=person.pk,
+            fields=["details", *[k for k, v in (identity or {}).items() if v]],
+            params={"reporter_kind": reporter_kind, "urgency": urgency},
+        )
+        # The reporter keeps a status-only view; the intake organisations see what they need to act.
+        grant_access(
+            case=case,
+            user=actor,
+            level=AccessLevel.STATUS,
+            reason=CaseAccessGrant.Reason.REPORTER,
+            field_groups=[],
+            granted_by=actor,
+        )
+        for organisation in intake:
+            grant_access(
+                case=case,
+                organisation=organisation,
+                level=AccessLevel.VIEW,
+                reason=CaseAccessGrant.Reason.INTAKE,
+                field_groups=INTAKE_FIELD_GROUPS,
+                granted_by=actor,
+            )
+    return case
+
+
+def _intake_organisation(actor: User, case: Case) -> Organisation:
+    grants = CaseAccessGrant.objects.filter(
+        case=case,
+        revoked_at__isnull=True,
+        reason=CaseAccessGrant.Reason.INTAKE,
+        organisation__memberships__user=actor,
+    ).select_related("organisation")
+    grant = grants.first()
+    if grant is None:
+        raise CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
+    return grant.organisation
+
+
+def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
+    """The care plaza (or ward office) of the area takes the concern as lead organisation."""
+    require_role_permission(actor, "cases.take_intake", action="accept_intake", case=case)
+
+    def become_lead(locked: Case) -> None:
+        lead = _intake_organisation(actor, locked)
+        locked.lead_organisation = lead
+        revoke_grants(
+            CaseAccessGrant.objects.filter(case=locked, reason=CaseAccessGrant.Reason.INTAKE),
+            actor=actor,
+            why="intake_accepted",
+        )
+        grant_access(
+            case=locked,
+            organisation=lead,
+            level=AccessLevel.LEAD,
+            reason=CaseAccessGrant.Reason.OWNER,
+            field_groups=ALL_FIELD_GROUPS,
+            granted_by=actor,
+        )
+
+    return run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="accept_intake",
+        permission="view_case",
+        before=become_lead,
+        extra_fields=("lead_organisation",),
+    )
+
+
+def escalate_urgent(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    ward_office: Organisation,
+    legal_basis: LegalBasis,
+    reference: str = "",
+) -> Case:
+    """Suspected abuse or risk to life: the ward office leads at once, on a recorded legal basis,
+    and the case comes first in its inbox. The previous lead keeps working on it as a contributor."""
+    require_role_permission(actor, "cases.take_intake", action="escalate_urgent", case=case)
+
+    def hand_to_ward(locked: Case) -> None:
+        acting = locked.lead_organisation or _intake_organisation(actor, locked)
+        if ward_office.kind != OrganisationKind.WARD_OFFICE or not _serves(ward_office, locked.area):
+            raise CaseRuleError(_("この地域を担当する区役所の課を選んでください。"), code="not_ward_office")
+        check_legal_basis(legal_basis, acting, reference)
+        if legal_basis.is_consent:
+            raise CaseRuleError(
+                _("緊急の引継ぎには、同意以外の法令上の根拠を選んでください。"), code="basis_not_urgent"
+            )
+        disclosure = Disclosure(
+            case=locked,
+            recipient=ward_office,
+            field_groups=ALL_FIELD_GROUPS,
+            legal_basis=legal_basis,
+            reference=reference,
+            disclosed_by=actor,
+        )
+        disclosure.save(force_insert=True)
+        revoke_grants(
+            CaseAccessGrant.objects.filter(
+                case=locked, reason__in=[CaseAccessGrant.Reason.OWNER, CaseAccessGrant.Reason.INTAKE]
+            ).filter(~Q(organisation=ward_office)),
+            actor=actor,
+            why="escalated",
+        )
+        grant_access(
+            case=locked,
+            organisation=ward_office,
+            level=AccessLevel.LEAD,
+            reason=CaseAccessGrant.Reason.OWNER,
+            field_groups=ALL_FIELD_GROUPS,
+            granted_by=actor,
+            disclosure=disclosure,
+        )
+        grant_access(
+            case=locked,
+            organisation=acting,
+            level=AccessLevel.CONTRIBUTE,
+            reason=CaseAccessGrant.Reason.DISCLOSURE,
+            field_groups=ALL_FIELD_GROUPS,
+            granted_by=actor,
+        )
+        audit.record(
+            "case.disclosed",
+            actor=actor,
+            organisation=acting,
+            target=locked,
+            case_id=locked.pk,
+            person_id=locked.person_id,
+            fields=ALL_FIELD_GROUPS,
+            params={"recipient": ward_office.pk, "basis": legal_basis.code},
+        )
+        locked.lead_organisation = ward_office
+
+    return run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="escalate_urgent",
+        permission="view_case",
+        before=hand_to_ward,
+        extra_fields=("lead_organisation",),
+    )

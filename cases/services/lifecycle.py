@@ -1,0 +1,130 @@
+"""Deciding, concluding, closing, reopening and withdrawing a case; watch visits."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit import services as audit
+from cases.access import require_case_permission
+from cases.exceptions import CaseRuleError
+from cases.models import Case, CaseAccessGrant, CaseState, Decision, WatchVisit
+from cases.services.workflow import run_transition
+from cases.signals import case_decided, conclusion_blockers
+
+
+def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:
+    """team_meeting → referred | guardianship | watching | closed, as the held meeting decided."""
+
+    def check_meeting(locked: Case) -> None:
+        decision = (
+            Decision.objects.filter(meeting__case=locked, meeting__held_at__isnull=False)
+            .order_by("-decided_at")
+            .first()
+        )
+        if decision is None:
+            raise CaseRuleError(_("決定の前に、会議の議事録と決定を記録してください。"), code="no_decision")
+        if decision.outcome != outcome:
+            raise CaseRuleError(_("会議で記録した決定と異なります。"), code="decision_mismatch")
+
+    decided = run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="decide",
+        args=(outcome,),
+        before=check_meeting,
+    )
+    case_decided.send(sender=Case, case=decided, outcome=outcome, actor=actor)
+    return decided
+
+
+def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:
+    """referred | guardianship → watching | closed, once nothing holds the case back."""
+
+    def check_blockers(locked: Case) -> None:
+        reasons = [
+            reason
+            for _receiver, found in conclusion_blockers.send(sender=Case, case=locked)
+            for reason in found
+        ]
+        if reasons:
+            raise CaseRuleError(reasons, code="conclusion_blocked")
+
+    return run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="conclude",
+        args=(outcome,),
+        before=check_blockers,
+    )
+
+
+def close(*, actor: User, case: Case, expected_version: int) -> Case:
+    """End the watch: watching → closed."""
+    return run_transition(actor=actor, case=case, expected_version=expected_version, name="close")
+
+
+def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
+    """Something new about a watched or closed case: back to sharing."""
+    return run_transition(actor=actor, case=case, expected_version=expected_version, name="reopen")
+
+
+def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> Case:
+    """Withdraw a case opened in error or no longer needed. A reason is required. Before intake,
+    the person who reported the concern may withdraw it; afterwards the lead organisation."""
+    if not reason.strip():
+        raise CaseRuleError(_("取り下げの理由を入力してください。"), code="reason_required")
+    is_reporter = (
+        case.state == CaseState.NOTICED
+        and CaseAccessGrant.objects.filter(
+            case=case, user=actor, reason=CaseAccessGrant.Reason.REPORTER
+        ).exists()
+    )
+
+    def keep_reason(locked: Case) -> None:
+        locked.withdrawal_reason = reason
+
+    return run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="withdraw",
+        permission="view_case_status" if is_reporter else "lead_case",
+        before=keep_reason,
+        extra_fields=("withdrawal_reason",),
+    )
+
+
+def schedule_watch_visit(*, actor: User, case: Case, due_on: datetime.date, assigned_to: User) -> WatchVisit:
+    require_case_permission(actor, case, "change_case", action="schedule_watch_visit")
+    if case.state != CaseState.WATCHING:
+        raise CaseRuleError(_("見守り訪問は、見守りの段階のケースに設定できます。"), code="not_watching")
+    with transaction.atomic():
+        visit = WatchVisit(case=case, due_on=due_on, assigned_to=assigned_to)
+        visit.save(force_insert=True)
+    return visit
+
+
+def record_watch_visit(
+    *, actor: User, visit: WatchVisit, note: str, visited_on: datetime.date | None = None
+) -> WatchVisit:
+    case = visit.case
+    require_case_permission(actor, case, "change_case", action="record_watch_visit")
+    with transaction.atomic():
+        visit = WatchVisit.objects.select_for_update().get(pk=visit.pk)
+        visit.visited_on, visit.note = visited_on or timezone.localdate(), note
+        visit.save(update_fields=["visited_on", "note"])
+        audit.record(
+            "case.watch_visit",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=["note"] if note else [],
+            params={"visit": str(visit.pk)},
+        )
+    return visit

@@ -1,0 +1,232 @@
+"""Support-team meetings: schedule (the case moves to team_meeting), attendees acknowledge
+confidentiality before they see anything, minutes, decisions and action items."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from audit import services as audit
+from cases.access import grant_access, require_case_permission
+from cases.exceptions import CaseRuleError
+from cases.models import (
+    AccessLevel,
+    ActionItem,
+    Case,
+    CaseAccessGrant,
+    CaseState,
+    Consent,
+    Decision,
+    LegalBasis,
+    MeetingAttendance,
+    MeetingKind,
+    SupportMeeting,
+)
+from cases.services.sharing import check_legal_basis
+from cases.services.workflow import lock_case, run_transition, save_case
+from cases.vocabulary import FieldGroup
+
+# What an attendee from another organisation sees once they have acknowledged confidentiality.
+ATTENDEE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONCERN, FieldGroup.MEETINGS]
+
+
+def _membership_organisation(user: User, organisation: Organisation) -> None:
+    if not organisation.memberships.filter(user=user).exists():
+        raise CaseRuleError(_("出席者はその組織に所属している必要があります。"), code="attendee_not_member")
+
+
+def schedule_meeting(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    kind: str,
+    legal_basis: LegalBasis,
+    scheduled_for: datetime.datetime,
+    attendees: list[tuple[User, Organisation]],
+    agenda: str = "",
+    consent: Consent | None = None,
+    reference: str = "",
+    access_hours_after: int = 72,
+) -> SupportMeeting:
+    """Schedule a meeting on the case. A 支援会議 (社会福祉法 §106-6) may meet before the person
+    consents; any other kind needs a consent to meetings that covers every attending organisation."""
+    if kind not in MeetingKind.values:
+        raise CaseRuleError(_("会議の種類を選んでください。"), code="unknown_kind")
+    created: list[SupportMeeting] = []
+
+    def create_meeting(locked: Case) -> None:
+        lead = locked.lead_organisation
+        check_legal_basis(legal_basis, lead, reference)
+        organisations = {organisation for _user, organisation in attendees} - {lead}
+        if legal_basis.is_consent or not legal_basis.allows_meeting_without_consent:
+            if kind == MeetingKind.SUPPORT_MEETING and not legal_basis.allows_meeting_without_consent:
+                raise CaseRuleError(
+                    _("支援会議には、同意前の共有を認める根拠（社会福祉法第106条の6など）を選んでください。"),
+                    code="basis_not_for_meeting",
+                )
+            if (
+                consent is None
+                or not consent.is_active
+                or consent.person_id != locked.person_id
+                or consent.purpose != Consent.Purpose.MEETING
+            ):
+                raise CaseRuleError(
+                    _("この会議には、会議での検討への本人の同意が必要です。"), code="meeting_consent_missing"
+                )
+            uncovered = [o for o in organisations if not consent.covers(o)]
+            if uncovered:
+                raise CaseRuleError(
+                    _("同意に含まれていない組織の出席者がいます: %(names)s")
+                    % {"names": "、".join(o.name for o in uncovered)},
+                    code="attendee_not_covered",
+                )
+        for user, organisation in attendees:
+            _membership_organisation(user, organisation)
+        meeting = SupportMeeting(
+            case=locked,
+            kind=kind,
+            legal_basis=legal_basis,
+            convened_by=lead,
+            scheduled_for=scheduled_for,
+            access_until=scheduled_for + datetime.timedelta(hours=access_hours_after),
+            agenda=agenda,
+        )
+        meeting.save(force_insert=True)
+        MeetingAttendance.objects.bulk_create(
+            MeetingAttendance(meeting=meeting, user=user, organisation=organisation)
+            for user, organisation in attendees
+        )
+        audit.record(
+            "case.meeting_scheduled",
+            actor=actor,
+            target=locked,
+            case_id=locked.pk,
+            person_id=locked.person_id,
+            fields=["agenda"] if agenda else [],
+            params={"meeting": str(meeting.pk), "kind": kind, "basis": legal_basis.code},
+        )
+        created.append(meeting)
+
+    run_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="schedule_meeting",
+        before=create_meeting,
+    )
+    return created[0]
+
+
+def acknowledge_confidentiality(*, actor: User, meeting: SupportMeeting) -> MeetingAttendance:
+    """An attendee confirms the duty of confidentiality; only then do they see the case, until the
+    meeting's access ends. Attendees from the lead organisation already see it."""
+    with transaction.atomic():
+        attendance = (
+            MeetingAttendance.objects.select_for_update()
+            .select_related("meeting__case", "organisation")
+            .filter(meeting=meeting, user=actor)
+            .first()
+        )
+        if attendance is None:
+            raise CaseRuleError(_("この会議の出席者ではありません。"), code="not_an_attendee")
+        if attendance.acknowledged_at is not None:
+            return attendance
+        attendance.acknowledged_at = timezone.now()
+        attendance.save(update_fields=["acknowledged_at"])
+        case = attendance.meeting.case
+        if attendance.organisation_id != case.lead_organisation_id:
+            grant_access(
+                case=case,
+                user=actor,
+                level=AccessLevel.VIEW,
+                reason=CaseAccessGrant.Reason.MEETING,
+                field_groups=ATTENDEE_FIELD_GROUPS,
+                granted_by=actor,
+                expires_at=attendance.meeting.access_until,
+            )
+        audit.record(
+            "case.meeting_acknowledged",
+            actor=actor,
+            organisation=attendance.organisation,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            params={"meeting": str(meeting.pk)},
+        )
+    return attendance
+
+
+def hold_meeting(
+    *,
+    actor: User,
+    meeting: SupportMeeting,
+    expected_version: int,
+    minutes: str,
+    decision: str,
+    reason: str,
+    action_items: list[tuple[str, User, datetime.date]] = (),
+) -> SupportMeeting:
+    """Record that the meeting was held: minutes, its decision and who does what by when."""
+    case = meeting.case
+    require_case_permission(actor, case, "lead_case", action="hold_meeting")
+    if not minutes.strip():
+        raise CaseRuleError(_("議事録を入力してください。"), code="minutes_required")
+    if not reason.strip():
+        raise CaseRuleError(_("決定の理由を入力してください。"), code="reason_required")
+    if decision not in [c for c, _label in Decision._meta.get_field("outcome").choices]:
+        raise CaseRuleError(_("決定を選んでください。"), code="decision_required")
+    with transaction.atomic():
+        locked = lock_case(case, expected_version)
+        if locked.state != CaseState.TEAM_MEETING:
+            raise CaseRuleError(_("会議の記録は、支援会議の段階でだけ入力できます。"), code="not_in_meeting")
+        meeting = SupportMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.is_held:
+            raise CaseRuleError(_("この会議はすでに記録されています。"), code="already_held")
+        unacknowledged = meeting.attendances.filter(acknowledged_at__isnull=True).exclude(
+            organisation=locked.lead_organisation
+        )
+        if unacknowledged.exists():
+            raise CaseRuleError(
+                _("守秘義務の確認をしていない出席者がいます。確認のあとで記録してください。"),
+                code="unacknowledged_attendees",
+            )
+        meeting.minutes, meeting.held_at = minutes, timezone.now()
+        meeting.save(update_fields=["minutes", "held_at"])
+        Decision(meeting=meeting, outcome=decision, reason=reason, decided_by=actor).save(force_insert=True)
+        for description, owner, due_on in action_items:
+            ActionItem(meeting=meeting, description=description, owner=owner, due_on=due_on).save(
+                force_insert=True
+            )
+        save_case(locked, [])
+        audit.record(
+            "case.meeting_held",
+            actor=actor,
+            target=locked,
+            case_id=locked.pk,
+            person_id=locked.person_id,
+            fields=["minutes", "reason", *(["action_items"] if action_items else [])],
+            params={"meeting": str(meeting.pk), "decision": decision, "actions": len(action_items)},
+        )
+    return meeting
+
+
+def complete_action_item(*, actor: User, item: ActionItem) -> ActionItem:
+    case = item.meeting.case
+    if item.owner_id != actor.pk:
+        require_case_permission(actor, case, "lead_case", action="complete_action_item")
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        if item.done_at is None:
+            item.done_at = timezone.now()
+            item.save(update_fields=["done_at"])
+            audit.record(
+                "case.action_item_done",
+                actor=actor,
+                target=case,
+                case_id=case.pk,
+                params={"item": str(item.pk)},
+            )
+    return item

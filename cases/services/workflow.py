@@ -1,0 +1,64 @@
+"""Moving a case through its state machine: one helper that every transition service uses."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from accounts.models import User
+from audit import services as audit
+from cases.access import require_case_permission
+from cases.exceptions import CaseConflict, CaseRuleError
+from cases.models import Case
+
+
+def lock_case(case: Case, expected_version: int) -> Case:
+    """The case row, locked for this transaction; a conflict if it changed since the actor saw it."""
+    locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    if locked.version != expected_version:
+        raise CaseConflict()
+    return locked
+
+
+def save_case(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def run_transition(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    name: str,
+    args: tuple = (),
+    permission: str = "lead_case",
+    before=None,
+    extra_fields: tuple[str, ...] = (),
+) -> Case:
+    """Check, lock, transition, save, audit. ``before(locked)`` may check rules or write more,
+    inside the same transaction; it raises CaseRuleError to refuse."""
+    require_case_permission(actor, case, permission, action=name)
+    with transaction.atomic():
+        locked = lock_case(case, expected_version)
+        if before is not None:
+            before(locked)
+        previous = locked.state
+        try:
+            getattr(locked, name)(*args)
+        except TransitionNotAllowed:
+            raise CaseRuleError(
+                _("このケースは今の状態（%(state)s）ではこの操作ができません。")
+                % {"state": locked.get_state_display()},
+                code="transition_not_allowed",
+            ) from None
+        save_case(locked, ["state", "ended_at", "urgent", *extra_fields])
+        audit.record(
+            "case.transitioned",
+            actor=actor,
+            organisation=locked.lead_organisation,
+            target=locked,
+            case_id=locked.pk,
+            person_id=locked.person_id,
+            params={"transition": name, "from": previous, "to": locked.state},
+        )
+    return locked

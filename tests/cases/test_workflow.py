@@ -1,0 +1,354 @@
+"""The case state machine walked through the services, as the roles that may take each step."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases import selectors
+from cases.exceptions import CaseConflict, CaseRuleError
+from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
+from cases.services import intake, lifecycle, meetings, sharing
+
+
+def events(case, code):
+    return AuditEvent.objects.filter(case_id=str(case.pk), event=code)
+
+
+def test_a_concern_reaches_the_plaza_inbox_and_the_commissioner_keeps_a_status_view(world, concern):
+    case = concern()
+    assert case.state == CaseState.NOTICED and case.lead_organisation is None
+    assert list(selectors.inbox(world.staff)) == [case]
+    assert list(selectors.inbox(world.other_staff)) == []  # another plaza's area
+    assert list(selectors.inbox(world.agency_worker)) == []
+    [own] = selectors.concerns_reported_by(world.commissioner)
+    assert own.case == case and selectors.CommissionerStatus.of(own.case.state) == "受付済み"
+    assert list(selectors.cases_visible_to(world.commissioner)) == []  # status only, never the case
+    assert list(selectors.cases_visible_to(world.commissioner, "view_case_status")) == [case]
+    assert events(case, "case.reported").count() == 1
+
+
+def take(world, case):
+    return intake.accept_intake(actor=world.staff, case=case, expected_version=case.version)
+
+
+def test_referral_path_through_consent_disclosure_meeting_and_decision(world, concern, soon):
+    case = take(world, concern())
+    assert (case.state, case.lead_organisation, case.version) == (CaseState.SHARING, world.plaza, 2)
+
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.MEETING,
+        recipients=[world.agency, world.anshin],
+        method=Consent.Method.ORAL,
+    )
+    disclosure = sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.agency,
+        field_groups=["identity", "concern"],
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    assert disclosure.consent == consent
+    assert case in selectors.cases_visible_to(world.agency_worker)
+
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.MULTI_AGENCY,
+        legal_basis=world.basis["consent"],
+        consent=consent,
+        scheduled_for=soon,
+        attendees=[(world.staff, world.plaza), (world.anshin_worker, world.anshin)],
+        agenda="見守りと受診の調整",
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.TEAM_MEETING
+    assert case not in selectors.cases_visible_to(world.anshin_worker)  # not before acknowledging
+    meetings.acknowledge_confidentiality(actor=world.anshin_worker, meeting=meeting)
+    assert case in selectors.cases_visible_to(world.anshin_worker)
+
+    meetings.hold_meeting(
+        actor=world.staff,
+        meeting=meeting,
+        expected_version=case.version,
+        minutes="基幹相談支援センターにつなぐ。",
+        decision=CaseState.REFERRED,
+        reason="障害福祉サービスの検討が必要",
+        action_items=[("受診同行", world.staff, datetime.date.today() + datetime.timedelta(days=7))],
+    )
+    case.refresh_from_db()
+    case = lifecycle.decide(
+        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.REFERRED
+    )
+    assert case.state == CaseState.REFERRED
+    assert selectors.CommissionerStatus.of(case.state) == "つながりました"
+    case = lifecycle.conclude(
+        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.WATCHING
+    )
+    case = lifecycle.close(actor=world.staff, case=case, expected_version=case.version)
+    assert case.state == CaseState.CLOSED and case.ended_at is not None
+    case = lifecycle.reopen(actor=world.staff, case=case, expected_version=case.version)
+    assert case.state == CaseState.SHARING and case.ended_at is None
+    case = lifecycle.withdraw(
+        actor=world.staff, case=case, expected_version=case.version, reason="転居のため"
+    )
+    assert case.state == CaseState.WITHDRAWN and case.withdrawal_reason == "転居のため"
+    transitions = [
+        (e["from"], e["to"])
+        for e in (
+            __import__("json").loads(p)
+            for p in events(case, "case.transitioned").values_list("params", flat=True)
+        )
+    ]
+    assert transitions == [
+        ("noticed", "sharing"),
+        ("sharing", "team_meeting"),
+        ("team_meeting", "referred"),
+        ("referred", "watching"),
+        ("watching", "closed"),
+        ("closed", "sharing"),
+        ("sharing", "withdrawn"),
+    ]
+
+
+@pytest.mark.parametrize("outcome", [CaseState.GUARDIANSHIP, CaseState.WATCHING, CaseState.CLOSED])
+def test_every_decision_outcome(world, concern, soon, outcome):
+    case = take(world, concern())
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="はまかぜ区支援会議 第3回",
+        scheduled_for=soon,
+        attendees=[(world.staff, world.plaza)],
+    )
+    case.refresh_from_db()
+    with pytest.raises(CaseRuleError, match="議事録と決定"):
+        lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
+    meetings.hold_meeting(
+        actor=world.staff,
+        meeting=meeting,
+        expected_version=case.version,
+        minutes="検討した",
+        decision=outcome,
+        reason="理由",
+    )
+    case.refresh_from_db()
+    other = CaseState.CLOSED if outcome != CaseState.CLOSED else CaseState.WATCHING
+    with pytest.raises(CaseRuleError, match="異なります"):
+        lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=other)
+    case = lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
+    assert case.state == outcome
+
+
+def test_urgent_escalation_makes_the_ward_office_lead_at_once_and_first_in_its_inbox(world, concern):
+    routine = take(world, concern())
+    lifecycle.withdraw(actor=world.staff, case=routine, expected_version=routine.version, reason="重複")
+    older = concern()
+    urgent = concern(urgency="urgent", categories=["elder_abuse"])
+    with pytest.raises(CaseRuleError, match="同意以外"):
+        intake.escalate_urgent(
+            actor=world.staff,
+            case=urgent,
+            expected_version=urgent.version,
+            ward_office=world.ward,
+            legal_basis=world.basis["consent"],
+        )
+    case = intake.escalate_urgent(
+        actor=world.staff,
+        case=urgent,
+        expected_version=urgent.version,
+        ward_office=world.ward,
+        legal_basis=world.basis["elder-abuse-7"],
+    )
+    assert (case.state, case.lead_organisation, case.urgent) == (CaseState.SHARING, world.ward, True)
+    inbox = list(selectors.inbox(world.ward_worker))
+    assert inbox[0] == case
+    assert older not in inbox  # the ward sees what it leads, not every plaza's intake
+    assert selectors.inbox(world.staff)[0] == older  # the plaza still has its own intake
+    assert case in selectors.cases_visible_to(world.staff)  # and keeps contributing to the urgent one
+    assert events(case, "case.disclosed").count() == 1
+
+
+def test_stale_versions_are_conflicts_not_lost_updates(world, concern):
+    case = concern()
+    stale = case.version
+    take(world, case)
+    with pytest.raises(CaseConflict) as conflict:
+        lifecycle.withdraw(actor=world.staff, case=case, expected_version=stale, reason="古い画面から")
+    assert "他の人が先に" in str(conflict.value)
+    case.refresh_from_db()
+    assert case.state == CaseState.SHARING
+
+
+def test_sharing_needs_consent_that_covers_it_or_a_legal_basis_the_organisation_may_invoke(world, concern):
+    case = take(world, concern())
+    kwargs = {"actor": world.staff, "case": case, "recipient": world.agency, "field_groups": ["identity"]}
+    with pytest.raises(CaseRuleError, match="同意の記録を選んでください"):
+        sharing.disclose(**kwargs, legal_basis=world.basis["consent"])
+    only_anshin = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.anshin],
+        method="written",
+    )
+    with pytest.raises(CaseRuleError, match="含んでいない"):
+        sharing.disclose(**kwargs, legal_basis=world.basis["consent"], consent=only_anshin)
+    with pytest.raises(CaseRuleError, match="用いることのできる根拠ではありません"):
+        sharing.disclose(
+            **kwargs, legal_basis=world.basis["appi-69-2-3"], reference="区の照会"
+        )  # public bodies only
+    with pytest.raises(CaseRuleError, match="参照"):
+        sharing.disclose(**kwargs, legal_basis=world.basis["appi-27-1-2"])
+    assert not case.disclosures.exists()
+    assert case not in selectors.cases_visible_to(world.agency_worker)
+    sharing.disclose(
+        **kwargs, legal_basis=world.basis["appi-27-1-2"], reference="食事がとれていない。本人の判断が難しい"
+    )
+    assert case in selectors.cases_visible_to(world.agency_worker)
+
+
+def test_withdrawn_consent_blocks_new_sharing_and_ends_the_access_it_gave(world, concern):
+    case = take(world, concern())
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.agency],
+        method="oral",
+    )
+    sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.agency,
+        field_groups=["identity"],
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    assert case in selectors.cases_visible_to(world.agency_worker)
+    sharing.withdraw_consent(actor=world.staff, consent=consent)
+    assert case not in selectors.cases_visible_to(world.agency_worker)
+    assert CaseAccessGrant.objects.get(consent=consent).revoked_at is not None
+    consent.refresh_from_db()
+    with pytest.raises(CaseRuleError, match="撤回"):
+        sharing.disclose(
+            actor=world.staff,
+            case=case,
+            recipient=world.agency,
+            field_groups=["identity"],
+            legal_basis=world.basis["consent"],
+            consent=consent,
+        )
+
+
+def test_meetings_need_the_right_ground(world, concern, soon):
+    case = take(world, concern())
+    common = {"actor": world.staff, "case": case, "scheduled_for": soon}
+    with pytest.raises(CaseRuleError, match="同意が必要"):
+        meetings.schedule_meeting(
+            **common,
+            expected_version=case.version,
+            kind=MeetingKind.MULTI_AGENCY,
+            legal_basis=world.basis["consent"],
+            attendees=[(world.agency_worker, world.agency)],
+        )
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.MEETING,
+        recipients=[world.anshin],
+        method="written",
+    )
+    with pytest.raises(CaseRuleError, match="同意に含まれていない組織"):
+        meetings.schedule_meeting(
+            **common,
+            expected_version=case.version,
+            kind=MeetingKind.INDIVIDUAL_CASE,
+            legal_basis=world.basis["consent"],
+            consent=consent,
+            attendees=[(world.agency_worker, world.agency)],
+        )
+    case.refresh_from_db()
+    assert case.state == CaseState.SHARING and not case.meetings.exists()
+    # A 支援会議 may discuss the person before they consent; its attendees see only after acknowledging.
+    meeting = meetings.schedule_meeting(
+        **common,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="第3回",
+        attendees=[(world.agency_worker, world.agency)],
+    )
+    case.refresh_from_db()
+    with pytest.raises(CaseRuleError, match="守秘義務の確認"):
+        meetings.hold_meeting(
+            actor=world.staff,
+            meeting=meeting,
+            expected_version=case.version,
+            minutes="m",
+            decision="watching",
+            reason="r",
+        )
+    meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
+    grant = CaseAccessGrant.objects.get(case=case, user=world.agency_worker)
+    assert grant.expires_at == meeting.access_until  # time-boxed
+
+
+def test_time_boxed_access_ends_by_itself(world, concern, soon):
+    case = take(world, concern())
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="第3回",
+        scheduled_for=soon,
+        attendees=[(world.agency_worker, world.agency)],
+    )
+    meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
+    assert case in selectors.cases_visible_to(world.agency_worker)
+    CaseAccessGrant.objects.filter(user=world.agency_worker).update(expires_at=timezone.now())
+    assert case not in selectors.cases_visible_to(world.agency_worker)
+    assert events(case, "case.access_revoked").filter(params__contains='"expired"').count() == 1
+
+
+def test_break_glass_is_reasoned_time_limited_audited_and_reviewed(world, concern):
+    case = take(world, concern())
+    with pytest.raises(PermissionDenied):
+        sharing.open_break_glass(actor=world.staff, case=case, reason="理由は十分に長く書いてあります")
+    with pytest.raises(CaseRuleError, match="10文字以上"):
+        sharing.open_break_glass(actor=world.ward_worker, case=case, reason="急ぎ")
+    access = sharing.open_break_glass(
+        actor=world.ward_worker, case=case, reason="夜間に救急搬送。家族の連絡先が必要"
+    )
+    assert case in selectors.cases_visible_to(world.ward_worker)
+    assert access.grant.expires_at <= timezone.now() + datetime.timedelta(hours=4)
+    assert events(case, "case.break_glass").count() == 1
+    with pytest.raises(PermissionDenied):
+        sharing.review_break_glass(actor=world.ward_worker, access=access)
+    sharing.review_break_glass(actor=world.privacy, access=access)
+    access.refresh_from_db()
+    assert access.reviewed_by == world.privacy
+
+
+def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, concern):
+    case = concern()
+    case = lifecycle.withdraw(
+        actor=world.commissioner, case=case, expected_version=case.version, reason="勘違いでした"
+    )
+    assert case.state == CaseState.WITHDRAWN
+    taken = take(world, concern())
+    with pytest.raises(PermissionDenied):
+        lifecycle.withdraw(
+            actor=world.commissioner, case=taken, expected_version=taken.version, reason="取り下げたい"
+        )
