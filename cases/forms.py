@@ -1,5 +1,13 @@
+"""Forms of the case screens. Choices come from the vocabulary; every write form carries the case
+version it was rendered with, so that a stale page gets a conflict instead of overwriting."""
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Area, Organisation, OrganisationKind, User
+from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
+from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 
 class PersonSearchForm(forms.Form):
@@ -10,4 +18,201 @@ class PersonSearchForm(forms.Form):
             "完全一致で検索します。ひらがな・カタカナ・半角カナ、空白の有無は区別しません。"
             "生年月日は 1948-03-15 や 昭和23年3月15日 の形で入力できます。"
         ),
+    )
+
+
+class ConcernForm(forms.Form):
+    """Built for a phone and for under a minute: big checkboxes first, identity optional."""
+
+    signals = forms.MultipleChoiceField(
+        label=_("気付いたこと"),
+        choices=ObservedSignal.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("心配なこと"),
+        choices=ConcernCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    urgency = forms.ChoiceField(
+        label=_("緊急度"), choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect
+    )
+    area = forms.ModelChoiceField(label=_("地区"), queryset=Area.objects.none())
+    name = forms.CharField(label=_("氏名（分かれば）"), max_length=100, required=False)
+    address = forms.CharField(label=_("住所・目印（分かれば）"), max_length=300, required=False)
+    details = forms.CharField(
+        label=_("様子（自由記入）"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reporter_kind = forms.ChoiceField(label=_("報告者"), choices=ReporterKind.choices)
+
+    def __init__(self, *args, areas, reporter_kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        if areas.count() == 1:
+            self.fields["area"].initial = areas.first()
+        self.fields["reporter_kind"].initial = reporter_kind
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("signals") or data.get("categories") or (data.get("details") or "").strip()):
+            raise forms.ValidationError(_("気付いたこと・心配なこと・様子のどれかを入力してください。"))
+        return data
+
+
+class ContactLogForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = ["occurred_on", "kind", "category"]
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WithdrawForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("取り下げの理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OutcomeForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("次の段階"), choices=[])
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes
+
+
+def _legal_bases():
+    return LegalBasis.objects.filter(is_active=True).order_by("code")
+
+
+class EscalateForm(VersionedForm):
+    ward_office = forms.ModelChoiceField(
+        label=_("引き継ぐ区役所の課"), queryset=Organisation.objects.filter(kind=OrganisationKind.WARD_OFFICE)
+    )
+    legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
+    reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("目的"), choices=Consent.Purpose.choices)
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("共有先"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("kind", "name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    method = forms.ChoiceField(label=_("方法"), choices=Consent.Method.choices, widget=forms.RadioSelect)
+    representative = forms.CharField(
+        label=_("代理で同意した人（本人以外のとき）"), max_length=100, required=False
+    )
+    obtained_on = forms.DateField(label=_("同意を得た日"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DisclosureForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("共有先"), queryset=Organisation.objects.filter(is_active=True).order_by("kind", "name")
+    )
+    field_groups = forms.MultipleChoiceField(
+        label=_("共有する項目（必要最小限）"), choices=FieldGroup.choices, widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
+    consent = forms.ModelChoiceField(
+        label=_("同意（同意による場合）"), queryset=Consent.objects.none(), required=False
+    )
+    reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases()
+        self.fields["consent"].queryset = Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+        self.fields["consent"].label_from_instance = lambda c: (
+            f"{c.get_purpose_display()}（{c.obtained_on:%Y-%m-%d}）"
+        )
+
+
+class MeetingForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("会議の種類"), choices=MeetingKind.choices)
+    legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
+    consent = forms.ModelChoiceField(
+        label=_("同意（同意による場合）"), queryset=Consent.objects.none(), required=False
+    )
+    reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
+    scheduled_for = forms.DateTimeField(
+        label=_("日時"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("出席者"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    agenda = forms.CharField(
+        label=_("議題"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = _legal_bases()
+        self.fields["consent"].queryset = Consent.objects.filter(
+            case=case, withdrawn_at__isnull=True, purpose=Consent.Purpose.MEETING
+        )
+        self.fields["consent"].label_from_instance = lambda c: (
+            f"{c.get_purpose_display()}（{c.obtained_on:%Y-%m-%d}）"
+        )
+        self.fields["attendees"].queryset = (
+            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
+            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["attendees"].label_from_instance = lambda u: " / ".join(
+            [str(u), *(m.organisation.name for m in u.memberships.all())]
+        )
+
+
+class HoldMeetingForm(VersionedForm):
+    minutes = forms.CharField(label=_("議事録"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+    decision = forms.ChoiceField(label=_("決定"), choices=[])
+    reason = forms.CharField(label=_("決定の理由"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.CharField(label=_("役割分担（任意）"), max_length=1000, required=False)
+    action_owner = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), required=False)
+    action_due = forms.DateField(
+        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        from cases.models import Decision
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = Decision._meta.get_field("outcome").choices
+        self.fields["action_owner"].queryset = (
+            User.objects.filter(
+                Q(meeting_attendances__meeting=meeting) | Q(memberships__organisation=meeting.convened_by)
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") and not (data.get("action_owner") and data.get("action_due")):
+            raise forms.ValidationError(_("役割分担には担当者と期限を入れてください。"))
+        return data
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("緊急アクセスの理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WatchVisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("訪問日"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("見守りの記録"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,9 +1,13 @@
 """Permission-filtered reads of persons and cases."""
 
+import json
+from dataclasses import dataclass, field
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from audit.models import AuditEvent
 from cases.access import deny, has_case_permission, revoke_expired_grants
 from cases.models import (
     OPEN_STATES,
@@ -149,3 +153,78 @@ def concerns_reported_by(actor: User) -> QuerySet[Concern]:
         .prefetch_related("signals", "categories")
         .order_by("-created_at")
     )
+
+
+@dataclass
+class CaseOverview:
+    """Everything the case page shows to one actor — only what their grants let them see."""
+
+    case: Case
+    field_groups: set[str]
+    person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
+    concerns: list[Concern] = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    disclosures: list = field(default_factory=list)
+    grants: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
+    transitions: list[dict] = field(default_factory=list)
+    can_lead: bool = False
+    can_contribute: bool = False
+    fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
+
+
+def case_overview(actor: User, case: Case) -> CaseOverview:
+    from cases.access import field_groups_for
+    from cases.models import CaseAccessGrant, Consent, Disclosure, SupportMeeting
+    from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
+
+    groups = field_groups_for(actor, case)
+    overview = CaseOverview(
+        case=case,
+        field_groups=groups,
+        can_lead=has_case_permission(actor, case, "lead_case"),
+        can_contribute=has_case_permission(actor, case, "change_case"),
+    )
+    person = case.person
+    if not person.is_erased:
+        for group, names in PERSON_FIELDS_BY_GROUP.items():
+            if group in groups:
+                for name in names:
+                    overview.person_fields.append(
+                        (Person._meta.get_field(name).verbose_name, getattr(person, name))
+                    )
+                    overview.fields_read.append(name)
+    if FieldGroup.CONCERN in groups:
+        overview.concerns = list(
+            case.concerns.prefetch_related("signals", "categories").order_by("created_at")
+        )
+        overview.fields_read.append("concern.details")
+    if FieldGroup.MEETINGS in groups:
+        overview.meetings = list(
+            SupportMeeting.objects.filter(case=case)
+            .select_related("legal_basis", "convened_by")
+            .prefetch_related(
+                "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+            )
+        )
+        overview.fields_read.append("meeting.minutes")
+    if overview.can_lead:
+        overview.disclosures = list(
+            Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
+        )
+        overview.grants = list(
+            CaseAccessGrant.objects.filter(case=case, revoked_at__isnull=True).select_related(
+                "organisation", "user"
+            )
+        )
+    if overview.can_contribute:
+        overview.consents = list(Consent.objects.filter(case=case).prefetch_related("recipients"))
+    overview.transitions = [
+        {"at": event.occurred_at, "actor": event.actor, **json.loads(event.params)}
+        for event in AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
+        .select_related("actor")
+        .order_by("sequence")
+    ]
+    for item in overview.transitions:
+        item["to_label"] = CaseState(item["to"]).label
+    return overview

@@ -1,19 +1,43 @@
-"""Screens over persons. Every page that shows decrypted identity fields records who saw them."""
+"""Screens of the case workflow. Thin: forms in, services out; every page that shows decrypted
+identity fields records who saw which fields. Queries with names travel in POST bodies, never URLs."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.models import Area, OrganisationKind
 from audit import services as audit
-from cases.forms import PersonSearchForm
+from cases import forms, selectors
+from cases.access import has_case_permission
+from cases.exceptions import CaseConflict, CaseRuleError
+from cases.models import (
+    OPEN_STATES,
+    ActionItem,
+    CaseState,
+    ContactLog,
+    MeetingAttendance,
+    SupportMeeting,
+    WatchVisit,
+)
 from cases.selectors import find_people, find_people_for_access_report
+from cases.services import intake, lifecycle, meetings, sharing
+from cases.vocabulary import ReporterKind
 
 SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
 
 
-def _search(request: HttpRequest, finder) -> tuple[PersonSearchForm, list | None]:
+# --- people ----------------------------------------------------------------------------------
+
+
+def _search(request: HttpRequest, finder) -> tuple[forms.PersonSearchForm, list | None]:
     # The query travels in a POST body: a name must never appear in a URL or an access log.
-    form = PersonSearchForm(request.POST or None)
+    form = forms.PersonSearchForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return form, None
     return form, list(
@@ -45,3 +69,481 @@ def person_lookup_for_report(request: HttpRequest) -> HttpResponse:
             params={"count": len(people), "people": [str(p.pk) for p in people]},
         )
     return render(request, "cases/person_lookup_for_report.html", {"form": form, "people": people})
+
+
+# --- concerns (commissioners, on a phone) ----------------------------------------------------------
+
+
+def _reporting_areas(user):
+    # A plaza serves a district and its plaza area; offer districts and finer.
+    return (
+        Area.objects.filter(
+            served_by__memberships__user=user, level__in=[Area.Level.DISTRICT, Area.Level.PLAZA_AREA]
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@login_required
+@permission_required("cases.add_concern", raise_exception=True)
+def concern_new(request: HttpRequest) -> HttpResponse:
+    is_commissioner = request.user.memberships.filter(
+        organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
+    ).exists()
+    form = forms.ConcernForm(
+        request.POST or None,
+        areas=_reporting_areas(request.user),
+        reporter_kind=ReporterKind.COMMISSIONER if is_commissioner else ReporterKind.AGENCY,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intake.report_concern(
+                actor=request.user,
+                area=data["area"],
+                reporter_kind=data["reporter_kind"],
+                signals=data["signals"],
+                categories=data["categories"],
+                urgency=data["urgency"],
+                details=data["details"],
+                identity={"name": data["name"], "address": data["address"]},
+            )
+        except CaseRuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("気付きを受け付けました。地域ケアプラザに届きました。"))
+            return redirect("cases:my_concerns")
+    return render(request, "cases/concern_new.html", {"form": form})
+
+
+@login_required
+@permission_required("cases.add_concern", raise_exception=True)
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    """The reporter's own concerns and where each stands — never more than that."""
+    concerns = list(selectors.concerns_reported_by(request.user)[:100])
+    rows = [{"concern": c, "status": selectors.CommissionerStatus.of(c.case.state)} for c in concerns]
+    return render(request, "cases/my_concerns.html", {"rows": rows})
+
+
+@login_required
+@permission_required("cases.add_contactlog", raise_exception=True)
+def contact_log(request: HttpRequest) -> HttpResponse:
+    """相談・連絡調整: what the plan's indicator ⑧ counts."""
+    form = forms.ContactLogForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.commissioner = request.user
+        entry.save()
+        messages.success(request, _("記録しました。"))
+        return redirect("cases:contact_log")
+    today = timezone.localdate()
+    this_year = today.year if today.month >= 4 else today.year - 1  # Japanese fiscal year, from April
+    counts = ContactLog.objects.filter(
+        commissioner=request.user, occurred_on__gte=f"{this_year}-04-01"
+    ).aggregate(
+        consultation=Count("pk", filter=Q(kind=ContactLog.Kind.CONSULTATION)),
+        liaison=Count("pk", filter=Q(kind=ContactLog.Kind.LIAISON)),
+    )
+    recent = ContactLog.objects.filter(commissioner=request.user).order_by("-occurred_on", "-pk")[:20]
+    return render(
+        request,
+        "cases/contact_log.html",
+        {"form": form, "counts": counts, "recent": recent, "fiscal_year": this_year},
+    )
+
+
+# --- the inbox and the case page -----------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.take_intake", raise_exception=True)
+def inbox(request: HttpRequest) -> HttpResponse:
+    cases = list(selectors.inbox(request.user)[:200])
+    return render(request, "cases/inbox.html", {"cases": cases})
+
+
+def _action_forms(overview) -> dict:
+    case = overview.case
+    initial = {"version": case.version}
+    context: dict = {}
+    if overview.can_lead:
+        if case.state in OPEN_STATES:
+            context["withdraw_form"] = forms.WithdrawForm(initial=initial)
+        if case.state in (
+            CaseState.SHARING,
+            CaseState.TEAM_MEETING,
+            CaseState.REFERRED,
+            CaseState.GUARDIANSHIP,
+            CaseState.WATCHING,
+        ):
+            context["disclosure_form"] = forms.DisclosureForm(case=case)
+        if case.state == CaseState.SHARING:
+            context["meeting_form"] = forms.MeetingForm(case=case, initial=initial)
+        if case.state == CaseState.TEAM_MEETING:
+            context["decide_form"] = forms.OutcomeForm(
+                initial=initial,
+                outcomes=[
+                    (s.value, s.label)
+                    for s in (
+                        CaseState.REFERRED,
+                        CaseState.GUARDIANSHIP,
+                        CaseState.WATCHING,
+                        CaseState.CLOSED,
+                    )
+                ],
+            )
+        if case.state in (CaseState.REFERRED, CaseState.GUARDIANSHIP):
+            context["conclude_form"] = forms.OutcomeForm(
+                initial=initial, outcomes=[(s.value, s.label) for s in (CaseState.WATCHING, CaseState.CLOSED)]
+            )
+        if case.state in (CaseState.WATCHING, CaseState.CLOSED):
+            context["reopen_form"] = forms.VersionedForm(initial=initial)
+        if case.state == CaseState.WATCHING:
+            context["close_form"] = forms.VersionedForm(initial=initial)
+        if case.state in (CaseState.NOTICED, CaseState.SHARING):
+            context["escalate_form"] = forms.EscalateForm(initial=initial)
+    if overview.can_contribute and case.state in OPEN_STATES:
+        context["consent_form"] = forms.ConsentForm(initial={"obtained_on": timezone.localdate()})
+    return context
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.case_for(request.user, case_id)
+    overview = selectors.case_overview(request.user, case)
+    if overview.fields_read:
+        audit.record(
+            "case.viewed",
+            actor=request.user,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=overview.fields_read,
+            purpose="case_work",
+        )
+    can_take_intake = (
+        case.state == CaseState.NOTICED
+        and request.user.has_perm("cases.take_intake")
+        and has_case_permission(request.user, case, "view_case")
+    )
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "o": overview,
+            "case": case,
+            "can_take_intake": can_take_intake,
+            "can_break_glass": request.user.has_perm("cases.break_glass"),
+            **_action_forms(overview),
+        },
+    )
+
+
+def _run(request: HttpRequest, case_id, action) -> HttpResponse:
+    """Run a service for the case page and come back to it, with the outcome as a message."""
+    case = selectors.case_for(request.user, case_id, "view_case_status")
+    try:
+        action(case)
+    except CaseConflict as conflict:
+        messages.error(request, str(conflict))
+    except CaseRuleError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("記録しました。"))
+    if not has_case_permission(request.user, case, "view_case"):
+        return redirect("home")
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+def _form_or_error(request, form) -> dict:
+    if not form.is_valid():
+        raise CaseRuleError(
+            [
+                f"{form.fields[f].label if f in form.fields else ''}: {e}"
+                for f, es in form.errors.items()
+                for e in es
+            ]
+        )
+    return form.cleaned_data
+
+
+@require_POST
+@login_required
+def case_accept(request: HttpRequest, case_id) -> HttpResponse:
+    form = forms.VersionedForm(request.POST)
+    return _run(
+        request,
+        case_id,
+        lambda case: intake.accept_intake(
+            actor=request.user, case=case, expected_version=_form_or_error(request, form)["version"]
+        ),
+    )
+
+
+@require_POST
+@login_required
+def case_escalate(request: HttpRequest, case_id) -> HttpResponse:
+    form = forms.EscalateForm(request.POST)
+
+    def act(case):
+        data = _form_or_error(request, form)
+        intake.escalate_urgent(
+            actor=request.user,
+            case=case,
+            expected_version=data["version"],
+            ward_office=data["ward_office"],
+            legal_basis=data["legal_basis"],
+            reference=data["reference"],
+        )
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
+def case_consent(request: HttpRequest, case_id) -> HttpResponse:
+    form = forms.ConsentForm(request.POST)
+
+    def act(case):
+        data = _form_or_error(request, form)
+        sharing.record_consent(
+            actor=request.user,
+            case=case,
+            purpose=data["purpose"],
+            recipients=list(data["recipients"]),
+            method=data["method"],
+            representative=data["representative"],
+            obtained_on=data["obtained_on"],
+        )
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
+def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
+    def act(case):
+        consent = get_object_or_404(case.consents, pk=consent_id)
+        sharing.withdraw_consent(actor=request.user, consent=consent)
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
+def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
+    def act(case):
+        data = _form_or_error(request, forms.DisclosureForm(request.POST, case=case))
+        sharing.disclose(
+            actor=request.user,
+            case=case,
+            recipient=data["recipient"],
+            field_groups=data["field_groups"],
+            legal_basis=data["legal_basis"],
+            consent=data["consent"],
+            reference=data["reference"],
+        )
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
+def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
+    def act(case):
+        data = _form_or_error(request, forms.MeetingForm(request.POST, case=case))
+        attendees = []
+        for user in data["attendees"]:
+            membership = user.memberships.select_related("organisation").first()
+            attendees.append((user, membership.organisation))
+        meetings.schedule_meeting(
+            actor=request.user,
+            case=case,
+            expected_version=data["version"],
+            kind=data["kind"],
+            legal_basis=data["legal_basis"],
+            consent=data["consent"],
+            reference=data["reference"],
+            scheduled_for=data["scheduled_for"],
+            attendees=attendees,
+            agenda=data["agenda"],
+        )
+
+    return _run(request, case_id, act)
+
+
+def _transition_view(name: str, form_class=forms.VersionedForm, **fixed):
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, case_id) -> HttpResponse:
+        def act(case):
+            data = _form_or_error(
+                request, form_class(request.POST, **fixed) if fixed else form_class(request.POST)
+            )
+            extra = {k: v for k, v in data.items() if k != "version"}
+            getattr(lifecycle, name)(actor=request.user, case=case, expected_version=data["version"], **extra)
+
+        return _run(request, case_id, act)
+
+    return view
+
+
+case_decide = _transition_view(
+    "decide",
+    forms.OutcomeForm,
+    outcomes=[
+        (s.value, s.label)
+        for s in (CaseState.REFERRED, CaseState.GUARDIANSHIP, CaseState.WATCHING, CaseState.CLOSED)
+    ],
+)
+case_conclude = _transition_view(
+    "conclude",
+    forms.OutcomeForm,
+    outcomes=[(s.value, s.label) for s in (CaseState.WATCHING, CaseState.CLOSED)],
+)
+case_close = _transition_view("close")
+case_reopen = _transition_view("reopen")
+case_withdraw = _transition_view("withdraw", forms.WithdrawForm)
+
+
+@login_required
+def case_break_glass(request: HttpRequest, case_id) -> HttpResponse:
+    """Emergency access to a case the user has no grant on: only with a reason, and reviewed."""
+    if not request.user.has_perm("cases.break_glass"):
+        raise PermissionDenied
+    from cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        raise PermissionDenied
+    form = forms.BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sharing.open_break_glass(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except CaseRuleError as error:
+            form.add_error("reason", error)
+        else:
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/break_glass.html", {"form": form, "case_id": case.pk})
+
+
+# --- meetings, action items, watch visits ---------------------------------------------------------
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
+    meeting = get_object_or_404(
+        SupportMeeting.objects.select_related("case", "legal_basis", "convened_by"), pk=meeting_id
+    )
+    attendance = MeetingAttendance.objects.filter(meeting=meeting, user=request.user).first()
+    can_lead = has_case_permission(request.user, meeting.case, "lead_case")
+    if attendance is None and not can_lead:
+        selectors.case_for(request.user, meeting.case_id, "lead_case")  # refuses, audited
+    if request.method == "POST" and attendance is not None and "acknowledge" in request.POST:
+        meetings.acknowledge_confidentiality(actor=request.user, meeting=meeting)
+        messages.success(request, _("守秘義務を確認しました。"))
+        return redirect("cases:meeting_detail", meeting_id=meeting.pk)
+    hold_form = None
+    if can_lead and not meeting.is_held:
+        hold_form = forms.HoldMeetingForm(
+            request.POST or None, meeting=meeting, initial={"version": meeting.case.version}
+        )
+        if request.method == "POST" and "hold" in request.POST and hold_form.is_valid():
+            data = hold_form.cleaned_data
+            items = [(data["action"], data["action_owner"], data["action_due"])] if data["action"] else []
+            try:
+                meetings.hold_meeting(
+                    actor=request.user,
+                    meeting=meeting,
+                    expected_version=data["version"],
+                    minutes=data["minutes"],
+                    decision=data["decision"],
+                    reason=data["reason"],
+                    action_items=items,
+                )
+            except CaseConflict as conflict:
+                messages.error(request, str(conflict))
+            except CaseRuleError as error:
+                hold_form.add_error(None, error)
+            else:
+                messages.success(request, _("会議の記録を保存しました。"))
+                return redirect("cases:case_detail", case_id=meeting.case_id)
+    acknowledged = attendance is None or attendance.acknowledged_at is not None
+    shows_content = can_lead or (
+        acknowledged and has_case_permission(request.user, meeting.case, "view_case")
+    )
+    if shows_content:
+        audit.record(
+            "case.viewed",
+            actor=request.user,
+            target=meeting.case,
+            case_id=meeting.case_id,
+            person_id=meeting.case.person_id,
+            fields=["meeting.agenda", "meeting.minutes"],
+            purpose="meeting",
+        )
+    return render(
+        request,
+        "cases/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attendance": attendance,
+            "hold_form": hold_form,
+            "shows_content": shows_content,
+        },
+    )
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The actor's open action items and watch visits, the overdue first."""
+    today = timezone.localdate()
+    items = (
+        ActionItem.objects.filter(owner=request.user, done_at__isnull=True)
+        .select_related("meeting__case")
+        .order_by("due_on")
+    )
+    visits = (
+        WatchVisit.objects.filter(assigned_to=request.user, visited_on__isnull=True)
+        .select_related("case")
+        .order_by("due_on")
+    )
+    return render(
+        request,
+        "cases/my_tasks.html",
+        {
+            "items": items,
+            "visits": visits,
+            "today": today,
+            "visit_form": forms.WatchVisitForm(initial={"visited_on": today}),
+        },
+    )
+
+
+@require_POST
+@login_required
+def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
+    item = get_object_or_404(ActionItem.objects.select_related("meeting__case"), pk=item_id)
+    meetings.complete_action_item(actor=request.user, item=item)
+    messages.success(request, _("完了にしました。"))
+    return redirect("cases:my_tasks")
+
+
+@require_POST
+@login_required
+def watch_visit_record(request: HttpRequest, visit_id) -> HttpResponse:
+    visit = get_object_or_404(WatchVisit.objects.select_related("case"), pk=visit_id)
+    form = forms.WatchVisitForm(request.POST)
+    if form.is_valid():
+        lifecycle.record_watch_visit(
+            actor=request.user,
+            visit=visit,
+            note=form.cleaned_data["note"],
+            visited_on=form.cleaned_data["visited_on"],
+        )
+        messages.success(request, _("見守り訪問を記録しました。"))
+    else:
+        messages.error(request, _("訪問日を入力してください。"))
+    return redirect("cases:my_tasks")

@@ -11,8 +11,21 @@ from accounts.selectors import memberships_of
 # Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
 # a role without working screens shows none rather than a placeholder.
 NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
-    Role.PLAZA_STAFF: [(_("本人を検索する"), "cases:person_search")],
-    Role.WARD_CASEWORKER: [(_("本人を検索する"), "cases:person_search")],
+    Role.COMMISSIONER: [
+        (_("気付きを記録する"), "cases:concern_new"),
+        (_("報告した気付きの状況"), "cases:my_concerns"),
+        (_("相談・連絡調整を記録する"), "cases:contact_log"),
+    ],
+    Role.PLAZA_STAFF: [
+        (_("受付・担当ケース"), "cases:inbox"),
+        (_("役割分担と見守り"), "cases:my_tasks"),
+        (_("本人を検索する"), "cases:person_search"),
+    ],
+    Role.WARD_CASEWORKER: [
+        (_("受付・担当ケース"), "cases:inbox"),
+        (_("役割分担と見守り"), "cases:my_tasks"),
+        (_("本人を検索する"), "cases:person_search"),
+    ],
     Role.PRIVACY_OFFICER: [
         (_("監査記録を検索する"), "audit:event_search"),
         (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),

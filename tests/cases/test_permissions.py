@@ -105,7 +105,7 @@ def test_an_organisation_sees_nothing_before_its_disclosure_and_exactly_the_grou
     assert case not in selectors.cases_visible_to(world.anshin_worker)  # another agency still nothing
 
 
-def _todo_web_case_page(world, concern):
+def test_a_commissioner_reaches_neither_identity_nor_minutes_through_the_web(world, concern):
     case = concern()
     client = Client()
     client.force_login(world.commissioner)

@@ -1,0 +1,224 @@
+"""The case screens, clicked through as the people who use them (Django's test client)."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from cases.models import Case, CaseState, MeetingAttendance
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def follow_post(client, url, data):
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_the_journey_through_the_screens(world):
+    commissioner, staff, agency = (
+        browser(world.commissioner),
+        browser(world.staff),
+        browser(world.agency_worker),
+    )
+
+    # 1. The commissioner records a concern on a phone: big checkboxes, nothing else required.
+    form = page(commissioner.get(reverse("cases:concern_new")))
+    assert 'type="checkbox"' in form and "郵便物や新聞がたまっている" in form
+    html = follow_post(
+        commissioner,
+        reverse("cases:concern_new"),
+        {
+            "signals": ["mail_piling_up"],
+            "categories": ["eighty_fifty"],
+            "urgency": "routine",
+            "area": world.district.pk,
+            "reporter_kind": "commissioner",
+            "name": "佐々木 トメ",
+            "address": "",
+            "details": "",
+        },
+    )
+    assert "受付済み" in html
+    case = Case.objects.get()
+
+    # 2. The plaza finds it in its inbox and opens it: the page records what was read.
+    assert reverse("cases:case_detail", args=[case.pk]) in page(staff.get(reverse("cases:inbox")))
+    html = page(staff.get(reverse("cases:case_detail", args=[case.pk])))
+    assert "佐々木 トメ" in html and "主担当として受け付ける" in html
+    viewed = AuditEvent.objects.filter(event="case.viewed", actor=world.staff).latest("sequence")
+    assert "name" in viewed.fields and "佐々木" not in viewed.fields + viewed.params
+    follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": case.version})
+    case.refresh_from_db()
+    assert case.state == CaseState.SHARING
+
+    # 3. Oral consent, then sharing with the 基幹相談支援センター.
+    follow_post(
+        staff,
+        reverse("cases:case_consent", args=[case.pk]),
+        {
+            "purpose": "meeting",
+            "recipients": [world.agency.pk, world.anshin.pk],
+            "method": "oral",
+            "representative": "",
+            "obtained_on": timezone.localdate().isoformat(),
+        },
+    )
+    consent = case.consents.get()
+    html = follow_post(
+        staff,
+        reverse("cases:case_disclose", args=[case.pk]),
+        {
+            "recipient": world.agency.pk,
+            "field_groups": ["identity"],
+            "legal_basis": world.basis["consent"].pk,
+            "consent": consent.pk,
+            "reference": "",
+        },
+    )
+    assert world.agency.name in html
+    agency_view = page(agency.get(reverse("cases:case_detail", args=[case.pk])))
+    assert "佐々木 トメ" in agency_view
+    assert "住所" not in agency_view.split("<main")[1]  # only the identity group was shared
+
+    # 4. A multi-agency meeting with an attendee from the あんしんセンター, who acknowledges first.
+    when = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    case.refresh_from_db()
+    follow_post(
+        staff,
+        reverse("cases:case_schedule_meeting", args=[case.pk]),
+        {
+            "version": case.version,
+            "kind": "multi_agency",
+            "legal_basis": world.basis["consent"].pk,
+            "consent": consent.pk,
+            "reference": "",
+            "scheduled_for": when,
+            "attendees": [world.anshin_worker.pk],
+            "agenda": "見守り体制",
+        },
+    )
+    meeting = case.meetings.get()
+    anshin = browser(world.anshin_worker)
+    html = page(anshin.get(reverse("cases:meeting_detail", args=[meeting.pk])))
+    assert "守秘義務の確認" in html and "見守り体制" not in html  # nothing before acknowledging
+    follow_post(anshin, reverse("cases:meeting_detail", args=[meeting.pk]), {"acknowledge": "1"})
+    assert MeetingAttendance.objects.get(meeting=meeting).acknowledged_at is not None
+    assert "見守り体制" in page(anshin.get(reverse("cases:meeting_detail", args=[meeting.pk])))
+
+    # 5. Minutes and a decision, then the case follows it; the commissioner sees つながりました.
+    case.refresh_from_db()
+    follow_post(
+        staff,
+        reverse("cases:meeting_detail", args=[meeting.pk]),
+        {
+            "hold": "1",
+            "version": case.version,
+            "minutes": "基幹相談支援センターへつなぐ",
+            "decision": "referred",
+            "reason": "障害福祉サービスの検討",
+            "action": "",
+        },
+    )
+    case.refresh_from_db()
+    html = follow_post(
+        staff, reverse("cases:case_decide", args=[case.pk]), {"version": case.version, "outcome": "referred"}
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.REFERRED
+    status = page(commissioner.get(reverse("cases:my_concerns")))
+    assert "つながりました" in status and "佐々木" not in status
+
+
+def test_a_stale_page_gets_a_conflict_message_and_changes_nothing(world, concern):
+    case = concern()
+    staff = browser(world.staff)
+    stale = case.version
+    follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": stale})
+    html = follow_post(
+        staff, reverse("cases:case_withdraw", args=[case.pk]), {"version": stale, "reason": "古い画面"}
+    )
+    assert "他の人が先に" in html
+    case.refresh_from_db()
+    assert case.state == CaseState.SHARING
+
+
+def test_rule_errors_are_shown_and_change_nothing(world, concern):
+    case = concern()
+    staff = browser(world.staff)
+    follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": case.version})
+    html = follow_post(
+        staff,
+        reverse("cases:case_disclose", args=[case.pk]),
+        {
+            "recipient": world.agency.pk,
+            "field_groups": ["identity"],
+            "legal_basis": world.basis["consent"].pk,
+        },
+    )
+    assert "同意の記録を選んでください" in html
+    assert not case.disclosures.exists()
+
+
+def test_inbox_lists_urgent_first(world, concern):
+    routine = concern()
+    urgent = concern(urgency="urgent")
+    html = page(browser(world.staff).get(reverse("cases:inbox")))
+    assert html.index(str(urgent.pk)) < html.index(str(routine.pk))
+
+
+def test_commissioner_contact_log_counts_for_the_indicator(world):
+    client = browser(world.commissioner)
+    for kind in ("consultation", "consultation", "liaison"):
+        follow_post(
+            client,
+            reverse("cases:contact_log"),
+            {"occurred_on": timezone.localdate().isoformat(), "kind": kind, "category": "social_isolation"},
+        )
+    html = page(client.get(reverse("cases:contact_log")))
+    counts = re.findall(r"<dd>(\d+)</dd>", html)
+    assert counts[:2] == ["2", "1"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_case_screens_render_in_both_languages(world, concern, language):
+    case = concern()
+    headers = {"accept-language": language}
+    for client, url in [
+        (browser(world.commissioner), reverse("cases:concern_new")),
+        (browser(world.commissioner), reverse("cases:my_concerns")),
+        (browser(world.commissioner), reverse("cases:contact_log")),
+        (browser(world.staff), reverse("cases:inbox")),
+        (browser(world.staff), reverse("cases:case_detail", args=[case.pk])),
+        (browser(world.staff), reverse("cases:my_tasks")),
+        (browser(world.ward_worker), reverse("cases:case_break_glass", args=[case.pk])),
+    ]:
+        html = page(client.get(url, headers=headers))
+        assert f'<html lang="{language}">' in html
+
+
+def test_break_glass_through_the_screen(world, concern):
+    case = concern()
+    ward = browser(world.ward_worker)
+    assert ward.get(reverse("cases:case_detail", args=[case.pk])).status_code == 403
+    html = follow_post(
+        ward,
+        reverse("cases:case_break_glass", args=[case.pk]),
+        {"reason": "救急搬送され、家族の連絡先が必要"},
+    )
+    assert "佐々木 トメ" in html
+    assert browser(world.staff).get(reverse("cases:case_break_glass", args=[case.pk])).status_code == 403
