@@ -91,12 +91,17 @@ def field_labels(event: AuditEvent) -> list[str]:
         model = apps.get_model(event.target_type) if event.target_type else None
     except (LookupError, ValueError):
         model = None
+    registered = PARAMETER_LABELS.get("field", {})
     labels = []
     for name in names:
+        if name in registered:
+            labels.append(str(registered[name]))
+            continue
         try:
-            labels.append(str(model._meta.get_field(name).verbose_name) if model else name)
+            field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:  # a field since removed: show its name
-            labels.append(name)
+            field = None
+        labels.append(str(getattr(field, "verbose_name", name)))
     return labels
 
 

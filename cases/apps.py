@@ -29,6 +29,26 @@ class CasesConfig(AppConfig):
             ("reason", CaseAccessGrant.Reason),
         ]:
             register_parameter_labels(name, dict(choices.choices))
+        from django.utils.translation import gettext_lazy as _
+
+        from cases.vocabulary import FieldGroup
+
+        register_parameter_labels(
+            "field",
+            {
+                **dict(FieldGroup.choices),
+                "details": _("気付きの内容"),
+                "concern.details": _("気付きの内容"),
+                "meeting.agenda": _("議題"),
+                "meeting.minutes": _("議事録"),
+                "agenda": _("議題"),
+                "minutes": _("議事録"),
+                "reason": _("理由"),
+                "note": _("見守りの記録"),
+                "representative": _("代理で同意した人"),
+                "action_items": _("役割分担"),
+            },
+        )
 
 
 def _restore_catalogue(sender, using="default", **kwargs) -> None:

@@ -1,13 +1,106 @@
-"""Fictional demo residents (see ``manage.py seed_demo``). Idempotent: found again by blind index."""
+"""Fictional demo residents and cases in every state (see ``manage.py seed_demo``).
 
+Cases are made through the services, as the demo users would make them, so that their
+histories, grants and audit events are real. Idempotent: a story whose person already exists
+(found by blind index) is skipped.
+"""
+
+import datetime
+
+from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
-from cases.models import Person
+from cases.models import CaseState, Consent, LegalBasis, MeetingKind, Person
 from cases.selectors import blind_index_of
+from cases.services.intake import accept_intake, escalate_urgent, report_concern
+from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
+from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
 from cases.services.people import register_person
+from cases.services.sharing import disclose, record_consent
+from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
 
 PEOPLE_PER_PLAZA = 3
+
+# (target state, signals, categories, urgency, details)
+STORIES = [
+    (
+        CaseState.NOTICED,
+        ["mail_piling_up", "shutters_closed"],
+        ["eighty_fifty"],
+        Urgency.ROUTINE,
+        "高齢の母と50代の息子の二人暮らし。郵便物がたまっている。",
+    ),
+    (
+        CaseState.NOTICED,
+        ["injury", "shouting"],
+        ["elder_abuse"],
+        Urgency.URGENT,
+        "夜に大きな声が聞こえ、腕にあざがあった。",
+    ),
+    (
+        CaseState.SHARING,
+        ["seems_different"],
+        ["dementia", "social_isolation"],
+        Urgency.SOON,
+        "同じ話を何度もするようになった。",
+    ),
+    (
+        CaseState.TEAM_MEETING,
+        ["rubbish_not_sorted", "smell"],
+        ["self_neglect"],
+        Urgency.SOON,
+        "ごみがたまり、においがする。",
+    ),
+    (
+        CaseState.REFERRED,
+        ["not_seen"],
+        ["hikikomori", "eighty_fifty"],
+        Urgency.ROUTINE,
+        "息子さんを長く見かけない。",
+    ),
+    (
+        CaseState.GUARDIANSHIP,
+        ["unpaid_bills"],
+        ["reduced_capacity", "consumer_fraud"],
+        Urgency.SOON,
+        "訪問販売の契約が続いている。",
+    ),
+    (
+        CaseState.WATCHING,
+        ["child_worry"],
+        ["young_carer"],
+        Urgency.ROUTINE,
+        "中学生が祖母の介護をしているようだ。",
+    ),
+    (CaseState.CLOSED, ["lights"], ["social_isolation"], Urgency.ROUTINE, "夜も電気がついたまま。"),
+    (CaseState.WITHDRAWN, ["mail_piling_up"], ["other"], Urgency.ROUTINE, "旅行中だったと分かった。"),
+    ("escalated", ["injury"], ["elder_abuse"], Urgency.URGENT, "介護者から叩かれていると本人が話した。"),
+]
+
+
+def _fake_identity(fake: Faker, district: str) -> dict:
+    last, last_kana, _romaji = fake.last_name_pair()
+    first, first_kana, _romaji = (
+        fake.first_name_female_pair() if fake.boolean() else fake.first_name_male_pair()
+    )
+    return {
+        "name": f"{last} {first}",
+        "kana": f"{last_kana} {first_kana}",
+        "birth_date": fake.date_of_birth(minimum_age=15, maximum_age=95),
+        "address": (
+            f"{MUNICIPALITY_NAME}{WARD_NAME}{district}{fake.random_int(1, 5)}丁目"
+            f"{fake.random_int(1, 30)}番{fake.random_int(1, 20)}号"
+        ),
+        "phone": fake.phone_number(),
+    }
+
+
+def _exists(identity: dict) -> bool:
+    return Person.objects.filter(
+        name_index=blind_index_of("name_index", identity["name"]),
+        birth_date_index=blind_index_of("birth_date_index", identity["birth_date"]),
+    ).exists()
 
 
 def seed(structure: DemoStructure) -> None:
@@ -16,27 +109,94 @@ def seed(structure: DemoStructure) -> None:
     for plaza_number, plaza in enumerate(structure.plazas):
         district = structure.districts[plaza_number].name.removesuffix("地区")
         for _ in range(PEOPLE_PER_PLAZA):
-            last, last_kana, _romaji = fake.last_name_pair()
-            pair = fake.first_name_female_pair() if fake.boolean() else fake.first_name_male_pair()
-            first, first_kana, _romaji = pair
-            birth_date = fake.date_of_birth(minimum_age=15, maximum_age=95)
-            address = (
-                f"{MUNICIPALITY_NAME}{WARD_NAME}{district}{fake.random_int(1, 5)}丁目"
-                f"{fake.random_int(1, 30)}番{fake.random_int(1, 20)}号"
+            identity = _fake_identity(fake, district)
+            if not _exists(identity):
+                register_person(actor=None, registered_by=plaza, **identity)
+    _seed_cases(structure, fake)
+
+
+def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
+    users = structure.users
+    commissioner, staff = users["demo_commissioner"], users["demo_plaza"]
+    agency_worker = users["demo_agency"]
+    agency = structure.organisations["disability_consultation"]
+    basis = {b.code: b for b in LegalBasis.objects.all()}
+    district = structure.districts[0]
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+
+    for target, signals, categories, urgency, details in STORIES:
+        identity = _fake_identity(fake, district.name.removesuffix("地区"))
+        if _exists(identity):
+            continue
+        case = report_concern(
+            actor=commissioner,
+            area=district,
+            reporter_kind="commissioner",
+            signals=[ObservedSignal(s) for s in signals],
+            categories=[ConcernCategory(c) for c in categories],
+            urgency=urgency,
+            details=details,
+            identity=identity,
+        )
+        if target == CaseState.NOTICED:
+            continue
+        if target == CaseState.WITHDRAWN:
+            withdraw(
+                actor=commissioner, case=case, expected_version=case.version, reason="旅行中だったと分かった"
             )
-            phone = fake.phone_number()
-            name = f"{last} {first}"
-            if Person.objects.filter(
-                name_index=blind_index_of("name_index", name),
-                birth_date_index=blind_index_of("birth_date_index", birth_date),
-            ).exists():
-                continue
-            register_person(
-                actor=None,
-                registered_by=plaza,
-                name=name,
-                kana=f"{last_kana} {first_kana}",
-                birth_date=birth_date,
-                address=address,
-                phone=phone,
+            continue
+        if target == "escalated":
+            escalate_urgent(
+                actor=staff,
+                case=case,
+                expected_version=case.version,
+                ward_office=structure.organisations["高齢・障害支援課"],
+                legal_basis=basis["elder-abuse-7"],
             )
+            continue
+        case = accept_intake(actor=staff, case=case, expected_version=case.version)
+        consent = record_consent(
+            actor=staff,
+            case=case,
+            purpose=Consent.Purpose.MEETING,
+            recipients=[agency],
+            method=Consent.Method.ORAL,
+        )
+        disclose(
+            actor=staff,
+            case=case,
+            recipient=agency,
+            field_groups=["identity", "concern"],
+            legal_basis=basis["consent"],
+            consent=consent,
+        )
+        if target == CaseState.SHARING:
+            continue
+        meeting = schedule_meeting(
+            actor=staff,
+            case=case,
+            expected_version=case.version,
+            kind=MeetingKind.MULTI_AGENCY,
+            legal_basis=basis["consent"],
+            consent=consent,
+            scheduled_for=tomorrow,
+            attendees=[(agency_worker, agency)],
+            agenda="今後の支援体制について",
+        )
+        if target == CaseState.TEAM_MEETING:
+            continue
+        acknowledge_confidentiality(actor=agency_worker, meeting=meeting)
+        case.refresh_from_db()
+        hold_meeting(
+            actor=staff,
+            meeting=meeting,
+            expected_version=case.version,
+            minutes="状況を共有し、役割分担を決めた。",
+            decision=target,
+            reason="会議での検討の結果",
+            action_items=[("次回の訪問", staff, timezone.localdate() + datetime.timedelta(days=7))],
+        )
+        case.refresh_from_db()
+        case = decide(actor=staff, case=case, expected_version=case.version, outcome=target)
+        if target == CaseState.WATCHING:
+            schedule_watch_visit(actor=staff, case=case, due_on=timezone.localdate(), assigned_to=staff)

@@ -24,6 +24,18 @@ class PersonSearchForm(forms.Form):
 class ConcernForm(forms.Form):
     """Built for a phone and for under a minute: big checkboxes first, identity optional."""
 
+    # What commissioners notice most often comes first; the rest wait behind "その他の分類".
+    COMMON_CATEGORIES = [
+        ConcernCategory.SOCIAL_ISOLATION,
+        ConcernCategory.EIGHTY_FIFTY,
+        ConcernCategory.DEMENTIA,
+        ConcernCategory.SELF_NEGLECT,
+        ConcernCategory.ECONOMIC_HARDSHIP,
+        ConcernCategory.YOUNG_CARER,
+        ConcernCategory.ELDER_ABUSE,
+        ConcernCategory.CHILD_ABUSE,
+    ]
+
     signals = forms.MultipleChoiceField(
         label=_("気付いたこと"),
         choices=ObservedSignal.choices,

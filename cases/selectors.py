@@ -228,3 +228,19 @@ def case_overview(actor: User, case: Case) -> CaseOverview:
     for item in overview.transitions:
         item["to_label"] = CaseState(item["to"]).label
     return overview
+
+
+def reminders_due(today) -> dict:
+    """Per user: their action items past due and their watch visits due today or earlier."""
+    from cases.models import ActionItem, WatchVisit
+
+    due: dict = {}
+    for item in ActionItem.objects.filter(done_at__isnull=True, due_on__lt=today).select_related(
+        "owner", "meeting"
+    ):
+        due.setdefault(item.owner, {"actions": [], "visits": []})["actions"].append(item)
+    for visit in WatchVisit.objects.filter(visited_on__isnull=True, due_on__lte=today).select_related(
+        "assigned_to"
+    ):
+        due.setdefault(visit.assigned_to, {"actions": [], "visits": []})["visits"].append(visit)
+    return dict(sorted(due.items(), key=lambda pair: pair[0].username))

@@ -138,11 +138,15 @@ def test_no_event_holds_a_personal_value(client, demo):
 
     with override_settings(DEBUG=True):
         call_command("seed_demo")
-    people = list(Person.objects.select_related("data_key"))
+    people = list(Person.objects.select_related("data_key").order_by("created_at"))
     client.force_login(demo.users["demo_plaza"])
-    for person in people[:5]:
+    for person in [p for p in people if p.registered_by_id == demo.plazas[0].pk][:5]:
         client.post(reverse("cases:person_search"), {"q": person.kana})
         client.post(reverse("cases:person_search"), {"q": person.phone})
+    from cases.selectors import cases_visible_to
+
+    for case in cases_visible_to(demo.users["demo_plaza"]):
+        assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
     client.force_login(demo.users["demo_privacy"])
     client.post(reverse("cases:person_lookup_for_report"), {"q": people[0].name})
     client.get(reverse("audit:access_report", args=[people[0].pk]))
@@ -150,11 +154,18 @@ def test_no_event_holds_a_personal_value(client, demo):
 
     trail = "\n".join("|".join(str(v) for v in row) for row in AuditEvent.objects.values_list())
     assert AuditEvent.objects.filter(event__in=["person.listed", "person.viewed"]).count() >= 5
+    assert AuditEvent.objects.filter(event="case.viewed").count() >= 5
     identities = [
         value
         for person in people
         if not person.is_erased
         for value in (person.name, person.name.replace(" ", ""), person.kana, person.phone, person.address)
+    ]
+    from cases.models import Concern, SupportMeeting
+
+    identities += [c.details for c in Concern.objects.select_related("case__person__data_key") if c.details]
+    identities += [
+        m.minutes for m in SupportMeeting.objects.select_related("case__person__data_key") if m.minutes
     ]
     assert len(identities) >= 100
     leaked = [value for value in identities if value in trail]

@@ -19,7 +19,13 @@ people = [
     for p in Person.objects.select_related("data_key")
 ]
 organisations = list(Organisation.objects.values_list("name", flat=True))
-print(json.dumps({"people": people, "organisations": organisations}))
+from cases.models import Concern, Decision, SupportMeeting
+free_text = [c.details for c in Concern.objects.select_related("case__person__data_key")]
+meetings = SupportMeeting.objects.select_related("case__person__data_key")
+free_text += [text for m in meetings for text in (m.agenda, m.minutes)]
+free_text += [d.reason for d in Decision.objects.select_related("meeting__case__person__data_key")]
+free_text = [t for t in free_text if t]
+print(json.dumps({"people": people, "organisations": organisations, "free_text": free_text}))
 """
 
 
@@ -62,6 +68,12 @@ def test_sqlite_file_after_seed_demo_holds_no_identity_in_utf8_or_shift_jis(tmp_
                 except UnicodeEncodeError:
                     continue  # a character Shift_JIS lacks cannot be stored in it either
                 assert needle not in raw, f"a demo identity is readable on disk ({encoding})"
+    # Free text about them — concerns, agendas, minutes, reasons — is encrypted too.
+    assert len(dumped["free_text"]) >= 10
+    for text in dumped["free_text"]:
+        for encoding in ("utf-8", "shift_jis"):
+            needle = text.encode(encoding, errors="ignore")
+            assert needle not in raw, f"free text is readable on disk ({encoding})"
     # The scan does see plaintext where there is some: organisation names are not personal data.
     organisation = dumped["organisations"][0]
     assert organisation.encode("utf-8") in raw

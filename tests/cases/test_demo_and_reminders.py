@@ -1,0 +1,39 @@
+import datetime
+
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from audit.verify import verify_chain
+from cases.models import ActionItem, Case, CaseState, WatchVisit
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_makes_cases_in_every_state_through_the_services_and_is_idempotent(db):
+    call_command("seed_demo")
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(CaseState.values)
+    escalated = Case.objects.get(urgent=True, lead_organisation__kind="ward_office")
+    assert escalated.state == CaseState.SHARING
+    count = Case.objects.count()
+    call_command("seed_demo")
+    assert Case.objects.count() == count
+    assert verify_chain().ok
+
+
+@override_settings(DEBUG=True)
+def test_send_reminders_lists_what_is_due_per_user_without_personal_data(db, capsys):
+    call_command("seed_demo")
+    ActionItem.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert WatchVisit.objects.filter(due_on__lte=timezone.localdate()).exists()
+    capsys.readouterr()
+    call_command("send_reminders")
+    out = capsys.readouterr().out
+    overdue = ActionItem.objects.filter(owner__username="demo_plaza").count()
+    assert (
+        f"demo_plaza: {overdue} overdue action item(s), 1 watch visit(s)" in out and "watch visit due" in out
+    )
+    from cases.models import Person
+
+    for person in Person.objects.select_related("data_key"):
+        assert person.name not in out
