@@ -38,111 +38,121 @@ def live_grants(now: datetime.datetime | None = None) -> QuerySet[CaseAccessGran
     )
 
 
-def _case_permissions() -> dict[str, Permission]:
-    return {
-        p.codename: p
-        for p in Permission.objects.filter(content_type__app_label="cases", content_type__model="case")
-    }
+_permission_ids: dict[str, int] = {}
+
+
+def case_permission_id(codename: str) -> int:
+    """The id of a case permission, looked up once per process (cleared after every migrate,
+    the only thing that gives permission rows new ids)."""
+    if not _permission_ids:
+        _permission_ids.update(
+            Permission.objects.filter(
+                content_type__app_label="cases", content_type__model="case"
+            ).values_list("codename", "pk")
+        )
+    return _permission_ids[codename]
+
+
+def forget_permission_ids(**kwargs) -> None:
+    _permission_ids.clear()
 
 
 def sync_case_permissions(case: Case) -> None:
     """Make guardian's rows for this case exactly what its live grants say."""
-    permissions = _case_permissions()
+    grants = list(live_grants().filter(case=case).select_related("organisation"))
+    names = {organisation_group_name(g.organisation) for g in grants if g.organisation_id}
+    groups = {group.name: group.pk for group in Group.objects.filter(name__in=names)}
+    for group in Group.objects.bulk_create([Group(name=n) for n in names - groups.keys()]):
+        groups[group.name] = group.pk
     wanted_groups: set[tuple[int, int]] = set()
     wanted_users: set[tuple[int, int]] = set()
-    for grant in live_grants().filter(case=case).select_related("organisation"):
+    for grant in grants:
         codenames = LEVEL_PERMISSIONS[AccessLevel(grant.level)]
         if grant.organisation_id:
-            group, _created = Group.objects.get_or_create(name=organisation_group_name(grant.organisation))
-            wanted_groups |= {(group.pk, permissions[c].pk) for c in codenames}
+            group_id = groups[organisation_group_name(grant.organisation)]
+            wanted_groups |= {(group_id, case_permission_id(c)) for c in codenames}
         else:
-            wanted_users |= {(grant.user_id, permissions[c].pk) for c in codenames}
+            wanted_users |= {(grant.user_id, case_permission_id(c)) for c in codenames}
 
-    existing_groups = {
-        (row.group_id, row.permission_id): row.pk
-        for row in CaseGroupObjectPermission.objects.filter(content_object=case)
-    }
-    existing_users = {
-        (row.user_id, row.permission_id): row.pk
-        for row in CaseUserObjectPermission.objects.filter(content_object=case)
-    }
-    CaseGroupObjectPermission.objects.filter(
-        pk__in=[pk for key, pk in existing_groups.items() if key not in wanted_groups]
-    ).delete()
-    CaseUserObjectPermission.objects.filter(
-        pk__in=[pk for key, pk in existing_users.items() if key not in wanted_users]
-    ).delete()
-    CaseGroupObjectPermission.objects.bulk_create(
-        CaseGroupObjectPermission(group_id=g, permission_id=p, content_object=case)
-        for g, p in wanted_groups - existing_groups.keys()
-    )
-    CaseUserObjectPermission.objects.bulk_create(
-        CaseUserObjectPermission(user_id=u, permission_id=p, content_object=case)
-        for u, p in wanted_users - existing_users.keys()
-    )
+    for model, owner, wanted in (
+        (CaseGroupObjectPermission, "group_id", wanted_groups),
+        (CaseUserObjectPermission, "user_id", wanted_users),
+    ):
+        existing = {
+            (row[owner], row["permission_id"]): row["pk"]
+            for row in model.objects.filter(content_object=case).values("pk", owner, "permission_id")
+        }
+        stale = [pk for key, pk in existing.items() if key not in wanted]
+        if stale:
+            model.objects.filter(pk__in=stale).delete()
+        missing = wanted - existing.keys()
+        if missing:
+            model.objects.bulk_create(
+                model(**{owner: who, "permission_id": perm, "content_object": case}) for who, perm in missing
+            )
 
 
-def grant_access(
+def change_access(
     *,
     case: Case,
-    level: AccessLevel,
-    reason: str,
-    field_groups: Iterable[str],
-    granted_by: User | None,
-    organisation: Organisation | None = None,
-    user: User | None = None,
-    expires_at: datetime.datetime | None = None,
-    **sources,
-) -> CaseAccessGrant:
-    grant = CaseAccessGrant.objects.create(
-        case=case,
-        organisation=organisation,
-        user=user,
-        level=level,
-        field_groups=sorted(set(field_groups)),
-        reason=reason,
-        granted_by=granted_by,
-        expires_at=expires_at,
-        **sources,
-    )
+    actor: User | None,
+    revoke: QuerySet[CaseAccessGrant] | None = None,
+    why: str = "",
+    grants: Iterable[dict] = (),
+) -> list[CaseAccessGrant]:
+    """End some grants of one case and/or create others, then bring guardian's rows in step once.
+
+    Each grant is a dict of CaseAccessGrant fields (organisation or user, level, reason,
+    field_groups, expires_at, disclosure, consent). Every change is an audit event.
+    """
+    ended = list(revoke.filter(case=case, revoked_at__isnull=True)) if revoke is not None else []
+    if ended:
+        CaseAccessGrant.objects.filter(pk__in=[g.pk for g in ended]).update(revoked_at=timezone.now())
+    created = []
+    for spec in grants:
+        spec = {**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
+        created.append(CaseAccessGrant.objects.create(case=case, granted_by=actor, **spec))
     sync_case_permissions(case)
-    audit.record(
-        "case.access_granted",
-        actor=granted_by,
-        target=case,
-        case_id=case.pk,
-        person_id=case.person_id,
-        fields=grant.field_groups,
-        params={
-            "grant": grant.pk,
-            "level": int(level),
-            "reason": reason,
-            "organisation": organisation.pk if organisation else None,
-            "user": user.pk if user else None,
-        },
-    )
+    for grant in ended:
+        audit.record(
+            "case.access_revoked",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            params={"grant": grant.pk, "why": why},
+        )
+    for grant in created:
+        audit.record(
+            "case.access_granted",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=grant.field_groups,
+            params={
+                "grant": grant.pk,
+                "level": int(grant.level),
+                "reason": grant.reason,
+                "organisation": grant.organisation_id,
+                "user": grant.user_id,
+            },
+        )
+    return created
+
+
+def grant_access(*, case: Case, granted_by: User | None, **spec) -> CaseAccessGrant:
+    (grant,) = change_access(case=case, actor=granted_by, grants=[spec])
     return grant
 
 
 def revoke_grants(grants: QuerySet[CaseAccessGrant], *, actor: User | None, why: str) -> int:
-    """End these grants now; guardian's rows follow. ``why`` is a code (expired, consent_withdrawn…)."""
-    grants = list(grants.filter(revoked_at__isnull=True).select_related("case"))
-    if not grants:
-        return 0
-    now = timezone.now()
-    CaseAccessGrant.objects.filter(pk__in=[g.pk for g in grants]).update(revoked_at=now)
-    for case in {g.case_id: g.case for g in grants}.values():
-        sync_case_permissions(case)
-    for grant in grants:
-        audit.record(
-            "case.access_revoked",
-            actor=actor,
-            target=grant.case,
-            case_id=grant.case_id,
-            person_id=grant.case.person_id,
-            params={"grant": grant.pk, "why": why},
-        )
-    return len(grants)
+    """End these grants now (of any cases); guardian's rows follow. ``why`` is a code."""
+    live = grants.filter(revoked_at__isnull=True)
+    count = live.count()
+    for case in Case.objects.filter(pk__in=live.values("case_id")):
+        change_access(case=case, actor=actor, revoke=live, why=why)
+    return count
 
 
 def revoke_expired_grants() -> int:
@@ -158,17 +168,25 @@ def revoke_expired_grants() -> int:
         return revoke_grants(expired, actor=None, why="expired")
 
 
+def permitted_case_ids(actor: User, codename: str) -> QuerySet:
+    """Ids of the cases on which the actor holds ``codename`` through their own grants or their
+    organisations' — one UNION over guardian's direct-FK tables, so that planners start from the
+    few permission rows the actor holds instead of probing every case."""
+    permission = case_permission_id(codename)
+    by_group = CaseGroupObjectPermission.objects.filter(
+        group__in=actor.groups.all(), permission_id=permission
+    ).values("content_object_id")
+    by_user = CaseUserObjectPermission.objects.filter(user=actor, permission_id=permission).values(
+        "content_object_id"
+    )
+    return by_group.union(by_user)
+
+
 def has_case_permission(actor: User, case: Case, codename: str) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         return False
     revoke_expired_grants()
-    if CaseUserObjectPermission.objects.filter(
-        user=actor, content_object_id=case.pk, permission__codename=codename
-    ).exists():
-        return True
-    return CaseGroupObjectPermission.objects.filter(
-        group__user=actor, content_object_id=case.pk, permission__codename=codename
-    ).exists()
+    return Case.objects.filter(pk=case.pk, pk__in=permitted_case_ids(actor, codename)).exists()
 
 
 def field_groups_for(actor: User, case: Case) -> set[str]:

@@ -13,6 +13,9 @@ class CasesConfig(AppConfig):
 
         # A flush (between tests) empties the catalogue migration 0002 made; bring back what is missing.
         post_migrate.connect(_restore_catalogue, sender=self, dispatch_uid="cases.legal_bases")
+        from cases.access import forget_permission_ids
+
+        post_migrate.connect(forget_permission_ids, dispatch_uid="cases.permission_ids")
 
         # The audit trail stores codes; its screens show these words for them.
         from audit.events import register_parameter_labels

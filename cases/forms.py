@@ -223,6 +223,19 @@ class BreakGlassForm(forms.Form):
     )
 
 
+class ScheduleWatchVisitForm(forms.Form):
+    due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
+    assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (
+            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
 class WatchVisitForm(forms.Form):
     visited_on = forms.DateField(label=_("訪問日"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(

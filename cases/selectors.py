@@ -8,13 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from audit.models import AuditEvent
-from cases.access import deny, has_case_permission, revoke_expired_grants
+from cases.access import deny, has_case_permission, permitted_case_ids, revoke_expired_grants
 from cases.models import (
     OPEN_STATES,
     Case,
-    CaseGroupObjectPermission,
     CaseState,
-    CaseUserObjectPermission,
     Concern,
     Person,
 )
@@ -109,13 +107,7 @@ def cases_visible_to(actor: User, codename: str = "view_case") -> QuerySet[Case]
     if not actor.is_authenticated or not actor.is_active:
         return Case.objects.none()
     revoke_expired_grants()
-    by_group = CaseGroupObjectPermission.objects.filter(
-        group__in=actor.groups.all(), permission__codename=codename
-    ).values("content_object_id")
-    by_user = CaseUserObjectPermission.objects.filter(user=actor, permission__codename=codename).values(
-        "content_object_id"
-    )
-    return Case.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user))
+    return Case.objects.filter(pk__in=permitted_case_ids(actor, codename))
 
 
 def case_for(actor: User, case_id: object, codename: str = "view_case") -> Case:

@@ -205,6 +205,8 @@ def _action_forms(overview) -> dict:
             context["escalate_form"] = forms.EscalateForm(initial=initial)
     if overview.can_contribute and case.state in OPEN_STATES:
         context["consent_form"] = forms.ConsentForm(initial={"obtained_on": timezone.localdate()})
+    if overview.can_contribute and case.state == CaseState.WATCHING:
+        context["watch_form"] = forms.ScheduleWatchVisitForm(case=case)
     return context
 
 
@@ -316,6 +318,18 @@ def case_consent(request: HttpRequest, case_id) -> HttpResponse:
             method=data["method"],
             representative=data["representative"],
             obtained_on=data["obtained_on"],
+        )
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
+def case_schedule_watch_visit(request: HttpRequest, case_id) -> HttpResponse:
+    def act(case):
+        data = _form_or_error(request, forms.ScheduleWatchVisitForm(request.POST, case=case))
+        lifecycle.schedule_watch_visit(
+            actor=request.user, case=case, due_on=data["due_on"], assigned_to=data["assigned_to"]
         )
 
     return _run(request, case_id, act)

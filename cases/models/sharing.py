@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from accounts.models import Organisation, OrganisationKind
 from cases.models.cases import Case
 from cases.models.people import Person
+from cases.vocabulary import FieldGroup
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
@@ -145,6 +146,10 @@ class Disclosure(EncryptedModel):
 
     def __str__(self) -> str:
         return f"Disclosure {str(self.pk)[:8]}"
+
+    @property
+    def field_group_labels(self) -> list[str]:
+        return [str(FieldGroup(code).label) for code in self.field_groups if code in FieldGroup.values]
 
     def personal_data_key(self) -> DataKey:
         return self.case.person.data_key

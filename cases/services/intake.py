@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from audit import services as audit
-from cases.access import grant_access, require_role_permission, revoke_grants
+from cases.access import change_access, grant_access, require_role_permission
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
@@ -154,18 +154,19 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
     def become_lead(locked: Case) -> None:
         lead = _intake_organisation(actor, locked)
         locked.lead_organisation = lead
-        revoke_grants(
-            CaseAccessGrant.objects.filter(case=locked, reason=CaseAccessGrant.Reason.INTAKE),
-            actor=actor,
-            why="intake_accepted",
-        )
-        grant_access(
+        change_access(
             case=locked,
-            organisation=lead,
-            level=AccessLevel.LEAD,
-            reason=CaseAccessGrant.Reason.OWNER,
-            field_groups=ALL_FIELD_GROUPS,
-            granted_by=actor,
+            actor=actor,
+            revoke=CaseAccessGrant.objects.filter(reason=CaseAccessGrant.Reason.INTAKE),
+            why="intake_accepted",
+            grants=[
+                {
+                    "organisation": lead,
+                    "level": AccessLevel.LEAD,
+                    "reason": CaseAccessGrant.Reason.OWNER,
+                    "field_groups": ALL_FIELD_GROUPS,
+                }
+            ],
         )
 
     return run_transition(
@@ -210,29 +211,28 @@ def escalate_urgent(
             disclosed_by=actor,
         )
         disclosure.save(force_insert=True)
-        revoke_grants(
-            CaseAccessGrant.objects.filter(
-                case=locked, reason__in=[CaseAccessGrant.Reason.OWNER, CaseAccessGrant.Reason.INTAKE]
-            ).filter(~Q(organisation=ward_office)),
+        change_access(
+            case=locked,
             actor=actor,
+            revoke=CaseAccessGrant.objects.filter(
+                reason__in=[CaseAccessGrant.Reason.OWNER, CaseAccessGrant.Reason.INTAKE]
+            ).filter(~Q(organisation=ward_office)),
             why="escalated",
-        )
-        grant_access(
-            case=locked,
-            organisation=ward_office,
-            level=AccessLevel.LEAD,
-            reason=CaseAccessGrant.Reason.OWNER,
-            field_groups=ALL_FIELD_GROUPS,
-            granted_by=actor,
-            disclosure=disclosure,
-        )
-        grant_access(
-            case=locked,
-            organisation=acting,
-            level=AccessLevel.CONTRIBUTE,
-            reason=CaseAccessGrant.Reason.DISCLOSURE,
-            field_groups=ALL_FIELD_GROUPS,
-            granted_by=actor,
+            grants=[
+                {
+                    "organisation": ward_office,
+                    "level": AccessLevel.LEAD,
+                    "reason": CaseAccessGrant.Reason.OWNER,
+                    "field_groups": ALL_FIELD_GROUPS,
+                    "disclosure": disclosure,
+                },
+                {
+                    "organisation": acting,
+                    "level": AccessLevel.CONTRIBUTE,
+                    "reason": CaseAccessGrant.Reason.DISCLOSURE,
+                    "field_groups": ALL_FIELD_GROUPS,
+                },
+            ],
         )
         audit.record(
             "case.disclosed",

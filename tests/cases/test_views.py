@@ -222,3 +222,41 @@ def test_break_glass_through_the_screen(world, concern):
     )
     assert "佐々木 トメ" in html
     assert browser(world.staff).get(reverse("cases:case_break_glass", args=[case.pk])).status_code == 403
+
+
+def test_watch_visits_are_scheduled_and_recorded_from_the_screens(world, concern, make_case):
+    from cases.access import grant_access
+    from cases.models import AccessLevel, CaseAccessGrant, WatchVisit
+
+    case = make_case(concern().person, "watching", lead_organisation=world.plaza)
+    grant_access(
+        case=case,
+        granted_by=None,
+        organisation=world.plaza,
+        level=AccessLevel.LEAD,
+        reason=CaseAccessGrant.Reason.OWNER,
+        field_groups=["identity"],
+    )
+    staff = browser(world.staff)
+    assert "見守り訪問を予定する" in page(staff.get(reverse("cases:case_detail", args=[case.pk])))
+    html = follow_post(
+        staff,
+        reverse("cases:case_schedule_watch_visit", args=[case.pk]),
+        {"due_on": timezone.localdate().isoformat(), "assigned_to": world.agency_worker.pk},
+    )
+    assert "候補にありません" in html and not WatchVisit.objects.exists()  # not one of the lead's staff
+    follow_post(
+        staff,
+        reverse("cases:case_schedule_watch_visit", args=[case.pk]),
+        {"due_on": timezone.localdate().isoformat(), "assigned_to": world.staff.pk},
+    )
+    visit = WatchVisit.objects.get()
+    assert str(visit.pk) in page(staff.get(reverse("cases:my_tasks")))
+    follow_post(
+        staff,
+        reverse("cases:watch_visit_record", args=[visit.pk]),
+        {"visited_on": timezone.localdate().isoformat(), "note": "元気そうだった"},
+    )
+    visit.refresh_from_db()
+    assert visit.visited_on == timezone.localdate() and visit.note == "元気そうだった"
+    assert AuditEvent.objects.filter(event="case.watch_visit", case_id=str(case.pk)).exists()
