@@ -1,9 +1,11 @@
 """Permission-filtered reads of persons and cases."""
 
+import datetime
 import json
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
@@ -159,7 +161,7 @@ class CaseOverview:
     disclosures: list = field(default_factory=list)
     grants: list = field(default_factory=list)
     consents: list = field(default_factory=list)
-    transitions: list[dict] = field(default_factory=list)
+    timeline: list[dict] = field(default_factory=list)
     can_lead: bool = False
     can_contribute: bool = False
     fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
@@ -211,15 +213,63 @@ def case_overview(actor: User, case: Case) -> CaseOverview:
         )
     if overview.can_contribute:
         overview.consents = list(Consent.objects.filter(case=case).prefetch_related("recipients"))
-    overview.transitions = [
-        {"at": event.occurred_at, "actor": event.actor, **json.loads(event.params)}
-        for event in AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
-        .select_related("actor")
-        .order_by("sequence")
-    ]
-    for item in overview.transitions:
-        item["to_label"] = CaseState(item["to"]).label
+    overview.timeline = _timeline(case, overview)
     return overview
+
+
+def _timeline(case: Case, overview: "CaseOverview") -> list[dict]:
+    """Transitions, concerns, consents, disclosures, meetings and visits, oldest first.
+
+    Transitions come from the audit trail, which records them with their actor; the rest from
+    the records themselves, and only those the page may show."""
+    from cases.models import WatchVisit
+
+    entries = [
+        {"at": event.occurred_at, "what": CaseState(json.loads(event.params)["to"]).label, "who": event.actor}
+        for event in AuditEvent.objects.filter(
+            case_id=str(case.pk), event="case.transitioned"
+        ).select_related("actor")
+    ]
+    entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
+    entries += [{"at": c.created_at, "what": _("気付き"), "who": None} for c in overview.concerns[1:]]
+    entries += [
+        {
+            "at": d.disclosed_at,
+            "what": _("情報共有: %(to)s") % {"to": d.recipient.name},
+            "who": d.disclosed_by,
+        }
+        for d in overview.disclosures
+    ]
+    entries += [
+        {
+            "at": timezone.make_aware(datetime.datetime.combine(c.obtained_on, datetime.time.min)),
+            "what": _("同意"),
+            "who": c.obtained_by,
+        }
+        for c in overview.consents
+    ]
+    for meeting in overview.meetings:
+        entries.append(
+            {
+                "at": meeting.created_at,
+                "what": _("会議の設定: %(kind)s") % {"kind": meeting.get_kind_display()},
+                "who": None,
+            }
+        )
+        if meeting.held_at:
+            entries.append({"at": meeting.held_at, "what": _("会議の記録"), "who": None})
+    if overview.can_contribute:
+        entries += [
+            {
+                "at": timezone.make_aware(datetime.datetime.combine(v.visited_on, datetime.time.min)),
+                "what": _("見守り訪問"),
+                "who": v.assigned_to,
+            }
+            for v in WatchVisit.objects.filter(case=case, visited_on__isnull=False).select_related(
+                "assigned_to"
+            )
+        ]
+    return sorted(entries, key=lambda entry: entry["at"])
 
 
 def reminders_due(today) -> dict:

@@ -32,4 +32,5 @@ urlpatterns = [
     path("<uuid:case_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("<uuid:case_id>/break-glass/", views.case_break_glass, name="case_break_glass"),
     path("meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("break-glass/reviews/", views.break_glass_reviews, name="break_glass_reviews"),
 ]

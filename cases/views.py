@@ -561,3 +561,31 @@ def watch_visit_record(request: HttpRequest, visit_id) -> HttpResponse:
     else:
         messages.error(request, _("訪問日を入力してください。"))
     return redirect("cases:my_tasks")
+
+
+@login_required
+@permission_required("cases.review_break_glass", raise_exception=True)
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's list of emergency accesses, those not yet reviewed first."""
+    from cases.models import BreakGlassAccess
+
+    if request.method == "POST":
+        access = get_object_or_404(BreakGlassAccess, pk=request.POST.get("access"))
+        sharing.review_break_glass(actor=request.user, access=access)
+        messages.success(request, _("確認済みにしました。"))
+        return redirect("cases:break_glass_reviews")
+    accesses = list(
+        BreakGlassAccess.objects.select_related(
+            "user", "grant", "reviewed_by", "case__person__data_key"
+        ).order_by("reviewed_at", "-started_at")[:200]
+    )
+    for access in accesses:  # the reason is the justification under review: reading it is recorded
+        audit.record(
+            "case.viewed",
+            actor=request.user,
+            target=access.case,
+            case_id=access.case_id,
+            fields=["break_glass.reason"],
+            purpose="emergency",
+        )
+    return render(request, "cases/break_glass_reviews.html", {"accesses": accesses})

@@ -30,6 +30,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("監査記録を検索する"), "audit:event_search"),
         (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
         (_("監査記録を検証する"), "audit:chain_status"),
+        (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
     ],
     Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
 }

@@ -260,3 +260,19 @@ def test_watch_visits_are_scheduled_and_recorded_from_the_screens(world, concern
     visit.refresh_from_db()
     assert visit.visited_on == timezone.localdate() and visit.note == "元気そうだった"
     assert AuditEvent.objects.filter(event="case.watch_visit", case_id=str(case.pk)).exists()
+
+
+def test_privacy_officer_reviews_break_glass_from_a_list(world, concern):
+    from cases.models import BreakGlassAccess
+    from cases.services import sharing
+
+    case = concern()
+    sharing.open_break_glass(actor=world.ward_worker, case=case, reason="救急搬送され、家族の連絡先が必要")
+    officer = browser(world.privacy)
+    html = page(officer.get(reverse("cases:break_glass_reviews")))
+    assert "救急搬送" in html and "佐々木" not in html
+    access = BreakGlassAccess.objects.get()
+    follow_post(officer, reverse("cases:break_glass_reviews"), {"access": access.pk})
+    access.refresh_from_db()
+    assert access.reviewed_by == world.privacy
+    assert browser(world.staff).get(reverse("cases:break_glass_reviews")).status_code == 403

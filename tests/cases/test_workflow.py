@@ -352,3 +352,81 @@ def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, c
         lifecycle.withdraw(
             actor=world.commissioner, case=taken, expected_version=taken.version, reason="取り下げたい"
         )
+
+
+def test_the_remaining_paths_guardianship_to_closed_and_watching_reopened(world, concern, soon):
+    case = take(world, concern())
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="第3回",
+        scheduled_for=soon,
+        attendees=[],
+    )
+    case.refresh_from_db()
+    meetings.hold_meeting(
+        actor=world.staff,
+        meeting=meeting,
+        expected_version=case.version,
+        minutes="後見申立てへ",
+        decision=CaseState.GUARDIANSHIP,
+        reason="判断能力の低下",
+    )
+    case.refresh_from_db()
+    case = lifecycle.decide(
+        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.GUARDIANSHIP
+    )
+    case = lifecycle.conclude(
+        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.CLOSED
+    )
+    assert case.state == CaseState.CLOSED and case.ended_at is not None
+    case = lifecycle.reopen(actor=world.staff, case=case, expected_version=case.version)
+    assert case.state == CaseState.SHARING
+    with pytest.raises(CaseRuleError, match="今の状態"):
+        lifecycle.close(actor=world.staff, case=case, expected_version=case.version)
+
+
+def test_conclusion_waits_for_what_holds_the_case(world, concern, soon):
+    from cases.signals import conclusion_blockers
+
+    case = take(world, concern())
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="第3回",
+        scheduled_for=soon,
+        attendees=[],
+    )
+    case.refresh_from_db()
+    meetings.hold_meeting(
+        actor=world.staff,
+        meeting=meeting,
+        expected_version=case.version,
+        minutes="つなぐ",
+        decision=CaseState.REFERRED,
+        reason="理由",
+    )
+    case.refresh_from_db()
+    case = lifecycle.decide(
+        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.REFERRED
+    )
+
+    def open_referral(sender, case, **kwargs):
+        return ["つなぎ先の対応が終わっていません。"]
+
+    conclusion_blockers.connect(open_referral)
+    try:
+        with pytest.raises(CaseRuleError, match="つなぎ先の対応"):
+            lifecycle.conclude(
+                actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.WATCHING
+            )
+    finally:
+        conclusion_blockers.disconnect(open_referral)
+    case.refresh_from_db()
+    assert case.state == CaseState.REFERRED
