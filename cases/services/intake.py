@@ -17,11 +17,10 @@ from cases.models import (
     Concern,
     ConcernCategoryTag,
     ConcernSignal,
-    Disclosure,
     LegalBasis,
 )
 from cases.services.people import register_person
-from cases.services.sharing import check_legal_basis
+from cases.services.sharing import check_legal_basis, record_disclosure
 from cases.services.workflow import run_transition
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
@@ -202,15 +201,15 @@ def escalate_urgent(
             raise CaseRuleError(
                 _("緊急の引継ぎには、同意以外の法令上の根拠を選んでください。"), code="basis_not_urgent"
             )
-        disclosure = Disclosure(
+        disclosure = record_disclosure(
+            actor=actor,
             case=locked,
+            on_behalf_of=acting,
             recipient=ward_office,
             field_groups=ALL_FIELD_GROUPS,
             legal_basis=legal_basis,
             reference=reference,
-            disclosed_by=actor,
         )
-        disclosure.save(force_insert=True)
         change_access(
             case=locked,
             actor=actor,
@@ -233,16 +232,6 @@ def escalate_urgent(
                     "field_groups": ALL_FIELD_GROUPS,
                 },
             ],
-        )
-        audit.record(
-            "case.disclosed",
-            actor=actor,
-            organisation=acting,
-            target=locked,
-            case_id=locked.pk,
-            person_id=locked.person_id,
-            fields=ALL_FIELD_GROUPS,
-            params={"recipient": ward_office.pk, "basis": legal_basis.code},
         )
         locked.lead_organisation = ward_office
 

@@ -141,16 +141,16 @@ def disclose(
     check_legal_basis(legal_basis, case.lead_organisation, reference)
 
     with transaction.atomic():
-        disclosure = Disclosure(
+        disclosure = record_disclosure(
+            actor=actor,
             case=case,
+            on_behalf_of=case.lead_organisation,
             recipient=recipient,
             field_groups=groups,
             legal_basis=legal_basis,
             consent=consent,
             reference=reference,
-            disclosed_by=actor,
         )
-        disclosure.save(force_insert=True)
         grant_access(
             case=case,
             organisation=recipient,
@@ -161,16 +161,41 @@ def disclose(
             disclosure=disclosure,
             consent=consent,
         )
-        audit.record(
-            "case.disclosed",
-            actor=actor,
-            organisation=case.lead_organisation,
-            target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
-            fields=groups,
-            params={"recipient": recipient.pk, "basis": legal_basis.code, "disclosure": str(disclosure.pk)},
-        )
+    return disclosure
+
+
+def record_disclosure(
+    *,
+    actor: User,
+    case: Case,
+    on_behalf_of: Organisation,
+    recipient: Organisation,
+    field_groups: list[str],
+    legal_basis: LegalBasis,
+    consent: Consent | None = None,
+    reference: str = "",
+) -> Disclosure:
+    """Write down an act of sharing and its audit event (the caller has checked its ground)."""
+    disclosure = Disclosure(
+        case=case,
+        recipient=recipient,
+        field_groups=sorted(set(field_groups)),
+        legal_basis=legal_basis,
+        consent=consent,
+        reference=reference,
+        disclosed_by=actor,
+    )
+    disclosure.save(force_insert=True)
+    audit.record(
+        "case.disclosed",
+        actor=actor,
+        organisation=on_behalf_of,
+        target=case,
+        case_id=case.pk,
+        person_id=case.person_id,
+        fields=disclosure.field_groups,
+        params={"recipient": recipient.pk, "basis": legal_basis.code, "disclosure": str(disclosure.pk)},
+    )
     return disclosure
 
 

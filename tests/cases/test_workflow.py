@@ -354,8 +354,8 @@ def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, c
         )
 
 
-def test_the_remaining_paths_guardianship_to_closed_and_watching_reopened(world, concern, soon):
-    case = take(world, concern())
+def decided(world, case, outcome, soon):
+    """Take the case through a 支援会議 that decides ``outcome``, and follow the decision."""
     meeting = meetings.schedule_meeting(
         actor=world.staff,
         case=case,
@@ -371,14 +371,16 @@ def test_the_remaining_paths_guardianship_to_closed_and_watching_reopened(world,
         actor=world.staff,
         meeting=meeting,
         expected_version=case.version,
-        minutes="後見申立てへ",
-        decision=CaseState.GUARDIANSHIP,
-        reason="判断能力の低下",
+        minutes="検討した",
+        decision=outcome,
+        reason="理由",
     )
     case.refresh_from_db()
-    case = lifecycle.decide(
-        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.GUARDIANSHIP
-    )
+    return lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
+
+
+def test_the_remaining_paths_guardianship_to_closed_and_closed_reopened(world, concern, soon):
+    case = decided(world, take(world, concern()), CaseState.GUARDIANSHIP, soon)
     case = lifecycle.conclude(
         actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.CLOSED
     )
@@ -392,30 +394,7 @@ def test_the_remaining_paths_guardianship_to_closed_and_watching_reopened(world,
 def test_conclusion_waits_for_what_holds_the_case(world, concern, soon):
     from cases.signals import conclusion_blockers
 
-    case = take(world, concern())
-    meeting = meetings.schedule_meeting(
-        actor=world.staff,
-        case=case,
-        expected_version=case.version,
-        kind=MeetingKind.SUPPORT_MEETING,
-        legal_basis=world.basis["swa-106-6"],
-        reference="第3回",
-        scheduled_for=soon,
-        attendees=[],
-    )
-    case.refresh_from_db()
-    meetings.hold_meeting(
-        actor=world.staff,
-        meeting=meeting,
-        expected_version=case.version,
-        minutes="つなぐ",
-        decision=CaseState.REFERRED,
-        reason="理由",
-    )
-    case.refresh_from_db()
-    case = lifecycle.decide(
-        actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.REFERRED
-    )
+    case = decided(world, take(world, concern()), CaseState.REFERRED, soon)
 
     def open_referral(sender, case, **kwargs):
         return ["つなぎ先の対応が終わっていません。"]
