@@ -22,14 +22,13 @@ from privacy.normalise import normalise_phone, parse_date
 
 
 def people_visible_to(actor: User) -> QuerySet[Person]:
-    """Persons the actor may see: those registered by one of the actor's organisations.
-
-    The case workflow widens this with the case access grants of disclosures and meetings.
-    """
+    """Persons the actor may see: those their organisations registered, and those of the cases
+    shared with them (intake, lead, disclosure, meeting)."""
     if not actor.is_authenticated or not actor.has_perm("cases.view_person"):
         return Person.objects.none()
     return Person.objects.filter(
-        registered_by__in=Membership.objects.filter(user=actor).values("organisation")
+        Q(registered_by__in=Membership.objects.filter(user=actor).values("organisation"))
+        | Q(pk__in=Case.objects.filter(pk__in=permitted_case_ids(actor, "view_case")).values("person_id"))
     )
 
 

@@ -276,3 +276,18 @@ def test_privacy_officer_reviews_break_glass_from_a_list(world, concern):
     access.refresh_from_db()
     assert access.reviewed_by == world.privacy
     assert browser(world.staff).get(reverse("cases:break_glass_reviews")).status_code == 403
+
+
+def test_plaza_staff_find_the_people_of_cases_shared_with_them(world, concern):
+    concern()  # registered by the commissioners' council, taken in by the plaza
+    staff = browser(world.staff)
+    assert "佐々木 トメ" in follow_post(staff, reverse("cases:person_search"), {"q": "ささきとめ"})
+    other = browser(world.other_staff)
+    assert "佐々木 トメ" not in follow_post(other, reverse("cases:person_search"), {"q": "ささきとめ"})
+
+
+def test_the_legal_basis_catalogue_is_administered_in_the_admin(world):
+    admin_client = browser(world.admin)
+    html = page(admin_client.get(reverse("admin:cases_legalbasis_changelist")))
+    assert "社会福祉法 第106条の6" in html
+    assert admin_client.get("/admin/cases/case/").status_code == 404  # no case content in the admin
