@@ -173,9 +173,12 @@ def permitted_case_ids(actor: User, codename: str) -> QuerySet:
     organisations' — one UNION over guardian's direct-FK tables, so that planners start from the
     few permission rows the actor holds instead of probing every case."""
     permission = case_permission_id(codename)
-    by_group = CaseGroupObjectPermission.objects.filter(
-        group__in=actor.groups.all(), permission_id=permission
-    ).values("content_object_id")
+    # The actor's groups as literal ids (not a subquery), so that PostgreSQL estimates the rows
+    # of exactly these groups and starts from them, instead of hashing the whole case table.
+    groups = list(actor.groups.values_list("pk", flat=True))
+    by_group = CaseGroupObjectPermission.objects.filter(group_id__in=groups, permission_id=permission).values(
+        "content_object_id"
+    )
     by_user = CaseUserObjectPermission.objects.filter(user=actor, permission_id=permission).values(
         "content_object_id"
     )

@@ -122,6 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel separately from the SQL (binary for bytea), instead of being spliced into
     # the statement as hex text: encrypted columns are bytea, and splicing doubles their size.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # Databases live on SSDs: a random page costs little more than a sequential one. With the
+    # default (4, for spinning disks) the planner prefers hashing a million cases to probing the
+    # few thousand a user may see (docs/performance.md). Overridable with DATABASE_PLANNER_OPTIONS.
+    DATABASES["default"]["OPTIONS"]["options"] = os.environ.get(
+        "DATABASE_PLANNER_OPTIONS", "-c random_page_cost=1.1 -c effective_io_concurrency=200"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue
     # instead of failing half-way with "database is locked"; WAL lets readers proceed.
