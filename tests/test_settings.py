@@ -73,3 +73,4 @@ def test_database_url_selects_the_engine():
     )
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.postgresql" in result.stdout
+    assert "random_page_cost=1.1" in result.stdout  # the planner is told the storage is SSD
