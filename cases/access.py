@@ -26,9 +26,6 @@ from cases.models import (
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
 )
-from cases.vocabulary import FieldGroup
-
-ALL_FIELD_GROUPS = list(FieldGroup.values)
 
 
 def live_grants(now: datetime.datetime | None = None) -> QuerySet[CaseAccessGrant]:

@@ -23,6 +23,7 @@ urlpatterns = [
         name="case_consent_withdraw",
     ),
     path("<uuid:case_id>/disclose/", views.case_disclose, name="case_disclose"),
+    path("<uuid:case_id>/access/<int:grant_id>/end/", views.case_end_access, name="case_end_access"),
     path("<uuid:case_id>/watch-visits/", views.case_schedule_watch_visit, name="case_schedule_watch_visit"),
     path("<uuid:case_id>/meetings/", views.case_schedule_meeting, name="case_schedule_meeting"),
     path("<uuid:case_id>/decide/", views.case_decide, name="case_decide"),

@@ -337,6 +337,18 @@ def case_schedule_watch_visit(request: HttpRequest, case_id) -> HttpResponse:
 
 @require_POST
 @login_required
+def case_end_access(request: HttpRequest, case_id, grant_id) -> HttpResponse:
+    from cases.models import CaseAccessGrant
+
+    def act(case):
+        grant = get_object_or_404(CaseAccessGrant, case=case, pk=grant_id, revoked_at__isnull=True)
+        sharing.end_access(actor=request.user, grant=grant)
+
+    return _run(request, case_id, act)
+
+
+@require_POST
+@login_required
 def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
     def act(case):
         consent = get_object_or_404(case.consents, pk=consent_id)

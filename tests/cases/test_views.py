@@ -291,3 +291,31 @@ def test_the_legal_basis_catalogue_is_administered_in_the_admin(world):
     html = page(admin_client.get(reverse("admin:cases_legalbasis_changelist")))
     assert "社会福祉法 第106条の6" in html
     assert admin_client.get("/admin/cases/case/").status_code == 404  # no case content in the admin
+
+
+def test_the_lead_ends_an_organisations_access_from_the_case_page(world, concern):
+    from cases import selectors
+    from cases.models import CaseAccessGrant
+    from cases.services import sharing
+
+    case = concern()
+    staff = browser(world.staff)
+    follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": case.version})
+    sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.agency,
+        field_groups=["identity"],
+        legal_basis=world.basis["appi-27-1-2"],
+        reference="急を要する",
+    )
+    grant = CaseAccessGrant.objects.get(case=case, organisation=world.agency, revoked_at__isnull=True)
+    assert "アクセスを終了" in page(staff.get(reverse("cases:case_detail", args=[case.pk])))
+    assert (
+        browser(world.agency_worker)
+        .post(reverse("cases:case_end_access", args=[case.pk, grant.pk]))
+        .status_code
+        == 403
+    )
+    follow_post(staff, reverse("cases:case_end_access", args=[case.pk, grant.pk]), {})
+    assert case not in selectors.cases_visible_to(world.agency_worker)
