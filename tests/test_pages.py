@@ -161,3 +161,20 @@ def test_admin_creates_an_organisation_in_japanese(client, demo):
 def test_demo_password_is_not_valid_outside_debug_seed(client, db):
     # No user exists until seed_demo (or an administrator) creates one.
     assert not client.login(username="demo_admin", password=accounts_demo.DEMO_PASSWORD)
+
+
+def test_every_message_has_its_english_translation():
+    """makemessages adds new Japanese messages to locale/en; none may stay untranslated or fuzzy."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po"
+    result = subprocess.run(
+        [shutil.which("msgfmt"), "--statistics", "--check-format", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+    assert int(result.stderr.split()[0]) > 300
