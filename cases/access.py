@@ -182,11 +182,25 @@ def permitted_case_ids(actor: User, codename: str) -> QuerySet:
     return by_group.union(by_user)
 
 
-def has_case_permission(actor: User, case: Case, codename: str) -> bool:
+def held_case_permissions(actor: User, case: Case) -> set[str]:
+    """Every case permission the actor holds on this case, in one query: a page asks once."""
     if not actor.is_authenticated or not actor.is_active:
-        return False
+        return set()
     revoke_expired_grants()
-    return Case.objects.filter(pk=case.pk, pk__in=permitted_case_ids(actor, codename)).exists()
+    by_group = CaseGroupObjectPermission.objects.filter(
+        content_object_id=case.pk, group_id__in=list(actor.groups.values_list("pk", flat=True))
+    ).values("permission_id")
+    by_user = CaseUserObjectPermission.objects.filter(content_object_id=case.pk, user=actor).values(
+        "permission_id"
+    )
+    held = {row["permission_id"] for row in by_group.union(by_user)}
+    return {
+        codename for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD] if case_permission_id(codename) in held
+    }
+
+
+def has_case_permission(actor: User, case: Case, codename: str) -> bool:
+    return codename in held_case_permissions(actor, case)
 
 
 def field_groups_for(actor: User, case: Case) -> set[str]:

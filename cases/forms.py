@@ -180,6 +180,7 @@ class MeetingForm(VersionedForm):
             User.objects.filter(is_active=True, memberships__organisation__is_active=True)
             .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
             .distinct()
+            .prefetch_related("memberships__organisation")  # the labels name each user's organisations
             .order_by("last_name", "first_name")
         )
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(

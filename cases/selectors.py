@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from audit.models import AuditEvent
-from cases.access import deny, has_case_permission, permitted_case_ids, revoke_expired_grants
+from cases.access import (
+    deny,
+    has_case_permission,
+    held_case_permissions,
+    permitted_case_ids,
+    revoke_expired_grants,
+)
 from cases.models import (
     OPEN_STATES,
     Case,
@@ -154,6 +160,7 @@ class CaseOverview:
 
     case: Case
     field_groups: set[str]
+    held: set[str] = field(default_factory=set)  # the case permissions the actor holds
     person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
     concerns: list[Concern] = field(default_factory=list)
     meetings: list = field(default_factory=list)
@@ -175,8 +182,9 @@ def case_overview(actor: User, case: Case) -> CaseOverview:
     overview = CaseOverview(
         case=case,
         field_groups=groups,
-        can_lead=has_case_permission(actor, case, "lead_case"),
-        can_contribute=has_case_permission(actor, case, "change_case"),
+        held=(held := held_case_permissions(actor, case)),
+        can_lead="lead_case" in held,
+        can_contribute="change_case" in held,
     )
     person = case.person
     if not person.is_erased:

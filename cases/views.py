@@ -227,7 +227,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     can_take_intake = (
         case.state == CaseState.NOTICED
         and request.user.has_perm("cases.take_intake")
-        and has_case_permission(request.user, case, "view_case")
+        and "view_case" in overview.held
     )
     return render(
         request,

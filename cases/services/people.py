@@ -2,28 +2,32 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from audit import services as audit
+from cases.access import require_role_permission
 from cases.models import ENDED_STATES, Case, Person
 from privacy.models import DataKey
 from privacy.services import destroy_data_key
 
 
-def _require(actor: User | None, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
+def _require(actor: User | None, perm: str, action: str) -> None:
+    """``actor`` None is the system itself (demo data, retention): nothing to check."""
+    if actor is not None:
+        require_role_permission(actor, perm, action=action)
 
 
-@transaction.atomic
 def register_person(*, actor: User | None, registered_by: Organisation, **identity) -> Person:
     """Create a person with a data key of their own; identity fields are encrypted on save."""
-    _require(actor, "cases.add_person")
+    _require(actor, "cases.add_person", "register_person")
+    with transaction.atomic():
+        return _register(actor, registered_by, identity)
+
+
+def _register(actor: User | None, registered_by: Organisation, identity: dict) -> Person:
     person = Person(data_key=DataKey.objects.generate(), registered_by=registered_by, **identity)
     person.full_clean(exclude=["data_key"])
     person.save(force_insert=True)
@@ -38,14 +42,18 @@ def register_person(*, actor: User | None, registered_by: Organisation, **identi
     return person
 
 
-@transaction.atomic
 def erase_person(*, actor: User | None, person: Person, reason: str = "request") -> Person:
     """Crypto-shredding: destroy the person's data key and their blind indexes; keep a tombstone row.
 
     ``actor`` None is the system itself (apply_retention, reason "retention"). Erasing twice
     changes nothing.
     """
-    _require(actor, "cases.erase_person")
+    _require(actor, "cases.erase_person", "erase_person")
+    with transaction.atomic():
+        return _erase(actor, person, reason)
+
+
+def _erase(actor: User | None, person: Person, reason: str) -> Person:
     person = Person.objects.select_for_update().select_related("data_key").get(pk=person.pk)
     if person.is_erased:
         return person

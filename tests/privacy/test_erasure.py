@@ -40,6 +40,10 @@ def test_only_privacy_officers_may_erase(make_person, demo):
     with pytest.raises(PermissionDenied):
         erase_person(actor=demo.users["demo_plaza"], person=person)
     assert not Person.objects.get(pk=person.pk).is_erased
+    from audit.models import AuditEvent
+
+    refusal = AuditEvent.objects.get(event="case.denied")  # the refusal outlives the rolled-back attempt
+    assert refusal.actor == demo.users["demo_plaza"] and '"erase_person"' in refusal.params
     erase_person(actor=demo.users["demo_privacy"], person=person)
     assert Person.objects.get(pk=person.pk).is_erased
 
