@@ -46,7 +46,15 @@ _ACCOUNTS_ADMIN = [
     f"accounts.{action}_{model}"
     for model in ("user", "organisation", "area", "membership")
     for action in ("add", "change", "view", "delete")
-] + ["auth.view_group", "cases.view_legalbasis", "cases.add_legalbasis", "cases.change_legalbasis"]
+] + [
+    "auth.view_group",
+    "cases.view_legalbasis",
+    "cases.add_legalbasis",
+    "cases.change_legalbasis",
+    "referrals.view_acceptancedeadline",
+    "referrals.add_acceptancedeadline",
+    "referrals.change_acceptancedeadline",
+]
 
 # Model-level permissions per role ("app_label.codename"). Case data is not reached through
 # these: a role permission never grants sight of a particular person.

@@ -85,6 +85,9 @@ KINDS = [
     EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
     EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
     EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
+    EventKind("referral.drafted", Action.CREATE, _("つなぎの下書きを作りました")),
+    EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
+    EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
 ]
 
 REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}

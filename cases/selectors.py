@@ -96,7 +96,7 @@ class CommissionerStatus:
         CaseState.NOTICED: _("受付済み"),
         CaseState.SHARING: _("対応中"),
         CaseState.TEAM_MEETING: _("対応中"),
-        CaseState.REFERRED: _("つながりました"),
+        CaseState.REFERRED: _("対応中"),  # until an agency takes the person on: connected below
         CaseState.GUARDIANSHIP: _("つながりました"),
         CaseState.WATCHING: _("つながりました"),
         CaseState.CLOSED: _("終結"),
@@ -104,8 +104,10 @@ class CommissionerStatus:
     }
 
     @classmethod
-    def of(cls, state: str) -> str:
-        return str(cls.LABELS[CaseState(state)])
+    def of(cls, case: Case) -> str:
+        if case.state == CaseState.REFERRED and case.connected_at is not None:
+            return str(_("つながりました"))
+        return str(cls.LABELS[CaseState(case.state)])
 
 
 def cases_visible_to(actor: User, codename: str = "view_case") -> QuerySet[Case]:
@@ -173,42 +175,66 @@ class CaseOverview:
     fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
 
 
-def case_overview(actor: User, case: Case) -> CaseOverview:
-    from cases.access import field_groups_for
-    from cases.models import CaseAccessGrant, Consent, Disclosure, SupportMeeting
+@dataclass
+class SharedContent:
+    """What of a case a set of field groups lets someone read, decrypted."""
+
+    person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
+    concerns: list[Concern] = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    fields_read: list[str] = field(default_factory=list)  # what was decrypted: for the audit event
+
+
+def shared_content(case: Case, groups: set[str]) -> SharedContent:
+    """The case's content within ``groups`` — the one place that maps field groups to data, for
+    the case page and for a referral's receiving agency alike. The caller records the read."""
+    from cases.models import SupportMeeting
     from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 
-    groups = field_groups_for(actor, case)
-    overview = CaseOverview(
-        case=case,
-        field_groups=groups,
-        held=(held := held_case_permissions(actor, case)),
-        can_lead="lead_case" in held,
-        can_contribute="change_case" in held,
-    )
+    content = SharedContent()
     person = case.person
     if not person.is_erased:
         for group, names in PERSON_FIELDS_BY_GROUP.items():
             if group in groups:
                 for name in names:
-                    overview.person_fields.append(
+                    content.person_fields.append(
                         (Person._meta.get_field(name).verbose_name, getattr(person, name))
                     )
-                    overview.fields_read.append(name)
+                    content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
-        overview.concerns = list(
+        content.concerns = list(
             case.concerns.prefetch_related("signals", "categories").order_by("created_at")
         )
-        overview.fields_read.append("concern.details")
+        content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
-        overview.meetings = list(
+        content.meetings = list(
             SupportMeeting.objects.filter(case=case)
             .select_related("legal_basis", "convened_by")
             .prefetch_related(
                 "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
             )
         )
-        overview.fields_read.append("meeting.minutes")
+        content.fields_read.append("meeting.minutes")
+    return content
+
+
+def case_overview(actor: User, case: Case) -> CaseOverview:
+    from cases.access import field_groups_for
+    from cases.models import CaseAccessGrant, Consent, Disclosure
+
+    groups = field_groups_for(actor, case)
+    content = shared_content(case, groups)
+    overview = CaseOverview(
+        case=case,
+        field_groups=groups,
+        held=(held := held_case_permissions(actor, case)),
+        person_fields=content.person_fields,
+        concerns=content.concerns,
+        meetings=content.meetings,
+        fields_read=content.fields_read,
+        can_lead="lead_case" in held,
+        can_contribute="change_case" in held,
+    )
     if overview.can_lead:
         overview.disclosures = list(
             Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")

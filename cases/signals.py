@@ -2,11 +2,18 @@
 
 - ``case_decided(case, outcome, actor)`` — inside the transaction of ``decide``: referrals and
   guardianship open their side of the case there.
-- ``conclusion_blockers(case)`` — asked before ``conclude``: each receiver returns a list of
-  reasons (translated text) why the case cannot move on yet, e.g. referrals still open.
+- ``conclusion_blockers(case)`` — asked before ``conclude`` (and by the case page, which offers
+  the next step only when nothing holds it): each receiver returns a list of reasons
+  (translated text) why the case cannot move on yet, e.g. referrals still open.
+- ``case_page_sections(actor, case, overview)`` — each receiver returns a list of sections for the
+  case page: ``{"template": name, "context": {...}}``, already limited to what the actor may see.
+- ``reminders_requested(today)`` — each receiver returns ``(user, text)`` pairs for
+  ``send_reminders`` (text names no person: dates, states and ids only).
 """
 
 from django.dispatch import Signal
 
 case_decided = Signal()
 conclusion_blockers = Signal()
+case_page_sections = Signal()
+reminders_requested = Signal()

@@ -19,6 +19,7 @@ from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import (
     OPEN_STATES,
     ActionItem,
+    Case,
     CaseState,
     ContactLog,
     MeetingAttendance,
@@ -27,6 +28,7 @@ from cases.models import (
 )
 from cases.selectors import find_people, find_people_for_access_report
 from cases.services import intake, lifecycle, meetings, sharing
+from cases.signals import case_page_sections
 from cases.vocabulary import ReporterKind
 
 SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
@@ -122,7 +124,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 def my_concerns(request: HttpRequest) -> HttpResponse:
     """The reporter's own concerns and where each stands — never more than that."""
     concerns = list(selectors.concerns_reported_by(request.user)[:100])
-    rows = [{"concern": c, "status": selectors.CommissionerStatus.of(c.case.state)} for c in concerns]
+    rows = [{"concern": c, "status": selectors.CommissionerStatus.of(c.case)} for c in concerns]
     return render(request, "cases/my_concerns.html", {"rows": rows})
 
 
@@ -194,9 +196,14 @@ def _action_forms(overview) -> dict:
                 ],
             )
         if case.state in (CaseState.REFERRED, CaseState.GUARDIANSHIP):
-            context["conclude_form"] = forms.OutcomeForm(
-                initial=initial, outcomes=[(s.value, s.label) for s in (CaseState.WATCHING, CaseState.CLOSED)]
-            )
+            # Offered as soon as nothing holds the case (every referral settled…); until then the
+            # page says what it waits for, so that no case silently stays open.
+            context["conclusion_blockers"] = lifecycle.blockers_of_conclusion(case)
+            if not context["conclusion_blockers"]:
+                context["conclude_form"] = forms.OutcomeForm(
+                    initial=initial,
+                    outcomes=[(s.value, s.label) for s in (CaseState.WATCHING, CaseState.CLOSED)],
+                )
         if case.state in (CaseState.WATCHING, CaseState.CLOSED):
             context["reopen_form"] = forms.VersionedForm(initial=initial)
         if case.state == CaseState.WATCHING:
@@ -224,6 +231,13 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             fields=overview.fields_read,
             purpose="case_work",
         )
+    sections = [
+        section
+        for _receiver, found in case_page_sections.send(
+            sender=Case, actor=request.user, case=case, overview=overview
+        )
+        for section in found
+    ]
     can_take_intake = (
         case.state == CaseState.NOTICED
         and request.user.has_perm("cases.take_intake")
@@ -237,6 +251,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "case": case,
             "can_take_intake": can_take_intake,
             "can_break_glass": request.user.has_perm("cases.break_glass"),
+            "sections": sections,
             **_action_forms(overview),
         },
     )
@@ -259,7 +274,7 @@ def _run(request: HttpRequest, case_id, action) -> HttpResponse:
     return redirect("cases:case_detail", case_id=case.pk)
 
 
-def _form_or_error(request, form) -> dict:
+def form_data_or_error(request, form) -> dict:
     if not form.is_valid():
         raise CaseRuleError(
             [
@@ -279,7 +294,7 @@ def case_accept(request: HttpRequest, case_id) -> HttpResponse:
         request,
         case_id,
         lambda case: intake.accept_intake(
-            actor=request.user, case=case, expected_version=_form_or_error(request, form)["version"]
+            actor=request.user, case=case, expected_version=form_data_or_error(request, form)["version"]
         ),
     )
 
@@ -290,7 +305,7 @@ def case_escalate(request: HttpRequest, case_id) -> HttpResponse:
     form = forms.EscalateForm(request.POST)
 
     def act(case):
-        data = _form_or_error(request, form)
+        data = form_data_or_error(request, form)
         intake.escalate_urgent(
             actor=request.user,
             case=case,
@@ -309,7 +324,7 @@ def case_consent(request: HttpRequest, case_id) -> HttpResponse:
     form = forms.ConsentForm(request.POST)
 
     def act(case):
-        data = _form_or_error(request, form)
+        data = form_data_or_error(request, form)
         sharing.record_consent(
             actor=request.user,
             case=case,
@@ -327,7 +342,7 @@ def case_consent(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 def case_schedule_watch_visit(request: HttpRequest, case_id) -> HttpResponse:
     def act(case):
-        data = _form_or_error(request, forms.ScheduleWatchVisitForm(request.POST, case=case))
+        data = form_data_or_error(request, forms.ScheduleWatchVisitForm(request.POST, case=case))
         lifecycle.schedule_watch_visit(
             actor=request.user, case=case, due_on=data["due_on"], assigned_to=data["assigned_to"]
         )
@@ -361,7 +376,7 @@ def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResp
 @login_required
 def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
     def act(case):
-        data = _form_or_error(request, forms.DisclosureForm(request.POST, case=case))
+        data = form_data_or_error(request, forms.DisclosureForm(request.POST, case=case))
         sharing.disclose(
             actor=request.user,
             case=case,
@@ -379,7 +394,7 @@ def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
     def act(case):
-        data = _form_or_error(request, forms.MeetingForm(request.POST, case=case))
+        data = form_data_or_error(request, forms.MeetingForm(request.POST, case=case))
         attendees = []
         for user in data["attendees"]:
             membership = user.memberships.select_related("organisation").first()
@@ -405,7 +420,7 @@ def _transition_view(name: str, form_class=forms.VersionedForm, **fixed):
     @login_required
     def view(request: HttpRequest, case_id) -> HttpResponse:
         def act(case):
-            data = _form_or_error(
+            data = form_data_or_error(
                 request, form_class(request.POST, **fixed) if fixed else form_class(request.POST)
             )
             extra = {k: v for k, v in data.items() if k != "version"}
@@ -439,7 +454,6 @@ def case_break_glass(request: HttpRequest, case_id) -> HttpResponse:
     """Emergency access to a case the user has no grant on: only with a reason, and reviewed."""
     if not request.user.has_perm("cases.break_glass"):
         raise PermissionDenied
-    from cases.models import Case
 
     case = Case.objects.filter(pk=case_id).first()
     if case is None:

@@ -18,14 +18,17 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
     ],
     Role.PLAZA_STAFF: [
         (_("受付・担当ケース"), "cases:inbox"),
+        (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
     ],
     Role.WARD_CASEWORKER: [
         (_("受付・担当ケース"), "cases:inbox"),
+        (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
     ],
+    Role.AGENCY_WORKER: [(_("つなぎの受付"), "referrals:inbox")],
     Role.PRIVACY_OFFICER: [
         (_("監査記録を検索する"), "audit:event_search"),
         (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),

@@ -7,3 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("つなぎ（紹介）")
+
+    def ready(self) -> None:
+        from audit.events import register_parameter_labels
+        from cases.signals import case_page_sections, conclusion_blockers, reminders_requested
+        from referrals import receivers
+        from referrals.models import ReferralState
+
+        conclusion_blockers.connect(receivers.open_referrals_hold_the_case, dispatch_uid="referrals.blockers")
+        case_page_sections.connect(receivers.referrals_section, dispatch_uid="referrals.section")
+        reminders_requested.connect(receivers.overdue_referrals, dispatch_uid="referrals.reminders")
+        for name in ("from", "to"):
+            register_parameter_labels(name, dict(ReferralState.choices))
+        register_parameter_labels("field", {"purpose": _("つなぐ目的"), "text": _("やりとりの内容")})

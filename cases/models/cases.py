@@ -70,6 +70,8 @@ class Case(FSMModelMixin, EncryptedModel):
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     ended_at = models.DateTimeField(_("終結日時"), null=True, blank=True)
+    # When an agency first took the person on (a referral accepted): what the reporter is told.
+    connected_at = models.DateTimeField(_("つながった日時"), null=True, blank=True)
     withdrawal_reason = EncryptedTextField(_("取り下げの理由"), max_length=1000, blank=True)
 
     class Meta:

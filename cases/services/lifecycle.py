@@ -45,11 +45,7 @@ def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) ->
     """referred | guardianship → watching | closed, once nothing holds the case back."""
 
     def check_blockers(locked: Case) -> None:
-        reasons = [
-            reason
-            for _receiver, found in conclusion_blockers.send(sender=Case, case=locked)
-            for reason in found
-        ]
+        reasons = blockers_of_conclusion(locked)
         if reasons:
             raise CaseRuleError(reasons, code="conclusion_blocked")
 
@@ -61,6 +57,22 @@ def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) ->
         args=(outcome,),
         before=check_blockers,
     )
+
+
+def record_connection(*, case: Case) -> None:
+    """An agency has taken the person on: from now the reporter is told つながりました.
+
+    Called by the app that made the connection (referrals) inside its own audited transaction.
+    Only the first connection is kept, and the case's version is not bumped: nobody edited the
+    case itself, so nobody working on it should get a conflict."""
+    Case.objects.filter(pk=case.pk, connected_at__isnull=True).update(connected_at=timezone.now())
+
+
+def blockers_of_conclusion(case: Case) -> list[str]:
+    """Why the case cannot move on to watching or closed yet (empty: it can)."""
+    return [
+        reason for _receiver, found in conclusion_blockers.send(sender=Case, case=case) for reason in found
+    ]
 
 
 def close(*, actor: User, case: Case, expected_version: int) -> Case:

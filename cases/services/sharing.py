@@ -42,6 +42,41 @@ def check_legal_basis(legal_basis: LegalBasis, organisation: Organisation, refer
         )
 
 
+def check_sharing_ground(
+    *,
+    case: Case,
+    recipient: Organisation,
+    field_groups: list[str],
+    legal_basis: LegalBasis,
+    consent: Consent | None,
+    reference: str,
+) -> Consent | None:
+    """Refuse, saying what is missing, unless the lead organisation may share these field groups
+    with the recipient: a consent that covers it, or a legal basis it may invoke. Returns the
+    consent the sharing rests on (None under a legal basis)."""
+    if not field_groups or not set(field_groups) <= set(FieldGroup.values):
+        raise CaseRuleError(_("共有する項目を選んでください。"), code="no_field_groups")
+    if recipient.pk == case.lead_organisation_id:
+        raise CaseRuleError(_("主担当の組織には共有の必要がありません。"), code="self_disclosure")
+    if legal_basis.is_consent:
+        if consent is None:
+            raise CaseRuleError(
+                _(
+                    "本人の同意による共有には、同意の記録を選んでください。同意がない場合は法令上の根拠を選んでください。"
+                ),
+                code="consent_missing",
+            )
+        if consent.person_id != case.person_id or not consent.is_active or not consent.covers(recipient):
+            raise CaseRuleError(
+                _("選んだ同意は、この共有先への提供を含んでいないか、撤回されています。"),
+                code="consent_does_not_cover",
+            )
+    else:
+        consent = None
+    check_legal_basis(legal_basis, case.lead_organisation, reference)
+    return consent
+
+
 def record_consent(
     *,
     actor: User,
@@ -119,26 +154,14 @@ def disclose(
     if case.state == CaseState.NOTICED or case.state not in OPEN_STATES:
         raise CaseRuleError(_("受付の後、終結までの間だけ情報を共有できます。"), code="not_sharing")
     groups = sorted(set(field_groups))
-    if not groups or not set(groups) <= set(FieldGroup.values):
-        raise CaseRuleError(_("共有する項目を選んでください。"), code="no_field_groups")
-    if recipient.pk == case.lead_organisation_id:
-        raise CaseRuleError(_("主担当の組織には共有の必要がありません。"), code="self_disclosure")
-    if legal_basis.is_consent:
-        if consent is None:
-            raise CaseRuleError(
-                _(
-                    "本人の同意による共有には、同意の記録を選んでください。同意がない場合は法令上の根拠を選んでください。"
-                ),
-                code="consent_missing",
-            )
-        if consent.person_id != case.person_id or not consent.is_active or not consent.covers(recipient):
-            raise CaseRuleError(
-                _("選んだ同意は、この共有先への提供を含んでいないか、撤回されています。"),
-                code="consent_does_not_cover",
-            )
-    else:
-        consent = None
-    check_legal_basis(legal_basis, case.lead_organisation, reference)
+    consent = check_sharing_ground(
+        case=case,
+        recipient=recipient,
+        field_groups=groups,
+        legal_basis=legal_basis,
+        consent=consent,
+        reference=reference,
+    )
 
     with transaction.atomic():
         disclosure = record_disclosure(

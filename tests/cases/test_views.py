@@ -141,7 +141,8 @@ def test_the_journey_through_the_screens(world):
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
     status = page(commissioner.get(reverse("cases:my_concerns")))
-    assert "つながりました" in status and "佐々木" not in status
+    # つながりました comes when the agency accepts the referral (tests/referrals/test_views.py).
+    assert "対応中" in status and "佐々木" not in status
 
 
 def test_a_stale_page_gets_a_conflict_message_and_changes_nothing(world, concern):

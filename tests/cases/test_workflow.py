@@ -11,6 +11,7 @@ from cases import selectors
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
+from tests.workflow import decided, take
 
 
 def events(case, code):
@@ -24,14 +25,10 @@ def test_a_concern_reaches_the_plaza_inbox_and_the_commissioner_keeps_a_status_v
     assert list(selectors.inbox(world.other_staff)) == []  # another plaza's area
     assert list(selectors.inbox(world.agency_worker)) == []
     [own] = selectors.concerns_reported_by(world.commissioner)
-    assert own.case == case and selectors.CommissionerStatus.of(own.case.state) == "受付済み"
+    assert own.case == case and selectors.CommissionerStatus.of(own.case) == "受付済み"
     assert list(selectors.cases_visible_to(world.commissioner)) == []  # status only, never the case
     assert list(selectors.cases_visible_to(world.commissioner, "view_case_status")) == [case]
     assert events(case, "case.reported").count() == 1
-
-
-def take(world, case):
-    return intake.accept_intake(actor=world.staff, case=case, expected_version=case.version)
 
 
 def test_referral_path_through_consent_disclosure_meeting_and_decision(world, concern, soon):
@@ -87,7 +84,9 @@ def test_referral_path_through_consent_disclosure_meeting_and_decision(world, co
         actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.REFERRED
     )
     assert case.state == CaseState.REFERRED
-    assert selectors.CommissionerStatus.of(case.state) == "つながりました"
+    # Referred is not yet connected: the reporter hears つながりました once an agency accepts
+    # (tests/referrals), or the case moves on to watching.
+    assert selectors.CommissionerStatus.of(case) == "対応中"
     case = lifecycle.conclude(
         actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.WATCHING
     )
@@ -352,31 +351,6 @@ def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, c
         lifecycle.withdraw(
             actor=world.commissioner, case=taken, expected_version=taken.version, reason="取り下げたい"
         )
-
-
-def decided(world, case, outcome, soon):
-    """Take the case through a 支援会議 that decides ``outcome``, and follow the decision."""
-    meeting = meetings.schedule_meeting(
-        actor=world.staff,
-        case=case,
-        expected_version=case.version,
-        kind=MeetingKind.SUPPORT_MEETING,
-        legal_basis=world.basis["swa-106-6"],
-        reference="第3回",
-        scheduled_for=soon,
-        attendees=[],
-    )
-    case.refresh_from_db()
-    meetings.hold_meeting(
-        actor=world.staff,
-        meeting=meeting,
-        expected_version=case.version,
-        minutes="検討した",
-        decision=outcome,
-        reason="理由",
-    )
-    case.refresh_from_db()
-    return lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
 
 
 def test_the_remaining_paths_guardianship_to_closed_and_closed_reopened(world, concern, soon):

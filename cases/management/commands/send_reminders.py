@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cases.access import revoke_expired_grants
+from cases.models import Case
 from cases.selectors import reminders_due
+from cases.signals import reminders_requested
 
 
 class Command(BaseCommand):
@@ -20,7 +22,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Ended {ended} expired access grant(s).")
         today = timezone.localdate()
         reminders = reminders_due(today)
-        if not reminders:
+        # Reminders of the apps built on cases (overdue referrals…), as (user, text) pairs.
+        others: dict = {}
+        for _receiver, pairs in reminders_requested.send(sender=Case, today=today):
+            for user, text in pairs:
+                others.setdefault(user, []).append(text)
+        if not reminders and not others:
             self.stdout.write("No reminders due.")
             return
         for user, due in reminders.items():
@@ -30,3 +37,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  action item due {item.due_on:%Y-%m-%d} (case {item.meeting.case_id})")
             for visit in due["visits"]:
                 self.stdout.write(f"  watch visit due {visit.due_on:%Y-%m-%d} (case {visit.case_id})")
+        for user in sorted(others, key=lambda u: u.username):
+            self.stdout.write(f"{user.username}: {len(others[user])} other reminder(s)")
+            for text in others[user]:
+                self.stdout.write(f"  {text}")

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrganisationKind, User
+from cases.forms import DisclosureForm, VersionedForm
+
+
+class ReferralForm(DisclosureForm):
+    """What the referrer chooses: the agency, the fields (minimum necessary), the purpose, the ground."""
+
+    purpose = forms.CharField(
+        label=_("つなぐ目的・依頼したいこと"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_order = ["recipient", "purpose", "field_groups", "legal_basis", "consent", "reference"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        recipient = self.fields["recipient"]
+        recipient.label = _("つなぎ先")
+        recipient.queryset = recipient.queryset.exclude(
+            kind__in=[OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT]
+        ).exclude(pk=case.lead_organisation_id)
+
+
+class TextForm(VersionedForm):
+    text = forms.CharField(label=_("内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+
+
+class AcceptForm(VersionedForm):
+    worker = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = User.objects.filter(
+            is_active=True, memberships__organisation=referral.recipient
+        ).distinct()

@@ -1,0 +1,62 @@
+"""How referrals take part in the case workflow, through the signals cases publishes."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case, CaseState
+from referrals.models import OPEN, Referral, ReferralState
+
+
+def open_referrals_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
+    """A case moves on to watching or closed only once every referral is settled."""
+    return [
+        _("%(agency)sへのつなぎが終わっていません（%(state)s）。")
+        % {"agency": referral.recipient.name, "state": referral.get_state_display()}
+        for referral in Referral.objects.filter(case=case, state__in=OPEN).select_related("recipient")
+    ]
+
+
+def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
+    """The lead organisation's view of the case's referrals, and the form to make one."""
+    if not overview.can_lead:
+        return []
+    from referrals.forms import ReferralForm
+    from referrals.selectors import referrals_of_case
+
+    referrals = list(referrals_of_case(case))
+    may_refer = case.state in (
+        CaseState.SHARING,
+        CaseState.TEAM_MEETING,
+        CaseState.REFERRED,
+        CaseState.GUARDIANSHIP,
+        CaseState.WATCHING,
+    )
+    return [
+        {
+            "template": "referrals/_case_section.html",
+            "context": {
+                "referrals": referrals,
+                "all_settled": bool(referrals) and not any(r.is_open for r in referrals),
+                "form": ReferralForm(case=case) if may_refer else None,
+            },
+        }
+    ]
+
+
+def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:
+    """For ``send_reminders``: each overdue referral, to its author and to the receiving
+    organisation's staff. Ids and dates only."""
+    from referrals.services import mark_overdue_referrals
+
+    mark_overdue_referrals(today)
+    pairs: list[tuple[User, str]] = []
+    for referral in Referral.objects.filter(state=ReferralState.OVERDUE).select_related("created_by"):
+        text = f"referral {referral.pk} overdue since {referral.accept_by:%Y-%m-%d} (case {referral.case_id})"
+        pairs.append((referral.created_by, text))
+        for user in User.objects.filter(
+            memberships__organisation_id=referral.recipient_id, is_active=True
+        ).distinct():
+            pairs.append((user, text))
+    return pairs

@@ -1,0 +1,132 @@
+"""Permission-filtered reads of referrals, for both sides."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import QuerySet, Value, When
+
+from accounts.models import User
+from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
+from cases.selectors import SharedContent, shared_content
+from referrals.access import may_respond, permitted_referral_ids
+from referrals.models import Referral, ReferralState
+from referrals.services import mark_overdue_referrals
+
+S = ReferralState
+
+
+def _refresh() -> None:
+    """Deadlines and time-boxed access are applied before anyone reads (cheap when nothing is due)."""
+    mark_overdue_referrals()
+    revoke_expired_grants()
+
+
+def _urgency_order():
+    return models.Case(
+        When(state=S.OVERDUE, then=Value(0)),
+        When(state=S.RETURNED, then=Value(1)),
+        When(state=S.SENT, then=Value(2)),
+        When(state=S.ACCEPTED, then=Value(3)),
+        When(state=S.DRAFT, then=Value(4)),
+        default=Value(5),
+        output_field=models.IntegerField(),
+    )
+
+
+def referrals_received_by(actor: User) -> QuerySet[Referral]:
+    """Referrals to the actor's organisations: overdue first, then awaiting an answer by deadline,
+    then those in hand; settled ones last. Drafts are never visible to the agency."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Referral.objects.none()
+    _refresh()
+    return (
+        Referral.objects.filter(pk__in=permitted_referral_ids(actor))
+        .exclude(state=S.DRAFT)
+        .select_related("recipient", "referring_organisation", "assigned_worker")
+        .order_by(_urgency_order(), "accept_by", "-updated_at")
+    )
+
+
+def referrals_sent_by(actor: User) -> QuerySet[Referral]:
+    """Referrals of the cases the actor's organisations lead: what the agencies did and the
+    referrer has not opened yet comes first (declines with their reason, questions, overdue)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Referral.objects.none()
+    _refresh()
+    return (
+        Referral.objects.filter(case_id__in=permitted_case_ids(actor, "lead_case"))
+        .select_related("recipient", "referring_organisation", "assigned_worker")
+        .order_by("-referrer_attention", _urgency_order(), "-updated_at")
+    )
+
+
+def referrals_of_case(case) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(case=case)
+        .select_related("recipient", "assigned_worker", "legal_basis")
+        .order_by("created_at")
+    )
+
+
+@dataclass
+class ReferralView:
+    """One referral as one actor may see it."""
+
+    referral: Referral
+    is_referrer: bool
+    is_recipient: bool
+    shared_live: bool = False  # the agency's access to the shared fields has not ended
+    content: SharedContent = field(default_factory=SharedContent)  # the shared fields, decrypted
+    messages: list = field(default_factory=list)
+
+    @property
+    def shows_referral_text(self) -> bool:
+        """The purpose and the messages: for the referrer, and for the agency while its access lasts."""
+        return self.is_referrer or self.shared_live
+
+    @property
+    def fields_read_by_agency(self) -> list[str]:
+        """What the agency's page decrypted, for the audit event (nothing for the referrer's own view)."""
+        if self.is_referrer or not self.shared_live:
+            return []
+        return [*self.content.fields_read, "purpose", *(["text"] if self.messages else [])]
+
+
+def referral_for(actor: User, referral_id: object) -> ReferralView:
+    """The referral if the actor leads its case or answers for the receiving agency; otherwise a
+    refusal recorded in the audit trail (never a 404 that tells an outsider it exists). The
+    agency sees the fields shared with it while its access lasts, and nothing else of the case."""
+    _refresh()
+    referral = (
+        Referral.objects.select_related(
+            "case__person__data_key", "case__lead_organisation", "recipient", "legal_basis", "assigned_worker"
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        deny(actor, action="open_referral")
+    is_referrer = has_case_permission(actor, referral.case, "lead_case")
+    is_recipient = referral.state != S.DRAFT and may_respond(actor, referral)
+    if not (is_referrer or is_recipient):
+        deny(actor, action="open_referral", case=referral.case)
+    view = ReferralView(
+        referral=referral,
+        is_referrer=is_referrer,
+        is_recipient=is_recipient,
+        shared_live=is_recipient and shared_access_is_live(referral),
+    )
+    if view.shows_referral_text:
+        view.messages = list(referral.messages.select_related("author", "organisation"))
+    if view.shared_live and not is_referrer:
+        view.content = shared_content(referral.case, set(referral.field_groups))
+    return view
+
+
+def shared_access_is_live(referral: Referral) -> bool:
+    return (
+        referral.disclosure_id is not None
+        and live_grants()
+        .filter(disclosure_id=referral.disclosure_id, organisation_id=referral.recipient_id)
+        .exists()
+    )
