@@ -257,9 +257,12 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     )
 
 
-def _run(request: HttpRequest, case_id, action) -> HttpResponse:
-    """Run a service for the case page and come back to it, with the outcome as a message."""
-    case = selectors.case_for(request.user, case_id, "view_case_status")
+def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
+    """Run a service for the case page and come back to it, with the outcome as a message.
+
+    Who cannot see the case is refused (and audited) before their input is even read; the
+    service then checks the permission its action needs."""
+    case = selectors.case_for(request.user, case_id, codename)
     try:
         action(case)
     except CaseConflict as conflict:
@@ -415,7 +418,7 @@ def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
     return _run(request, case_id, act)
 
 
-def _transition_view(name: str, form_class=forms.VersionedForm, **fixed):
+def _transition_view(name: str, form_class=forms.VersionedForm, codename: str = "view_case", **fixed):
     @require_POST
     @login_required
     def view(request: HttpRequest, case_id) -> HttpResponse:
@@ -426,7 +429,7 @@ def _transition_view(name: str, form_class=forms.VersionedForm, **fixed):
             extra = {k: v for k, v in data.items() if k != "version"}
             getattr(lifecycle, name)(actor=request.user, case=case, expected_version=data["version"], **extra)
 
-        return _run(request, case_id, act)
+        return _run(request, case_id, act, codename)
 
     return view
 
@@ -446,7 +449,8 @@ case_conclude = _transition_view(
 )
 case_close = _transition_view("close")
 case_reopen = _transition_view("reopen")
-case_withdraw = _transition_view("withdraw", forms.WithdrawForm)
+# The reporter may withdraw their own concern before intake with nothing more than its status.
+case_withdraw = _transition_view("withdraw", forms.WithdrawForm, codename="view_case_status")
 
 
 @login_required

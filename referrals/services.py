@@ -118,7 +118,7 @@ def _transition(
     to refuse), save, keep the message, audit — all in one transaction."""
     with transaction.atomic():
         locked = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("case__person", "case__lead_organisation", "recipient", "legal_basis", "consent")
             .get(pk=referral.pk)
         )

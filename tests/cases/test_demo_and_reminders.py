@@ -15,9 +15,14 @@ def test_seed_demo_makes_cases_in_every_state_through_the_services_and_is_idempo
     assert states == set(CaseState.values)
     escalated = Case.objects.get(urgent=True, lead_organisation__kind="ward_office")
     assert escalated.state == CaseState.SHARING
-    count = Case.objects.count()
+    from referrals.models import Referral, ReferralState
+
+    assert set(Referral.objects.values_list("state", flat=True)) == set(ReferralState.values)
+    # demo_agency has a referral in hand, which it can follow on the screens.
+    assert Referral.objects.filter(state="accepted", assigned_worker__username="demo_agency").exists()
+    count, referrals = Case.objects.count(), Referral.objects.count()
     call_command("seed_demo")
-    assert Case.objects.count() == count
+    assert (Case.objects.count(), Referral.objects.count()) == (count, referrals)
     assert verify_chain().ok
 
 

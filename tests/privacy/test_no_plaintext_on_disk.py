@@ -24,6 +24,9 @@ free_text = [c.details for c in Concern.objects.select_related("case__person__da
 meetings = SupportMeeting.objects.select_related("case__person__data_key")
 free_text += [text for m in meetings for text in (m.agenda, m.minutes)]
 free_text += [d.reason for d in Decision.objects.select_related("meeting__case__person__data_key")]
+from referrals.models import Referral, ReferralMessage
+free_text += [r.purpose for r in Referral.objects.select_related("case__person__data_key")]
+free_text += [m.text for m in ReferralMessage.objects.select_related("referral__case__person__data_key")]
 free_text = [t for t in free_text if t]
 print(json.dumps({"people": people, "organisations": organisations, "free_text": free_text}))
 """
@@ -68,8 +71,8 @@ def test_sqlite_file_after_seed_demo_holds_no_identity_in_utf8_or_shift_jis(tmp_
                 except UnicodeEncodeError:
                     continue  # a character Shift_JIS lacks cannot be stored in it either
                 assert needle not in raw, f"a demo identity is readable on disk ({encoding})"
-    # Free text about them — concerns, agendas, minutes, reasons — is encrypted too.
-    assert len(dumped["free_text"]) >= 10
+    # Free text about them — concerns, agendas, minutes, reasons, referrals — is encrypted too.
+    assert len(dumped["free_text"]) >= 20
     for text in dumped["free_text"]:
         for encoding in ("utf-8", "shift_jis"):
             needle = text.encode(encoding, errors="ignore")
