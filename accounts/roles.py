@@ -71,7 +71,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMISSIONER: ["accounts.view_organisation", "cases.add_concern", "cases.add_contactlog"],
     Role.PLAZA_STAFF: _CASE_WORK,
     Role.WARD_CASEWORKER: [*_CASE_WORK, "cases.break_glass"],
-    Role.GUARDIANSHIP_COORDINATOR: ["accounts.view_organisation", "accounts.view_area"],
+    Role.GUARDIANSHIP_COORDINATOR: [
+        "accounts.view_organisation",
+        "accounts.view_area",
+        "guardianship.manage_candidates",
+    ],
     Role.AGENCY_WORKER: ["accounts.view_organisation"],
     Role.PRIVACY_OFFICER: [
         "accounts.view_user",

@@ -88,6 +88,19 @@ KINDS = [
     EventKind("referral.drafted", Action.CREATE, _("つなぎの下書きを作りました")),
     EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
     EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
+    EventKind("guardianship.opened", Action.CREATE, _("権利擁護・成年後見の案件を受け付けました")),
+    EventKind(
+        "guardianship.transitioned", Action.TRANSITION, _("案件の状態を変更しました（{from} → {to}）")
+    ),
+    EventKind("guardianship.assessed", Action.UPDATE, _("アセスメントを記録しました")),
+    EventKind("guardianship.updated", Action.UPDATE, _("案件の記録を更新しました（{what}）")),
+    EventKind("guardianship.viewed", Action.VIEW, _("案件を閲覧しました")),
+    EventKind("guardianship.matching_scheduled", Action.CREATE, _("候補者調整会議の議題にしました")),
+    EventKind("guardianship.candidate_chosen", Action.UPDATE, _("候補者を選びました（{rank} 位）")),
+    EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
+    EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),
+    EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
+    EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
 ]
 
 REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}

@@ -257,14 +257,10 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     )
 
 
-def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
-    """Run a service for the case page and come back to it, with the outcome as a message.
-
-    Who cannot see the case is refused (and audited) before their input is even read; the
-    service then checks the permission its action needs."""
-    case = selectors.case_for(request.user, case_id, codename)
+def report_outcome(request: HttpRequest, act) -> bool:
+    """Run ``act()``; say on the next page that it was recorded, or why nothing changed."""
     try:
-        action(case)
+        act()
     except CaseConflict as conflict:
         messages.error(request, str(conflict))
     except CaseRuleError as error:
@@ -272,6 +268,17 @@ def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> 
             messages.error(request, message)
     else:
         messages.success(request, _("記録しました。"))
+        return True
+    return False
+
+
+def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
+    """Run a service for the case page and come back to it, with the outcome as a message.
+
+    Who cannot see the case is refused (and audited) before their input is even read; the
+    service then checks the permission its action needs."""
+    case = selectors.case_for(request.user, case_id, codename)
+    report_outcome(request, lambda: action(case))
     if not has_case_permission(request.user, case, "view_case"):
         return redirect("home")
     return redirect("cases:case_detail", case_id=case.pk)

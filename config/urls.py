@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("guardianship/", include("guardianship.urls")),
     path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

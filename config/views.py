@@ -28,6 +28,10 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
     ],
+    Role.GUARDIANSHIP_COORDINATOR: [
+        (_("案件・候補者調整会議・集計"), "guardianship:home"),
+        (_("後見人等の候補者名簿"), "guardianship:candidates"),
+    ],
     Role.AGENCY_WORKER: [(_("つなぎの受付"), "referrals:inbox")],
     Role.PRIVACY_OFFICER: [
         (_("監査記録を検索する"), "audit:event_search"),

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from cases import selectors as case_selectors
-from cases.exceptions import CaseConflict, CaseRuleError
-from cases.views import form_data_or_error
+from cases.exceptions import CaseRuleError
+from cases.views import form_data_or_error, report_outcome
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
 
@@ -136,13 +136,5 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1  # a form without the version it was drawn from is stale by definition
-    try:
-        ACTIONS[action](request, view.referral, version)
-    except CaseConflict as conflict:
-        messages.error(request, str(conflict))
-    except CaseRuleError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("記録しました。"))
+    report_outcome(request, lambda: ACTIONS[action](request, view.referral, version))
     return redirect("referrals:detail", referral_id=view.referral.pk)

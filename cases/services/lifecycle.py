@@ -29,16 +29,19 @@ def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> C
         if decision.outcome != outcome:
             raise CaseRuleError(_("会議で記録した決定と異なります。"), code="decision_mismatch")
 
-    decided = run_transition(
+    def announce(decided: Case) -> None:
+        # Inside the transaction: if referrals or guardianship cannot open their side, nothing is decided.
+        case_decided.send(sender=Case, case=decided, outcome=outcome, actor=actor)
+
+    return run_transition(
         actor=actor,
         case=case,
         expected_version=expected_version,
         name="decide",
         args=(outcome,),
         before=check_meeting,
+        after=announce,
     )
-    case_decided.send(sender=Case, case=decided, outcome=outcome, actor=actor)
-    return decided
 
 
 def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:

@@ -33,10 +33,12 @@ def run_transition(
     args: tuple = (),
     permission: str = "lead_case",
     before=None,
+    after=None,
     extra_fields: tuple[str, ...] = (),
 ) -> Case:
     """Check, lock, transition, save, audit. ``before(locked)`` may check rules or write more,
-    inside the same transaction; it raises CaseRuleError to refuse."""
+    inside the same transaction; it raises CaseRuleError to refuse. ``after(locked)`` runs in the
+    same transaction once the transition is saved (what it writes stands or falls with it)."""
     require_case_permission(actor, case, permission, action=name)
     with transaction.atomic():
         locked = lock_case(case, expected_version)
@@ -61,4 +63,6 @@ def run_transition(
             person_id=locked.person_id,
             params={"transition": name, "from": previous, "to": locked.state},
         )
+        if after is not None:
+            after(locked)
     return locked

@@ -355,6 +355,26 @@ def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, c
 
 def test_the_remaining_paths_guardianship_to_closed_and_closed_reopened(world, concern, soon):
     case = decided(world, take(world, concern()), CaseState.GUARDIANSHIP, soon)
+    # The decision opened a matter with the guardianship centre; the case waits for it.
+    from guardianship import services as guardianship
+    from guardianship.models import GuardianshipMatter
+
+    matter = GuardianshipMatter.objects.get(case=case)
+    assert matter.centre == world.centre
+    with pytest.raises(CaseRuleError, match="権利擁護・成年後見の案件が進行中"):
+        lifecycle.conclude(
+            actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.CLOSED
+        )
+    matter = guardianship.start_assessment(
+        actor=world.coordinator, matter=matter, expected_version=matter.version
+    )
+    guardianship.choose_alternative(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        alternative="anshin",
+        reason="あんしんセンターの金銭管理で足りる",
+    )
     case = lifecycle.conclude(
         actor=world.staff, case=case, expected_version=case.version, outcome=CaseState.CLOSED
     )

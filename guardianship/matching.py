@@ -1,0 +1,264 @@
+"""Proposing guardian candidates for a matter: hard constraints first, then a score explained
+per candidate. Deterministic: the same pool and matter give the same ranking (ties broken by the
+candidate's id).
+
+Hard constraints (a candidate failing one is never proposed):
+- available, with capacity left (caseload < max_caseload);
+- no conflict of interest: no declared conflict with the person, not from an organisation that
+  provides care or services to the person, a relative only for their own relative and never
+  where there is abuse, family conflict or a dispute;
+- a kind the matter's complexity allows: disputes, debts or a large estate need a lawyer or a
+  judicial scrivener; abuse, family conflict or real estate need a professional or a corporate
+  guardian; citizen guardians and relatives take stable, lower-complexity matters.
+
+Score (0–100): fit of the kind (up to 35), proximity of areas (up to 20), language (15),
+specialisms (up to 15), caseload balance (up to 15). A citizen guardian is proposed with a
+corporate or professional back-up (the best-ranked one).
+
+The hard constraints run in the database (one query for the pool, one for the areas that count),
+so ranking 10,000 candidates decrypts nothing and takes a few tens of milliseconds; the pure
+functions ``is_eligible`` and ``score`` state the same rules one candidate at a time (the tests
+check that both agree, over random pools).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Area
+from guardianship.models import ConflictDeclaration, GuardianCandidate, GuardianshipMatter
+from guardianship.vocabulary import CandidateKind, Language, Specialism
+
+K = CandidateKind
+
+# Points for the kind, by the matter's complexity.
+KIND_POINTS_LEGAL = {K.LAWYER: 35, K.JUDICIAL_SCRIVENER: 35}
+KIND_POINTS_PROFESSIONAL = {
+    K.LAWYER: 25,
+    K.JUDICIAL_SCRIVENER: 25,
+    K.SOCIAL_WORKER: 35,
+    K.PSYCHIATRIC_SOCIAL_WORKER: 30,
+    K.TAX_ACCOUNTANT: 20,
+    K.CORPORATE: 30,
+}
+KIND_POINTS_STABLE = {
+    K.RELATIVE: 35,
+    K.CITIZEN: 35,
+    K.SOCIAL_WORKER: 25,
+    K.CORPORATE: 25,
+    K.PSYCHIATRIC_SOCIAL_WORKER: 20,
+    K.JUDICIAL_SCRIVENER: 15,
+    K.LAWYER: 10,
+    K.TAX_ACCOUNTANT: 10,
+}
+SAME_AREA, NEARBY_AREA, SAME_MUNICIPALITY = 20, 12, 5
+LANGUAGE_POINTS = 15
+SPECIALISM_POINTS, SPECIALISM_MAX = 8, 15
+CASELOAD_POINTS = 15
+BACKUP_KINDS = frozenset({K.CORPORATE, K.SOCIAL_WORKER, K.LAWYER, K.JUDICIAL_SCRIVENER})
+
+# How each part of the explanation reads (Japanese source; English in locale/en).
+REASON_TEXT = {
+    "kind": _("類型: %(kind)s（この案件に合う度合い）"),
+    "same_area": _("活動地域: 本人の地域（%(area)s）"),
+    "nearby_area": _("活動地域: 本人の地域に近い（%(area)s）"),
+    "same_municipality": _("活動地域: 同じ市内"),
+    "language": _("言語: %(language)sで対応できる"),
+    "specialism": _("専門性: %(specialism)s"),
+    "caseload": _("受任状況: %(load)s／%(max)s件"),
+    "backup": _("市民後見人として、法人後見・専門職の後方支援を受ける"),
+}
+
+
+def explain(reason: list) -> str:
+    """One line of a proposal's explanation, in the reader's language."""
+    code, points, params = reason
+    labels = {
+        "kind": lambda v: K(v).label,
+        "language": lambda v: Language(v).label,
+        "specialism": lambda v: Specialism(v).label,
+    }
+    shown = {k: (labels[k](v) if k in labels else v) for k, v in params.items()}
+    text = str(REASON_TEXT[code]) % shown
+    return f"{text}（+{points}）" if points else text
+
+
+@dataclass(frozen=True)
+class MatterFacts:
+    """What matching needs to know about a matter, read once."""
+
+    person_id: object
+    allowed_kinds: frozenset
+    relatives_allowed: bool
+    provider_ids: frozenset
+    conflicted_ids: frozenset  # candidates with a declared conflict with the person
+    area_points: dict  # area id → (points, reason code, area name) for the areas that count
+    municipality_id: int | None
+    language: str
+    specialisms: frozenset
+    kind_points: dict
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    pk: object
+    kind: str
+    caseload: int
+    max_caseload: int
+    available: bool
+    organisation_id: int | None
+    relative_of_id: object
+    languages: tuple
+    specialisms: tuple
+    area_ids: frozenset
+
+
+@dataclass
+class Proposal:
+    candidate_id: object
+    kind: str
+    score: int
+    reasons: list = field(default_factory=list)  # [code, points, params]
+    backup_id: object = None
+
+
+def facts_of(matter: GuardianshipMatter) -> MatterFacts:
+    area = matter.area
+    chain = []  # the person's area, then its ancestors up to the municipality
+    node: Area | None = area
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    area_points = {}
+    for depth, node in enumerate(chain):
+        if node.level == Area.Level.MUNICIPALITY:
+            continue
+        if depth == 0:
+            area_points[node.pk] = (SAME_AREA, "same_area", node.name)
+        else:
+            area_points.setdefault(node.pk, (NEARBY_AREA, "nearby_area", node.name))
+    # Sibling areas (the next district of the same ward) count as nearby too.
+    if area.parent_id:
+        for sibling in Area.objects.filter(parent_id=area.parent_id).exclude(pk=area.pk):
+            area_points.setdefault(sibling.pk, (NEARBY_AREA, "nearby_area", sibling.name))
+    municipality = next((node for node in chain if node.level == Area.Level.MUNICIPALITY), None)
+    if matter.needs_legal_professional:
+        kind_points = KIND_POINTS_LEGAL
+    elif matter.needs_professional:
+        kind_points = KIND_POINTS_PROFESSIONAL
+    else:
+        kind_points = KIND_POINTS_STABLE
+    return MatterFacts(
+        person_id=matter.case.person_id,
+        allowed_kinds=matter.allowed_kinds(),
+        relatives_allowed=not (matter.has_abuse or matter.has_family_conflict or matter.has_disputes),
+        provider_ids=frozenset(matter.care_providers.values_list("pk", flat=True)),
+        conflicted_ids=frozenset(
+            ConflictDeclaration.objects.filter(person_id=matter.case.person_id).values_list(
+                "candidate_id", flat=True
+            )
+        ),
+        area_points=area_points,
+        municipality_id=municipality.pk if municipality else None,
+        language=matter.language,
+        specialisms=frozenset(matter.needed_specialisms),
+        kind_points=kind_points,
+    )
+
+
+def is_eligible(c: CandidateFacts, m: MatterFacts) -> bool:
+    """The hard constraints, for one candidate."""
+    if not c.available or c.caseload >= c.max_caseload:
+        return False
+    if c.pk in m.conflicted_ids or (c.organisation_id is not None and c.organisation_id in m.provider_ids):
+        return False
+    if c.kind == K.RELATIVE and (not m.relatives_allowed or c.relative_of_id != m.person_id):
+        return False
+    return c.kind in m.allowed_kinds
+
+
+def score(c: CandidateFacts, m: MatterFacts) -> tuple[int, list]:
+    """The points of an eligible candidate, and why."""
+    reasons = [["kind", m.kind_points.get(c.kind, 0), {"kind": c.kind}]]
+    best = max((m.area_points[a] for a in c.area_ids if a in m.area_points), default=None, key=lambda p: p[0])
+    if best is not None:
+        reasons.append([best[1], best[0], {"area": best[2]}])
+    elif m.municipality_id in c.area_ids:
+        reasons.append(["same_municipality", SAME_MUNICIPALITY, {}])
+    if m.language != Language.JAPANESE and m.language in c.languages:
+        reasons.append(["language", LANGUAGE_POINTS, {"language": m.language}])
+    shared = sorted(m.specialisms & set(c.specialisms))
+    points_left = SPECIALISM_MAX
+    for specialism in shared:
+        points = min(SPECIALISM_POINTS, points_left)
+        if points <= 0:
+            break
+        reasons.append(["specialism", points, {"specialism": specialism}])
+        points_left -= points
+    balance = round(CASELOAD_POINTS * (1 - c.caseload / c.max_caseload))
+    reasons.append(["caseload", balance, {"load": c.caseload, "max": c.max_caseload}])
+    return sum(r[1] for r in reasons), reasons
+
+
+def _pool(m: MatterFacts):
+    """The hard constraints as one query: what the database can rule out, it rules out."""
+    query = GuardianCandidate.objects.filter(
+        available=True, caseload__lt=F("max_caseload"), kind__in=m.allowed_kinds
+    )
+    query = query.exclude(pk__in=m.conflicted_ids) if m.conflicted_ids else query
+    if m.provider_ids:
+        query = query.exclude(organisation_id__in=m.provider_ids)
+    relatives = Q(kind=K.RELATIVE, relative_of_id=m.person_id) if m.relatives_allowed else Q(pk__in=[])
+    return query.filter(~Q(kind=K.RELATIVE) | relatives)
+
+
+def candidate_facts(rows, areas_by_candidate: dict) -> list[CandidateFacts]:
+    """Rows of FACT_COLUMNS, with each candidate's counted areas."""
+    return [
+        CandidateFacts(
+            *row[:7],
+            languages=tuple(row[7]),
+            specialisms=tuple(row[8]),
+            area_ids=frozenset(areas_by_candidate.get(row[0], ())),
+        )
+        for row in rows
+    ]
+
+
+FACT_COLUMNS = (
+    "pk",
+    "kind",
+    "caseload",
+    "max_caseload",
+    "available",
+    "organisation_id",
+    "relative_of_id",
+    "languages",
+    "specialisms",
+)
+
+
+def propose_candidates(matter: GuardianshipMatter, limit: int | None = 5) -> list[Proposal]:
+    """The ranked proposals for a matter (best first), each with its explanation."""
+    m = facts_of(matter)
+    rows = list(_pool(m).values_list(*FACT_COLUMNS))
+    # Only the areas that earn points are read: the person's, its neighbours, the municipality.
+    counted = [*m.area_points, *([m.municipality_id] if m.municipality_id else [])]
+    areas: dict = {}
+    for candidate_id, area_id in GuardianCandidate.areas.through.objects.filter(
+        area_id__in=counted
+    ).values_list("guardiancandidate_id", "area_id"):
+        areas.setdefault(candidate_id, []).append(area_id)
+    ranked = []
+    for c in candidate_facts(rows, areas):
+        points, reasons = score(c, m)
+        ranked.append(Proposal(candidate_id=c.pk, kind=c.kind, score=points, reasons=reasons))
+    ranked.sort(key=lambda p: (-p.score, str(p.candidate_id)))
+    chosen = ranked if limit is None else ranked[:limit]
+    backups = [p for p in ranked if p.kind in BACKUP_KINDS]
+    for proposal in chosen:
+        if proposal.kind == K.CITIZEN and backups:
+            proposal.backup_id = backups[0].candidate_id
+            proposal.reasons.append(["backup", 0, {}])
+    return chosen

@@ -1,0 +1,660 @@
+"""Every write of the rights-advocacy track: one function per use case (docs/architecture.md).
+
+The centre's coordinators act through their object permission on the matter; the candidate pool
+through the role permission ``guardianship.manage_candidates``. Each service checks before its
+transaction (a refusal is audited in a transaction of its own); transitions lock the matter row
+and compare the version the actor saw (MatterConflict otherwise), and every change records its
+audit event in the same transaction.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from accounts.models import Area, Organisation, OrganisationKind, User
+from audit import services as audit
+from cases.access import grant_access, revoke_grants
+from cases.exceptions import CaseRuleError
+from cases.models import AccessLevel, Case, CaseAccessGrant, Person
+from cases.vocabulary import FieldGroup
+from guardianship import matching
+from guardianship.access import open_to_centre, require_matter_permission, require_pool_permission
+from guardianship.exceptions import MatterConflict
+from guardianship.models import (
+    AgendaItem,
+    Appointment,
+    Complaint,
+    ConflictDeclaration,
+    GuardianCandidate,
+    GuardianshipMatter,
+    MatchingMeeting,
+    MatchProposal,
+    MonitoringReport,
+    Petition,
+    PetitionDocument,
+)
+from guardianship.vocabulary import DocumentKind, DocumentStatus, MatterState
+from privacy.models import DataKey
+
+S = MatterState
+P = MatchProposal.Status
+# What an appointed guardian sees of the case: who the person is, how to reach them, the matter.
+GUARDIAN_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.GUARDIANSHIP]
+# The first report is due a month after appointment (the inventory of 民法 §853), then as scheduled.
+FIRST_REPORT_DAYS = 30
+
+
+def _record(event: str, *, actor: User | None, matter: GuardianshipMatter, fields=(), **params) -> None:
+    audit.record(
+        event,
+        actor=actor,
+        organisation=matter.centre,
+        target=matter,
+        case_id=matter.case_id,
+        person_id=matter.case.person_id,
+        fields=fields,
+        params=params,
+    )
+
+
+def _centre_for(case: Case) -> Organisation:
+    """The guardianship centre serving the case's area (or one of its ancestors)."""
+    area: Area | None = case.area
+    ancestors = []
+    while area is not None:
+        ancestors.append(area.pk)
+        area = area.parent
+    centre = (
+        Organisation.objects.filter(
+            kind=OrganisationKind.GUARDIANSHIP_CENTRE, is_active=True, areas__in=ancestors
+        )
+        .order_by("pk")
+        .first()
+    )
+    if centre is None:
+        raise CaseRuleError(
+            _("この地域を担当する中核機関（成年後見の推進センター）が登録されていません。"), code="no_centre"
+        )
+    return centre
+
+
+def open_matter(*, actor: User, case: Case) -> GuardianshipMatter:
+    """The case decided on guardianship: the area's centre receives a matter in intake. It sees
+    the case only as far as the lead organisation discloses it."""
+    matter = GuardianshipMatter(case=case, centre=_centre_for(case), area=case.area, opened_by=actor)
+    matter.save(force_insert=True)
+    open_to_centre(matter)
+    _record("guardianship.opened", actor=actor, matter=matter, centre=matter.centre_id)
+    return matter
+
+
+def _transition(
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    name: str,
+    then: Callable[[GuardianshipMatter], None] | None = None,
+    before: Callable[[GuardianshipMatter], None] | None = None,
+) -> GuardianshipMatter:
+    require_matter_permission(actor, matter, action=f"guardianship.{name}")
+    with transaction.atomic():
+        locked = (
+            GuardianshipMatter.objects.select_for_update(of=("self",))
+            .select_related("case__person", "centre", "area")
+            .get(pk=matter.pk)
+        )
+        if locked.version != expected_version:
+            raise MatterConflict()
+        if before is not None:
+            before(locked)
+        previous = locked.state
+        try:
+            getattr(locked, name)()
+        except TransitionNotAllowed:
+            raise CaseRuleError(
+                _("この案件は今の状態（%(state)s）ではこの操作ができません。") % {"state": S(previous).label},
+                code="transition_not_allowed",
+            ) from None
+        if then is not None:
+            then(locked)
+        locked.version += 1
+        locked.save()
+        _record(
+            "guardianship.transitioned",
+            actor=actor,
+            matter=locked,
+            transition=name,
+            **{"from": previous, "to": locked.state},
+        )
+    return locked
+
+
+def start_assessment(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="start_assessment")
+
+
+ASSESSMENT_TEXT = ("capacity_concerns", "wishes", "wishes_supported_by", "wishes_how", "alternative_reason")
+ASSESSMENT_FLAGS = (
+    "has_disputes",
+    "has_real_estate",
+    "has_debts",
+    "has_abuse",
+    "has_family_conflict",
+    "large_estate",
+)
+ASSESSMENT_FIELDS = (*ASSESSMENT_TEXT, *ASSESSMENT_FLAGS, "alternative", "language", "needed_specialisms")
+
+
+def record_assessment(
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    care_providers: Iterable[Organisation] | None = None,
+    **values,
+) -> GuardianshipMatter:
+    """Capacity concerns, the person's wishes (意思決定支援: what they said, who supported, how),
+    complexity indicators and the alternative considered. Until the petition is filed."""
+    require_matter_permission(actor, matter, action="guardianship.record_assessment")
+    unknown = set(values) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields {sorted(unknown)}")
+    with transaction.atomic():
+        locked = (
+            GuardianshipMatter.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=matter.pk)
+        )
+        if locked.version != expected_version:
+            raise MatterConflict()
+        if locked.state not in (S.ASSESSMENT, S.TEAM_FORMATION, S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
+            raise CaseRuleError(
+                _("アセスメントは、検討から候補者調整までの間に記録できます。"), code="not_assessing"
+            )
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["case", "centre", "area", "opened_by", "care_providers", "state"])
+        locked.version += 1
+        locked.save()
+        if care_providers is not None:
+            locked.care_providers.set(care_providers)
+        _record(
+            "guardianship.assessed",
+            actor=actor,
+            matter=locked,
+            fields=[name for name in values if name in ASSESSMENT_TEXT and values[name]],
+        )
+    return locked
+
+
+def choose_alternative(
+    *, actor: User, matter: GuardianshipMatter, expected_version: int, alternative: str, reason: str
+) -> GuardianshipMatter:
+    """No petition: the person is supported another way (意思決定支援, あんしんセンター, 任意後見…)."""
+    if not reason.strip():
+        raise CaseRuleError(_("他の支援を選んだ理由を書いてください。"), code="reason_required")
+
+    def keep(locked):
+        locked.alternative, locked.alternative_reason = alternative, reason
+
+    return _transition(
+        actor=actor, matter=matter, expected_version=expected_version, name="choose_alternative", before=keep
+    )
+
+
+def form_team(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="form_team")
+
+
+def prepare_petition(
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    type: str,
+    petitioner_kind: str,
+    court: Organisation,
+    subsidy_petition_costs: bool = False,
+    subsidy_remuneration: bool = False,
+) -> GuardianshipMatter:
+    """The petition is prepared with the team: its type, petitioner, court, fee subsidies and the
+    documents checklist."""
+    if court.kind != OrganisationKind.FAMILY_COURT:
+        raise CaseRuleError(_("申立先には家庭裁判所を選んでください。"), code="not_a_court")
+
+    def create(locked):
+        petition = Petition(
+            matter=locked,
+            type=type,
+            petitioner_kind=petitioner_kind,
+            court=court,
+            subsidy_petition_costs=subsidy_petition_costs,
+            subsidy_remuneration=subsidy_remuneration,
+        )
+        petition.full_clean(exclude=["matter", "court"])
+        petition.save(force_insert=True)
+        PetitionDocument.objects.bulk_create(
+            PetitionDocument(petition=petition, kind=kind) for kind in DocumentKind.values
+        )
+
+    return _transition(
+        actor=actor, matter=matter, expected_version=expected_version, name="prepare_petition", then=create
+    )
+
+
+def current_petition(matter: GuardianshipMatter) -> Petition | None:
+    return matter.petitions.order_by("-created_at").first()
+
+
+def update_document(*, actor: User, petition: Petition, kind: str, status: str) -> PetitionDocument:
+    matter = petition.matter
+    require_matter_permission(actor, matter, action="guardianship.update_document")
+    if status not in DocumentStatus.values:
+        raise CaseRuleError(_("書類の状況を選んでください。"), code="bad_status")
+    with transaction.atomic():
+        document = PetitionDocument.objects.select_for_update().get(petition=petition, kind=kind)
+        document.status = status
+        document.save(update_fields=["status", "updated_at"])
+        _record("guardianship.updated", actor=actor, matter=matter, what="document", kind=kind, status=status)
+    return document
+
+
+def start_matching(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="start_matching")
+
+
+def register_candidate(
+    *,
+    actor: User,
+    kind: str,
+    name: str,
+    max_caseload: int,
+    areas: Iterable[Area] = (),
+    contact: str = "",
+    organisation: Organisation | None = None,
+    user: User | None = None,
+    relative_of: Person | None = None,
+    languages: Iterable[str] = ("ja",),
+    specialisms: Iterable[str] = (),
+    caseload: int = 0,
+    training_completed_on: datetime.date | None = None,
+    registered_on: datetime.date | None = None,
+) -> GuardianCandidate:
+    """Add someone to the candidate pool (a citizen guardian from the bank: with the dates of
+    their training and registration). Name and contact are encrypted under a key of their own."""
+    require_pool_permission(actor, action="guardianship.register_candidate")
+    with transaction.atomic():
+        candidate = GuardianCandidate(
+            data_key=DataKey.objects.generate(),
+            kind=kind,
+            name=name,
+            contact=contact,
+            organisation=organisation,
+            user=user,
+            relative_of=relative_of,
+            languages=sorted(set(languages)),
+            specialisms=sorted(set(specialisms)),
+            max_caseload=max_caseload,
+            caseload=caseload,
+            training_completed_on=training_completed_on,
+            registered_on=registered_on,
+        )
+        try:
+            candidate.full_clean(exclude=["data_key"], validate_constraints=False)  # clean() says it in words
+        except ValidationError as error:  # shown as a rule error; nothing is saved
+            raise CaseRuleError(error.messages, code="invalid_candidate") from None
+        candidate.save(force_insert=True)
+        candidate.areas.set(areas)
+        audit.record(
+            "guardianship.candidate_registered",
+            actor=actor,
+            target=candidate,
+            fields=["name", *(["contact"] if contact else [])],
+            params={"kind": kind},
+        )
+    return candidate
+
+
+def declare_conflict(*, actor: User, candidate: GuardianCandidate, person: Person) -> ConflictDeclaration:
+    require_pool_permission(actor, action="guardianship.declare_conflict")
+    with transaction.atomic():
+        declaration, _created = ConflictDeclaration.objects.get_or_create(candidate=candidate, person=person)
+        audit.record(
+            "guardianship.conflict_declared", actor=actor, target=candidate, person_id=person.pk, params={}
+        )
+    return declaration
+
+
+def schedule_matching_meeting(
+    *,
+    actor: User,
+    matters: list[GuardianshipMatter],
+    scheduled_for: datetime.datetime,
+    attendees: Iterable[User] = (),
+    proposals_per_matter: int = 5,
+) -> MatchingMeeting:
+    """Put matters in candidate matching on one agenda, each with its ranked, explained proposals."""
+    if not matters:
+        raise CaseRuleError(_("議題にする案件を選んでください。"), code="no_matters")
+    for matter in matters:
+        require_matter_permission(actor, matter, action="guardianship.schedule_matching")
+    centres = {matter.centre_id for matter in matters}
+    if len(centres) != 1:
+        raise CaseRuleError(_("一つの会議では、一つの中核機関の案件を扱います。"), code="mixed_centres")
+    with transaction.atomic():
+        meeting = MatchingMeeting.objects.create(
+            centre_id=centres.pop(), scheduled_for=scheduled_for, convened_by=actor
+        )
+        meeting.attendees.set(attendees)
+        for matter in matters:
+            matter = GuardianshipMatter.objects.select_related("case", "area").get(pk=matter.pk)
+            if matter.state != S.CANDIDATE_MATCHING:
+                raise CaseRuleError(_("候補者調整の段階にない案件は議題にできません。"), code="not_matching")
+            item = AgendaItem(meeting=meeting, matter=matter)
+            item.save(force_insert=True)
+            proposals = matching.propose_candidates(matter, limit=proposals_per_matter)
+            MatchProposal.objects.bulk_create(
+                MatchProposal(
+                    item=item,
+                    candidate_id=p.candidate_id,
+                    rank=rank,
+                    score=p.score,
+                    reasons=p.reasons,
+                    backup_id=p.backup_id,
+                )
+                for rank, p in enumerate(proposals, start=1)
+            )
+            _record(
+                "guardianship.matching_scheduled",
+                actor=actor,
+                matter=matter,
+                meeting=meeting.pk,
+                proposals=len(proposals),
+            )
+    return meeting
+
+
+def choose_candidate(*, actor: User, proposal: MatchProposal, reason: str) -> MatchProposal:
+    """The meeting picks a proposal for the matter, with its reason; the candidate is then asked."""
+    item = proposal.item
+    require_matter_permission(actor, item.matter, action="guardianship.choose_candidate")
+    if not reason.strip():
+        raise CaseRuleError(_("決定の理由を書いてください。"), code="reason_required")
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("matter__case").get(pk=item.pk)
+        if item.proposals.filter(status__in=[P.SELECTED, P.ACCEPTED]).exists():
+            raise CaseRuleError(_("この案件では、既に候補者を選んでいます。"), code="already_chosen")
+        proposal = MatchProposal.objects.get(pk=proposal.pk, item=item)
+        if proposal.status != P.PROPOSED:
+            raise CaseRuleError(_("この候補者は選べません（辞退または見送り）。"), code="not_proposed")
+        proposal.status = P.SELECTED
+        proposal.save(update_fields=["status"])
+        item.decision_reason, item.decided_at = reason, timezone.now()
+        item.save(update_fields=["decision_reason", "decided_at"])
+        _record(
+            "guardianship.candidate_chosen",
+            actor=actor,
+            matter=item.matter,
+            fields=["decision_reason"],
+            proposal=proposal.pk,
+            rank=proposal.rank,
+        )
+    return proposal
+
+
+def record_candidate_answer(*, actor: User, proposal: MatchProposal, accepted: bool) -> MatchProposal:
+    """受任の内諾, or a refusal — then the next proposal in rank is asked."""
+    item = proposal.item
+    require_matter_permission(actor, item.matter, action="guardianship.candidate_answer")
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("matter__case").get(pk=item.pk)
+        proposal = MatchProposal.objects.get(pk=proposal.pk, item=item)
+        if proposal.status != P.SELECTED:
+            raise CaseRuleError(_("内諾を確認しているのは、選んだ候補者だけです。"), code="not_selected")
+        proposal.status = P.ACCEPTED if accepted else P.REFUSED
+        proposal.save(update_fields=["status"])
+        if not accepted:
+            following = (
+                item.proposals.filter(status=P.PROPOSED, rank__gt=proposal.rank).order_by("rank").first()
+            )
+            if following is not None:
+                following.status = P.SELECTED
+                following.save(update_fields=["status"])
+        else:
+            item.proposals.filter(status=P.PROPOSED).update(status=P.NOT_SELECTED)
+        _record(
+            "guardianship.candidate_answered",
+            actor=actor,
+            matter=item.matter,
+            proposal=proposal.pk,
+            accepted=accepted,
+        )
+    return proposal
+
+
+def accepted_proposal(matter: GuardianshipMatter) -> MatchProposal | None:
+    return (
+        MatchProposal.objects.filter(item__matter=matter, status=P.ACCEPTED)
+        .select_related("candidate")
+        .order_by("-item__meeting__scheduled_for")
+        .first()
+    )
+
+
+def file_petition(
+    *, actor: User, matter: GuardianshipMatter, expected_version: int, filed_on: datetime.date
+) -> GuardianshipMatter:
+    """The petition goes to the court with a candidate who has agreed to serve and every document."""
+
+    def check(locked):
+        petition = current_petition(locked)
+        if petition is None:
+            raise CaseRuleError(_("申立ての準備が記録されていません。"), code="no_petition")
+        if not petition.documents_ready:
+            missing = petition.documents.exclude(
+                status__in=[DocumentStatus.RECEIVED, DocumentStatus.NOT_APPLICABLE]
+            ).values_list("kind", flat=True)
+            raise CaseRuleError(
+                _("そろっていない書類があります: %(documents)s")
+                % {"documents": "、".join(str(DocumentKind(k).label) for k in missing)},
+                code="documents_missing",
+            )
+        if accepted_proposal(locked) is None:
+            raise CaseRuleError(_("受任の内諾を得た候補者がいません。"), code="no_candidate")
+        petition.filed_on = filed_on
+        petition.save(update_fields=["filed_on"])
+
+    return _transition(
+        actor=actor, matter=matter, expected_version=expected_version, name="file", before=check
+    )
+
+
+def record_ruling(
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    appointed: bool,
+    ruled_on: datetime.date,
+) -> GuardianshipMatter:
+    """The court's ruling. Appointed: the candidate who agreed becomes the guardian, joins the case
+    team with limited access, and the first report is scheduled. Dismissed: the matter says so."""
+
+    def rule(locked):
+        petition = current_petition(locked)
+        if ruled_on < petition.filed_on:
+            raise CaseRuleError(_("審判日は申立日より後の日付にしてください。"), code="ruling_before_filing")
+        petition.ruling = Petition.Ruling.APPOINTED if appointed else Petition.Ruling.DISMISSED
+        petition.ruled_on = ruled_on
+        petition.save(update_fields=["ruling", "ruled_on"])
+        if appointed:
+            _appoint(actor, locked, petition, accepted_proposal(locked).candidate, ruled_on)
+
+    return _transition(
+        actor=actor,
+        matter=matter,
+        expected_version=expected_version,
+        name="appoint" if appointed else "dismiss",
+        then=rule,
+    )
+
+
+def _appoint(actor, matter, petition, candidate, appointed_on) -> Appointment:
+    grantee = {"user": candidate.user} if candidate.user_id else {"organisation": candidate.organisation}
+    grant = None
+    if candidate.user_id or candidate.organisation_id:
+        grant = grant_access(
+            case=matter.case,
+            granted_by=actor,
+            level=AccessLevel.VIEW,
+            reason=CaseAccessGrant.Reason.GUARDIAN,
+            field_groups=GUARDIAN_FIELD_GROUPS,
+            **grantee,
+        )
+    appointment = Appointment.objects.create(
+        matter=matter,
+        candidate=candidate,
+        petition=petition,
+        type=petition.type,
+        appointed_on=appointed_on,
+        grant=grant,
+    )
+    GuardianCandidate.objects.filter(pk=candidate.pk).update(caseload=F("caseload") + 1)
+    MonitoringReport(
+        appointment=appointment, due_on=appointed_on + datetime.timedelta(days=FIRST_REPORT_DAYS)
+    ).save(force_insert=True)
+    return appointment
+
+
+def _end_appointment(actor, matter, reason: str) -> Appointment | None:
+    appointment = matter.appointments.filter(ended_on__isnull=True).first()
+    if appointment is None:
+        return None
+    appointment.ended_on, appointment.end_reason = timezone.localdate(), reason
+    appointment.save(update_fields=["ended_on", "end_reason"])
+    GuardianCandidate.objects.filter(pk=appointment.candidate_id, caseload__gt=0).update(
+        caseload=F("caseload") - 1
+    )
+    if appointment.grant_id:
+        revoke_grants(
+            CaseAccessGrant.objects.filter(pk=appointment.grant_id), actor=actor, why="guardian_ended"
+        )
+    return appointment
+
+
+def start_support(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="start_support")
+
+
+def request_replacement(
+    *, actor: User, matter: GuardianshipMatter, expected_version: int
+) -> GuardianshipMatter:
+    """交代: the guardian's appointment ends (kept in the history) and matching starts again, with a
+    new petition that carries the documents already gathered."""
+
+    def replace(locked):
+        previous = _end_appointment(actor, locked, Appointment.EndReason.REPLACED)
+        old = previous.petition if previous else current_petition(locked)
+        petition = Petition.objects.create(
+            matter=locked,
+            type=old.type,
+            petitioner_kind=old.petitioner_kind,
+            court=old.court,
+            subsidy_petition_costs=old.subsidy_petition_costs,
+            subsidy_remuneration=old.subsidy_remuneration,
+        )
+        PetitionDocument.objects.bulk_create(
+            PetitionDocument(petition=petition, kind=d.kind, status=d.status) for d in old.documents.all()
+        )
+
+    return _transition(
+        actor=actor, matter=matter, expected_version=expected_version, name="start_matching", then=replace
+    )
+
+
+def end_matter(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+    def finish(locked):
+        _end_appointment(actor, locked, Appointment.EndReason.MATTER_ENDED)
+
+    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="end", then=finish)
+
+
+def schedule_report(*, actor: User, appointment: Appointment, due_on: datetime.date) -> MonitoringReport:
+    require_matter_permission(actor, appointment.matter, action="guardianship.schedule_report")
+    if not appointment.is_active:
+        raise CaseRuleError(_("終了した選任には報告を設定できません。"), code="appointment_ended")
+    with transaction.atomic():
+        report = MonitoringReport(appointment=appointment, due_on=due_on)
+        report.save(force_insert=True)
+        _record("guardianship.updated", actor=actor, matter=appointment.matter, what="report_scheduled")
+    return report
+
+
+def submit_report(
+    *, actor: User, report: MonitoringReport, summary: str, submitted_on: datetime.date | None = None
+) -> MonitoringReport:
+    """The guardian (or the centre, recording a paper report) files the report."""
+    appointment = report.appointment
+    is_guardian = appointment.candidate.user_id is not None and appointment.candidate.user_id == actor.pk
+    if not is_guardian:
+        require_matter_permission(actor, appointment.matter, action="guardianship.submit_report")
+    if not summary.strip():
+        raise CaseRuleError(_("報告の内容を書いてください。"), code="summary_required")
+    with transaction.atomic():
+        report = MonitoringReport.objects.select_for_update().get(pk=report.pk)
+        report.summary, report.submitted_on = summary, submitted_on or timezone.localdate()
+        report.save(update_fields=["summary", "submitted_on"])
+        _record(
+            "guardianship.updated", actor=actor, matter=appointment.matter, fields=["summary"], what="report"
+        )
+    return report
+
+
+def record_complaint(
+    *, actor: User, matter: GuardianshipMatter, complainant_kind: str, category: str, details: str
+) -> Complaint:
+    """A complaint about the guardian (不正防止): recorded against the current appointment."""
+    require_matter_permission(actor, matter, action="guardianship.record_complaint")
+    appointment = matter.appointments.filter(ended_on__isnull=True).first()
+    if appointment is None:
+        raise CaseRuleError(_("選任中の後見人等がいません。"), code="no_guardian")
+    if not details.strip():
+        raise CaseRuleError(_("苦情の内容を書いてください。"), code="details_required")
+    with transaction.atomic():
+        complaint = Complaint(
+            matter=matter,
+            appointment=appointment,
+            complainant_kind=complainant_kind,
+            category=category,
+            details=details,
+            recorded_by=actor,
+        )
+        complaint.full_clean(exclude=["matter", "appointment", "recorded_by"])
+        complaint.save(force_insert=True)
+        _record("guardianship.updated", actor=actor, matter=matter, fields=["details"], what="complaint")
+    return complaint
+
+
+def close_complaint(*, actor: User, complaint: Complaint, handling: str, outcome: str) -> Complaint:
+    require_matter_permission(actor, complaint.matter, action="guardianship.close_complaint")
+    if not outcome.strip():
+        raise CaseRuleError(_("苦情への対応の結果を書いてください。"), code="outcome_required")
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint.handling, complaint.outcome, complaint.closed_on = handling, outcome, timezone.localdate()
+        complaint.save(update_fields=["handling", "outcome", "closed_on"])
+        _record(
+            "guardianship.updated",
+            actor=actor,
+            matter=complaint.matter,
+            fields=["handling", "outcome"],
+            what="complaint_closed",
+        )
+    return complaint

@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+
+from cases.models import CaseState, Consent
+from cases.services import sharing
+from guardianship import services
+from guardianship.models import GuardianshipMatter
+from tests.workflow import decided, take
+
+
+@pytest.fixture
+def matter(world, concern, soon):
+    """A case whose support-team meeting decided on guardianship: the centre has a matter in
+    intake, and the plaza has shared identity and the guardianship group with it on consent."""
+    case = decided(world, take(world, concern()), CaseState.GUARDIANSHIP, soon)
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.GUARDIANSHIP,
+        recipients=[world.centre],
+        method=Consent.Method.ORAL,
+    )
+    sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.centre,
+        field_groups=["identity", "guardianship"],
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    return GuardianshipMatter.objects.get(case=case)
+
+
+@pytest.fixture
+def candidate(world):
+    """Register a candidate through the service, as the centre's coordinator."""
+
+    def make(kind="citizen", **values):
+        values.setdefault("name", f"候補 {kind}")
+        values.setdefault("max_caseload", 3)
+        values.setdefault("areas", [world.district])
+        if kind == "citizen":
+            values.setdefault("training_completed_on", datetime.date(2024, 3, 1))
+            values.setdefault("registered_on", datetime.date(2024, 4, 1))
+        if kind == "corporate":
+            values.setdefault("organisation", world.demo.organisations["professional_association"])
+        return services.register_candidate(actor=world.coordinator, kind=kind, **values)
+
+    return make
+
+
+def advance(world, matter, *names, **kwargs):
+    """Run transition services in order, as the coordinator."""
+    for name in names:
+        matter.refresh_from_db()
+        matter = getattr(services, name)(
+            actor=world.coordinator, matter=matter, expected_version=matter.version, **kwargs
+        )
+    return matter
+
+
+def to_matching(world, matter):
+    if matter.state == "intake":
+        matter = advance(world, matter, "start_assessment")
+    matter = advance(world, matter, "form_team")
+    matter = services.prepare_petition(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        type="guardianship",
+        petitioner_kind="mayor",
+        court=world.demo.organisations["family_court"],
+        subsidy_petition_costs=True,
+    )
+    petition = services.current_petition(matter)
+    for document in petition.documents.all():
+        services.update_document(
+            actor=world.coordinator, petition=petition, kind=document.kind, status="received"
+        )
+    return advance(world, matter, "start_matching")

@@ -1,0 +1,330 @@
+"""The guardianship matter walked through the services, as the centre's coordinator."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from audit.verify import verify_chain
+from cases.access import field_groups_for, has_case_permission
+from cases.exceptions import CaseRuleError
+from cases.models import CaseAccessGrant, CaseState
+from cases.services import lifecycle
+from guardianship import selectors, services
+from guardianship.exceptions import MatterConflict
+from guardianship.models import Appointment, GuardianCandidate, MatchProposal, MonitoringReport
+from guardianship.vocabulary import MatterState
+from tests.guardianship.conftest import advance, to_matching
+
+S = MatterState
+P = MatchProposal.Status
+
+
+def states(matter):
+    return [
+        (e["from"], e["to"])
+        for e in AuditEvent.objects.filter(target_id=str(matter.pk), event="guardianship.transitioned")
+        .order_by("sequence")
+        .values_list("params", flat=True)
+        .iterator()
+        for e in [__import__("json").loads(e)]
+    ]
+
+
+def matched(world, matter, candidate_kind="citizen", candidate=None):
+    """To matching, a meeting that proposes and picks the first candidate, who agrees."""
+    matter = to_matching(world, matter)
+    meeting = services.schedule_matching_meeting(
+        actor=world.coordinator,
+        matters=[matter],
+        scheduled_for=datetime.datetime(2026, 12, 3, 5, 0, tzinfo=datetime.UTC),
+    )
+    first = meeting.items.get().proposals.order_by("rank").first()
+    services.choose_candidate(actor=world.coordinator, proposal=first, reason="地域の事情に詳しい")
+    services.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=True)
+    matter.refresh_from_db()
+    return matter, first.candidate
+
+
+def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world, matter, candidate):
+    guardian_user = world.demo.users["demo_commissioner"].__class__.objects.create(username="guardian_user")
+    citizen = candidate("citizen", user=guardian_user)
+    candidate("social_worker")
+    assert matter.state == S.INTAKE and matter.centre == world.centre
+
+    matter = advance(world, matter, "start_assessment")
+    matter = services.record_assessment(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        capacity_concerns="契約の内容を覚えていないことが増えた",
+        wishes="自宅で暮らし続けたい",
+        wishes_supported_by="地域ケアプラザの社会福祉士",
+        wishes_how="写真と図で説明し、二回に分けて聞いた",
+    )
+    assert matter.wishes == "自宅で暮らし続けたい"
+    matter, chosen = matched(world, matter)
+    assert chosen == citizen  # stable matter, same district, lighter load: the citizen guardian first
+    matter = services.file_petition(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        filed_on=datetime.date(2026, 12, 10),
+    )
+    assert matter.state == S.FILED
+    # The case waits for the matter until a guardian is appointed.
+    case = matter.case
+    case.refresh_from_db()
+    with pytest.raises(CaseRuleError, match="権利擁護"):
+        lifecycle.conclude(actor=world.staff, case=case, expected_version=case.version, outcome="watching")
+
+    matter = services.record_ruling(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        appointed=True,
+        ruled_on=datetime.date(2027, 2, 1),
+    )
+    assert matter.state == S.APPOINTED
+    appointment = matter.appointments.get()
+    assert appointment.candidate == citizen and appointment.type == "guardianship"
+    citizen.refresh_from_db()
+    assert citizen.caseload == 1
+    # The guardian joins the team with limited access.
+    assert has_case_permission(guardian_user, case, "view_case")
+    assert not has_case_permission(guardian_user, case, "change_case")
+    assert field_groups_for(guardian_user, case) == {"identity", "contact", "guardianship"}
+    report = MonitoringReport.objects.get(appointment=appointment)
+    assert report.due_on == datetime.date(2027, 3, 3)
+
+    matter = advance(world, matter, "start_support")
+    case.refresh_from_db()
+    case = lifecycle.conclude(actor=world.staff, case=case, expected_version=case.version, outcome="watching")
+    assert case.state == CaseState.WATCHING
+
+    # The guardian files the report; a complaint comes in; the guardian is replaced.
+    services.submit_report(actor=guardian_user, report=report, summary="財産目録を作成した")
+    complaint = services.record_complaint(
+        actor=world.coordinator,
+        matter=matter,
+        complainant_kind="relative",
+        category="unreachable",
+        details="連絡がとれないと長男から",
+    )
+    services.close_complaint(
+        actor=world.coordinator,
+        complaint=complaint,
+        handling="後見人と面談",
+        outcome="交代を家庭裁判所に相談",
+    )
+    matter = advance(world, matter, "request_replacement")
+    assert matter.state == S.CANDIDATE_MATCHING
+    appointment.refresh_from_db()
+    assert (appointment.ended_on is not None, appointment.end_reason) == (
+        True,
+        Appointment.EndReason.REPLACED,
+    )
+    assert not has_case_permission(guardian_user, case, "view_case")
+    citizen.refresh_from_db()
+    assert citizen.caseload == 0
+    # The replacement keeps the history: the old appointment, its petition and the complaint.
+    assert (
+        matter.appointments.count() == 1 and matter.petitions.count() == 2 and matter.complaints.count() == 1
+    )
+    assert services.current_petition(matter).documents_ready  # the documents carried over
+    assert states(matter)[-1] == ("supporting", "candidate_matching")
+    assert verify_chain().ok
+
+
+def test_alternative_support_and_dismissal_paths(world, matter, concern, soon, candidate):
+    matter = advance(world, matter, "start_assessment")
+    with pytest.raises(CaseRuleError, match="理由"):
+        services.choose_alternative(
+            actor=world.coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            alternative="anshin",
+            reason=" ",
+        )
+    matter = services.choose_alternative(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        alternative="voluntary",
+        reason="本人が任意後見契約を希望",
+    )
+    matter = advance(world, matter, "end_matter")
+    assert matter.state == S.ENDED and matter.ended_at is not None
+
+    from guardianship.models import GuardianshipMatter
+    from tests.workflow import decided, take
+
+    other = decided(world, take(world, concern(identity={"name": "別人 一郎"})), CaseState.GUARDIANSHIP, soon)
+    second = GuardianshipMatter.objects.get(case=other)
+    candidate("lawyer")
+    second, _chosen = matched(world, second)
+    second = services.file_petition(
+        actor=world.coordinator,
+        matter=second,
+        expected_version=second.version,
+        filed_on=datetime.date(2026, 12, 1),
+    )
+    with pytest.raises(CaseRuleError, match="審判日"):
+        services.record_ruling(
+            actor=world.coordinator,
+            matter=second,
+            expected_version=second.version,
+            appointed=False,
+            ruled_on=datetime.date(2026, 11, 1),
+        )
+    second = services.record_ruling(
+        actor=world.coordinator,
+        matter=second,
+        expected_version=second.version,
+        appointed=False,
+        ruled_on=datetime.date(2027, 1, 15),
+    )
+    assert second.state == S.DISMISSED and not second.appointments.exists()
+    assert advance(world, second, "end_matter").state == S.ENDED
+
+
+def test_filing_needs_every_document_and_a_candidate_who_agreed(world, matter, candidate):
+    candidate("citizen")
+    matter = to_matching(world, matter)
+    petition = services.current_petition(matter)
+    services.update_document(
+        actor=world.coordinator, petition=petition, kind="medical_certificate", status="requested"
+    )
+    with pytest.raises(CaseRuleError, match="診断書"):
+        services.file_petition(
+            actor=world.coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            filed_on=datetime.date(2026, 12, 1),
+        )
+    services.update_document(
+        actor=world.coordinator, petition=petition, kind="medical_certificate", status="received"
+    )
+    with pytest.raises(CaseRuleError, match="内諾"):
+        services.file_petition(
+            actor=world.coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            filed_on=datetime.date(2026, 12, 1),
+        )
+    matter.refresh_from_db()
+    assert matter.state == S.CANDIDATE_MATCHING
+
+
+def test_a_refusal_asks_the_next_proposal(world, matter, candidate):
+    for kind in ("citizen", "social_worker", "corporate"):
+        candidate(kind)
+    matter = to_matching(world, matter)
+    meeting = services.schedule_matching_meeting(
+        actor=world.coordinator,
+        matters=[matter],
+        scheduled_for=datetime.datetime(2026, 12, 3, 5, 0, tzinfo=datetime.UTC),
+    )
+    first, second, _third = meeting.items.get().proposals.order_by("rank")
+    services.choose_candidate(actor=world.coordinator, proposal=first, reason="第一候補")
+    with pytest.raises(CaseRuleError, match="既に候補者を選んで"):
+        services.choose_candidate(actor=world.coordinator, proposal=second, reason="二重")
+    services.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=False)
+    statuses = dict(MatchProposal.objects.filter(item__meeting=meeting).values_list("rank", "status"))
+    assert statuses == {1: P.REFUSED, 2: P.SELECTED, 3: P.PROPOSED}
+    services.record_candidate_answer(actor=world.coordinator, proposal=second, accepted=True)
+    statuses = dict(MatchProposal.objects.filter(item__meeting=meeting).values_list("rank", "status"))
+    assert statuses == {1: P.REFUSED, 2: P.ACCEPTED, 3: P.NOT_SELECTED}
+    assert services.accepted_proposal(matter).candidate == second.candidate
+
+
+def test_nobody_but_the_centre_moves_a_matter_and_refusals_are_audited(world, matter, candidate):
+    outsiders = [
+        world.staff,
+        world.other_staff,
+        world.agency_worker,
+        world.commissioner,
+        world.privacy,
+        world.admin,
+    ]
+    for who in outsiders:
+        for step in ("start_assessment", "form_team", "end_matter"):
+            with pytest.raises(PermissionDenied):
+                getattr(services, step)(actor=who, matter=matter, expected_version=matter.version)
+        with pytest.raises(PermissionDenied):
+            selectors.matter_for(who, matter.pk)
+        with pytest.raises(PermissionDenied):
+            services.register_candidate(actor=who, kind="lawyer", name="x", max_caseload=1)
+    denied = AuditEvent.objects.filter(event="case.denied", case_id=str(matter.case_id)).count()
+    assert denied == len(outsiders) * 4
+    assert not GuardianCandidate.objects.exists()
+    matter.refresh_from_db()
+    assert matter.state == S.INTAKE and matter.version == 1
+    with pytest.raises(MatterConflict):
+        services.start_assessment(actor=world.coordinator, matter=matter, expected_version=0)
+
+
+def test_the_centre_reads_only_what_the_case_disclosed_to_it(world, matter):
+    overview = selectors.matter_for(world.coordinator, matter.pk)
+    assert [name for name in overview.content.fields_read] == ["name", "kana", "birth_date"]
+    assert overview.content.concerns == [] and overview.content.meetings == []
+    # Not the case page itself: a disclosure is view access with the disclosed groups only.
+    assert field_groups_for(world.coordinator, matter.case) == {"identity", "guardianship"}
+    grants = CaseAccessGrant.objects.filter(
+        case=matter.case, organisation=world.centre, revoked_at__isnull=True
+    )
+    assert {g.reason for g in grants} == {"disclosure"}
+
+
+def test_send_reminders_lists_overdue_guardian_reports(world, matter, candidate, capsys):
+    candidate("citizen")
+    matter, _chosen = matched(world, matter)
+    matter = services.file_petition(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        filed_on=datetime.date(2025, 1, 10),
+    )
+    services.record_ruling(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        appointed=True,
+        ruled_on=datetime.date(2025, 2, 1),
+    )
+    call_command("send_reminders")
+    out = capsys.readouterr().out
+    assert "guardian report due 2025-03-03" in out and "demo_coordinator:" in out
+    assert "佐々木" not in out
+
+
+def test_the_centres_report(world, matter, candidate):
+    candidate("citizen")
+    candidate("lawyer", max_caseload=10, caseload=4)
+    matter, _chosen = matched(world, matter)
+    opened = matter.opened_at.date()
+    matter = services.file_petition(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        filed_on=opened + datetime.timedelta(days=40),
+    )
+    services.record_ruling(
+        actor=world.coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        appointed=True,
+        ruled_on=opened + datetime.timedelta(days=100),
+    )
+    report = selectors.centre_report(world.coordinator)
+    assert dict(report.matters_by_state)["選任"] == 1
+    assert dict(report.petitions_by_type)["後見"] == 1
+    assert report.mayor_petitions == 1
+    assert report.median_days_to_filing in (39, 40, 41) and report.median_days_to_ruling == 60
+    by_kind = {label: (n, load, capacity) for label, n, load, capacity in report.candidates_by_kind}
+    assert by_kind["市民後見人"] == (1, 1, 3) and by_kind["弁護士"] == (1, 4, 10)
+    assert selectors.centre_report(world.staff).matters_by_state == [
+        (label, 0) for label, _ in report.matters_by_state
+    ]
