@@ -67,6 +67,20 @@ STORIES = [
         "訪問販売の契約が続いている。",
     ),
     (
+        CaseState.GUARDIANSHIP,
+        ["unpaid_bills", "mail_piling_up"],
+        ["dementia", "no_kin"],
+        Urgency.SOON,
+        "一人暮らし。公共料金の督促状がたまっている。",
+    ),
+    (
+        CaseState.GUARDIANSHIP,
+        ["seems_different"],
+        ["disability_intellectual", "eighty_fifty"],
+        Urgency.ROUTINE,
+        "高齢の親が入院し、知的障害のある息子さんの暮らしが心配。",
+    ),
+    (
         CaseState.WATCHING,
         ["child_worry"],
         ["young_carer"],

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_PURPOSES, Role
 from accounts.selectors import memberships_of
+from guardianship.models import GuardianCandidate
 
 # Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
 # a role without working screens shows none rather than a placeholder.
@@ -54,6 +55,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 "purpose": ROLE_PURPOSES[role],
                 "organisations": [m.organisation for m in memberships if m.role == role],
                 "actions": NEXT_ACTIONS.get(role, []),
+            }
+        )
+    # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
+    if GuardianCandidate.objects.filter(user=request.user, appointments__ended_on__isnull=True).exists():
+        roles.append(
+            {
+                "label": _("後見人等"),
+                "purpose": _("選任された本人の支援チームに加わり、後見活動の報告を提出します。"),
+                "organisations": [],
+                "actions": [(_("後見活動の報告"), "guardianship:my_reports")],
             }
         )
     return render(request, "home.html", {"roles": roles})

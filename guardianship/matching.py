@@ -15,15 +15,29 @@ Score (0–100): fit of the kind (up to 35), proximity of areas (up to 20), lang
 specialisms (up to 15), caseload balance (up to 15). A citizen guardian is proposed with a
 corporate or professional back-up (the best-ranked one).
 
-The hard constraints run in the database (one query for the pool, one for the areas that count),
-so ranking 10,000 candidates decrypts nothing and takes a few tens of milliseconds; the pure
-functions ``is_eligible`` and ``score`` state the same rules one candidate at a time (the tests
-check that both agree, over random pools).
+The database ranks: the hard constraints are its WHERE clause and the score its ORDER BY (each
+area tier one uncorrelated subquery, probed by hash), so ranking 10,000 candidates decrypts
+nothing and reads only the top rows; those few are then explained in Python by ``score``. The
+pure functions ``is_eligible`` and ``score`` state the same rules one candidate at a time:
+``propose_candidates`` refuses to return a proposal on which the two disagree, and the tests
+check over random pools that they agree on every candidate.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area
@@ -196,9 +210,15 @@ def score(c: CandidateFacts, m: MatterFacts) -> tuple[int, list]:
             break
         reasons.append(["specialism", points, {"specialism": specialism}])
         points_left -= points
-    balance = round(CASELOAD_POINTS * (1 - c.caseload / c.max_caseload))
+    balance = caseload_points(c.caseload, c.max_caseload)
     reasons.append(["caseload", balance, {"load": c.caseload, "max": c.max_caseload}])
     return sum(r[1] for r in reasons), reasons
+
+
+def caseload_points(caseload: int, most: int) -> int:
+    """CASELOAD_POINTS × the share of capacity left, rounded half up — in integers, so that the
+    database computes exactly the same number."""
+    return (2 * CASELOAD_POINTS * (most - caseload) + most) // (2 * most)
 
 
 def _pool(m: MatterFacts):
@@ -206,11 +226,61 @@ def _pool(m: MatterFacts):
     query = GuardianCandidate.objects.filter(
         available=True, caseload__lt=F("max_caseload"), kind__in=m.allowed_kinds
     )
-    query = query.exclude(pk__in=m.conflicted_ids) if m.conflicted_ids else query
+    query = query.exclude(
+        Exists(ConflictDeclaration.objects.filter(candidate_id=OuterRef("pk"), person_id=m.person_id))
+    )
     if m.provider_ids:
         query = query.exclude(organisation_id__in=m.provider_ids)
     relatives = Q(kind=K.RELATIVE, relative_of_id=m.person_id) if m.relatives_allowed else Q(pk__in=[])
     return query.filter(~Q(kind=K.RELATIVE) | relatives)
+
+
+def _holds(field: str, code: str) -> Q:
+    """The JSON list ``field`` holds ``code``: containment where the database has it (PostgreSQL's
+    jsonb @>), else the quoted code in the list's text (codes are plain lowercase words)."""
+    if connection.features.supports_json_field_contains:
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def _ranked(m: MatterFacts):
+    """The pool with each candidate's score computed by the database — the same rules as
+    ``score`` — best first, ties by id: ranking 10,000 candidates reads only the top rows."""
+    through = GuardianCandidate.areas.through
+    by_points: dict[int, list] = {}
+    for area_id, (points, _code, _name) in m.area_points.items():
+        by_points.setdefault(points, []).append(area_id)
+    if m.municipality_id:
+        by_points.setdefault(SAME_MUNICIPALITY, []).append(m.municipality_id)
+    # The candidate's best area: each tier is one uncorrelated subquery, which both databases
+    # compute once and probe by hash, instead of a lookup per candidate.
+    area = Case(
+        *[
+            When(pk__in=through.objects.filter(area_id__in=ids).values("guardiancandidate_id"), then=Value(p))
+            for p, ids in sorted(by_points.items(), reverse=True)
+        ],
+        default=Value(0),
+    )
+    kind = Case(*[When(kind=k, then=Value(p)) for k, p in m.kind_points.items()], default=Value(0))
+    language = (
+        Case(When(_holds("languages", m.language), then=Value(LANGUAGE_POINTS)), default=Value(0))
+        if m.language != Language.JAPANESE
+        else Value(0)
+    )
+    shared = sum(
+        (
+            Case(When(_holds("specialisms", s), then=Value(1)), default=Value(0))
+            for s in sorted(m.specialisms)
+        ),
+        Value(0),
+    )
+    specialism = Least(Value(SPECIALISM_POINTS) * shared, Value(SPECIALISM_MAX))
+    balance = ExpressionWrapper(
+        (Value(2 * CASELOAD_POINTS) * (F("max_caseload") - F("caseload")) + F("max_caseload"))
+        / (Value(2) * F("max_caseload")),
+        output_field=IntegerField(),
+    )
+    return _pool(m).annotate(total=kind + area + language + specialism + balance).order_by("-total", "pk")
 
 
 def candidate_facts(rows, areas_by_candidate: dict) -> list[CandidateFacts]:
@@ -240,25 +310,31 @@ FACT_COLUMNS = (
 
 
 def propose_candidates(matter: GuardianshipMatter, limit: int | None = 5) -> list[Proposal]:
-    """The ranked proposals for a matter (best first), each with its explanation."""
+    """The ranked proposals for a matter (best first), each with its explanation. The database
+    ranks the whole pool; only the proposals returned are read in full and explained."""
     m = facts_of(matter)
-    rows = list(_pool(m).values_list(*FACT_COLUMNS))
-    # Only the areas that earn points are read: the person's, its neighbours, the municipality.
-    counted = [*m.area_points, *([m.municipality_id] if m.municipality_id else [])]
+    ranked = _ranked(m)
+    top = list((ranked if limit is None else ranked[:limit]).values_list("pk", "total"))
+    chosen_ids = [pk for pk, _total in top]
+    rows = list(GuardianCandidate.objects.filter(pk__in=chosen_ids).values_list(*FACT_COLUMNS))
+    backup_id = None
+    if any(row[1] == K.CITIZEN for row in rows):
+        # A citizen guardian is backed up by the best-ranked corporate or professional candidate.
+        backup_id = ranked.filter(kind__in=BACKUP_KINDS).values_list("pk", flat=True).first()
     areas: dict = {}
     for candidate_id, area_id in GuardianCandidate.areas.through.objects.filter(
-        area_id__in=counted
+        guardiancandidate_id__in=chosen_ids
     ).values_list("guardiancandidate_id", "area_id"):
         areas.setdefault(candidate_id, []).append(area_id)
-    ranked = []
-    for c in candidate_facts(rows, areas):
-        points, reasons = score(c, m)
-        ranked.append(Proposal(candidate_id=c.pk, kind=c.kind, score=points, reasons=reasons))
-    ranked.sort(key=lambda p: (-p.score, str(p.candidate_id)))
-    chosen = ranked if limit is None else ranked[:limit]
-    backups = [p for p in ranked if p.kind in BACKUP_KINDS]
-    for proposal in chosen:
-        if proposal.kind == K.CITIZEN and backups:
-            proposal.backup_id = backups[0].candidate_id
+    facts = {c.pk: c for c in candidate_facts(rows, areas)}
+    proposals = []
+    for pk, total in top:
+        points, reasons = score(facts[pk], m)
+        if points != total:  # the two statements of the rules disagree: never propose on that
+            raise AssertionError(f"score mismatch for candidate {pk}: {points} != {total}")
+        proposal = Proposal(candidate_id=pk, kind=facts[pk].kind, score=points, reasons=reasons)
+        if proposal.kind == K.CITIZEN and backup_id is not None:
+            proposal.backup_id = backup_id
             proposal.reasons.append(["backup", 0, {}])
-    return chosen
+        proposals.append(proposal)
+    return proposals

@@ -27,6 +27,10 @@ free_text += [d.reason for d in Decision.objects.select_related("meeting__case__
 from referrals.models import Referral, ReferralMessage
 free_text += [r.purpose for r in Referral.objects.select_related("case__person__data_key")]
 free_text += [m.text for m in ReferralMessage.objects.select_related("referral__case__person__data_key")]
+from guardianship.models import GuardianCandidate, GuardianshipMatter
+for m in GuardianshipMatter.objects.select_related("case__person__data_key"):
+    free_text += [m.capacity_concerns, m.wishes, m.wishes_supported_by, m.wishes_how]
+free_text += [c.name for c in GuardianCandidate.objects.select_related("data_key") if c.kind != "corporate"]
 free_text = [t for t in free_text if t]
 print(json.dumps({"people": people, "organisations": organisations, "free_text": free_text}))
 """
@@ -71,8 +75,9 @@ def test_sqlite_file_after_seed_demo_holds_no_identity_in_utf8_or_shift_jis(tmp_
                 except UnicodeEncodeError:
                     continue  # a character Shift_JIS lacks cannot be stored in it either
                 assert needle not in raw, f"a demo identity is readable on disk ({encoding})"
-    # Free text about them — concerns, agendas, minutes, reasons, referrals — is encrypted too.
-    assert len(dumped["free_text"]) >= 20
+    # Free text about them — concerns, agendas, minutes, reasons, referrals, wishes — and the
+    # guardian candidates' names are encrypted too.
+    assert len(dumped["free_text"]) >= 40
     for text in dumped["free_text"]:
         for encoding in ("utf-8", "shift_jis"):
             needle = text.encode(encoding, errors="ignore")

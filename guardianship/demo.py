@@ -1,0 +1,203 @@
+"""Fictional rights-advocacy data (see ``manage.py seed_demo``), made through the services.
+
+A candidate pool (citizen guardians from the bank, professionals, a corporate guardian), the
+demo's three guardianship cases shared with the centre and taken to candidate matching, and one
+matching meeting with the three matters on its agenda: the first ends in a citizen guardian's
+appointment (demo_guardian, who can log in and file reports), the second's first candidate
+refused and the next is being asked, the third waits for the meeting's decision.
+Idempotent: nothing is added once a matching meeting exists.
+"""
+
+import datetime
+
+from django.utils import timezone
+from faker import Faker
+
+from accounts.demo import DEMO_PASSWORD, DemoStructure
+from accounts.models import Organisation, User
+from cases.models import CaseState, Consent, LegalBasis
+from cases.services.sharing import disclose, record_consent
+from guardianship import services
+from guardianship.models import GuardianshipMatter, MatchingMeeting
+
+
+def seed(structure: DemoStructure) -> None:
+    if MatchingMeeting.objects.exists():
+        return
+    matters = list(
+        GuardianshipMatter.objects.filter(case__state=CaseState.GUARDIANSHIP, state="intake")
+        .select_related("case")
+        .order_by("opened_at")[:3]
+    )
+    if len(matters) < 3:
+        return
+    fake = Faker("ja_JP")
+    fake.seed_instance(20261129)
+    coordinator = structure.users["demo_coordinator"]
+    staff = structure.users["demo_plaza"]
+    centre = structure.organisations["guardianship_centre"]
+    districts, ward = structure.districts, structure.ward
+    guardian_user = _guardian_user(fake)
+
+    def person_name() -> str:
+        return f"{fake.last_name()} {fake.first_name()}"
+
+    bank = dict(training_completed_on=datetime.date(2023, 3, 10), registered_on=datetime.date(2023, 4, 1))
+    services.register_candidate(
+        actor=coordinator,
+        kind="citizen",
+        name=str(guardian_user),
+        user=guardian_user,
+        areas=[districts[0], districts[1]],
+        max_caseload=2,
+        specialisms=["dementia"],
+        **bank,
+    )
+    for i in range(1, 4):
+        services.register_candidate(
+            actor=coordinator,
+            kind="citizen",
+            name=person_name(),
+            areas=[districts[i * 2]],
+            max_caseload=1,
+            **bank,
+        )
+    association = structure.organisations["professional_association"]
+    for kind, specialisms, load in [
+        ("lawyer", ["debt", "family_dispute"], 6),
+        ("judicial_scrivener", ["real_estate"], 3),
+        ("social_worker", ["dementia", "welfare_services"], 2),
+        ("psychiatric_social_worker", ["mental_illness"], 4),
+        ("tax_accountant", [], 1),
+    ]:
+        services.register_candidate(
+            actor=coordinator,
+            kind=kind,
+            name=person_name(),
+            organisation=association,
+            areas=[ward],
+            max_caseload=10,
+            caseload=load,
+            specialisms=specialisms,
+            languages=["ja", "en"] if kind == "lawyer" else ["ja"],
+        )
+    npo, _created = Organisation.objects.get_or_create(
+        name="NPO法人 つなぐ後見サポート", municipality=structure.municipality, defaults={"kind": "other"}
+    )
+    services.register_candidate(
+        actor=coordinator,
+        kind="corporate",
+        name=npo.name,
+        organisation=npo,
+        areas=[ward],
+        max_caseload=30,
+        caseload=12,
+    )
+
+    consent_basis = LegalBasis.objects.get(code="consent")
+    court = structure.organisations["family_court"]
+    petitions = [("guardianship", "mayor"), ("curatorship", "relative"), ("assistance", "self")]
+    wishes = [
+        ("住み慣れた家で暮らしたい。", "担当の社会福祉士", "絵カードを使い、二回に分けて話を聞いた。"),
+        (
+            "息子と一緒に暮らし続けたい。",
+            "基幹相談支援センターの相談員",
+            "本人の好きな話題から始め、選択肢を三つに絞った。",
+        ),
+        ("お金のことは誰かに手伝ってほしい。", "地域ケアプラザの職員", "家計簿を一緒に見ながら確認した。"),
+    ]
+    for matter, (kind, petitioner), (said, supporter, how) in zip(matters, petitions, wishes, strict=True):
+        case = matter.case
+        consent = record_consent(
+            actor=staff,
+            case=case,
+            purpose=Consent.Purpose.GUARDIANSHIP,
+            recipients=[centre],
+            method=Consent.Method.WRITTEN,
+        )
+        disclose(
+            actor=staff,
+            case=case,
+            recipient=centre,
+            field_groups=["identity", "contact", "concern", "guardianship"],
+            legal_basis=consent_basis,
+            consent=consent,
+        )
+        matter = _step(coordinator, matter, "start_assessment")
+        matter = services.record_assessment(
+            actor=coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            capacity_concerns="契約や支払いの管理が難しくなっている。",
+            wishes=said,
+            wishes_supported_by=supporter,
+            wishes_how=how,
+            needed_specialisms=["dementia"] if kind == "guardianship" else [],
+        )
+        matter = _step(coordinator, matter, "form_team")
+        matter = services.prepare_petition(
+            actor=coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            type=kind,
+            petitioner_kind=petitioner,
+            court=court,
+            subsidy_petition_costs=petitioner == "mayor",
+            subsidy_remuneration=petitioner == "mayor",
+        )
+        petition = services.current_petition(matter)
+        for document in petition.documents.all():
+            services.update_document(
+                actor=coordinator, petition=petition, kind=document.kind, status="received"
+            )
+        _step(coordinator, matter, "start_matching")
+
+    meeting = services.schedule_matching_meeting(
+        actor=coordinator,
+        matters=[GuardianshipMatter.objects.get(pk=m.pk) for m in matters],
+        scheduled_for=timezone.now() - datetime.timedelta(days=60),
+        attendees=[coordinator],
+    )
+    first, second, _third = meeting.items.order_by("pk")
+    citizen = (
+        first.proposals.filter(candidate__user=guardian_user).first()
+        or first.proposals.order_by("rank").first()
+    )
+    services.choose_candidate(
+        actor=coordinator, proposal=citizen, reason="自宅に近く、認知症の方の支援の経験がある。"
+    )
+    services.record_candidate_answer(actor=coordinator, proposal=citizen, accepted=True)
+    matter = GuardianshipMatter.objects.get(pk=first.matter_id)
+    matter = services.file_petition(
+        actor=coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        filed_on=timezone.localdate() - datetime.timedelta(days=50),
+    )
+    matter = services.record_ruling(
+        actor=coordinator,
+        matter=matter,
+        expected_version=matter.version,
+        appointed=True,
+        ruled_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    _step(coordinator, matter, "start_support")
+
+    top = second.proposals.order_by("rank").first()
+    services.choose_candidate(actor=coordinator, proposal=top, reason="専門職の関与が望ましい。")
+    services.record_candidate_answer(actor=coordinator, proposal=top, accepted=False)
+
+
+def _step(actor: User, matter: GuardianshipMatter, name: str) -> GuardianshipMatter:
+    matter.refresh_from_db()
+    return getattr(services, name)(actor=actor, matter=matter, expected_version=matter.version)
+
+
+def _guardian_user(fake: Faker) -> User:
+    """A citizen guardian who logs in to file reports (no role: what they see comes from the appointment)."""
+    user = User.objects.filter(username="demo_guardian").first()
+    if user is None:
+        user = User(username="demo_guardian", last_name=fake.last_name(), first_name=fake.first_name())
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user

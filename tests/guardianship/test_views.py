@@ -1,0 +1,152 @@
+"""The centre's screens, clicked through by its coordinator (Django's test client)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from guardianship.models import GuardianCandidate, GuardianshipMatter, MatchingMeeting
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def post(client, url, data) -> str:
+    html = page(client.post(url, data, follow=True))
+    errors = re.findall(r'<li class="message error">([^<]*)</li>', html)
+    assert not errors, errors
+    return html
+
+
+def test_the_centre_journey_through_the_screens(world, matter):
+    centre, staff = browser(world.coordinator), browser(world.staff)
+    m = lambda: GuardianshipMatter.objects.get(pk=matter.pk)  # noqa: E731
+
+    # The pool: a citizen guardian from the bank and a social worker.
+    post(
+        centre,
+        reverse("guardianship:candidates"),
+        {
+            "kind": "citizen",
+            "name": "横浜 花子",
+            "areas": [world.district.pk],
+            "languages": ["ja"],
+            "max_caseload": 2,
+            "training_completed_on": "2024-03-01",
+            "registered_on": "2024-04-01",
+        },
+    )
+    html = post(
+        centre,
+        reverse("guardianship:candidates"),
+        {
+            "kind": "social_worker",
+            "name": "港 一郎",
+            "areas": [world.demo.ward.pk],
+            "languages": ["ja"],
+            "max_caseload": 5,
+        },
+    )
+    assert "横浜 花子" in html and GuardianCandidate.objects.count() == 2
+
+    home = page(centre.get(reverse("guardianship:home")))
+    assert reverse("guardianship:matter", args=[matter.pk]) in home and "うち市長申立て" in home
+    detail = page(centre.get(reverse("guardianship:matter", args=[matter.pk])))
+    assert "佐々木 トメ" in detail  # identity was shared with the centre
+    assert "息子さんと二人暮らし" not in detail  # the concern was not
+    assert AuditEvent.objects.filter(event="guardianship.viewed", actor=world.coordinator).exists()
+
+    post(centre, reverse("guardianship:matter_start_assessment", args=[matter.pk]), {"version": m().version})
+    post(
+        centre,
+        reverse("guardianship:matter_assess", args=[matter.pk]),
+        {
+            "version": m().version,
+            "wishes": "家で暮らしたい",
+            "language": "ja",
+            "wishes_how": "ゆっくり二回聞いた",
+        },
+    )
+    assert m().wishes == "家で暮らしたい"
+    post(centre, reverse("guardianship:matter_form_team", args=[matter.pk]), {"version": m().version})
+    post(
+        centre,
+        reverse("guardianship:matter_prepare_petition", args=[matter.pk]),
+        {
+            "version": m().version,
+            "type": "curatorship",
+            "petitioner_kind": "relative",
+            "court": world.demo.organisations["family_court"].pk,
+            "subsidy_remuneration": "on",
+        },
+    )
+    petition = m().petitions.get()
+    for document in petition.documents.all():
+        post(
+            centre,
+            reverse("guardianship:matter_document", args=[matter.pk]),
+            {"kind": document.kind, "status": "received"},
+        )
+    post(centre, reverse("guardianship:matter_start_matching", args=[matter.pk]), {"version": m().version})
+
+    html = post(
+        centre,
+        reverse("guardianship:home"),
+        {"matters": [matter.pk], "scheduled_for": "2026-12-03T14:00", "attendees": [world.coordinator.pk]},
+    )
+    meeting = MatchingMeeting.objects.get()
+    assert "類型: 市民後見人（この案件に合う度合い）" in html  # the explanation, in Japanese
+    assert "後方支援" in html
+    first = meeting.items.get().proposals.get(rank=1)
+    post(centre, reverse("guardianship:proposal_choose", args=[first.pk]), {"reason": "自宅に近い市民後見人"})
+    post(centre, reverse("guardianship:proposal_answer", args=[first.pk]), {"accepted": "1"})
+    post(
+        centre,
+        reverse("guardianship:matter_file", args=[matter.pk]),
+        {"version": m().version, "on": "2026-12-10"},
+    )
+    post(
+        centre,
+        reverse("guardianship:matter_ruling", args=[matter.pk]),
+        {"version": m().version, "appointed": "1", "on": "2027-02-01"},
+    )
+    assert m().state == "appointed"
+    detail = page(centre.get(reverse("guardianship:matter", args=[matter.pk])))
+    assert "横浜 花子" in detail and "2027-03-03" in detail  # the guardian, and the first report due
+
+    # The plaza sees where the matter stands on its case page.
+    case_page = page(staff.get(reverse("cases:case_detail", args=[matter.case_id])))
+    assert "選任" in case_page and "権利擁護・成年後見" in case_page
+
+
+@pytest.mark.parametrize(
+    "username", ["demo_plaza", "demo_agency", "demo_commissioner", "demo_privacy", "demo_admin"]
+)
+def test_the_matter_screens_refuse_everyone_but_the_centre(world, matter, username):
+    from accounts.models import User
+
+    client = browser(User.objects.get(username=username))
+    response = client.get(reverse("guardianship:matter", args=[matter.pk]))
+    assert response.status_code == 403 and "佐々木" not in response.content.decode()
+    response = client.post(reverse("guardianship:matter_start_assessment", args=[matter.pk]), {"version": 1})
+    assert response.status_code == 403
+    assert client.get(reverse("guardianship:candidates")).status_code == 403
+    assert GuardianshipMatter.objects.get(pk=matter.pk).state == "intake"
+    assert AuditEvent.objects.filter(event="case.denied", actor__username=username).count() >= 2
+
+
+def test_the_centre_sees_the_case_page_only_as_far_as_disclosed(world, matter):
+    response = browser(world.coordinator).get(reverse("cases:case_detail", args=[matter.case_id]))
+    # A disclosure is view access to the case, limited to the disclosed groups.
+    html = response.content.decode()
+    assert response.status_code == 200 and "佐々木 トメ" in html and "息子さんと二人暮らし" not in html
