@@ -26,7 +26,11 @@ def test_seed_demo_makes_cases_in_every_state_through_the_services_and_is_idempo
     assert meeting.items.count() == 3
     appointment = Appointment.objects.get()
     assert appointment.candidate.kind == "citizen" and appointment.candidate.user.username == "demo_guardian"
-    assert {p.status for item in meeting.items.all() for p in item.proposals.all()} >= {"accepted", "refused", "selected"}
+    assert {p.status for item in meeting.items.all() for p in item.proposals.all()} >= {
+        "accepted",
+        "refused",
+        "selected",
+    }
     count, referrals = Case.objects.count(), Referral.objects.count()
     call_command("seed_demo")
     assert (Case.objects.count(), Referral.objects.count()) == (count, referrals)

@@ -298,6 +298,11 @@ def test_send_reminders_lists_overdue_guardian_reports(world, matter, candidate,
     out = capsys.readouterr().out
     assert "guardian report due 2025-03-03" in out and "demo_coordinator:" in out
     assert "佐々木" not in out
+    # supporting → ended closes the appointment and frees the guardian's place.
+    matter = advance(world, matter, "start_support", "end_matter")
+    appointment = matter.appointments.get()
+    assert matter.state == S.ENDED and appointment.end_reason == Appointment.EndReason.MATTER_ENDED
+    assert GuardianCandidate.objects.get(pk=appointment.candidate_id).caseload == 0
 
 
 def test_the_centres_report(world, matter, candidate):
