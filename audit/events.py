@@ -89,9 +89,7 @@ KINDS = [
     EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
     EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
     EventKind("guardianship.opened", Action.CREATE, _("権利擁護・成年後見の案件を受け付けました")),
-    EventKind(
-        "guardianship.transitioned", Action.TRANSITION, _("案件の状態を変更しました（{from} → {to}）")
-    ),
+    EventKind("guardianship.transitioned", Action.TRANSITION, _("案件の状態を変更しました（{from} → {to}）")),
     EventKind("guardianship.assessed", Action.UPDATE, _("アセスメントを記録しました")),
     EventKind("guardianship.updated", Action.UPDATE, _("案件の記録を更新しました（{what}）")),
     EventKind("guardianship.viewed", Action.VIEW, _("案件を閲覧しました")),

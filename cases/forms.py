@@ -80,6 +80,15 @@ class ContactLogForm(forms.ModelForm):
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
 
 
+def with_distinct_ids(forms_by_name: dict) -> dict:
+    """Several forms on one page: each field's id names its form ("decide_form-outcome"), so that
+    every label points at its own control (duplicate ids break labels and screen readers)."""
+    for name, form in forms_by_name.items():
+        if isinstance(form, forms.BaseForm):
+            form.auto_id = f"{name}-%s"
+    return forms_by_name
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

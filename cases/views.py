@@ -252,7 +252,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "can_take_intake": can_take_intake,
             "can_break_glass": request.user.has_perm("cases.break_glass"),
             "sections": sections,
-            **_action_forms(overview),
+            **forms.with_distinct_ids(_action_forms(overview)),
         },
     )
 
@@ -549,8 +549,13 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The actor's open action items and watch visits, the overdue first."""
+    """The meetings the actor is asked to attend, their open action items and watch visits."""
     today = timezone.localdate()
+    meetings = (
+        MeetingAttendance.objects.filter(user=request.user, meeting__held_at__isnull=True)
+        .select_related("meeting")
+        .order_by("meeting__scheduled_for")
+    )
     items = (
         ActionItem.objects.filter(owner=request.user, done_at__isnull=True)
         .select_related("meeting__case")
@@ -565,6 +570,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         request,
         "cases/my_tasks.html",
         {
+            "meetings": meetings,
             "items": items,
             "visits": visits,
             "today": today,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from audit import services as audit
 from cases.access import deny
+from cases.forms import with_distinct_ids
 from cases.views import form_data_or_error, report_outcome
 from guardianship import forms, selectors, services
 from guardianship.access import may_manage
@@ -57,7 +58,7 @@ def centre_home(request: HttpRequest) -> HttpResponse:
 def _matter_forms(o: selectors.MatterOverview) -> dict:
     matter = o.matter
     initial = {"version": matter.version}
-    context: dict = {"version_form": forms.VersionedForm(initial=initial)}
+    context: dict = {}
     steps = {
         S.INTAKE: [("start_assessment", _("検討（アセスメント）を始める"))],
         S.ASSESSMENT: [("form_team", _("チームづくりへ進む"))],
@@ -106,7 +107,9 @@ def matter_detail(request: HttpRequest, matter_id) -> HttpResponse:
         )
     for item in o.agenda_items:
         item.explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
-    return render(request, "guardianship/matter.html", {"o": o, "m": o.matter, **_matter_forms(o)})
+    return render(
+        request, "guardianship/matter.html", {"o": o, "m": o.matter, **with_distinct_ids(_matter_forms(o))}
+    )
 
 
 def _versioned(service):

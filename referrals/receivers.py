@@ -39,7 +39,7 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
             "context": {
                 "referrals": referrals,
                 "all_settled": bool(referrals) and not any(r.is_open for r in referrals),
-                "form": ReferralForm(case=case) if may_refer else None,
+                "form": ReferralForm(case=case, auto_id="referral_form-%s") if may_refer else None,
             },
         }
     ]

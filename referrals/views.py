@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from audit import services as audit
 from cases import selectors as case_selectors
 from cases.exceptions import CaseRuleError
+from cases.forms import with_distinct_ids
 from cases.views import form_data_or_error, report_outcome
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
@@ -93,7 +94,9 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
         )
     if view.is_referrer:
         services.mark_seen_by_referrer(actor=request.user, referral=referral)
-    return render(request, "referrals/detail.html", {"v": view, "r": referral, **_forms_for(view)})
+    return render(
+        request, "referrals/detail.html", {"v": view, "r": referral, **with_distinct_ids(_forms_for(view))}
+    )
 
 
 def _text_action(service, keyword: str):
