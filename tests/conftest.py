@@ -58,36 +58,33 @@ def file_keyring(tmp_path, settings):
     reload_keyring()
 
 
-_triggers_lifted: list[bool] = []
-
-
 @pytest.fixture
 def committed_db(transactional_db, django_db_blocker):
-    """A database whose transactions really commit (for tests with several connections).
+    """A database whose transactions really commit (for tests with several connections, and for
+    the browser suite's live server).
 
-    Emptying it afterwards needs DELETE/TRUNCATE on the append-only audit tables, so the triggers
-    are lifted for that flush and put back by _audit_triggers_restored.
+    Emptying it afterwards needs DELETE/TRUNCATE on the append-only audit tables: the triggers are
+    lifted for that flush and put back by the post_migrate signal the flush sends when it is done
+    (whatever order the fixtures are torn down in).
     """
     from django.db import connection
+    from django.db.models.signals import post_migrate
 
     from audit import triggers
 
     yield
     triggers.remove(connection)
-    _triggers_lifted.append(True)
+    post_migrate.connect(_put_triggers_back, weak=False, dispatch_uid="tests.audit_triggers")
 
 
-@pytest.fixture(autouse=True)
-def _audit_triggers_restored(django_db_blocker):
-    yield  # autouse fixtures are torn down last: after transactional_db's flush
-    if _triggers_lifted:
-        from django.db import connection
+def _put_triggers_back(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+    from django.db.models.signals import post_migrate
 
-        from audit import triggers
+    from audit import triggers
 
-        with django_db_blocker.unblock():
-            triggers.install(connection)
-        _triggers_lifted.clear()
+    post_migrate.disconnect(dispatch_uid="tests.audit_triggers")
+    triggers.install(connections[using])
 
 
 @pytest.fixture

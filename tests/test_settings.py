@@ -10,8 +10,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # Start from the environment without the test run's own settings (config/settings_test.py).
-    ours = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "HTTPS_ONLY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    # Start from the environment without the test run's own settings (config/settings_test.py), nor
+    # the browser suite's allowance for the ORM beside Playwright's event loop (tests/e2e/conftest.py).
+    ours = {
+        "DEBUG",
+        "SECRET_KEY",
+        "DJANGO_SETTINGS_MODULE",
+        "HTTPS_ONLY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update(env)
     return subprocess.run(

@@ -203,3 +203,4 @@ def test_phone_sized_pages(world, sent):
         assert 'name="viewport" content="width=device-width' in html
         assert "<title>つなぎ | つなぐ</title>" in html
         assert "<table" not in html  # lists, not wide tables, on a phone
+        assert "Version" not in html  # hidden fields carry no visible label
