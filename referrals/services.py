@@ -165,6 +165,17 @@ def _end_shared_access(referral: Referral, actor: User | None) -> None:
         )
 
 
+def _settle(actor: User, *, notify_referrer: bool) -> Callable[[Referral], None]:
+    """What every ending of a referral does: the agency's sight of the fields ends, and the
+    referrer's inbox shows it unless the referrer ended it themself."""
+
+    def settle(locked: Referral) -> None:
+        locked.referrer_attention = notify_referrer
+        _end_shared_access(locked, actor)
+
+    return settle
+
+
 def send_referral(*, actor: User, referral: Referral, expected_version: int) -> Referral:
     """Share the chosen fields with the agency (a Disclosure and its grant) and start the clock:
     the agency answers within its kind's number of working days."""
@@ -276,17 +287,13 @@ def decline_referral(*, actor: User, referral: Referral, expected_version: int, 
     require_response_permission(actor, referral, action="referral.decline")
     reason = _required(reason, _("お断りの理由を書いてください。"))
 
-    def settle(locked: Referral) -> None:
-        locked.referrer_attention = True
-        _end_shared_access(locked, actor)
-
     return _transition(
         actor=actor,
         referral=referral,
         expected_version=expected_version,
         name="decline",
         on_behalf_of=referral.recipient,
-        then=settle,
+        then=_settle(actor, notify_referrer=True),
         message=(Kind.DECLINE_REASON, reason),
     )
 
@@ -296,17 +303,13 @@ def complete_referral(*, actor: User, referral: Referral, expected_version: int,
     require_response_permission(actor, referral, action="referral.complete")
     outcome = _required(outcome, _("支援の結果を書いてください。"))
 
-    def settle(locked: Referral) -> None:
-        locked.referrer_attention = True
-        _end_shared_access(locked, actor)
-
     return _transition(
         actor=actor,
         referral=referral,
         expected_version=expected_version,
         name="complete",
         on_behalf_of=referral.recipient,
-        then=settle,
+        then=_settle(actor, notify_referrer=True),
         message=(Kind.OUTCOME, outcome),
     )
 
@@ -316,17 +319,13 @@ def withdraw_referral(*, actor: User, referral: Referral, expected_version: int,
     require_case_permission(actor, referral.case, "lead_case", action="referral.withdraw")
     reason = _required(reason, _("取り下げの理由を書いてください。"))
 
-    def settle(locked: Referral) -> None:
-        locked.referrer_attention = False
-        _end_shared_access(locked, actor)
-
     return _transition(
         actor=actor,
         referral=referral,
         expected_version=expected_version,
         name="withdraw",
         on_behalf_of=referral.case.lead_organisation,
-        then=settle,
+        then=_settle(actor, notify_referrer=False),
         message=(Kind.WITHDRAW_REASON, reason),
     )
 

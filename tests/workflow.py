@@ -1,4 +1,8 @@
-"""Walking a case to a state through the services, as the demo plaza would."""
+"""Walking a case to a state through the services, as the demo plaza would; racing two actors."""
+
+import threading
+
+from django.db import connections
 
 from cases.models import MeetingKind
 from cases.services import intake, lifecycle, meetings
@@ -31,3 +35,26 @@ def decided(world, case, outcome, soon):
     )
     case.refresh_from_db()
     return lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
+
+
+def race(**attempts) -> dict[str, object]:
+    """Run each callable in its own thread (and database connection), released at the same
+    moment; return what each returned or raised, by name."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: dict[str, object] = {}
+
+    def attempt(name, act):
+        try:
+            barrier.wait()
+            outcomes[name] = act()
+        except BaseException as exc:  # collected: the caller's assertions say which
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=item) for item in attempts.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes

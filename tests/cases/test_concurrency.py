@@ -1,54 +1,22 @@
 """Two people acting on one case at once: exactly one wins, the other gets a conflict."""
 
-import threading
-
-from django.db import connections
-
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from cases.exceptions import CaseConflict
 from cases.models import Case, CaseState
 from cases.services import intake, lifecycle
+from tests.workflow import race
 
 
 def test_concurrent_transitions_leave_one_winner_and_a_consistent_trail(committed_db, world, concern):
     case = concern()
     version = case.version
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def attempt(name, act):
-        try:
-            barrier.wait()
-            outcomes[name] = act()
-        except BaseException as exc:  # collected: the assertion below says which
-            outcomes[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(
-            target=attempt,
-            args=(
-                "intake",
-                lambda: intake.accept_intake(actor=world.staff, case=case, expected_version=version),
-            ),
+    outcomes = race(
+        intake=lambda: intake.accept_intake(actor=world.staff, case=case, expected_version=version),
+        withdraw=lambda: lifecycle.withdraw(
+            actor=world.commissioner, case=case, expected_version=version, reason="勘違い"
         ),
-        threading.Thread(
-            target=attempt,
-            args=(
-                "withdraw",
-                lambda: lifecycle.withdraw(
-                    actor=world.commissioner, case=case, expected_version=version, reason="勘違い"
-                ),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    )
     winners = [name for name, result in outcomes.items() if isinstance(result, Case)]
     losers = [name for name, result in outcomes.items() if isinstance(result, CaseConflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes

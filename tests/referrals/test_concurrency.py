@@ -1,59 +1,27 @@
 """The agency accepts while the referrer withdraws: exactly one wins, the other gets a conflict."""
 
-import threading
-
-from django.db import connections
-
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from referrals import services
 from referrals.exceptions import ReferralConflict
 from referrals.models import Referral, ReferralState
+from tests.workflow import race
 
 
 def test_concurrent_accept_and_withdraw_leave_one_winner(committed_db, world, sent):
     referral = sent()
     version = referral.version
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def attempt(name, act):
-        try:
-            barrier.wait()
-            outcomes[name] = act()
-        except BaseException as exc:  # collected: the assertion below says which
-            outcomes[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(
-            target=attempt,
-            args=(
-                "accept",
-                lambda: services.accept_referral(
-                    actor=world.agency_worker,
-                    referral=referral,
-                    expected_version=version,
-                    worker=world.agency_worker,
-                ),
-            ),
+    outcomes = race(
+        accept=lambda: services.accept_referral(
+            actor=world.agency_worker,
+            referral=referral,
+            expected_version=version,
+            worker=world.agency_worker,
         ),
-        threading.Thread(
-            target=attempt,
-            args=(
-                "withdraw",
-                lambda: services.withdraw_referral(
-                    actor=world.staff, referral=referral, expected_version=version, reason="本人が辞退"
-                ),
-            ),
+        withdraw=lambda: services.withdraw_referral(
+            actor=world.staff, referral=referral, expected_version=version, reason="本人が辞退"
         ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    )
     winners = [name for name, result in outcomes.items() if isinstance(result, Referral)]
     losers = [name for name, result in outcomes.items() if isinstance(result, ReferralConflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
