@@ -7,3 +7,13 @@ from accounts.models import Membership, User
 
 def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def group_ids_of(user: User) -> list[int]:
+    """The user's group ids, read once per user object — as Django's ModelBackend caches a user's
+    permissions: a request's user is loaded afresh for each request, and sync_role_groups forgets
+    them when memberships change."""
+    cached = user.__dict__.get("_group_ids")
+    if cached is None:
+        cached = user.__dict__["_group_ids"] = list(user.groups.values_list("pk", flat=True))
+    return cached

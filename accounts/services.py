@@ -22,6 +22,7 @@ def sync_role_groups(user: User) -> None:
     follows the sysadmin role (a superuser flag set by an operator on the command line is never
     granted or removed here).
     """
+    user.__dict__.pop("_group_ids", None)  # accounts.selectors.group_ids_of reads them again
     memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
     wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation) for m in memberships}
     for name in wanted:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from accounts.models import Organisation, User
+from accounts.selectors import group_ids_of
 from accounts.services import organisation_group_name
 from audit import services as audit
 from cases.models import (
@@ -173,7 +174,7 @@ def permitted_case_ids(actor: User, codename: str) -> QuerySet:
     permission = case_permission_id(codename)
     # The actor's groups as literal ids (not a subquery), so that PostgreSQL estimates the rows
     # of exactly these groups and starts from them, instead of hashing the whole case table.
-    groups = list(actor.groups.values_list("pk", flat=True))
+    groups = group_ids_of(actor)
     by_group = CaseGroupObjectPermission.objects.filter(group_id__in=groups, permission_id=permission).values(
         "content_object_id"
     )
@@ -197,7 +198,7 @@ def record_ids_held(actor: User, permission_model: type[Model], codename: str) -
     if not actor.is_authenticated or not actor.is_active:
         return permission_model.objects.none().values("content_object_id")
     return permission_model.objects.filter(
-        group_id__in=list(actor.groups.values_list("pk", flat=True)),
+        group_id__in=group_ids_of(actor),
         permission__codename=codename,
         permission__content_type__app_label=permission_model._meta.app_label,
     ).values("content_object_id")
@@ -213,7 +214,7 @@ def held_case_permissions(actor: User, case: Case) -> set[str]:
         return set()
     revoke_expired_grants()
     by_group = CaseGroupObjectPermission.objects.filter(
-        content_object_id=case.pk, group_id__in=list(actor.groups.values_list("pk", flat=True))
+        content_object_id=case.pk, group_id__in=group_ids_of(actor)
     ).values("permission_id")
     by_user = CaseUserObjectPermission.objects.filter(content_object_id=case.pk, user=actor).values(
         "permission_id"

@@ -13,7 +13,11 @@ from cases.models import Case
 
 def lock_case(case: Case, expected_version: int) -> Case:
     """The case row, locked for this transaction; a conflict if it changed since the actor saw it."""
-    locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "lead_organisation")
+        .get(pk=case.pk)
+    )
     if locked.version != expected_version:
         raise CaseConflict()
     return locked
