@@ -17,3 +17,13 @@ def group_ids_of(user: User) -> list[int]:
     if cached is None:
         cached = user.__dict__["_group_ids"] = list(user.groups.values_list("pk", flat=True))
     return cached
+
+
+def organisation_ids_of(user: User) -> list[int]:
+    """The ids of the user's organisations, read once per user object (like group_ids_of)."""
+    cached = user.__dict__.get("_organisation_ids")
+    if cached is None:
+        cached = user.__dict__["_organisation_ids"] = sorted(
+            set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+        )
+    return cached

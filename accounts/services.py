@@ -22,7 +22,9 @@ def sync_role_groups(user: User) -> None:
     follows the sysadmin role (a superuser flag set by an operator on the command line is never
     granted or removed here).
     """
-    user.__dict__.pop("_group_ids", None)  # accounts.selectors.group_ids_of reads them again
+    # accounts.selectors.group_ids_of and organisation_ids_of read them again.
+    user.__dict__.pop("_group_ids", None)
+    user.__dict__.pop("_organisation_ids", None)
     memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
     wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation) for m in memberships}
     for name in wanted:

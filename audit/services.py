@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.selectors import organisation_ids_of
 from audit import chain, context
 from audit.events import PURPOSES, REGISTRY
 from audit.models import AuditCheckpoint, AuditEvent
@@ -42,9 +43,7 @@ def _organisation_id_of(actor: User | None) -> int | None:
     """The actor's organisation when they have exactly one; otherwise services name it explicitly."""
     if actor is None:
         return None
-    organisations = list(
-        Organisation.objects.filter(memberships__user=actor).distinct().values_list("pk", flat=True)[:2]
-    )
+    organisations = organisation_ids_of(actor)
     return organisations[0] if len(organisations) == 1 else None
 
 
