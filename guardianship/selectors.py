@@ -76,7 +76,7 @@ def matter_for(actor: User, matter_id: object) -> MatterOverview:
     overview.complaints = list(matter.complaints.select_related("appointment"))
     overview.agenda_items = list(
         matter.agenda_items.select_related("meeting")
-        .prefetch_related("proposals")
+        .prefetch_related("proposals__candidate")
         .order_by("-meeting__scheduled_for")
     )
     return overview

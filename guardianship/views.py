@@ -105,6 +105,14 @@ def matter_detail(request: HttpRequest, matter_id) -> HttpResponse:
             fields=o.fields_read,
             purpose="case_work",
         )
+    if o.appointments:  # the guardians' names are the candidates' personal data
+        audit.record(
+            "guardianship.candidates_viewed",
+            actor=request.user,
+            target_type="guardianship.guardiancandidate",
+            fields=["name"],
+            params={"count": len(o.appointments)},
+        )
     for item in o.agenda_items:
         item.explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
     return render(

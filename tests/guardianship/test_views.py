@@ -150,3 +150,36 @@ def test_the_centre_sees_the_case_page_only_as_far_as_disclosed(world, matter):
     # A disclosure is view access to the case, limited to the disclosed groups.
     html = response.content.decode()
     assert response.status_code == 200 and "佐々木 トメ" in html and "息子さんと二人暮らし" not in html
+
+
+def test_the_matter_page_reads_proposals_without_a_query_per_candidate(world, matter, candidate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guardianship import services
+    from tests.guardianship.conftest import to_matching
+
+    for kind in ("citizen", "social_worker", "corporate"):
+        candidate(kind)
+    matter = to_matching(world, matter)
+    import datetime
+
+    services.schedule_matching_meeting(
+        actor=world.coordinator,
+        matters=[matter],
+        scheduled_for=datetime.datetime(2026, 12, 3, 5, tzinfo=datetime.UTC),
+    )
+    client = browser(world.coordinator)
+    client.get(reverse("guardianship:matter", args=[matter.pk]))  # warm caches
+    with CaptureQueriesContext(connection) as three:
+        page(client.get(reverse("guardianship:matter", args=[matter.pk])))
+    candidate("lawyer")
+    candidate("psychiatric_social_worker")
+    services.schedule_matching_meeting(
+        actor=world.coordinator,
+        matters=[matter],
+        scheduled_for=datetime.datetime(2026, 12, 4, 5, tzinfo=datetime.UTC),
+    )
+    with CaptureQueriesContext(connection) as more:
+        page(client.get(reverse("guardianship:matter", args=[matter.pk])))
+    assert len(more) == len(three)  # a second meeting with more proposals costs no more queries

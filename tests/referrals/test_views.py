@@ -3,13 +3,18 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
 from audit.models import AuditEvent
 from cases import urls as case_urls
 from cases.models import Case, CaseAccessGrant, CaseState, Disclosure, SupportMeeting
+from cases.services import sharing
+from referrals import services
 from referrals.models import Referral, ReferralState
+from tests.workflow import decided, take
 
 
 def browser(user) -> Client:
@@ -204,3 +209,33 @@ def test_phone_sized_pages(world, sent):
         assert "<title>つなぎ | つなぐ</title>" in html
         assert "<table" not in html  # lists, not wide tables, on a phone
         assert "Version" not in html  # hidden fields carry no visible label
+
+
+def test_the_inboxes_cost_no_query_per_referral(world, referred, sent, concern, soon):
+    sent()
+    staff, agency = browser(world.staff), browser(world.agency_worker)
+
+    def inbox_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page(staff.get(reverse("referrals:inbox")))
+            page(agency.get(reverse("referrals:inbox")))
+        return len(queries)
+
+    before = inbox_queries()
+    # Two more referrals, one of them on another case.
+    sent(recipient=world.anshin)
+    other = decided(world, take(world, concern(identity={"name": "別人 一郎"})), CaseState.REFERRED, soon)
+    consent = sharing.record_consent(
+        actor=world.staff, case=other, purpose="referral", recipients=[world.agency], method="oral"
+    )
+    draft = services.draft_referral(
+        actor=world.staff,
+        case=other,
+        recipient=world.agency,
+        field_groups=["identity"],
+        purpose="相談",
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    services.send_referral(actor=world.staff, referral=draft, expected_version=draft.version)
+    assert inbox_queries() == before
