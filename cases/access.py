@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import IntegerField, Model, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -208,18 +208,33 @@ def holds_record_permission(actor: User, permission_model: type[Model], record: 
     return record_ids_held(actor, permission_model, codename).filter(content_object_id=record.pk).exists()
 
 
+# A permission id no permission has: the row that says "some grant has expired unrevoked".
+_EXPIRED = -1
+
+
 def held_case_permissions(actor: User, case: Case) -> set[str]:
-    """Every case permission the actor holds on this case, in one query: a page asks once."""
+    """Every case permission the actor holds on this case, in one query: a page asks once.
+
+    The same query says whether any time-boxed grant has run out without being revoked yet; only
+    then are they revoked (and the permissions read again), so that the common case is one round
+    trip and an expired grant is never honoured."""
     if not actor.is_authenticated or not actor.is_active:
         return set()
-    revoke_expired_grants()
     by_group = CaseGroupObjectPermission.objects.filter(
         content_object_id=case.pk, group_id__in=group_ids_of(actor)
     ).values("permission_id")
     by_user = CaseUserObjectPermission.objects.filter(content_object_id=case.pk, user=actor).values(
         "permission_id"
     )
-    held = {row["permission_id"] for row in by_group.union(by_user)}
+    expired = (
+        CaseAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=timezone.now())
+        .annotate(permission_id=Value(_EXPIRED, output_field=IntegerField()))
+        .values("permission_id")
+    )
+    held = {row["permission_id"] for row in by_group.union(by_user, expired)}
+    if _EXPIRED in held:
+        revoke_expired_grants()
+        held = {row["permission_id"] for row in by_group.union(by_user)}
     return {
         codename for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD] if case_permission_id(codename) in held
     }

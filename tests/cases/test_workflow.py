@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases import selectors
+from cases.access import has_case_permission
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
@@ -316,9 +317,12 @@ def test_time_boxed_access_ends_by_itself(world, concern, soon):
     )
     meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
     assert case in selectors.cases_visible_to(world.agency_worker)
+    assert has_case_permission(world.agency_worker, case, "view_case")
     CaseAccessGrant.objects.filter(user=world.agency_worker).update(expires_at=timezone.now())
-    assert case not in selectors.cases_visible_to(world.agency_worker)
+    # The permission check itself notices the expired grant, revokes it and refuses.
+    assert not has_case_permission(world.agency_worker, case, "view_case")
     assert events(case, "case.access_revoked").filter(params__contains='"expired"').count() == 1
+    assert case not in selectors.cases_visible_to(world.agency_worker)
 
 
 def test_break_glass_is_reasoned_time_limited_audited_and_reviewed(world, concern):
