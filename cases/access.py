@@ -231,10 +231,10 @@ def held_case_permissions(actor: User, case: Case) -> set[str]:
         .annotate(permission_id=Value(_EXPIRED, output_field=IntegerField()))
         .values("permission_id")
     )
-    held = {row["permission_id"] for row in by_group.union(by_user, expired)}
+    held = {row["permission_id"] for row in by_group.union(by_user, expired, all=True)}
     if _EXPIRED in held:
         revoke_expired_grants()
-        held = {row["permission_id"] for row in by_group.union(by_user)}
+        held = {row["permission_id"] for row in by_group.union(by_user, all=True)}
     return {
         codename for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD] if case_permission_id(codename) in held
     }
