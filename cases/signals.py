@@ -7,6 +7,9 @@
   (translated text) why the case cannot move on yet, e.g. referrals still open.
 - ``case_page_sections(actor, case, overview)`` — each receiver returns a list of sections for the
   case page: ``{"template": name, "context": {...}}``, already limited to what the actor may see.
+- ``case_ended(case, actor)`` — inside the transaction of any transition that ends the case
+  (closed or withdrawn): apps end what they still hold open for it (a referral still waiting, and
+  the agency's sight of the shared fields with it).
 - ``reminders_requested(today)`` — each receiver returns ``(user, text)`` pairs for
   ``send_reminders`` (text names no person: dates, states and ids only).
 """
@@ -16,4 +19,5 @@ from django.dispatch import Signal
 case_decided = Signal()
 conclusion_blockers = Signal()
 case_page_sections = Signal()
+case_ended = Signal()
 reminders_requested = Signal()

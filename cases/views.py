@@ -572,9 +572,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         {
             "meetings": meetings,
             "items": items,
-            "visits": visits,
             "today": today,
-            "visit_form": forms.WatchVisitForm(initial={"visited_on": today}),
+            # One form per visit, each with ids of its own.
+            "visit_rows": [
+                (visit, forms.WatchVisitForm(initial={"visited_on": today}, auto_id=f"visit-{visit.pk}-%s"))
+                for visit in visits
+            ],
         },
     )
 

@@ -10,13 +10,14 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.events import register_parameter_labels
-        from cases.signals import case_page_sections, conclusion_blockers, reminders_requested
+        from cases.signals import case_ended, case_page_sections, conclusion_blockers, reminders_requested
         from referrals import receivers
         from referrals.models import ReferralState
 
         conclusion_blockers.connect(receivers.open_referrals_hold_the_case, dispatch_uid="referrals.blockers")
         case_page_sections.connect(receivers.referrals_section, dispatch_uid="referrals.section")
         reminders_requested.connect(receivers.overdue_referrals, dispatch_uid="referrals.reminders")
+        case_ended.connect(receivers.withdraw_open_referrals, dispatch_uid="referrals.case_ended")
         for name in ("from", "to"):
             register_parameter_labels(name, dict(ReferralState.choices))
         register_parameter_labels("field", {"purpose": _("つなぐ目的"), "text": _("やりとりの内容")})

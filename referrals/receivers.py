@@ -18,6 +18,12 @@ def open_referrals_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
     ]
 
 
+def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:
+    from referrals.services import withdraw_with_the_case
+
+    withdraw_with_the_case(actor=actor, case=case)
+
+
 def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
     """The lead organisation's view of the case's referrals, and the form to make one."""
     if not overview.can_lead:

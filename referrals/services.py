@@ -330,6 +330,24 @@ def withdraw_referral(*, actor: User, referral: Referral, expected_version: int,
     )
 
 
+def withdraw_with_the_case(*, actor: User, case: Case) -> int:
+    """The case was closed or withdrawn: referrals still open are withdrawn with it (the agency's
+    sight of the shared fields ends), inside the case's transaction."""
+    withdrawn = 0
+    for referral in Referral.objects.filter(case=case, state__in=OPEN).select_related("recipient"):
+        _transition(
+            actor=actor,
+            referral=referral,
+            expected_version=referral.version,
+            name="withdraw",
+            on_behalf_of=case.lead_organisation or referral.referring_organisation,
+            then=_settle(actor, notify_referrer=False),
+            message=(Kind.WITHDRAW_REASON, _("ケースの終結・取り下げに伴い取り下げました。")),
+        )
+        withdrawn += 1
+    return withdrawn
+
+
 def mark_overdue_referrals(today: datetime.date | None = None) -> int:
     """Referrals not answered by their deadline become overdue, visible on both sides (not
     silence). Cheap when there is nothing to do (one indexed query): screens call it before

@@ -9,6 +9,7 @@ from audit import services as audit
 from cases.access import require_case_permission
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import Case
+from cases.signals import case_ended
 
 
 def lock_case(case: Case, expected_version: int) -> Case:
@@ -69,4 +70,6 @@ def run_transition(
         )
         if after is not None:
             after(locked)
+        if locked.state in Case.ENDED_STATES:
+            case_ended.send(sender=Case, case=locked, actor=actor)
     return locked

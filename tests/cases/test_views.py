@@ -251,8 +251,17 @@ def test_watch_visits_are_scheduled_and_recorded_from_the_screens(world, concern
         reverse("cases:case_schedule_watch_visit", args=[case.pk]),
         {"due_on": timezone.localdate().isoformat(), "assigned_to": world.staff.pk},
     )
-    visit = WatchVisit.objects.get()
-    assert str(visit.pk) in page(staff.get(reverse("cases:my_tasks")))
+    follow_post(
+        staff,
+        reverse("cases:case_schedule_watch_visit", args=[case.pk]),
+        {"due_on": timezone.localdate().isoformat(), "assigned_to": world.staff.pk},
+    )
+    visit, other = WatchVisit.objects.order_by("created_at")
+    tasks = page(staff.get(reverse("cases:my_tasks")))
+    assert str(visit.pk) in tasks
+    ids = re.findall(r' id="([^"]+)"', tasks)
+    assert len(ids) == len(set(ids))  # two visits, two forms, no id twice
+    assert f'id="visit-{other.pk}-note"' in tasks
     follow_post(
         staff,
         reverse("cases:watch_visit_record", args=[visit.pk]),

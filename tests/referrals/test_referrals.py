@@ -350,3 +350,30 @@ def test_an_agency_sees_only_referrals_to_its_own_organisation(world, sent):
         selectors.referral_for(world.agency_worker, to_anshin.pk)
     assert set(selectors.referrals_sent_by(world.staff)) == {to_agency, to_anshin}
     assert list(selectors.referrals_sent_by(world.agency_worker)) == []
+
+
+def test_closing_the_case_withdraws_what_is_still_open_and_ends_the_agencys_sight(world, referred, sent):
+    waiting = sent()
+    done = sent(recipient=world.anshin)
+    done = services.accept_referral(
+        actor=world.anshin_worker, referral=done, expected_version=done.version, worker=world.anshin_worker
+    )
+    services.complete_referral(
+        actor=world.anshin_worker, referral=done, expected_version=done.version, outcome="済"
+    )
+    services.decline_referral(
+        actor=world.agency_worker, referral=waiting, expected_version=waiting.version, reason="x"
+    )
+    referred.refresh_from_db()
+    case = lifecycle.conclude(
+        actor=world.staff, case=referred, expected_version=referred.version, outcome=CaseState.WATCHING
+    )
+    # Watching the person, the plaza refers once more, then ends the watch before an answer.
+    late = sent(recipient=world.agency)
+    assert field_groups_for(world.agency_worker, case) == {"concern", "identity"}
+    case = lifecycle.close(actor=world.staff, case=case, expected_version=case.version)
+    late.refresh_from_db()
+    assert late.state == S.WITHDRAWN
+    assert late.messages.get().kind == ReferralMessage.Kind.WITHDRAW_REASON
+    assert field_groups_for(world.agency_worker, case) == set()
+    assert transitions(late)[-1] == '{"from":"sent","to":"withdrawn","transition":"withdraw"}'
