@@ -275,8 +275,10 @@ def _timeline(case: Case, overview: "CaseOverview") -> list[dict]:
     ]
     entries += [
         {
-            "at": timezone.make_aware(datetime.datetime.combine(c.obtained_on, datetime.time.min)),
-            "what": _("同意"),
+            # When it was recorded, so that it sorts among the day's events; the day it was given
+            # (which may be earlier) is in the text.
+            "at": c.recorded_at,
+            "what": _("同意（%(date)s に取得）") % {"date": f"{c.obtained_on:%Y-%m-%d}"},
             "who": c.obtained_by,
         }
         for c in overview.consents

@@ -93,6 +93,7 @@ class Consent(EncryptedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("確認した職員")
     )
     obtained_on = models.DateField(_("同意を得た日"), default=timezone.localdate)
+    recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

@@ -407,3 +407,17 @@ def test_conclusion_waits_for_what_holds_the_case(world, concern, soon):
         conclusion_blockers.disconnect(open_referral)
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
+
+
+def test_the_timeline_places_a_consent_when_it_was_recorded(world, concern):
+    case = take(world, concern())
+    sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.agency],
+        method=Consent.Method.ORAL,
+        obtained_on=timezone.localdate(),
+    )
+    whats = [str(entry["what"]) for entry in selectors.case_overview(world.staff, case).timeline]
+    assert whats[0] == "気付き受付" and whats[-1] == f"同意（{timezone.localdate():%Y-%m-%d} に取得）"
