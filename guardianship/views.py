@@ -31,10 +31,11 @@ def centre_home(request: HttpRequest) -> HttpResponse:
     staff = User.objects.filter(memberships__organisation__in=request.user.memberships.values("organisation"))
     form = forms.MatchingMeetingForm(request.POST or None, matters=matching, attendees=staff.distinct())
     if request.method == "POST":
+        scheduled = {}
 
         def schedule():
             data = form_data_or_error(request, form)
-            request.meeting = services.schedule_matching_meeting(
+            scheduled["meeting"] = services.schedule_matching_meeting(
                 actor=request.user,
                 matters=list(data["matters"]),
                 scheduled_for=data["scheduled_for"],
@@ -42,7 +43,7 @@ def centre_home(request: HttpRequest) -> HttpResponse:
             )
 
         if report_outcome(request, schedule):
-            return redirect("guardianship:meeting", meeting_id=request.meeting.pk)
+            return redirect("guardianship:meeting", meeting_id=scheduled["meeting"].pk)
         return redirect("guardianship:home")
     return render(
         request,

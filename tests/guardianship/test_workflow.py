@@ -1,6 +1,7 @@
 """The guardianship matter walked through the services, as the centre's coordinator."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -23,13 +24,11 @@ P = MatchProposal.Status
 
 
 def states(matter):
+    """(from, to) of each transition of the matter, from its audit events."""
+    events = AuditEvent.objects.filter(target_id=str(matter.pk), event="guardianship.transitioned")
     return [
-        (e["from"], e["to"])
-        for e in AuditEvent.objects.filter(target_id=str(matter.pk), event="guardianship.transitioned")
-        .order_by("sequence")
-        .values_list("params", flat=True)
-        .iterator()
-        for e in [__import__("json").loads(e)]
+        (p["from"], p["to"])
+        for p in (json.loads(e) for e in events.order_by("sequence").values_list("params", flat=True))
     ]
 
 
