@@ -122,6 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel separately from the SQL (binary for bytea), instead of being spliced into
     # the statement as hex text: encrypted columns are bytea, and splicing doubles their size.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # A statement run this often on one connection is prepared: PostgreSQL keeps its parse and
+    # plan (a transition's permission check, lock, update and audit insert repeat all day). Pays
+    # with persistent connections (DATABASE_CONN_MAX_AGE); "none" behind a transaction-pooling
+    # PgBouncer, which cannot keep prepared statements.
+    threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if threshold == "none" else int(threshold)
     # Databases live on SSDs: a random page costs little more than a sequential one. With the
     # default (4, for spinning disks) the planner prefers hashing a million cases to probing the
     # few thousand a user may see (docs/performance.md). Overridable with DATABASE_PLANNER_OPTIONS.

@@ -54,7 +54,7 @@ def _record(event: str, *, actor: User | None, matter: GuardianshipMatter, field
     audit.record(
         event,
         actor=actor,
-        organisation=matter.centre,
+        organisation_id=matter.centre_id,
         target=matter,
         case_id=matter.case_id,
         person_id=matter.case.person_id,

@@ -99,7 +99,7 @@ def matter_detail(request: HttpRequest, matter_id) -> HttpResponse:
         audit.record(
             "guardianship.viewed",
             actor=request.user,
-            organisation=o.matter.centre,
+            organisation_id=o.matter.centre_id,
             target=o.matter,
             case_id=o.matter.case_id,
             person_id=o.matter.case.person_id,

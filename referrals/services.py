@@ -90,7 +90,7 @@ def draft_referral(
             audit.record(
                 "referral.drafted",
                 actor=actor,
-                organisation=case.lead_organisation,
+                organisation_id=case.lead_organisation_id,
                 target=referral,
                 case_id=case.pk,
                 person_id=case.person_id,
@@ -145,7 +145,7 @@ def _transition(
         audit.record(
             "referral.transitioned",
             actor=actor,
-            organisation=on_behalf_of,
+            organisation_id=on_behalf_of.pk,
             target=locked,
             case_id=locked.case_id,
             person_id=locked.case.person_id,
@@ -334,7 +334,7 @@ def withdraw_with_the_case(*, actor: User, case: Case) -> int:
     """The case was closed or withdrawn: referrals still open are withdrawn with it (the agency's
     sight of the shared fields ends), inside the case's transaction."""
     withdrawn = 0
-    for referral in Referral.objects.filter(case=case, state__in=OPEN).select_related("recipient"):
+    for referral in Referral.objects.filter(case=case, state__in=OPEN):
         _transition(
             actor=actor,
             referral=referral,

@@ -85,7 +85,7 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
         audit.record(
             "referral.viewed",
             actor=request.user,
-            organisation=referral.recipient,
+            organisation_id=referral.recipient_id,
             target=referral,
             case_id=referral.case_id,
             person_id=referral.case.person_id,

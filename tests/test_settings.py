@@ -83,3 +83,12 @@ def test_database_url_selects_the_engine():
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.postgresql" in result.stdout
     assert "random_page_cost=1.1" in result.stdout  # the planner is told the storage is SSD
+    assert "'prepare_threshold': 5" in result.stdout  # repeated statements keep their plans
+    result = manage(
+        "diffsettings",
+        "--all",
+        env=production_env(
+            DATABASE_URL="postgres://tsunagu:pw@db.example:5432/tsunagu", DATABASE_PREPARE_THRESHOLD="none"
+        ),
+    )
+    assert "'prepare_threshold': None" in result.stdout  # behind a transaction-pooling PgBouncer

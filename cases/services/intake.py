@@ -105,7 +105,7 @@ def report_concern(
         audit.record(
             "case.reported",
             actor=actor,
-            organisation=reporter_organisation,
+            organisation_id=reporter_organisation.pk,
             target=case,
             case_id=case.pk,
             person_id=person.pk,

@@ -118,7 +118,7 @@ def schedule_watch_visit(*, actor: User, case: Case, due_on: datetime.date, assi
     require_case_permission(actor, case, "change_case", action="schedule_watch_visit")
     if case.state != CaseState.WATCHING:
         raise CaseRuleError(_("見守り訪問は、見守りの段階のケースに設定できます。"), code="not_watching")
-    if not assigned_to.memberships.filter(organisation=case.lead_organisation).exists():
+    if not assigned_to.memberships.filter(organisation_id=case.lead_organisation_id).exists():
         raise CaseRuleError(_("担当者は主担当の組織の職員から選んでください。"), code="not_lead_staff")
     with transaction.atomic():
         visit = WatchVisit(case=case, due_on=due_on, assigned_to=assigned_to)

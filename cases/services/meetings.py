@@ -150,7 +150,7 @@ def acknowledge_confidentiality(*, actor: User, meeting: SupportMeeting) -> Meet
         audit.record(
             "case.meeting_acknowledged",
             actor=actor,
-            organisation=attendance.organisation,
+            organisation_id=attendance.organisation_id,
             target=case,
             case_id=case.pk,
             person_id=case.person_id,
@@ -186,7 +186,7 @@ def hold_meeting(
         if meeting.is_held:
             raise CaseRuleError(_("この会議はすでに記録されています。"), code="already_held")
         unacknowledged = meeting.attendances.filter(acknowledged_at__isnull=True).exclude(
-            organisation=locked.lead_organisation
+            organisation_id=locked.lead_organisation_id
         )
         if unacknowledged.exists():
             raise CaseRuleError(

@@ -34,7 +34,7 @@ def _register(actor: User | None, registered_by: Organisation, identity: dict) -
     audit.record(
         "person.registered",
         actor=actor,
-        organisation=registered_by,
+        organisation_id=registered_by.pk,
         target=person,
         person_id=person.pk,
         fields=[name for name, value in identity.items() if value not in (None, "")],

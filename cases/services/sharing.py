@@ -212,7 +212,7 @@ def record_disclosure(
     audit.record(
         "case.disclosed",
         actor=actor,
-        organisation=on_behalf_of,
+        organisation_id=on_behalf_of.pk,
         target=case,
         case_id=case.pk,
         person_id=case.person_id,

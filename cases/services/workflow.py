@@ -14,11 +14,7 @@ from cases.signals import case_ended
 
 def lock_case(case: Case, expected_version: int) -> Case:
     """The case row, locked for this transaction; a conflict if it changed since the actor saw it."""
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("person", "lead_organisation")
-        .get(pk=case.pk)
-    )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise CaseConflict()
     return locked
@@ -62,7 +58,7 @@ def run_transition(
         audit.record(
             "case.transitioned",
             actor=actor,
-            organisation=locked.lead_organisation,
+            organisation_id=locked.lead_organisation_id,
             target=locked,
             case_id=locked.pk,
             person_id=locked.person_id,
