@@ -62,7 +62,7 @@ def _lock_chain_head() -> tuple[int, str]:
         return cursor.fetchone() or (0, chain.GENESIS)
 
 
-def record(
+def new_event(
     event: str,
     *,
     actor: User | None = None,
@@ -75,6 +75,8 @@ def record(
     purpose: str = "",
     params: dict | None = None,
 ) -> AuditEvent:
+    """An event checked (codes, field names and ids only) and described, not yet in the chain:
+    ``append`` gives it its place, time and hash."""
     kind = REGISTRY.get(event)
     if kind is None:
         raise ValueError(f"Unknown audit event code {event!r}: add it to audit/events.py.")
@@ -90,47 +92,62 @@ def record(
         actor = None
     if organisation_id is None:
         organisation_id = _organisation_id_of(actor)
+    return AuditEvent(
+        actor_id=actor.pk if actor else None,
+        organisation_id=organisation_id,
+        action=kind.action,
+        event=event,
+        target_type=target._meta.label_lower if target is not None else target_type,
+        target_id=str(target.pk) if target is not None else "",
+        case_id=str(case_id or ""),
+        person_id=str(person_id or ""),
+        fields=chain.canonical_json(field_names),
+        purpose=purpose,
+        params=chain.canonical_json(checked),
+        request_id=request.request_id if request else "",
+        client_address=request.client_address if request else "",
+    )
 
+
+def append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain these events, in this order, after the head: one lock, one read of the head and one
+    insert however many they are (a change of access writes one event per grant)."""
+    if not events:
+        return events
     with transaction.atomic(savepoint=False):
         sequence, prev_hash = _lock_chain_head()
-        item = AuditEvent(
-            sequence=sequence + 1,
-            occurred_at=timezone.now(),
-            actor_id=actor.pk if actor else None,
-            organisation_id=organisation_id,
-            action=kind.action,
-            event=event,
-            target_type=target._meta.label_lower if target is not None else target_type,
-            target_id=str(target.pk) if target is not None else "",
-            case_id=str(case_id or ""),
-            person_id=str(person_id or ""),
-            fields=chain.canonical_json(field_names),
-            purpose=purpose,
-            params=chain.canonical_json(checked),
-            request_id=request.request_id if request else "",
-            client_address=request.client_address if request else "",
-            prev_hash=prev_hash,
-        )
-        item.hash = chain.link(prev_hash, chain.encode(canonical_event(item)))
-        _insert(item)
-    return item
+        now = timezone.now()  # after the lock: times never go back along the chain
+        for item in events:
+            sequence += 1
+            item.sequence, item.occurred_at, item.prev_hash = sequence, now, prev_hash
+            item.hash = prev_hash = chain.link(prev_hash, chain.encode(canonical_event(item)))
+        _insert(events)
+    return events
+
+
+def record(event: str, **description) -> AuditEvent:
+    """Write one event (``new_event``'s arguments) into the chain, in the caller's transaction."""
+    return append([new_event(event, **description)])[0]
 
 
 _COLUMNS = AuditEvent._meta.concrete_fields
-_INSERT_SQL = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
-    AuditEvent._meta.db_table,
-    ", ".join(connection.ops.quote_name(field.column) for field in _COLUMNS),
-    ", ".join(["%s"] * len(_COLUMNS)),
+_INSERT_SQL = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 (names from the model)
+    AuditEvent._meta.db_table, ", ".join(connection.ops.quote_name(field.column) for field in _COLUMNS)
 )
+_ROW = "({})".format(", ".join(["%s"] * len(_COLUMNS)))
 
 
-def _insert(item: AuditEvent) -> None:
-    """One fixed INSERT of every column (the sequence included): what ``save(force_insert=True)``
-    sends, without building the statement anew for each of the trail's many events."""
+def _insert(events: list[AuditEvent]) -> None:
+    """One INSERT of every column (the sequence included) of every event: what
+    ``bulk_create`` sends, without building the statement anew for each of the trail's events."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT_SQL,
-            [field.get_db_prep_save(getattr(item, field.attname), connection) for field in _COLUMNS],
+            _INSERT_SQL + ", ".join([_ROW] * len(events)),
+            [
+                field.get_db_prep_save(getattr(item, field.attname), connection)
+                for item in events
+                for field in _COLUMNS
+            ],
         )
 
 

@@ -112,31 +112,37 @@ def change_access(
         spec = {**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
         created.append(CaseAccessGrant.objects.create(case=case, granted_by=actor, **spec))
     sync_case_permissions(case)
-    for grant in ended:
-        audit.record(
-            "case.access_revoked",
-            actor=actor,
-            target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
-            params={"grant": grant.pk, "why": why},
-        )
-    for grant in created:
-        audit.record(
-            "case.access_granted",
-            actor=actor,
-            target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
-            fields=grant.field_groups,
-            params={
-                "grant": grant.pk,
-                "level": int(grant.level),
-                "reason": grant.reason,
-                "organisation": grant.organisation_id,
-                "user": grant.user_id,
-            },
-        )
+    audit.append(
+        [
+            audit.new_event(
+                "case.access_revoked",
+                actor=actor,
+                target=case,
+                case_id=case.pk,
+                person_id=case.person_id,
+                params={"grant": grant.pk, "why": why},
+            )
+            for grant in ended
+        ]
+        + [
+            audit.new_event(
+                "case.access_granted",
+                actor=actor,
+                target=case,
+                case_id=case.pk,
+                person_id=case.person_id,
+                fields=grant.field_groups,
+                params={
+                    "grant": grant.pk,
+                    "level": int(grant.level),
+                    "reason": grant.reason,
+                    "organisation": grant.organisation_id,
+                    "user": grant.user_id,
+                },
+            )
+            for grant in created
+        ]
+    )
     return created
 
 

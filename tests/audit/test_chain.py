@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import chain, triggers
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.services import AuditParameterError, record, sign_checkpoint
+from audit.services import AuditParameterError, append, new_event, record, sign_checkpoint
 from audit.verify import Statement, verify_chain
 
 
@@ -39,6 +39,19 @@ def test_events_form_a_linked_chain():
         assert after.prev_hash == before.hash
     report = verify_chain()
     assert report.ok and report.events == 5 and report.head == 5
+
+
+@pytest.mark.django_db
+def test_events_appended_together_take_consecutive_places_in_the_chain():
+    first = write(1)[0]
+    batch = append([new_event("keys.retired", params={"keks": [f"kek-{i}"]}) for i in range(3)])
+    assert [e.sequence for e in batch] == [2, 3, 4]
+    assert batch[0].prev_hash == first.hash
+    assert [e.prev_hash for e in batch[1:]] == [e.hash for e in batch[:-1]]
+    stored = list(AuditEvent.objects.filter(sequence__gt=1).values_list("hash", "params"))
+    assert stored == [(e.hash, e.params) for e in batch]
+    assert append([]) == [] and AuditEvent.objects.count() == 4
+    assert verify_chain().ok
 
 
 @pytest.mark.django_db
