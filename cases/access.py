@@ -7,11 +7,13 @@ administrator has no implicit access to personal data (DESIGN.md).
 
 import datetime
 from collections.abc import Iterable
+from typing import NoReturn
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -214,43 +216,78 @@ def holds_record_permission(actor: User, permission_model: type[Model], record: 
     return record_ids_held(actor, permission_model, codename).filter(content_object_id=record.pk).exists()
 
 
-# A permission id no permission has: the row that says "some grant has expired unrevoked".
-_EXPIRED = -1
 _GROUP_TABLE = CaseGroupObjectPermission._meta.db_table
 _USER_TABLE = CaseUserObjectPermission._meta.db_table
 _GRANT_TABLE = CaseAccessGrant._meta.db_table
+_CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
+# A permission id no permission has: the row that says "some grant has expired unrevoked".
+_EXPIRED = -1
+# Written as SQL, not built by the ORM: every case page and every transition asks these, and
+# building the queries cost more than running them (docs/performance.md). Only table names from
+# the models and integer ids go into the text; values are parameters.
+_ANY_GRANT_EXPIRED = f"EXISTS (SELECT 1 FROM {_GRANT_TABLE} WHERE revoked_at IS NULL AND expires_at <= %s)"  # noqa: S608
 
 
-def _held_permission_ids(actor: User, case: Case, *, note_expired: bool) -> set[int]:
-    """The permission ids the actor holds on the case, through their groups or themselves; with
-    ``note_expired``, also _EXPIRED when some time-boxed grant (of any case) has run out unrevoked.
-
-    Written as SQL, not built by the ORM: every case page and every transition asks this, and
-    building the three-part query cost more than running it (docs/performance.md)."""
-    case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
-    # Only table names from the models and integer ids go into the text; values are parameters.
+def _permission_rows(actor: User, case_sql: str, case_params: list) -> tuple[str, list]:
+    """SQL for the ids of the permissions the actor holds, through their groups or themselves, on
+    the case whose id ``case_sql`` gives: a parameter (``case_params``) or a column of a case
+    being read."""
     parts, params = [], []
     groups = group_ids_of(actor)
     if groups:  # literal ids, as in permitted_case_ids: the planner sees exactly these groups
         in_groups = ", ".join(str(int(g)) for g in groups)
         parts.append(
             f"SELECT permission_id FROM {_GROUP_TABLE} "  # noqa: S608
-            f"WHERE content_object_id = %s AND group_id IN ({in_groups})"
+            f"WHERE content_object_id = {case_sql} AND group_id IN ({in_groups})"
         )
-        params.append(case_id)
+        params += case_params
     parts.append(
-        f"SELECT permission_id FROM {_USER_TABLE} WHERE content_object_id = %s AND user_id = %s"  # noqa: S608
+        f"SELECT permission_id FROM {_USER_TABLE} WHERE content_object_id = {case_sql} AND user_id = %s"  # noqa: S608
     )
-    params += [case_id, actor.pk]
+    params += [*case_params, actor.pk]
+    return " UNION ALL ".join(parts), params
+
+
+def _held_permission_ids(actor: User, case: Case, *, note_expired: bool) -> set[int]:
+    """The permission ids the actor holds on the case; with ``note_expired``, also _EXPIRED when
+    some time-boxed grant (of any case) has run out without being revoked yet."""
+    sql, params = _permission_rows(actor, "%s", [Case._meta.pk.get_db_prep_value(case.pk, connection)])
     if note_expired:
-        parts.append(
-            f"SELECT * FROM (SELECT {_EXPIRED} FROM {_GRANT_TABLE} "  # noqa: S608
-            "WHERE revoked_at IS NULL AND expires_at <= %s LIMIT 1) AS expired"
-        )
+        sql += f" UNION ALL SELECT {_EXPIRED} WHERE {_ANY_GRANT_EXPIRED}"
         params.append(connection.ops.adapt_datetimefield_value(timezone.now()))
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
+
+
+class GrantsExpired(Exception):
+    """Some time-boxed grant has run out unrevoked: revoke (``revoke_expired_grants``, in a
+    transaction of its own) and ask again. An expired grant is never honoured."""
+
+
+def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, bool]:
+    """The case row locked for the caller's transaction, and whether the actor holds ``codename``
+    on it: one statement for the check and the lock, the common path of every transition."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Case.objects.select_for_update().get(pk=case.pk), False
+    rows, params = _permission_rows(actor, f"{_CASE_TABLE}.{connection.ops.quote_name('id')}", [])
+    locked = (
+        Case.objects.select_for_update()
+        .annotate(
+            permitted=RawSQL(  # noqa: S611 (see _permission_rows)
+                f"%s IN ({rows})", [case_permission_id(codename), *params], output_field=BooleanField()
+            ),
+            grants_expired=RawSQL(  # noqa: S611
+                _ANY_GRANT_EXPIRED,
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+                output_field=BooleanField(),
+            ),
+        )
+        .get(pk=case.pk)
+    )
+    if locked.grants_expired:
+        raise GrantsExpired
+    return locked, locked.permitted
 
 
 def held_case_permissions(actor: User, case: Case) -> set[str]:
@@ -302,7 +339,7 @@ def require_role_permission(actor: User, perm: str, *, action: str, case: Case |
         deny(actor, action=action, case=case)
 
 
-def deny(actor: User, *, action: str, case: Case | None = None) -> None:
+def deny(actor: User, *, action: str, case: Case | None = None) -> NoReturn:
     """Record the refusal in its own transaction (the caller's is about to roll back), then refuse."""
     with transaction.atomic():
         audit.record(

@@ -6,7 +6,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from audit import services as audit
-from cases.access import require_case_permission
+from cases.access import GrantsExpired, deny, lock_permitted_case, revoke_expired_grants
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import Case
 from cases.signals import case_ended
@@ -37,35 +37,50 @@ def run_transition(
     after=None,
     extra_fields: tuple[str, ...] = (),
 ) -> Case:
-    """Check, lock, transition, save, audit. ``before(locked)`` may check rules or write more,
-    inside the same transaction; it raises CaseRuleError to refuse. ``after(locked)`` runs in the
-    same transaction once the transition is saved (what it writes stands or falls with it)."""
-    require_case_permission(actor, case, permission, action=name)
-    with transaction.atomic():
-        locked = lock_case(case, expected_version)
-        if before is not None:
-            before(locked)
-        previous = locked.state
+    """Lock and check (one statement), transition, save, audit. ``before(locked)`` may check rules
+    or write more, inside the same transaction; it raises CaseRuleError to refuse. ``after(locked)``
+    runs in the same transaction once the transition is saved (what it writes stands or falls
+    with it)."""
+    while True:
         try:
-            getattr(locked, name)(*args)
-        except TransitionNotAllowed:
-            raise CaseRuleError(
-                _("このケースは今の状態（%(state)s）ではこの操作ができません。")
-                % {"state": locked.get_state_display()},
-                code="transition_not_allowed",
-            ) from None
-        save_case(locked, ["state", "ended_at", "urgent", *extra_fields])
-        audit.record(
-            "case.transitioned",
-            actor=actor,
-            organisation_id=locked.lead_organisation_id,
-            target=locked,
-            case_id=locked.pk,
-            person_id=locked.person_id,
-            params={"transition": name, "from": previous, "to": locked.state},
-        )
-        if after is not None:
-            after(locked)
-        if locked.state in Case.ENDED_STATES:
-            case_ended.send(sender=Case, case=locked, actor=actor)
-    return locked
+            with transaction.atomic():
+                locked, permitted = lock_permitted_case(actor, case, permission)
+                if not permitted:  # before the version: a stranger learns nothing of the case
+                    raise _Refused
+                if locked.version != expected_version:
+                    raise CaseConflict()
+                if before is not None:
+                    before(locked)
+                previous = locked.state
+                try:
+                    getattr(locked, name)(*args)
+                except TransitionNotAllowed:
+                    raise CaseRuleError(
+                        _("このケースは今の状態（%(state)s）ではこの操作ができません。")
+                        % {"state": locked.get_state_display()},
+                        code="transition_not_allowed",
+                    ) from None
+                save_case(locked, ["state", "ended_at", "urgent", *extra_fields])
+                audit.record(
+                    "case.transitioned",
+                    actor=actor,
+                    organisation_id=locked.lead_organisation_id,
+                    target=locked,
+                    case_id=locked.pk,
+                    person_id=locked.person_id,
+                    params={"transition": name, "from": previous, "to": locked.state},
+                )
+                if after is not None:
+                    after(locked)
+                if locked.state in Case.ENDED_STATES:
+                    case_ended.send(sender=Case, case=locked, actor=actor)
+            return locked
+        except GrantsExpired:  # revoked in a transaction of their own; then the check again
+            revoke_expired_grants()
+        except _Refused:
+            deny(actor, action=name, case=case)  # in a transaction of its own, after the rollback
+
+
+class _Refused(Exception):
+    """The actor lacks the permission: the transition's transaction rolls back before the refusal
+    is recorded (and raised as PermissionDenied)."""

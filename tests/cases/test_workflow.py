@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases import selectors
-from cases.access import has_case_permission
+from cases.access import grant_access, has_case_permission
 from cases.exceptions import CaseConflict, CaseRuleError
-from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
+from cases.models import AccessLevel, CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 from tests.workflow import decided, take
 
@@ -323,6 +323,39 @@ def test_time_boxed_access_ends_by_itself(world, concern, soon):
     assert not has_case_permission(world.agency_worker, case, "view_case")
     assert events(case, "case.access_revoked").filter(params__contains='"expired"').count() == 1
     assert case not in selectors.cases_visible_to(world.agency_worker)
+
+
+def test_a_refused_transition_changes_nothing_and_its_refusal_is_recorded(world, concern):
+    case = take(world, concern())
+    with pytest.raises(PermissionDenied):
+        lifecycle.withdraw(actor=world.other_staff, case=case, expected_version=case.version, reason="誤登録")
+    with pytest.raises(PermissionDenied):  # a wrong version changes nothing for a stranger either
+        lifecycle.withdraw(actor=world.other_staff, case=case, expected_version=99, reason="誤登録")
+    fresh = type(case).objects.get(pk=case.pk)
+    assert (fresh.state, fresh.version) == (case.state, case.version)
+    assert events(case, "case.denied").count() == 2
+    assert not events(case, "case.transitioned").filter(params__contains='"withdraw"').exists()
+
+
+def test_a_transition_never_honours_an_expired_grant_and_revokes_it_for_good(world, concern):
+    case = take(world, concern())
+    helper = world.other_staff
+    grant_access(
+        case=case,
+        granted_by=world.staff,
+        user=helper,
+        level=AccessLevel.LEAD,
+        reason=CaseAccessGrant.Reason.OWNER,
+    )
+    helper = type(helper).objects.get(pk=helper.pk)
+    CaseAccessGrant.objects.filter(user=helper).update(expires_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        lifecycle.withdraw(actor=helper, case=case, expected_version=case.version, reason="誤登録")
+    # The revocation stands although the transition was refused (and rolled back).
+    assert not CaseAccessGrant.objects.filter(user=helper, revoked_at__isnull=True).exists()
+    assert events(case, "case.access_revoked").filter(params__contains='"expired"').count() == 1
+    assert events(case, "case.denied").count() == 1
+    assert type(case).objects.get(pk=case.pk).state == case.state
 
 
 def test_break_glass_is_reasoned_time_limited_audited_and_reviewed(world, concern):
