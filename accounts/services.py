@@ -10,9 +10,9 @@ from accounts.roles import Role
 ORGANISATION_GROUP_PREFIX = "org:"
 
 
-def organisation_group_name(organisation: Organisation) -> str:
+def organisation_group_name(organisation_id: int) -> str:
     """The Django group of everyone working for an organisation: what a case is shared with."""
-    return f"{ORGANISATION_GROUP_PREFIX}{organisation.pk}"
+    return f"{ORGANISATION_GROUP_PREFIX}{organisation_id}"
 
 
 def sync_role_groups(user: User) -> None:
@@ -25,8 +25,8 @@ def sync_role_groups(user: User) -> None:
     # accounts.selectors.group_ids_of and organisation_ids_of read them again.
     user.__dict__.pop("_group_ids", None)
     user.__dict__.pop("_organisation_ids", None)
-    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
-    wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation) for m in memberships}
+    memberships = list(Membership.objects.filter(user=user))
+    wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation_id) for m in memberships}
     for name in wanted:
         Group.objects.get_or_create(name=name)
     managed = Group.objects.filter(Q(name__in=Role.values) | Q(name__startswith=ORGANISATION_GROUP_PREFIX))

@@ -7,11 +7,15 @@ Builds N cases over 250 organisations of 20 users each (5,000 users), one of the
 guardian rows), and the same permissions again in guardian's generic tables. Prints: the case
 list a plaza user opens (50 rows, names decrypted) through cases.selectors against guardian's
 get_objects_for_user over the generic tables (target ≥ 10× faster, ≤ 30 ms median on
-PostgreSQL) with the query plan; and accept_intake transitions per second, each with its audit
-events (target ≥ 300/s). Cases share 10,000 persons: the list decrypts one name per row either way.
+PostgreSQL) with the query plan; and transitions per second, each checked, locked and with its
+audit event (target ≥ 300/s): accept_intake, then close and reopen in one session and in
+--sessions processes at once. Cases share 10,000 persons: the list decrypts one name per row
+either way.
 """
 
 import datetime
+import multiprocessing
+import multiprocessing.synchronize
 import statistics
 import time
 
@@ -23,6 +27,7 @@ def _arguments(parser) -> None:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--transitions", type=int, default=300)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--sessions", type=int, default=2, help="sessions transitioning at once")
 
 
 ARGS = harness.start(__doc__, _arguments)
@@ -30,13 +35,14 @@ ARGS = harness.start(__doc__, _arguments)
 import guardian.shortcuts  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from guardian.models import GroupObjectPermission, UserObjectPermission  # noqa: E402
 from uuid_utils.compat import uuid7  # noqa: E402
 
 from accounts.models import Area, Membership, Organisation, User  # noqa: E402
 from accounts.services import organisation_group_name  # noqa: E402
+from audit.models import AuditEvent  # noqa: E402
 from cases.models import Case, CaseGroupObjectPermission, Person  # noqa: E402
 from cases.selectors import cases_visible_to  # noqa: E402
 from cases.services.intake import accept_intake, report_concern  # noqa: E402
@@ -59,7 +65,7 @@ def build(n_cases: int, n_users: int) -> tuple[User, Area]:
         for i in range(ORGANISATIONS)
     )
     organisations[0].areas.add(district)  # the measured user's plaza takes the district's concerns
-    groups = Group.objects.bulk_create(Group(name=organisation_group_name(o)) for o in organisations)
+    groups = Group.objects.bulk_create(Group(name=organisation_group_name(o.pk)) for o in organisations)
     staff_group = Group.objects.get(name="plaza_staff")
     users = User.objects.bulk_create(User(username=f"bench{i}") for i in range(n_users))
     Membership.objects.bulk_create(
@@ -193,36 +199,79 @@ def bench_list(user: User) -> None:
     print("   query plan of ours:\n" + plan)
 
 
-def bench_transitions(user: User, district: Area, n: int) -> None:
-    cases = [
-        report_concern(actor=user, area=district, reporter_kind="agency", signals=["not_seen"], categories=[])
-        for _ in range(n)
-    ]
-    start = time.perf_counter()
-    for case in cases:
-        accept_intake(actor=user, case=case, expected_version=case.version)
-    intake_time = time.perf_counter() - start
-    # Then the same cases watched, closed and reopened: transitions without access changes.
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(state="watching")
-    start = time.perf_counter()
-    for case in Case.objects.filter(pk__in=[c.pk for c in cases]):
+def close_and_reopen(user: User, case_ids: list) -> None:
+    for case in Case.objects.filter(pk__in=case_ids):
         case = close(actor=user, case=case, expected_version=case.version)
         reopen(actor=user, case=case, expected_version=case.version)
+
+
+def _session(user_pk: int, case_ids: list, start: multiprocessing.synchronize.Barrier) -> None:
+    """One of several sessions at once: its own process and connection, its own cases."""
+    user = User.objects.get(pk=user_pk)
+    Case.objects.filter(pk__in=case_ids).count()  # connected and warm before the start
+    start.wait()
+    close_and_reopen(user, case_ids)
+    connection.close()
+
+
+def concurrent_close_and_reopen(user: User, case_ids: list, sessions: int) -> float:
+    """Seconds for ``sessions`` processes to close and reopen their share of the cases at once:
+    every transition still takes the one audit chain, so this shows how much that serialises."""
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(sessions + 1)
+    connections.close_all()  # each child opens its own
+    workers = [
+        context.Process(target=_session, args=(user.pk, case_ids[i::sessions], start))
+        for i in range(sessions)
+    ]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    began = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - began
+    if any(worker.exitcode for worker in workers):
+        raise SystemExit("a session failed")
+    return seconds
+
+
+def bench_transitions(user: User, district: Area, n: int, sessions: int) -> None:
+    cases = [
+        report_concern(actor=user, area=district, reporter_kind="agency", signals=["not_seen"], categories=[])
+        for _ in range(n * (1 + sessions))
+    ]
+    start = time.perf_counter()
+    for case in cases[:n]:
+        accept_intake(actor=user, case=case, expected_version=case.version)
+    intake_time = time.perf_counter() - start
+    for case in cases[n:]:
+        accept_intake(actor=user, case=case, expected_version=case.version)
+    # Then the same cases watched, closed and reopened: transitions without access changes.
+    ids = [c.pk for c in cases]
+    Case.objects.filter(pk__in=ids).update(state="watching")
+    start = time.perf_counter()
+    close_and_reopen(user, ids[:n])
     plain_time = time.perf_counter() - start
+    together = concurrent_close_and_reopen(user, ids[n:], sessions)
+    events = AuditEvent.objects.filter(case_id__in=[str(i) for i in ids], event="case.transitioned").count()
+    if events != n * (1 + sessions) * 3:  # intake, close and reopen of every case
+        raise SystemExit(f"{events} transition events, not {n * (1 + sessions) * 3}")
     print("\n2. Transitions through the services, each checked, locked and audited")
     for label, count, seconds in (
         ("accept_intake (with access changes)", n, intake_time),
         ("close and reopen", 2 * n, plain_time),
+        (f"close and reopen, {sessions} sessions at once", 2 * n * sessions, together),
     ):
         each = seconds / count * 1000
-        print(f"   {label:<36} {count / seconds:6,.0f}/s ({each:.1f} ms each)   (target ≥ 300/s)")
+        print(f"   {label:<44} {count / seconds:6,.0f}/s ({each:.1f} ms each)   (target ≥ 300/s)")
 
 
 def main() -> None:
     harness.banner("cases")
     user, district = build(ARGS.cases, ARGS.users)
     bench_list(user)
-    bench_transitions(user, district, ARGS.transitions)
+    bench_transitions(user, district, ARGS.transitions, ARGS.sessions)
 
 
 if __name__ == "__main__":

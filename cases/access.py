@@ -60,8 +60,8 @@ def forget_permission_ids(**kwargs) -> None:
 
 def sync_case_permissions(case: Case) -> None:
     """Make guardian's rows for this case exactly what its live grants say."""
-    grants = list(live_grants().filter(case=case).select_related("organisation"))
-    names = {organisation_group_name(g.organisation) for g in grants if g.organisation_id}
+    grants = list(live_grants().filter(case=case).only("organisation_id", "user_id", "level"))
+    names = {organisation_group_name(g.organisation_id) for g in grants if g.organisation_id}
     groups = {group.name: group.pk for group in Group.objects.filter(name__in=names)}
     for group in Group.objects.bulk_create([Group(name=n) for n in names - groups.keys()]):
         groups[group.name] = group.pk
@@ -70,7 +70,7 @@ def sync_case_permissions(case: Case) -> None:
     for grant in grants:
         codenames = LEVEL_PERMISSIONS[AccessLevel(grant.level)]
         if grant.organisation_id:
-            group_id = groups[organisation_group_name(grant.organisation)]
+            group_id = groups[organisation_group_name(grant.organisation_id)]
             wanted_groups |= {(group_id, case_permission_id(c)) for c in codenames}
         else:
             wanted_users |= {(grant.user_id, case_permission_id(c)) for c in codenames}
@@ -195,7 +195,7 @@ def permitted_case_ids(actor: User, codename: str) -> QuerySet:
 def open_to_organisation(record: Model, organisation: Organisation, codenames: Iterable[str]) -> None:
     """Give an organisation's group object permissions on one record of an app built on cases (a
     referral to an agency, a guardianship matter for a centre): one direct-FK guardian row each."""
-    group, _created = Group.objects.get_or_create(name=organisation_group_name(organisation))
+    group, _created = Group.objects.get_or_create(name=organisation_group_name(organisation.pk))
     for codename in codenames:
         assign_perm(f"{record._meta.app_label}.{codename}", group, record)
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
+from accounts.selectors import organisation_ids_of
 from audit import services as audit
 from cases.access import change_access, grant_access, require_role_permission
 from cases.exceptions import CaseRuleError
@@ -138,7 +139,7 @@ def _intake_organisation(actor: User, case: Case) -> Organisation:
         case=case,
         revoked_at__isnull=True,
         reason=CaseAccessGrant.Reason.INTAKE,
-        organisation__memberships__user=actor,
+        organisation_id__in=organisation_ids_of(actor),
     ).select_related("organisation")
     grant = grants.first()
     if grant is None:
