@@ -269,7 +269,7 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     """The case row locked for the caller's transaction, and whether the actor holds ``codename``
     on it: one statement for the check and the lock, the common path of every transition."""
     if not actor.is_authenticated or not actor.is_active:
-        return Case.objects.select_for_update().get(pk=case.pk), False
+        return case, False  # refused before anything is read or locked
     rows, params = _permission_rows(actor, f"{_CASE_TABLE}.{connection.ops.quote_name('id')}", [])
     locked = (
         Case.objects.select_for_update()
