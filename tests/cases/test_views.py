@@ -4,29 +4,12 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseState, MeetingAttendance
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def follow_post(client, url, data):
-    response = client.post(url, data, follow=True)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
+from tests.screens import browser, follow_post, page
 
 
 def test_the_journey_through_the_screens(world):

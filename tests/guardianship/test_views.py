@@ -3,26 +3,15 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from guardianship.models import GuardianCandidate, GuardianshipMatter, MatchingMeeting
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
+from tests.screens import browser, follow_post, page
 
 
 def post(client, url, data) -> str:
-    html = page(client.post(url, data, follow=True))
+    html = follow_post(client, url, data)
     errors = re.findall(r'<li class="message error">([^<]*)</li>', html)
     assert not errors, errors
     return html

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
@@ -14,24 +13,8 @@ from cases.models import Case, CaseAccessGrant, CaseState, Disclosure, SupportMe
 from cases.services import sharing
 from referrals import services
 from referrals.models import Referral, ReferralState
+from tests.screens import browser, follow_post, page
 from tests.workflow import decided, take
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
-
-
-def follow_post(client, url, data) -> str:
-    response = client.post(url, data, follow=True)
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def messages_in(html: str) -> list[str]:
