@@ -29,3 +29,28 @@ def test_the_case_page_does_not_query_per_staff_member(world, concern):
             user=User.objects.create(username=f"extra{i}"), organisation=world.agency, role=Role.AGENCY_WORKER
         )
     assert page_queries(world, case) == before
+
+
+def test_a_transition_is_checked_and_locked_in_one_statement(world, concern):
+    """The permission check rides in the statement that locks the case (docs/performance.md)."""
+    from cases.services import intake, lifecycle
+
+    case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
+    with CaptureQueriesContext(connection) as ctx:
+        lifecycle.withdraw(actor=world.staff, case=case, expected_version=case.version, reason="誤登録")
+    sql = [q["sql"] for q in ctx.captured_queries]
+    locks = [s for s in sql if s.startswith('SELECT "cases_case"')]
+    assert len(locks) == 1 and "cases_casegroupobjectpermission" in locks[0]
+    assert not [s for s in sql if s.startswith("SELECT permission_id")]  # no separate check
+
+
+def test_postgresql_sorts_permitted_cases_from_a_covering_index(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_id_created_covering'")
+            (definition,) = cursor.fetchone()
+            assert "(id) INCLUDE (created_at)" in definition
+        else:  # SQLite has no INCLUDE columns; the migration leaves it alone
+            assert "case_id_created_covering" not in connection.introspection.get_constraints(
+                cursor, "cases_case"
+            )
