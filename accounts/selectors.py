@@ -15,7 +15,9 @@ def group_ids_of(user: User) -> list[int]:
     them when memberships change."""
     cached = user.__dict__.get("_group_ids")
     if cached is None:
-        cached = user.__dict__["_group_ids"] = list(user.groups.values_list("pk", flat=True))
+        cached = user.__dict__["_group_ids"] = list(  # the link table alone, not joined to the groups
+            User.groups.through.objects.filter(user_id=user.pk).values_list("group_id", flat=True)
+        )
     return cached
 
 

@@ -12,7 +12,7 @@ from typing import NoReturn
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import BooleanField, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,28 +168,32 @@ def revoke_expired_grants() -> int:
     Called before permission-filtered reads (one indexed query when there is nothing to do) and
     by ``send_reminders``, so that guardian's rows never outlive a grant by more than a request.
     """
-    expired = CaseAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=timezone.now())
-    if not expired.exists():
-        return 0
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_ANY_GRANT_EXPIRED}", [connection.ops.adapt_datetimefield_value(now)])
+        if not cursor.fetchone()[0]:
+            return 0
     with transaction.atomic():
+        expired = CaseAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=now)
         return revoke_grants(expired, actor=None, why="expired")
 
 
-def permitted_case_ids(actor: User, codename: str) -> QuerySet:
+def permitted_case_ids(actor: User, codename: str) -> RawSQL:
     """Ids of the cases on which the actor holds ``codename`` through their own grants or their
-    organisations' — one UNION over guardian's direct-FK tables, so that planners start from the
-    few permission rows the actor holds instead of probing every case."""
+    organisations', for ``pk__in=``: guardian's two direct-FK tables, so that planners start from
+    the few permission rows the actor holds instead of probing every case. Written SQL, as below."""
     permission = case_permission_id(codename)
-    # The actor's groups as literal ids (not a subquery), so that PostgreSQL estimates the rows
-    # of exactly these groups and starts from them, instead of hashing the whole case table.
+    parts, params = [], []
     groups = group_ids_of(actor)
-    by_group = CaseGroupObjectPermission.objects.filter(group_id__in=groups, permission_id=permission).values(
-        "content_object_id"
-    )
-    by_user = CaseUserObjectPermission.objects.filter(user=actor, permission_id=permission).values(
-        "content_object_id"
-    )
-    return by_group.union(by_user)
+    if groups:  # literal ids: the planner estimates the rows of exactly these groups
+        parts.append(
+            f"SELECT content_object_id FROM {_GROUP_TABLE} "  # noqa: S608 (see _permission_rows)
+            f"WHERE permission_id = %s AND group_id IN ({', '.join(str(int(g)) for g in groups)})"
+        )
+        params.append(permission)
+    parts.append(f"SELECT content_object_id FROM {_USER_TABLE} WHERE permission_id = %s AND user_id = %s")  # noqa: S608
+    params += [permission, actor.pk]
+    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
 
 
 def open_to_organisation(record: Model, organisation: Organisation, codenames: Iterable[str]) -> None:
@@ -220,6 +224,13 @@ _GROUP_TABLE = CaseGroupObjectPermission._meta.db_table
 _USER_TABLE = CaseUserObjectPermission._meta.db_table
 _GRANT_TABLE = CaseAccessGrant._meta.db_table
 _CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
+_CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
+_CASE_COLUMNS = ", ".join(
+    f"{_CASE_TABLE}.{connection.ops.quote_name(field.column)}" for field in Case._meta.concrete_fields
+)
+# Django's select_for_update() is a no-op where the database has no row locks (SQLite, which
+# holds the whole database's write lock for the transaction instead: settings).
+_FOR_UPDATE = " FOR UPDATE" if connection.features.has_select_for_update else ""
 # A permission id no permission has: the row that says "some grant has expired unrevoked".
 _EXPIRED = -1
 # Written as SQL, not built by the ORM: every case page and every transition asks these, and
@@ -270,24 +281,28 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     on it: one statement for the check and the lock, the common path of every transition."""
     if not actor.is_authenticated or not actor.is_active:
         return case, False  # refused before anything is read or locked
-    rows, params = _permission_rows(actor, f"{_CASE_TABLE}.{connection.ops.quote_name('id')}", [])
-    locked = (
-        Case.objects.select_for_update()
-        .annotate(
-            permitted=RawSQL(  # noqa: S611 (see _permission_rows)
-                f"%s IN ({rows})", [case_permission_id(codename), *params], output_field=BooleanField()
-            ),
-            grants_expired=RawSQL(  # noqa: S611
-                _ANY_GRANT_EXPIRED,
-                [connection.ops.adapt_datetimefield_value(timezone.now())],
-                output_field=BooleanField(),
-            ),
-        )
-        .get(pk=case.pk)
+    rows, params = _permission_rows(actor, f"{_CASE_TABLE}.{_CASE_PK}", [])
+    locked = next(
+        iter(
+            Case.objects.raw(
+                f"SELECT {_CASE_COLUMNS}, %s IN ({rows}) AS permitted, "  # noqa: S608 (see _permission_rows)
+                f"{_ANY_GRANT_EXPIRED} AS grants_expired "
+                f"FROM {_CASE_TABLE} WHERE {_CASE_TABLE}.{_CASE_PK} = %s{_FOR_UPDATE}",
+                [
+                    case_permission_id(codename),
+                    *params,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    Case._meta.pk.get_db_prep_value(case.pk, connection),
+                ],
+            )
+        ),
+        None,
     )
+    if locked is None:
+        raise Case.DoesNotExist("No case with this id.")
     if locked.grants_expired:
         raise GrantsExpired
-    return locked, locked.permitted
+    return locked, bool(locked.permitted)
 
 
 def held_case_permissions(actor: User, case: Case) -> set[str]:

@@ -12,6 +12,7 @@ from cases.access import grant_access, has_case_permission
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import AccessLevel, CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
+from privacy.fields import ciphertexts_as_stored
 from tests.workflow import decided, take
 
 
@@ -335,6 +336,19 @@ def test_a_refused_transition_changes_nothing_and_its_refusal_is_recorded(world,
     assert (fresh.state, fresh.version) == (case.state, case.version)
     assert events(case, "case.denied").count() == 2
     assert not events(case, "case.transitioned").filter(params__contains='"withdraw"').exists()
+
+
+def test_a_transition_writes_what_it_changed_sealed_versioned_and_stamped(world, concern):
+    case = take(world, concern())
+    before = type(case).objects.get(pk=case.pk)
+    lifecycle.withdraw(actor=world.staff, case=case, expected_version=case.version, reason="転居のため")
+    stored = type(case).objects.get(pk=case.pk)  # read back: not the object the service returned
+    assert (stored.state, stored.version) == (CaseState.WITHDRAWN, before.version + 1)
+    assert stored.updated_at > before.updated_at and stored.ended_at is not None
+    assert stored.withdrawal_reason == "転居のため"
+    with ciphertexts_as_stored():
+        sealed = bytes(type(case).objects.get(pk=case.pk).withdrawal_reason)
+    assert "転居".encode() not in sealed
 
 
 def test_a_transition_never_honours_an_expired_grant_and_revokes_it_for_good(world, concern):
