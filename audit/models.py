@@ -23,6 +23,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # audit_actor_time (actor, occurred_at) serves every lookup by actor
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",

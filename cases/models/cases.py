@@ -54,7 +54,10 @@ class Case(FSMModelMixin, EncryptedModel):
         blank=True,
         related_name="cases",
     )
-    area = models.ForeignKey(Area, verbose_name=_("地域"), on_delete=models.PROTECT, related_name="cases")
+    # No index of their own: case_area_state and case_lead_state begin with them (Meta.indexes).
+    area = models.ForeignKey(
+        Area, verbose_name=_("地域"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     lead_organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("主担当の組織"),
@@ -62,6 +65,7 @@ class Case(FSMModelMixin, EncryptedModel):
         null=True,
         blank=True,
         related_name="led_cases",
+        db_index=False,
     )
     urgent = models.BooleanField(_("緊急"), default=False)
     state = FSMField(_("状態"), default=S.NOTICED, choices=S.choices, protected=True)

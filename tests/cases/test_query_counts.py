@@ -54,3 +54,30 @@ def test_postgresql_sorts_permitted_cases_from_a_covering_index(db):
             assert "case_id_created_covering" not in connection.introspection.get_constraints(
                 cursor, "cases_case"
             )
+
+
+def _indexed_columns(table: str) -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        return {
+            name: info["columns"]
+            for name, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"] or info["unique"]
+        }
+
+
+def test_every_write_of_a_transition_updates_only_indexes_that_some_read_uses(db):
+    """The case row and the audit trail are written by every transition: no index that another
+    one already serves (a single-column index beside one that begins with the same column), and
+    on PostgreSQL no LIKE-prefix (varchar_pattern_ops) twin of a text index."""
+    for table, served in (
+        ("cases_case", {"area_id": "case_area_state", "lead_organisation_id": "case_lead_state"}),
+        ("audit_auditevent", {"actor_id": "audit_actor_time"}),
+    ):
+        indexes = _indexed_columns(table)
+        for column, wider in served.items():
+            assert indexes[wider][0] == column
+            assert [column] not in indexes.values(), f"{table}.{column} has an index of its own"
+        assert not [name for name in indexes if name.endswith("_like")]
+    audit = _indexed_columns("audit_auditevent")
+    for column in ("occurred_at", "action", "case_id", "person_id", "hash", "organisation_id"):
+        assert [column] in audit.values(), f"audit_auditevent.{column} lost its index"
