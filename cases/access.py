@@ -106,9 +106,13 @@ def change_access(
     Each grant is a dict of CaseAccessGrant fields (organisation or user, level, reason,
     field_groups, expires_at, disclosure, consent). Every change is an audit event.
     """
-    ended = list(revoke.filter(case=case, revoked_at__isnull=True)) if revoke is not None else []
+    ended = (
+        list(revoke.filter(case=case, revoked_at__isnull=True).values_list("pk", flat=True))
+        if revoke is not None
+        else []
+    )
     if ended:
-        CaseAccessGrant.objects.filter(pk__in=[g.pk for g in ended]).update(revoked_at=timezone.now())
+        CaseAccessGrant.objects.filter(pk__in=ended).update(revoked_at=timezone.now())
     created = []
     for spec in grants:
         spec = {**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
@@ -122,7 +126,7 @@ def change_access(
                 target=case,
                 case_id=case.pk,
                 person_id=case.person_id,
-                params={"grant": grant.pk, "why": why},
+                params={"grant": grant, "why": why},
             )
             for grant in ended
         ]

@@ -134,17 +134,21 @@ def report_concern(
     return case
 
 
-def _intake_organisation(actor: User, case: Case) -> Organisation:
-    grants = CaseAccessGrant.objects.filter(
-        case=case,
-        revoked_at__isnull=True,
-        reason=CaseAccessGrant.Reason.INTAKE,
-        organisation_id__in=organisation_ids_of(actor),
-    ).select_related("organisation")
-    grant = grants.first()
-    if grant is None:
+def _intake_organisation_id(actor: User, case: Case) -> int:
+    """The id of the actor's organisation that received this concern for intake."""
+    lead = (
+        CaseAccessGrant.objects.filter(
+            case=case,
+            revoked_at__isnull=True,
+            reason=CaseAccessGrant.Reason.INTAKE,
+            organisation_id__in=organisation_ids_of(actor),
+        )
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if lead is None:
         raise CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
-    return grant.organisation
+    return lead
 
 
 def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
@@ -152,8 +156,8 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
     require_role_permission(actor, "cases.take_intake", action="accept_intake", case=case)
 
     def become_lead(locked: Case) -> None:
-        lead = _intake_organisation(actor, locked)
-        locked.lead_organisation = lead
+        lead = _intake_organisation_id(actor, locked)
+        locked.lead_organisation_id = lead
         change_access(
             case=locked,
             actor=actor,
@@ -161,7 +165,7 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
             why="intake_accepted",
             grants=[
                 {
-                    "organisation": lead,
+                    "organisation_id": lead,
                     "level": AccessLevel.LEAD,
                     "reason": CaseAccessGrant.Reason.OWNER,
                     "field_groups": ALL_FIELD_GROUPS,
@@ -194,7 +198,9 @@ def escalate_urgent(
     require_role_permission(actor, "cases.take_intake", action="escalate_urgent", case=case)
 
     def hand_to_ward(locked: Case) -> None:
-        acting = locked.lead_organisation or _intake_organisation(actor, locked)
+        acting = locked.lead_organisation
+        if acting is None:  # still at intake: the actor's organisation that received the concern
+            acting = Organisation.objects.get(pk=_intake_organisation_id(actor, locked))
         if ward_office.kind != OrganisationKind.WARD_OFFICE or not _serves(ward_office, locked.area):
             raise CaseRuleError(_("この地域を担当する区役所の課を選んでください。"), code="not_ward_office")
         check_legal_basis(legal_basis, acting, reference)
