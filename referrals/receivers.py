@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, User
 from cases.models import Case, CaseState
 from referrals.models import OPEN, Referral, ReferralState
 
@@ -53,16 +53,19 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
 
 def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:
     """For ``send_reminders``: each overdue referral, to its author and to the receiving
-    organisation's staff. Ids and dates only."""
+    organisation's staff. Ids and dates only. Two reads however many are overdue."""
     from referrals.services import mark_overdue_referrals
 
     mark_overdue_referrals(today)
+    overdue = list(Referral.objects.filter(state=ReferralState.OVERDUE).select_related("created_by"))
+    staff: dict[int, dict[int, User]] = {}  # organisation id → its active users, each once
+    for membership in Membership.objects.filter(
+        organisation_id__in={referral.recipient_id for referral in overdue}, user__is_active=True
+    ).select_related("user"):
+        staff.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
     pairs: list[tuple[User, str]] = []
-    for referral in Referral.objects.filter(state=ReferralState.OVERDUE).select_related("created_by"):
+    for referral in overdue:
         text = f"referral {referral.pk} overdue since {referral.accept_by:%Y-%m-%d} (case {referral.case_id})"
         pairs.append((referral.created_by, text))
-        for user in User.objects.filter(
-            memberships__organisation_id=referral.recipient_id, is_active=True
-        ).distinct():
-            pairs.append((user, text))
+        pairs += [(user, text) for user in staff.get(referral.recipient_id, {}).values()]
     return pairs

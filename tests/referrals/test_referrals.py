@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -17,6 +19,7 @@ from cases.services import lifecycle, sharing
 from referrals import selectors, services
 from referrals.exceptions import ReferralConflict
 from referrals.models import AcceptanceDeadline, Referral, ReferralMessage, ReferralState
+from referrals.receivers import overdue_referrals
 from referrals.working_days import add_working_days
 
 S = ReferralState
@@ -310,6 +313,25 @@ def test_send_reminders_lists_overdue_referrals_to_both_sides(world, sent, capsy
     assert "佐々木" not in out
     referral.refresh_from_db()
     assert referral.state == S.OVERDUE
+
+
+def test_overdue_reminders_read_the_same_few_rows_however_many_are_overdue(world, sent):
+    late = timezone.localdate() - datetime.timedelta(days=3)
+    first = sent()
+    Referral.objects.filter(pk=first.pk).update(accept_by=late)
+    services.mark_overdue_referrals()
+    with CaptureQueriesContext(connection) as one:
+        pairs = overdue_referrals(sender=None, today=timezone.localdate())
+    assert {user.username for user, _text in pairs} == {"demo_plaza", "demo_agency"}
+    second = sent(recipient=world.anshin)
+    Referral.objects.filter(pk=second.pk).update(accept_by=late)
+    services.mark_overdue_referrals()
+    with CaptureQueriesContext(connection) as two:
+        pairs = overdue_referrals(sender=None, today=timezone.localdate())
+    assert len(two.captured_queries) == len(one.captured_queries)
+    told = {(user.username, text.split()[1]) for user, text in pairs}
+    assert ("anshin_worker", str(second.pk)) in told and ("demo_agency", str(first.pk)) in told
+    assert ("anshin_worker", str(first.pk)) not in told
 
 
 def test_the_case_moves_on_only_when_every_referral_is_settled(world, referred, sent):
