@@ -185,19 +185,11 @@ def revoke_expired_grants() -> int:
 def permitted_case_ids(actor: User, codename: str) -> RawSQL:
     """Ids of the cases on which the actor holds ``codename`` through their own grants or their
     organisations', for ``pk__in=``: guardian's two direct-FK tables, so that planners start from
-    the few permission rows the actor holds instead of probing every case. Written SQL, as below."""
-    permission = case_permission_id(codename)
-    parts, params = [], []
-    groups = group_ids_of(actor)
-    if groups:  # literal ids: the planner estimates the rows of exactly these groups
-        parts.append(
-            f"SELECT content_object_id FROM {_GROUP_TABLE} "  # noqa: S608 (see _permission_rows)
-            f"WHERE permission_id = %s AND group_id IN ({', '.join(str(int(g)) for g in groups)})"
-        )
-        params.append(permission)
-    parts.append(f"SELECT content_object_id FROM {_USER_TABLE} WHERE permission_id = %s AND user_id = %s")  # noqa: S608
-    params += [permission, actor.pk]
-    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
+    the few permission rows the actor holds instead of probing every case."""
+    parts, params = _rows_held(
+        actor, "content_object_id", "permission_id = %s", [case_permission_id(codename)]
+    )
+    return RawSQL(" UNION ".join(parts), params)  # noqa: S611 (see _rows_held)
 
 
 def open_to_organisation(record: Model, organisation: Organisation, codenames: Iterable[str]) -> None:
@@ -227,10 +219,11 @@ def holds_record_permission(actor: User, permission_model: type[Model], record: 
 _GROUP_TABLE = CaseGroupObjectPermission._meta.db_table
 _USER_TABLE = CaseUserObjectPermission._meta.db_table
 _GRANT_TABLE = CaseAccessGrant._meta.db_table
-_CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
-_CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
+# The case table and its key, quoted for written statements (here and in cases.services.workflow).
+CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
+CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
 _CASE_COLUMNS = ", ".join(
-    f"{_CASE_TABLE}.{connection.ops.quote_name(field.column)}" for field in Case._meta.concrete_fields
+    f"{CASE_TABLE}.{connection.ops.quote_name(field.column)}" for field in Case._meta.concrete_fields
 )
 # Django's select_for_update() is a no-op where the database has no row locks (SQLite, which
 # holds the whole database's write lock for the transaction instead: settings).
@@ -243,23 +236,26 @@ _EXPIRED = -1
 _ANY_GRANT_EXPIRED = f"EXISTS (SELECT 1 FROM {_GRANT_TABLE} WHERE revoked_at IS NULL AND expires_at <= %s)"  # noqa: S608
 
 
-def _permission_rows(actor: User, case_sql: str, case_params: list) -> tuple[str, list]:
-    """SQL for the ids of the permissions the actor holds, through their groups or themselves, on
-    the case whose id ``case_sql`` gives: a parameter (``case_params``) or a column of a case
-    being read."""
-    parts, params = [], []
+def _rows_held(actor: User, column: str, condition: str, params: list) -> tuple[list[str], list]:
+    """SELECTs of ``column`` from the permission rows the actor holds — through their groups, then
+    themselves — that meet ``condition`` (with ``params``): one per guardian table, for the caller
+    to join with UNION or UNION ALL. The groups go in as literal ids, so that the planner
+    estimates the rows of exactly these groups and starts from them."""
+    parts, all_params = [], []
     groups = group_ids_of(actor)
-    if groups:  # literal ids, as in permitted_case_ids: the planner sees exactly these groups
+    if groups:
         in_groups = ", ".join(str(int(g)) for g in groups)
-        parts.append(
-            f"SELECT permission_id FROM {_GROUP_TABLE} "  # noqa: S608
-            f"WHERE content_object_id = {case_sql} AND group_id IN ({in_groups})"
-        )
-        params += case_params
-    parts.append(
-        f"SELECT permission_id FROM {_USER_TABLE} WHERE content_object_id = {case_sql} AND user_id = %s"  # noqa: S608
-    )
-    params += [*case_params, actor.pk]
+        parts.append(f"SELECT {column} FROM {_GROUP_TABLE} WHERE {condition} AND group_id IN ({in_groups})")  # noqa: S608
+        all_params += params
+    parts.append(f"SELECT {column} FROM {_USER_TABLE} WHERE {condition} AND user_id = %s")  # noqa: S608
+    all_params += [*params, actor.pk]
+    return parts, all_params
+
+
+def _permission_rows(actor: User, case_sql: str, case_params: list) -> tuple[str, list]:
+    """SQL for the ids of the permissions the actor holds on the case whose id ``case_sql`` gives:
+    a parameter (``case_params``) or a column of a case being read."""
+    parts, params = _rows_held(actor, "permission_id", f"content_object_id = {case_sql}", case_params)
     return " UNION ALL ".join(parts), params
 
 
@@ -285,13 +281,13 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     on it: one statement for the check and the lock, the common path of every transition."""
     if not actor.is_authenticated or not actor.is_active:
         return case, False  # refused before anything is read or locked
-    rows, params = _permission_rows(actor, f"{_CASE_TABLE}.{_CASE_PK}", [])
+    rows, params = _permission_rows(actor, f"{CASE_TABLE}.{CASE_PK}", [])
     locked = next(
         iter(
             Case.objects.raw(
-                f"SELECT {_CASE_COLUMNS}, %s IN ({rows}) AS permitted, "  # noqa: S608 (see _permission_rows)
+                f"SELECT {_CASE_COLUMNS}, %s IN ({rows}) AS permitted, "  # noqa: S608 (see _rows_held)
                 f"{_ANY_GRANT_EXPIRED} AS grants_expired "
-                f"FROM {_CASE_TABLE} WHERE {_CASE_TABLE}.{_CASE_PK} = %s{_FOR_UPDATE}",
+                f"FROM {CASE_TABLE} WHERE {CASE_TABLE}.{CASE_PK} = %s{_FOR_UPDATE}",
                 [
                     case_permission_id(codename),
                     *params,

@@ -6,7 +6,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from audit import services as audit
-from cases.access import GrantsExpired, deny, lock_permitted_case, revoke_expired_grants
+from cases.access import CASE_PK, CASE_TABLE, GrantsExpired, deny, lock_permitted_case, revoke_expired_grants
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import Case
 from cases.signals import case_ended
@@ -20,10 +20,6 @@ def lock_case(case: Case, expected_version: int) -> Case:
     return locked
 
 
-_CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
-_CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
-
-
 def save_case(case: Case, fields: list[str]) -> None:
     """Write these fields, a new version and the update time of a case the caller has locked.
 
@@ -35,7 +31,7 @@ def save_case(case: Case, fields: list[str]) -> None:
     assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in written)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_CASE_TABLE} SET {assignments} WHERE {_CASE_PK} = %s",  # noqa: S608 (names from the model)
+            f"UPDATE {CASE_TABLE} SET {assignments} WHERE {CASE_PK} = %s",  # noqa: S608 (names from the model)
             [
                 *(field.get_db_prep_save(field.pre_save(case, False), connection) for field in written),
                 Case._meta.pk.get_db_prep_value(case.pk, connection),
