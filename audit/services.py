@@ -5,8 +5,10 @@
 """
 
 import re
+import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection, models, transaction
@@ -109,10 +111,37 @@ def new_event(
     )
 
 
+_held = threading.local()
+
+
+@contextmanager
+def chained_together() -> Iterator[None]:
+    """Events appended inside this block are chained when it ends without an error, in the order
+    appended, with one lock, one read of the head and one insert: a transition and the access,
+    disclosures and referrals it changes. Open it inside the transaction (the events commit with
+    it); the chain's lock is then held only from the block's end to the commit. Nested blocks
+    join the outermost."""
+    if getattr(_held, "events", None) is not None:
+        yield
+        return
+    _held.events = []
+    try:
+        yield
+        events = _held.events
+    finally:
+        _held.events = None
+    append(events)
+
+
 def append(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain these events, in this order, after the head: one lock, one read of the head and one
-    insert however many they are (a change of access writes one event per grant)."""
+    insert however many they are (a change of access writes one event per grant). Inside
+    ``chained_together`` they wait for the block's end."""
     if not events:
+        return events
+    held = getattr(_held, "events", None)
+    if held is not None:
+        held.extend(events)
         return events
     with transaction.atomic(savepoint=False):
         sequence, prev_hash = _lock_chain_head()

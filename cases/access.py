@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm
 
 from accounts.models import Organisation, User
 from accounts.selectors import group_ids_of
-from accounts.services import organisation_group_name
+from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
 from audit import services as audit
 from cases.models import (
     LEVEL_PERMISSIONS,
@@ -58,38 +58,46 @@ def forget_permission_ids(**kwargs) -> None:
     _permission_ids.clear()
 
 
-def sync_case_permissions(case: Case) -> None:
-    """Make guardian's rows for this case exactly what its live grants say."""
-    grants = list(live_grants().filter(case=case).only("organisation_id", "user_id", "level"))
-    names = {organisation_group_name(g.organisation_id) for g in grants if g.organisation_id}
-    groups = {group.name: group.pk for group in Group.objects.filter(name__in=names)}
-    for group in Group.objects.bulk_create([Group(name=n) for n in names - groups.keys()]):
-        groups[group.name] = group.pk
-    wanted_groups: set[tuple[int, int]] = set()
-    wanted_users: set[tuple[int, int]] = set()
-    for grant in grants:
-        codenames = LEVEL_PERMISSIONS[AccessLevel(grant.level)]
-        if grant.organisation_id:
-            group_id = groups[organisation_group_name(grant.organisation_id)]
-            wanted_groups |= {(group_id, case_permission_id(c)) for c in codenames}
-        else:
-            wanted_users |= {(grant.user_id, case_permission_id(c)) for c in codenames}
+def sync_case_permissions(case: Case, *, groups: bool = True, users: bool = True) -> None:
+    """Make guardian's rows for this case exactly what its live grants say: the organisations'
+    group rows (``groups``) and the users' own rows (``users``), a delete and an insert each."""
+    levels = ", ".join(
+        f"({int(level)}, {case_permission_id(codename)})"
+        for level, codenames in LEVEL_PERMISSIONS.items()
+        for codename in codenames
+    )
+    case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
+    live = [case_id, connection.ops.adapt_datetimefield_value(timezone.now())]
+    with connection.cursor() as cursor:
+        for table, owner, wanted in [
+            rows for rows, asked in ((_GROUP_ROWS, groups), (_USER_ROWS, users)) if asked
+        ]:
+            with_wanted = f"WITH levels (level, permission_id) AS (VALUES {levels}), wanted AS ({wanted}) "
+            cursor.execute(
+                f"{with_wanted}DELETE FROM {table} WHERE content_object_id = %s AND NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM wanted WHERE owner_id = {table}.{owner} "
+                f"AND wanted.permission_id = {table}.permission_id)",
+                [*live, case_id],
+            )
+            cursor.execute(
+                f"{with_wanted}INSERT INTO {table} (permission_id, {owner}, content_object_id) "  # noqa: S608
+                "SELECT permission_id, owner_id, %s FROM wanted WHERE NOT EXISTS (SELECT 1 FROM "
+                f"{table} AS held WHERE held.content_object_id = %s AND held.{owner} = wanted.owner_id "
+                "AND held.permission_id = wanted.permission_id)",
+                [*live, case_id, case_id],
+            )
 
-    for model, owner, wanted in (
-        (CaseGroupObjectPermission, "group_id", wanted_groups),
-        (CaseUserObjectPermission, "user_id", wanted_users),
-    ):
-        existing = {
-            (row[owner], row["permission_id"]): row["pk"]
-            for row in model.objects.filter(content_object=case).values("pk", owner, "permission_id")
-        }
-        stale = [pk for key, pk in existing.items() if key not in wanted]
-        if stale:
-            model.objects.filter(pk__in=stale).delete()
-        missing = wanted - existing.keys()
-        if missing:
-            model.objects.bulk_create(
-                model(**{owner: who, "permission_id": perm, "content_object": case}) for who, perm in missing
+
+def _ensure_organisation_groups(organisation_ids: set[int]) -> None:
+    """Every organisation granted access has its group ("org:<id>"), even before its first member
+    (accounts puts members in it): the group's permission rows are there when they arrive."""
+    if organisation_ids:
+        names = sorted(organisation_group_name(pk) for pk in organisation_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Group._meta.db_table} (name) VALUES {', '.join(['(%s)'] * len(names))} "  # noqa: S608
+                "ON CONFLICT (name) DO NOTHING",
+                names,
             )
 
 
@@ -106,18 +114,34 @@ def change_access(
     Each grant is a dict of CaseAccessGrant fields (organisation or user, level, reason,
     field_groups, expires_at, disclosure, consent). Every change is an audit event.
     """
-    ended = (
-        list(revoke.filter(case=case, revoked_at__isnull=True).values_list("pk", flat=True))
-        if revoke is not None
-        else []
+    ended: list[tuple[int, int | None, int | None]] = []
+    if revoke is not None:
+        live, live_params = (
+            revoke.filter(case=case, revoked_at__isnull=True).values("pk").query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_GRANT_TABLE} SET revoked_at = %s WHERE id IN ({live}) "  # noqa: S608 (ORM-built)
+                "RETURNING id, organisation_id, user_id",
+                [connection.ops.adapt_datetimefield_value(timezone.now()), *live_params],
+            )
+            ended = sorted(cursor.fetchall())
+    created = CaseAccessGrant.objects.bulk_create(
+        CaseAccessGrant(
+            case=case, granted_by=actor, **{**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
+        )
+        for spec in grants
     )
-    if ended:
-        CaseAccessGrant.objects.filter(pk__in=ended).update(revoked_at=timezone.now())
-    created = []
-    for spec in grants:
-        spec = {**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
-        created.append(CaseAccessGrant.objects.create(case=case, granted_by=actor, **spec))
-    sync_case_permissions(case)
+    owners = [(organisation, user) for _pk, organisation, user in ended] + [
+        (grant.organisation_id, grant.user_id) for grant in created
+    ]
+    _ensure_organisation_groups({grant.organisation_id for grant in created if grant.organisation_id})
+    if owners:
+        sync_case_permissions(
+            case,
+            groups=any(organisation for organisation, _user in owners),
+            users=any(user for _organisation, user in owners),
+        )
     audit.append(
         [
             audit.new_event(
@@ -128,7 +152,7 @@ def change_access(
                 person_id=case.person_id,
                 params={"grant": grant, "why": why},
             )
-            for grant in ended
+            for grant, _organisation, _user in ended
         ]
         + [
             audit.new_event(
@@ -219,6 +243,27 @@ def holds_record_permission(actor: User, permission_model: type[Model], record: 
 _GROUP_TABLE = CaseGroupObjectPermission._meta.db_table
 _USER_TABLE = CaseUserObjectPermission._meta.db_table
 _GRANT_TABLE = CaseAccessGrant._meta.db_table
+_LIVE_GRANT = (
+    "grant_row.case_id = %s AND grant_row.revoked_at IS NULL "
+    "AND (grant_row.expires_at IS NULL OR grant_row.expires_at > %s)"
+)
+# guardian's rows a case's live grants call for (with ``levels``: each level's permission ids):
+# the group of each organisation granted (named by accounts' prefix, a constant, and the id), and
+# each user granted.
+_GROUP_ROWS = (
+    _GROUP_TABLE,
+    "group_id",
+    "SELECT DISTINCT org_group.id AS owner_id, levels.permission_id "  # noqa: S608
+    f"FROM {_GRANT_TABLE} AS grant_row JOIN {Group._meta.db_table} AS org_group "
+    f"ON org_group.name = '{ORGANISATION_GROUP_PREFIX}' || CAST(grant_row.organisation_id AS TEXT) "
+    f"JOIN levels ON levels.level = grant_row.level WHERE {_LIVE_GRANT}",
+)
+_USER_ROWS = (
+    _USER_TABLE,
+    "user_id",
+    f"SELECT DISTINCT grant_row.user_id AS owner_id, levels.permission_id FROM {_GRANT_TABLE} AS grant_row "  # noqa: S608
+    f"JOIN levels ON levels.level = grant_row.level WHERE grant_row.user_id IS NOT NULL AND {_LIVE_GRANT}",
+)
 # The case table and its key, quoted for written statements (here and in cases.services.workflow).
 CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
 CASE_PK = connection.ops.quote_name(Case._meta.pk.column)

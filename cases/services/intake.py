@@ -84,7 +84,7 @@ def report_concern(
     if not intake:
         raise CaseRuleError(_("この地域を担当する受付機関が登録されていません。"), code="no_intake")
 
-    with transaction.atomic():
+    with transaction.atomic(), audit.chained_together():
         person = register_person(actor=None, registered_by=reporter_organisation, **(identity or {}))
         case = Case.objects.create(person=person, area=area, urgent=urgency == Urgency.URGENT)
         concern = Concern(

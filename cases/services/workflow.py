@@ -53,13 +53,14 @@ def run_transition(
     after=None,
     extra_fields: tuple[str, ...] = (),
 ) -> Case:
-    """Lock and check (one statement), transition, save, audit. ``before(locked)`` may check rules
+    """Lock and check (one statement), transition, save, audit (with every event the transition's
+    changes record, in one append at the end). ``before(locked)`` may check rules
     or write more, inside the same transaction; it raises CaseRuleError to refuse. ``after(locked)``
     runs in the same transaction once the transition is saved (what it writes stands or falls
     with it)."""
     while True:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), audit.chained_together():
                 locked, permitted = lock_permitted_case(actor, case, permission)
                 if not permitted:  # before the version: a stranger learns nothing of the case
                     raise _Refused

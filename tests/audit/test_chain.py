@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import chain, triggers
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.services import AuditParameterError, append, new_event, record, sign_checkpoint
+from audit.services import AuditParameterError, append, chained_together, new_event, record, sign_checkpoint
 from audit.verify import Statement, verify_chain
 
 
@@ -52,6 +52,33 @@ def test_events_appended_together_take_consecutive_places_in_the_chain():
     assert stored == [(e.hash, e.params) for e in batch]
     assert append([]) == [] and AuditEvent.objects.count() == 4
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_events_recorded_in_a_chained_together_block_are_chained_at_its_end_in_order():
+    first = write(1)[0]
+    with transaction.atomic(), chained_together():
+        inner = write(2)
+        with chained_together():  # a nested block joins the outer one
+            inner += write(1)
+        assert AuditEvent.objects.count() == 1  # nothing chained yet
+    assert [e.sequence for e in inner] == [2, 3, 4]
+    assert inner[0].prev_hash == first.hash
+    assert [e.params for e in inner] == [f'{{"count":{i},"kek":"kek-test"}}' for i in (0, 1, 0)]
+    assert list(AuditEvent.objects.order_by("sequence").values_list("hash", flat=True)) == [
+        first.hash,
+        *[e.hash for e in inner],
+    ]
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_chained_together_block_that_fails_chains_nothing_and_leaves_no_events_waiting():
+    with pytest.raises(RuntimeError), transaction.atomic(), chained_together():
+        write(2)
+        raise RuntimeError("the change failed")
+    assert not AuditEvent.objects.exists()
+    assert [e.sequence for e in write(1)] == [1]  # appended at once: nothing was left held
 
 
 @pytest.mark.django_db

@@ -81,3 +81,23 @@ def test_every_write_of_a_transition_updates_only_indexes_that_some_read_uses(db
     audit = _indexed_columns("audit_auditevent")
     for column in ("occurred_at", "action", "case_id", "person_id", "hash", "organisation_id"):
         assert [column] in audit.values(), f"audit_auditevent.{column} lost its index"
+
+
+def test_accepting_intake_changes_access_and_chains_its_events_in_few_statements(world, concern):
+    """The lead's grant, the intake grants ended and guardian's rows brought in step are a few
+    written statements, and the transition's events join the chain in one append."""
+    from cases.services import intake
+
+    intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)  # caches warm
+    case = concern()
+    with CaptureQueriesContext(connection) as ctx:
+        intake.accept_intake(actor=world.staff, case=case, expected_version=1)
+    sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert sum("ORDER BY sequence DESC" in s for s in sql) == 1
+    reads = (
+        'SELECT "cases_casegroupobjectpermission"',
+        'SELECT "cases_caseuserobjectpermission"',
+        'SELECT "auth_group"',
+    )
+    assert not [s for s in sql if s.startswith(reads)]  # guardian's rows follow the grants in SQL
+    assert len(sql) <= 10
