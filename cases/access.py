@@ -88,6 +88,26 @@ def sync_case_permissions(case: Case, *, groups: bool = True, users: bool = True
             )
 
 
+def organisation_granted(case: Case, reason: str, among: list[int]) -> int | None:
+    """The first of the organisations ``among`` that holds a live grant of this reason on the case
+    (e.g. which of the actor's organisations received a concern for intake)."""
+    if not among:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation_id FROM {_GRANT_TABLE} AS grant_row WHERE {_LIVE_GRANT} "  # noqa: S608
+            f"AND reason = %s AND organisation_id IN ({', '.join(str(int(pk)) for pk in among)}) "
+            "ORDER BY id LIMIT 1",
+            [
+                Case._meta.pk.get_db_prep_value(case.pk, connection),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                reason,
+            ],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
 def _ensure_organisation_groups(organisation_ids: set[int]) -> None:
     """Every organisation granted access has its group ("org:<id>"), even before its first member
     (accounts puts members in it): the group's permission rows are there when they arrive."""

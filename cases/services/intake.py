@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import change_access, grant_access, require_role_permission
+from cases.access import change_access, grant_access, organisation_granted, require_role_permission
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
@@ -136,16 +136,7 @@ def report_concern(
 
 def _intake_organisation_id(actor: User, case: Case) -> int:
     """The id of the actor's organisation that received this concern for intake."""
-    lead = (
-        CaseAccessGrant.objects.filter(
-            case=case,
-            revoked_at__isnull=True,
-            reason=CaseAccessGrant.Reason.INTAKE,
-            organisation_id__in=organisation_ids_of(actor),
-        )
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
+    lead = organisation_granted(case, CaseAccessGrant.Reason.INTAKE, organisation_ids_of(actor))
     if lead is None:
         raise CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
     return lead
