@@ -68,10 +68,9 @@ def sync_case_permissions(case: Case, *, groups: bool = True, users: bool = True
     )
     case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
     live = [case_id, connection.ops.adapt_datetimefield_value(timezone.now())]
+    asked = ([_GROUP_ROWS] if groups else []) + ([_USER_ROWS] if users else [])
     with connection.cursor() as cursor:
-        for table, owner, wanted in [
-            rows for rows, asked in ((_GROUP_ROWS, groups), (_USER_ROWS, users)) if asked
-        ]:
+        for table, owner, wanted in asked:
             with_wanted = f"WITH levels (level, permission_id) AS (VALUES {levels}), wanted AS ({wanted}) "
             cursor.execute(
                 f"{with_wanted}DELETE FROM {table} WHERE content_object_id = %s AND NOT EXISTS "  # noqa: S608
@@ -136,14 +135,14 @@ def change_access(
     """
     ended: list[tuple[int, int | None, int | None]] = []
     if revoke is not None:
-        live, live_params = (
+        ending, ending_params = (
             revoke.filter(case=case, revoked_at__isnull=True).values("pk").query.sql_with_params()
         )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {_GRANT_TABLE} SET revoked_at = %s WHERE id IN ({live}) "  # noqa: S608 (ORM-built)
+            cursor.execute(  # the ids and owners of the grants ended, in the statement that ends them
+                f"UPDATE {_GRANT_TABLE} SET revoked_at = %s WHERE id IN ({ending}) "  # noqa: S608 (ORM-built)
                 "RETURNING id, organisation_id, user_id",
-                [connection.ops.adapt_datetimefield_value(timezone.now()), *live_params],
+                [connection.ops.adapt_datetimefield_value(timezone.now()), *ending_params],
             )
             ended = sorted(cursor.fetchall())
     created = CaseAccessGrant.objects.bulk_create(
