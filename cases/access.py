@@ -262,6 +262,7 @@ def holds_record_permission(actor: User, permission_model: type[Model], record: 
 _GROUP_TABLE = CaseGroupObjectPermission._meta.db_table
 _USER_TABLE = CaseUserObjectPermission._meta.db_table
 _GRANT_TABLE = CaseAccessGrant._meta.db_table
+# live_grants()'s rule, written, for one case's grants (aliased grant_row): case id, then now.
 _LIVE_GRANT = (
     "grant_row.case_id = %s AND grant_row.revoked_at IS NULL "
     "AND (grant_row.expires_at IS NULL OR grant_row.expires_at > %s)"
