@@ -82,7 +82,8 @@ def sync_case_permissions(case: Case, *, groups: bool = True, users: bool = True
                 f"{with_wanted}INSERT INTO {table} (permission_id, {owner}, content_object_id) "  # noqa: S608
                 "SELECT permission_id, owner_id, %s FROM wanted WHERE NOT EXISTS (SELECT 1 FROM "
                 f"{table} AS held WHERE held.content_object_id = %s AND held.{owner} = wanted.owner_id "
-                "AND held.permission_id = wanted.permission_id)",
+                # a change of the same case at the same moment may be writing these rows too
+                "AND held.permission_id = wanted.permission_id) ON CONFLICT DO NOTHING",
                 [*live, case_id, case_id],
             )
 
