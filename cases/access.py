@@ -58,7 +58,7 @@ def forget_permission_ids(**kwargs) -> None:
     _permission_ids.clear()
 
 
-def sync_case_permissions(case: Case, *, groups: bool = True, users: bool = True) -> None:
+def sync_case_permissions(case: Case, *, groups: bool, users: bool) -> None:
     """Make guardian's rows for this case exactly what its live grants say: the organisations'
     group rows (``groups``) and the users' own rows (``users``), a delete and an insert each."""
     levels = ", ".join(

@@ -1,9 +1,15 @@
 """Two people acting on one case at once: exactly one wins, the other gets a conflict."""
 
+import threading
+import time
+
+from django.db import transaction
+
 from audit.models import AuditEvent
 from audit.verify import verify_chain
+from cases.access import grant_access
 from cases.exceptions import CaseConflict
-from cases.models import Case, CaseState
+from cases.models import AccessLevel, Case, CaseAccessGrant, CaseState, CaseUserObjectPermission
 from cases.services import intake, lifecycle
 from tests.workflow import race
 
@@ -31,15 +37,6 @@ def test_concurrent_transitions_leave_one_winner_and_a_consistent_trail(committe
 def test_two_grants_of_the_same_rows_at_once_both_stand(committed_db, world, concern):
     """A user acknowledging two meetings of one case at the same moment: the second change's
     guardian rows are already being written by the first, and it waits and goes on, not fails."""
-    import threading
-    import time
-
-    from django.db import transaction
-
-    from cases.access import grant_access
-    from cases.models import AccessLevel, CaseAccessGrant, CaseUserObjectPermission
-    from tests.workflow import race
-
     case = concern()
     first_written = threading.Event()
 
