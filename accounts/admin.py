@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Membership, Organisation, User
@@ -7,6 +8,10 @@ from accounts.models import Area, Membership, Organisation, User
 admin.site.site_header = _("つなぐ 管理")
 admin.site.site_title = _("つなぐ 管理")
 admin.site.index_title = _("利用者・組織・地域の管理")
+
+# Groups follow memberships (roles, "org:<id>" per organisation) and carry every case shared with an
+# organisation: deleting or renaming one by hand would silently take those cases from its staff.
+admin.site.unregister(Group)
 
 
 class MembershipInline(admin.TabularInline):

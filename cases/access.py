@@ -60,7 +60,8 @@ def forget_permission_ids(**kwargs) -> None:
 
 def sync_case_permissions(case: Case, *, groups: bool, users: bool) -> None:
     """Make guardian's rows for this case exactly what its live grants say: the organisations'
-    group rows (``groups``) and the users' own rows (``users``), a delete and an insert each."""
+    group rows (``groups``) and the users' own rows (``users``), a delete and an insert each (one
+    statement on PostgreSQL)."""
     levels = ", ".join(
         f"({int(level)}, {case_permission_id(codename)})"
         for level, codenames in LEVEL_PERMISSIONS.items()
@@ -71,21 +72,26 @@ def sync_case_permissions(case: Case, *, groups: bool, users: bool) -> None:
     asked = ([_GROUP_ROWS] if groups else []) + ([_USER_ROWS] if users else [])
     with connection.cursor() as cursor:
         for table, owner, wanted in asked:
-            with_wanted = f"WITH levels (level, permission_id) AS (VALUES {levels}), wanted AS ({wanted}) "
-            cursor.execute(
-                f"{with_wanted}DELETE FROM {table} WHERE content_object_id = %s AND NOT EXISTS "  # noqa: S608
+            with_wanted = f"WITH levels (level, permission_id) AS (VALUES {levels}), wanted AS ({wanted})"
+            delete = (
+                f"DELETE FROM {table} WHERE content_object_id = %s AND NOT EXISTS "  # noqa: S608
                 f"(SELECT 1 FROM wanted WHERE owner_id = {table}.{owner} "
-                f"AND wanted.permission_id = {table}.permission_id)",
-                [*live, case_id],
+                f"AND wanted.permission_id = {table}.permission_id)"
             )
-            cursor.execute(
-                f"{with_wanted}INSERT INTO {table} (permission_id, {owner}, content_object_id) "  # noqa: S608
+            insert = (
+                f"INSERT INTO {table} (permission_id, {owner}, content_object_id) "  # noqa: S608
                 "SELECT permission_id, owner_id, %s FROM wanted WHERE NOT EXISTS (SELECT 1 FROM "
                 f"{table} AS held WHERE held.content_object_id = %s AND held.{owner} = wanted.owner_id "
                 # a change of the same case at the same moment may be writing these rows too
-                "AND held.permission_id = wanted.permission_id) ON CONFLICT DO NOTHING",
-                [*live, case_id, case_id],
+                "AND held.permission_id = wanted.permission_id) ON CONFLICT DO NOTHING"
             )
+            if connection.vendor == "postgresql":
+                # One round trip: the delete runs to completion as part of the insert's statement.
+                # Both see the rows as they were; the insert adds only rows the delete keeps.
+                cursor.execute(f"{with_wanted}, gone AS ({delete}) {insert}", [*live, *[case_id] * 3])
+            else:  # SQLite has no data-modifying WITH
+                cursor.execute(f"{with_wanted} {delete}", [*live, case_id])
+                cursor.execute(f"{with_wanted} {insert}", [*live, case_id, case_id])
 
 
 def organisation_granted(case: Case, reason: str, among: list[int]) -> int | None:
@@ -155,7 +161,11 @@ def change_access(
     owners = [(organisation, user) for _pk, organisation, user in ended] + [
         (grant.organisation_id, grant.user_id) for grant in created
     ]
-    _ensure_organisation_groups({grant.organisation_id for grant in created if grant.organisation_id})
+    # An organisation whose grant just ended got its group with that grant (groups are never deleted).
+    _ensure_organisation_groups(
+        {grant.organisation_id for grant in created if grant.organisation_id}
+        - {organisation for _pk, organisation, _user in ended}
+    )
     if owners:
         sync_case_permissions(
             case,

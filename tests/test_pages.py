@@ -126,6 +126,13 @@ def test_admin_detail_pages_render(client, demo):
         assert get(client, url, "ja").status_code == 200, url
 
 
+def test_groups_are_not_edited_by_hand(client, demo):
+    # They follow memberships and carry the cases shared with each organisation (cases.access).
+    client.force_login(demo.users["demo_admin"])
+    assert client.get("/admin/auth/group/").status_code == 404
+    assert "/admin/auth/group/" not in get(client, reverse("admin:index"), "ja").content.decode()
+
+
 def test_non_administrators_are_kept_out_of_admin(client, demo):
     client.force_login(demo.users["demo_plaza"])
     response = client.get(reverse("admin:accounts_organisation_changelist"))
