@@ -127,31 +127,40 @@ def _ensure_organisation_groups(organisation_ids: set[int]) -> None:
             )
 
 
+# A grant ended: its id, and the organisation or user it was for.
+EndedGrant = tuple[int, int | None, int | None]
+
+
+def end_grants(case: Case, grants: QuerySet[CaseAccessGrant]) -> list[EndedGrant]:
+    """End the live ones of these grants of one case, for ``change_access`` to finish the change
+    (guardian's rows, audit). Their ids and owners, in the order they were granted, come back from
+    the statement that ends them."""
+    live = grants.filter(case=case, revoked_at__isnull=True)
+    ending, ending_params = live.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_GRANT_TABLE} SET revoked_at = %s WHERE id IN ({ending}) "  # noqa: S608 (ORM-built)
+            "RETURNING id, organisation_id, user_id",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), *ending_params],
+        )
+        return sorted(cursor.fetchall())
+
+
 def change_access(
     *,
     case: Case,
     actor: User | None,
-    revoke: QuerySet[CaseAccessGrant] | None = None,
+    ended: list[EndedGrant] = (),
     why: str = "",
     grants: Iterable[dict] = (),
 ) -> list[CaseAccessGrant]:
-    """End some grants of one case and/or create others, then bring guardian's rows in step once.
+    """Create grants of one case and/or finish ending others (``end_grants``, in this
+    transaction), then bring guardian's rows in step once.
 
     Each grant is a dict of CaseAccessGrant fields (organisation or user, level, reason,
-    field_groups, expires_at, disclosure, consent). Every change is an audit event.
+    field_groups, expires_at, disclosure, consent). Every change is an audit event (``why``, a
+    code, for the ended ones).
     """
-    ended: list[tuple[int, int | None, int | None]] = []
-    if revoke is not None:
-        ending, ending_params = (
-            revoke.filter(case=case, revoked_at__isnull=True).values("pk").query.sql_with_params()
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(  # the ids and owners of the grants ended, in the statement that ends them
-                f"UPDATE {_GRANT_TABLE} SET revoked_at = %s WHERE id IN ({ending}) "  # noqa: S608 (ORM-built)
-                "RETURNING id, organisation_id, user_id",
-                [connection.ops.adapt_datetimefield_value(timezone.now()), *ending_params],
-            )
-            ended = sorted(cursor.fetchall())
     created = CaseAccessGrant.objects.bulk_create(
         CaseAccessGrant(
             case=case, granted_by=actor, **{**spec, "field_groups": sorted(set(spec.get("field_groups", ())))}
@@ -216,7 +225,7 @@ def revoke_grants(grants: QuerySet[CaseAccessGrant], *, actor: User | None, why:
     live = grants.filter(revoked_at__isnull=True)
     count = live.count()
     for case in Case.objects.filter(pk__in=live.values("case_id")):
-        change_access(case=case, actor=actor, revoke=live, why=why)
+        change_access(case=case, actor=actor, ended=end_grants(case, live), why=why)
     return count
 
 

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import change_access, grant_access, organisation_granted, require_role_permission
+from cases.access import (
+    change_access,
+    end_grants,
+    grant_access,
+    organisation_granted,
+    require_role_permission,
+)
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
@@ -134,11 +140,15 @@ def report_concern(
     return case
 
 
+def _not_intake() -> CaseRuleError:
+    return CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
+
+
 def _intake_organisation_id(actor: User, case: Case) -> int:
     """The id of the actor's organisation that received this concern for intake."""
     lead = organisation_granted(case, CaseAccessGrant.Reason.INTAKE, organisation_ids_of(actor))
     if lead is None:
-        raise CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
+        raise _not_intake()
     return lead
 
 
@@ -147,12 +157,18 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
     require_role_permission(actor, "cases.take_intake", action="accept_intake", case=case)
 
     def become_lead(locked: Case) -> None:
-        lead = _intake_organisation_id(actor, locked)
+        # Every intake grant ends; the first of them held by one of the actor's organisations names
+        # the lead (another intake organisation's staff are refused, and the transaction undone).
+        ended = end_grants(locked, CaseAccessGrant.objects.filter(reason=CaseAccessGrant.Reason.INTAKE))
+        mine = set(organisation_ids_of(actor))
+        lead = next((organisation for _pk, organisation, _user in ended if organisation in mine), None)
+        if lead is None:
+            raise _not_intake()
         locked.lead_organisation_id = lead
         change_access(
             case=locked,
             actor=actor,
-            revoke=CaseAccessGrant.objects.filter(reason=CaseAccessGrant.Reason.INTAKE),
+            ended=ended,
             why="intake_accepted",
             grants=[
                 {
@@ -211,9 +227,12 @@ def escalate_urgent(
         change_access(
             case=locked,
             actor=actor,
-            revoke=CaseAccessGrant.objects.filter(
-                reason__in=[CaseAccessGrant.Reason.OWNER, CaseAccessGrant.Reason.INTAKE]
-            ).filter(~Q(organisation=ward_office)),
+            ended=end_grants(
+                locked,
+                CaseAccessGrant.objects.filter(
+                    reason__in=[CaseAccessGrant.Reason.OWNER, CaseAccessGrant.Reason.INTAKE]
+                ).filter(~Q(organisation=ward_office)),
+            ),
             why="escalated",
             grants=[
                 {

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.roles import Role
 from accounts.services import add_membership
-from cases.access import change_access, has_case_permission, revoke_grants
+from cases.access import change_access, end_grants, has_case_permission, revoke_grants
 from cases.models import (
     LEVEL_PERMISSIONS,
     AccessLevel,
@@ -89,7 +89,7 @@ def test_guardian_rows_follow_grants_through_overlaps_revocations_and_expiry(wor
     change_access(
         case=case,
         actor=world.staff,
-        revoke=CaseAccessGrant.objects.filter(user=world.agency_worker),
+        ended=end_grants(case, CaseAccessGrant.objects.filter(user=world.agency_worker)),
         why="ended_by_lead",
         grants=[{"user": world.agency_worker, "level": AccessLevel.VIEW, "reason": "disclosure"}],
     )

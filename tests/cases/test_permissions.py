@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases import selectors
-from cases.models import Consent, MeetingKind
+from cases.access import has_case_permission
+from cases.exceptions import CaseRuleError
+from cases.models import CaseAccessGrant, Consent, MeetingKind
 from cases.services import intake, lifecycle, sharing
 
 OUTSIDERS = ["commissioner", "other_staff", "ward_worker", "coordinator", "agency_worker", "privacy", "admin"]
@@ -83,6 +85,20 @@ def test_intake_is_for_the_plaza_of_the_area_only(world, concern):
     assert (
         intake.accept_intake(actor=world.staff, case=case, expected_version=case.version).state == "sharing"
     )
+
+
+def test_seeing_a_concern_is_not_receiving_it(world, concern):
+    """A ward caseworker who opened it in an emergency may read it, but did not receive it for
+    intake: taking it is refused and changes nothing."""
+    case = concern()
+    sharing.open_break_glass(actor=world.ward_worker, case=case, reason="夜間に救急搬送。家族の連絡先が必要")
+    intake_grants = set(CaseAccessGrant.objects.filter(case=case, reason="intake", revoked_at=None))
+    with pytest.raises(CaseRuleError, match="受付機関ではありません"):
+        intake.accept_intake(actor=world.ward_worker, case=case, expected_version=case.version)
+    case.refresh_from_db()
+    assert (case.state, case.lead_organisation_id) == ("noticed", None)
+    assert set(CaseAccessGrant.objects.filter(case=case, reason="intake", revoked_at=None)) == intake_grants
+    assert has_case_permission(world.staff, case, "view_case")
 
 
 def test_an_organisation_sees_nothing_before_its_disclosure_and_exactly_the_groups_disclosed(world, concern):
