@@ -310,6 +310,13 @@ CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
 _CASE_COLUMNS = ", ".join(
     f"{CASE_TABLE}.{connection.ops.quote_name(field.column)}" for field in Case._meta.concrete_fields
 )
+_CASE_ATTNAMES = [field.attname for field in Case._meta.concrete_fields]
+# (index, column, converters) of each case column that needs converting as read.
+_CASE_CONVERTERS = [
+    (index, column, converters)
+    for index, column in enumerate(field.get_col(Case._meta.db_table) for field in Case._meta.concrete_fields)
+    if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+]
 # Django's select_for_update() is a no-op where the database has no row locks (SQLite, which
 # holds the whole database's write lock for the transaction instead: settings).
 _FOR_UPDATE = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -367,27 +374,34 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     if not actor.is_authenticated or not actor.is_active:
         return case, False  # refused before anything is read or locked
     rows, params = _permission_rows(actor, f"{CASE_TABLE}.{CASE_PK}", [])
-    locked = next(
-        iter(
-            Case.objects.raw(
-                f"SELECT {_CASE_COLUMNS}, %s IN ({rows}) AS permitted, "  # noqa: S608 (see _rows_held)
-                f"{_ANY_GRANT_EXPIRED} AS grants_expired "
-                f"FROM {CASE_TABLE} WHERE {CASE_TABLE}.{CASE_PK} = %s{_FOR_UPDATE}",
-                [
-                    case_permission_id(codename),
-                    *params,
-                    connection.ops.adapt_datetimefield_value(timezone.now()),
-                    Case._meta.pk.get_db_prep_value(case.pk, connection),
-                ],
-            )
-        ),
-        None,
-    )
-    if locked is None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_CASE_COLUMNS}, {_ANY_GRANT_EXPIRED}, %s IN ({rows}) "  # noqa: S608 (see _rows_held)
+            f"FROM {CASE_TABLE} WHERE {CASE_TABLE}.{CASE_PK} = %s{_FOR_UPDATE}",
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                case_permission_id(codename),
+                *params,
+                Case._meta.pk.get_db_prep_value(case.pk, connection),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise Case.DoesNotExist("No case with this id.")
-    if locked.grants_expired:
+    *values, grants_expired, permitted = row
+    if grants_expired:
         raise GrantsExpired
-    return locked, bool(locked.permitted)
+    return _case_from_row(values), bool(permitted)
+
+
+def _case_from_row(values: list) -> Case:
+    """A Case from its columns as read (``_CASE_COLUMNS``): what ``raw()`` makes of them — the
+    database's and the fields' converters (an encrypted field's, a SQLite datetime's), then
+    ``from_db`` — without building a RawQuerySet for one row."""
+    for index, column, converters in _CASE_CONVERTERS:
+        for convert in converters:
+            values[index] = convert(values[index], column, connection)
+    return Case.from_db(connection.alias, _CASE_ATTNAMES, values)
 
 
 def held_case_permissions(actor: User, case: Case) -> set[str]:
