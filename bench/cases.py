@@ -36,7 +36,7 @@ ARGS = harness.start(__doc__, _arguments)
 import guardian.shortcuts  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.db import DatabaseError, connection, connections, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from guardian.models import GroupObjectPermission, UserObjectPermission  # noqa: E402
 from uuid_utils.compat import uuid7  # noqa: E402
@@ -134,15 +134,6 @@ def build(n_cases: int, n_users: int) -> tuple[User, Area]:
         # Statistics, and on PostgreSQL the visibility map that index-only scans rely on: what
         # autovacuum keeps for a production database that is not being bulk-loaded this minute.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-        if connection.vendor == "postgresql":
-            # The load's pages written back now: a checkpoint started by its WAL spreads that
-            # write-back over the next minute, through the timings, competing with every commit's
-            # flush. A production database is not bulk-loaded the minute before its day.
-            try:
-                cursor.execute("CHECKPOINT")
-            except DatabaseError:
-                print("   (CHECKPOINT refused: the load's write-back may overlap the timings;")
-                print("    a superuser can GRANT pg_checkpoint TO this database user)")
     seconds = time.perf_counter() - started
     print(
         f"   built {n_cases:,} cases, {n_users:,} users, 2 × {2 * n_cases:,} permission rows: {seconds:.0f} s"
