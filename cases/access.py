@@ -6,7 +6,7 @@ administrator has no implicit access to personal data (DESIGN.md).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
 from django.contrib.auth.models import Group, Permission
@@ -150,7 +150,7 @@ def change_access(
     *,
     case: Case,
     actor: User | None,
-    ended: list[EndedGrant] = (),
+    ended: Sequence[EndedGrant] = (),
     why: str = "",
     grants: Iterable[dict] = (),
 ) -> list[CaseAccessGrant]:
