@@ -25,7 +25,7 @@ from cases.models import (
     SupportMeeting,
 )
 from cases.services.sharing import check_legal_basis
-from cases.services.workflow import lock_case, run_transition, save_case
+from cases.services.workflow import act_on_case, run_transition, save_case
 from cases.vocabulary import FieldGroup
 
 # What an attendee from another organisation sees once they have acknowledged confidentiality.
@@ -170,22 +170,20 @@ def hold_meeting(
     action_items: list[tuple[str, User, datetime.date]] = (),
 ) -> SupportMeeting:
     """Record that the meeting was held: minutes, its decision and who does what by when."""
-    case = meeting.case
-    require_case_permission(actor, case, "lead_case", action="hold_meeting")
-    if not minutes.strip():
-        raise CaseRuleError(_("議事録を入力してください。"), code="minutes_required")
-    if not reason.strip():
-        raise CaseRuleError(_("決定の理由を入力してください。"), code="reason_required")
-    if decision not in [c for c, _label in Decision._meta.get_field("outcome").choices]:
-        raise CaseRuleError(_("決定を選んでください。"), code="decision_required")
-    with transaction.atomic():
-        locked = lock_case(case, expected_version)
+
+    def record_minutes(locked: Case) -> SupportMeeting:
+        if not minutes.strip():
+            raise CaseRuleError(_("議事録を入力してください。"), code="minutes_required")
+        if not reason.strip():
+            raise CaseRuleError(_("決定の理由を入力してください。"), code="reason_required")
+        if decision not in [c for c, _label in Decision._meta.get_field("outcome").choices]:
+            raise CaseRuleError(_("決定を選んでください。"), code="decision_required")
         if locked.state != CaseState.TEAM_MEETING:
             raise CaseRuleError(_("会議の記録は、支援会議の段階でだけ入力できます。"), code="not_in_meeting")
-        meeting = SupportMeeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.is_held:
+        held = SupportMeeting.objects.select_for_update().get(pk=meeting.pk, case=locked)
+        if held.is_held:
             raise CaseRuleError(_("この会議はすでに記録されています。"), code="already_held")
-        unacknowledged = meeting.attendances.filter(acknowledged_at__isnull=True).exclude(
+        unacknowledged = held.attendances.filter(acknowledged_at__isnull=True).exclude(
             organisation_id=locked.lead_organisation_id
         )
         if unacknowledged.exists():
@@ -193,11 +191,11 @@ def hold_meeting(
                 _("守秘義務の確認をしていない出席者がいます。確認のあとで記録してください。"),
                 code="unacknowledged_attendees",
             )
-        meeting.minutes, meeting.held_at = minutes, timezone.now()
-        meeting.save(update_fields=["minutes", "held_at"])
-        Decision(meeting=meeting, outcome=decision, reason=reason, decided_by=actor).save(force_insert=True)
+        held.minutes, held.held_at = minutes, timezone.now()
+        held.save(update_fields=["minutes", "held_at"])
+        Decision(meeting=held, outcome=decision, reason=reason, decided_by=actor).save(force_insert=True)
         for description, owner, due_on in action_items:
-            ActionItem(meeting=meeting, description=description, owner=owner, due_on=due_on).save(
+            ActionItem(meeting=held, description=description, owner=owner, due_on=due_on).save(
                 force_insert=True
             )
         save_case(locked, [])
@@ -208,9 +206,18 @@ def hold_meeting(
             case_id=locked.pk,
             person_id=locked.person_id,
             fields=["minutes", "reason", *(["action_items"] if action_items else [])],
-            params={"meeting": str(meeting.pk), "decision": decision, "actions": len(action_items)},
+            params={"meeting": str(held.pk), "decision": decision, "actions": len(action_items)},
         )
-    return meeting
+        return held
+
+    return act_on_case(
+        actor=actor,
+        case=meeting.case,
+        expected_version=expected_version,
+        permission="lead_case",
+        action="hold_meeting",
+        work=record_minutes,
+    )
 
 
 def complete_action_item(*, actor: User, item: ActionItem) -> ActionItem:

@@ -1,4 +1,8 @@
-"""Moving a case through its state machine: one helper that every transition service uses."""
+"""Changing a case under the version its actor saw: ``act_on_case`` locks and checks it, and
+``run_transition``, which every transition service uses, moves it through its state machine."""
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -11,13 +15,7 @@ from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import Case
 from cases.signals import case_ended
 
-
-def lock_case(case: Case, expected_version: int) -> Case:
-    """The case row, locked for this transaction; a conflict if it changed since the actor saw it."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.version != expected_version:
-        raise CaseConflict()
-    return locked
+T = TypeVar("T")
 
 
 def save_case(case: Case, fields: list[str]) -> None:
@@ -41,23 +39,13 @@ def save_case(case: Case, fields: list[str]) -> None:
             raise Case.DoesNotExist("No case with this id.")
 
 
-def run_transition(
-    *,
-    actor: User,
-    case: Case,
-    expected_version: int,
-    name: str,
-    args: tuple = (),
-    permission: str = "lead_case",
-    before=None,
-    after=None,
-    extra_fields: tuple[str, ...] = (),
-) -> Case:
-    """Lock and check (one statement), transition, save, audit (with every event the transition's
-    changes record, in one append at the end). ``before(locked)`` may check rules
-    or write more, inside the same transaction; it raises CaseRuleError to refuse. ``after(locked)``
-    runs in the same transaction once the transition is saved (what it writes stands or falls
-    with it)."""
+def act_on_case(
+    *, actor: User, case: Case, expected_version: int, permission: str, action: str, work: Callable[[Case], T]
+) -> T:
+    """Lock the case and check the actor's permission on it (one statement), compare the version
+    the actor saw, then ``work(locked)`` in the same transaction, the events it records chained in
+    one append at the end. A refusal is recorded after the rollback (and raised as
+    PermissionDenied); ``action`` names it."""
     while True:
         try:
             with transaction.atomic(), audit.chained_together():
@@ -66,36 +54,66 @@ def run_transition(
                     raise _Refused
                 if locked.version != expected_version:
                     raise CaseConflict()
-                if before is not None:
-                    before(locked)
-                previous = locked.state
-                try:
-                    getattr(locked, name)(*args)
-                except TransitionNotAllowed:
-                    raise CaseRuleError(
-                        _("このケースは今の状態（%(state)s）ではこの操作ができません。")
-                        % {"state": locked.get_state_display()},
-                        code="transition_not_allowed",
-                    ) from None
-                save_case(locked, ["state", "ended_at", "urgent", *extra_fields])
-                audit.record(
-                    "case.transitioned",
-                    actor=actor,
-                    organisation_id=locked.lead_organisation_id,
-                    target=locked,
-                    case_id=locked.pk,
-                    person_id=locked.person_id,
-                    params={"transition": name, "from": previous, "to": locked.state},
-                )
-                if after is not None:
-                    after(locked)
-                if locked.state in Case.ENDED_STATES:
-                    case_ended.send(sender=Case, case=locked, actor=actor)
-            return locked
+                return work(locked)
         except GrantsExpired:  # revoked in a transaction of their own; then the check again
             revoke_expired_grants()
         except _Refused:
-            deny(actor, action=name, case=case)  # in a transaction of its own, after the rollback
+            deny(actor, action=action, case=case)  # in a transaction of its own, after the rollback
+
+
+def run_transition(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    name: str,
+    args: tuple = (),
+    permission: str = "lead_case",
+    before: Callable[[Case], None] | None = None,
+    after: Callable[[Case], None] | None = None,
+    extra_fields: tuple[str, ...] = (),
+) -> Case:
+    """Transition ``name`` on the locked case (``act_on_case``), save it and audit it.
+    ``before(locked)`` may check rules or write more, inside the same transaction; it raises
+    CaseRuleError to refuse. ``after(locked)`` runs in the same transaction once the transition is
+    saved (what it writes stands or falls with it)."""
+
+    def transition(locked: Case) -> Case:
+        if before is not None:
+            before(locked)
+        previous = locked.state
+        try:
+            getattr(locked, name)(*args)
+        except TransitionNotAllowed:
+            raise CaseRuleError(
+                _("このケースは今の状態（%(state)s）ではこの操作ができません。")
+                % {"state": locked.get_state_display()},
+                code="transition_not_allowed",
+            ) from None
+        save_case(locked, ["state", "ended_at", "urgent", *extra_fields])
+        audit.record(
+            "case.transitioned",
+            actor=actor,
+            organisation_id=locked.lead_organisation_id,
+            target=locked,
+            case_id=locked.pk,
+            person_id=locked.person_id,
+            params={"transition": name, "from": previous, "to": locked.state},
+        )
+        if after is not None:
+            after(locked)
+        if locked.state in Case.ENDED_STATES:
+            case_ended.send(sender=Case, case=locked, actor=actor)
+        return locked
+
+    return act_on_case(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        permission=permission,
+        action=name,
+        work=transition,
+    )
 
 
 class _Refused(Exception):

@@ -69,6 +69,57 @@ def test_nobody_but_the_lead_organisation_may_act_on_a_case(world, concern, soon
         selectors.case_for(actor, case.pk)
 
 
+def test_minutes_are_recorded_by_the_lead_only_under_the_version_seen(world, concern, soon):
+    """hold_meeting checks and locks the case as transitions do: an attendee or outsider is refused
+    (the refusal audited) before any rule is tried, a stale version is a conflict, and a refused
+    or failed attempt records nothing."""
+    from cases.exceptions import CaseConflict
+    from cases.services import meetings
+
+    case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.SUPPORT_MEETING,
+        legal_basis=world.basis["swa-106-6"],
+        reference="第3回",
+        scheduled_for=soon,
+        attendees=[(world.agency_worker, world.agency)],
+    )
+    meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
+    case.refresh_from_db()
+    seen = case.version
+
+    def hold(actor, version=case.version, minutes="議事録"):
+        return meetings.hold_meeting(
+            actor=actor,
+            meeting=meeting,
+            expected_version=version,
+            minutes=minutes,
+            decision="watching",
+            reason="理由",
+        )
+
+    for who in ["agency_worker", "other_staff", "commissioner"]:
+        denied = AuditEvent.objects.filter(event="case.denied", actor_id=getattr(world, who).pk).count()
+        with pytest.raises(PermissionDenied):
+            hold(getattr(world, who), minutes="")  # refused before the minutes are looked at
+        assert (
+            AuditEvent.objects.filter(event="case.denied", actor_id=getattr(world, who).pk).count()
+            == denied + 1
+        )
+    with pytest.raises(CaseConflict):
+        hold(world.staff, version=case.version - 1)
+    with pytest.raises(CaseRuleError, match="議事録を入力"):
+        hold(world.staff, minutes=" ")
+    meeting.refresh_from_db()
+    assert meeting.held_at is None and not meeting.decisions.exists()
+    assert hold(world.staff).held_at is not None
+    case.refresh_from_db()
+    assert (case.version, case.state) == (seen + 1, "team_meeting")
+
+
 def test_intake_is_for_the_plaza_of_the_area_only(world, concern):
     case = concern()
     for who in [
