@@ -12,8 +12,8 @@ def take(world, case):
     return intake.accept_intake(actor=world.staff, case=case, expected_version=case.version)
 
 
-def decided(world, case, outcome, soon):
-    """Take the case through a 支援会議 that decides ``outcome``, and follow the decision."""
+def support_meeting(world, case, soon, attendees=()):
+    """The demo plaza schedules a 支援会議 (社会福祉法 §106-6) on the case, which it refreshes."""
     meeting = meetings.schedule_meeting(
         actor=world.staff,
         case=case,
@@ -22,9 +22,15 @@ def decided(world, case, outcome, soon):
         legal_basis=world.basis["swa-106-6"],
         reference="第3回",
         scheduled_for=soon,
-        attendees=[],
+        attendees=list(attendees),
     )
     case.refresh_from_db()
+    return meeting
+
+
+def decided(world, case, outcome, soon):
+    """Take the case through a 支援会議 that decides ``outcome``, and follow the decision."""
+    meeting = support_meeting(world, case, soon)
     meetings.hold_meeting(
         actor=world.staff,
         meeting=meeting,

@@ -12,6 +12,7 @@ from cases.access import has_case_permission
 from cases.exceptions import CaseRuleError
 from cases.models import CaseAccessGrant, Consent, MeetingKind
 from cases.services import intake, lifecycle, sharing
+from tests.workflow import support_meeting
 
 OUTSIDERS = ["commissioner", "other_staff", "ward_worker", "coordinator", "agency_worker", "privacy", "admin"]
 
@@ -77,16 +78,7 @@ def test_minutes_are_recorded_by_the_lead_only_under_the_version_seen(world, con
     from cases.services import meetings
 
     case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
-    meeting = meetings.schedule_meeting(
-        actor=world.staff,
-        case=case,
-        expected_version=case.version,
-        kind=MeetingKind.SUPPORT_MEETING,
-        legal_basis=world.basis["swa-106-6"],
-        reference="第3回",
-        scheduled_for=soon,
-        attendees=[(world.agency_worker, world.agency)],
-    )
+    meeting = support_meeting(world, case, soon, attendees=[(world.agency_worker, world.agency)])
     meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
     case.refresh_from_db()
     seen = case.version

@@ -13,7 +13,7 @@ from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import AccessLevel, CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 from privacy.fields import ciphertexts_as_stored
-from tests.workflow import decided, take
+from tests.workflow import decided, support_meeting, take
 
 
 def events(case, code):
@@ -306,16 +306,7 @@ def test_meetings_need_the_right_ground(world, concern, soon):
 
 def test_time_boxed_access_ends_by_itself(world, concern, soon):
     case = take(world, concern())
-    meeting = meetings.schedule_meeting(
-        actor=world.staff,
-        case=case,
-        expected_version=case.version,
-        kind=MeetingKind.SUPPORT_MEETING,
-        legal_basis=world.basis["swa-106-6"],
-        reference="第3回",
-        scheduled_for=soon,
-        attendees=[(world.agency_worker, world.agency)],
-    )
+    meeting = support_meeting(world, case, soon, attendees=[(world.agency_worker, world.agency)])
     meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
     assert case in selectors.cases_visible_to(world.agency_worker)
     assert has_case_permission(world.agency_worker, case, "view_case")
