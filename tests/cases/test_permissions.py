@@ -9,9 +9,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from cases import selectors
 from cases.access import has_case_permission
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import CaseAccessGrant, Consent, MeetingKind
-from cases.services import intake, lifecycle, sharing
+from cases.services import intake, lifecycle, meetings, sharing
 from tests.workflow import support_meeting
 
 OUTSIDERS = ["commissioner", "other_staff", "ward_worker", "coordinator", "agency_worker", "privacy", "admin"]
@@ -19,8 +19,6 @@ OUTSIDERS = ["commissioner", "other_staff", "ward_worker", "coordinator", "agenc
 
 def actions(world, case, soon):
     """Every write a case can take after intake, as a callable of the actor."""
-    from cases.services import meetings
-
     return {
         "record_consent": lambda a: sharing.record_consent(
             actor=a, case=case, purpose=Consent.Purpose.SHARING, recipients=[world.agency], method="oral"
@@ -74,16 +72,13 @@ def test_minutes_are_recorded_by_the_lead_only_under_the_version_seen(world, con
     """hold_meeting checks and locks the case as transitions do: an attendee or outsider is refused
     (the refusal audited) before any rule is tried, a stale version is a conflict, and a refused
     or failed attempt records nothing."""
-    from cases.exceptions import CaseConflict
-    from cases.services import meetings
-
     case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
     meeting = support_meeting(world, case, soon, attendees=[(world.agency_worker, world.agency)])
     meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
     case.refresh_from_db()
     seen = case.version
 
-    def hold(actor, version=case.version, minutes="議事録"):
+    def hold(actor, version=seen, minutes="議事録"):
         return meetings.hold_meeting(
             actor=actor,
             meeting=meeting,
@@ -102,7 +97,7 @@ def test_minutes_are_recorded_by_the_lead_only_under_the_version_seen(world, con
             == denied + 1
         )
     with pytest.raises(CaseConflict):
-        hold(world.staff, version=case.version - 1)
+        hold(world.staff, version=seen - 1)
     with pytest.raises(CaseRuleError, match="議事録を入力"):
         hold(world.staff, minutes=" ")
     meeting.refresh_from_db()
