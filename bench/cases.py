@@ -9,7 +9,8 @@ list a plaza user opens (50 rows, names decrypted) through cases.selectors again
 get_objects_for_user over the generic tables (target ≥ 10× faster, ≤ 30 ms median on
 PostgreSQL) with the query plan; and transitions per second, each checked, locked and with its
 audit event (target ≥ 300/s): accept_intake, then close and reopen, each in one session and in
---sessions processes at once. Cases share 10,000 persons: the list decrypts one name per row
+--sessions processes at once, against the floor of one transaction that only locks and updates
+the case row. Cases share 10,000 persons: the list decrypts one name per row
 either way.
 """
 
@@ -261,6 +262,18 @@ def close_and_reopen(user: User, cases: list[Case]) -> None:
         reopen(actor=user, case=case, expected_version=case.version)
 
 
+def bare_transactions(user: User, cases: list[Case]) -> None:
+    """The floor a transition stands on: per case, one transaction that locks its row and bumps
+    its version — no permission check, no state machine, no audit event."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        for case in cases:
+            key = Case._meta.pk.get_db_prep_value(case.pk, connection)
+            with transaction.atomic():
+                cursor.execute(f"SELECT version FROM cases_case WHERE id = %s{lock}", [key])  # noqa: S608
+                cursor.execute("UPDATE cases_case SET version = version + 1 WHERE id = %s", [key])
+
+
 def _session(work, user_pk: int, case_ids: list, start: multiprocessing.synchronize.Barrier) -> None:
     """One of several sessions at once: its own process and connection, its own cases."""
     user = User.objects.get(pk=user_pk)
@@ -311,6 +324,7 @@ def bench_transitions(user: User, district: Area, n: int, sessions: int) -> None
     Case.objects.filter(pk__in=ids).update(state="watching")
     plain_time = timed(close_and_reopen, user, alone, 1)
     plain_together = timed(close_and_reopen, user, together, sessions)
+    floor = timed(bare_transactions, user, alone, 1)
     events = AuditEvent.objects.filter(case_id__in=[str(i) for i in ids], event="case.transitioned").count()
     if events != n * (1 + sessions) * 3:  # intake, close and reopen of every case
         raise SystemExit(f"{events} transition events, not {n * (1 + sessions) * 3}")
@@ -323,6 +337,12 @@ def bench_transitions(user: User, district: Area, n: int, sessions: int) -> None
     ):
         each = seconds / count * 1000
         print(f"   {label:<44} {count / seconds:6,.0f}/s ({each:.1f} ms each)   (target ≥ 300/s)")
+    each = floor / n * 1000
+    print(f"   {'floor: lock and update the row, commit':<44} {n / floor:6,.0f}/s ({each:.1f} ms each)")
+    print(
+        f"   {'ratio to the floor, one session':<44} close/reopen {plain_time / (2 * n) / (floor / n):.1f}×,"
+        f" accept_intake {intake_time / n / (floor / n):.1f}×"
+    )
 
 
 def main() -> None:
