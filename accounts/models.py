@@ -5,7 +5,7 @@ Municipalities are keyed by the national local-government code (全国地方公�
 never by name — 金沢区 (Yokohama) and 金沢市 are different places.
 """
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -62,6 +62,24 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = f"{self.last_name} {self.first_name}".strip()
         return full or self.username
+
+    # Django answers True here for any active superuser, before asking a backend. Tsunagu's
+    # backend (accounts.backends) decides what the flag gives: the administrator's permissions only.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return _user_has_perm(self, perm, obj)
+
+    async def ahas_perm(self, perm: str, obj=None) -> bool:
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self.has_perm)(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return _user_has_module_perms(self, app_label)
+
+    async def ahas_module_perms(self, app_label: str) -> bool:
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self.has_module_perms)(app_label)
 
 
 class Area(models.Model):

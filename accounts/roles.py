@@ -89,6 +89,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SYSADMIN: _ACCOUNTS_ADMIN,
 }
 
+# What the superuser flag gives (accounts.backends): the system administrator's permissions, no more.
+ADMINISTRATION_PERMISSIONS: frozenset[str] = frozenset(ROLE_PERMISSIONS[Role.SYSADMIN])
+
 
 def _split(perm: str) -> tuple[str, str]:
     app_label, codename = perm.split(".", 1)

@@ -233,6 +233,10 @@ class BreakGlassForm(forms.Form):
     )
 
 
+class BreakGlassReviewForm(forms.Form):
+    access = forms.UUIDField()
+
+
 class ScheduleWatchVisitForm(forms.Form):
     due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from audit import services as audit
 from audit.models import AuditEvent
 from cases.access import (
     deny,
@@ -216,6 +217,56 @@ def shared_content(case: Case, groups: set[str]) -> SharedContent:
         )
         content.fields_read.append("meeting.minutes")
     return content
+
+
+@dataclass
+class MeetingPage:
+    """One support meeting as one actor may see it."""
+
+    meeting: object  # SupportMeeting
+    attendance: object | None  # the actor's MeetingAttendance, if they are asked to attend
+    can_lead: bool
+    shows_content: bool  # attendees, agenda, minutes, decisions, action items
+
+
+def meeting_for(actor: User, meeting_id: object) -> MeetingPage:
+    """A meeting's page: its attendees may open it (to acknowledge confidentiality); its content
+    is shown by the rule of the case page — the meetings field group of a live grant — so that it
+    ends with the grant (an attendee's access is time-boxed). Anyone else is refused, recorded.
+    Reading the content is recorded here."""
+    from cases.access import field_groups_for
+    from cases.models import MeetingAttendance, SupportMeeting
+    from cases.vocabulary import FieldGroup
+
+    meeting = (
+        SupportMeeting.objects.select_related("case__person__data_key", "legal_basis", "convened_by")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None or not actor.is_authenticated or not actor.is_active:
+        deny(actor, action="open_meeting")
+    case = meeting.case
+    attendance = MeetingAttendance.objects.filter(meeting=meeting, user=actor).first()
+    shows_content = FieldGroup.MEETINGS in field_groups_for(actor, case)
+    if attendance is None and not shows_content:
+        deny(actor, action="open_meeting", case=case)
+    page = MeetingPage(
+        meeting=meeting,
+        attendance=attendance,
+        can_lead=has_case_permission(actor, case, "lead_case"),
+        shows_content=shows_content,
+    )
+    if shows_content:
+        audit.record(
+            "case.viewed",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=["meeting.agenda", "meeting.minutes"],
+            purpose="meeting",
+        )
+    return page
 
 
 def case_overview(actor: User, case: Case) -> CaseOverview:

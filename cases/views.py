@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Area, OrganisationKind
 from audit import services as audit
 from cases import forms, selectors
-from cases.access import has_case_permission
+from cases.access import deny, has_case_permission, require_case_permission
 from cases.exceptions import CaseConflict, CaseRuleError
 from cases.models import (
     OPEN_STATES,
@@ -23,7 +23,6 @@ from cases.models import (
     CaseState,
     ContactLog,
     MeetingAttendance,
-    SupportMeeting,
     WatchVisit,
 )
 from cases.selectors import find_people, find_people_for_access_report
@@ -485,19 +484,14 @@ def case_break_glass(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
-    meeting = get_object_or_404(
-        SupportMeeting.objects.select_related("case", "legal_basis", "convened_by"), pk=meeting_id
-    )
-    attendance = MeetingAttendance.objects.filter(meeting=meeting, user=request.user).first()
-    can_lead = has_case_permission(request.user, meeting.case, "lead_case")
-    if attendance is None and not can_lead:
-        selectors.case_for(request.user, meeting.case_id, "lead_case")  # refuses, audited
+    page = selectors.meeting_for(request.user, meeting_id)  # refuses, audited, before any input is read
+    meeting, attendance = page.meeting, page.attendance
     if request.method == "POST" and attendance is not None and "acknowledge" in request.POST:
         meetings.acknowledge_confidentiality(actor=request.user, meeting=meeting)
         messages.success(request, _("守秘義務を確認しました。"))
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     hold_form = None
-    if can_lead and not meeting.is_held:
+    if page.can_lead and not meeting.is_held:
         hold_form = forms.HoldMeetingForm(
             request.POST or None, meeting=meeting, initial={"version": meeting.case.version}
         )
@@ -521,20 +515,6 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
             else:
                 messages.success(request, _("会議の記録を保存しました。"))
                 return redirect("cases:case_detail", case_id=meeting.case_id)
-    acknowledged = attendance is None or attendance.acknowledged_at is not None
-    shows_content = can_lead or (
-        acknowledged and has_case_permission(request.user, meeting.case, "view_case")
-    )
-    if shows_content:
-        audit.record(
-            "case.viewed",
-            actor=request.user,
-            target=meeting.case,
-            case_id=meeting.case_id,
-            person_id=meeting.case.person_id,
-            fields=["meeting.agenda", "meeting.minutes"],
-            purpose="meeting",
-        )
     return render(
         request,
         "cases/meeting_detail.html",
@@ -542,7 +522,11 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
             "meeting": meeting,
             "attendance": attendance,
             "hold_form": hold_form,
-            "shows_content": shows_content,
+            "shows_content": page.shows_content,
+            # an attendee who acknowledged, whose time-boxed access has ended
+            "access_ended": attendance is not None
+            and attendance.acknowledged_at is not None
+            and not page.shows_content,
         },
     )
 
@@ -585,7 +569,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
-    item = get_object_or_404(ActionItem.objects.select_related("meeting__case"), pk=item_id)
+    item = ActionItem.objects.select_related("meeting__case").filter(pk=item_id).first()
+    if item is None:  # refused as an item of someone else's would be: existence is not told
+        deny(request.user, action="complete_action_item")
     meetings.complete_action_item(actor=request.user, item=item)
     messages.success(request, _("完了にしました。"))
     return redirect("cases:my_tasks")
@@ -594,7 +580,12 @@ def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
 @require_POST
 @login_required
 def watch_visit_record(request: HttpRequest, visit_id) -> HttpResponse:
-    visit = get_object_or_404(WatchVisit.objects.select_related("case"), pk=visit_id)
+    visit = WatchVisit.objects.select_related("case").filter(pk=visit_id).first()
+    # Who may not record it is refused before the form is read: an empty form must not tell them
+    # that the visit exists.
+    if visit is None:
+        deny(request.user, action="record_watch_visit")
+    require_case_permission(request.user, visit.case, "change_case", action="record_watch_visit")
     form = forms.WatchVisitForm(request.POST)
     if form.is_valid():
         lifecycle.record_watch_visit(
@@ -616,9 +607,17 @@ def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     from cases.models import BreakGlassAccess
 
     if request.method == "POST":
-        access = get_object_or_404(BreakGlassAccess, pk=request.POST.get("access"))
-        sharing.review_break_glass(actor=request.user, access=access)
-        messages.success(request, _("確認済みにしました。"))
+        form = forms.BreakGlassReviewForm(request.POST)
+        access = (
+            BreakGlassAccess.objects.filter(pk=form.cleaned_data["access"]).first()
+            if form.is_valid()
+            else None
+        )
+        if access is None:
+            messages.error(request, _("確認する緊急アクセスが見つかりません。一覧から選び直してください。"))
+        else:
+            sharing.review_break_glass(actor=request.user, access=access)
+            messages.success(request, _("確認済みにしました。"))
         return redirect("cases:break_glass_reviews")
     accesses = list(
         BreakGlassAccess.objects.select_related(

@@ -12,7 +12,7 @@ from cases.access import (
     record_ids_held,
     require_role_permission,
 )
-from guardianship.models import GuardianshipMatter, MatterGroupObjectPermission
+from guardianship.models import GuardianshipMatter, MatterGroupObjectPermission, MonitoringReport
 
 CENTRE_PERMISSIONS = ("view_guardianshipmatter", "manage_matter")
 
@@ -33,6 +33,13 @@ def require_matter_permission(actor: User, matter: GuardianshipMatter, *, action
     """Refuse (recorded in the audit trail) unless the actor works for the matter's centre."""
     if not may_manage(actor, matter):
         deny(actor, action=action, case=matter.case)
+
+
+def require_report_permission(actor: User, report: MonitoringReport, *, action: str) -> None:
+    """The appointed guardian files their own report; the centre may record one sent on paper."""
+    guardian = report.appointment.candidate.user_id
+    if guardian is None or guardian != actor.pk:
+        require_matter_permission(actor, report.appointment.matter, action=action)
 
 
 def require_pool_permission(actor: User, *, action: str) -> None:

@@ -24,7 +24,12 @@ from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseAccessGrant, Person
 from cases.vocabulary import FieldGroup
 from guardianship import matching
-from guardianship.access import open_to_centre, require_matter_permission, require_pool_permission
+from guardianship.access import (
+    open_to_centre,
+    require_matter_permission,
+    require_pool_permission,
+    require_report_permission,
+)
 from guardianship.exceptions import MatterConflict
 from guardianship.models import (
     AgendaItem,
@@ -602,9 +607,7 @@ def submit_report(
 ) -> MonitoringReport:
     """The guardian (or the centre, recording a paper report) files the report."""
     appointment = report.appointment
-    is_guardian = appointment.candidate.user_id is not None and appointment.candidate.user_id == actor.pk
-    if not is_guardian:
-        require_matter_permission(actor, appointment.matter, action="guardianship.submit_report")
+    require_report_permission(actor, report, action="guardianship.submit_report")
     if not summary.strip():
         raise CaseRuleError(_("報告の内容を書いてください。"), code="summary_required")
     with transaction.atomic():

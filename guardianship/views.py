@@ -2,7 +2,6 @@
 pool, a matching meeting, and an appointed guardian's reports."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +10,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from audit import services as audit
 from cases.access import deny
+from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
 from cases.views import form_data_or_error, report_outcome
 from guardianship import forms, selectors, services
-from guardianship.access import may_manage
+from guardianship.access import may_manage, require_matter_permission, require_report_permission
 from guardianship.matching import explain
 from guardianship.models import Complaint, MatchProposal, MonitoringReport
 from guardianship.vocabulary import MatterState
@@ -156,6 +156,11 @@ def _petition(request, matter):
 def _document(request, matter):
     data = form_data_or_error(request, forms.DocumentForm(request.POST))
     petition = services.current_petition(matter)
+    if petition is None:
+        raise CaseRuleError(
+            _("申立ての準備がまだ記録されていません。先に申立ての準備を記録してください。"),
+            code="no_petition",
+        )
     services.update_document(actor=request.user, petition=petition, kind=data["kind"], status=data["status"])
 
 
@@ -185,6 +190,10 @@ def _complaint(request, matter):
 def _schedule_report(request, matter):
     data = form_data_or_error(request, forms.ScheduleReportForm(request.POST))
     appointment = matter.appointments.filter(ended_on__isnull=True).first()
+    if appointment is None:
+        raise CaseRuleError(
+            _("後見人等が選任されていないため、報告の予定は立てられません。"), code="no_appointment"
+        )
     services.schedule_report(actor=request.user, appointment=appointment, due_on=data["due_on"])
 
 
@@ -210,6 +219,8 @@ MATTER_ACTIONS = {
 @login_required
 def matter_action(request: HttpRequest, matter_id, action: str) -> HttpResponse:
     matter = selectors.matter_for(request.user, matter_id).matter
+    # Every action is the centre's: who may not act is refused before their input is read.
+    require_matter_permission(request.user, matter, action=f"guardianship.{action}")
     report_outcome(request, lambda: MATTER_ACTIONS[action](request, matter))
     return redirect("guardianship:matter", matter_id=matter.pk)
 
@@ -339,7 +350,8 @@ def report_submit(request: HttpRequest, report_id) -> HttpResponse:
         .first()
     )
     if report is None:
-        raise PermissionDenied
+        deny(request.user, action="guardianship.submit_report")
+    require_report_permission(request.user, report, action="guardianship.submit_report")
 
     def submit():
         data = form_data_or_error(request, forms.ReportForm(request.POST))

@@ -1,0 +1,34 @@
+"""Model permissions from the user's role groups, with the superuser flag kept in its place.
+
+Django lets an active superuser do anything: ``has_perm`` answers True before any backend is
+asked, and ``ModelBackend`` lists every permission. In Tsunagu the flag is for the admin site's
+model permissions only — what the system administrator role holds — and never opens a role's
+work on cases, people, the audit trail or the guardian candidates (DESIGN.md: sysadmins
+administer, they do not read cases). Object access never goes through ``has_perm`` at all: it is
+read from the grants (cases.access).
+"""
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.backends import ModelBackend
+
+from accounts.roles import ADMINISTRATION_PERMISSIONS
+
+
+class RoleBackend(ModelBackend):
+    def _get_permissions(self, user_obj, obj, from_name):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        cache_name = f"_{from_name}_perm_cache"
+        if not hasattr(user_obj, cache_name):
+            held = getattr(self, f"_get_{from_name}_permissions")(user_obj)
+            names = {
+                f"{app_label}.{codename}"
+                for app_label, codename in held.values_list("content_type__app_label", "codename").order_by()
+            }
+            if user_obj.is_superuser and from_name == "group":
+                names |= ADMINISTRATION_PERMISSIONS
+            setattr(user_obj, cache_name, names)
+        return getattr(user_obj, cache_name)
+
+    async def _aget_permissions(self, user_obj, obj, from_name):
+        return await sync_to_async(self._get_permissions)(user_obj, obj, from_name)

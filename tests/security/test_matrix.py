@@ -1,0 +1,322 @@
+"""Who sees what: every role against every object page of the demo data, computed from the grants.
+
+For every user of the demo (one per role, the appointed guardian, and a superuser with no
+membership) and every URL pattern that takes an object id, each object of the demo data is
+requested; who got a page (200) and which personal fields appeared on it are compared with what
+the grant rows say — computed here from ``CaseAccessGrant`` and the record permission rows, not
+listed by hand and not asked of the code under test. Then every time-boxed grant is run out (a
+meeting attendee's, a break-glass) and the whole matrix is walked again.
+
+A URL pattern with an id that this module does not know fails the test: a new page is covered or
+the test says so.
+"""
+
+import datetime
+import uuid
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.db.models import F, Q
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts import demo as accounts_demo
+from accounts.models import Membership, User
+from cases.models import (
+    ActionItem,
+    Case,
+    CaseAccessGrant,
+    Consent,
+    MeetingAttendance,
+    Person,
+    SupportMeeting,
+    WatchVisit,
+)
+from cases.models.sharing import AccessLevel
+from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
+from guardianship.models import (
+    Complaint,
+    GuardianshipMatter,
+    MatchingMeeting,
+    MatchProposal,
+    MatterGroupObjectPermission,
+    MonitoringReport,
+)
+from referrals.models import Referral, ReferralGroupObjectPermission
+
+pytestmark = pytest.mark.django_db
+
+# The personal fields a page may show, by the field group that lets it (strings only: a date's
+# rendering depends on the language).
+TEXT_FIELDS = {
+    group: [name for name in names if name != "birth_date"] for group, names in PERSON_FIELDS_BY_GROUP.items()
+}
+
+# What the case page shows in full when granted (meetings are linked, their minutes on their page).
+SHOWN_ON_CASE_PAGE = {*TEXT_FIELDS, FieldGroup.CONCERN}
+
+# Which model an id in a URL names, by (namespace, keyword).
+OBJECTS = {
+    ("cases", "case_id"): Case,
+    ("cases", "meeting_id"): SupportMeeting,
+    ("cases", "grant_id"): CaseAccessGrant,
+    ("cases", "consent_id"): Consent,
+    ("cases", "item_id"): ActionItem,
+    ("cases", "visit_id"): WatchVisit,
+    ("referrals", "case_id"): Case,
+    ("referrals", "referral_id"): Referral,
+    ("guardianship", "matter_id"): GuardianshipMatter,
+    ("guardianship", "meeting_id"): MatchingMeeting,
+    ("guardianship", "complaint_id"): Complaint,
+    ("guardianship", "proposal_id"): MatchProposal,
+    ("guardianship", "report_id"): MonitoringReport,
+    ("audit", "person_id"): Person,
+}
+
+
+def seed_demo() -> accounts_demo.DemoStructure:
+    """What ``manage.py seed_demo`` loads (it refuses to run outside DEBUG)."""
+    structure = accounts_demo.seed()
+    for app_config in apps.get_app_configs():
+        if app_config.name != "accounts":
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.seed(structure)
+    return structure
+
+
+def object_patterns() -> list[tuple[str, list[str], str]]:
+    """(url name, its id keywords, namespace) of every pattern of the project that takes an id."""
+    found = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace != "admin":  # holds no personal data: the next test
+                    walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.pattern.converters:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                found.append((name, list(entry.pattern.converters), namespace, entry.default_args))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+# --- what the grants say --------------------------------------------------------------------------
+
+
+def live_grants_of(user: User, case_id) -> list[CaseAccessGrant]:
+    now = timezone.now()
+    return list(
+        CaseAccessGrant.objects.filter(case_id=case_id, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(Q(user=user) | Q(organisation__memberships__user=user))
+        .distinct()
+    )
+
+
+def granted_groups(user: User, case_id) -> set[str]:
+    return {group for grant in live_grants_of(user, case_id) for group in grant.field_groups}
+
+
+def grant_level(user: User, case_id) -> int:
+    return max((grant.level for grant in live_grants_of(user, case_id)), default=0)
+
+
+def holds_record_row(user: User, table, record, codename: str) -> bool:
+    return table.objects.filter(
+        content_object_id=record.pk, permission__codename=codename, group__user=user
+    ).exists()
+
+
+def holds_role_permission(user: User, codename: str) -> bool:
+    return Permission.objects.filter(codename=codename, group__user=user).exists()
+
+
+# Pages whose rule is the role, not a grant: walked once, not again after grants expire.
+PAGES_BY_ROLE_ALONE = frozenset({"cases:case_break_glass", "audit:access_report"})
+
+
+def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
+    """Whether ``user`` may open the page ``name`` of ``obj``, and the case whose fields it may show."""
+    if name == "cases:case_detail":
+        return grant_level(user, obj.pk) >= AccessLevel.VIEW, obj
+    if name == "cases:case_break_glass":
+        return holds_role_permission(user, "break_glass"), obj
+    if name == "cases:meeting_detail":
+        attendee = MeetingAttendance.objects.filter(meeting=obj, user=user).exists()
+        return attendee or FieldGroup.MEETINGS in granted_groups(user, obj.case_id), obj.case
+    if name == "referrals:detail":
+        referrer = grant_level(user, obj.case_id) >= AccessLevel.LEAD
+        recipient = obj.state != "draft" and holds_record_row(
+            user, ReferralGroupObjectPermission, obj, "respond_referral"
+        )
+        return referrer or recipient, obj.case
+    if name == "guardianship:matter":
+        return holds_record_row(user, MatterGroupObjectPermission, obj, "manage_matter"), obj.case
+    if name == "guardianship:meeting":
+        items = list(obj.items.select_related("matter"))
+        return bool(items) and all(
+            holds_record_row(user, MatterGroupObjectPermission, item.matter, "manage_matter")
+            for item in items
+        ), None
+    if name == "audit:access_report":
+        return holds_role_permission(user, "view_access_report"), None
+    raise AssertionError(f"{name} takes an id but the matrix has no rule for it: add one")
+
+
+def field_values(case: Case) -> dict[str, list[str]]:
+    """The decrypted values a page could show, by field group."""
+    person = case.person
+    values: dict[str, list[str]] = {}
+    if not person.is_erased:
+        for group, names in TEXT_FIELDS.items():
+            values[group] = [escape(getattr(person, name)) for name in names if getattr(person, name)]
+    values[FieldGroup.CONCERN] = [escape(c.details) for c in case.concerns.all()]
+    values[FieldGroup.MEETINGS] = [escape(m.minutes) for m in case.meetings.all() if m.minutes]
+    return values
+
+
+# --- the walk ----------------------------------------------------------------------------------
+
+
+def users_of_the_demo() -> list[User]:
+    root = User.objects.create(username="root_without_membership", is_superuser=True, is_staff=True)
+    sysadmin = User.objects.get(username="demo_admin")
+    sysadmin.is_superuser = True
+    sysadmin.save()
+    return [*User.objects.exclude(pk=root.pk).order_by("username"), root]
+
+
+def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[str], int, set[str]]:
+    """Request every object page as every user; return what differs from the grants, the number
+    of personal values the pages showed (so that the check is seen to bite), and the pages walked."""
+    problems, fields_seen, walked = [], 0, set()
+    for name, keywords, namespace, defaults in object_patterns():
+        if defaults or len(keywords) != 1 or name in skip:
+            continue  # actions (POST only) and ids within a case: the empty-POST test below
+        model = OBJECTS.get((namespace, keywords[0]))
+        assert model is not None, f"{name}: unknown id {keywords[0]}; add it to OBJECTS"
+        urls = [(obj, reverse(name, kwargs={keywords[0]: obj.pk})) for obj in model.objects.all()]
+        probe = Client()
+        probe.force_login(users[0])
+        if not urls or probe.get(urls[0][1]).status_code == 405:
+            continue  # a POST-only pattern
+        walked.add(name)
+        for user in users:
+            client = Client()
+            client.force_login(user)
+            for obj, url in urls:
+                response = client.get(url)
+                allowed, case = expected_page(name, user, obj)
+                if (response.status_code == 200) != allowed:
+                    problems.append(
+                        f"{user.username} {name} {obj.pk}: {response.status_code}, allowed={allowed}"
+                    )
+                if response.status_code != 200 or case is None:
+                    continue
+                page = response.content.decode()
+                granted = granted_groups(user, case.pk)
+                for group, values in field_values(case).items():
+                    for value in values:
+                        shown = value in page
+                        if shown and group not in granted:
+                            problems.append(
+                                f"{user.username} {name} {obj.pk}: shows {group} outside the grants"
+                            )
+                        if (
+                            not shown
+                            and group in granted
+                            and name == "cases:case_detail"
+                            and group in SHOWN_ON_CASE_PAGE
+                        ):
+                            problems.append(f"{user.username} {name} {obj.pk}: {group} granted but missing")
+                        fields_seen += shown
+    return problems, fields_seen, walked
+
+
+def test_every_object_page_shows_each_role_exactly_what_its_grants_allow():
+    seed_demo()
+    users = users_of_the_demo()
+    # The demo has what the matrix must exercise: a held meeting with an attendee from an agency.
+    attended = MeetingAttendance.objects.filter(acknowledged_at__isnull=False, meeting__held_at__isnull=False)
+    assert attended.exclude(organisation=F("meeting__case__lead_organisation")).exists()
+
+    problems, fields_seen, walked = walk(users)
+    assert not problems, "\n".join(problems)
+    assert fields_seen > 50
+    assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
+
+    # Time-boxed grants run out: meeting attendees' and break-glass access end.
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    assert CaseAccessGrant.objects.filter(expires_at__isnull=False).update(expires_at=past) > 0
+    SupportMeeting.objects.update(scheduled_for=past - datetime.timedelta(days=1), access_until=past)
+    problems, _fields_seen, _walked = walk(users, skip=PAGES_BY_ROLE_ALONE)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_admin_site_offers_no_personal_data():
+    """The admin is for users, organisations, areas and settings: no model that holds a person's
+    data (every such model is encrypted) and no case is registered in it."""
+    from django.contrib import admin
+
+    from privacy.models import EncryptedModel
+
+    registered = list(admin.site._registry)
+    assert User in registered
+    assert not [m for m in registered if issubclass(m, EncryptedModel | Case)]
+
+
+def test_a_superuser_without_membership_reads_no_case_person_report_or_candidate():
+    seed_demo()
+    root = User.objects.create(username="root", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(root)
+    pages = [reverse("cases:case_detail", args=[case.pk]) for case in Case.objects.all()]
+    pages += [reverse("cases:case_break_glass", args=[case.pk]) for case in Case.objects.all()[:3]]
+    pages += [reverse("audit:access_report", args=[person.pk]) for person in Person.objects.all()[:5]]
+    pages += [reverse("guardianship:matter", args=[m.pk]) for m in GuardianshipMatter.objects.all()]
+    pages += [reverse("guardianship:candidates"), reverse("audit:event_search")]
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+    for url in [reverse("cases:person_search"), reverse("cases:person_lookup_for_report")]:
+        assert client.post(url, {"q": "山田"}).status_code == 403, url
+    # …while the flag still opens the administration of users and organisations.
+    assert client.get(reverse("admin:accounts_organisation_changelist")).status_code == 200
+
+
+def test_an_empty_post_tells_an_outsider_nothing_about_whether_the_object_exists():
+    """Every page and action that takes an id refuses an outsider the same way for an object that
+    exists and for one that does not: permission is checked before the input is read."""
+    structure = seed_demo()
+    stranger = User.objects.create(username="stranger", last_name="職員")
+    # of a plaza that no demo case was shared with
+    Membership.objects.create(user=stranger, organisation=structure.plazas[-1], role="plaza_staff")
+    outsiders = [User.objects.get(pk=stranger.pk), User.objects.create(username="root", is_superuser=True)]
+    tried = 0
+    for name, keywords, namespace, defaults in object_patterns():
+        models = [OBJECTS.get((namespace, keyword)) for keyword in keywords]
+        assert all(models), f"{name}: unknown id in {keywords}; add it to OBJECTS"
+        existing = [model.objects.first() for model in models]
+        if any(obj is None for obj in existing):
+            continue
+        if len(keywords) == 2:  # a grant or a consent of its own case
+            existing[0] = existing[1].case
+        ids = dict(zip(keywords, existing, strict=True))
+        real = reverse(name, kwargs={k: o.pk for k, o in ids.items()} | defaults)
+        made_up = {k: uuid.uuid4() if isinstance(o.pk, uuid.UUID) else 10**9 for k, o in ids.items()}
+        missing = reverse(name, kwargs=made_up | defaults)
+        for user in outsiders:
+            client = Client()
+            client.force_login(user)
+            answers = [client.post(url, {}).status_code for url in (real, missing)]
+            assert answers[0] == answers[1], (name, user.username, answers)
+            assert answers[0] in (403, 405), (name, user.username, answers)
+            tried += 1
+    assert tried > 40
