@@ -19,7 +19,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db.models import F, Q
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -47,6 +46,7 @@ from guardianship.models import (
     MonitoringReport,
 )
 from referrals.models import Referral, ReferralGroupObjectPermission
+from tests.screens import browser
 
 pytestmark = pytest.mark.django_db
 
@@ -204,14 +204,11 @@ def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[st
         model = OBJECTS.get((namespace, keywords[0]))
         assert model is not None, f"{name}: unknown id {keywords[0]}; add it to OBJECTS"
         urls = [(obj, reverse(name, kwargs={keywords[0]: obj.pk})) for obj in model.objects.all()]
-        probe = Client()
-        probe.force_login(users[0])
-        if not urls or probe.get(urls[0][1]).status_code == 405:
+        if not urls or browser(users[0]).get(urls[0][1]).status_code == 405:
             continue  # a POST-only pattern
         walked.add(name)
         for user in users:
-            client = Client()
-            client.force_login(user)
+            client = browser(user)
             for obj, url in urls:
                 response = client.get(url)
                 allowed, case = expected_page(name, user, obj)
@@ -276,8 +273,7 @@ def test_the_admin_site_offers_no_personal_data():
 def test_a_superuser_without_membership_reads_no_case_person_report_or_candidate():
     seed_demo()
     root = User.objects.create(username="root", is_superuser=True, is_staff=True)
-    client = Client()
-    client.force_login(root)
+    client = browser(root)
     pages = [reverse("cases:case_detail", args=[case.pk]) for case in Case.objects.all()]
     pages += [reverse("cases:case_break_glass", args=[case.pk]) for case in Case.objects.all()[:3]]
     pages += [reverse("audit:access_report", args=[person.pk]) for person in Person.objects.all()[:5]]
@@ -313,8 +309,7 @@ def test_an_empty_post_tells_an_outsider_nothing_about_whether_the_object_exists
         made_up = {k: uuid.uuid4() if isinstance(o.pk, uuid.UUID) else 10**9 for k, o in ids.items()}
         missing = reverse(name, kwargs=made_up | defaults)
         for user in outsiders:
-            client = Client()
-            client.force_login(user)
+            client = browser(user)
             answers = [client.post(url, {}).status_code for url in (real, missing)]
             assert answers[0] == answers[1], (name, user.username, answers)
             assert answers[0] in (403, 405), (name, user.username, answers)
