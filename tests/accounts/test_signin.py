@@ -18,6 +18,7 @@ from accounts.demo import DEMO_PASSWORD
 from accounts.services import unlock_sign_in
 from audit.models import AuditEvent
 from audit.selectors import describe
+from tests.test_settings import manage, production_env
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 OFFICE = "192.0.2.10"
@@ -57,8 +58,29 @@ def head() -> int:
 
 
 def test_the_limit_and_the_period_come_from_the_environment():
-    assert (LIMIT, settings.AXES_COOLOFF_TIME) == (5, datetime.timedelta(minutes=30))
+    assert (LIMIT, settings.AXES_COOLOFF_TIME) == (5, datetime.timedelta(minutes=30))  # the defaults
     assert settings.TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT == LIMIT
+    variables = {
+        "TSUNAGU_SIGNIN_FAILURE_LIMIT": "7",
+        "TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT": "50",
+        "TSUNAGU_SIGNIN_LOCKOUT_MINUTES": "15",
+        "TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES": "10",
+        "TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES": "90",
+    }
+    result = manage("diffsettings", "--all", env=production_env(**variables))
+    assert result.returncode == 0, result.stderr
+    for line in (
+        "AXES_FAILURE_LIMIT = 7",
+        "TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT = 50",
+        "AXES_COOLOFF_TIME = datetime.timedelta(seconds=900)",
+        "TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES = 10",
+        "TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES = 90",
+    ):
+        assert line in result.stdout
+    result = manage("check", env=production_env(TSUNAGU_SIGNIN_LOCKOUT_MINUTES="0"))
+    assert result.returncode != 0
+    assert "TSUNAGU_SIGNIN_LOCKOUT_MINUTES must be a whole number of at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_after_the_limit_the_right_password_is_refused_until_the_period_has_passed(client, demo):
@@ -106,10 +128,14 @@ def test_the_address_may_have_a_higher_limit_of_its_own(client, demo, settings):
 
 
 def test_the_lockout_page_does_not_tell_whether_the_account_exists(client, demo):
-    fail(client, "demo_plaza", LIMIT - 1, address="198.51.100.1")
-    known = sign_in(client, "demo_plaza", "wrong-password", address="198.51.100.1")
-    fail(client, "no-such-person", LIMIT - 1, address="198.51.100.2")
-    unknown = sign_in(client, "no-such-person", "wrong-password", address="198.51.100.2")
+    """A name that is no account is counted and locked like one, from every address."""
+
+    def lock_by_name(username: str, network: str):
+        for i in range(LIMIT - 1):  # one failure per address: only the name reaches the limit
+            fail(client, username, 1, address=f"{network}.{i + 1}")
+        return sign_in(client, username, "wrong-password", address=f"{network}.99")
+
+    known, unknown = lock_by_name("demo_plaza", "198.51.100"), lock_by_name("no-such-person", "203.0.113")
 
     def page(response) -> str:
         return re.sub(r'value="[^"]+"', "", response.content.decode())  # the CSRF tokens differ
@@ -152,9 +178,11 @@ def test_one_audit_event_per_lockout_however_many_failures_follow(client, demo):
 
 def test_the_lockout_of_a_name_that_is_no_account_names_nobody(client, demo):
     start = head()
-    fail(client, "intruder-guess", LIMIT + 2)
+    for i in range(LIMIT + 2):
+        fail(client, "intruder-guess", 1, address=f"198.51.100.{i + 1}")
     [event] = events("auth.locked_out", start)
     assert (event.target_id, event.actor_id) == ("", None)
+    assert json.loads(event.params)["locked"] == ["account"]
     assert "intruder-guess" not in event.params + event.target_id + event.target_type
 
 
