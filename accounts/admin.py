@@ -1,9 +1,12 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Membership, Organisation, User
+from accounts.services import unlock_sign_in
 
 admin.site.site_header = _("つなぐ 管理")
 admin.site.site_title = _("つなぐ 管理")
@@ -56,3 +59,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(AccessAttempt)
+class SignInLockoutAdmin(AccessAttemptAdmin):
+    """Failed sign-ins counted by django-axes. Deleting a row (one, or several with the list's
+    delete action) unlocks its account and address, audited as auth.unlocked."""
+
+    def delete_model(self, request, obj: AccessAttempt) -> None:
+        unlock_sign_in(actor=request.user, attempts=AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        unlock_sign_in(actor=request.user, attempts=queryset)

@@ -23,6 +23,19 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("システム管理者")
 
 
+# Roles whose users work on shared office terminals: their sessions end sooner when left idle
+# (accounts/middleware.py). Commissioners and appointed guardians sign in on their own phones.
+SHARED_TERMINAL_ROLES = frozenset(
+    {
+        Role.PLAZA_STAFF,
+        Role.WARD_CASEWORKER,
+        Role.GUARDIANSHIP_COORDINATOR,
+        Role.AGENCY_WORKER,
+        Role.PRIVACY_OFFICER,
+        Role.SYSADMIN,
+    }
+)
+
 # What each role is for, shown on its home page.
 ROLE_PURPOSES: dict[str, str] = {
     Role.COMMISSIONER: _(
@@ -54,6 +67,9 @@ _ACCOUNTS_ADMIN = [
     "referrals.view_acceptancedeadline",
     "referrals.add_acceptancedeadline",
     "referrals.change_acceptancedeadline",
+    # Sign-in lockouts: see them, and unlock by deleting them (audited: accounts.services.unlock_sign_in).
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
 ]
 
 # Model-level permissions per role ("app_label.codename"). Case data is not reached through

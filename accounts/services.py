@@ -1,11 +1,14 @@
-"""Writes on users, organisations and memberships."""
+"""Writes on users, organisations and memberships, and unlocking sign-in."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
+from accounts.signin import sign_in_unlocked
 
 ORGANISATION_GROUP_PREFIX = "org:"
 
@@ -45,3 +48,17 @@ def add_membership(*, user: User, organisation: Organisation, role: str) -> Memb
     """Idempotent: an existing membership is returned unchanged."""
     membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return membership
+
+
+def unlock_sign_in(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> int:
+    """Delete these counts of failed sign-ins (unlocking their accounts and addresses) and
+    announce it, which audit records: from the admin (actor: the administrator) or axes' reset
+    commands (actor None: an operator at the server). Returns how many were deleted."""
+    if actor is not None and not actor.has_perm("axes.delete_accessattempt"):
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted = list(attempts.select_for_update().order_by("pk"))
+        if deleted:
+            AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in deleted]).delete()
+            sign_in_unlocked.send(sender=AccessAttempt, actor=actor, attempts=deleted)
+    return len(deleted)

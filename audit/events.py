@@ -54,7 +54,21 @@ class EventKind:
 KINDS = [
     EventKind("auth.login", Action.LOGIN, _("ログインしました")),
     EventKind("auth.logout", Action.LOGIN, _("ログアウトしました")),
+    # No longer written (failures are counted by django-axes, outside the trail); kept for old events.
     EventKind("auth.login_failed", Action.LOGIN_FAILED, _("ログインに失敗しました")),
+    EventKind(
+        "auth.locked_out",
+        Action.LOGIN_FAILED,
+        _("ログインを一時的にロックしました（{locked}、{minutes} 分間）"),
+    ),
+    EventKind(
+        "auth.unlocked",
+        Action.PERMISSION_CHANGE,
+        _("ログインのロックを解除しました（失敗 {failures} 回の記録）"),
+    ),
+    EventKind(
+        "auth.session_ended", Action.LOGIN, _("セッションの期限でログアウトしました（{session_limit}）")
+    ),
     EventKind("access.denied", Action.DENIED, _("権限のない操作が拒否されました（{method} {view}）")),
     EventKind("person.registered", Action.CREATE, _("本人を登録しました")),
     EventKind("person.viewed", Action.VIEW, _("本人の情報を閲覧しました")),
@@ -114,7 +128,11 @@ PURPOSES: dict[str, str] = {
 
 # Labels for parameter values that are codes of a higher app (state names…): apps register them
 # at start-up, so that the trail stores codes and people read words.
-PARAMETER_LABELS: dict[str, dict[str, str]] = {}
+PARAMETER_LABELS: dict[str, dict[str, str]] = {
+    # accounts.signin's locks and accounts.middleware's session limits
+    "locked": {"account": _("アカウント"), "address": _("接続元アドレス")},
+    "session_limit": {"idle": _("一定時間操作なし"), "absolute": _("ログインからの上限時間")},
+}
 
 
 def register_parameter_labels(name: str, labels: dict[str, str]) -> None:

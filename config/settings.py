@@ -4,6 +4,7 @@ Production is the default: DEBUG is off unless the environment turns it on (``ma
 and then SECRET_KEY must be given. Every variable is listed in README.md.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -25,6 +26,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"Environment variable {name} must be one of 1/0, true/false, yes/no, on/off.")
+
+
+def env_positive_int(name: str, default: int) -> int:
+    """A whole number of at least 1 (minutes, attempts) from the environment."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"Environment variable {name} must be a whole number of at least 1.")
+    return int(raw)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -68,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "django_htmx",
+    "axes",
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
@@ -89,6 +99,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: a session that has been idle too long ends with a message.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,7 +164,11 @@ AUTH_USER_MODEL = "accounts.User"
 # (accounts.backends). No object-permission backend: which case, referral or matter a user may
 # see is read from the grants and guardian's tables by cases.access, never asked of has_perm —
 # guardian's own backend would answer True for a superuser on every object.
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RoleBackend",
+]
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]  # its backend is left out on purpose (above)
 # No anonymous user row: nothing in Tsunagu is visible without logging in.
 ANONYMOUS_USER_NAME = None
@@ -190,6 +208,10 @@ STORAGES = {
 
 # Sessions end with the browser and after 8 hours at most: shared office PCs are common.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# ...and after this long without a request (accounts/middleware.py): shorter for the staff roles,
+# who work on shared office terminals, than for commissioners and guardians on their own phones.
+TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES = env_positive_int("TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES", 30)
+TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES = env_positive_int("TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -198,6 +220,27 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sign-in throttling (django-axes; docs/security.md "Sign-in"). Failures are counted in axes' own
+# tables, by account and by client address separately: either reaching its limit locks it.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_positive_int("TSUNAGU_SIGNIN_FAILURE_LIMIT", 5)
+# An office behind one NAT address may want its address limit higher than an account's.
+TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT = env_positive_int(
+    "TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT", AXES_FAILURE_LIMIT
+)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_positive_int("TSUNAGU_SIGNIN_LOCKOUT_MINUTES", 30))
+# A lock lasts the period from the failure that started it; tries during it are refused, not counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.signin.SignInHandler"
+AXES_USERNAME_CALLABLE = "accounts.signin.attempted_account"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful sign-ins are in the audit trail; accounts/admin.py registers the attempts itself.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Quiet: its verbose logs carry the user agent; ours carry request metadata only (LOGGING below).
+AXES_VERBOSE = False
 
 # Behind TLS in production. HTTPS_ONLY=0 is for a local server with DEBUG off (browser tests).
 HTTPS_ONLY = env_bool("HTTPS_ONLY", default=not DEBUG)
@@ -216,4 +259,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes reports each failure and lockout as a warning; its routine housekeeping is noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

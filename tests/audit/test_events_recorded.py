@@ -72,7 +72,9 @@ def test_key_rotation_records_each_batch_and_the_retirement(make_person, file_ke
     assert recorded[3][4] == {"keks": report.retired}
 
 
-def test_logins_failed_logins_and_logouts_are_recorded(client, demo):
+def test_logins_and_logouts_are_recorded_and_failed_logins_are_not(client, demo):
+    """A failure is counted by django-axes outside the trail (tests/accounts/test_signin.py has the
+    one event per lockout), so that failures never wait for the chain's lock."""
     start = head()
     client.post(reverse("login"), {"username": "demo_plaza", "password": "wrong-password"})
     client.post(reverse("login"), {"username": "nobody-at-all", "password": "x"})
@@ -80,14 +82,10 @@ def test_logins_failed_logins_and_logouts_are_recorded(client, demo):
     client.post(reverse("logout"))
     recorded = AuditEvent.objects.filter(sequence__gt=start).order_by("sequence")
     assert [(e.event, e.actor_id) for e in recorded] == [
-        ("auth.login_failed", demo.users["demo_plaza"].pk),
-        ("auth.login_failed", None),
         ("auth.login", demo.users["demo_plaza"].pk),
         ("auth.logout", demo.users["demo_plaza"].pk),
     ]
-    assert [json.loads(e.params) for e in recorded][:2] == [{"known_account": True}, {"known_account": False}]
     assert all(e.request_id and e.client_address == "127.0.0.1" for e in recorded)
-    assert "nobody-at-all" not in "".join(e.params + e.target_id for e in recorded)
 
 
 def test_a_refused_page_is_recorded(client, demo):

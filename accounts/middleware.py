@@ -1,0 +1,93 @@
+"""Sessions end after a while without a request, and 8 hours after signing in whatever happens.
+
+Staff work on shared office terminals, where a session left open is someone else's next; they get
+the shorter idle period. Commissioners and appointed guardians sign in on their own phones.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.models import User
+from accounts.roles import SHARED_TERMINAL_ROLES
+
+SIGNED_IN_AT = "tsunagu.signed_in_at"
+LAST_SEEN = "tsunagu.last_seen"
+IDLE_TIMEOUT = "tsunagu.idle_timeout"
+# Set on the request before logging out, so that the logout's audit event says why.
+SESSION_END_REASON = "tsunagu_session_end"
+IDLE, ABSOLUTE = "idle", "absolute"
+# The last request's time is written at most this often: a session save on every request would
+# cost a write per page; the idle period is minutes long.
+LAST_SEEN_RESOLUTION = 60
+
+
+def now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def idle_timeout_of(user: User) -> int:
+    """Seconds without a request after which the user's session ends: the office period for any
+    staff role (and for an administrator holding none), the personal one otherwise."""
+    office = (
+        user.is_staff
+        or user.is_superuser
+        or user.groups.filter(name__in=[str(role) for role in SHARED_TERMINAL_ROLES]).exists()
+    )
+    minutes = (
+        settings.TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES
+        if office
+        else settings.TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES
+    )
+    return minutes * 60
+
+
+def start_session_clock(request: HttpRequest, user: User) -> None:
+    """At sign-in: the idle period follows the user's roles at that moment."""
+    moment = now()
+    request.session[SIGNED_IN_AT] = moment
+    request.session[LAST_SEEN] = moment
+    request.session[IDLE_TIMEOUT] = idle_timeout_of(user)
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            session = request.session
+            if IDLE_TIMEOUT not in session:  # a session from before this middleware
+                start_session_clock(request, request.user)
+            moment = now()
+            if moment - session.get(LAST_SEEN, moment) > session[IDLE_TIMEOUT]:
+                return self._end(request, IDLE)
+            if moment - session.get(SIGNED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
+                return self._end(request, ABSOLUTE)
+            if moment - session[LAST_SEEN] >= LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN] = moment
+        return self.get_response(request)
+
+    def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
+        setattr(request, SESSION_END_REASON, reason)
+        logout(request)
+        if reason == IDLE:
+            message = _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+        else:
+            message = _("ログインから時間が経過したため、ログアウトしました。もう一度ログインしてください。")
+        messages.warning(request, message)
+        # Back to this page after signing in again, if it was one to read (a form's POST is lost).
+        if request.method in ("GET", "HEAD") and request.path != reverse("logout"):
+            url = redirect_to_login(request.get_full_path()).url
+        else:
+            url = resolve_url(settings.LOGIN_URL)
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
