@@ -3,6 +3,7 @@ database. Without /usr/bin/chromium the suite is skipped with one line saying so
 TSUNAGU_E2E_REQUIRED is set (CI sets it), which turns the skip into a failure."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,13 @@ def csp_violations() -> list[str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """A test whose pages reported a CSP violation fails, after its own assertions passed."""
-    result = yield
-    violations = item.funcargs.get("csp_violations")
+    violations = item.funcargs.get("csp_violations", [])
+    try:
+        result = yield
+    except BaseException:
+        if violations:  # often the cause of what failed: a refused script did not run
+            sys.stderr.write("Content-Security-Policy violations:\n" + "\n".join(violations) + "\n")
+        raise
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
     return result
 
