@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "axes",
+    "csp",
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
@@ -90,6 +92,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long-lived caching; above everything else, so
+    # every other response (errors and redirects of the middleware below included) gets the headers.
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,6 +247,48 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 # Quiet: its verbose logs carry the user agent; ours carry request metadata only (LOGGING below).
 AXES_VERBOSE = False
+# Content-Security-Policy (django-csp): scripts, styles, images and forms from our own origin only,
+# no inline script, inline style or eval anywhere — the admin's included (its JavaScript is in
+# static files). An injected <script> or onclick= does not run even if escaping ever failed.
+# docs/security.md "Response headers".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if os.environ.get("CSP_REPORT_URI"):
+    # Optional: where browsers POST violation reports (a collector of the operator's choosing).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# Browser features Tsunagu never uses, denied to the page and anything it could embed
+# (config.middleware). WebAuthn (publickey-credentials-*) is left at its default (this origin).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Behind TLS in production. HTTPS_ONLY=0 is for a local server with DEBUG off (browser tests).
 HTTPS_ONLY = env_bool("HTTPS_ONLY", default=not DEBUG)

@@ -3,6 +3,7 @@ database. Without /usr/bin/chromium the suite is skipped with one line saying so
 TSUNAGU_E2E_REQUIRED is set (CI sets it), which turns the skip into a failure."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,68 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Every page reports what its Content-Security-Policy blocked: the event's details go to a function
+# the test exposes (it survives navigation), so no violation on any page of a journey goes unseen.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} on ${event.documentURI}`
+    + ` (${event.sourceFile}:${event.lineNumber}) ${event.sample}`
+  );
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations() -> list[str]:
+    """What the pages of this test's browser contexts (made by ``new_context``) had refused."""
+    return []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test whose pages reported a CSP violation fails, after its own assertions passed."""
+    violations = item.funcargs.get("csp_violations", [])
+    try:
+        result = yield
+    except BaseException:
+        if violations:  # often the cause of what failed: a refused script did not run
+            sys.stderr.write("Content-Security-Policy violations:\n" + "\n".join(violations) + "\n")
+        raise
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+    return result
+
+
+@pytest.fixture
+def new_context(browser, live_server, csp_violations):
+    """A browser context on the live server whose pages report every CSP violation (the policy is
+    enforced, never bypassed), both through the DOM event and through Chromium's console."""
+    contexts = []
+
+    def report(violation: str) -> None:
+        csp_violations.append(violation)
+
+    def make(viewport: dict = DESKTOP):
+        context = browser.new_context(viewport=viewport, locale="ja-JP", base_url=live_server.url)
+        context.set_default_timeout(15_000)
+        context.expose_function("reportCspViolation", report)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def people(world, committed_db):
     """The demo people, able to log in with the demo password."""
@@ -56,17 +119,12 @@ def people(world, committed_db):
 
 
 @pytest.fixture
-def open_as(browser, live_server):
+def open_as(new_context, live_server):
     """A logged-in page for a user, through the login form, on a phone or a desktop screen."""
     from accounts.demo import DEMO_PASSWORD
 
-    contexts = []
-
     def open_page(username: str, viewport: dict = DESKTOP):
-        context = browser.new_context(viewport=viewport, locale="ja-JP", base_url=live_server.url)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = new_context(viewport).new_page()
         page.goto("/accounts/login/")
         page.get_by_label("ユーザー名").fill(username)
         page.get_by_label("パスワード").fill(DEMO_PASSWORD)
@@ -74,9 +132,7 @@ def open_as(browser, live_server):
         page.wait_for_url(f"{live_server.url}/")
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def shot(page, name: str) -> Path:

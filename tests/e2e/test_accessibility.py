@@ -84,11 +84,10 @@ def test_main_pages_have_titles_labels_and_no_serious_axe_violation(demo_data, o
     assert not problems, "\n".join(problems)
 
 
-def test_the_keyboard_alone_logs_in_and_focus_is_visible(people, browser, live_server):
+def test_the_keyboard_alone_logs_in_and_focus_is_visible(people, new_context, live_server):
     from accounts.demo import DEMO_PASSWORD
 
-    context = browser.new_context(viewport=PHONE, locale="ja-JP", base_url=live_server.url)
-    page = context.new_page()
+    page = new_context(PHONE).new_page()
     page.goto("/accounts/login/")
     expect(page.get_by_label("ユーザー名")).to_be_focused()  # the login form starts where you type
     page.keyboard.type("demo_commissioner")
@@ -112,4 +111,3 @@ def test_the_keyboard_alone_logs_in_and_focus_is_visible(people, browser, live_s
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("気付きを記録")
-    context.close()

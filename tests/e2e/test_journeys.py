@@ -246,6 +246,10 @@ def test_the_whole_journey(people, open_as, live_server):
     ):
         expect(report).to_contain_text(step)
     shot(privacy, "06-access-report")
+    # The print button works without an inline handler (static/js/tsunagu.js binds it).
+    privacy.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    privacy.get_by_role("button", name="印刷").click()
+    assert privacy.evaluate("() => window.printed") == 1
     privacy.goto("/")
     privacy.get_by_role("link", name="監査記録を検証する").click()
     privacy.get_by_role("button", name="今すぐ検証する").click()

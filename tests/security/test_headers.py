@@ -1,0 +1,184 @@
+"""Every page carries the response headers of docs/security.md "Response headers".
+
+The pages are not listed by hand: every URL pattern of the project (the admin's included) is
+walked from the URLconf, its ids filled from the demo data, and requested with GET by a user of
+each role, by the demo guardian and by an anonymous visitor. Whatever the answer (200, 302, 403,
+404, 405), it carries the Content-Security-Policy, ``no-store``, Permissions-Policy and
+Referrer-Policy. A new page is covered the day it is added to a urls.py.
+"""
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from accounts.models import User
+from cases.models import (
+    ActionItem,
+    Case,
+    CaseAccessGrant,
+    Consent,
+    SupportMeeting,
+    WatchVisit,
+)
+from guardianship.models import (
+    Complaint,
+    GuardianshipMatter,
+    MatchingMeeting,
+    MatchProposal,
+    MonitoringReport,
+)
+from referrals.models import Referral
+
+# (namespace, keyword) → the model whose demo object fills it; a keyword of any namespace is ("", kw).
+ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
+    ("cases", "meeting_id"): SupportMeeting,
+    ("guardianship", "meeting_id"): MatchingMeeting,
+    ("", "case_id"): Case,
+    ("", "consent_id"): Consent,
+    ("", "grant_id"): CaseAccessGrant,
+    ("", "item_id"): ActionItem,
+    ("", "visit_id"): WatchVisit,
+    ("", "referral_id"): Referral,
+    ("", "matter_id"): GuardianshipMatter,
+    ("", "complaint_id"): Complaint,
+    ("", "proposal_id"): MatchProposal,
+    ("", "report_id"): MonitoringReport,
+}
+# A converter's placeholder in a route (<uuid:case_id>) or a named group in a regex ((?P<url>.*)).
+PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
+
+
+def url_patterns(resolver: URLResolver, route: str = "", namespace: str = "") -> Iterator[tuple]:
+    """(namespace, route as written, the pattern) for every endpoint under ``resolver``."""
+    for entry in resolver.url_patterns:
+        text = route + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry, text, entry.namespace or namespace)
+        else:
+            yield namespace, text, entry
+
+
+@pytest.fixture
+def demo_data(world):
+    """The demo's cases, referrals and guardianship matters, made through the services."""
+    from cases import demo as cases_demo
+    from guardianship import demo as guardianship_demo
+    from referrals import demo as referrals_demo
+
+    with override_settings(DEBUG=True):
+        for module in (cases_demo, referrals_demo, guardianship_demo):
+            module.seed(world.demo)
+    return world
+
+
+def demo_object(model: type[models.Model], case: Case) -> models.Model | None:
+    """The demo's object of ``model``, of the richest case where the model belongs to a case."""
+    if any(field.name == "case" for field in model._meta.fields):
+        found = model.objects.filter(case=case).first()
+        if found:
+            return found
+    if model is ActionItem:
+        return ActionItem.objects.filter(meeting__case=case).first() or ActionItem.objects.first()
+    return model.objects.first()
+
+
+def pk(found: models.Model | None, converter: str | None) -> str:
+    """The object's pk; with none of that kind in the demo, an id that does not exist (answered 404)."""
+    if found is not None:
+        return str(found.pk)
+    return str(uuid.uuid4()) if converter == "uuid" else "2147483647"
+
+
+def fill(namespace: str, route: str, pattern: URLPattern, case: Case) -> str:
+    """The route with every placeholder replaced by an id of the demo data."""
+
+    def value(match: re.Match) -> str:
+        name = match["name"] or match["group"]
+        model = ID_MODELS.get((namespace, name)) or ID_MODELS.get(("", name))
+        if model is not None:
+            return pk(demo_object(model, case), match["converter"])
+        if name == "person_id":
+            return str(case.person_id)
+        if name in ("object_id", "id"):  # the admin's: an object of that ModelAdmin's model
+            model_admin = getattr(pattern.callback, "model_admin", None)
+            model = model_admin.model if model_admin else User  # "view on site" (below): a user
+            return pk(model._default_manager.first(), match["converter"])
+        if name == "content_type_id":  # the admin's "view on site"
+            return str(ContentType.objects.get_for_model(User).pk)
+        if name == "app_label":
+            return "accounts"
+        if name == "url":  # the admin's catch-all
+            return "no-such-page/"
+        raise AssertionError(f"{route}: say in ID_MODELS which demo object fills <{name}>")
+
+    path = PLACEHOLDER.sub(value, route).replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + path
+
+
+def refusals(response) -> list[str]:
+    """What is missing from a response's headers, or allows what the policy must not."""
+    problems = []
+    policy = {}
+    for directive in response.headers.get("Content-Security-Policy", "").split(";"):
+        name, *sources = directive.split()
+        policy[name] = sources
+    for directive in ("script-src", "style-src"):
+        if directive not in policy or {"'unsafe-inline'", "'unsafe-eval'", "*"} & set(policy[directive]):
+            problems.append(f"{directive} {policy.get(directive)}")
+    for directive, sources in (
+        ("default-src", ["'self'"]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'self'"]),
+        ("form-action", ["'self'"]),
+        ("frame-ancestors", ["'none'"]),
+    ):
+        if policy.get(directive) != sources:
+            problems.append(f"{directive} {policy.get(directive)}")
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append(f"Cache-Control {response.headers.get('Cache-Control')!r}")
+    permissions = response.headers.get("Permissions-Policy", "")
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        if f"{feature}=()" not in permissions:
+            problems.append(f"Permissions-Policy lets {feature}")
+    if response.headers.get("Referrer-Policy") != "same-origin":
+        problems.append(f"Referrer-Policy {response.headers.get('Referrer-Policy')!r}")
+    return problems
+
+
+def test_every_page_for_every_role_carries_the_security_headers(demo_data):
+    case = ActionItem.objects.select_related("meeting__case").first().meeting.case  # the richest
+    urls = []
+    for namespace, route, pattern in url_patterns(get_resolver()):
+        url = fill(namespace, route, pattern, case)
+        assert resolve(url).func == pattern.callback, f"{route} filled as {url} reaches another view"
+        urls.append(url)
+    assert len(urls) > 80  # the project's pages and the admin's
+
+    users = [*demo_data.demo.users.values(), User.objects.get(username="demo_guardian"), None]
+    problems, statuses = [], Counter()
+    for user in users:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            statuses[response.status_code] += 1
+            problems += [f"{user} GET {url} ({response.status_code}): {p}" for p in refusals(response)]
+    assert not problems, "\n".join(problems[:40])
+    # The walk reached pages, not only the login page: shown, redirected, refused and not found.
+    assert {200, 302, 403, 404, 405} <= set(statuses), statuses
+    assert statuses[200] > 50, statuses
+
+
+def test_static_files_keep_their_caching(client, db):
+    """WhiteNoise answers static files above the no-store middleware: they hold no personal data."""
+    response = client.get("/static/css/tsunagu.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers["Cache-Control"]
