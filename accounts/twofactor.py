@@ -167,12 +167,14 @@ def regenerate_recovery_codes(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def reset_second_factor(*, actor: User, user: User) -> int:
+def reset_second_factor(*, actor: User | None, user: User) -> int:
     """Delete every device of ``user`` (a lost phone): they set up again at their next sign-in.
 
-    Only an administrator of users may; returns the number of devices removed.
+    Only an administrator of users may, through the admin; ``actor=None`` is the operator on the
+    server (``manage.py reset_two_factor``, for the last administrator's own lost phone).
+    Returns the number of devices removed.
     """
-    if not actor.has_perm("accounts.change_user"):
+    if actor is not None and not actor.has_perm("accounts.change_user"):
         raise PermissionDenied
     removed = 0
     for model in (TOTPDevice, StaticDevice):

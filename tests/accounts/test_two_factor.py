@@ -309,3 +309,13 @@ def test_the_screens_read_in_english_without_japanese_left(world, screen):
     assert response.status_code == 200
     html = re.sub(r"<[^>]+>", " ", response.content.decode()).replace("日本語", "").replace(str(user), "")
     assert not JAPANESE.search(html), JAPANESE.findall(html)
+
+
+def test_the_operator_resets_the_last_administrators_phone_from_the_server(world):
+    from django.core.management import call_command
+
+    enrolled(world.admin)
+    call_command("reset_two_factor", "demo_admin")
+    assert not TOTPDevice.objects.filter(user=world.admin).exists()
+    [event] = events("auth.otp_reset")
+    assert (event.actor_id, event.target_id) == (None, str(world.admin.pk))
