@@ -77,7 +77,7 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
 def qr_code_svg(device: TOTPDevice) -> bytes:
     """The otpauth:// address as a QR code, drawn here (no outside service sees the secret)."""
     buffer = io.BytesIO()
-    segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5, border=4, title="")
+    segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5, border=4)
     return buffer.getvalue()
 
 

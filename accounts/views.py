@@ -124,8 +124,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """New recovery codes, for a user who has signed in with their second factor."""
-    if not request.user.is_verified():
-        return redirect("accounts:two_factor_verify")
+    """New recovery codes, for a user who has signed in with their second factor (a user with a
+    device who has not given a code never gets here: SecondFactorMiddleware sends them to verify)."""
     codes = twofactor.regenerate_recovery_codes(user=request.user)
     return _show_recovery_codes(request, codes, enrolled=False)
