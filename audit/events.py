@@ -69,6 +69,16 @@ KINDS = [
     EventKind(
         "auth.session_ended", Action.LOGIN, _("セッションの期限でログアウトしました（{session_limit}）")
     ),
+    EventKind("auth.otp_enrolled", Action.UPDATE, _("二要素認証を設定しました")),
+    EventKind(
+        "auth.otp_reset",
+        Action.PERMISSION_CHANGE,
+        _("利用者 {user} の二要素認証をリセットしました（端末 {devices} 件を削除）"),
+    ),
+    EventKind(
+        "auth.otp_recovery_used", Action.LOGIN, _("回復コードでログインしました（残り {remaining} 個）")
+    ),
+    EventKind("auth.otp_recovery_regenerated", Action.UPDATE, _("回復コードを作り直しました（{count} 個）")),
     EventKind("access.denied", Action.DENIED, _("権限のない操作が拒否されました（{method} {view}）")),
     EventKind("person.registered", Action.CREATE, _("本人を登録しました")),
     EventKind("person.viewed", Action.VIEW, _("本人の情報を閲覧しました")),

@@ -1,10 +1,12 @@
-"""Events that no service of ours writes: logins, sign-in lockouts, and the key machinery of privacy/."""
+"""Events that no service of ours writes: logins, sign-in lockouts, the second factor (announced
+by accounts), and the key machinery of privacy/."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
+from accounts import signals as accounts_signals
 from accounts.middleware import SESSION_END_REASON
 from accounts.selectors import organisation_ids_of
 from accounts.signin import lockout_started, sign_in_unlocked
@@ -67,6 +69,26 @@ def _unlocked(sender, actor, attempts, **kwargs) -> None:
             for attempt in attempts
         ]
     )
+
+
+@receiver(accounts_signals.second_factor_enrolled, dispatch_uid="audit.otp_enrolled")
+def _second_factor_enrolled(sender, user, **kwargs) -> None:
+    record("auth.otp_enrolled", actor=user, target=user)
+
+
+@receiver(accounts_signals.second_factor_reset, dispatch_uid="audit.otp_reset")
+def _second_factor_reset(sender, actor, user, devices: int, **kwargs) -> None:
+    record("auth.otp_reset", actor=actor, target=user, params={"user": user.pk, "devices": devices})
+
+
+@receiver(accounts_signals.recovery_code_used, dispatch_uid="audit.otp_recovery_used")
+def _recovery_code_used(sender, user, remaining: int, **kwargs) -> None:
+    record("auth.otp_recovery_used", actor=user, target=user, params={"remaining": remaining})
+
+
+@receiver(accounts_signals.recovery_codes_regenerated, dispatch_uid="audit.otp_recovery_regenerated")
+def _recovery_codes_regenerated(sender, user, count: int, **kwargs) -> None:
+    record("auth.otp_recovery_regenerated", actor=user, target=user, params={"count": count})
 
 
 @receiver(data_keys_rewrapped, dispatch_uid="audit.keys_rewrapped")

@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # Two-factor authentication (accounts/twofactor.py): TOTP apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
@@ -101,8 +105,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After messages and htmx: a session that has been idle too long ends with a message.
@@ -187,6 +193,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Two-factor authentication (docs/security.md): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = os.environ.get("TSUNAGU_OTP_ISSUER", "Tsunagu")
+# django-otp's throttling stays on: each wrong code doubles the wait before the next try (1, 2, 4 … s).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("guardianship/", include("guardianship.urls")),

@@ -15,6 +15,14 @@ from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also gives the second factor (tests/twofactor.py)."""
+    from tests.twofactor import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
 def demo(db) -> accounts_demo.DemoStructure:
     """The demo organisation structure and one user per role."""
     return accounts_demo.seed()

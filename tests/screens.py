@@ -2,9 +2,11 @@
 
 from django.test import Client
 
+from tests.twofactor import VerifiedClient
+
 
 def browser(user) -> Client:
-    client = Client()
+    client = VerifiedClient()
     client.force_login(user)
     return client
 

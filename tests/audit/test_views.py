@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditCheckpoint, AuditEvent
+from tests.twofactor import VerifiedClient
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def looked_at(demo, make_person):
     """A person registered, then found by plaza staff (in a browser of their own) in a list with another."""
     hanako = make_person(name="山田 花子", kana="やまだ はなこ")
     make_person(name="山田 花子", kana="やまだ はなこ")
-    staff = Client()
+    staff = VerifiedClient()
     staff.force_login(demo.users["demo_plaza"])
     staff.post(reverse("cases:person_search"), {"q": "やまだはなこ"})
     return hanako

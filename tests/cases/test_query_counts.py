@@ -1,17 +1,17 @@
 """The case page asks the database a bounded number of questions, however many staff there are."""
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import add_membership
+from tests.twofactor import VerifiedClient
 
 
 def page_queries(world, case) -> int:
-    client = Client()
+    client = VerifiedClient()
     client.force_login(world.staff)
     client.get(reverse("cases:case_detail", args=[case.pk]))
     with CaptureQueriesContext(connection) as ctx:

@@ -3,6 +3,7 @@ database. Without /usr/bin/chromium the suite is skipped with one line saying so
 TSUNAGU_E2E_REQUIRED is set (CI sets it), which turns the skip into a failure."""
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -120,19 +121,38 @@ def people(world, committed_db):
 
 @pytest.fixture
 def open_as(new_context, live_server):
-    """A logged-in page for a user, through the login form, on a phone or a desktop screen."""
-    from accounts.demo import DEMO_PASSWORD
+    """A logged-in page for a user, through the login form, on a phone or a desktop screen.
+
+    A user whose role requires a second factor has an authenticator (created once, as enrolment
+    leaves it; tests/twofactor.py): after the password the page asks for its code, and the
+    code the app would show now is typed in.
+    """
+    from accounts import twofactor
+    from accounts.models import User
+    from tests.twofactor import authenticator, current_code
 
     def open_page(username: str, viewport: dict = DESKTOP):
+        user = User.objects.get(username=username)
+        device = authenticator(user) if twofactor.second_factor_required(user) else None
         page = new_context(viewport).new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("ユーザー名").fill(username)
-        page.get_by_label("パスワード").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
+        sign_in_with_password(page, username)
+        if device is not None:
+            page.wait_for_url(re.compile(r"/accounts/two-factor/verify/"))
+            page.get_by_label("確認コード").fill(current_code(device))
+            page.get_by_role("button", name="確認する").click()
         page.wait_for_url(f"{live_server.url}/")
         return page
 
     return open_page
+
+
+def sign_in_with_password(page, username: str) -> None:
+    from accounts.demo import DEMO_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
 
 
 def shot(page, name: str) -> Path:
