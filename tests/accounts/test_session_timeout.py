@@ -10,15 +10,19 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.middleware import IDLE_TIMEOUT, LAST_SEEN, SIGNED_IN_AT, now
+from accounts.models import User
 from audit.models import AuditEvent
+from tests.twofactor import verify_session
 
 MINUTE = 60
 
 
 def signed_in_client(username: str) -> Client:
+    """Signed in with the password, and the second factor given where the role asks for one."""
     client = Client()
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
+    verify_session(client, User.objects.get(username=username))
     return client
 
 
@@ -100,6 +104,7 @@ def test_signed_out_for_idleness_the_user_reads_why_in_japanese_and_it_is_audite
         client.post(reverse("login"), {"username": "demo_plaza", "password": DEMO_PASSWORD}).status_code
         == 302
     )
+    verify_session(client, demo.users["demo_plaza"])
     assert still_signed_in(client)
 
 

@@ -19,6 +19,7 @@ from accounts.services import unlock_sign_in
 from audit.models import AuditEvent
 from audit.selectors import describe
 from tests.test_settings import manage, production_env
+from tests.twofactor import VerifiedClient
 
 LIMIT = settings.AXES_FAILURE_LIMIT
 OFFICE = "192.0.2.10"
@@ -193,7 +194,7 @@ def lock(client: Client, username: str = "demo_plaza") -> None:
 
 def test_the_sysadmin_sees_the_lockouts_in_the_admin_and_unlocks_with_its_delete_action(client, demo):
     lock(client)
-    admin = Client()
+    admin = VerifiedClient()
     admin.force_login(demo.users["demo_admin"])
     changelist = reverse("admin:axes_accessattempt_changelist")
     listing = admin.get(changelist)
@@ -221,7 +222,7 @@ def test_the_sysadmin_sees_the_lockouts_in_the_admin_and_unlocks_with_its_delete
 def test_the_sysadmin_unlocks_one_lockout_from_its_own_page(client, demo):
     lock(client)
     attempt = AccessAttempt.objects.get()
-    admin = Client()
+    admin = VerifiedClient()
     admin.force_login(demo.users["demo_admin"])
     assert admin.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).status_code == 200
     start = head()
@@ -234,7 +235,7 @@ def test_the_sysadmin_unlocks_one_lockout_from_its_own_page(client, demo):
 @pytest.mark.parametrize("username", ["demo_privacy", "demo_plaza"])
 def test_nobody_but_the_sysadmin_unlocks(client, demo, username):
     lock(client)
-    other = Client()
+    other = VerifiedClient()
     other.force_login(demo.users[username])
     assert other.get(reverse("admin:axes_accessattempt_changelist")).status_code in (302, 403)
     start = head()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import User
@@ -35,6 +35,7 @@ from guardianship.models import (
     MonitoringReport,
 )
 from referrals.models import Referral
+from tests.twofactor import VerifiedClient
 
 # (namespace, keyword) → the model whose demo object fills it; a keyword of any namespace is ("", kw).
 ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
@@ -164,7 +165,7 @@ def test_every_page_for_every_role_carries_the_security_headers(demo_data):
     users = [*demo_data.demo.users.values(), User.objects.get(username="demo_guardian"), None]
     problems, statuses = [], Counter()
     for user in users:
-        client = Client()
+        client = VerifiedClient()  # past the second factor, to the pages themselves
         if user is not None:
             client.force_login(user)
         for url in urls:
