@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseState, Consent
+from cases.models import CaseState, Consent, Person
 from cases.services import lifecycle, meetings, sharing
 from cases.services.people import erase_person
 from guardianship import services as guardianship
@@ -199,3 +199,19 @@ def test_the_guardianship_cases_pages_render_after_erasure(world, guardianship_t
     assert "消去済み" in erased_page(centre, reverse("guardianship:meeting", args=[meeting.pk]), secrets)
     erased_page(centre, reverse("guardianship:home"), secrets)
     assert "消去済み" in erased_page(staff, reverse("cases:case_detail", args=[case.pk]), secrets)
+
+
+def test_the_personal_filter_hides_erasure_and_nothing_else(make_person, demo):
+    """消去済み for a destroyed key only: a value moved from another row is a fault, and still fails."""
+    from privacy.exceptions import DecryptionError
+    from privacy.fields import Ciphertext
+    from privacy.templatetags.personal_data import personal
+
+    hanako, taro = make_person(name="山田 花子"), make_person(name="鈴木 太郎")
+    assert personal(hanako, "name") == "山田 花子"
+    stolen = Person.objects.filter(pk=hanako.pk).values_list("name", flat=True).get()
+    Person.objects.filter(pk=taro.pk).update(name=Ciphertext(stolen))
+    with pytest.raises(DecryptionError):
+        personal(Person.objects.get(pk=taro.pk), "name")
+    erase_person(actor=demo.users["demo_privacy"], person=hanako)
+    assert personal(Person.objects.get(pk=hanako.pk), "name") == "消去済み"
