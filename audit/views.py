@@ -55,7 +55,13 @@ def access_report(request: HttpRequest, person_id) -> HttpResponse:
     services.record(
         "audit.access_report", actor=request.user, person_id=person_id, purpose="disclosure_request"
     )
-    return render(request, "audit/access_report.html", {"person_id": person_id, "rows": _rows(events)})
+    # The trail itself says whether the person's data was erased (audit knows no Person model).
+    erased_at = next((e.occurred_at for e in events if e.event == "person.erased"), None)
+    return render(
+        request,
+        "audit/access_report.html",
+        {"person_id": person_id, "rows": _rows(events), "erased_at": erased_at},
+    )
 
 
 @login_required

@@ -169,6 +169,14 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             )
             continue
         case = accept_intake(actor=staff, case=case, expected_version=case.version)
+        # One consent per purpose: sharing with the agency now, discussing at a meeting later.
+        sharing_consent = record_consent(
+            actor=staff,
+            case=case,
+            purpose=Consent.Purpose.SHARING,
+            recipients=[agency],
+            method=Consent.Method.ORAL,
+        )
         consent = record_consent(
             actor=staff,
             case=case,
@@ -182,7 +190,7 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             recipient=agency,
             field_groups=["identity", "concern"],
             legal_basis=basis["consent"],
-            consent=consent,
+            consent=sharing_consent,
         )
         if target == CaseState.SHARING:
             continue

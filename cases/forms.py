@@ -3,10 +3,12 @@ version it was rendered with, so that a stale page gets a conflict instead of ov
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
+from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 
@@ -135,9 +137,36 @@ class ConsentForm(forms.Form):
         label=_("代理で同意した人（本人以外のとき）"), max_length=100, required=False
     )
     obtained_on = forms.DateField(label=_("同意を得た日"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("有効期限（この日まで）"),
+        required=False,
+        help_text=_("空欄は期限なし（撤回されるまで有効）。"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def consents_in_force(case, **filters):
+    """The consents a form offers as a ground: not withdrawn, not expired (the service checks again)."""
+    today = timezone.localdate()
+    return Consent.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        case=case,
+        withdrawn_at__isnull=True,
+        **filters,
+    )
+
+
+def consent_label(consent) -> str:
+    until = f"〜{consent.valid_until:%Y-%m-%d}" if consent.valid_until else ""
+    return f"{consent.get_purpose_display()}（{consent.obtained_on:%Y-%m-%d}{until}）"
 
 
 class DisclosureForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("共有の目的"),
+        choices=[(p.value, p.label) for p in DISCLOSURE_PURPOSES],
+        initial=Consent.Purpose.SHARING,
+    )
     recipient = forms.ModelChoiceField(
         label=_("共有先"), queryset=Organisation.objects.filter(is_active=True).order_by("kind", "name")
     )
@@ -153,10 +182,8 @@ class DisclosureForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
-        self.fields["consent"].queryset = Consent.objects.filter(case=case, withdrawn_at__isnull=True)
-        self.fields["consent"].label_from_instance = lambda c: (
-            f"{c.get_purpose_display()}（{c.obtained_on:%Y-%m-%d}）"
-        )
+        self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
+        self.fields["consent"].label_from_instance = consent_label
 
 
 class MeetingForm(VersionedForm):
@@ -179,12 +206,8 @@ class MeetingForm(VersionedForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
-        self.fields["consent"].queryset = Consent.objects.filter(
-            case=case, withdrawn_at__isnull=True, purpose=Consent.Purpose.MEETING
-        )
-        self.fields["consent"].label_from_instance = lambda c: (
-            f"{c.get_purpose_display()}（{c.obtained_on:%Y-%m-%d}）"
-        )
+        self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
+        self.fields["consent"].label_from_instance = consent_label
         self.fields["attendees"].queryset = (
             User.objects.filter(is_active=True, memberships__organisation__is_active=True)
             .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)

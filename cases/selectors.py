@@ -25,6 +25,7 @@ from cases.models import (
     Concern,
     Person,
 )
+from privacy.exceptions import ERASED_DISPLAY
 from privacy.normalise import normalise_phone, parse_date
 
 
@@ -194,19 +195,21 @@ def shared_content(case: Case, groups: set[str]) -> SharedContent:
 
     content = SharedContent()
     person = case.person
-    if not person.is_erased:
-        for group, names in PERSON_FIELDS_BY_GROUP.items():
-            if group in groups:
-                for name in names:
-                    content.person_fields.append(
-                        (Person._meta.get_field(name).verbose_name, getattr(person, name))
-                    )
-                    content.fields_read.append(name)
+    for group, names in PERSON_FIELDS_BY_GROUP.items():
+        if group in groups:
+            for name in names:
+                label = Person._meta.get_field(name).verbose_name
+                if person.is_erased:  # the row is a tombstone: say so where the data was, read nothing
+                    content.person_fields.append((label, ERASED_DISPLAY))
+                    continue
+                content.person_fields.append((label, getattr(person, name)))
+                content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
         content.concerns = list(
             case.concerns.prefetch_related("signals", "categories").order_by("created_at")
         )
-        content.fields_read.append("concern.details")
+        if not person.is_erased:
+            content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
         content.meetings = list(
             SupportMeeting.objects.filter(case=case)
@@ -215,7 +218,8 @@ def shared_content(case: Case, groups: set[str]) -> SharedContent:
                 "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
             )
         )
-        content.fields_read.append("meeting.minutes")
+        if not person.is_erased:
+            content.fields_read.append("meeting.minutes")
     return content
 
 

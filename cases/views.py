@@ -342,6 +342,7 @@ def case_consent(request: HttpRequest, case_id) -> HttpResponse:
             method=data["method"],
             representative=data["representative"],
             obtained_on=data["obtained_on"],
+            valid_until=data["valid_until"],
         )
 
     return _run(request, case_id, act)
@@ -394,6 +395,7 @@ def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
             legal_basis=data["legal_basis"],
             consent=data["consent"],
             reference=data["reference"],
+            purpose=data["purpose"],
         )
 
     return _run(request, case_id, act)

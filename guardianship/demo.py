@@ -122,6 +122,7 @@ def seed(structure: DemoStructure) -> None:
             field_groups=["identity", "contact", "concern", "guardianship"],
             legal_basis=consent_basis,
             consent=consent,
+            purpose=Consent.Purpose.GUARDIANSHIP,
         )
         matter = _step(coordinator, matter, "start_assessment")
         matter = services.record_assessment(

@@ -45,6 +45,8 @@ class MatterOverview:
     def fields_read(self) -> list[str]:
         read = list(self.content.fields_read)
         matter = self.matter
+        if matter.case.person.is_erased:  # nothing of theirs can be decrypted any more
+            return read
         read += [
             n
             for n in ("capacity_concerns", "wishes", "wishes_supported_by", "wishes_how")

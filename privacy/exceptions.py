@@ -1,6 +1,10 @@
 """Errors of the personal-data layer. Messages name models, fields, rows and key ids — never values."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+# What a screen shows in place of a value whose data key was destroyed (see DataErased).
+ERASED_DISPLAY = _("消去済み")
 
 
 class KeyringError(ImproperlyConfigured):

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind, User
-from cases.forms import DisclosureForm, VersionedForm
+from cases.forms import DisclosureForm, VersionedForm, consents_in_force
+from cases.models import Consent
 
 
 class ReferralForm(DisclosureForm):
@@ -21,6 +22,8 @@ class ReferralForm(DisclosureForm):
         recipient.queryset = recipient.queryset.exclude(
             kind__in=[OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT]
         ).exclude(pk=case.lead_organisation_id)
+        # A referral rests only on a consent given for referrals (cases.services.sharing.check_consent).
+        self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.REFERRAL)
 
 
 class TextForm(VersionedForm):

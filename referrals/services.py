@@ -21,7 +21,7 @@ from cases.access import grant_access, require_case_permission, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import OPEN_STATES, AccessLevel, Case, CaseAccessGrant, CaseState, Consent, LegalBasis
 from cases.services.lifecycle import record_connection
-from cases.services.sharing import check_sharing_ground, record_disclosure
+from cases.services.sharing import check_sharing_ground, consent_ends_at, record_disclosure
 from referrals.access import open_to_recipient, require_response_permission
 from referrals.exceptions import ReferralConflict
 from referrals.models import OPEN, AcceptanceDeadline, Referral, ReferralMessage, ReferralState
@@ -36,6 +36,7 @@ def _check_case_open(case: Case) -> None:
 
 
 def _check_ground(referral: Referral) -> Consent | None:
+    """A referral shares for the purpose REFERRAL, today (at the draft, and again when it is sent)."""
     return check_sharing_ground(
         case=referral.case,
         recipient=referral.recipient,
@@ -43,6 +44,7 @@ def _check_ground(referral: Referral) -> Consent | None:
         legal_basis=referral.legal_basis,
         consent=referral.consent,
         reference=referral.reference,
+        purpose=Consent.Purpose.REFERRAL,
     )
 
 
@@ -193,6 +195,7 @@ def send_referral(*, actor: User, referral: Referral, expected_version: int) -> 
             legal_basis=locked.legal_basis,
             consent=locked.consent,
             reference=locked.reference,
+            purpose=Consent.Purpose.REFERRAL,
         )
         grant_access(
             case=locked.case,
@@ -203,6 +206,7 @@ def send_referral(*, actor: User, referral: Referral, expected_version: int) -> 
             granted_by=actor,
             disclosure=disclosure,
             consent=locked.consent,
+            expires_at=consent_ends_at(locked.consent),
         )
         locked.disclosure = disclosure
         locked.accept_by = add_working_days(

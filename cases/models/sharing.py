@@ -93,6 +93,10 @@ class Consent(EncryptedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("確認した職員")
     )
     obtained_on = models.DateField(_("同意を得た日"), default=timezone.localdate)
+    # The last day it grounds a disclosure (inclusive); empty: until withdrawn.
+    valid_until = models.DateField(
+        _("有効期限"), null=True, blank=True, help_text=_("空欄は期限なし（撤回されるまで有効）。")
+    )
     recorded_at = models.DateTimeField(_("記録日時"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -102,6 +106,12 @@ class Consent(EncryptedModel):
     class Meta:
         verbose_name = _("同意")
         verbose_name_plural = _("同意")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("obtained_on")),
+                name="consent_valid_after_obtained",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Consent {str(self.pk)[:8]}"
@@ -113,8 +123,8 @@ class Consent(EncryptedModel):
     def is_active(self) -> bool:
         return self.withdrawn_at is None
 
-    def covers(self, organisation: Organisation) -> bool:
-        return self.is_active and self.recipients.filter(pk=organisation.pk).exists()
+    # Whether it grounds a given disclosure (purpose, recipients, date) is one rule, with its
+    # reasons: cases.services.sharing.check_consent.
 
 
 class Disclosure(EncryptedModel):

@@ -84,8 +84,19 @@ def close(*, actor: User, case: Case, expected_version: int) -> Case:
 
 
 def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
-    """Something new about a watched or closed case: back to sharing."""
-    return run_transition(actor=actor, case=case, expected_version=expected_version, name="reopen")
+    """Something new about a watched or closed case: back to sharing — unless the person's data
+    was erased after it closed (a new concern then starts a new case)."""
+
+    def check_person(locked: Case) -> None:
+        if locked.person.is_erased:
+            raise CaseRuleError(
+                _("本人の個人情報が消去されたケースは再開できません。新しい気付きとして登録してください。"),
+                code="person_erased",
+            )
+
+    return run_transition(
+        actor=actor, case=case, expected_version=expected_version, name="reopen", before=check_person
+    )
 
 
 def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> Case:

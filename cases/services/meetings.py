@@ -24,7 +24,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.services.sharing import check_legal_basis
+from cases.services.sharing import check_consent, check_legal_basis
 from cases.services.workflow import act_on_case, run_transition, save_case
 from cases.vocabulary import FieldGroup
 
@@ -60,28 +60,22 @@ def schedule_meeting(
     def create_meeting(locked: Case) -> None:
         lead = locked.lead_organisation
         check_legal_basis(legal_basis, lead, reference)
-        organisations = {organisation for _user, organisation in attendees} - {lead}
+        organisations = sorted({o for _user, o in attendees} - {lead}, key=lambda o: o.pk)
         if legal_basis.is_consent or not legal_basis.allows_meeting_without_consent:
             if kind == MeetingKind.SUPPORT_MEETING and not legal_basis.allows_meeting_without_consent:
                 raise CaseRuleError(
                     _("支援会議には、同意前の共有を認める根拠（社会福祉法第106条の6など）を選んでください。"),
                     code="basis_not_for_meeting",
                 )
-            if (
-                consent is None
-                or not consent.is_active
-                or consent.person_id != locked.person_id
-                or consent.purpose != Consent.Purpose.MEETING
-            ):
+            if consent is None:
                 raise CaseRuleError(
                     _("この会議には、会議での検討への本人の同意が必要です。"), code="meeting_consent_missing"
                 )
-            uncovered = [o for o in organisations if not consent.covers(o)]
-            if uncovered:
-                raise CaseRuleError(
-                    _("同意に含まれていない組織の出席者がいます: %(names)s")
-                    % {"names": "、".join(o.name for o in uncovered)},
-                    code="attendee_not_covered",
+            # Attendees may see the case from today (once they acknowledge) and at the meeting:
+            # the consent must be in force on both days, and so on every day between.
+            for day in sorted({timezone.localdate(), timezone.localdate(scheduled_for)}):
+                check_consent(
+                    consent, case=locked, purpose=Consent.Purpose.MEETING, recipients=organisations, on=day
                 )
         for user, organisation in attendees:
             _membership_organisation(user, organisation)

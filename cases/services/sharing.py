@@ -42,6 +42,72 @@ def check_legal_basis(legal_basis: LegalBasis, organisation: Organisation, refer
         )
 
 
+# Which purpose of consent each kind of disclosure needs. A consent is given for one purpose, and
+# grounds only disclosures made for it: consent to discuss the person at a meeting does not let
+# the plaza refer them to an agency.
+#   sharing.disclose             SHARING, or GUARDIANSHIP when the lead shares with the
+#                                guardianship centre for a rights-advocacy matter (DISCLOSURE_PURPOSES)
+#   meetings.schedule_meeting    MEETING
+#   referrals: draft and send    REFERRAL
+DISCLOSURE_PURPOSES = (Consent.Purpose.SHARING, Consent.Purpose.GUARDIANSHIP)
+
+
+def check_consent(
+    consent: Consent,
+    *,
+    case: Case,
+    purpose: str,
+    recipients: list[Organisation],
+    on: datetime.date,
+) -> None:
+    """The one rule for a consent as the ground of a disclosure: it is this person's, not
+    withdrawn, given for this ``purpose``, names every recipient, and was in force on the day ``on``
+    (obtained by then, not expired). Refuses with the first reason that applies (CaseRuleError)."""
+    if consent.person_id != case.person_id:
+        raise CaseRuleError(
+            _("選んだ同意は、このケースの本人のものではありません。"), code="consent_other_person"
+        )
+    if consent.withdrawn_at is not None:
+        raise CaseRuleError(
+            _("選んだ同意は撤回されています。撤回された同意による共有はできません。"),
+            code="consent_withdrawn",
+        )
+    if consent.purpose != purpose:
+        raise CaseRuleError(
+            _("選んだ同意の目的は「%(given)s」です。「%(needed)s」のための共有の根拠にはなりません。")
+            % {"given": consent.get_purpose_display(), "needed": Consent.Purpose(purpose).label},
+            code="consent_wrong_purpose",
+        )
+    if on < consent.obtained_on:
+        raise CaseRuleError(
+            _("選んだ同意は%(obtained)sに得たものです。それより前（%(on)s）の共有の根拠にはなりません。")
+            % {"obtained": f"{consent.obtained_on:%Y-%m-%d}", "on": f"{on:%Y-%m-%d}"},
+            code="consent_not_yet_obtained",
+        )
+    if consent.valid_until is not None and on > consent.valid_until:
+        raise CaseRuleError(
+            _("選んだ同意の有効期限（%(until)s）を過ぎています（共有の日: %(on)s）。")
+            % {"until": f"{consent.valid_until:%Y-%m-%d}", "on": f"{on:%Y-%m-%d}"},
+            code="consent_expired",
+        )
+    named = set(consent.recipients.values_list("pk", flat=True))
+    uncovered = [organisation for organisation in recipients if organisation.pk not in named]
+    if uncovered:
+        raise CaseRuleError(
+            _("選んだ同意の共有先に含まれていない組織があります: %(names)s")
+            % {"names": "、".join(organisation.name for organisation in uncovered)},
+            code="consent_recipient_not_named",
+        )
+
+
+def consent_ends_at(consent: Consent | None) -> datetime.datetime | None:
+    """When access granted on this consent must end: the end of its last valid day (None: no end)."""
+    if consent is None or consent.valid_until is None:
+        return None
+    next_day = consent.valid_until + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+
+
 def check_sharing_ground(
     *,
     case: Case,
@@ -50,10 +116,13 @@ def check_sharing_ground(
     legal_basis: LegalBasis,
     consent: Consent | None,
     reference: str,
+    purpose: str,
+    on: datetime.date | None = None,
 ) -> Consent | None:
     """Refuse, saying what is missing, unless the lead organisation may share these field groups
-    with the recipient: a consent that covers it, or a legal basis it may invoke. Returns the
-    consent the sharing rests on (None under a legal basis)."""
+    with the recipient for ``purpose`` on the day ``on`` (today by default): a consent that covers
+    it (``check_consent``), or a legal basis it may invoke. Returns the consent the sharing rests
+    on (None under a legal basis)."""
     if not field_groups or not set(field_groups) <= set(FieldGroup.values):
         raise CaseRuleError(_("共有する項目を選んでください。"), code="no_field_groups")
     if recipient.pk == case.lead_organisation_id:
@@ -66,11 +135,9 @@ def check_sharing_ground(
                 ),
                 code="consent_missing",
             )
-        if consent.person_id != case.person_id or not consent.is_active or not consent.covers(recipient):
-            raise CaseRuleError(
-                _("選んだ同意は、この共有先への提供を含んでいないか、撤回されています。"),
-                code="consent_does_not_cover",
-            )
+        check_consent(
+            consent, case=case, purpose=purpose, recipients=[recipient], on=on or timezone.localdate()
+        )
     else:
         consent = None
     check_legal_basis(legal_basis, case.lead_organisation, reference)
@@ -86,10 +153,22 @@ def record_consent(
     method: str,
     representative: str = "",
     obtained_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
 ) -> Consent:
+    """Write down a consent for one purpose, to named recipients, from the day it was obtained
+    until ``valid_until`` (inclusive; None: until withdrawn)."""
     require_case_permission(actor, case, "change_case", action="record_consent")
     if not recipients:
         raise CaseRuleError(_("同意の共有先を一つ以上選んでください。"), code="no_recipients")
+    if purpose not in Consent.Purpose.values:
+        raise CaseRuleError(_("同意の目的を選んでください。"), code="no_purpose")
+    today = timezone.localdate()
+    if obtained_on is not None and obtained_on > today:
+        raise CaseRuleError(_("同意を得た日に、先の日付は入力できません。"), code="obtained_in_future")
+    if valid_until is not None and valid_until < (obtained_on or today):
+        raise CaseRuleError(
+            _("同意の有効期限は、同意を得た日以降の日付にしてください。"), code="valid_until_before_obtained"
+        )
     with transaction.atomic():
         consent = Consent(
             person=case.person,
@@ -98,6 +177,7 @@ def record_consent(
             method=method,
             representative=representative,
             obtained_by=actor,
+            valid_until=valid_until,
             **({"obtained_on": obtained_on} if obtained_on else {}),
         )
         consent.full_clean(exclude=["person", "case", "obtained_by"])
@@ -146,13 +226,17 @@ def disclose(
     legal_basis: LegalBasis,
     consent: Consent | None = None,
     reference: str = "",
+    purpose: str = Consent.Purpose.SHARING,
 ) -> Disclosure:
-    """Share with another organisation: on a consent that covers it, or a legal basis the lead
-    organisation may invoke. The recipient then sees exactly these field groups."""
+    """Share with another organisation for ``purpose`` (DISCLOSURE_PURPOSES): on a consent that
+    covers it, or a legal basis the lead organisation may invoke. The recipient then sees exactly
+    these field groups — until the consent's last valid day, if it has one."""
     require_case_permission(actor, case, "lead_case", action="disclose")
     case = Case.objects.select_related("lead_organisation").get(pk=case.pk)
     if case.state == CaseState.NOTICED or case.state not in OPEN_STATES:
         raise CaseRuleError(_("受付の後、終結までの間だけ情報を共有できます。"), code="not_sharing")
+    if purpose not in DISCLOSURE_PURPOSES:
+        raise CaseRuleError(_("共有の目的を選んでください。"), code="no_purpose")
     groups = sorted(set(field_groups))
     consent = check_sharing_ground(
         case=case,
@@ -161,6 +245,7 @@ def disclose(
         legal_basis=legal_basis,
         consent=consent,
         reference=reference,
+        purpose=purpose,
     )
 
     with transaction.atomic():
@@ -173,6 +258,7 @@ def disclose(
             legal_basis=legal_basis,
             consent=consent,
             reference=reference,
+            purpose=purpose,
         )
         grant_access(
             case=case,
@@ -183,6 +269,7 @@ def disclose(
             granted_by=actor,
             disclosure=disclosure,
             consent=consent,
+            expires_at=consent_ends_at(consent),
         )
     return disclosure
 
@@ -197,6 +284,7 @@ def record_disclosure(
     legal_basis: LegalBasis,
     consent: Consent | None = None,
     reference: str = "",
+    purpose: str = Consent.Purpose.SHARING,
 ) -> Disclosure:
     """Write down an act of sharing and its audit event (the caller has checked its ground)."""
     disclosure = Disclosure(
@@ -217,7 +305,12 @@ def record_disclosure(
         case_id=case.pk,
         person_id=case.person_id,
         fields=disclosure.field_groups,
-        params={"recipient": recipient.pk, "basis": legal_basis.code, "disclosure": str(disclosure.pk)},
+        params={
+            "recipient": recipient.pk,
+            "basis": legal_basis.code,
+            "purpose": purpose,
+            "disclosure": str(disclosure.pk),
+        },
     )
     return disclosure
 

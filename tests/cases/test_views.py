@@ -49,31 +49,37 @@ def test_the_journey_through_the_screens(world):
     case.refresh_from_db()
     assert case.state == CaseState.SHARING
 
-    # 3. Oral consent, then sharing with the 基幹相談支援センター.
-    follow_post(
-        staff,
-        reverse("cases:case_consent", args=[case.pk]),
-        {
-            "purpose": "meeting",
-            "recipients": [world.agency.pk, world.anshin.pk],
-            "method": "oral",
-            "representative": "",
-            "obtained_on": timezone.localdate().isoformat(),
-        },
-    )
-    consent = case.consents.get()
+    # 3. Oral consent to sharing (for a year) and to a meeting, then sharing with the 基幹相談支援センター.
+    a_year = timezone.localdate() + datetime.timedelta(days=365)
+    for purpose, until in [("sharing", a_year), ("meeting", "")]:
+        follow_post(
+            staff,
+            reverse("cases:case_consent", args=[case.pk]),
+            {
+                "purpose": purpose,
+                "recipients": [world.agency.pk, world.anshin.pk],
+                "method": "oral",
+                "representative": "",
+                "obtained_on": timezone.localdate().isoformat(),
+                "valid_until": until and until.isoformat(),
+            },
+        )
+    assert case.consents.get(purpose="sharing").valid_until == a_year
+    consent = case.consents.get(purpose="meeting")
     html = follow_post(
         staff,
         reverse("cases:case_disclose", args=[case.pk]),
         {
+            "purpose": "sharing",
             "recipient": world.agency.pk,
             "field_groups": ["identity"],
             "legal_basis": world.basis["consent"].pk,
-            "consent": consent.pk,
+            "consent": case.consents.get(purpose="sharing").pk,
             "reference": "",
         },
     )
     assert world.agency.name in html
+    assert "まで有効" in html
     agency_view = page(agency.get(reverse("cases:case_detail", args=[case.pk])))
     assert "佐々木 トメ" in agency_view
     assert "住所" not in agency_view.split("<main")[1]  # only the identity group was shared
@@ -149,6 +155,7 @@ def test_rule_errors_are_shown_and_change_nothing(world, concern):
         staff,
         reverse("cases:case_disclose", args=[case.pk]),
         {
+            "purpose": "sharing",
             "recipient": world.agency.pk,
             "field_groups": ["identity"],
             "legal_basis": world.basis["consent"].pk,

@@ -37,12 +37,15 @@ def test_referral_path_through_consent_disclosure_meeting_and_decision(world, co
     case = take(world, concern())
     assert (case.state, case.lead_organisation, case.version) == (CaseState.SHARING, world.plaza, 2)
 
-    consent = sharing.record_consent(
-        actor=world.staff,
-        case=case,
-        purpose=Consent.Purpose.MEETING,
-        recipients=[world.agency, world.anshin],
-        method=Consent.Method.ORAL,
+    to_share, consent = (
+        sharing.record_consent(
+            actor=world.staff,
+            case=case,
+            purpose=purpose,
+            recipients=[world.agency, world.anshin],
+            method=Consent.Method.ORAL,
+        )
+        for purpose in (Consent.Purpose.SHARING, Consent.Purpose.MEETING)
     )
     disclosure = sharing.disclose(
         actor=world.staff,
@@ -50,9 +53,9 @@ def test_referral_path_through_consent_disclosure_meeting_and_decision(world, co
         recipient=world.agency,
         field_groups=["identity", "concern"],
         legal_basis=world.basis["consent"],
-        consent=consent,
+        consent=to_share,
     )
-    assert disclosure.consent == consent
+    assert disclosure.consent == to_share
     assert case in selectors.cases_visible_to(world.agency_worker)
 
     meeting = meetings.schedule_meeting(
@@ -202,7 +205,7 @@ def test_sharing_needs_consent_that_covers_it_or_a_legal_basis_the_organisation_
         recipients=[world.anshin],
         method="written",
     )
-    with pytest.raises(CaseRuleError, match="含んでいない"):
+    with pytest.raises(CaseRuleError, match="共有先に含まれていない組織があります"):
         sharing.disclose(**kwargs, legal_basis=world.basis["consent"], consent=only_anshin)
     with pytest.raises(CaseRuleError, match="用いることのできる根拠ではありません"):
         sharing.disclose(
@@ -269,7 +272,7 @@ def test_meetings_need_the_right_ground(world, concern, soon):
         recipients=[world.anshin],
         method="written",
     )
-    with pytest.raises(CaseRuleError, match="同意に含まれていない組織"):
+    with pytest.raises(CaseRuleError, match="共有先に含まれていない組織があります"):
         meetings.schedule_meeting(
             **common,
             expected_version=case.version,

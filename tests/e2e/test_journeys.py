@@ -143,6 +143,13 @@ def test_the_whole_journey(people, open_as, live_server):
     decide.get_by_label("次の段階").select_option(label="成年後見")
     decide.get_by_role("button", name="進める").click()
     recorded(plaza)
+    # A referral rests on consent to referrals: the consent to sharing above does not cover it.
+    consent = action(plaza, "同意を記録する")
+    consent.get_by_label("目的").select_option(label="関係機関へのつなぎ")
+    consent.get_by_label(world.agency.name).check()
+    consent.get_by_label("書面").check()
+    consent.get_by_role("button", name="記録する").click()
+    recorded(plaza)
     refer = action(plaza, "関係機関につなぐ")
     refer.get_by_label("つなぎ先").select_option(label=world.agency.name)
     refer.get_by_label("つなぐ目的・依頼したいこと").fill("息子さんの相談支援をお願いしたい。")

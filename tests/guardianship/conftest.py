@@ -28,6 +28,7 @@ def matter(world, concern, soon):
         field_groups=["identity", "guardianship"],
         legal_basis=world.basis["consent"],
         consent=consent,
+        purpose=Consent.Purpose.GUARDIANSHIP,
     )
     return GuardianshipMatter.objects.get(case=case)
 

@@ -79,3 +79,86 @@ def test_apply_retention_erases_only_people_past_the_period(retention_people):
     assert Person.objects.get(pk=retention_people["recent"].pk).is_erased
     assert not Person.objects.get(pk=retention_people["reopened"].pk).is_erased
     assert not Person.objects.get(pk=retention_people["no_case"].pk).is_erased
+
+
+def _recorded_years_ago(person, years: float) -> None:
+    """Move the person's registration into the past, as if recorded ``years`` ago (no real waiting)."""
+    from django.utils import timezone
+
+    when = timezone.now() - datetime.timedelta(days=365.25 * years)
+    Person.objects.filter(pk=person.pk).update(created_at=when)
+
+
+def test_apply_retention_erases_a_person_recorded_without_a_case_after_the_period(make_person, settings):
+    settings.TSUNAGU_RETENTION_YEARS = 5
+    no_case = make_person(name="ケース なし")
+    call_command("apply_retention")
+    assert not Person.objects.get(pk=no_case.pk).is_erased  # recorded today
+
+    _recorded_years_ago(no_case, 4.9)
+    call_command("apply_retention", "--years", "5")
+    assert Person.objects.get(pk=no_case.pk).name == "ケース なし"  # not yet
+
+    _recorded_years_ago(no_case, 5.1)
+    call_command("apply_retention", "--years", "5")
+    assert Person.objects.get(pk=no_case.pk).is_erased
+
+
+def test_retention_counts_from_the_last_case_not_from_registration(make_person, make_case):
+    # Recorded long ago, but a case about them ended recently: kept.
+    person = make_person(name="古い 登録")
+    _recorded_years_ago(person, 9)
+    make_case(person, "closed", years_ago=1)
+    # Recorded long ago with an open case: never due, however old the record.
+    open_case = make_person(name="進行 中")
+    _recorded_years_ago(open_case, 9)
+    make_case(open_case, "sharing")
+    call_command("apply_retention")
+    assert not Person.objects.filter(erased_at__isnull=False).exists()
+
+
+def test_erasure_is_refused_while_the_person_has_an_open_case(make_person, make_case, demo):
+    from django.core.management.base import CommandError
+
+    from audit.models import AuditEvent
+    from cases.exceptions import CaseRuleError
+
+    person = make_person()
+    case = make_case(person, "referred")
+    with pytest.raises(CaseRuleError, match="終結していないケースがあるため、消去できません") as refused:
+        erase_person(actor=demo.users["demo_privacy"], person=person)
+    assert refused.value.code == "open_case"
+    with pytest.raises(CommandError, match="終結していないケース"):
+        call_command("erase_person", str(person.pk))
+    person = Person.objects.select_related("data_key").get(pk=person.pk)
+    assert not person.is_erased and not person.data_key.is_destroyed and person.name_index is not None
+    assert not AuditEvent.objects.filter(event="person.erased").exists()
+
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(state="closed", ended_at=datetime.datetime.now(datetime.UTC))
+    erase_person(actor=demo.users["demo_privacy"], person=person)
+    assert Person.objects.get(pk=person.pk).is_erased
+
+
+def test_a_case_whose_person_was_erased_is_not_reopened(world, make_person, make_case):
+    from cases.access import grant_access
+    from cases.exceptions import CaseRuleError
+    from cases.models import AccessLevel, CaseAccessGrant
+    from cases.services import lifecycle
+
+    person = make_person(registered_by=world.plaza)
+    case = make_case(person, "closed", years_ago=1)
+    grant_access(  # the lead's grant, as a closed case keeps it
+        case=case,
+        organisation=world.plaza,
+        level=AccessLevel.LEAD,
+        reason=CaseAccessGrant.Reason.OWNER,
+        field_groups=[],
+        granted_by=None,
+    )
+    erase_person(actor=world.privacy, person=person)
+    with pytest.raises(CaseRuleError, match="再開できません"):
+        lifecycle.reopen(actor=world.staff, case=case, expected_version=case.version)
+    case.refresh_from_db()
+    assert case.state == "closed"

@@ -249,7 +249,7 @@ def test_stale_versions_and_wrong_states_change_nothing(world, sent):
 def test_sharing_rules_hold_for_referrals(world, referred, draft):
     with pytest.raises(CaseRuleError, match="同意の記録を選んでください"):
         draft(consent=None)
-    with pytest.raises(CaseRuleError, match="含んでいないか"):
+    with pytest.raises(CaseRuleError, match="共有先に含まれていない組織があります"):
         draft(recipient=world.child_ward)  # the consent names two other organisations
     with pytest.raises(CaseRuleError, match="共有する項目"):
         draft(field_groups=())

@@ -1,9 +1,11 @@
-"""Erase the personal data of people whose cases all ended longer ago than the retention period."""
+"""Erase the personal data of people whose record was last in use longer ago than the retention period:
+their last case ended then, or, never having had a case, they were recorded then."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cases.exceptions import CaseRuleError
 from cases.services.people import erase_person, people_due_for_erasure
 
 
@@ -18,20 +20,28 @@ class Command(BaseCommand):
             "--years",
             type=int,
             default=settings.TSUNAGU_RETENTION_YEARS,
-            help="Retention period in years after the last case ended (default: TSUNAGU_RETENTION_YEARS, 5).",
+            help=(
+                "Retention period in years after the last case ended, or after a person without a case "
+                "was recorded (default: TSUNAGU_RETENTION_YEARS, 5)."
+            ),
         )
 
     def handle(self, *args, dry_run: bool, years: int, **options) -> None:
         due = list(people_due_for_erasure(now=timezone.now(), years=years).only("id", "erased_at"))
         # A fixed list, erased one by one: an interruption leaves the rest for the next run.
-        verb = "Would erase" if dry_run else "Erasing"
-        self.stdout.write(f"{verb} {len(due)} people whose cases all ended more than {years} years ago.")
+        verb, skipped = ("Would erase" if dry_run else "Erasing"), 0
+        self.stdout.write(f"{verb} {len(due)} people last in use more than {years} years ago.")
         for number, person in enumerate(due, start=1):
-            ended = f"{person.last_ended:%Y-%m-%d}"
+            last = f"{person.last_activity:%Y-%m-%d}"
             if dry_run:
-                self.stdout.write(f"  {person.pk}  last case ended {ended}")
+                self.stdout.write(f"  {person.pk}  last in use {last}")
                 continue
-            erase_person(actor=None, person=person, reason="retention")
-            self.stdout.write(f"  [{number}/{len(due)}] {person.pk} erased (last case ended {ended})")
+            try:
+                erase_person(actor=None, person=person, reason="retention")
+            except CaseRuleError:  # a case was opened or reopened since the list was made
+                skipped += 1
+                self.stdout.write(f"  [{number}/{len(due)}] {person.pk} kept: a case is open again")
+                continue
+            self.stdout.write(f"  [{number}/{len(due)}] {person.pk} erased (last in use {last})")
         if not dry_run:
-            self.stdout.write(self.style.SUCCESS(f"Done: {len(due)} erased."))
+            self.stdout.write(self.style.SUCCESS(f"Done: {len(due) - skipped} erased, {skipped} kept."))

@@ -4,6 +4,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.exceptions import CaseRuleError
 from cases.models import Person
 from cases.services.people import erase_person
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         if person.is_erased:
             self.stdout.write(f"Person {person_id} was already erased at {person.erased_at:%Y-%m-%d %H:%M}.")
             return
-        erase_person(actor=None, person=person)
+        try:
+            erase_person(actor=None, person=person)
+        except CaseRuleError as refusal:  # an open case: the message says why, in the active language
+            raise CommandError(" ".join(refusal.messages)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Person {person_id} erased: data key destroyed, blind indexes removed.")
         )
