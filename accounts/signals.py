@@ -1,13 +1,10 @@
-"""A user's role groups (and admin access) follow their memberships, whatever path wrote them."""
+"""What accounts announces to the apps above it (accounts imports none of them).
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+- ``password_reset_link_sent(user, actor)`` — a link to set a password was sent to ``user``'s
+  e-mail address, at ``actor``'s request (None: the user asked for it on the sign-in page, or a
+  command). Audit records it.
+"""
 
-from accounts.models import Membership
-from accounts.services import sync_role_groups
+from django.dispatch import Signal
 
-
-@receiver(post_save, sender=Membership, dispatch_uid="accounts.membership_saved")
-@receiver(post_delete, sender=Membership, dispatch_uid="accounts.membership_deleted")
-def _membership_changed(sender, instance: Membership, **kwargs) -> None:
-    sync_role_groups(instance.user)
+password_reset_link_sent = Signal()
