@@ -122,7 +122,7 @@ def test_an_administrator_granting_themself_plaza_staff_waits_for_a_second_admin
 
     # The requester cannot approve it…
     response = decide(client, pending, "approve")
-    assert "別の管理者が承認" in response.content.decode()
+    assert "別の管理者が承認または却下します" in response.content.decode()
     pending.refresh_from_db()
     assert pending.is_pending and not Membership.objects.filter(user=admin, role=Role.PLAZA_STAFF).exists()
 
@@ -140,7 +140,9 @@ def test_an_administrator_granting_themself_plaza_staff_waits_for_a_second_admin
     assert added.target_id == decided.target_id == str(admin.pk)
 
 
-def test_the_administrator_a_request_is_for_cannot_decide_it(client, world, second_admin):
+def test_neither_the_requester_nor_the_administrator_a_request_is_for_can_decide_it(
+    client, world, second_admin
+):
     # The first administrator asks to give the second plaza_staff: the second may not approve it.
     client.force_login(world.admin)
     post(
@@ -150,7 +152,11 @@ def test_the_administrator_a_request_is_for_cannot_decide_it(client, world, seco
     )
     pending = MembershipRequest.objects.get(user=second_admin)
     assert not Membership.objects.filter(user=second_admin, role=Role.PLAZA_STAFF).exists()
+    # Neither the requester…
+    assert "自分が申請した所属" in decide(client, pending, "approve").content.decode()
+    assert not Membership.objects.filter(user=second_admin, role=Role.PLAZA_STAFF).exists()
 
+    # …nor the administrator it is for.
     client.force_login(second_admin)
     response = decide(client, pending, "approve")
     assert "自分あての所属" in response.content.decode()
@@ -231,10 +237,14 @@ def test_a_membership_is_not_edited_in_place(client, world, newcomer):
     # Changing the role of an existing row would skip the four-eyes rule: remove and add instead.
     membership = add_membership(user=newcomer, organisation=world.plaza, role=Role.COMMISSIONER)
     client.force_login(world.admin)
-    client.post(
+    response = client.post(
         reverse("admin:accounts_membership_change", args=[membership.pk]),
         {"user": world.admin.pk, "organisation": world.plaza.pk, "role": Role.PLAZA_STAFF},
     )
+    assert response.status_code == 403
+    assert list(Membership.objects.filter(user__in=[newcomer, world.admin], organisation=world.plaza)) == [
+        membership
+    ]
     membership.refresh_from_db()
     assert (membership.user, membership.role) == (newcomer, Role.COMMISSIONER)
 
