@@ -185,15 +185,18 @@ def test_a_second_administrator_may_reject(client, world, second_admin):
     assert "既に判断" in decide(client, pending, "approve").content.decode()
 
 
-def test_the_sysadmin_role_for_someone_who_reads_cases_waits(client, world):
+def test_the_sysadmin_role_waits_for_a_second_administrator(client, world, newcomer):
+    # For someone who reads cases; and for a new account, which could otherwise approve its
+    # creator's own requests.
     client.force_login(world.admin)
-    post(
-        client,
-        reverse("admin:accounts_membership_add"),
-        {"user": world.staff.pk, "organisation": world.plaza.pk, "role": Role.SYSADMIN},
-    )
-    assert MembershipRequest.objects.filter(user=world.staff, role=Role.SYSADMIN).exists()
-    assert not Membership.objects.filter(user=world.staff, role=Role.SYSADMIN).exists()
+    for user in (world.staff, newcomer):
+        post(
+            client,
+            reverse("admin:accounts_membership_add"),
+            {"user": user.pk, "organisation": world.plaza.pk, "role": Role.SYSADMIN},
+        )
+        assert MembershipRequest.objects.filter(user=user, role=Role.SYSADMIN).exists()
+        assert not Membership.objects.filter(user=user, role=Role.SYSADMIN).exists()
 
 
 def test_an_ordinary_new_colleague_gets_plaza_staff_at_once_audited(client, world, newcomer):
