@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import UserChangeForm, UserCreationForm
 from accounts.models import Area, Membership, MembershipRequest, Organisation, User
 from accounts.services import (
-    FourEyesError,
+    AdministrationError,
     approve_membership_request,
     is_administrator,
     reject_membership_request,
@@ -56,7 +56,7 @@ def _send_reset_link(request: HttpRequest, user: User) -> bool:
         send_password_reset_link(
             actor=request.user, user=user, domain=request.get_host(), use_https=request.is_secure()
         )
-    except FourEyesError as error:
+    except AdministrationError as error:
         messages.error(request, f"{user.username}: {error.message}")
         return False
     return True
@@ -236,7 +236,7 @@ class MembershipRequestAdmin(admin.ModelAdmin):
         for membership_request in queryset:
             try:
                 decide(actor=request.user, membership_request=membership_request)
-            except FourEyesError as error:
+            except AdministrationError as error:
                 messages.error(request, f"{membership_request}: {error.message}")
             else:
                 messages.success(request, done % {"membership": membership_request})

@@ -53,8 +53,9 @@ def sync_role_groups(user: User) -> None:
 CASE_READING_ROLES = frozenset(Role.values) - {Role.SYSADMIN}
 
 
-class FourEyesError(Exception):
-    """A membership request that cannot be decided (so), or not by this administrator."""
+class AdministrationError(Exception):
+    """An administrative step refused or failed, with the reason for the administrator: a
+    membership request that cannot be decided (so, or by them), a link that cannot be sent."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -119,13 +120,13 @@ def _decide(*, actor: User, membership_request: MembershipRequest, approved: boo
     # Locked, so that two administrators deciding at once cannot both win.
     request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
     if not request.is_pending:
-        raise FourEyesError(_("この申請は既に判断されています。"))
+        raise AdministrationError(_("この申請は既に判断されています。"))
     if actor.pk == request.requested_by_id:
-        raise FourEyesError(_("自分が申請した所属は、別の管理者が承認または却下します。"))
+        raise AdministrationError(_("自分が申請した所属は、別の管理者が承認または却下します。"))
     if actor.pk == request.user_id:
-        raise FourEyesError(_("自分あての所属の申請は、別の管理者が承認または却下します。"))
+        raise AdministrationError(_("自分あての所属の申請は、別の管理者が承認または却下します。"))
     if not is_administrator(actor):
-        raise FourEyesError(_("所属の申請を判断できるのはシステム管理者です。"))
+        raise AdministrationError(_("所属の申請を判断できるのはシステム管理者です。"))
     request.decided_by, request.decided_at, request.approved = actor, timezone.now(), approved
     with acting_as(actor):
         request.save(update_fields=["decided_by", "decided_at", "approved"])
@@ -157,7 +158,7 @@ def send_password_reset_link(*, actor: User | None, user: User, domain: str, use
     working once the password changes, and after PASSWORD_RESET_TIMEOUT). The message carries the
     link and nothing else about the user."""
     if not user.email:
-        raise FourEyesError(_("メールアドレスが登録されていないため、リンクを送れません。"))
+        raise AdministrationError(_("メールアドレスが登録されていないため、リンクを送れません。"))
     context = {
         "domain": domain,
         "protocol": "https" if use_https else "http",
@@ -166,5 +167,10 @@ def send_password_reset_link(*, actor: User | None, user: User, domain: str, use
     }
     subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
     body = render_to_string("registration/password_reset_email.txt", context)
-    EmailMessage(subject, body, None, [user.email]).send()
+    try:
+        EmailMessage(subject, body, None, [user.email]).send()
+    except OSError as error:  # smtplib's errors included; recorded as sent only when it was
+        raise AdministrationError(
+            _("メールを送れませんでした。時間をおいてもう一度送ってください。")
+        ) from error
     password_reset_link_sent.send(sender=User, user=user, actor=actor)

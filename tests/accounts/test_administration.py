@@ -359,6 +359,22 @@ def test_a_user_created_in_the_admin_has_no_password_and_gets_a_link(client, wor
     assert only(events_since(start, "auth.password_reset_sent")).target_id == str(colleague.pk)
 
 
+def test_a_link_that_could_not_be_sent_is_not_recorded_as_sent(client, world, settings):
+    # A mail server that refuses the connection (nothing listens on port 1).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 5
+    client.force_login(world.admin)
+    start = last_sequence()
+    response = client.post(reverse("admin:accounts_user_send_reset_link", args=[world.staff.pk]), follow=True)
+    assert "メールアドレスが登録されていない" in response.content.decode()  # the demo staff has none
+    world.staff.email = "plaza@example.jp"
+    world.staff.save()
+    response = client.post(reverse("admin:accounts_user_send_reset_link", args=[world.staff.pk]), follow=True)
+    assert response.status_code == 200
+    assert "メールを送れませんでした" in response.content.decode()
+    assert not events_since(start, "auth.password_reset_sent")
+
+
 def test_the_self_service_reset_page_sends_the_same_link(client, world):
     world.staff.email = "plaza@example.jp"
     world.staff.save()
