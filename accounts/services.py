@@ -69,15 +69,14 @@ def is_administrator(user: User) -> bool:
 
 def needs_second_approval(*, actor: User | None, user: User, role: str) -> bool:
     """Four-eyes: an administrator cannot alone give themself or another administrator a role that
-    reads cases, nor make someone who reads cases an administrator. An operator without an actor
-    (a command, a migration) is not asked."""
+    reads cases, nor make anyone an administrator — not someone who reads cases, and not a new
+    account either, whose address the administrator may control: it could then approve their own
+    requests. An operator without an actor (a command, a migration) is not asked."""
     if actor is None:
         return False
     if role in CASE_READING_ROLES:
         return user.pk == actor.pk or is_administrator(user)
-    if role == Role.SYSADMIN:
-        return Membership.objects.filter(user=user, role__in=CASE_READING_ROLES).exists()
-    return False
+    return role == Role.SYSADMIN
 
 
 @transaction.atomic
