@@ -16,4 +16,4 @@ class AccountsConfig(AppConfig):
         # Role permissions are declared in accounts/roles.py and applied after every migrate,
         # so permissions of models added later by any app reach their roles too.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
-        from accounts import signals  # noqa: F401
+        from accounts import receivers  # noqa: F401

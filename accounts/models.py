@@ -224,3 +224,64 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation}（{self.get_role_display()}）"
+
+
+class MembershipRequest(models.Model):
+    """A membership that waits for a second administrator (four-eyes): a role that reads cases for
+    an administrator, or the sysadmin role for someone who reads cases. Approval creates the
+    membership; a request is decided once, never by whoever asked for it or whom it is for."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("利用者"), on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="membership_requests"
+    )
+    role = models.CharField(_("役割"), max_length=40, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申請した管理者"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("判断した管理者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    approved = models.BooleanField(_("承認"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("所属の申請（承認待ち）")
+        verbose_name_plural = _("所属の申請（承認待ち）")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membershiprequest_role_valid"),
+            # Decided means all three are set; pending means none is.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True, decided_at__isnull=True, approved__isnull=True)
+                | Q(decided_by__isnull=False, decided_at__isnull=False, approved__isnull=False),
+                name="membershiprequest_decided_consistently",
+            ),
+            # The second pair of eyes is a second person, in the database too.
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("requested_by")), name="membershiprequest_not_own"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("user")), name="membershiprequest_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(decided_at__isnull=True),
+                name="membershiprequest_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}（{self.get_role_display()}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decided_at is None

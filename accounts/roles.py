@@ -60,6 +60,9 @@ _ACCOUNTS_ADMIN = [
     for model in ("user", "organisation", "area", "membership")
     for action in ("add", "change", "view", "delete")
 ] + [
+    # Decided by a second administrator (four-eyes); added only by the membership forms.
+    "accounts.view_membershiprequest",
+    "accounts.change_membershiprequest",
     "auth.view_group",
     "cases.view_legalbasis",
     "cases.add_legalbasis",

@@ -2,12 +2,21 @@
 
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
+from accounts.acting import acting_as
+from accounts.models import Membership, MembershipRequest, Organisation, User
 from accounts.roles import Role
+from accounts.signals import password_reset_link_sent
 from accounts.signin import sign_in_unlocked
 
 ORGANISATION_GROUP_PREFIX = "org:"
@@ -43,10 +52,46 @@ def sync_role_groups(user: User) -> None:
         user.save(update_fields=["is_staff"])
 
 
+# Every role but sysadmin reads cases (or audit reports about people): DESIGN.md "Permissions".
+CASE_READING_ROLES = frozenset(Role.values) - {Role.SYSADMIN}
+
+
+class AdministrationError(Exception):
+    """An administrative step refused or failed, with the reason for the administrator: a
+    membership request that cannot be decided (so, or by them), a link that cannot be sent."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def is_administrator(user: User) -> bool:
+    """Whoever may administer Tsunagu: the sysadmin role, or a superuser made on the command line."""
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.SYSADMIN).exists()
+
+
+def needs_second_approval(*, actor: User | None, user: User, role: str) -> bool:
+    """Four-eyes: an administrator cannot alone give themself or another administrator a role that
+    reads cases, nor make anyone an administrator — not someone who reads cases, and not a new
+    account either, whose address the administrator may control: it could then approve their own
+    requests. An operator without an actor (a command, a migration) is not asked."""
+    if actor is None:
+        return False
+    if role in CASE_READING_ROLES:
+        return user.pk == actor.pk or is_administrator(user)
+    return role == Role.SYSADMIN
+
+
 @transaction.atomic
-def add_membership(*, user: User, organisation: Organisation, role: str) -> Membership:
-    """Idempotent: an existing membership is returned unchanged."""
-    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+def add_membership(
+    *, user: User, organisation: Organisation, role: str, actor: User | None = None
+) -> Membership:
+    """Idempotent: an existing membership is returned unchanged. No four-eyes check: for
+    commands and the demo; an administrator's change goes through ``request_membership``."""
+    with acting_as(actor):
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
     return membership
 
 
@@ -62,3 +107,86 @@ def unlock_sign_in(*, actor: User | None, attempts: QuerySet[AccessAttempt]) -> 
             AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in deleted]).delete()
             sign_in_unlocked.send(sender=AccessAttempt, actor=actor, attempts=deleted)
     return len(deleted)
+
+
+@transaction.atomic
+def request_membership(
+    *, actor: User, user: User, organisation: Organisation, role: str
+) -> Membership | MembershipRequest:
+    """An administrator gives ``user`` a role in ``organisation``: the membership at once, or a
+    request that waits for a second administrator when four-eyes applies (an identical pending
+    request is returned as it is)."""
+    existing = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if existing is not None:
+        return existing
+    if not needs_second_approval(actor=actor, user=user, role=role):
+        return add_membership(user=user, organisation=organisation, role=role, actor=actor)
+    pending = MembershipRequest.objects.filter(
+        user=user, organisation=organisation, role=role, decided_at__isnull=True
+    ).first()
+    if pending is not None:
+        return pending
+    with acting_as(actor):
+        return MembershipRequest.objects.create(
+            user=user, organisation=organisation, role=role, requested_by=actor
+        )
+
+
+def _decide(*, actor: User, membership_request: MembershipRequest, approved: bool) -> MembershipRequest:
+    # Locked, so that two administrators deciding at once cannot both win.
+    request = MembershipRequest.objects.select_for_update().get(pk=membership_request.pk)
+    if not request.is_pending:
+        raise AdministrationError(_("この申請は既に判断されています。"))
+    if actor.pk == request.requested_by_id:
+        raise AdministrationError(_("自分が申請した所属は、別の管理者が承認または却下します。"))
+    if actor.pk == request.user_id:
+        raise AdministrationError(_("自分あての所属の申請は、別の管理者が承認または却下します。"))
+    if not is_administrator(actor):
+        raise AdministrationError(_("所属の申請を判断できるのはシステム管理者です。"))
+    request.decided_by, request.decided_at, request.approved = actor, timezone.now(), approved
+    with acting_as(actor):
+        request.save(update_fields=["decided_by", "decided_at", "approved"])
+    return request
+
+
+@transaction.atomic
+def approve_membership_request(*, actor: User, membership_request: MembershipRequest) -> Membership:
+    request = _decide(actor=actor, membership_request=membership_request, approved=True)
+    return add_membership(
+        user=request.user, organisation=request.organisation, role=request.role, actor=actor
+    )
+
+
+@transaction.atomic
+def reject_membership_request(*, actor: User, membership_request: MembershipRequest) -> MembershipRequest:
+    return _decide(actor=actor, membership_request=membership_request, approved=False)
+
+
+@transaction.atomic
+def remove_membership(*, actor: User | None, membership: Membership) -> None:
+    """Taking a role away needs no second approval: it only narrows access."""
+    with acting_as(actor):
+        membership.delete()
+
+
+def send_password_reset_link(*, actor: User | None, user: User, domain: str, use_https: bool) -> None:
+    """E-mail ``user`` a one-time link to set their own password (Django's reset token: it stops
+    working once the password changes, and after PASSWORD_RESET_TIMEOUT). The message carries the
+    link and nothing else about the user."""
+    if not user.email:
+        raise AdministrationError(_("メールアドレスが登録されていないため、リンクを送れません。"))
+    context = {
+        "domain": domain,
+        "protocol": "https" if use_https else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+    body = render_to_string("registration/password_reset_email.txt", context)
+    try:
+        EmailMessage(subject, body, None, [user.email]).send()
+    except OSError as error:  # smtplib's errors included; recorded as sent only when it was
+        raise AdministrationError(
+            _("メールを送れませんでした。時間をおいてもう一度送ってください。")
+        ) from error
+    password_reset_link_sent.send(sender=User, user=user, actor=actor)

@@ -1,10 +1,13 @@
-"""The second-factor screens: set up an authenticator, give a code after the password, recovery codes.
+"""The accounts screens: the second factor (set up an authenticator, give a code after the
+password, recovery codes) and setting one's own password from a reset link.
 
-Every response here may carry the authenticator's secret or recovery codes: none is stored by
-the browser or a proxy (never_cache sends ``Cache-Control: no-store``).
+Every second-factor response may carry the authenticator's secret or recovery codes: none is
+stored by the browser or a proxy (never_cache sends ``Cache-Control: no-store``). A password set
+from a reset link is recorded as the user's own change.
 """
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +20,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import twofactor
-from accounts.forms import ConfirmAuthenticatorForm, SecondFactorForm
+from accounts.acting import acting_as
+from accounts.forms import ConfirmAuthenticatorForm, PasswordResetForm, SecondFactorForm
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -128,3 +132,14 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     device who has not given a code never gets here: SecondFactorMiddleware sends them to verify)."""
     codes = twofactor.regenerate_recovery_codes(user=request.user)
     return _show_recovery_codes(request, codes, enrolled=False)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        # Nobody is signed in on this page: the link's owner is who sets the password.
+        with acting_as(self.user):
+            return super().form_valid(form)

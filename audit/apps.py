@@ -9,4 +9,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("監査記録")
 
     def ready(self) -> None:
-        from audit import checks, signals  # noqa: F401
+        from audit import administration, checks, signals  # noqa: F401
+
+        administration.connect()

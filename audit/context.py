@@ -1,4 +1,7 @@
-"""Who is asking, from where, under which request id: carried to every event a request records."""
+"""Who is asking, from where, under which request id: carried to every event a request records.
+
+The signed-in user is carried in accounts.acting (services of accounts set it too).
+"""
 
 import uuid
 from contextvars import ContextVar
@@ -6,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from accounts.acting import acting_as
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,10 @@ class AuditContextMiddleware:
         )
         token = _current.set(context)
         try:
-            response = self.get_response(request)
+            # The signed-in user (read lazily) acts in whatever this request changes: model-level
+            # audit of administration (audit/administration.py) names them.
+            with acting_as(request.user):
+                response = self.get_response(request)
         finally:
             _current.reset(token)
         response["X-Request-ID"] = context.request_id

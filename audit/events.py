@@ -123,6 +123,57 @@ KINDS = [
     EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),
     EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
     EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
+    # Administration (audit/administration.py): whoever made the change, through whatever path.
+    EventKind("user.created", Action.CREATE, _("利用者を登録しました")),
+    EventKind("user.changed", Action.UPDATE, _("利用者の登録内容を変更しました")),
+    EventKind(
+        "user.access_changed", Action.PERMISSION_CHANGE, _("利用者の有効・管理権限の設定を変更しました")
+    ),
+    EventKind("user.deleted", Action.PERMISSION_CHANGE, _("利用者を削除しました")),
+    EventKind(
+        "user.groups_changed", Action.PERMISSION_CHANGE, _("利用者のグループを変更しました（{change}）")
+    ),
+    EventKind("auth.password_changed", Action.PERMISSION_CHANGE, _("パスワードが設定されました")),
+    EventKind(
+        "auth.password_hash_replaced",
+        Action.PERMISSION_CHANGE,
+        _("パスワードのハッシュが置き換えられました（ログイン時の方式更新、または直接の書き換え）"),
+    ),
+    EventKind(
+        "auth.password_reset_sent", Action.PERMISSION_CHANGE, _("パスワード再設定のリンクを送りました")
+    ),
+    EventKind("membership.added", Action.PERMISSION_CHANGE, _("所属を追加しました（{role}）")),
+    EventKind("membership.changed", Action.PERMISSION_CHANGE, _("所属を変更しました（{role}）")),
+    EventKind("membership.removed", Action.PERMISSION_CHANGE, _("所属を削除しました（{role}）")),
+    EventKind(
+        "membership.requested",
+        Action.PERMISSION_CHANGE,
+        _("所属の追加を申請しました（{role}、別の管理者の承認待ち）"),
+    ),
+    EventKind(
+        "membership.request_decided", Action.PERMISSION_CHANGE, _("所属の申請を{decision}しました（{role}）")
+    ),
+    EventKind(
+        "membership.request_deleted", Action.PERMISSION_CHANGE, _("所属の申請を削除しました（{role}）")
+    ),
+    EventKind("legal_basis.created", Action.CREATE, _("共有の根拠を追加しました（{code}）")),
+    EventKind("legal_basis.changed", Action.UPDATE, _("共有の根拠を変更しました（{code}）")),
+    EventKind("legal_basis.deleted", Action.UPDATE, _("共有の根拠を削除しました（{code}）")),
+    EventKind(
+        "acceptance_deadline.created",
+        Action.CREATE,
+        _("つなぎの返事の期限を設定しました（{organisation_kind}）"),
+    ),
+    EventKind(
+        "acceptance_deadline.changed",
+        Action.UPDATE,
+        _("つなぎの返事の期限を変更しました（{organisation_kind}）"),
+    ),
+    EventKind(
+        "acceptance_deadline.deleted",
+        Action.UPDATE,
+        _("つなぎの返事の期限を削除しました（{organisation_kind}）"),
+    ),
 ]
 
 REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}

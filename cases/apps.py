@@ -17,6 +17,18 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(forget_permission_ids, dispatch_uid="cases.permission_ids")
 
+        # The legal-basis catalogue is administered: every change is audited, whoever makes it.
+        from audit.administration import watch
+        from cases.models import LegalBasis
+
+        watch(
+            LegalBasis,
+            created="legal_basis.created",
+            changed="legal_basis.changed",
+            deleted="legal_basis.deleted",
+            params=lambda basis, names: {"code": basis.code},
+        )
+
         # The audit trail stores codes; its screens show these words for them.
         from audit.events import register_parameter_labels
         from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind

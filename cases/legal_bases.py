@@ -99,5 +99,9 @@ def ensure_catalogue(apps=None, using: str = "default", **kwargs) -> None:
     from django.apps import apps as global_apps
 
     LegalBasis = (apps or global_apps).get_model("cases", "LegalBasis")
-    for entry in CATALOGUE:
-        LegalBasis.objects.using(using).get_or_create(code=entry["code"], defaults=entry)
+    present = set(LegalBasis.objects.using(using).values_list("code", flat=True))
+    # bulk_create sends no signals: like migration 0002 it restores the seeded catalogue, which is
+    # part of migrating, not an administrator's change (those are audited: audit/administration.py).
+    LegalBasis.objects.using(using).bulk_create(
+        [LegalBasis(**entry) for entry in CATALOGUE if entry["code"] not in present]
+    )

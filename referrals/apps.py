@@ -9,10 +9,25 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("つなぎ（紹介）")
 
     def ready(self) -> None:
+        from accounts.models import OrganisationKind
+        from audit.administration import watch
         from audit.events import register_parameter_labels
         from cases.signals import case_ended, case_page_sections, conclusion_blockers, reminders_requested
         from referrals import receivers
-        from referrals.models import ReferralState
+        from referrals.models import AcceptanceDeadline, ReferralState
+
+        # Deadlines are administered: every change is audited, whoever makes it.
+        watch(
+            AcceptanceDeadline,
+            created="acceptance_deadline.created",
+            changed="acceptance_deadline.changed",
+            deleted="acceptance_deadline.deleted",
+            params=lambda deadline, names: {
+                "organisation_kind": deadline.organisation_kind,
+                "working_days": deadline.working_days,
+            },
+        )
+        register_parameter_labels("organisation_kind", dict(OrganisationKind.choices))
 
         conclusion_blockers.connect(receivers.open_referrals_hold_the_case, dispatch_uid="referrals.blockers")
         case_page_sections.connect(receivers.referrals_section, dispatch_uid="referrals.section")

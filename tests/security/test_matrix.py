@@ -101,6 +101,8 @@ def object_patterns() -> list[tuple[str, list[str], str]]:
                 if entry.namespace != "admin":  # holds no personal data: the next test
                     walk(entry.url_patterns, entry.namespace or namespace)
             elif isinstance(entry, URLPattern) and entry.pattern.converters:
+                if set(entry.pattern.converters) == {"uidb64", "token"}:
+                    continue  # a password reset link: a one-time secret, not an object
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 found.append((name, list(entry.pattern.converters), namespace, entry.default_args))
 
