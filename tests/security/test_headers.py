@@ -13,10 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from cases.models import (
@@ -113,6 +116,10 @@ def fill(namespace: str, route: str, pattern: URLPattern, case: Case) -> str:
             return pk(model._default_manager.first(), match["converter"])
         if name == "content_type_id":  # the admin's "view on site"
             return str(ContentType.objects.get_for_model(User).pk)
+        if name == "uidb64":  # a password reset link, the demo administrator's
+            return urlsafe_base64_encode(force_bytes(User.objects.get(username="demo_admin").pk))
+        if name == "token":
+            return default_token_generator.make_token(User.objects.get(username="demo_admin"))
         if name == "app_label":
             return "accounts"
         if name == "url":  # the admin's catch-all
