@@ -255,3 +255,12 @@ def test_axes_reset_commands_unlock_audited_as_the_system(client, demo):
         str(demo.users["demo_plaza"].pk),
     )
     assert signed_in(sign_in(client, "demo_plaza", DEMO_PASSWORD))
+
+
+def test_the_lockout_page_is_translated_for_english_readers(client, demo):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    fail(client, "demo_plaza", LIMIT)
+    page = sign_in(client, "demo_plaza", DEMO_PASSWORD).content.decode()
+    assert "Sign-in is temporarily locked" in page
+    assert "Please try again in about 30 minutes." in page
+    assert "contact the system administrator" in page
