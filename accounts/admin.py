@@ -47,7 +47,7 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 PENDING_MESSAGE = _(
-    "「%(membership)s」は、ケースを閲覧できる役割と管理者の役割が重なるため、別のシステム管理者の"
+    "「%(membership)s」は、ケースを閲覧できる役割か管理者の役割のため、別のシステム管理者の"
     "承認を待っています（所属の申請）。"
 )
 

@@ -71,15 +71,14 @@ def is_administrator(user: User) -> bool:
 
 
 def needs_second_approval(*, actor: User | None, user: User, role: str) -> bool:
-    """Four-eyes: an administrator cannot alone give themself or another administrator a role that
-    reads cases, nor make anyone an administrator — not someone who reads cases, and not a new
-    account either, whose address the administrator may control: it could then approve their own
-    requests. An operator without an actor (a command, a migration) is not asked."""
+    """Four-eyes: no administrator alone gives anyone a role that reads cases, nor makes anyone an
+    administrator. Not only themself or a fellow administrator: an account they create (or whose
+    address they change) receives its password link at an address they may control, so a
+    stand-in account would read cases for them; and an administrator made alone could approve
+    their own requests. An operator without an actor (a command, a migration) is not asked."""
     if actor is None:
         return False
-    if role in CASE_READING_ROLES:
-        return user.pk == actor.pk or is_administrator(user)
-    return role == Role.SYSADMIN
+    return role in CASE_READING_ROLES or role == Role.SYSADMIN
 
 
 @transaction.atomic

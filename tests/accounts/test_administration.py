@@ -199,18 +199,42 @@ def test_the_sysadmin_role_waits_for_a_second_administrator(client, world, newco
         assert not Membership.objects.filter(user=user, role=Role.SYSADMIN).exists()
 
 
-def test_an_ordinary_new_colleague_gets_plaza_staff_at_once_audited(client, world, newcomer):
+def test_a_new_colleague_created_with_plaza_staff_waits_for_a_second_administrator(
+    client, world, second_admin
+):
+    """An administrator alone cannot make a stand-in account that reads cases: the account's
+    password link goes to an address they may control."""
     client.force_login(world.admin)
     start = last_sequence()
-    post(
+    post(  # the account and its membership in one form, as the admin's add page offers them
         client,
-        reverse("admin:accounts_user_change", args=[newcomer.pk]),
-        user_form(newcomer, add=[{"organisation": world.plaza.pk, "role": Role.PLAZA_STAFF}]),
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "standin",
+            "last_name": "代理",
+            "first_name": "花子",
+            "email": "admin-own@example.jp",
+            "memberships-TOTAL_FORMS": 1,
+            "memberships-INITIAL_FORMS": 0,
+            "memberships-MIN_NUM_FORMS": 0,
+            "memberships-MAX_NUM_FORMS": 1000,
+            "memberships-0-id": "",
+            "memberships-0-user": "",
+            "memberships-0-organisation": world.plaza.pk,
+            "memberships-0-role": Role.PLAZA_STAFF,
+        },
     )
-    membership = Membership.objects.get(user=newcomer)
-    assert not MembershipRequest.objects.exists()
+    standin = User.objects.get(username="standin")
+    assert not Membership.objects.filter(user=standin).exists()
+    pending = MembershipRequest.objects.get(user=standin)
+    assert not events_since(start, "membership.added")
+
+    client.force_login(second_admin)
+    start = last_sequence()
+    assert decide(client, pending, "approve").status_code == 200
+    membership = Membership.objects.get(user=standin)
     added = only(events_since(start, "membership.added"))
-    assert (added.actor, added.target_id) == (world.admin, str(newcomer.pk))
+    assert (added.actor, added.target_id) == (second_admin, str(standin.pk))
     assert json.loads(added.params) == {
         "membership": membership.pk,
         "organisation": world.plaza.pk,
@@ -218,7 +242,7 @@ def test_an_ordinary_new_colleague_gets_plaza_staff_at_once_audited(client, worl
     }
     assert set(json.loads(added.fields)) == {"user", "organisation", "role"}
     groups = events_since(start, "user.groups_changed")
-    assert groups and all(e.actor == world.admin and e.target_id == str(newcomer.pk) for e in groups)
+    assert groups and all(e.actor == second_admin and e.target_id == str(standin.pk) for e in groups)
     assert Role.PLAZA_STAFF in json.loads(groups[0].params)["roles"]
 
 
