@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import AdministrationError, send_password_reset_link
+from accounts.services import AdministrationError, claim_password_link, send_password_reset_link
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, *, request=None, domain_override=None, use_https: bool = False, **kwargs) -> None:
         domain = domain_override or request.get_host()
         for user in self.get_users(self.cleaned_data["email"]):
+            if not claim_password_link(user):
+                continue  # one was sent a moment ago; the page says the same either way
             try:
                 send_password_reset_link(actor=None, user=user, domain=domain, use_https=use_https)
             except AdministrationError:

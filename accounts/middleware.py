@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import twofactor
 from accounts.models import User
-from accounts.roles import SHARED_TERMINAL_ROLES
+from accounts.selectors import is_office_staff
 
 SIGNED_IN_AT = "tsunagu.signed_in_at"
 LAST_SEEN = "tsunagu.last_seen"
@@ -41,14 +41,9 @@ def now() -> int:
 def idle_timeout_of(user: User) -> int:
     """Seconds without a request after which the user's session ends: the office period for any
     staff role (and for an administrator holding none), the personal one otherwise."""
-    office = (
-        user.is_staff
-        or user.is_superuser
-        or user.groups.filter(name__in=[str(role) for role in SHARED_TERMINAL_ROLES]).exists()
-    )
     minutes = (
         settings.TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES
-        if office
+        if is_office_staff(user)
         else settings.TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES
     )
     return minutes * 60

@@ -55,6 +55,10 @@ class OrganisationKind(models.TextChoices):
 class User(AbstractUser):
     """A person who works in Tsunagu. Residents are never users; they are cases.Person."""
 
+    # When the sign-in page last sent this account a password link: it sends at most one per
+    # PASSWORD_LINK_INTERVAL, so that nobody can flood a mailbox (or the audit trail) from it.
+    password_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("利用者")
         verbose_name_plural = _("利用者")

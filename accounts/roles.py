@@ -23,9 +23,10 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("システム管理者")
 
 
-# Roles whose users work on shared office terminals: their sessions end sooner when left idle
+# The staff roles: people who work in an office, on shared terminals. They must give a second
+# factor (accounts/twofactor.py) and their sessions end sooner when left idle
 # (accounts/middleware.py). Commissioners and appointed guardians sign in on their own phones.
-SHARED_TERMINAL_ROLES = frozenset(
+STAFF_ROLES = frozenset(
     {
         Role.PLAZA_STAFF,
         Role.WARD_CASEWORKER,

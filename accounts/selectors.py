@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import Membership, User
+from accounts.roles import STAFF_ROLES
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -29,3 +30,11 @@ def organisation_ids_of(user: User) -> list[int]:
             set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
         )
     return cached
+
+
+def is_office_staff(user: User) -> bool:
+    """Whether the user holds a staff role (accounts.roles.STAFF_ROLES) or reaches the admin site
+    (is_staff, a superuser): they give a second factor and get the office's idle period."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()

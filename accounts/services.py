@@ -1,5 +1,7 @@
 """Writes on users, organisations and memberships, and unlocking sign-in."""
 
+import datetime
+
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -16,8 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.acting import acting_as
 from accounts.models import Membership, MembershipRequest, Organisation, User
 from accounts.roles import Role
-from accounts.signals import password_reset_link_sent
-from accounts.signin import sign_in_unlocked
+from accounts.signals import password_reset_link_sent, sign_in_unlocked
 
 ORGANISATION_GROUP_PREFIX = "org:"
 
@@ -166,6 +167,23 @@ def remove_membership(*, actor: User | None, membership: Membership) -> None:
     """Taking a role away needs no second approval: it only narrows access."""
     with acting_as(actor):
         membership.delete()
+
+
+PASSWORD_LINK_INTERVAL = datetime.timedelta(minutes=15)
+
+
+def claim_password_link(user: User) -> bool:
+    """Whether the sign-in page may send ``user`` a password link now (at most one per
+    PASSWORD_LINK_INTERVAL); if so, the time is taken in the same statement, so that two requests
+    at once cannot both send. An update, not a save: the claim is no administrative change."""
+    now = timezone.now()
+    return bool(
+        User.objects.filter(pk=user.pk)
+        .filter(
+            Q(password_link_sent_at__isnull=True) | Q(password_link_sent_at__lte=now - PASSWORD_LINK_INTERVAL)
+        )
+        .update(password_link_sent_at=now)
+    )
 
 
 def send_password_reset_link(*, actor: User | None, user: User, domain: str, use_https: bool) -> None:

@@ -7,6 +7,10 @@ arguments are users and numbers only.
   command).
 - ``second_factor_enrolled(user)``, ``second_factor_reset(actor, user, devices)``,
   ``recovery_code_used(user, remaining)``, ``recovery_codes_regenerated(user, count)``.
+- ``lockout_started(request, account, locked)`` — the failure that started a sign-in lockout was
+  counted: ``account`` is the User, or None when no account has the name typed; ``locked`` a list
+  of "account"/"address".
+- ``sign_in_unlocked(actor, attempts)`` — failure counts were deleted (actor None: a command).
 """
 
 from django.dispatch import Signal
@@ -16,3 +20,5 @@ second_factor_enrolled = Signal()
 second_factor_reset = Signal()
 recovery_code_used = Signal()
 recovery_codes_regenerated = Signal()
+lockout_started = Signal()
+sign_in_unlocked = Signal()

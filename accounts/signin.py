@@ -16,20 +16,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q, Sum
-from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 
-ACCOUNT, ADDRESS = "account", "address"  # the two locks, in the order of AXES_LOCKOUT_PARAMETERS
+from accounts.signals import lockout_started
 
-# Sent inside the transaction that counted the failure which started a lockout: request, account
-# (the User, or None when no account has the name typed), locked (a list of ACCOUNT/ADDRESS).
-lockout_started = Signal()
-# Sent inside the transaction that deleted failure counts: actor (None from a command), attempts
-# (the deleted AccessAttempt rows).
-sign_in_unlocked = Signal()
+ACCOUNT, ADDRESS = "account", "address"  # the two locks, in the order of AXES_LOCKOUT_PARAMETERS
 
 
 def attempted_account(request: HttpRequest | None, credentials: dict | None) -> str | None:

@@ -25,11 +25,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import signals
-from accounts.models import Membership, User
-from accounts.roles import Role
+from accounts.models import User
+from accounts.selectors import is_office_staff
 
-# Every role but the commissioner's reads case data or administers (docs/security.md).
-REQUIRED_ROLES = frozenset(Role.values) - {Role.COMMISSIONER}
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -48,9 +46,7 @@ class SecondFactorError(Exception):
 
 def second_factor_required(user: User) -> bool:
     """Staff roles must use a second factor; so must the admin site's users (is_staff, superuser)."""
-    if user.is_staff or user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role__in=REQUIRED_ROLES).exists()
+    return is_office_staff(user)
 
 
 def has_second_factor(user: User) -> bool:

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from accounts import signals as accounts_signals
 from accounts.middleware import SESSION_END_REASON
 from accounts.selectors import organisation_ids_of
-from accounts.signin import lockout_started, sign_in_unlocked
+from accounts.signals import lockout_started, sign_in_unlocked
 from audit.services import append, new_event, record
 from privacy.signals import data_keys_rewrapped, keks_retired
 

@@ -274,8 +274,9 @@ def report_outcome(request: HttpRequest, act) -> bool:
 def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
     """Run a service for the case page and come back to it, with the outcome as a message.
 
-    Who cannot see the case is refused (and audited) before their input is even read; the
-    service then checks the permission its action needs."""
+    Who does not hold ``codename`` — the permission the action's service asks for — is refused
+    (and audited) before their input is even read: an empty form must not tell someone who may
+    only see the case what the form would have wanted."""
     case = selectors.case_for(request.user, case_id, codename)
     report_outcome(request, lambda: action(case))
     if not has_case_permission(request.user, case, "view_case"):
@@ -345,7 +346,7 @@ def case_consent(request: HttpRequest, case_id) -> HttpResponse:
             valid_until=data["valid_until"],
         )
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "change_case")
 
 
 @require_POST
@@ -357,7 +358,7 @@ def case_schedule_watch_visit(request: HttpRequest, case_id) -> HttpResponse:
             actor=request.user, case=case, due_on=data["due_on"], assigned_to=data["assigned_to"]
         )
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "change_case")
 
 
 @require_POST
@@ -369,7 +370,7 @@ def case_end_access(request: HttpRequest, case_id, grant_id) -> HttpResponse:
         grant = get_object_or_404(CaseAccessGrant, case=case, pk=grant_id, revoked_at__isnull=True)
         sharing.end_access(actor=request.user, grant=grant)
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "lead_case")
 
 
 @require_POST
@@ -379,7 +380,7 @@ def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResp
         consent = get_object_or_404(case.consents, pk=consent_id)
         sharing.withdraw_consent(actor=request.user, consent=consent)
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "change_case")
 
 
 @require_POST
@@ -398,7 +399,7 @@ def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
             purpose=data["purpose"],
         )
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "lead_case")
 
 
 @require_POST
@@ -423,10 +424,10 @@ def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
             agenda=data["agenda"],
         )
 
-    return _run(request, case_id, act)
+    return _run(request, case_id, act, "lead_case")
 
 
-def _transition_view(name: str, form_class=forms.VersionedForm, codename: str = "view_case", **fixed):
+def _transition_view(name: str, form_class=forms.VersionedForm, codename: str = "lead_case", **fixed):
     @require_POST
     @login_required
     def view(request: HttpRequest, case_id) -> HttpResponse:

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, MembershipRequest, User
 from accounts.roles import Role
@@ -407,6 +408,28 @@ def test_the_self_service_reset_page_sends_the_same_link(client, world):
     assert only_mail().to == ["plaza@example.jp"]
     sent = only(events_since(start, "auth.password_reset_sent"))
     assert (sent.actor, sent.target_id) == (None, str(world.staff.pk))
+
+
+def test_the_self_service_reset_page_sends_one_link_per_interval(client, world):
+    """Nobody floods a colleague's mailbox, or the audit trail, from the public page."""
+    from django.core import mail
+
+    from accounts.services import PASSWORD_LINK_INTERVAL
+
+    world.staff.email = "plaza@example.jp"
+    world.staff.save()
+    start = last_sequence()
+    for _ in range(5):
+        post(client, reverse("password_reset"), {"email": "plaza@example.jp"})
+    assert len(mail.outbox) == 1
+    assert len(events_since(start, "auth.password_reset_sent")) == 1
+    # Once the interval has passed (the clock moved), the next request sends again.
+    User.objects.filter(pk=world.staff.pk).update(
+        password_link_sent_at=timezone.now() - PASSWORD_LINK_INTERVAL
+    )
+    post(client, reverse("password_reset"), {"email": "plaza@example.jp"})
+    assert len(mail.outbox) == 2
+    assert len(events_since(start, "auth.password_reset_sent")) == 2
 
 
 def signs_in(client, username: str, password: str) -> bool:

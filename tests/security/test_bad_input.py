@@ -7,10 +7,12 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from cases.models import BreakGlassAccess
+from cases.models import BreakGlassAccess, Consent
+from cases.services import sharing
 from guardianship.models import MonitoringReport, PetitionDocument
 from tests.guardianship.conftest import matter  # noqa: F401 (fixture)
 from tests.screens import browser, follow_post
+from tests.workflow import take
 
 
 @pytest.mark.parametrize("access", ["not-a-uuid'--", "", "01a235de-4978-75ef-bf6d-f2bdabe50de2"])
@@ -37,3 +39,43 @@ def test_a_matter_action_before_its_time_is_refused_with_the_reason(world, matte
     assert message in html
     assert not MonitoringReport.objects.exists() and not PetitionDocument.objects.exists()
     assert AuditEvent.objects.filter(event="guardianship.updated").count() == updates
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "case_consent",
+        "case_schedule_watch_visit",
+        "case_disclose",
+        "case_schedule_meeting",
+        "case_decide",
+        "case_conclude",
+        "case_close",
+        "case_reopen",
+    ],
+)
+def test_who_may_only_see_a_case_is_refused_an_action_before_the_form_is_read(world, concern, name):
+    """An agency the case was disclosed to sees it; an empty form to an action of the lead's or a
+    contributor's is refused (403, audited) as a filled one would be — not answered with what
+    the form wanted."""
+    case = take(world, concern())
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.agency],
+        method=Consent.Method.ORAL,
+    )
+    sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.agency,
+        field_groups=["identity"],
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    agency = browser(world.agency_worker)
+    assert agency.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    assert agency.post(reverse(f"cases:{name}", args=[case.pk]), {}).status_code == 403
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 1
