@@ -16,8 +16,8 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -190,3 +190,29 @@ def test_static_files_keep_their_caching(client, db):
     response = client.get("/static/css/tsunagu.css")
     assert response.status_code == 200
     assert "no-store" not in response.headers["Cache-Control"]
+
+
+def test_a_staff_user_without_the_second_factor_reaches_no_page_but_its_setup(demo_data):
+    """Every URL of the project and the admin, as a plaza worker and as the administrator who have
+    signed in with the password only: each answer is the way to the second-factor setup, an open
+    screen (the setup itself, signing out, the language switch), or a refusal of the method —
+    never a page. Computed from the URLconf, so a new page is covered."""
+    from accounts.middleware import OPEN_VIEWS
+
+    case = ActionItem.objects.select_related("meeting__case").first().meeting.case
+    reached = []
+    for username in ("demo_plaza", "demo_admin"):
+        client = Client()  # the password step only: no second factor given
+        client.force_login(User.objects.get(username=username))
+        for namespace, route, pattern in url_patterns(get_resolver()):
+            url = fill(namespace, route, pattern, case)
+            response = client.get(url)
+            view = resolve(url).view_name
+            if view in OPEN_VIEWS or response.status_code == 405:
+                continue
+            to_setup = response.status_code == 302 and response.url.startswith(
+                reverse("accounts:two_factor_setup")
+            )
+            if not to_setup:
+                reached.append(f"{username} {url} {response.status_code}")
+    assert not reached, "\n".join(reached[:40])
