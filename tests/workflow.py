@@ -4,8 +4,8 @@ import threading
 
 from django.db import connections
 
-from cases.models import MeetingKind
-from cases.services import intake, lifecycle, meetings
+from cases.models import Consent, MeetingKind
+from cases.services import intake, lifecycle, meetings, sharing
 
 
 def take(world, case):
@@ -41,6 +41,23 @@ def decided(world, case, outcome, soon):
     )
     case.refresh_from_db()
     return lifecycle.decide(actor=world.staff, case=case, expected_version=case.version, outcome=outcome)
+
+
+def shared_on_consent(world, case, recipient, field_groups, purpose=Consent.Purpose.SHARING):
+    """The demo plaza records the person's oral consent to share with ``recipient`` for
+    ``purpose``, and shares ``field_groups`` of the case on it."""
+    consent = sharing.record_consent(
+        actor=world.staff, case=case, purpose=purpose, recipients=[recipient], method=Consent.Method.ORAL
+    )
+    return sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=recipient,
+        field_groups=list(field_groups),
+        legal_basis=world.basis["consent"],
+        consent=consent,
+        purpose=purpose,
+    )
 
 
 def race(**attempts) -> dict[str, object]:

@@ -3,10 +3,9 @@ import datetime
 import pytest
 
 from cases.models import CaseState, Consent
-from cases.services import sharing
 from guardianship import services
 from guardianship.models import GuardianshipMatter
-from tests.workflow import decided, take
+from tests.workflow import decided, shared_on_consent, take
 
 
 @pytest.fixture
@@ -14,22 +13,7 @@ def matter(world, concern, soon):
     """A case whose support-team meeting decided on guardianship: the centre has a matter in
     intake, and the plaza has shared identity and the guardianship group with it on consent."""
     case = decided(world, take(world, concern()), CaseState.GUARDIANSHIP, soon)
-    consent = sharing.record_consent(
-        actor=world.staff,
-        case=case,
-        purpose=Consent.Purpose.GUARDIANSHIP,
-        recipients=[world.centre],
-        method=Consent.Method.ORAL,
-    )
-    sharing.disclose(
-        actor=world.staff,
-        case=case,
-        recipient=world.centre,
-        field_groups=["identity", "guardianship"],
-        legal_basis=world.basis["consent"],
-        consent=consent,
-        purpose=Consent.Purpose.GUARDIANSHIP,
-    )
+    shared_on_consent(world, case, world.centre, ["identity", "guardianship"], Consent.Purpose.GUARDIANSHIP)
     return GuardianshipMatter.objects.get(case=case)
 
 

@@ -19,7 +19,7 @@ from guardianship.models import GuardianshipMatter
 from referrals import services as referrals
 from tests.guardianship.conftest import advance, to_matching
 from tests.screens import browser, page
-from tests.workflow import decided, support_meeting, take
+from tests.workflow import decided, shared_on_consent, support_meeting, take
 
 NAME = "佐々木 トメ"  # the concern fixture's person
 SECRETS = [
@@ -131,21 +131,8 @@ def guardianship_then_erased(world, concern, soon):
     """A guardianship matter assessed, matched and petitioned; the court dismissed it, the centre
     ended it; the case was closed and then erased."""
     case = decided(world, take(world, concern()), CaseState.GUARDIANSHIP, soon)
-    consent = sharing.record_consent(
-        actor=world.staff,
-        case=case,
-        purpose=Consent.Purpose.GUARDIANSHIP,
-        recipients=[world.centre],
-        method="oral",
-    )
-    sharing.disclose(
-        actor=world.staff,
-        case=case,
-        recipient=world.centre,
-        field_groups=["identity", "concern", "guardianship"],
-        legal_basis=world.basis["consent"],
-        consent=consent,
-        purpose=Consent.Purpose.GUARDIANSHIP,
+    shared_on_consent(
+        world, case, world.centre, ["identity", "concern", "guardianship"], Consent.Purpose.GUARDIANSHIP
     )
     matter = advance(world, GuardianshipMatter.objects.get(case=case), "start_assessment")
     matter = guardianship.record_assessment(

@@ -7,12 +7,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from cases.models import BreakGlassAccess, Consent
-from cases.services import sharing
+from cases.models import BreakGlassAccess
 from guardianship.models import MonitoringReport, PetitionDocument
 from tests.guardianship.conftest import matter  # noqa: F401 (fixture)
 from tests.screens import browser, follow_post
-from tests.workflow import take
+from tests.workflow import shared_on_consent, take
 
 
 @pytest.mark.parametrize("access", ["not-a-uuid'--", "", "01a235de-4978-75ef-bf6d-f2bdabe50de2"])
@@ -59,21 +58,7 @@ def test_who_may_only_see_a_case_is_refused_an_action_before_the_form_is_read(wo
     contributor's is refused (403, audited) as a filled one would be — not answered with what
     the form wanted."""
     case = take(world, concern())
-    consent = sharing.record_consent(
-        actor=world.staff,
-        case=case,
-        purpose=Consent.Purpose.SHARING,
-        recipients=[world.agency],
-        method=Consent.Method.ORAL,
-    )
-    sharing.disclose(
-        actor=world.staff,
-        case=case,
-        recipient=world.agency,
-        field_groups=["identity"],
-        legal_basis=world.basis["consent"],
-        consent=consent,
-    )
+    shared_on_consent(world, case, world.agency, ["identity"])
     agency = browser(world.agency_worker)
     assert agency.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
     denied = AuditEvent.objects.filter(event="case.denied").count()
