@@ -490,8 +490,13 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
     page = selectors.meeting_for(request.user, meeting_id)  # refuses, audited, before any input is read
     meeting, attendance = page.meeting, page.attendance
     if request.method == "POST" and attendance is not None and "acknowledge" in request.POST:
-        meetings.acknowledge_confidentiality(actor=request.user, meeting=meeting)
-        messages.success(request, _("守秘義務を確認しました。"))
+        try:
+            meetings.acknowledge_confidentiality(actor=request.user, meeting=meeting)
+        except CaseRuleError as error:  # the consent it rests on no longer covers the attendee
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("守秘義務を確認しました。"))
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     hold_form = None
     if page.can_lead and not meeting.is_held:

@@ -33,6 +33,16 @@ class SupportMeeting(EncryptedModel):
     scheduled_for = models.DateTimeField(_("日時"))
     # Attendees from other organisations see the case only until then (time-boxed access).
     access_until = models.DateTimeField(_("出席者が閲覧できる期限"))
+    # The person's consent the meeting rests on (None: a statutory basis such as §106-6): the
+    # attendees' access rests on it too, and ends when it is withdrawn or expires.
+    consent = models.ForeignKey(
+        "cases.Consent",
+        verbose_name=_("同意"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     agenda = EncryptedTextField(_("議題"), max_length=2000, blank=True)
     minutes = EncryptedTextField(_("議事録"), max_length=20000, blank=True)
     held_at = models.DateTimeField(_("開催日時"), null=True, blank=True)

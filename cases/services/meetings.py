@@ -24,7 +24,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.services.sharing import check_consent, check_legal_basis
+from cases.services.sharing import check_consent, check_legal_basis, consent_ends_at
 from cases.services.workflow import act_on_case, run_transition, save_case
 from cases.vocabulary import FieldGroup
 
@@ -61,7 +61,8 @@ def schedule_meeting(
         lead = locked.lead_organisation
         check_legal_basis(legal_basis, lead, reference)
         organisations = sorted({o for _user, o in attendees} - {lead}, key=lambda o: o.pk)
-        if legal_basis.is_consent or not legal_basis.allows_meeting_without_consent:
+        on_consent = legal_basis.is_consent or not legal_basis.allows_meeting_without_consent
+        if on_consent:
             if kind == MeetingKind.SUPPORT_MEETING and not legal_basis.allows_meeting_without_consent:
                 raise CaseRuleError(
                     _("支援会議には、同意前の共有を認める根拠（社会福祉法第106条の6など）を選んでください。"),
@@ -87,6 +88,7 @@ def schedule_meeting(
             scheduled_for=scheduled_for,
             access_until=scheduled_for + datetime.timedelta(hours=access_hours_after),
             agenda=agenda,
+            consent=consent if on_consent else None,
         )
         meeting.save(force_insert=True)
         MeetingAttendance.objects.bulk_create(
@@ -130,8 +132,21 @@ def acknowledge_confidentiality(*, actor: User, meeting: SupportMeeting) -> Meet
             return attendance
         attendance.acknowledged_at = timezone.now()
         attendance.save(update_fields=["acknowledged_at"])
-        case = attendance.meeting.case
+        held = attendance.meeting
+        case = held.case
         if attendance.organisation_id != case.lead_organisation_id:
+            # On a consent, the access rests on it: refused once it no longer covers this attendee
+            # (withdrawn, expired), ended when it is withdrawn, and never beyond its last day.
+            ends = [held.access_until]
+            if held.consent_id is not None:
+                check_consent(
+                    held.consent,
+                    case=case,
+                    purpose=Consent.Purpose.MEETING,
+                    recipients=[attendance.organisation],
+                    on=timezone.localdate(),
+                )
+                ends += [end] if (end := consent_ends_at(held.consent)) else []
             grant_access(
                 case=case,
                 user=actor,
@@ -139,7 +154,8 @@ def acknowledge_confidentiality(*, actor: User, meeting: SupportMeeting) -> Meet
                 reason=CaseAccessGrant.Reason.MEETING,
                 field_groups=ATTENDEE_FIELD_GROUPS,
                 granted_by=actor,
-                expires_at=attendance.meeting.access_until,
+                expires_at=min(ends),
+                consent=held.consent,
             )
         audit.record(
             "case.meeting_acknowledged",

@@ -7,6 +7,7 @@ records nothing."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.exceptions import CaseRuleError
@@ -14,6 +15,7 @@ from cases.models import CaseAccessGrant, CaseState, Consent, Disclosure, Meetin
 from cases.services import meetings, sharing
 from referrals import services as referrals
 from referrals.models import Referral
+from tests.screens import browser, follow_post
 from tests.workflow import decided, take
 
 TODAY = timezone.localdate
@@ -220,3 +222,45 @@ def test_the_reasons_read_in_english_too(world, concern):
     for_meeting = consent_for(world, case, Consent.Purpose.MEETING, [world.agency])
     with translation.override("en"), pytest.raises(CaseRuleError, match="It is no ground for sharing for"):
         disclose(world, case, for_meeting)
+
+
+def test_an_attendees_access_rests_on_the_meetings_consent(world, concern):
+    """Access given to an attendee on a meeting consent ends with the consent: at its last day,
+    and at once when the person withdraws it; an attendee who has not acknowledged by then gets none."""
+    case = take(world, concern())
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    for_meeting = consent_for(
+        world,
+        case,
+        Consent.Purpose.MEETING,
+        [world.agency, world.anshin],
+        valid_until=TODAY() + datetime.timedelta(days=2),
+    )
+    meeting = meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.MULTI_AGENCY,
+        legal_basis=world.basis["consent"],
+        consent=for_meeting,
+        scheduled_for=tomorrow,
+        attendees=[(world.agency_worker, world.agency), (world.anshin_worker, world.anshin)],
+        agenda="今後の支援体制について",
+    )
+    assert meeting.consent == for_meeting
+    meetings.acknowledge_confidentiality(actor=world.agency_worker, meeting=meeting)
+    grant = CaseAccessGrant.objects.get(case=case, user=world.agency_worker)
+    # The meeting's access would last 72 hours after it; the consent ends sooner.
+    assert grant.consent == for_meeting
+    assert grant.expires_at == sharing.consent_ends_at(for_meeting) < meeting.access_until
+
+    sharing.withdraw_consent(actor=world.staff, consent=for_meeting)
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    with refused("consent_withdrawn", "撤回"):
+        meetings.acknowledge_confidentiality(actor=world.anshin_worker, meeting=meeting)
+    # On the meeting's page, the attendee reads why (no error page), and sees nothing of the case.
+    url = reverse("cases:meeting_detail", args=[meeting.pk])
+    html = follow_post(browser(world.anshin_worker), url, {"acknowledge": "1"})
+    assert "撤回" in html and "今後の" not in html
+    assert not CaseAccessGrant.objects.filter(case=case, user=world.anshin_worker).exists()
