@@ -25,6 +25,7 @@ from accounts.models import Area, Membership, MembershipRequest, Organisation, U
 from accounts.services import (
     AdministrationError,
     approve_membership_request,
+    email_fixed_in_admin,
     is_administrator,
     reject_membership_request,
     remove_membership,
@@ -103,6 +104,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ["is_staff", "groups", "two_factor", "last_login", "date_joined"]
     actions = ["send_reset_links", "reset_two_factor"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "email"] if obj is not None and email_fixed_in_admin(obj) else fields
 
     @admin.display(description=_("二要素認証"))
     def two_factor(self, obj: User) -> str:

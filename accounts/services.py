@@ -71,6 +71,15 @@ def is_administrator(user: User) -> bool:
     return user.is_superuser or Membership.objects.filter(user=user, role=Role.SYSADMIN).exists()
 
 
+def email_fixed_in_admin(user: User) -> bool:
+    """Whether the admin may not change this user's e-mail address: anyone who holds a role (or is
+    a superuser). The password link goes to that address, so an administrator who could point it
+    at their own mailbox, then reset the second factor, would take over a caseworker's — or a
+    fellow administrator's — account alone. Such a change is made at the server
+    (``manage.py set_email``), audited."""
+    return user.is_superuser or Membership.objects.filter(user=user).exists()
+
+
 def needs_second_approval(*, actor: User | None, user: User, role: str) -> bool:
     """Four-eyes: no administrator alone gives anyone a role that reads cases, nor makes anyone an
     administrator. Not only themself or a fellow administrator: an account they create (or whose

@@ -288,6 +288,31 @@ def test_a_service_or_command_records_its_actor_or_none(world, newcomer):
 # --- Users: details, active flag, passwords ----------------------------------------------------------
 
 
+def test_the_admin_cannot_point_a_caseworkers_password_link_at_another_address(client, world):
+    """Changing a role holder's address, sending the link and resetting the second factor would
+    let one administrator take over the account: the address is fixed in the admin, and changed
+    at the server, audited."""
+    from django.core.management import call_command
+
+    staff, other_admin = world.staff, User.objects.get(username="demo_admin")
+    staff.email = "plaza@example.jp"
+    staff.save()
+    client.force_login(other_admin)
+    for user in (staff, other_admin):
+        page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+        assert 'name="email"' not in page
+        data = user_form(user, email="admin-own@example.jp")
+        post(client, reverse("admin:accounts_user_change", args=[user.pk]), data)
+        user.refresh_from_db()
+        assert user.email != "admin-own@example.jp"
+    start = last_sequence()
+    call_command("set_email", staff.username, "plaza-new@example.jp")
+    staff.refresh_from_db()
+    assert staff.email == "plaza-new@example.jp"
+    changed = only(events_since(start, "user.changed"))
+    assert (changed.actor, json.loads(changed.fields)) == (None, ["email"])
+
+
 def test_user_changes_name_fields_and_flags_never_values(client, world, newcomer):
     client.force_login(world.admin)
     start = last_sequence()
