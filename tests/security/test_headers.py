@@ -10,14 +10,12 @@ Referrer-Policy. A new page is covered the day it is added to a urls.py.
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.test import Client
+from django.urls import URLPattern, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -25,61 +23,12 @@ from accounts.models import User
 from cases.models import (
     ActionItem,
     Case,
-    CaseAccessGrant,
-    Consent,
-    SupportMeeting,
-    WatchVisit,
 )
-from guardianship.models import (
-    Complaint,
-    GuardianshipMatter,
-    MatchingMeeting,
-    MatchProposal,
-    MonitoringReport,
-)
-from referrals.models import Referral
+from tests.security.conftest import model_of, url_patterns
 from tests.twofactor import VerifiedClient
 
-# (namespace, keyword) → the model whose demo object fills it; a keyword of any namespace is ("", kw).
-ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
-    ("cases", "meeting_id"): SupportMeeting,
-    ("guardianship", "meeting_id"): MatchingMeeting,
-    ("", "case_id"): Case,
-    ("", "consent_id"): Consent,
-    ("", "grant_id"): CaseAccessGrant,
-    ("", "item_id"): ActionItem,
-    ("", "visit_id"): WatchVisit,
-    ("", "referral_id"): Referral,
-    ("", "matter_id"): GuardianshipMatter,
-    ("", "complaint_id"): Complaint,
-    ("", "proposal_id"): MatchProposal,
-    ("", "report_id"): MonitoringReport,
-}
 # A converter's placeholder in a route (<uuid:case_id>) or a named group in a regex ((?P<url>.*)).
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
-
-
-def url_patterns(resolver: URLResolver, route: str = "", namespace: str = "") -> Iterator[tuple]:
-    """(namespace, route as written, the pattern) for every endpoint under ``resolver``."""
-    for entry in resolver.url_patterns:
-        text = route + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from url_patterns(entry, text, entry.namespace or namespace)
-        else:
-            yield namespace, text, entry
-
-
-@pytest.fixture
-def demo_data(world):
-    """The demo's cases, referrals and guardianship matters, made through the services."""
-    from cases import demo as cases_demo
-    from guardianship import demo as guardianship_demo
-    from referrals import demo as referrals_demo
-
-    with override_settings(DEBUG=True):
-        for module in (cases_demo, referrals_demo, guardianship_demo):
-            module.seed(world.demo)
-    return world
 
 
 def demo_object(model: type[models.Model], case: Case) -> models.Model | None:
@@ -105,11 +54,11 @@ def fill(namespace: str, route: str, pattern: URLPattern, case: Case) -> str:
 
     def value(match: re.Match) -> str:
         name = match["name"] or match["group"]
-        model = ID_MODELS.get((namespace, name)) or ID_MODELS.get(("", name))
-        if model is not None:
-            return pk(demo_object(model, case), match["converter"])
         if name == "person_id":
             return str(case.person_id)
+        model = model_of(namespace, name)
+        if model is not None:
+            return pk(demo_object(model, case), match["converter"])
         if name in ("object_id", "id"):  # the admin's: an object of that ModelAdmin's model
             model_admin = getattr(pattern.callback, "model_admin", None)
             model = model_admin.model if model_admin else User  # "view on site" (below): a user

@@ -1,8 +1,8 @@
 """Who sees what: every role against every object page of the demo data, computed from the grants.
 
-For every user of the demo (one per role, the appointed guardian, and a superuser with no
-membership) and every URL pattern that takes an object id, each object of the demo data is
-requested; who got a page (200) and which personal fields appeared on it are compared with what
+For every user of the demo (one per role, another plaza's worker and an agency's, the appointed
+guardian, a sysadmin with the superuser flag and a superuser with no membership) and every URL
+pattern that takes an object id, each object of the demo data is requested; who got a page (200) and which personal fields appeared on it are compared with what
 the grant rows say — computed here from ``CaseAccessGrant`` and the record permission rows, not
 listed by hand and not asked of the code under test. Then every time-boxed grant is run out (a
 meeting attendee's, a break-glass) and the whole matrix is walked again.
@@ -13,40 +13,31 @@ the test says so.
 
 import datetime
 import uuid
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db.models import F, Q
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts import demo as accounts_demo
-from accounts.models import Membership, User
+from accounts.models import User
 from cases.models import (
-    ActionItem,
     Case,
     CaseAccessGrant,
-    Consent,
     MeetingAttendance,
     Person,
     SupportMeeting,
-    WatchVisit,
 )
 from cases.models.sharing import AccessLevel
 from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 from guardianship.models import (
-    Complaint,
     GuardianshipMatter,
-    MatchingMeeting,
-    MatchProposal,
     MatterGroupObjectPermission,
-    MonitoringReport,
 )
-from referrals.models import Referral, ReferralGroupObjectPermission
+from referrals.models import ReferralGroupObjectPermission
 from tests.screens import browser
+from tests.security.conftest import model_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -59,54 +50,17 @@ TEXT_FIELDS = {
 # What the case page shows in full when granted (meetings are linked, their minutes on their page).
 SHOWN_ON_CASE_PAGE = {*TEXT_FIELDS, FieldGroup.CONCERN}
 
-# Which model an id in a URL names, by (namespace, keyword).
-OBJECTS = {
-    ("cases", "case_id"): Case,
-    ("cases", "meeting_id"): SupportMeeting,
-    ("cases", "grant_id"): CaseAccessGrant,
-    ("cases", "consent_id"): Consent,
-    ("cases", "item_id"): ActionItem,
-    ("cases", "visit_id"): WatchVisit,
-    ("referrals", "case_id"): Case,
-    ("referrals", "referral_id"): Referral,
-    ("guardianship", "matter_id"): GuardianshipMatter,
-    ("guardianship", "meeting_id"): MatchingMeeting,
-    ("guardianship", "complaint_id"): Complaint,
-    ("guardianship", "proposal_id"): MatchProposal,
-    ("guardianship", "report_id"): MonitoringReport,
-    ("audit", "person_id"): Person,
-}
 
-
-def seed_demo() -> accounts_demo.DemoStructure:
-    """What ``manage.py seed_demo`` loads (it refuses to run outside DEBUG)."""
-    structure = accounts_demo.seed()
-    for app_config in apps.get_app_configs():
-        if app_config.name != "accounts":
-            try:
-                module = import_module(f"{app_config.name}.demo")
-            except ModuleNotFoundError:
-                continue
-            module.seed(structure)
-    return structure
-
-
-def object_patterns() -> list[tuple[str, list[str], str]]:
-    """(url name, its id keywords, namespace) of every pattern of the project that takes an id."""
+def object_patterns() -> list[tuple[str, list[str], str, dict]]:
+    """(url name, its id keywords, namespace, fixed arguments) of every pattern of the project that
+    takes an id. The admin holds no personal data (the test below says so)."""
     found = []
-
-    def walk(patterns, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace != "admin":  # holds no personal data: the next test
-                    walk(entry.url_patterns, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and entry.pattern.converters:
-                if set(entry.pattern.converters) == {"uidb64", "token"}:
-                    continue  # a password reset link: a one-time secret, not an object
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                found.append((name, list(entry.pattern.converters), namespace, entry.default_args))
-
-    walk(get_resolver().url_patterns, None)
+    for namespace, _route, pattern in url_patterns(get_resolver()):
+        keywords = list(pattern.pattern.converters)
+        if namespace == "admin" or not keywords or set(keywords) == {"uidb64", "token"}:
+            continue  # a password reset link is a one-time secret, not an object
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        found.append((name, keywords, namespace, pattern.default_args))
     return found
 
 
@@ -203,8 +157,8 @@ def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[st
     for name, keywords, namespace, defaults in object_patterns():
         if defaults or len(keywords) != 1 or name in skip:
             continue  # actions (POST only) and ids within a case: the empty-POST test below
-        model = OBJECTS.get((namespace, keywords[0]))
-        assert model is not None, f"{name}: unknown id {keywords[0]}; add it to OBJECTS"
+        model = model_of(namespace, keywords[0])
+        assert model is not None, f"{name}: unknown id {keywords[0]}; add it to ID_MODELS"
         urls = [(obj, reverse(name, kwargs={keywords[0]: obj.pk})) for obj in model.objects.all()]
         if not urls or browser(users[0]).get(urls[0][1]).status_code == 405:
             continue  # a POST-only pattern
@@ -240,8 +194,7 @@ def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[st
     return problems, fields_seen, walked
 
 
-def test_every_object_page_shows_each_role_exactly_what_its_grants_allow():
-    seed_demo()
+def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_data):
     users = users_of_the_demo()
     # The demo has what the matrix must exercise: a held meeting with an attendee from an agency.
     attended = MeetingAttendance.objects.filter(acknowledged_at__isnull=False, meeting__held_at__isnull=False)
@@ -272,8 +225,7 @@ def test_the_admin_site_offers_no_personal_data():
     assert not [m for m in registered if issubclass(m, EncryptedModel | Case)]
 
 
-def test_a_superuser_without_membership_reads_no_case_person_report_or_candidate():
-    seed_demo()
+def test_a_superuser_without_membership_reads_no_case_person_report_or_candidate(demo_data):
     root = User.objects.create(username="root", is_superuser=True, is_staff=True)
     client = browser(root)
     pages = [reverse("cases:case_detail", args=[case.pk]) for case in Case.objects.all()]
@@ -289,18 +241,15 @@ def test_a_superuser_without_membership_reads_no_case_person_report_or_candidate
     assert client.get(reverse("admin:accounts_organisation_changelist")).status_code == 200
 
 
-def test_an_empty_post_tells_an_outsider_nothing_about_whether_the_object_exists():
+def test_an_empty_post_tells_an_outsider_nothing_about_whether_the_object_exists(demo_data):
     """Every page and action that takes an id refuses an outsider the same way for an object that
     exists and for one that does not: permission is checked before the input is read."""
-    structure = seed_demo()
-    stranger = User.objects.create(username="stranger", last_name="職員")
-    # of a plaza that no demo case was shared with
-    Membership.objects.create(user=stranger, organisation=structure.plazas[-1], role="plaza_staff")
-    outsiders = [User.objects.get(pk=stranger.pk), User.objects.create(username="root", is_superuser=True)]
+    # Another plaza's worker, whom no demo case was shared with, and a superuser.
+    outsiders = [demo_data.other_staff, User.objects.create(username="root", is_superuser=True)]
     tried = 0
     for name, keywords, namespace, defaults in object_patterns():
-        models = [OBJECTS.get((namespace, keyword)) for keyword in keywords]
-        assert all(models), f"{name}: unknown id in {keywords}; add it to OBJECTS"
+        models = [model_of(namespace, keyword) for keyword in keywords]
+        assert all(models), f"{name}: unknown id in {keywords}; add it to ID_MODELS"
         existing = [model.objects.first() for model in models]
         if any(obj is None for obj in existing):
             continue

@@ -1,0 +1,65 @@
+"""What the security suites share: the demo data, and the project's URL patterns with the model
+each id in them names. Both the header walk and the who-sees-what matrix read the URLconf through
+these, so that a new page is covered by both the day it is added to a urls.py."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import models
+from django.test import override_settings
+from django.urls import URLResolver
+
+from cases.models import ActionItem, Case, CaseAccessGrant, Consent, Person, SupportMeeting, WatchVisit
+from guardianship.models import (
+    Complaint,
+    GuardianshipMatter,
+    MatchingMeeting,
+    MatchProposal,
+    MonitoringReport,
+)
+from referrals.models import Referral
+
+# (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
+ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
+    ("cases", "meeting_id"): SupportMeeting,
+    ("guardianship", "meeting_id"): MatchingMeeting,
+    ("", "case_id"): Case,
+    ("", "consent_id"): Consent,
+    ("", "grant_id"): CaseAccessGrant,
+    ("", "item_id"): ActionItem,
+    ("", "visit_id"): WatchVisit,
+    ("", "referral_id"): Referral,
+    ("", "matter_id"): GuardianshipMatter,
+    ("", "complaint_id"): Complaint,
+    ("", "proposal_id"): MatchProposal,
+    ("", "report_id"): MonitoringReport,
+    ("", "person_id"): Person,
+}
+
+
+def model_of(namespace: str, keyword: str) -> type[models.Model] | None:
+    return ID_MODELS.get((namespace, keyword)) or ID_MODELS.get(("", keyword))
+
+
+def url_patterns(resolver: URLResolver, route: str = "", namespace: str = "") -> Iterator[tuple]:
+    """(namespace, route as written, the pattern) for every endpoint under ``resolver``."""
+    for entry in resolver.url_patterns:
+        text = route + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry, text, entry.namespace or namespace)
+        else:
+            yield namespace, text, entry
+
+
+@pytest.fixture
+def demo_data(world):
+    """The demo's cases, referrals and guardianship matters, made through the services (what
+    ``manage.py seed_demo`` loads; it refuses to run outside DEBUG), with the world's people."""
+    from cases import demo as cases_demo
+    from guardianship import demo as guardianship_demo
+    from referrals import demo as referrals_demo
+
+    with override_settings(DEBUG=True):
+        for module in (cases_demo, referrals_demo, guardianship_demo):
+            module.seed(world.demo)
+    return world
