@@ -39,6 +39,21 @@ def disclose(world, case, consent, recipient=None, **extra):
     )
 
 
+def meeting_on(world, case, consent, *, days: float, attendees=None, **extra):
+    """The demo plaza schedules a 重層的支援会議 on the case, on this consent, ``days`` from now."""
+    return meetings.schedule_meeting(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        kind=MeetingKind.MULTI_AGENCY,
+        legal_basis=world.basis["consent"],
+        consent=consent,
+        scheduled_for=timezone.now() + datetime.timedelta(days=days),
+        attendees=attendees or [(world.agency_worker, world.agency)],
+        **extra,
+    )
+
+
 def refused(code: str, match: str):
     """Expect a CaseRuleError with this code and this (Japanese) reason."""
 
@@ -136,16 +151,7 @@ def test_a_meeting_held_before_the_consent_was_obtained_is_not_grounded_by_it(wo
     case = take(world, concern())
     for_meeting = consent_for(world, case, Consent.Purpose.MEETING, [world.agency])
     with refused("consent_not_yet_obtained", "それより前"):
-        meetings.schedule_meeting(
-            actor=world.staff,
-            case=case,
-            expected_version=case.version,
-            kind=MeetingKind.MULTI_AGENCY,
-            legal_basis=world.basis["consent"],
-            consent=for_meeting,
-            scheduled_for=timezone.now() - datetime.timedelta(days=3),
-            attendees=[(world.agency_worker, world.agency)],
-        )
+        meeting_on(world, case, for_meeting, days=-3)
     case.refresh_from_db()
     assert case.state == CaseState.SHARING and not SupportMeeting.objects.filter(case=case).exists()
 
@@ -156,27 +162,9 @@ def test_a_meeting_after_the_consent_expires_is_not_grounded_by_it(world, concer
         world, case, Consent.Purpose.MEETING, [world.agency], valid_until=TODAY() + datetime.timedelta(days=1)
     )
     with refused("consent_expired", "有効期限"):
-        meetings.schedule_meeting(
-            actor=world.staff,
-            case=case,
-            expected_version=case.version,
-            kind=MeetingKind.MULTI_AGENCY,
-            legal_basis=world.basis["consent"],
-            consent=for_meeting,
-            scheduled_for=timezone.now() + datetime.timedelta(days=7),
-            attendees=[(world.agency_worker, world.agency)],
-        )
+        meeting_on(world, case, for_meeting, days=7)
     with refused("consent_wrong_purpose", "「支援会議・ケース会議での検討」のための"):
-        meetings.schedule_meeting(
-            actor=world.staff,
-            case=case,
-            expected_version=case.version,
-            kind=MeetingKind.MULTI_AGENCY,
-            legal_basis=world.basis["consent"],
-            consent=consent_for(world, case, Consent.Purpose.SHARING, [world.agency]),
-            scheduled_for=timezone.now() + datetime.timedelta(days=1),
-            attendees=[(world.agency_worker, world.agency)],
-        )
+        meeting_on(world, case, consent_for(world, case, Consent.Purpose.SHARING, [world.agency]), days=1)
     assert not SupportMeeting.objects.filter(case=case).exists()
 
 
@@ -228,7 +216,6 @@ def test_an_attendees_access_rests_on_the_meetings_consent(world, concern):
     """Access given to an attendee on a meeting consent ends with the consent: at its last day,
     and at once when the person withdraws it; an attendee who has not acknowledged by then gets none."""
     case = take(world, concern())
-    tomorrow = timezone.now() + datetime.timedelta(days=1)
     for_meeting = consent_for(
         world,
         case,
@@ -236,14 +223,11 @@ def test_an_attendees_access_rests_on_the_meetings_consent(world, concern):
         [world.agency, world.anshin],
         valid_until=TODAY() + datetime.timedelta(days=2),
     )
-    meeting = meetings.schedule_meeting(
-        actor=world.staff,
-        case=case,
-        expected_version=case.version,
-        kind=MeetingKind.MULTI_AGENCY,
-        legal_basis=world.basis["consent"],
-        consent=for_meeting,
-        scheduled_for=tomorrow,
+    meeting = meeting_on(
+        world,
+        case,
+        for_meeting,
+        days=1,
         attendees=[(world.agency_worker, world.agency), (world.anshin_worker, world.anshin)],
         agenda="今後の支援体制について",
     )
