@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -107,7 +108,25 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "email"] if obj is not None and email_fixed_in_admin(obj) else fields
+        return [*fields, "fixed_email"] if obj is not None and email_fixed_in_admin(obj) else fields
+
+    def get_fieldsets(self, request, obj=None):
+        """Shows the address of someone who holds a role, with where it is changed, instead of a field."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not email_fixed_in_admin(obj):
+            return fieldsets
+        return [
+            (title, {**options, "fields": [f if f != "email" else "fixed_email" for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("メールアドレス"))
+    def fixed_email(self, obj: User) -> str:
+        return format_html(
+            '{}<br><span class="help">{}</span>',
+            obj.email or "-",
+            _("役割のある利用者のメールアドレスは、サーバーで変更します（manage.py set_email）。"),
+        )
 
     @admin.display(description=_("二要素認証"))
     def two_factor(self, obj: User) -> str:
