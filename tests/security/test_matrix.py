@@ -2,10 +2,11 @@
 
 For every user of the demo (one per role, another plaza's worker and an agency's, the appointed
 guardian, a sysadmin with the superuser flag and a superuser with no membership) and every URL
-pattern that takes an object id, each object of the demo data is requested; who got a page (200) and which personal fields appeared on it are compared with what
-the grant rows say — computed here from ``CaseAccessGrant`` and the record permission rows, not
-listed by hand and not asked of the code under test. Then every time-boxed grant is run out (a
-meeting attendee's, a break-glass) and the whole matrix is walked again.
+pattern that takes an object id, each object of the demo data is requested; who got a page (200)
+and which personal fields appeared on it are compared with what the grant rows say — computed here
+from ``CaseAccessGrant`` and the record permission rows, not listed by hand and not asked of the
+code under test. Then every time-boxed grant is run out (a meeting attendee's, a break-glass) and
+the whole matrix is walked again.
 
 A URL pattern with an id that this module does not know fails the test: a new page is covered or
 the test says so.
