@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
-class CaseConflict(Exception):
+class Conflict(Exception):
     """Someone else changed the case since the actor loaded it: reload, do not overwrite."""
 
     message = _("他の人が先にこのケースを更新しました。画面を開き直して、最新の状態を確かめてください。")

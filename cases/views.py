@@ -15,7 +15,7 @@ from accounts.models import Area, OrganisationKind
 from audit import services as audit
 from cases import forms, selectors
 from cases.access import deny, has_case_permission, require_case_permission
-from cases.exceptions import CaseConflict, CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import (
     OPEN_STATES,
     ActionItem,
@@ -29,6 +29,7 @@ from cases.selectors import find_people, find_people_for_access_report
 from cases.services import intake, lifecycle, meetings, sharing
 from cases.signals import case_page_sections
 from cases.vocabulary import ReporterKind
+from cases.web import form_data_or_error, report_outcome
 
 SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
 
@@ -256,21 +257,6 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     )
 
 
-def report_outcome(request: HttpRequest, act) -> bool:
-    """Run ``act()``; say on the next page that it was recorded, or why nothing changed."""
-    try:
-        act()
-    except CaseConflict as conflict:
-        messages.error(request, str(conflict))
-    except CaseRuleError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("記録しました。"))
-        return True
-    return False
-
-
 def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
     """Run a service for the case page and come back to it, with the outcome as a message.
 
@@ -282,18 +268,6 @@ def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> 
     if not has_case_permission(request.user, case, "view_case"):
         return redirect("home")
     return redirect("cases:case_detail", case_id=case.pk)
-
-
-def form_data_or_error(request, form) -> dict:
-    if not form.is_valid():
-        raise CaseRuleError(
-            [
-                f"{form.fields[f].label if f in form.fields else ''}: {e}"
-                for f, es in form.errors.items()
-                for e in es
-            ]
-        )
-    return form.cleaned_data
 
 
 @require_POST
@@ -516,7 +490,7 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
                     reason=data["reason"],
                     action_items=items,
                 )
-            except CaseConflict as conflict:
+            except Conflict as conflict:
                 messages.error(request, str(conflict))
             except CaseRuleError as error:
                 hold_form.add_error(None, error)

@@ -12,7 +12,7 @@ from audit import services as audit
 from cases.access import deny
 from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
-from cases.views import form_data_or_error, report_outcome
+from cases.web import form_data_or_error, report_outcome
 from guardianship import forms, selectors, services
 from guardianship.access import may_manage, require_matter_permission, require_report_permission
 from guardianship.matching import explain

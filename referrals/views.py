@@ -11,7 +11,7 @@ from audit import services as audit
 from cases import selectors as case_selectors
 from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
-from cases.views import form_data_or_error, report_outcome
+from cases.web import form_data_or_error, report_outcome
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
 

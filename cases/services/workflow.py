@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 from accounts.models import User
 from audit import services as audit
 from cases.access import CASE_PK, CASE_TABLE, GrantsExpired, deny, lock_permitted_case, revoke_expired_grants
-from cases.exceptions import CaseConflict, CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Case
 from cases.signals import case_ended
 
@@ -53,7 +53,7 @@ def act_on_case(
                 if not permitted:  # before the version: a stranger learns nothing of the case
                     raise _Refused
                 if locked.version != expected_version:
-                    raise CaseConflict()
+                    raise Conflict()
                 return work(locked)
         except GrantsExpired:  # revoked in a transaction of their own; then the check again
             revoke_expired_grants()

@@ -8,7 +8,7 @@ from django.db import transaction
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from cases.access import grant_access
-from cases.exceptions import CaseConflict
+from cases.exceptions import Conflict
 from cases.models import AccessLevel, Case, CaseAccessGrant, CaseState, CaseUserObjectPermission
 from cases.services import intake, lifecycle
 from tests.workflow import race
@@ -24,7 +24,7 @@ def test_concurrent_transitions_leave_one_winner_and_a_consistent_trail(committe
         ),
     )
     winners = [name for name, result in outcomes.items() if isinstance(result, Case)]
-    losers = [name for name, result in outcomes.items() if isinstance(result, CaseConflict)]
+    losers = [name for name, result in outcomes.items() if isinstance(result, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     case.refresh_from_db()
     assert case.version == version + 1

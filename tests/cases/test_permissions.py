@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from cases import selectors
 from cases.access import has_case_permission
-from cases.exceptions import CaseConflict, CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import CaseAccessGrant, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 from tests.workflow import support_meeting
@@ -96,7 +96,7 @@ def test_minutes_are_recorded_by_the_lead_only_under_the_version_seen(world, con
             AuditEvent.objects.filter(event="case.denied", actor_id=getattr(world, who).pk).count()
             == denied + 1
         )
-    with pytest.raises(CaseConflict):
+    with pytest.raises(Conflict):
         hold(world.staff, version=seen - 1)
     with pytest.raises(CaseRuleError, match="議事録を入力"):
         hold(world.staff, minutes=" ")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases import selectors
 from cases.access import grant_access, has_case_permission
-from cases.exceptions import CaseConflict, CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import AccessLevel, CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 from privacy.fields import ciphertexts_as_stored
@@ -186,7 +186,7 @@ def test_stale_versions_are_conflicts_not_lost_updates(world, concern):
     case = concern()
     stale = case.version
     take(world, case)
-    with pytest.raises(CaseConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         lifecycle.withdraw(actor=world.staff, case=case, expected_version=stale, reason="古い画面から")
     assert "他の人が先に" in str(conflict.value)
     case.refresh_from_db()
