@@ -56,7 +56,7 @@ def access_report(request: HttpRequest, person_id) -> HttpResponse:
         "audit.access_report", actor=request.user, person_id=person_id, purpose="disclosure_request"
     )
     # The trail itself says whether the person's data was erased (audit knows no Person model).
-    erased_at = next((e.occurred_at for e in events if e.event == "person.erased"), None)
+    erased_at = next((e.occurred_at for e in events if e.erases_person), None)
     return render(
         request,
         "audit/access_report.html",
