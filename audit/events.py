@@ -4,8 +4,8 @@ A row stores the stable code and its parameters, never rendered prose; the Japan
 templates registered here render it for people. Codes never change meaning once used: add a new
 code instead.
 
-Each app owns its kinds and its vocabulary: it calls ``register`` from its ``AppConfig.ready``
-(cases/events.py is the example to copy). An event is rendered with the labels of the app that
+Each app owns its kinds and its vocabulary: it declares them in its own ``events.py`` and calls
+``register`` from its ``AppConfig.ready`` (docs/audit.md names the example to copy). An event is rendered with the labels of the app that
 owns its kind, then with audit's common labels below, so two apps never overwrite each other's
 words. audit owns the kinds of the events it records for the apps below it (accounts' sign-in and
 administration, privacy's key rotation) and names no app above it: where it must recognise a
