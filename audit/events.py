@@ -5,11 +5,12 @@ templates registered here render it for people. Codes never change meaning once 
 code instead.
 
 Each app owns its kinds and its vocabulary: it declares them in its own ``events.py`` and calls
-``register`` from its ``AppConfig.ready`` (docs/audit.md names the example to copy). An event is rendered with the labels of the app that
-owns its kind, then with audit's common labels below, so two apps never overwrite each other's
-words. audit owns the kinds of the events it records for the apps below it (accounts' sign-in and
-administration, privacy's key rotation) and names no app above it: where it must recognise a
-feature app's kind (an erasure, a page that showed people), that kind carries a ``Mark``.
+``register`` from its ``AppConfig.ready`` (docs/audit.md names the example to copy). An event is
+rendered with the labels of the app that owns its kind, then with audit's common labels below, so
+two apps never overwrite each other's words. audit owns the kinds of the events it records for
+the apps below it (accounts' sign-in and administration, privacy's key rotation) and names no app
+above it: where it must recognise a feature app's kind (an erasure, a page that showed people),
+that kind carries a ``Mark``.
 """
 
 from collections.abc import Iterable, Mapping
