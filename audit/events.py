@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Action:
-    """The action categories of DESIGN.md "Audit trail"; every kind belongs to one."""
+    """The action categories of docs/audit.md "What an event holds"; every kind belongs to one."""
 
     VIEW = "view"
     CREATE = "create"
