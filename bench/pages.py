@@ -22,6 +22,7 @@ import harness
 
 def _arguments(parser) -> None:
     parser.add_argument("--runs", type=int, default=60, help="timed requests per page")
+    parser.add_argument("--sql", default="", help="print the statements of this page (e.g. case) and stop")
     parser.add_argument("--views", type=int, default=10_000, help="case.viewed events added (flat test)")
 
 
@@ -158,10 +159,20 @@ def main() -> None:
     world = seed()
     rows = []
     for name, client, method, url, data in pages(world):
+        if ARGS.sql:
+            if name.startswith(ARGS.sql):
+                request(client, method, url, data)
+                with CaptureQueriesContext(connection) as ctx:
+                    request(client, method, url, data)
+                for query in ctx.captured_queries:
+                    print(f"{query['time']}s {query['sql'][:400]}")
+            continue
         times = timed(client, method, url, data, ARGS.runs)
         count, repeated = statements(client, method, url, data)
         asked = (client, method, url, data)
         rows.append((name, statistics.median(times), p90(times), count, repeated, asked))
+    if ARGS.sql:
+        return
     floor = rows[0][1]
     print(f"\n{'page':<22} {'median':>8} {'p90':>8} {'× floor':>8} {'SQL':>4} {'repeated':>8}")
     all_ok = True

@@ -82,6 +82,14 @@ class ContactLogForm(forms.ModelForm):
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
 
 
+def offer(field: forms.ModelChoiceField, objects) -> None:
+    """Let the field render these already-read objects as its choices (the page's, read once for
+    all its forms) instead of querying its queryset while rendering; the queryset still checks
+    what is posted."""
+    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+    field.choices = empty + [(obj.pk, field.label_from_instance(obj)) for obj in objects]
+
+
 def with_distinct_ids(forms_by_name: dict) -> dict:
     """Several forms on one page: each field's id names its form ("decide_form-outcome"), so that
     every label points at its own control (duplicate ids break labels and screen readers)."""
@@ -120,9 +128,15 @@ class EscalateForm(VersionedForm):
     legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
+        if choices is not None:  # the case page's (cases.selectors.FormChoices)
+            offer(
+                self.fields["ward_office"],
+                [o for o in choices.organisations if o.kind == OrganisationKind.WARD_OFFICE],
+            )
+            offer(self.fields["legal_basis"], [b for b in choices.legal_bases if not b.is_consent])
 
 
 class ConsentForm(forms.Form):
@@ -143,6 +157,11 @@ class ConsentForm(forms.Form):
         help_text=_("空欄は期限なし（撤回されるまで有効）。"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            offer(self.fields["recipients"], choices.active_organisations)
 
 
 def consents_in_force(case, **filters):
@@ -179,11 +198,15 @@ class DisclosureForm(forms.Form):
     )
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
         self.fields["consent"].label_from_instance = consent_label
+        if choices is not None:
+            offer(self.fields["recipient"], choices.active_organisations)
+            offer(self.fields["legal_basis"], choices.legal_bases)
+            offer(self.fields["consent"], [c for c in choices.consents if c.purpose in DISCLOSURE_PURPOSES])
 
 
 class MeetingForm(VersionedForm):
@@ -203,7 +226,7 @@ class MeetingForm(VersionedForm):
         label=_("議題"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
@@ -218,6 +241,13 @@ class MeetingForm(VersionedForm):
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(
             [str(u), *(m.organisation.name for m in u.memberships.all())]
         )
+        if choices is not None:
+            offer(self.fields["legal_basis"], choices.legal_bases)
+            offer(
+                self.fields["consent"],
+                [c for c in choices.consents if c.purpose == Consent.Purpose.MEETING],
+            )
+            offer(self.fields["attendees"], choices.attendees)
 
 
 class HoldMeetingForm(VersionedForm):
@@ -264,13 +294,15 @@ class ScheduleWatchVisitForm(forms.Form):
     due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = (
             User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
             .distinct()
             .order_by("last_name", "first_name")
         )
+        if choices is not None:
+            offer(self.fields["assigned_to"], choices.lead_staff)
 
 
 class WatchVisitForm(forms.Form):

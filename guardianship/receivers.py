@@ -20,14 +20,20 @@ def open_matter_on_decision(sender, case: Case, outcome: str, actor: User, **kwa
 
 
 def undecided_matters_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
+    return _holding(GuardianshipMatter.objects.filter(case=case, state__in=UNDECIDED_STATES))
+
+
+def _holding(matters) -> list[str]:
     return [
         _("権利擁護・成年後見の案件が進行中です（%(state)s）。") % {"state": matter.get_state_display()}
-        for matter in GuardianshipMatter.objects.filter(case=case, state__in=UNDECIDED_STATES)
+        for matter in matters
+        if matter.state in UNDECIDED_STATES
     ]
 
 
 def matters_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
-    """The lead organisation sees where the case's matter stands (the centre's records stay the centre's)."""
+    """The lead organisation sees where the case's matter stands (the centre's records stay the
+    centre's), and which of them holds the case (read once for the page: ``blockers``)."""
     if not overview.can_lead:
         return []
     matters = list(
@@ -35,7 +41,13 @@ def matters_section(sender, actor: User, case: Case, overview, **kwargs) -> list
     )
     if not matters:
         return []
-    return [{"template": "guardianship/_case_section.html", "context": {"matters": matters}}]
+    return [
+        {
+            "template": "guardianship/_case_section.html",
+            "context": {"matters": matters},
+            "blockers": _holding(matters),
+        }
+    ]
 
 
 def overdue_reports(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:
