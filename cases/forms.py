@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
+from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 
-class PersonSearchForm(forms.Form):
+class Form(forms.Form):
+    """The case workflow's forms render their widgets without the template engine (cases.rendering)."""
+
+    default_renderer = WIDGETS
+
+
+class PersonSearchForm(Form):
     q = forms.CharField(
         label=_("氏名・ふりがな・電話番号・生年月日"),
         max_length=100,
@@ -23,7 +30,7 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(Form):
     """Built for a phone and for under a minute: big checkboxes first, identity optional."""
 
     # What commissioners notice most often comes first; the rest wait behind "その他の分類".
@@ -76,6 +83,8 @@ class ConcernForm(forms.Form):
 
 
 class ContactLogForm(forms.ModelForm):
+    default_renderer = WIDGETS
+
     class Meta:
         model = ContactLog
         fields = ["occurred_on", "kind", "category"]
@@ -99,7 +108,7 @@ def with_distinct_ids(forms_by_name: dict) -> dict:
     return forms_by_name
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -139,7 +148,7 @@ class EscalateForm(VersionedForm):
             offer(self.fields["legal_basis"], [b for b in choices.legal_bases if not b.is_consent])
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     purpose = forms.ChoiceField(label=_("目的"), choices=Consent.Purpose.choices)
     recipients = forms.ModelMultipleChoiceField(
         label=_("共有先"),
@@ -180,7 +189,7 @@ def consent_label(consent) -> str:
     return f"{consent.get_purpose_display()}（{consent.obtained_on:%Y-%m-%d}{until}）"
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(Form):
     purpose = forms.ChoiceField(
         label=_("共有の目的"),
         choices=[(p.value, p.label) for p in DISCLOSURE_PURPOSES],
@@ -280,17 +289,17 @@ class HoldMeetingForm(VersionedForm):
         return data
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(Form):
     reason = forms.CharField(
         label=_("緊急アクセスの理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(Form):
     access = forms.UUIDField()
 
 
-class ScheduleWatchVisitForm(forms.Form):
+class ScheduleWatchVisitForm(Form):
     due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
 
@@ -305,7 +314,7 @@ class ScheduleWatchVisitForm(forms.Form):
             offer(self.fields["assigned_to"], choices.lead_staff)
 
 
-class WatchVisitForm(forms.Form):
+class WatchVisitForm(Form):
     visited_on = forms.DateField(label=_("訪問日"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("見守りの記録"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

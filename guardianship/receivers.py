@@ -34,7 +34,8 @@ def _holding(matters) -> list[str]:
 def matters_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
     """The lead organisation sees where the case's matter stands (the centre's records stay the
     centre's), and which of them holds the case (read once for the page: ``blockers``)."""
-    if not overview.can_lead:
+    # A matter is opened when a case is decided for guardianship: a case never there has none.
+    if not overview.can_lead or CaseState.GUARDIANSHIP not in overview.states_reached:
         return []
     matters = list(
         GuardianshipMatter.objects.filter(case=case).select_related("centre").order_by("opened_at")

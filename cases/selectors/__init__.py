@@ -4,7 +4,7 @@ and records the read itself."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
@@ -164,11 +164,14 @@ class SharedContent:
     fields_read: list[str] = field(default_factory=list)  # what was decrypted: for the audit event
 
 
-def shared_content(case: Case, groups: set[str], *, meeting_details: bool = True) -> SharedContent:
+def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> SharedContent:
     """The case's content within ``groups`` — the one place that maps field groups to data, for
     the case page and for a referral's receiving agency alike. The caller records the read.
-    Without ``meeting_details`` the meetings come with their decisions only (the case page links
-    each meeting to its own page for the rest)."""
+
+    ``compact`` is the case page's: each concern's signals and categories as labels
+    (``concern.tag_labels``, both read in one statement) and each meeting with its decision
+    (``meeting.outcome_label``, read with the meetings) — the page links each meeting to its own
+    page for the rest."""
     from cases.models import SupportMeeting
     from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 
@@ -184,23 +187,54 @@ def shared_content(case: Case, groups: set[str], *, meeting_details: bool = True
                 content.person_fields.append((label, getattr(person, name)))
                 content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
-        content.concerns = list(
-            case.concerns.prefetch_related("signals", "categories").order_by("created_at")
-        )
+        concerns = case.concerns.order_by("created_at")
+        content.concerns = list(concerns if compact else concerns.prefetch_related("signals", "categories"))
+        if compact:
+            _label_tags(content.concerns)
         if not person.is_erased:
             content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
         meetings = SupportMeeting.objects.filter(case=case)
-        content.meetings = list(
-            meetings.select_related("legal_basis", "convened_by").prefetch_related(
-                "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+        if compact:
+            content.meetings = list(meetings.annotate(outcome=_decided_outcome()))
+            for meeting in content.meetings:
+                meeting.outcome_label = CaseState(meeting.outcome).label if meeting.outcome else ""
+        else:
+            content.meetings = list(
+                meetings.select_related("legal_basis", "convened_by").prefetch_related(
+                    "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+                )
             )
-            if meeting_details
-            else meetings.prefetch_related("decisions")
-        )
         if not person.is_erased:
             content.fields_read.append("meeting.minutes")
     return content
+
+
+def _label_tags(concerns: list[Concern]) -> None:
+    """Each concern's signals, then its categories, as labels — one statement for both tables."""
+    from cases.models import ConcernCategoryTag, ConcernSignal
+    from cases.vocabulary import ConcernCategory, ObservedSignal
+
+    ids = [concern.pk for concern in concerns]
+    rows = ConcernSignal.objects.filter(concern__in=ids).values_list("concern_id", Value(0), "pk", "code")
+    rows = rows.union(
+        ConcernCategoryTag.objects.filter(concern__in=ids).values_list("concern_id", Value(1), "pk", "code"),
+        all=True,
+    )
+    labels: dict = {}
+    for concern_id, kind, _pk, code in sorted(rows, key=lambda row: (row[1], row[2])):
+        vocabulary = ConcernCategory if kind else ObservedSignal
+        labels.setdefault(concern_id, []).append(vocabulary(code).label)
+    for concern in concerns:
+        concern.tag_labels = labels.get(concern.pk, [])
+
+
+def _decided_outcome() -> Subquery:
+    """What the meeting decided: a meeting is held once and records one decision then
+    (``cases.services.meetings.hold_meeting``)."""
+    from cases.models import Decision
+
+    return Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
 
 
 def reminders_due(today) -> dict:

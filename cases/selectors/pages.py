@@ -246,6 +246,7 @@ class CasePage:
     grants: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
+    states_reached: set[str] = field(default_factory=set)  # the case's states so far, from its timeline
     actions: set[str] = field(default_factory=set)  # the action forms the actor may use
     conclusion_blockers: list[str] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)  # from the apps built on cases
@@ -357,7 +358,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
     # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.
     grants = list(live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
     groups = _field_groups(actor, grants)
-    content: SharedContent = shared_content(case, groups, meeting_details=False)
+    content: SharedContent = shared_content(case, groups, compact=True)
     page = CasePage(
         actor=actor,
         case=case,
@@ -422,7 +423,7 @@ def _timeline(page: CasePage) -> list[dict]:
     Transitions come from the audit trail, which records them with their actor; the rest from
     the records themselves, and only those the page may show."""
     case = page.case
-    reached = {case.state}
+    reached = page.states_reached = {case.state}
     entries = []
     for event in timeline_events(case):
         state = CaseState(json.loads(event.params)["to"])
