@@ -1,13 +1,16 @@
 """The centre's pages read once what they show (tests/statements.py)."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from guardianship import services
+from guardianship.models import GuardianCandidate, MatchProposal
 from tests.guardianship.conftest import to_matching
-from tests.screens import browser
+from tests.screens import browser, page
 from tests.statements import assert_reads_once
 
 
@@ -60,3 +63,28 @@ def test_the_matching_meeting_page(world, appointed):
     _, meeting = appointed
     html = assert_reads_once(browser(world.coordinator), reverse("guardianship:meeting", args=[meeting.pk]))
     assert "候補 citizen" in html
+
+
+def test_the_pages_that_show_candidates_record_their_names_read(world, appointed):
+    """The matter page (its guardian), the matching meeting (its proposals) and the pool each
+    record one ``guardianship.candidates_viewed`` with the number of candidates shown."""
+    matter, meeting = appointed
+    client = browser(world.coordinator)
+    shown = [
+        (reverse("guardianship:matter", args=[matter.pk]), matter.appointments.count()),
+        (
+            reverse("guardianship:meeting", args=[meeting.pk]),
+            MatchProposal.objects.filter(item__meeting=meeting).count(),
+        ),
+        (reverse("guardianship:candidates"), GuardianCandidate.objects.count()),
+    ]
+    for url, count in shown:
+        last = AuditEvent.objects.order_by("-sequence").first().sequence
+        page(client.get(url))
+        events = list(AuditEvent.objects.filter(sequence__gt=last, event="guardianship.candidates_viewed"))
+        assert [(json.loads(e.params), json.loads(e.fields), e.actor) for e in events] == [
+            ({"count": count}, ["name"], world.coordinator)
+        ], url
+    viewed = AuditEvent.objects.filter(event="guardianship.viewed").latest("sequence")
+    assert (viewed.target_id, viewed.organisation_id) == (str(matter.pk), matter.centre_id)
+    assert "name" in json.loads(viewed.fields) and viewed.purpose == "case_work"
