@@ -24,6 +24,7 @@ from guardianship.models import (
     MonitoringReport,
     Petition,
 )
+from guardianship.services import current_petition
 from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind
 
 
@@ -155,7 +156,7 @@ def active_appointment_of(matter: GuardianshipMatter) -> Appointment:
 
 def current_petition_of(matter: GuardianshipMatter) -> Petition:
     """The petition being prepared, for an action of the matter's page (the matter already checked)."""
-    petition = matter.petitions.order_by("-created_at").first()
+    petition = current_petition(matter)
     if petition is None:
         raise CaseRuleError(
             _("申立ての準備がまだ記録されていません。先に申立ての準備を記録してください。"),
