@@ -3,7 +3,7 @@
 Django lets an active superuser do anything: ``has_perm`` answers True before any backend is
 asked, and ``ModelBackend`` lists every permission. In Tsunagu the flag is for the admin site's
 model permissions only — what the system administrator role holds — and never opens a role's
-work on cases, people, the audit trail or the guardian candidates (DESIGN.md: sysadmins
+work on cases, people, the audit trail or the guardian candidates (docs/design.md "Roles": sysadmins
 administer, they do not read cases). Object access never goes through ``has_perm`` at all: it is
 read from the grants (cases.access).
 """

@@ -1,4 +1,4 @@
-"""The roles of DESIGN.md, and the model-level permissions each role's Django group carries.
+"""The roles of docs/design.md "Roles", and the model-level permissions each role's Django group carries.
 
 A role is a Django group of the same name. Groups are created by a data migration
 (accounts/migrations/0002_role_groups.py); their permissions are declared here and applied

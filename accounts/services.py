@@ -53,7 +53,7 @@ def sync_role_groups(user: User) -> None:
         user.save(update_fields=["is_staff"])
 
 
-# Every role but sysadmin reads cases (or audit reports about people): DESIGN.md "Permissions".
+# Every role but sysadmin reads cases (or audit reports about people): docs/design.md "Roles".
 CASE_READING_ROLES = frozenset(Role.values) - {Role.SYSADMIN}
 
 

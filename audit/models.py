@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.events import PURPOSES, REGISTRY, Action
+from audit.events import PURPOSES, REGISTRY, Action, Mark
 
 
 class AuditEvent(models.Model):
@@ -67,6 +67,12 @@ class AuditEvent(models.Model):
     @property
     def kind(self):
         return REGISTRY.get(self.event)
+
+    @property
+    def erases_person(self) -> bool:
+        """Whether this event says the person's data was erased (the kind that app marked so)."""
+        kind = self.kind
+        return kind is not None and kind.mark == Mark.PERSON_ERASED
 
     @property
     def purpose_label(self) -> str:

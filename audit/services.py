@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import organisation_ids_of
 from audit import chain, context
-from audit.events import PURPOSES, REGISTRY
+from audit.events import PURPOSES, REGISTRY, Mark, kind_marked
 from audit.models import AuditEvent
 
 # Parameters are codes, ids and counts — never prose, so never a name or an address.
@@ -80,7 +80,9 @@ def new_event(
     ``append`` gives it its place, time and hash."""
     kind = REGISTRY.get(event)
     if kind is None:
-        raise ValueError(f"Unknown audit event code {event!r}: add it to audit/events.py.")
+        raise ValueError(
+            f"Unknown audit event code {event!r}: register it from its app (audit.events.register)."
+        )
     field_names = sorted(set(fields))
     for name in field_names:
         if not _CODE.match(name):
@@ -193,18 +195,24 @@ def canonical_event(item: AuditEvent) -> tuple:
 def record_people_shown(
     *, actor: User, people: Iterable[models.Model], fields: Iterable[str], purpose: str = ""
 ) -> AuditEvent | None:
-    """A page or export showed decrypted fields of these people: one event names them all."""
+    """A page or export showed decrypted fields of these people: one event names them all (of the
+    kinds that the app owning people marked PERSON_SHOWN and PEOPLE_SHOWN)."""
     people = list(people)
     if not people:
         return None
     if len(people) == 1:
         person = people[0]
         return record(
-            "person.viewed", actor=actor, target=person, person_id=person.pk, fields=fields, purpose=purpose
+            kind_marked(Mark.PERSON_SHOWN).code,
+            actor=actor,
+            target=person,
+            person_id=person.pk,
+            fields=fields,
+            purpose=purpose,
         )
     ids = [str(person.pk) for person in people]
     return record(
-        "person.listed",
+        kind_marked(Mark.PEOPLE_SHOWN).code,
         actor=actor,
         target_type=people[0]._meta.label_lower,
         fields=fields,

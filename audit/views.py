@@ -54,7 +54,7 @@ def event_search(request: HttpRequest) -> HttpResponse:
 def access_report(request: HttpRequest, person_id) -> HttpResponse:
     events = selectors.access_report(request.user, str(person_id))
     # The trail itself says whether the person's data was erased (audit knows no Person model).
-    erased_at = next((e.occurred_at for e in events if e.event == "person.erased"), None)
+    erased_at = next((e.occurred_at for e in events if e.erases_person), None)
     return render(
         request,
         "audit/access_report.html",

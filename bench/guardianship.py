@@ -1,4 +1,4 @@
-"""Ranking guardian candidates for one matter: ours against a naive one-pair-at-a-time evaluation.
+"""Ranking guardian candidates for one matter: ours against an honest in-Python baseline.
 
     .venv/bin/python bench/guardianship.py [--candidates 10000] [--runs 30] [--database-url postgres://...]
 
@@ -6,10 +6,12 @@ Builds a pool of N candidates (every kind, random caseloads, areas over a ward o
 languages, specialisms, 5% with a declared conflict with the person, some from organisations
 that provide the person's care) and one matter. Prints the median time of
 guardianship.matching.propose_candidates ranking the whole pool for the five proposals a matching
-meeting sees, each explained (target ≤ 50 ms), against a
-naive implementation in the same run that loads every candidate and checks each (matter,
-candidate) pair with its own queries (conflicts, areas) before scoring with the same rules —
-and checks that both rank alike.
+meeting sees, each explained (target ≤ 50 ms), against a baseline in the same run that does what
+a careful programmer would do without the database ranking: read the pool in bulk — the matter's
+facts (its conflicts and care providers), every candidate's columns (caseloads included) in one
+query, every candidate's areas in another — and apply matching's own pure functions
+(``is_eligible``, ``score``) to each candidate in Python, then sort. Both must rank the whole pool
+alike, or the benchmark stops.
 """
 
 import random
@@ -22,7 +24,7 @@ import harness
 def _arguments(parser) -> None:
     parser.add_argument("--candidates", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--naive-runs", type=int, default=3)
+    parser.add_argument("--baseline-runs", type=int, default=10)
 
 
 ARGS = harness.start(__doc__, _arguments)
@@ -105,42 +107,32 @@ def build(n: int) -> GuardianshipMatter:
     return matter
 
 
-def naive_ranking(matter: GuardianshipMatter) -> list[tuple]:
-    """Every candidate loaded and checked against the matter on its own: the N+1 way."""
-    facts = matching.facts_of(matter)
+def baseline_ranking(matter: GuardianshipMatter) -> list:
+    """The whole pool read in bulk and ranked in Python by matching's pure functions."""
+    facts = matching.facts_of(matter)  # the matter, its providers, the person's conflicts
+    areas: dict = {}
+    for candidate_id, area_id in GuardianCandidate.areas.through.objects.values_list(
+        "guardiancandidate_id", "area_id"
+    ):
+        areas.setdefault(candidate_id, []).append(area_id)
+    rows = GuardianCandidate.objects.values_list(*matching.FACT_COLUMNS)
     ranked = []
-    for candidate in GuardianCandidate.objects.all():
-        conflicted = ConflictDeclaration.objects.filter(
-            candidate=candidate, person_id=facts.person_id
-        ).exists()
-        area_ids = frozenset(candidate.areas.values_list("pk", flat=True))
-        c = matching.CandidateFacts(
-            pk=candidate.pk,
-            kind=candidate.kind,
-            caseload=candidate.caseload,
-            max_caseload=candidate.max_caseload,
-            available=candidate.available,
-            organisation_id=candidate.organisation_id,
-            relative_of_id=candidate.relative_of_id,
-            languages=tuple(candidate.languages),
-            specialisms=tuple(candidate.specialisms),
-            area_ids=area_ids,
-        )
-        if conflicted or not matching.is_eligible(c, facts):
-            continue
-        points, _reasons = matching.score(c, facts)
-        ranked.append((-points, str(c.pk), c.pk))
-    ranked.sort()
-    return [pk for _points, _key, pk in ranked]
+    for c in matching.candidate_facts(rows, areas):
+        if matching.is_eligible(c, facts):
+            points, _reasons = matching.score(c, facts)
+            ranked.append((-points, c.pk))
+    ranked.sort()  # best first, ties by id — the database's ORDER BY "-total", "pk"
+    return [pk for _points, pk in ranked]
 
 
-def timed(fn, runs: int) -> tuple[float, object]:
+def timed(fn, runs: int) -> tuple[float, float, object]:
+    """Median and fastest run in ms (the fastest says what the code costs on a busy machine)."""
     samples, result = [], None
     for _ in range(runs):
         started = time.perf_counter()
         result = fn()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), result
+    return statistics.median(samples), min(samples), result
 
 
 def main() -> None:
@@ -149,21 +141,25 @@ def main() -> None:
         matter = GuardianshipMatter.objects.select_related("case", "area__parent__parent").get(
             pk=build(ARGS.candidates).pk
         )
-        ours_ms, proposals = timed(lambda: matching.propose_candidates(matter), ARGS.runs)
-        naive_ms, naive = timed(lambda: naive_ranking(matter), ARGS.naive_runs)
+        ours_ms, ours_best, proposals = timed(lambda: matching.propose_candidates(matter), ARGS.runs)
+        baseline_ms, baseline_best, baseline = timed(lambda: baseline_ranking(matter), ARGS.baseline_runs)
         # The whole ranking, not only the top five, must agree.
         ours = list(matching._ranked(matching.facts_of(matter)).values_list("pk", flat=True))
-        if ours != naive or [p.candidate_id for p in proposals] != naive[: len(proposals)]:
+        if ours != baseline or [p.candidate_id for p in proposals] != baseline[: len(proposals)]:
             raise SystemExit("The two rankings differ: the benchmark compares unlike things.")
         print(
             f"Eligible and ranked: {len(ours):,} of {ARGS.candidates:,} candidates;"
             f" top score {proposals[0].score}; five proposals explained"
         )
         print(
-            f"propose_candidates (ours)       median {ours_ms:8.1f} ms over {ARGS.runs} runs (target ≤ 50 ms)"
+            f"propose_candidates (ours)     median {ours_ms:7.1f} ms, fastest {ours_best:7.1f} ms"
+            f" over {ARGS.runs} runs (target ≤ 50 ms)"
         )
-        print(f"naive, one pair at a time       median {naive_ms:8.1f} ms over {ARGS.naive_runs} runs")
-        print(f"ratio naive / ours              {naive_ms / ours_ms:8.1f}×")
+        print(
+            f"baseline, bulk read + Python  median {baseline_ms:7.1f} ms, fastest {baseline_best:7.1f} ms"
+            f" over {ARGS.baseline_runs} runs"
+        )
+        print(f"ratio baseline / ours         {baseline_ms / ours_ms:7.1f}× (medians)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Sharing a case with an organisation is one grant to the organisation's group ("org:<id>", which
 accounts keeps in step with memberships). Checks here never honour the superuser flag: a system
-administrator has no implicit access to personal data (DESIGN.md).
+administrator has no implicit access to personal data (docs/design.md "Roles").
 """
 
 import datetime

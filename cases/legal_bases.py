@@ -1,4 +1,4 @@
-"""The seeded catalogue of legal bases for sharing (DESIGN.md "LegalBasis").
+"""The seeded catalogue of legal bases for sharing (docs/cases.md "Legal bases").
 
 Created by migration 0002 and restored after every migrate if missing (post_migrate), never
 overwritten: administrators edit entries and deactivate them rather than delete them.

@@ -2,7 +2,7 @@
 the appointed guardian's support, with its petition, candidate pool, matching meetings,
 appointments, monitoring and complaints.
 
-State machine (DESIGN.md; Yokohama's flow, seed 001 lines 1314–1332):
+State machine (docs/guardianship.md "A matter"; Yokohama's flow, seed 001 lines 1314–1332):
 
     intake → assessment ─┬─▶ alternative_support ─────────────────────────────▶ ended
                          └─▶ team_formation → petition_preparation → candidate_matching

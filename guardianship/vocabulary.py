@@ -1,4 +1,4 @@
-"""The words of the rights-advocacy track (seed 001, lines 1240–1332; DESIGN.md)."""
+"""The words of the rights-advocacy track (seed 001, lines 1240–1332; docs/guardianship.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """A referral (つなぎ) from a case to an agency, and what the two sides say to each other.
 
-State machine (DESIGN.md, with the agency's question loop of issue 6):
+State machine (docs/referrals.md "The state machine", with the agency's question loop of issue 6):
 
     draft ──send──▶ sent ──accept──▶ accepted ──complete──▶ completed
                      │ ▲  └─decline──▶ declined

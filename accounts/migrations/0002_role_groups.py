@@ -1,4 +1,4 @@
-"""Create one Django group per role of DESIGN.md. Their permissions: accounts/roles.py."""
+"""Create one Django group per role (docs/design.md "Roles"). Their permissions: accounts/roles.py."""
 
 from django.db import migrations
 

@@ -1,7 +1,8 @@
 """The case: one resident's situation, from the concern someone noticed to the people holding it.
 
-State machine (DESIGN.md), transitions as django-fsm methods with guards only — services check
-permissions, lock the row against concurrent edits and record the audit event:
+State machine (docs/cases.md "States and transitions"), transitions as django-fsm methods with
+guards only — services check permissions, lock the row against concurrent edits and record the
+audit event:
 
     noticed ──accept_intake──▶ sharing ──schedule_meeting──▶ team_meeting ──decide──▶ referred
        └─escalate_urgent──────────┘                                               guardianship

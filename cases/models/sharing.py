@@ -21,7 +21,7 @@ from privacy.models import DataKey, EncryptedModel
 
 
 class LegalBasis(models.Model):
-    """A ground for sharing personal data. Data, not code: the law is moving (DESIGN.md)."""
+    """A ground for sharing personal data. Data, not code: the law is moving (docs/cases.md "Legal bases")."""
 
     code = models.SlugField(_("コード"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=200)
