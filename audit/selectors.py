@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit.events import field_label, parameter_labels
 from audit.models import AuditCheckpoint, AuditEvent
+from audit.services import record
 
 
 def _require(actor: User, perm: str) -> None:
@@ -55,14 +56,17 @@ def _about_person(person_id: str) -> Q:
     return Q(person_id=person_id) | Q(params__contains=person_id)
 
 
-def access_report(actor: User, person_id: str) -> QuerySet[AuditEvent]:
-    """Who saw or changed this person's data, when, and why: oldest first, for a disclosure request."""
+def access_report(actor: User, person_id: str) -> list[AuditEvent]:
+    """Who saw or changed this person's data, when, and why: oldest first, for a disclosure request.
+    Reading the report is itself recorded (``audit.access_report``)."""
     _require(actor, "audit.view_access_report")
-    return (
+    events = list(
         AuditEvent.objects.filter(_about_person(person_id))
         .select_related("actor", "organisation")
         .order_by("sequence")
     )
+    record("audit.access_report", actor=actor, person_id=person_id, purpose="disclosure_request")
+    return events
 
 
 class _Missing(dict):
