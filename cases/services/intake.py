@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.services.people import register_person
 from cases.services.sharing import check_legal_basis, record_disclosure
-from cases.services.workflow import run_transition
+from cases.transitions import CASES, transition
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 INTAKE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.CONCERN]
@@ -180,14 +180,15 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
             ],
         )
 
-    return run_transition(
+    return transition(
+        CASES,
         actor=actor,
-        case=case,
+        record=case,
         expected_version=expected_version,
         name="accept_intake",
         permission="view_case",
         before=become_lead,
-        extra_fields=("lead_organisation",),
+        fields=("lead_organisation",),
     )
 
 
@@ -252,12 +253,13 @@ def escalate_urgent(
         )
         locked.lead_organisation = ward_office
 
-    return run_transition(
+    return transition(
+        CASES,
         actor=actor,
-        case=case,
+        record=case,
         expected_version=expected_version,
         name="escalate_urgent",
         permission="view_case",
         before=hand_to_ward,
-        extra_fields=("lead_organisation",),
+        fields=("lead_organisation",),
     )
