@@ -5,7 +5,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from cases.models import Case, CaseState
+from cases.models import Case
 from referrals.models import OPEN, Referral, ReferralState
 
 
@@ -32,13 +32,7 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
     from referrals.selectors import referrals_of_case
 
     referrals = list(referrals_of_case(case))
-    may_refer = case.state in (
-        CaseState.SHARING,
-        CaseState.TEAM_MEETING,
-        CaseState.REFERRED,
-        CaseState.GUARDIANSHIP,
-        CaseState.WATCHING,
-    )
+    may_refer = case.is_in_work
     return [
         {
             "template": "referrals/_case_section.html",

@@ -3,6 +3,7 @@
 from cases.models.cases import (
     DECISION_TARGETS,
     ENDED_STATES,
+    IN_WORK_STATES,
     OPEN_STATES,
     Case,
     CaseState,
@@ -29,6 +30,7 @@ from cases.models.sharing import (
 __all__ = [
     "DECISION_TARGETS",
     "ENDED_STATES",
+    "IN_WORK_STATES",
     "LEVEL_PERMISSIONS",
     "OPEN_STATES",
     "AccessLevel",

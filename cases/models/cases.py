@@ -38,6 +38,8 @@ class CaseState(models.TextChoices):
 S = CaseState
 ENDED_STATES = [S.CLOSED, S.WITHDRAWN]
 OPEN_STATES = [S.NOTICED, S.SHARING, S.TEAM_MEETING, S.REFERRED, S.GUARDIANSHIP, S.WATCHING]
+# Past intake and still open: when a case's information may be shared, disclosed or referred.
+IN_WORK_STATES = [state for state in OPEN_STATES if state != S.NOTICED]
 DECISION_TARGETS = [S.REFERRED, S.GUARDIANSHIP, S.WATCHING, S.CLOSED]
 
 
@@ -118,6 +120,11 @@ class Case(FSMModelMixin, EncryptedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_in_work(self) -> bool:
+        """Past intake and still open (IN_WORK_STATES)."""
+        return self.state in IN_WORK_STATES
 
     # --- transitions (guards only) ---------------------------------------------------------
     @transition(field=state, source=S.NOTICED, target=S.SHARING)
