@@ -28,6 +28,7 @@ from audit import services as audit
 from cases.access import GrantsExpired, deny, lock_permitted_case, revoke_expired_grants, save_case
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Case
+from cases.models.fsm import engine_running
 from cases.signals import case_ended
 
 R = TypeVar("R", bound=models.Model)
@@ -149,7 +150,8 @@ def transition(
         if before is not None:
             before(locked)
         try:
-            method(*args)
+            with engine_running():  # the transition's condition: only here (cases.models.fsm)
+                method(*args)
         except TransitionNotAllowed:
             raise _not_allowed(machine, locked) from None
         machine.save(locked, fields)

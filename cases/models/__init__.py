@@ -13,6 +13,7 @@ from cases.models.cases import (
     ContactLog,
     WatchVisit,
 )
+from cases.models.fsm import THROUGH_ENGINE
 from cases.models.meetings import ActionItem, Decision, MeetingAttendance, MeetingKind, SupportMeeting
 from cases.models.people import Household, HouseholdMember, Person
 from cases.models.sharing import (
@@ -33,6 +34,7 @@ __all__ = [
     "IN_WORK_STATES",
     "LEVEL_PERMISSIONS",
     "OPEN_STATES",
+    "THROUGH_ENGINE",
     "AccessLevel",
     "ActionItem",
     "BreakGlassAccess",
