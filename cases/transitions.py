@@ -87,6 +87,31 @@ class Machine(Generic[R]):
         """What a transition of this kind announces once it is saved and audited."""
 
 
+class RowMachine(Machine[R]):
+    """A record of a case locked through the ORM (its ``related`` rows read with it), the
+    permission then decided on the locked row by ``permitted``; its events name the organisation
+    in the field ``organisation`` (unless the actor acts for another), its case and person."""
+
+    related: tuple[str, ...] = ()
+    organisation: str
+
+    def lock(self, actor: User | None, record: R, permission: str | None) -> tuple[R, bool]:
+        locked = (
+            self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=record.pk)
+        )
+        return locked, permission is None or self.permitted(actor, locked, permission)
+
+    def permitted(self, actor: User | None, locked: R, permission: str) -> bool:
+        raise NotImplementedError
+
+    def audit_ids(self, locked: R) -> dict[str, Any]:
+        return {
+            "organisation_id": getattr(locked, self.organisation),
+            "case_id": locked.case_id,
+            "person_id": locked.case.person_id,
+        }
+
+
 class _Refused(Exception):
     """The actor lacks the permission: the transaction rolls back before the refusal is recorded."""
 
@@ -216,3 +241,17 @@ class CaseMachine(Machine[Case]):
 
 
 CASES = CaseMachine()
+
+
+def lead_transition(*, actor: User, case: Case, expected_version: int, name: str, **hooks) -> Case:
+    """A case transition by its lead organisation (``lead_case``, what most of them need);
+    ``hooks``: ``transition``'s ``args``, ``before``, ``after``, ``fields``."""
+    return transition(
+        CASES,
+        actor=actor,
+        record=case,
+        expected_version=expected_version,
+        permission="lead_case",
+        name=name,
+        **hooks,
+    )

@@ -10,7 +10,6 @@ transaction of its own, and every change records its audit event in the same tra
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +23,7 @@ from audit import services as audit
 from cases.access import grant_access, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseAccessGrant, Person
-from cases.transitions import Machine, act, transition
+from cases.transitions import RowMachine, act, transition
 from cases.vocabulary import FieldGroup
 from guardianship import matching
 from guardianship.access import (
@@ -59,30 +58,18 @@ GUARDIAN_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.GUA
 FIRST_REPORT_DAYS = 30
 
 
-class MatterMachine(Machine[GuardianshipMatter]):
+class MatterMachine(RowMachine[GuardianshipMatter]):
     model = GuardianshipMatter
+    related = ("case__person", "centre", "area")
+    organisation = "centre_id"
     transitioned_event = "guardianship.transitioned"
     conflict_message = gettext_lazy(
         "他の人が先にこの案件を更新しました。画面を開き直して、最新の状態を確かめてください。"
     )
     not_allowed_message = gettext_lazy("この案件は今の状態（%(state)s）ではこの操作ができません。")
 
-    def lock(
-        self, actor: User | None, record: GuardianshipMatter, permission: str | None
-    ) -> tuple[GuardianshipMatter, bool]:
-        locked = (
-            GuardianshipMatter.objects.select_for_update(of=("self",))
-            .select_related("case__person", "centre", "area")
-            .get(pk=record.pk)
-        )
-        return locked, permission is None or may_manage(actor, locked)
-
-    def audit_ids(self, locked: GuardianshipMatter) -> dict[str, Any]:
-        return {
-            "organisation_id": locked.centre_id,
-            "case_id": locked.case_id,
-            "person_id": locked.case.person_id,
-        }
+    def permitted(self, actor: User | None, locked: GuardianshipMatter, permission: str) -> bool:
+        return may_manage(actor, locked)
 
 
 MATTERS = MatterMachine()
@@ -241,23 +228,34 @@ def prepare_petition(
     def create(locked):
         if court.kind != OrganisationKind.FAMILY_COURT:
             raise CaseRuleError(_("申立先には家庭裁判所を選んでください。"), code="not_a_court")
-        petition = Petition(
-            matter=locked,
+        _new_petition(
+            locked,
+            [{"kind": kind} for kind in DocumentKind.values],
             type=type,
             petitioner_kind=petitioner_kind,
             court=court,
             subsidy_petition_costs=subsidy_petition_costs,
             subsidy_remuneration=subsidy_remuneration,
         )
-        petition.full_clean(exclude=["matter", "court"])
-        petition.save(force_insert=True)
-        PetitionDocument.objects.bulk_create(
-            PetitionDocument(petition=petition, kind=kind) for kind in DocumentKind.values
-        )
 
     return _transition(
         actor=actor, matter=matter, expected_version=expected_version, name="prepare_petition", before=create
     )
+
+
+# What a petition says besides its matter and documents: a replacement's new petition copies them.
+PETITION_TERMS = ("type", "petitioner_kind", "court", "subsidy_petition_costs", "subsidy_remuneration")
+
+
+def _new_petition(matter: GuardianshipMatter, documents: list[dict], **terms) -> Petition:
+    """A petition of the matter with its documents checklist (each a dict of the document's fields)."""
+    petition = Petition(matter=matter, **terms)
+    petition.full_clean(exclude=["matter", "court"])
+    petition.save(force_insert=True)
+    PetitionDocument.objects.bulk_create(
+        PetitionDocument(petition=petition, **document) for document in documents
+    )
+    return petition
 
 
 def current_petition(matter: GuardianshipMatter) -> Petition | None:
@@ -573,16 +571,10 @@ def request_replacement(
     def replace(locked):
         previous = _end_appointment(actor, locked, Appointment.EndReason.REPLACED)
         old = previous.petition if previous else current_petition(locked)
-        petition = Petition.objects.create(
-            matter=locked,
-            type=old.type,
-            petitioner_kind=old.petitioner_kind,
-            court=old.court,
-            subsidy_petition_costs=old.subsidy_petition_costs,
-            subsidy_remuneration=old.subsidy_remuneration,
-        )
-        PetitionDocument.objects.bulk_create(
-            PetitionDocument(petition=petition, kind=d.kind, status=d.status) for d in old.documents.all()
+        _new_petition(
+            locked,
+            [{"kind": d.kind, "status": d.status} for d in old.documents.all()],
+            **{term: getattr(old, term) for term in PETITION_TERMS},
         )
 
     return _transition(

@@ -10,7 +10,6 @@ a transaction of its own.
 
 import datetime
 from collections.abc import Callable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ from cases.exceptions import CaseRuleError, Conflict
 from cases.models import AccessLevel, Case, CaseAccessGrant, Consent, LegalBasis
 from cases.services.lifecycle import record_connection
 from cases.services.sharing import check_sharing_ground, consent_ends_at, record_disclosure
-from cases.transitions import Machine, transition
+from cases.transitions import RowMachine, transition
 from referrals.access import RESPOND, may_respond, open_to_recipient
 from referrals.models import OPEN, AcceptanceDeadline, Referral, ReferralMessage, ReferralState
 from referrals.working_days import add_working_days
@@ -35,32 +34,20 @@ REFERRER = "lead_case"
 RECIPIENT = RESPOND
 
 
-class ReferralMachine(Machine[Referral]):
+class ReferralMachine(RowMachine[Referral]):
     model = Referral
+    related = ("case__person", "case__lead_organisation", "recipient", "legal_basis", "consent")
+    organisation = "referring_organisation_id"
     transitioned_event = "referral.transitioned"
     conflict_message = gettext_lazy(
         "他の人が先にこのつなぎを更新しました。画面を開き直して、最新の状態を確かめてください。"
     )
     not_allowed_message = gettext_lazy("このつなぎは今の状態（%(state)s）ではこの操作ができません。")
 
-    def lock(self, actor: User | None, record: Referral, permission: str | None) -> tuple[Referral, bool]:
-        locked = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("case__person", "case__lead_organisation", "recipient", "legal_basis", "consent")
-            .get(pk=record.pk)
-        )
-        if permission is None:
-            return locked, True
+    def permitted(self, actor: User | None, locked: Referral, permission: str) -> bool:
         if permission == RECIPIENT:
-            return locked, may_respond(actor, locked)
-        return locked, has_case_permission(actor, locked.case, permission)
-
-    def audit_ids(self, locked: Referral) -> dict[str, Any]:
-        return {
-            "organisation_id": locked.referring_organisation_id,
-            "case_id": locked.case_id,
-            "person_id": locked.case.person_id,
-        }
+            return may_respond(actor, locked)
+        return has_case_permission(actor, locked.case, permission)
 
 
 REFERRALS = ReferralMachine()

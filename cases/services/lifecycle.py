@@ -12,7 +12,7 @@ from cases.access import require_case_permission
 from cases.exceptions import CaseRuleError
 from cases.models import Case, CaseAccessGrant, CaseState, Decision, WatchVisit
 from cases.signals import case_decided, conclusion_blockers
-from cases.transitions import CASES, transition
+from cases.transitions import CASES, lead_transition, transition
 
 
 def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:
@@ -33,12 +33,10 @@ def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> C
         # Inside the transaction: if referrals or guardianship cannot open their side, nothing is decided.
         case_decided.send(sender=Case, case=decided, outcome=outcome, actor=actor)
 
-    return transition(
-        CASES,
+    return lead_transition(
         actor=actor,
-        record=case,
+        case=case,
         expected_version=expected_version,
-        permission="lead_case",
         name="decide",
         args=(outcome,),
         before=check_meeting,
@@ -54,12 +52,10 @@ def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) ->
         if reasons:
             raise CaseRuleError(reasons, code="conclusion_blocked")
 
-    return transition(
-        CASES,
+    return lead_transition(
         actor=actor,
-        record=case,
+        case=case,
         expected_version=expected_version,
-        permission="lead_case",
         name="conclude",
         args=(outcome,),
         before=check_blockers,
@@ -84,12 +80,10 @@ def blockers_of_conclusion(case: Case) -> list[str]:
 
 def close(*, actor: User, case: Case, expected_version: int) -> Case:
     """End the watch: watching → closed."""
-    return transition(
-        CASES,
+    return lead_transition(
         actor=actor,
-        record=case,
+        case=case,
         expected_version=expected_version,
-        permission="lead_case",
         name="close",
     )
 
@@ -105,12 +99,10 @@ def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
                 code="person_erased",
             )
 
-    return transition(
-        CASES,
+    return lead_transition(
         actor=actor,
-        record=case,
+        case=case,
         expected_version=expected_version,
-        permission="lead_case",
         name="reopen",
         before=check_person,
     )

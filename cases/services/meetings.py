@@ -25,7 +25,7 @@ from cases.models import (
     SupportMeeting,
 )
 from cases.services.sharing import check_consent, check_legal_basis, consent_ends_at
-from cases.transitions import CASES, act, transition
+from cases.transitions import CASES, act, lead_transition
 from cases.vocabulary import FieldGroup
 
 # What an attendee from another organisation sees once they have acknowledged confidentiality.
@@ -106,12 +106,10 @@ def schedule_meeting(
         )
         created.append(meeting)
 
-    transition(
-        CASES,
+    lead_transition(
         actor=actor,
-        record=case,
+        case=case,
         expected_version=expected_version,
-        permission="lead_case",
         name="schedule_meeting",
         before=create_meeting,
     )
