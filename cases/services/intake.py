@@ -140,6 +140,16 @@ def report_concern(
     return case
 
 
+def _lead_grant(**organisation_and_more) -> dict:
+    """The grant that makes an organisation the case's lead (``change_access``'s spec)."""
+    return {
+        "level": AccessLevel.LEAD,
+        "reason": CaseAccessGrant.Reason.OWNER,
+        "field_groups": ALL_FIELD_GROUPS,
+        **organisation_and_more,
+    }
+
+
 def _not_intake() -> CaseRuleError:
     return CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
 
@@ -170,14 +180,7 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
             actor=actor,
             ended=ended,
             why="intake_accepted",
-            grants=[
-                {
-                    "organisation_id": lead,
-                    "level": AccessLevel.LEAD,
-                    "reason": CaseAccessGrant.Reason.OWNER,
-                    "field_groups": ALL_FIELD_GROUPS,
-                }
-            ],
+            grants=[_lead_grant(organisation_id=lead)],
         )
 
     return transition(
@@ -236,13 +239,7 @@ def escalate_urgent(
             ),
             why="escalated",
             grants=[
-                {
-                    "organisation": ward_office,
-                    "level": AccessLevel.LEAD,
-                    "reason": CaseAccessGrant.Reason.OWNER,
-                    "field_groups": ALL_FIELD_GROUPS,
-                    "disclosure": disclosure,
-                },
+                _lead_grant(organisation=ward_office, disclosure=disclosure),
                 {
                     "organisation": acting,
                     "level": AccessLevel.CONTRIBUTE,

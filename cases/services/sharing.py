@@ -236,27 +236,23 @@ def disclose(
     if purpose not in DISCLOSURE_PURPOSES:
         raise CaseRuleError(_("共有の目的を選んでください。"), code="no_purpose")
     groups = sorted(set(field_groups))
-    consent = check_sharing_ground(
-        case=case,
-        recipient=recipient,
-        field_groups=groups,
-        legal_basis=legal_basis,
-        consent=consent,
-        reference=reference,
-        purpose=purpose,
-    )
+    # What is shared, with whom, on which ground: checked, then recorded as it was checked.
+    shared = {
+        "recipient": recipient,
+        "field_groups": groups,
+        "legal_basis": legal_basis,
+        "reference": reference,
+    }
+    consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
 
     with transaction.atomic():
         disclosure = record_disclosure(
             actor=actor,
             case=case,
             on_behalf_of=case.lead_organisation,
-            recipient=recipient,
-            field_groups=groups,
-            legal_basis=legal_basis,
             consent=consent,
-            reference=reference,
             purpose=purpose,
+            **shared,
         )
         grant_access(
             case=case,
