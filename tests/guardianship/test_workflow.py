@@ -331,3 +331,23 @@ def test_the_centres_report(world, matter, candidate):
     assert selectors.centre_report(world.staff).matters_by_state == [
         (label, 0) for label, _ in report.matters_by_state
     ]
+
+
+def test_a_stranger_is_refused_a_transition_before_the_input_is_read(world, matter):
+    matter = services.start_assessment(
+        actor=world.coordinator, matter=matter, expected_version=matter.version
+    )
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    with pytest.raises(PermissionDenied):
+        services.choose_alternative(
+            actor=world.staff, matter=matter, expected_version=matter.version, alternative="anshin", reason=""
+        )
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 1
+    with pytest.raises(CaseRuleError, match="理由"):
+        services.choose_alternative(
+            actor=world.coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            alternative="anshin",
+            reason="",
+        )

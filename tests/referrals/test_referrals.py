@@ -395,3 +395,23 @@ def test_closing_the_case_withdraws_what_is_still_open_and_ends_the_agencys_sigh
     assert late.messages.get().kind == ReferralMessage.Kind.WITHDRAW_REASON
     assert field_groups_for(world.agency_worker, case) == set()
     assert transitions(late)[-1] == '{"from":"sent","to":"withdrawn","transition":"withdraw"}'
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "side"),
+    [
+        (services.ask_question, "question", "agency_worker"),
+        (services.decline_referral, "reason", "agency_worker"),
+        (services.withdraw_referral, "reason", "staff"),
+    ],
+)
+def test_a_stranger_is_refused_before_the_text_is_read(world, sent, step, text, side):
+    """Someone who may not take the step gets the refusal (audited), not "write the text"; the
+    side that may is told what is missing."""
+    referral = sent()
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    with pytest.raises(PermissionDenied):
+        step(actor=world.anshin_worker, referral=referral, expected_version=referral.version, **{text: " "})
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 1
+    with pytest.raises(CaseRuleError, match="書いてください"):
+        step(actor=getattr(world, side), referral=referral, expected_version=referral.version, **{text: " "})
