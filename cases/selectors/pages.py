@@ -26,6 +26,7 @@ from cases.access import (
     require_case_permission,
 )
 from cases.models import (
+    IN_WORK_STATES,
     OPEN_STATES,
     ActionItem,
     BreakGlassAccess,
@@ -81,14 +82,6 @@ __all__ = [
 ]
 
 SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
-# Where the lead may share the case or refer it on (and so the forms to do it are offered).
-SHARING_STATES = (
-    CaseState.SHARING,
-    CaseState.TEAM_MEETING,
-    CaseState.REFERRED,
-    CaseState.GUARDIANSHIP,
-    CaseState.WATCHING,
-)
 
 
 # --- people ------------------------------------------------------------------------------------
@@ -282,7 +275,7 @@ def _actions(case: Case, held: set[str]) -> set[str]:
             name
             for name, states in (
                 ("withdraw", OPEN_STATES),
-                ("disclose", SHARING_STATES),
+                ("disclose", IN_WORK_STATES),  # past intake and still open
                 ("schedule_meeting", (CaseState.SHARING,)),
                 ("decide", (CaseState.TEAM_MEETING,)),
                 ("conclude", (CaseState.REFERRED, CaseState.GUARDIANSHIP)),
