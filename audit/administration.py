@@ -24,7 +24,7 @@ from accounts.acting import current_actor
 from accounts.models import Membership, MembershipRequest, User
 from accounts.roles import Role
 from accounts.signals import password_reset_link_sent
-from audit.events import register_parameter_labels
+from audit.events import COMMON, register
 from audit.services import record
 
 Params = Callable[[models.Model, set[str]], dict]
@@ -258,6 +258,11 @@ def connect() -> None:
         _groups_changed, sender=User.groups.through, dispatch_uid="audit.administration.groups"
     )
     password_reset_link_sent.connect(_reset_link_sent, dispatch_uid="audit.administration.reset_link")
-    register_parameter_labels("role", dict(Role.choices))
-    register_parameter_labels("change", {"added": _("追加"), "removed": _("削除")})
-    register_parameter_labels("decision", {"approved": _("承認"), "rejected": _("却下")})
+    register(
+        COMMON,
+        parameter_labels={
+            "role": dict(Role.choices),
+            "change": {"added": _("追加"), "removed": _("削除")},
+            "decision": {"approved": _("承認"), "rejected": _("却下")},
+        },
+    )

@@ -1,12 +1,22 @@
-"""The one registry of audit event kinds.
+"""The registry of audit event kinds, and the words their stored codes are shown in.
 
 A row stores the stable code and its parameters, never rendered prose; the Japanese and English
-templates here render it for people. Codes never change meaning once used: add a new code
-instead. Later features add their kinds here.
+templates registered here render it for people. Codes never change meaning once used: add a new
+code instead.
+
+Each app owns its kinds and its vocabulary: it declares them in its own ``events.py`` and calls
+``register`` from its ``AppConfig.ready`` (docs/audit.md names the example to copy). An event is
+rendered with the labels of the app that owns its kind, then with audit's common labels below, so
+two apps never overwrite each other's words. audit owns the kinds of the events it records for
+the apps below it (accounts' sign-in and administration, privacy's key rotation) and names no app
+above it: where it must recognise a feature app's kind (an erasure, a page that showed people),
+that kind carries a ``Mark``.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,13 +54,133 @@ class Action:
     ]
 
 
+class Mark:
+    """What audit itself must recognise in a kind that an app above it owns. At most one kind
+    carries each mark."""
+
+    PERSON_SHOWN = "person_shown"  # record_people_shown: one person's decrypted fields were shown
+    PEOPLE_SHOWN = "people_shown"  # ... several people's, in one list
+    PERSON_ERASED = "person_erased"  # the person's data was erased (the access report says when)
+
+    ALL = frozenset({PERSON_SHOWN, PEOPLE_SHOWN, PERSON_ERASED})
+
+
 @dataclass(frozen=True)
 class EventKind:
     code: str
     action: str
     template: str  # rendered with the event's params; Japanese source, English in locale/en
+    mark: str = ""  # a Mark, for the few kinds audit must recognise without naming them
+    app: str = ""  # the app that registered it: its vocabulary renders the event
 
 
+@dataclass
+class Vocabulary:
+    """One app's kinds and the labels of the codes its events carry."""
+
+    kinds: dict[str, EventKind] = field(default_factory=dict)
+    # parameter name → stored code → label (state names, kinds …)
+    parameter_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # field name (as recorded in an event's ``fields``) → label
+    field_labels: dict[str, str] = field(default_factory=dict)
+
+
+COMMON = "audit"  # audit's own vocabulary is every event's fallback
+VOCABULARIES: dict[str, Vocabulary] = {}
+REGISTRY: dict[str, EventKind] = {}  # every registered kind, by code
+
+
+def register(
+    app: str,
+    *,
+    kinds: Iterable[EventKind] = (),
+    parameter_labels: Mapping[str, Mapping[str, str]] | None = None,
+    field_labels: Mapping[str, str] | None = None,
+) -> None:
+    """Register ``app``'s event kinds and the labels its events' parameter values and field names
+    are shown with. Registering the identical thing again does nothing (``ready`` may run twice);
+    a kind code another app owns, a label name audit's common vocabulary owns (or, for audit, one
+    an app owns), or the same code or label with another meaning raises ImproperlyConfigured,
+    and nothing is registered."""
+    kinds = [replace(kind, app=app) for kind in kinds]
+    parameter_labels = {name: dict(labels) for name, labels in (parameter_labels or {}).items()}
+    field_labels = dict(field_labels or {})
+    _check(app, kinds, parameter_labels, field_labels)
+    vocabulary = VOCABULARIES.setdefault(app, Vocabulary())
+    for kind in kinds:
+        vocabulary.kinds[kind.code] = REGISTRY[kind.code] = kind
+    for name, labels in parameter_labels.items():
+        vocabulary.parameter_labels.setdefault(name, {}).update(labels)
+    vocabulary.field_labels.update(field_labels)
+
+
+def _check(app: str, kinds: list[EventKind], parameter_labels: dict, field_labels: dict) -> None:
+    problems = []
+    actions = {code for code, _label in Action.CHOICES}
+    marked = {kind.mark: kind.code for kind in REGISTRY.values() if kind.mark}
+    for kind in kinds:
+        known = REGISTRY.get(kind.code)
+        if known is not None and known.app != app:
+            problems.append(f"event kind {kind.code!r} belongs to {known.app!r}")
+        elif known is not None and known != kind:
+            problems.append(f"event kind {kind.code!r} is already registered with another meaning")
+        if kind.action not in actions:
+            problems.append(f"event kind {kind.code!r} has no action {kind.action!r}")
+        if kind.mark and kind.mark not in Mark.ALL:
+            problems.append(f"event kind {kind.code!r} has no mark {kind.mark!r}")
+        elif kind.mark and marked.setdefault(kind.mark, kind.code) != kind.code:
+            problems.append(f"mark {kind.mark!r} is already carried by {marked[kind.mark]!r}")
+
+    # audit's names are every event's fallback: no app may give one of them a meaning of its own.
+    rivals = [other for other in VOCABULARIES if other != app] if app == COMMON else [COMMON]
+    own = VOCABULARIES.get(app, Vocabulary())
+    for name in parameter_labels:
+        owner = next((r for r in rivals if name in VOCABULARIES.get(r, Vocabulary()).parameter_labels), None)
+        if owner:
+            problems.append(f"parameter {name!r} belongs to {owner!r}")
+        known = own.parameter_labels.get(name, {})
+        problems += [
+            f"label of parameter {name!r} = {code!r} is already registered with another meaning"
+            for code, label in parameter_labels[name].items()
+            if code in known and known[code] != label
+        ]
+    for name, label in field_labels.items():
+        owner = next((r for r in rivals if name in VOCABULARIES.get(r, Vocabulary()).field_labels), None)
+        if owner:
+            problems.append(f"field {name!r} belongs to {owner!r}")
+        if name in own.field_labels and own.field_labels[name] != label:
+            problems.append(f"label of field {name!r} is already registered with another meaning")
+    if problems:
+        raise ImproperlyConfigured(f"Audit vocabulary of {app!r}: " + "; ".join(problems) + ".")
+
+
+def kind_marked(mark: str) -> EventKind:
+    """The kind that carries ``mark``, whichever app registered it."""
+    for kind in REGISTRY.values():
+        if kind.mark == mark:
+            return kind
+    raise LookupError(f"No audit event kind is registered with the mark {mark!r}.")
+
+
+def parameter_labels(kind: EventKind | None, name: str) -> Mapping[str, str]:
+    """The labels of parameter ``name``'s codes in an event of ``kind``: its app's, else audit's."""
+    for app in (kind.app if kind else COMMON, COMMON):
+        labels = VOCABULARIES.get(app, Vocabulary()).parameter_labels.get(name)
+        if labels is not None:
+            return labels
+    return {}
+
+
+def field_label(kind: EventKind | None, name: str) -> str | None:
+    """The label of field ``name`` in an event of ``kind``: its app's, else audit's; None if neither."""
+    for app in (kind.app if kind else COMMON, COMMON):
+        label = VOCABULARIES.get(app, Vocabulary()).field_labels.get(name)
+        if label is not None:
+            return label
+    return None
+
+
+# audit's own kinds: the events of the apps below it, and of the trail itself.
 KINDS = [
     EventKind("auth.login", Action.LOGIN, _("ログインしました")),
     EventKind("auth.logout", Action.LOGIN, _("ログアウトしました")),
@@ -80,49 +210,9 @@ KINDS = [
     ),
     EventKind("auth.otp_recovery_regenerated", Action.UPDATE, _("回復コードを作り直しました（{count} 個）")),
     EventKind("access.denied", Action.DENIED, _("権限のない操作が拒否されました（{method} {view}）")),
-    EventKind("person.registered", Action.CREATE, _("本人を登録しました")),
-    EventKind("person.viewed", Action.VIEW, _("本人の情報を閲覧しました")),
-    EventKind("person.listed", Action.VIEW, _("検索結果で {count} 人の本人情報を閲覧しました")),
-    EventKind("person.searched_for_report", Action.VIEW, _("開示請求のため本人を検索しました（{count} 件）")),
-    EventKind("person.erased", Action.ERASE, _("本人の個人情報を消去しました（{reason}）")),
     EventKind("keys.rewrapped", Action.KEY_ROTATION, _("{count} 件のデータ鍵を鍵 {kek} で再暗号化しました")),
     EventKind("keys.retired", Action.KEY_ROTATION, _("鍵暗号化鍵 {keks} を廃棄しました")),
     EventKind("audit.access_report", Action.EXPORT, _("本人のアクセス報告を作成しました")),
-    EventKind("case.reported", Action.CREATE, _("気付きを受け付けました（報告者: {reporter_kind}）")),
-    EventKind("case.concern_added", Action.CREATE, _("気付きを追加しました")),
-    EventKind("case.viewed", Action.VIEW, _("ケースを閲覧しました")),
-    EventKind("case.transitioned", Action.TRANSITION, _("ケースの状態を変更しました（{from} → {to}）")),
-    EventKind(
-        "case.access_granted", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を付与しました（{reason}）")
-    ),
-    EventKind(
-        "case.access_revoked", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を終了しました（{why}）")
-    ),
-    EventKind("case.denied", Action.DENIED, _("権限のない操作が拒否されました（{action}）")),
-    EventKind("case.consent_recorded", Action.CREATE, _("同意を記録しました（{purpose}）")),
-    EventKind("case.consent_withdrawn", Action.UPDATE, _("同意の撤回を記録しました")),
-    EventKind("case.disclosed", Action.DISCLOSE, _("関係機関に情報を共有しました（根拠: {basis}）")),
-    EventKind("case.meeting_scheduled", Action.CREATE, _("会議を設定しました（{kind}）")),
-    EventKind("case.meeting_acknowledged", Action.UPDATE, _("会議の守秘義務を確認しました")),
-    EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
-    EventKind("case.action_item_done", Action.UPDATE, _("役割分担を完了にしました")),
-    EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
-    EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
-    EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
-    EventKind("referral.drafted", Action.CREATE, _("つなぎの下書きを作りました")),
-    EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
-    EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
-    EventKind("guardianship.opened", Action.CREATE, _("権利擁護・成年後見の案件を受け付けました")),
-    EventKind("guardianship.transitioned", Action.TRANSITION, _("案件の状態を変更しました（{from} → {to}）")),
-    EventKind("guardianship.assessed", Action.UPDATE, _("アセスメントを記録しました")),
-    EventKind("guardianship.updated", Action.UPDATE, _("案件の記録を更新しました（{what}）")),
-    EventKind("guardianship.viewed", Action.VIEW, _("案件を閲覧しました")),
-    EventKind("guardianship.matching_scheduled", Action.CREATE, _("候補者調整会議の議題にしました")),
-    EventKind("guardianship.candidate_chosen", Action.UPDATE, _("候補者を選びました（{rank} 位）")),
-    EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
-    EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),
-    EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
-    EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
     # Administration (audit/administration.py): whoever made the change, through whatever path.
     EventKind("user.created", Action.CREATE, _("利用者を登録しました")),
     EventKind("user.changed", Action.UPDATE, _("利用者の登録内容を変更しました")),
@@ -156,27 +246,7 @@ KINDS = [
     EventKind(
         "membership.request_deleted", Action.PERMISSION_CHANGE, _("所属の申請を削除しました（{role}）")
     ),
-    EventKind("legal_basis.created", Action.CREATE, _("共有の根拠を追加しました（{code}）")),
-    EventKind("legal_basis.changed", Action.UPDATE, _("共有の根拠を変更しました（{code}）")),
-    EventKind("legal_basis.deleted", Action.UPDATE, _("共有の根拠を削除しました（{code}）")),
-    EventKind(
-        "acceptance_deadline.created",
-        Action.CREATE,
-        _("つなぎの返事の期限を設定しました（{organisation_kind}）"),
-    ),
-    EventKind(
-        "acceptance_deadline.changed",
-        Action.UPDATE,
-        _("つなぎの返事の期限を変更しました（{organisation_kind}）"),
-    ),
-    EventKind(
-        "acceptance_deadline.deleted",
-        Action.UPDATE,
-        _("つなぎの返事の期限を削除しました（{organisation_kind}）"),
-    ),
 ]
-
-REGISTRY: dict[str, EventKind] = {kind.code: kind for kind in KINDS}
 
 # Why personal data was read or shared: codes stored on events, labels shown to people.
 PURPOSES: dict[str, str] = {
@@ -187,14 +257,14 @@ PURPOSES: dict[str, str] = {
     "emergency": _("緊急の対応"),
 }
 
-# Labels for parameter values that are codes of a higher app (state names…): apps register them
-# at start-up, so that the trail stores codes and people read words.
-PARAMETER_LABELS: dict[str, dict[str, str]] = {
-    # accounts.signin's locks and accounts.middleware's session limits
-    "locked": {"account": _("アカウント"), "address": _("接続元アドレス")},
-    "session_limit": {"idle": _("一定時間操作なし"), "absolute": _("ログインからの上限時間")},
-}
-
-
-def register_parameter_labels(name: str, labels: dict[str, str]) -> None:
-    PARAMETER_LABELS.setdefault(name, {}).update(labels)
+register(
+    COMMON,
+    kinds=KINDS,
+    parameter_labels={
+        # accounts.signin's locks and accounts.middleware's session limits
+        "locked": {"account": _("アカウント"), "address": _("接続元アドレス")},
+        "session_limit": {"idle": _("一定時間操作なし"), "absolute": _("ログインからの上限時間")},
+    },
+)
+# The common parameter labels, every event's fallback (audit.administration adds accounts' roles).
+PARAMETER_LABELS = VOCABULARIES[COMMON].parameter_labels

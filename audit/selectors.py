@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from audit.events import PARAMETER_LABELS
+from audit.events import field_label, parameter_labels
 from audit.models import AuditCheckpoint, AuditEvent
+from audit.services import record
 
 
 def _require(actor: User, perm: str) -> None:
@@ -55,14 +56,17 @@ def _about_person(person_id: str) -> Q:
     return Q(person_id=person_id) | Q(params__contains=person_id)
 
 
-def access_report(actor: User, person_id: str) -> QuerySet[AuditEvent]:
-    """Who saw or changed this person's data, when, and why: oldest first, for a disclosure request."""
+def access_report(actor: User, person_id: str) -> list[AuditEvent]:
+    """Who saw or changed this person's data, when, and why: oldest first, for a disclosure request.
+    Reading the report is itself recorded (``audit.access_report``)."""
     _require(actor, "audit.view_access_report")
-    return (
+    events = list(
         AuditEvent.objects.filter(_about_person(person_id))
         .select_related("actor", "organisation")
         .order_by("sequence")
     )
+    record("audit.access_report", actor=actor, person_id=person_id, purpose="disclosure_request")
+    return events
 
 
 class _Missing(dict):
@@ -77,7 +81,7 @@ def describe(event: AuditEvent) -> str:
         return event.event
     params = json.loads(event.params)
     for key, value in params.items():
-        labels = PARAMETER_LABELS.get(key, {})
+        labels = parameter_labels(kind, key)  # the words of the app that owns the kind
         if isinstance(value, list):
             params[key] = ", ".join(str(labels.get(v, v)) for v in value)
         else:
@@ -86,22 +90,24 @@ def describe(event: AuditEvent) -> str:
 
 
 def field_labels(event: AuditEvent) -> list[str]:
+    """The event's field names as people read them: a field of the event's target as its model
+    labels it, any other name (a related record's field, a group of fields) with the words of the
+    app that owns the event's kind, else audit's, else the bare name."""
     names = json.loads(event.fields)
     try:
         model = apps.get_model(event.target_type) if event.target_type else None
     except (LookupError, ValueError):
         model = None
-    registered = PARAMETER_LABELS.get("field", {})
+    kind = event.kind
     labels = []
     for name in names:
-        if name in registered:
-            labels.append(str(registered[name]))
-            continue
         try:
             field = model._meta.get_field(name) if model else None
-        except FieldDoesNotExist:  # a field since removed: show its name
+        except FieldDoesNotExist:  # not the target's, or a field since removed
             field = None
-        labels.append(str(getattr(field, "verbose_name", name)))
+        # A reverse relation has no verbose_name of its own.
+        label = getattr(field, "verbose_name", None) or field_label(kind, name) or name
+        labels.append(str(label))
     return labels
 
 

@@ -1,4 +1,4 @@
-"""Recording audit events, and signing checkpoints.
+"""Recording audit events (signing checkpoints of the chain: audit/checkpoints.py).
 
 ``record`` is the one way to write an event. Services call it inside their own
 ``transaction.atomic()`` block, so the event commits exactly when the change it records commits.
@@ -10,7 +10,6 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,9 +17,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import organisation_ids_of
 from audit import chain, context
-from audit.events import PURPOSES, REGISTRY
-from audit.models import AuditCheckpoint, AuditEvent
-from privacy.keyring import get_keyring
+from audit.events import PURPOSES, REGISTRY, Mark, kind_marked
+from audit.models import AuditEvent
 
 # Parameters are codes, ids and counts — never prose, so never a name or an address.
 _CODE = re.compile(r"^[A-Za-z0-9_.:\-]{0,64}$")
@@ -82,7 +80,9 @@ def new_event(
     ``append`` gives it its place, time and hash."""
     kind = REGISTRY.get(event)
     if kind is None:
-        raise ValueError(f"Unknown audit event code {event!r}: add it to audit/events.py.")
+        raise ValueError(
+            f"Unknown audit event code {event!r}: register it from its app (audit.events.register)."
+        )
     field_names = sorted(set(fields))
     for name in field_names:
         if not _CODE.match(name):
@@ -195,18 +195,24 @@ def canonical_event(item: AuditEvent) -> tuple:
 def record_people_shown(
     *, actor: User, people: Iterable[models.Model], fields: Iterable[str], purpose: str = ""
 ) -> AuditEvent | None:
-    """A page or export showed decrypted fields of these people: one event names them all."""
+    """A page or export showed decrypted fields of these people: one event names them all (of the
+    kinds that the app owning people marked PERSON_SHOWN and PEOPLE_SHOWN)."""
     people = list(people)
     if not people:
         return None
     if len(people) == 1:
         person = people[0]
         return record(
-            "person.viewed", actor=actor, target=person, person_id=person.pk, fields=fields, purpose=purpose
+            kind_marked(Mark.PERSON_SHOWN).code,
+            actor=actor,
+            target=person,
+            person_id=person.pk,
+            fields=fields,
+            purpose=purpose,
         )
     ids = [str(person.pk) for person in people]
     return record(
-        "person.listed",
+        kind_marked(Mark.PEOPLE_SHOWN).code,
         actor=actor,
         target_type=people[0]._meta.label_lower,
         fields=fields,
@@ -221,33 +227,4 @@ def record_denial(request: HttpRequest) -> AuditEvent:
         "access.denied",
         actor=getattr(request, "user", None),
         params={"method": request.method, "view": match.view_name if match else "unknown"},
-    )
-
-
-def checkpoint_message(sequence: int, head_hash: str) -> bytes:
-    return f"tsunagu-audit-checkpoint/1\n{sequence}\n{head_hash}".encode("ascii")
-
-
-def signing_key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(get_keyring().audit_signing_key)
-
-
-def public_key_hex() -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    return signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-
-
-@transaction.atomic
-def sign_checkpoint() -> AuditCheckpoint | None:
-    """Sign the current head of the chain. None when the chain is empty or the head is signed already."""
-    sequence, head_hash = _lock_chain_head()
-    if sequence == 0 or AuditCheckpoint.objects.filter(sequence=sequence).exists():
-        return None
-    return AuditCheckpoint.objects.create(
-        sequence=sequence,
-        hash=head_hash,
-        signed_at=timezone.now(),
-        signature=signing_key().sign(checkpoint_message(sequence, head_hash)).hex(),
-        public_key=public_key_hex(),
     )

@@ -10,8 +10,8 @@ from django.db import connection, connections
 from django.db.models import Max
 
 from audit import chain
+from audit.checkpoints import checkpoint_message, signing_key
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.services import checkpoint_message, signing_key
 
 # The stored time as canonical text, computed by the database so that no row is parsed in Python.
 _TIME_SQL = {

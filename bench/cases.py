@@ -1,6 +1,6 @@
 """The permission-filtered case list at scale, and transitions per second with their audit events.
 
-    .venv/bin/python bench/cases.py [--cases 1000000] [--users 5000] [--database-url postgres://...]
+    .venv/bin/python bench/cases.py [--cases 1000000] [--list-at 100000] [--users 5000] [--database-url postgres://...]
 
 Builds N cases over 250 organisations of 20 users each (5,000 users), one of them with access to
 2,000 cases, each shared through its organisation's group as the application does (direct-FK
@@ -11,9 +11,11 @@ PostgreSQL) with the query plan; and transitions per second, each checked, locke
 audit event (target ≥ 300/s): accept_intake, then close and reopen, each in one session and in
 --sessions processes at once, against the floor of one transaction that only locks and updates
 the case row. Cases share 10,000 persons: the list decrypts one name per row
-either way.
+either way. The list is measured first at each smaller size of --list-at (the database grows
+to the next size in between), then at N, and the ratios are printed side by side.
 """
 
+import dataclasses
 import datetime
 import multiprocessing
 import multiprocessing.synchronize
@@ -26,6 +28,12 @@ import harness
 
 def _arguments(parser) -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--list-at",
+        type=lambda text: [int(size) for size in text.split(",") if size],
+        default=[100_000],
+        help="smaller sizes (comma-separated) at which the list is measured too (default 100000)",
+    )
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--transitions", type=int, default=300)
     parser.add_argument("--runs", type=int, default=30)
@@ -57,8 +65,19 @@ PERSONS = 10_000
 BATCH = 5000
 
 
-def build(n_cases: int, n_users: int) -> tuple[User, Area]:
-    started = time.perf_counter()
+@dataclasses.dataclass
+class World:
+    """What the cases are built on."""
+
+    district: Area
+    organisations: list[Organisation]
+    groups: list[Group]
+    persons: list[Person]
+    now: datetime.datetime
+
+
+def build(n_users: int) -> World:
+    """The organisations, their groups and users, and the persons the cases share."""
     city = Area.objects.create(level=Area.Level.MUNICIPALITY, name="つなぐ市", code="990001")
     ward = Area.objects.create(level=Area.Level.WARD, name="はまかぜ区", code="991015", parent=city)
     district = Area.objects.create(level=Area.Level.DISTRICT, name="ベンチ地区", parent=ward)
@@ -90,6 +109,16 @@ def build(n_cases: int, n_users: int) -> tuple[User, Area]:
             for i, k in enumerate(keys)
         )
 
+    return World(
+        district=district, organisations=organisations, groups=groups, persons=persons, now=timezone.now()
+    )
+
+
+def add_cases(world: World, first: int, last: int, n_users: int) -> None:
+    """Cases ``first`` to ``last - 1``, each shared with its lead organisation's group in both
+    permission tables; the newest are the first (the list's 50 stay the same as it grows)."""
+    started = time.perf_counter()
+    organisations, groups, persons = world.organisations, world.groups, world.persons
     view, status = (
         Permission.objects.get(codename=c, content_type__app_label="cases")
         for c in ("view_case", "view_case_status")
@@ -100,19 +129,18 @@ def build(n_cases: int, n_users: int) -> tuple[User, Area]:
     def lead_of(i: int) -> int:
         return 0 if i < TARGET_CASES else 1 + i % (ORGANISATIONS - 1)
 
-    now = timezone.now()
-    for start in range(0, n_cases, BATCH):
+    for start in range(first, last, BATCH):
         with transaction.atomic():
             cases = Case.objects.bulk_create(
                 Case(
                     id=uuid7(),
                     person=persons[i % PERSONS],
-                    area=district,
+                    area=world.district,
                     lead_organisation=organisations[lead_of(i)],
                     state="sharing",
-                    created_at=now - datetime.timedelta(seconds=i),
+                    created_at=world.now - datetime.timedelta(seconds=i),
                 )
-                for i in range(start, min(start + BATCH, n_cases))
+                for i in range(start, min(start + BATCH, last))
             )
             CaseGroupObjectPermission.objects.bulk_create(
                 CaseGroupObjectPermission(group=groups[lead_of(start + j)], permission=p, content_object=c)
@@ -137,9 +165,9 @@ def build(n_cases: int, n_users: int) -> tuple[User, Area]:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     seconds = time.perf_counter() - started
     print(
-        f"   built {n_cases:,} cases, {n_users:,} users, 2 × {2 * n_cases:,} permission rows: {seconds:.0f} s"
+        f"   built {last:,} cases ({last - first:,} more), {n_users:,} users, "
+        f"2 × {2 * last:,} permission rows: {seconds:.0f} s"
     )
-    return User.objects.get(username="bench0"), district
 
 
 def page_of_cases(queryset) -> list[str]:
@@ -212,12 +240,13 @@ def medians_ms(shown, user: User, runs: int) -> tuple[float, float]:
     return statistics.median(times[ours]) * 1000, statistics.median(times[generic]) * 1000
 
 
-def bench_list(user: User) -> None:
+def bench_list(user: User, n_cases: int) -> float:
+    """The list at this size; returns the ratio generic / ours of the whole page."""
     if page_of_cases(ours(user)) != page_of_cases(generic(user)):
         raise SystemExit("the two lists differ")
     mine, theirs = medians_ms(page_of_cases, user, ARGS.runs)
     mine_ids, their_ids = medians_ms(newest_ids, user, ARGS.runs)
-    print(f"\n1. Case list of a plaza user with access to {TARGET_CASES:,} of {ARGS.cases:,} cases")
+    print(f"\n1. Case list of a plaza user with access to {TARGET_CASES:,} of {n_cases:,} cases")
     print("   (50 rows, newest first, names decrypted)")
     print(f"   {'cases.selectors (direct-FK)':<40} median {mine:8.2f} ms   (target ≤ 30 ms on PostgreSQL)")
     print(f"   {'guardian get_objects_for_user (generic)':<40} median {theirs:8.2f} ms")
@@ -233,9 +262,10 @@ def bench_list(user: User) -> None:
     print("   query plan of ours:\n" + plan)
     if reads_every_case(plan):
         note = "the plan reads the whole case table"
-        if ARGS.cases >= 1_000_000:  # the scale the issue names: the million is never read
+        if n_cases >= 1_000_000:  # the scale the issue names: the million is never read
             raise SystemExit(note)
         print(f"   ({note}: the planner's choice when the user may see a tenth of the cases)")
+    return theirs / mine
 
 
 def reads_every_case(plan: str) -> bool:
@@ -347,9 +377,16 @@ def bench_transitions(user: User, district: Area, n: int, sessions: int) -> None
 
 def main() -> None:
     harness.banner("cases")
-    user, district = build(ARGS.cases, ARGS.users)
-    bench_list(user)
-    bench_transitions(user, district, ARGS.transitions, ARGS.sessions)
+    world = build(ARGS.users)
+    user = User.objects.get(username="bench0")
+    ratios, built = {}, 0
+    for size in sorted({*(n for n in ARGS.list_at if n < ARGS.cases), ARGS.cases}):
+        add_cases(world, built, size, ARGS.users)
+        built = size
+        ratios[size] = bench_list(user, size)
+    print("\n   ratio generic / ours, the whole page, by size (target ≥ 10× at 1,000,000):")
+    print("   " + "   ".join(f"{size:,} cases: {ratio:.1f}×" for size, ratio in ratios.items()))
+    bench_transitions(user, world.district, ARGS.transitions, ARGS.sessions)
 
 
 if __name__ == "__main__":

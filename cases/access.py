@@ -1,5 +1,10 @@
 """Access to cases: grants (the source of truth) mirrored into django-guardian's direct-FK tables.
 
+Every statement of cases written as SQL lives here (the lock-and-check and the save of every
+transition, the permission probes, guardian's rows): building them through the ORM cost more
+than running them (docs/performance.md). Only table names from the models and integer ids go
+into the text; values are parameters.
+
 Sharing a case with an organisation is one grant to the organisation's group ("org:<id>", which
 accounts keeps in step with memberships). Checks here never honour the superuser flag: a system
 administrator has no implicit access to personal data (docs/design.md "Roles").
@@ -304,7 +309,7 @@ _USER_ROWS = (
     f"SELECT DISTINCT grant_row.user_id AS owner_id, levels.permission_id FROM {_GRANT_TABLE} AS grant_row "  # noqa: S608
     f"JOIN levels ON levels.level = grant_row.level WHERE grant_row.user_id IS NOT NULL AND {_LIVE_GRANT}",
 )
-# The case table and its key, quoted for written statements (here and in cases.services.workflow).
+# The case table and its key, quoted for written statements.
 CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
 CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
 _CASE_COLUMNS = ", ".join(
@@ -392,6 +397,27 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     if grants_expired:
         raise GrantsExpired
     return _case_from_row(values), bool(permitted)
+
+
+def save_case(case: Case, fields: list[str]) -> None:
+    """Write these fields, a new version and the update time of a case the caller has locked.
+
+    What ``save(update_fields=…)`` does (each field's ``pre_save``: encrypted fields are sealed,
+    ``updated_at`` stamped), in one written UPDATE: this is every transition's path, and building
+    Django's query cost more than running it (docs/performance.md)."""
+    case.version += 1
+    written = [Case._meta.get_field(name) for name in dict.fromkeys([*fields, "version", "updated_at"])]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in written)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CASE_TABLE} SET {assignments} WHERE {CASE_PK} = %s",  # noqa: S608 (names from the model)
+            [
+                *(field.get_db_prep_save(field.pre_save(case, False), connection) for field in written),
+                Case._meta.pk.get_db_prep_value(case.pk, connection),
+            ],
+        )
+        if cursor.rowcount != 1:
+            raise Case.DoesNotExist("No case with this id.")
 
 
 def _case_from_row(values: list) -> Case:

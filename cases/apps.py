@@ -29,41 +29,10 @@ class CasesConfig(AppConfig):
             params=lambda basis, names: {"code": basis.code},
         )
 
-        # The audit trail stores codes; its screens show these words for them.
-        from audit.events import register_parameter_labels
-        from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
-        from cases.vocabulary import ReporterKind, Urgency
+        # The audit trail stores codes and field names: cases' kinds and the words for them.
+        from cases.events import register_events
 
-        for name, choices in [
-            ("from", CaseState),
-            ("to", CaseState),
-            ("reporter_kind", ReporterKind),
-            ("urgency", Urgency),
-            ("purpose", Consent.Purpose),
-            ("kind", MeetingKind),
-            ("reason", CaseAccessGrant.Reason),
-        ]:
-            register_parameter_labels(name, dict(choices.choices))
-        from django.utils.translation import gettext_lazy as _
-
-        from cases.vocabulary import FieldGroup
-
-        register_parameter_labels(
-            "field",
-            {
-                **dict(FieldGroup.choices),
-                "details": _("気付きの内容"),
-                "concern.details": _("気付きの内容"),
-                "meeting.agenda": _("議題"),
-                "meeting.minutes": _("議事録"),
-                "agenda": _("議題"),
-                "minutes": _("議事録"),
-                "reason": _("理由"),
-                "note": _("見守りの記録"),
-                "representative": _("代理で同意した人"),
-                "action_items": _("役割分担"),
-            },
-        )
+        register_events()
 
 
 def _restore_catalogue(sender, using="default", **kwargs) -> None:

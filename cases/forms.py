@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
+from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 
-class PersonSearchForm(forms.Form):
+class Form(forms.Form):
+    """The case workflow's forms render their widgets without the template engine (cases.rendering)."""
+
+    default_renderer = WIDGETS
+
+
+class PersonSearchForm(Form):
     q = forms.CharField(
         label=_("氏名・ふりがな・電話番号・生年月日"),
         max_length=100,
@@ -23,7 +30,7 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(Form):
     """Built for a phone and for under a minute: big checkboxes first, identity optional."""
 
     # What commissioners notice most often comes first; the rest wait behind "その他の分類".
@@ -76,10 +83,20 @@ class ConcernForm(forms.Form):
 
 
 class ContactLogForm(forms.ModelForm):
+    default_renderer = WIDGETS
+
     class Meta:
         model = ContactLog
         fields = ["occurred_on", "kind", "category"]
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
+
+
+def offer(field: forms.ModelChoiceField, objects) -> None:
+    """Let the field render these already-read objects as its choices (the page's, read once for
+    all its forms) instead of querying its queryset while rendering; the queryset still checks
+    what is posted."""
+    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+    field.choices = empty + [(obj.pk, field.label_from_instance(obj)) for obj in objects]
 
 
 def with_distinct_ids(forms_by_name: dict) -> dict:
@@ -91,7 +108,7 @@ def with_distinct_ids(forms_by_name: dict) -> dict:
     return forms_by_name
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -120,12 +137,18 @@ class EscalateForm(VersionedForm):
     legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
+        if choices is not None:  # the case page's (cases.selectors.FormChoices)
+            offer(
+                self.fields["ward_office"],
+                [o for o in choices.organisations if o.kind == OrganisationKind.WARD_OFFICE],
+            )
+            offer(self.fields["legal_basis"], [b for b in choices.legal_bases if not b.is_consent])
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     purpose = forms.ChoiceField(label=_("目的"), choices=Consent.Purpose.choices)
     recipients = forms.ModelMultipleChoiceField(
         label=_("共有先"),
@@ -144,6 +167,11 @@ class ConsentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            offer(self.fields["recipients"], choices.active_organisations)
+
 
 def consents_in_force(case, **filters):
     """The consents a form offers as a ground: not withdrawn, not expired (the service checks again)."""
@@ -161,7 +189,7 @@ def consent_label(consent) -> str:
     return f"{consent.get_purpose_display()}（{consent.obtained_on:%Y-%m-%d}{until}）"
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(Form):
     purpose = forms.ChoiceField(
         label=_("共有の目的"),
         choices=[(p.value, p.label) for p in DISCLOSURE_PURPOSES],
@@ -179,11 +207,15 @@ class DisclosureForm(forms.Form):
     )
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
         self.fields["consent"].label_from_instance = consent_label
+        if choices is not None:
+            offer(self.fields["recipient"], choices.active_organisations)
+            offer(self.fields["legal_basis"], choices.legal_bases)
+            offer(self.fields["consent"], [c for c in choices.consents if c.purpose in DISCLOSURE_PURPOSES])
 
 
 class MeetingForm(VersionedForm):
@@ -203,7 +235,7 @@ class MeetingForm(VersionedForm):
         label=_("議題"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].queryset = _legal_bases()
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
@@ -218,6 +250,13 @@ class MeetingForm(VersionedForm):
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(
             [str(u), *(m.organisation.name for m in u.memberships.all())]
         )
+        if choices is not None:
+            offer(self.fields["legal_basis"], choices.legal_bases)
+            offer(
+                self.fields["consent"],
+                [c for c in choices.consents if c.purpose == Consent.Purpose.MEETING],
+            )
+            offer(self.fields["attendees"], choices.attendees)
 
 
 class HoldMeetingForm(VersionedForm):
@@ -250,30 +289,32 @@ class HoldMeetingForm(VersionedForm):
         return data
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(Form):
     reason = forms.CharField(
         label=_("緊急アクセスの理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(Form):
     access = forms.UUIDField()
 
 
-class ScheduleWatchVisitForm(forms.Form):
+class ScheduleWatchVisitForm(Form):
     due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = (
             User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
             .distinct()
             .order_by("last_name", "first_name")
         )
+        if choices is not None:
+            offer(self.fields["assigned_to"], choices.lead_staff)
 
 
-class WatchVisitForm(forms.Form):
+class WatchVisitForm(Form):
     visited_on = forms.DateField(label=_("訪問日"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         label=_("見守りの記録"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

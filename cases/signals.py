@@ -7,6 +7,11 @@
   (translated text) why the case cannot move on yet, e.g. referrals still open.
 - ``case_page_sections(actor, case, overview)`` — each receiver returns a list of sections for the
   case page: ``{"template": name, "context": {...}}``, already limited to what the actor may see.
+  ``overview`` is the page being built (``cases.selectors.CasePage``): its permissions, the
+  ``actions`` it offers and the ``choices`` its forms share, read once — a section asks the
+  database only for its own records. For the lead, a section also says what of those records
+  holds the case (``"blockers"``: the reasons ``conclusion_blockers`` would give), so that the
+  page need not ask again.
 - ``case_ended(case, actor)`` — inside the transaction of any transition that ends the case
   (closed or withdrawn): apps end what they still hold open for it (a referral still waiting, and
   the agency's sight of the shared fields with it).

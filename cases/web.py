@@ -2,8 +2,11 @@
 that no app imports another's views."""
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cases.exceptions import CaseRuleError, Conflict
 
@@ -33,3 +36,38 @@ def form_data_or_error(request, form) -> dict:
             ]
         )
     return form.cleaned_data
+
+
+def form_action(form_class, service, target: str, *, via=None, **renamed):
+    """A page's action as a service call: ``act(request, obj)`` validates the posted form, then calls
+    ``service`` with the actor, the object acted on as keyword ``target`` and the form's fields as
+    keywords — ``version`` as ``expected_version``, others renamed as given (``on="filed_on"``).
+    ``via`` finds the object the service acts on from the page's (a matter's current petition)."""
+    names = {"version": "expected_version", **renamed}
+
+    def act(request: HttpRequest, obj):
+        data = form_data_or_error(request, form_class(request.POST))
+        return service(
+            actor=request.user,
+            **{target: via(obj) if via else obj},
+            **{names.get(name, name): value for name, value in data.items()},
+        )
+
+    return act
+
+
+def action_view(find, actions: dict, next_page):
+    """The view of one kind of object's actions, ``actions[action](request, obj)`` (see
+    ``form_action``; the URL pattern passes ``action``): the object is found for the actor first by
+    ``find(actor, object_id)`` — a selector that refuses, recorded, before any input is read —,
+    the outcome is reported, and ``next_page(request, obj)`` (a URL) follows."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, action: str, **object_id) -> HttpResponse:
+        (found,) = object_id.values()
+        obj = find(request.user, found)
+        report_outcome(request, lambda: actions[action](request, obj))
+        return redirect(next_page(request, obj))
+
+    return view

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_PURPOSES, Role
 from accounts.selectors import memberships_of
-from guardianship.models import GuardianCandidate
+from guardianship.selectors import is_appointed_guardian
 
 # Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
 # a role without working screens shows none rather than a placeholder.
@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
-    if GuardianCandidate.objects.filter(user=request.user, appointments__ended_on__isnull=True).exists():
+    if is_appointed_guardian(request.user):
         roles.append(
             {
                 "label": _("後見人等"),

@@ -14,7 +14,9 @@ from cases.access import (
 )
 from guardianship.models import GuardianshipMatter, MatterGroupObjectPermission, MonitoringReport
 
-CENTRE_PERMISSIONS = ("view_guardianshipmatter", "manage_matter")
+# The centre's permission to work on a matter.
+MANAGE = "manage_matter"
+CENTRE_PERMISSIONS = ("view_guardianshipmatter", MANAGE)
 
 
 def open_to_centre(matter: GuardianshipMatter) -> None:
@@ -26,7 +28,7 @@ def permitted_matter_ids(actor: User, codename: str = "manage_matter") -> QueryS
 
 
 def may_manage(actor: User, matter: GuardianshipMatter) -> bool:
-    return holds_record_permission(actor, MatterGroupObjectPermission, matter, "manage_matter")
+    return holds_record_permission(actor, MatterGroupObjectPermission, matter, MANAGE)
 
 
 def require_matter_permission(actor: User, matter: GuardianshipMatter, *, action: str) -> None:

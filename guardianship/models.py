@@ -21,7 +21,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Area, Organisation
-from cases.models import Case, CaseAccessGrant, Person
+from cases.models import THROUGH_ENGINE, Case, CaseAccessGrant, Person
 from guardianship.vocabulary import (
     LEGAL_PROFESSIONS,
     PROFESSIONS,
@@ -146,43 +146,55 @@ class GuardianshipMatter(FSMModelMixin, EncryptedModel):
         return frozenset(CandidateKind.values)
 
     # --- transitions (guards only) ---------------------------------------------------------
-    @transition(field=state, source=S.INTAKE, target=S.ASSESSMENT)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.INTAKE, target=S.ASSESSMENT)
     def start_assessment(self) -> None:
         pass
 
-    @transition(field=state, source=S.ASSESSMENT, target=S.ALTERNATIVE_SUPPORT)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.ASSESSMENT, target=S.ALTERNATIVE_SUPPORT)
     def choose_alternative(self) -> None:
         pass
 
-    @transition(field=state, source=S.ASSESSMENT, target=S.TEAM_FORMATION)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.ASSESSMENT, target=S.TEAM_FORMATION)
     def form_team(self) -> None:
         pass
 
-    @transition(field=state, source=S.TEAM_FORMATION, target=S.PETITION_PREPARATION)
+    @transition(
+        field=state, conditions=THROUGH_ENGINE, source=S.TEAM_FORMATION, target=S.PETITION_PREPARATION
+    )
     def prepare_petition(self) -> None:
         pass
 
-    @transition(field=state, source=[S.PETITION_PREPARATION, S.SUPPORTING], target=S.CANDIDATE_MATCHING)
+    @transition(
+        field=state,
+        conditions=THROUGH_ENGINE,
+        source=[S.PETITION_PREPARATION, S.SUPPORTING],
+        target=S.CANDIDATE_MATCHING,
+    )
     def start_matching(self) -> None:
         pass
 
-    @transition(field=state, source=S.CANDIDATE_MATCHING, target=S.FILED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.CANDIDATE_MATCHING, target=S.FILED)
     def file(self) -> None:
         pass
 
-    @transition(field=state, source=S.FILED, target=S.APPOINTED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.FILED, target=S.APPOINTED)
     def appoint(self) -> None:
         pass
 
-    @transition(field=state, source=S.FILED, target=S.DISMISSED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.FILED, target=S.DISMISSED)
     def dismiss(self) -> None:
         pass
 
-    @transition(field=state, source=S.APPOINTED, target=S.SUPPORTING)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.APPOINTED, target=S.SUPPORTING)
     def start_support(self) -> None:
         pass
 
-    @transition(field=state, source=[S.ALTERNATIVE_SUPPORT, S.SUPPORTING, S.DISMISSED], target=S.ENDED)
+    @transition(
+        field=state,
+        conditions=THROUGH_ENGINE,
+        source=[S.ALTERNATIVE_SUPPORT, S.SUPPORTING, S.DISMISSED],
+        target=S.ENDED,
+    )
     def end(self) -> None:
         self.ended_at = timezone.now()
 

@@ -20,22 +20,35 @@ def open_matter_on_decision(sender, case: Case, outcome: str, actor: User, **kwa
 
 
 def undecided_matters_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
+    return _holding(GuardianshipMatter.objects.filter(case=case, state__in=UNDECIDED_STATES))
+
+
+def _holding(matters) -> list[str]:
     return [
         _("権利擁護・成年後見の案件が進行中です（%(state)s）。") % {"state": matter.get_state_display()}
-        for matter in GuardianshipMatter.objects.filter(case=case, state__in=UNDECIDED_STATES)
+        for matter in matters
+        if matter.state in UNDECIDED_STATES
     ]
 
 
 def matters_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
-    """The lead organisation sees where the case's matter stands (the centre's records stay the centre's)."""
-    if not overview.can_lead:
+    """The lead organisation sees where the case's matter stands (the centre's records stay the
+    centre's), and which of them holds the case (read once for the page: ``blockers``)."""
+    # A matter is opened when a case is decided for guardianship: a case never there has none.
+    if not overview.can_lead or CaseState.GUARDIANSHIP not in overview.states_reached:
         return []
     matters = list(
         GuardianshipMatter.objects.filter(case=case).select_related("centre").order_by("opened_at")
     )
     if not matters:
         return []
-    return [{"template": "guardianship/_case_section.html", "context": {"matters": matters}}]
+    return [
+        {
+            "template": "guardianship/_case_section.html",
+            "context": {"matters": matters},
+            "blockers": _holding(matters),
+        }
+    ]
 
 
 def overdue_reports(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:

@@ -5,18 +5,26 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
+from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content
-from guardianship.access import may_manage, permitted_matter_ids
+from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
+from guardianship.matching import explain
 from guardianship.models import (
+    Appointment,
+    Complaint,
     GuardianCandidate,
     GuardianshipMatter,
     MatchingMeeting,
+    MatchProposal,
     MonitoringReport,
     Petition,
 )
+from guardianship.services import current_petition
 from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind
 
 
@@ -70,7 +78,9 @@ def matter_for(actor: User, matter_id: object) -> MatterOverview:
         deny(actor, action="open_matter", case=matter.case if matter else None)
     overview = MatterOverview(matter=matter)
     overview.content = shared_content(matter.case, field_groups_for(actor, matter.case))
-    overview.petition = matter.petitions.order_by("-created_at").prefetch_related("documents").first()
+    overview.petition = (
+        matter.petitions.order_by("-created_at").select_related("court").prefetch_related("documents").first()
+    )
     overview.appointments = list(matter.appointments.select_related("candidate", "candidate__data_key"))
     overview.reports = list(
         MonitoringReport.objects.filter(appointment__matter=matter).select_related("appointment")
@@ -84,18 +94,176 @@ def matter_for(actor: User, matter_id: object) -> MatterOverview:
     return overview
 
 
+def _candidates_shown(actor: User, count: int, *, organisation_id: int | None = None):
+    """The event for a page that showed candidates' names (their personal data), or None."""
+    if not count:
+        return None
+    return audit.new_event(
+        "guardianship.candidates_viewed",
+        actor=actor,
+        organisation_id=organisation_id,
+        target_type="guardianship.guardiancandidate",
+        fields=["name"],
+        params={"count": count},
+    )
+
+
+def matter_page(actor: User, matter_id: object) -> MatterOverview:
+    """The matter page: ``matter_for``, each agenda item's proposals with their explanations, and
+    the read recorded — the case's fields the centre decrypted and the guardians' names shown —
+    in one append to the trail."""
+    overview = matter_for(actor, matter_id)
+    matter = overview.matter
+    for item in overview.agenda_items:
+        item.explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
+    events = []
+    if overview.fields_read:
+        events.append(
+            audit.new_event(
+                "guardianship.viewed",
+                actor=actor,
+                organisation_id=matter.centre_id,
+                target=matter,
+                case_id=matter.case_id,
+                person_id=matter.case.person_id,
+                fields=overview.fields_read,
+                purpose="case_work",
+            )
+        )
+    events.append(_candidates_shown(actor, len(overview.appointments), organisation_id=matter.centre_id))
+    audit.append([event for event in events if event is not None])
+    return overview
+
+
+def matter_to_act_on(actor: User, matter_id: object) -> GuardianshipMatter:
+    """The matter an action of its page changes, for its centre only: anyone else is refused,
+    recorded, before their input is read, whether the matter exists or not."""
+    matter = GuardianshipMatter.objects.select_related("case", "centre").filter(pk=matter_id).first()
+    if matter is None or not may_manage(actor, matter):
+        deny(actor, action="open_matter", case=matter.case if matter else None)
+    return matter
+
+
+def active_appointment_of(matter: GuardianshipMatter) -> Appointment:
+    """The guardian appointed now, for an action of the matter's page (the matter already checked)."""
+    appointment = matter.appointments.filter(ended_on__isnull=True).first()
+    if appointment is None:
+        raise CaseRuleError(
+            _("後見人等が選任されていないため、報告の予定は立てられません。"), code="no_appointment"
+        )
+    return appointment
+
+
+def current_petition_of(matter: GuardianshipMatter) -> Petition:
+    """The petition being prepared, for an action of the matter's page (the matter already checked)."""
+    petition = current_petition(matter)
+    if petition is None:
+        raise CaseRuleError(
+            _("申立ての準備がまだ記録されていません。先に申立ての準備を記録してください。"),
+            code="no_petition",
+        )
+    return petition
+
+
+def complaint_to_close(actor: User, complaint_id: object) -> Complaint:
+    """A complaint, for its matter's centre only (refused, recorded, whether it exists or not)."""
+    complaint = Complaint.objects.select_related("matter__case").filter(pk=complaint_id).first()
+    if complaint is None or not may_manage(actor, complaint.matter):
+        deny(actor, action="close_complaint", case=complaint.matter.case if complaint else None)
+    return complaint
+
+
+def proposal_to_decide(actor: User, proposal_id: object) -> MatchProposal:
+    """A matching meeting's proposal, for the centre of its matter only (refused, recorded,
+    whether it exists or not)."""
+    proposal = (
+        MatchProposal.objects.select_related("item__matter__case", "item__meeting")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None or not may_manage(actor, proposal.item.matter):
+        deny(actor, action="proposal", case=proposal.item.matter.case if proposal else None)
+    return proposal
+
+
+def report_to_submit(actor: User, report_id: object) -> MonitoringReport:
+    """A monitoring report, for its appointed guardian or the matter's centre (refused, recorded,
+    whether it exists or not)."""
+    action = "guardianship.submit_report"
+    report = (
+        MonitoringReport.objects.select_related("appointment__candidate", "appointment__matter__case")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        deny(actor, action=action)
+    require_report_permission(actor, report, action=action)
+    return report
+
+
+def is_appointed_guardian(actor: User) -> bool:
+    """Whether a court's appointment, still running, makes the actor a guardian (not a role of the
+    organisation chart: the home page offers them their reports)."""
+    return (
+        actor.is_authenticated
+        and GuardianCandidate.objects.filter(user=actor, appointments__ended_on__isnull=True).exists()
+    )
+
+
+def candidate_pool(actor: User, *, most: int = 500) -> list[GuardianCandidate]:
+    """The candidate pool page: the pool's first ``most`` candidates with their areas, for who
+    manages it (others are refused, recorded); the names shown are recorded."""
+    if not actor.has_perm("guardianship.manage_candidates"):
+        deny(actor, action="open_candidates")
+    pool = list(candidates_for(actor).prefetch_related("areas")[:most])
+    audit.append([e for e in [_candidates_shown(actor, len(pool))] if e is not None])
+    return pool
+
+
 def candidates_for(actor: User) -> QuerySet[GuardianCandidate]:
     if not actor.is_authenticated or not actor.has_perm("guardianship.manage_candidates"):
         return GuardianCandidate.objects.none()
     return GuardianCandidate.objects.select_related("data_key", "organisation").order_by("kind", "created_at")
 
 
-def meeting_for(actor: User, meeting_id: object) -> MatchingMeeting:
+@dataclass
+class MatchingMeetingPage:
+    meeting: MatchingMeeting
+    items: list  # {"item", "rows": [(proposal, explanation lines)], "chosen"}
+
+
+def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPage:
+    """A matching meeting for the centre of every matter on its agenda (anyone else is refused,
+    recorded): its items, their proposals explained, the candidates' names shown recorded."""
     meeting = MatchingMeeting.objects.filter(pk=meeting_id).select_related("centre").first()
-    items = list(meeting.items.select_related("matter__case").all()) if meeting else []
-    if meeting is None or not items or not all(may_manage(actor, item.matter) for item in items):
+    items = (
+        list(
+            meeting.items.select_related("matter__case", "matter__area").prefetch_related(
+                "proposals__candidate__data_key", "proposals__backup__data_key"
+            )
+        )
+        if meeting
+        else []
+    )
+    managed = {
+        row["content_object_id"]
+        for row in permitted_matter_ids(actor).filter(content_object_id__in=[i.matter_id for i in items])
+    }
+    if meeting is None or not items or any(item.matter_id not in managed for item in items):
         deny(actor, action="open_matching_meeting", case=items[0].matter.case if items else None)
-    return meeting
+    rows = []
+    for item in items:
+        explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
+        rows.append(
+            {
+                "item": item,
+                "rows": explained,
+                "chosen": any(p.status in ("selected", "accepted") for p, _lines in explained),
+            }
+        )
+    shown = sum(len(row["rows"]) for row in rows)
+    audit.append([e for e in [_candidates_shown(actor, shown)] if e is not None])
+    return MatchingMeetingPage(meeting=meeting, items=rows)
 
 
 def reports_due_to(actor: User) -> QuerySet[MonitoringReport]:
@@ -155,4 +323,50 @@ def centre_report(actor: User) -> CentreReport:
         median_days_to_ruling=_median_days(
             petitions.filter(ruled_on__isnull=False).values_list("filed_on", "ruled_on")
         ),
+    )
+
+
+@dataclass
+class MeetingChoices:
+    """What a new matching meeting may be made of: the matters in candidate matching, and the staff
+    of the actor's organisations as attendees."""
+
+    matters: QuerySet[GuardianshipMatter]
+    attendees: QuerySet[User]
+
+
+def meeting_choices(actor: User) -> MeetingChoices:
+    """For scheduling a matching meeting: refused (recorded) for who is not of a centre."""
+    matters = matters_for(actor)
+    if not matters.exists() and not actor.has_perm("guardianship.manage_candidates"):
+        deny(actor, action="open_guardianship_centre")
+    return _meeting_choices(actor, matters)
+
+
+def _meeting_choices(actor: User, matters: QuerySet[GuardianshipMatter]) -> MeetingChoices:
+    staff = User.objects.filter(memberships__organisation__in=actor.memberships.values("organisation"))
+    return MeetingChoices(
+        matters=matters.filter(state=MatterState.CANDIDATE_MATCHING), attendees=staff.distinct()
+    )
+
+
+@dataclass
+class CentreHome:
+    matters: list[GuardianshipMatter]
+    meeting_choices: MeetingChoices | None  # None when no matter is in candidate matching
+    report: CentreReport
+
+
+def centre_home(actor: User) -> CentreHome:
+    """The centre's home: its matters, what a matching meeting could be made of, and its figures
+    (plaintext columns only, nothing decrypted, so nothing to record). Refused, recorded, for who
+    is not of a centre."""
+    matters = list(matters_for(actor))
+    if not matters and not actor.has_perm("guardianship.manage_candidates"):
+        deny(actor, action="open_guardianship_centre")
+    matching = any(m.state == MatterState.CANDIDATE_MATCHING for m in matters)
+    return CentreHome(
+        matters=matters,
+        meeting_choices=_meeting_choices(actor, matters_for(actor)) if matching else None,
+        report=centre_report(actor),
     )

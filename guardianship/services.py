@@ -1,10 +1,11 @@
 """Every write of the rights-advocacy track: one function per use case (docs/architecture.md).
 
 The centre's coordinators act through their object permission on the matter; the candidate pool
-through the role permission ``guardianship.manage_candidates``. Each service checks before its
-transaction (a refusal is audited in a transaction of its own); transitions lock the matter row
-and compare the version the actor saw (MatterConflict otherwise), and every change records its
-audit event in the same transaction.
+through the role permission ``guardianship.manage_candidates``. Transitions and the assessment go
+through the engine (``cases.transitions``) with the machine below: the matter row is locked, the
+permission decided on it, the version compared (``cases.exceptions.Conflict``), then the input
+and rules checked. Other services check before their transaction. A refusal is audited in a
+transaction of its own, and every change records its audit event in the same transaction.
 """
 
 import datetime
@@ -15,22 +16,24 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from audit import services as audit
 from cases.access import grant_access, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseAccessGrant, Person
+from cases.transitions import RowMachine, act, transition
 from cases.vocabulary import FieldGroup
 from guardianship import matching
 from guardianship.access import (
+    MANAGE,
+    may_manage,
     open_to_centre,
     require_matter_permission,
     require_pool_permission,
     require_report_permission,
 )
-from guardianship.exceptions import MatterConflict
 from guardianship.models import (
     AgendaItem,
     Appointment,
@@ -55,17 +58,25 @@ GUARDIAN_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.GUA
 FIRST_REPORT_DAYS = 30
 
 
-def _record(event: str, *, actor: User | None, matter: GuardianshipMatter, fields=(), **params) -> None:
-    audit.record(
-        event,
-        actor=actor,
-        organisation_id=matter.centre_id,
-        target=matter,
-        case_id=matter.case_id,
-        person_id=matter.case.person_id,
-        fields=fields,
-        params=params,
+class MatterMachine(RowMachine[GuardianshipMatter]):
+    model = GuardianshipMatter
+    related = ("case__person", "centre", "area")
+    organisation = "centre_id"
+    transitioned_event = "guardianship.transitioned"
+    conflict_message = gettext_lazy(
+        "他の人が先にこの案件を更新しました。画面を開き直して、最新の状態を確かめてください。"
     )
+    not_allowed_message = gettext_lazy("この案件は今の状態（%(state)s）ではこの操作ができません。")
+
+    def permitted(self, actor: User | None, locked: GuardianshipMatter, permission: str) -> bool:
+        return may_manage(actor, locked)
+
+
+MATTERS = MatterMachine()
+
+
+def _record(event: str, *, actor: User | None, matter: GuardianshipMatter, fields=(), **params) -> None:
+    MATTERS.record(event, actor=actor, locked=matter, fields=fields, params=params)
 
 
 def _centre_for(case: Case) -> Organisation:
@@ -105,40 +116,20 @@ def _transition(
     matter: GuardianshipMatter,
     expected_version: int,
     name: str,
-    then: Callable[[GuardianshipMatter], None] | None = None,
     before: Callable[[GuardianshipMatter], None] | None = None,
 ) -> GuardianshipMatter:
-    require_matter_permission(actor, matter, action=f"guardianship.{name}")
-    with transaction.atomic():
-        locked = (
-            GuardianshipMatter.objects.select_for_update(of=("self",))
-            .select_related("case__person", "centre", "area")
-            .get(pk=matter.pk)
-        )
-        if locked.version != expected_version:
-            raise MatterConflict()
-        if before is not None:
-            before(locked)
-        previous = locked.state
-        try:
-            getattr(locked, name)()
-        except TransitionNotAllowed:
-            raise CaseRuleError(
-                _("この案件は今の状態（%(state)s）ではこの操作ができません。") % {"state": S(previous).label},
-                code="transition_not_allowed",
-            ) from None
-        if then is not None:
-            then(locked)
-        locked.version += 1
-        locked.save()
-        _record(
-            "guardianship.transitioned",
-            actor=actor,
-            matter=locked,
-            transition=name,
-            **{"from": previous, "to": locked.state},
-        )
-    return locked
+    """Transition ``name`` through the engine for the matter's centre; ``before(locked)`` checks
+    the input and rules (a CaseRuleError refuses) and writes what goes with the transition."""
+    return transition(
+        MATTERS,
+        actor=actor,
+        record=matter,
+        expected_version=expected_version,
+        name=name,
+        permission=MANAGE,
+        action=f"guardianship.{name}",
+        before=before,
+    )
 
 
 def start_assessment(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
@@ -167,18 +158,11 @@ def record_assessment(
 ) -> GuardianshipMatter:
     """Capacity concerns, the person's wishes (意思決定支援: what they said, who supported, how),
     complexity indicators and the alternative considered. Until the petition is filed."""
-    require_matter_permission(actor, matter, action="guardianship.record_assessment")
     unknown = set(values) - set(ASSESSMENT_FIELDS)
-    if unknown:
+    if unknown:  # a caller's mistake, not the user's input
         raise TypeError(f"unknown assessment fields {sorted(unknown)}")
-    with transaction.atomic():
-        locked = (
-            GuardianshipMatter.objects.select_for_update(of=("self",))
-            .select_related("case")
-            .get(pk=matter.pk)
-        )
-        if locked.version != expected_version:
-            raise MatterConflict()
+
+    def assess(locked: GuardianshipMatter) -> GuardianshipMatter:
         if locked.state not in (S.ASSESSMENT, S.TEAM_FORMATION, S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
             raise CaseRuleError(
                 _("アセスメントは、検討から候補者調整までの間に記録できます。"), code="not_assessing"
@@ -186,8 +170,7 @@ def record_assessment(
         for name, value in values.items():
             setattr(locked, name, value)
         locked.full_clean(exclude=["case", "centre", "area", "opened_by", "care_providers", "state"])
-        locked.version += 1
-        locked.save()
+        MATTERS.save(locked, values)
         if care_providers is not None:
             locked.care_providers.set(care_providers)
         _record(
@@ -196,17 +179,27 @@ def record_assessment(
             matter=locked,
             fields=[name for name in values if name in ASSESSMENT_TEXT and values[name]],
         )
-    return locked
+        return locked
+
+    return act(
+        MATTERS,
+        actor=actor,
+        record=matter,
+        expected_version=expected_version,
+        permission=MANAGE,
+        action="guardianship.record_assessment",
+        work=assess,
+    )
 
 
 def choose_alternative(
     *, actor: User, matter: GuardianshipMatter, expected_version: int, alternative: str, reason: str
 ) -> GuardianshipMatter:
     """No petition: the person is supported another way (意思決定支援, あんしんセンター, 任意後見…)."""
-    if not reason.strip():
-        raise CaseRuleError(_("他の支援を選んだ理由を書いてください。"), code="reason_required")
 
     def keep(locked):
+        if not reason.strip():
+            raise CaseRuleError(_("他の支援を選んだ理由を書いてください。"), code="reason_required")
         locked.alternative, locked.alternative_reason = alternative, reason
 
     return _transition(
@@ -231,27 +224,38 @@ def prepare_petition(
 ) -> GuardianshipMatter:
     """The petition is prepared with the team: its type, petitioner, court, fee subsidies and the
     documents checklist."""
-    if court.kind != OrganisationKind.FAMILY_COURT:
-        raise CaseRuleError(_("申立先には家庭裁判所を選んでください。"), code="not_a_court")
 
     def create(locked):
-        petition = Petition(
-            matter=locked,
+        if court.kind != OrganisationKind.FAMILY_COURT:
+            raise CaseRuleError(_("申立先には家庭裁判所を選んでください。"), code="not_a_court")
+        _new_petition(
+            locked,
+            [{"kind": kind} for kind in DocumentKind.values],
             type=type,
             petitioner_kind=petitioner_kind,
             court=court,
             subsidy_petition_costs=subsidy_petition_costs,
             subsidy_remuneration=subsidy_remuneration,
         )
-        petition.full_clean(exclude=["matter", "court"])
-        petition.save(force_insert=True)
-        PetitionDocument.objects.bulk_create(
-            PetitionDocument(petition=petition, kind=kind) for kind in DocumentKind.values
-        )
 
     return _transition(
-        actor=actor, matter=matter, expected_version=expected_version, name="prepare_petition", then=create
+        actor=actor, matter=matter, expected_version=expected_version, name="prepare_petition", before=create
     )
+
+
+# What a petition says besides its matter and documents: a replacement's new petition copies them.
+PETITION_TERMS = ("type", "petitioner_kind", "court", "subsidy_petition_costs", "subsidy_remuneration")
+
+
+def _new_petition(matter: GuardianshipMatter, documents: list[dict], **terms) -> Petition:
+    """A petition of the matter with its documents checklist (each a dict of the document's fields)."""
+    petition = Petition(matter=matter, **terms)
+    petition.full_clean(exclude=["matter", "court"])
+    petition.save(force_insert=True)
+    PetitionDocument.objects.bulk_create(
+        PetitionDocument(petition=petition, **document) for document in documents
+    )
+    return petition
 
 
 def current_petition(matter: GuardianshipMatter) -> Petition | None:
@@ -507,7 +511,7 @@ def record_ruling(
         matter=matter,
         expected_version=expected_version,
         name="appoint" if appointed else "dismiss",
-        then=rule,
+        before=rule,
     )
 
 
@@ -567,20 +571,14 @@ def request_replacement(
     def replace(locked):
         previous = _end_appointment(actor, locked, Appointment.EndReason.REPLACED)
         old = previous.petition if previous else current_petition(locked)
-        petition = Petition.objects.create(
-            matter=locked,
-            type=old.type,
-            petitioner_kind=old.petitioner_kind,
-            court=old.court,
-            subsidy_petition_costs=old.subsidy_petition_costs,
-            subsidy_remuneration=old.subsidy_remuneration,
-        )
-        PetitionDocument.objects.bulk_create(
-            PetitionDocument(petition=petition, kind=d.kind, status=d.status) for d in old.documents.all()
+        _new_petition(
+            locked,
+            [{"kind": d.kind, "status": d.status} for d in old.documents.all()],
+            **{term: getattr(old, term) for term in PETITION_TERMS},
         )
 
     return _transition(
-        actor=actor, matter=matter, expected_version=expected_version, name="start_matching", then=replace
+        actor=actor, matter=matter, expected_version=expected_version, name="start_matching", before=replace
     )
 
 
@@ -588,7 +586,9 @@ def end_matter(*, actor: User, matter: GuardianshipMatter, expected_version: int
     def finish(locked):
         _end_appointment(actor, locked, Appointment.EndReason.MATTER_ENDED)
 
-    return _transition(actor=actor, matter=matter, expected_version=expected_version, name="end", then=finish)
+    return _transition(
+        actor=actor, matter=matter, expected_version=expected_version, name="end", before=finish
+    )
 
 
 def schedule_report(*, actor: User, appointment: Appointment, due_on: datetime.date) -> MonitoringReport:

@@ -16,11 +16,23 @@ urlpatterns = [
         )
         for action in views.MATTER_ACTIONS
     ),
-    path("complaints/<uuid:complaint_id>/close/", views.complaint_close, name="complaint_close"),
+    path(
+        "complaints/<uuid:complaint_id>/close/",
+        views.complaint_action,
+        {"action": "close"},
+        name="complaint_close",
+    ),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
-    path("proposals/<int:proposal_id>/choose/", views.proposal_choose, name="proposal_choose"),
-    path("proposals/<int:proposal_id>/answer/", views.proposal_answer, name="proposal_answer"),
+    *(
+        path(
+            f"proposals/<int:proposal_id>/{action}/",
+            views.proposal_action,
+            {"action": action},
+            name=f"proposal_{action}",
+        )
+        for action in ("choose", "answer")
+    ),
     path("candidates/", views.candidates, name="candidates"),
     path("reports/", views.my_reports, name="my_reports"),
-    path("reports/<uuid:report_id>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<uuid:report_id>/submit/", views.report_action, {"action": "submit"}, name="report_submit"),
 ]

@@ -5,10 +5,12 @@ permission on the case."""
 from django.db.models import QuerySet
 
 from accounts.models import User
-from cases.access import deny, holds_record_permission, open_to_organisation, record_ids_held
+from cases.access import holds_record_permission, open_to_organisation, record_ids_held
 from referrals.models import Referral, ReferralGroupObjectPermission
 
-RECIPIENT_PERMISSIONS = ("view_referral", "respond_referral")
+# The receiving organisation's permission to answer a referral.
+RESPOND = "respond_referral"
+RECIPIENT_PERMISSIONS = ("view_referral", RESPOND)
 
 
 def open_to_recipient(referral: Referral) -> None:
@@ -21,10 +23,4 @@ def permitted_referral_ids(actor: User, codename: str = "view_referral") -> Quer
 
 
 def may_respond(actor: User, referral: Referral) -> bool:
-    return holds_record_permission(actor, ReferralGroupObjectPermission, referral, "respond_referral")
-
-
-def require_response_permission(actor: User, referral: Referral, *, action: str) -> None:
-    """Refuse (recorded in the audit trail) unless the actor answers for the receiving organisation."""
-    if not may_respond(actor, referral):
-        deny(actor, action=action, case=referral.case)
+    return holds_record_permission(actor, ReferralGroupObjectPermission, referral, RESPOND)

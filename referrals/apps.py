@@ -9,12 +9,11 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("つなぎ（紹介）")
 
     def ready(self) -> None:
-        from accounts.models import OrganisationKind
         from audit.administration import watch
-        from audit.events import register_parameter_labels
         from cases.signals import case_ended, case_page_sections, conclusion_blockers, reminders_requested
         from referrals import receivers
-        from referrals.models import AcceptanceDeadline, ReferralState
+        from referrals.events import register_events
+        from referrals.models import AcceptanceDeadline
 
         # Deadlines are administered: every change is audited, whoever makes it.
         watch(
@@ -27,12 +26,9 @@ class ReferralsConfig(AppConfig):
                 "working_days": deadline.working_days,
             },
         )
-        register_parameter_labels("organisation_kind", dict(OrganisationKind.choices))
+        register_events()  # referrals' audit event kinds and the words for their codes
 
         conclusion_blockers.connect(receivers.open_referrals_hold_the_case, dispatch_uid="referrals.blockers")
         case_page_sections.connect(receivers.referrals_section, dispatch_uid="referrals.section")
         reminders_requested.connect(receivers.overdue_referrals, dispatch_uid="referrals.reminders")
         case_ended.connect(receivers.withdraw_open_referrals, dispatch_uid="referrals.case_ended")
-        for name in ("from", "to"):
-            register_parameter_labels(name, dict(ReferralState.choices))
-        register_parameter_labels("field", {"purpose": _("つなぐ目的"), "text": _("やりとりの内容")})

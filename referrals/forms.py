@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind, User
-from cases.forms import DisclosureForm, VersionedForm, consents_in_force
+from cases.forms import DisclosureForm, VersionedForm, consents_in_force, offer
 from cases.models import Consent
 
 
@@ -15,15 +15,31 @@ class ReferralForm(DisclosureForm):
 
     field_order = ["recipient", "purpose", "field_groups", "legal_basis", "consent", "reference"]
 
-    def __init__(self, *args, case, **kwargs):
+    NOT_RECIPIENTS = (OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT)
+
+    def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         recipient = self.fields["recipient"]
         recipient.label = _("つなぎ先")
-        recipient.queryset = recipient.queryset.exclude(
-            kind__in=[OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT]
-        ).exclude(pk=case.lead_organisation_id)
+        recipient.queryset = recipient.queryset.exclude(kind__in=self.NOT_RECIPIENTS).exclude(
+            pk=case.lead_organisation_id
+        )
         # A referral rests only on a consent given for referrals (cases.services.sharing.check_consent).
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.REFERRAL)
+        if choices is not None:  # the case page's, read once (cases.selectors.FormChoices)
+            offer(
+                recipient,
+                [
+                    o
+                    for o in choices.active_organisations
+                    if o.kind not in self.NOT_RECIPIENTS and o.pk != case.lead_organisation_id
+                ],
+            )
+            offer(self.fields["legal_basis"], choices.legal_bases)
+            offer(
+                self.fields["consent"],
+                [c for c in choices.consents if c.purpose == Consent.Purpose.REFERRAL],
+            )
 
 
 class TextForm(VersionedForm):

@@ -22,7 +22,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organisation, OrganisationKind
-from cases.models import Case, Consent, Disclosure, LegalBasis
+from cases.models import THROUGH_ENGINE, Case, Consent, Disclosure, LegalBasis
 from cases.vocabulary import FieldGroup
 from privacy.fields import EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
@@ -169,35 +169,37 @@ class Referral(FSMModelMixin, EncryptedModel):
         return [str(FieldGroup(code).label) for code in self.field_groups if code in FieldGroup.values]
 
     # --- transitions (guards only) ---------------------------------------------------------
-    @transition(field=state, source=S.DRAFT, target=S.SENT)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.DRAFT, target=S.SENT)
     def send(self) -> None:
         self.sent_at = timezone.now()
 
-    @transition(field=state, source=AWAITING_ANSWER, target=S.RETURNED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=AWAITING_ANSWER, target=S.RETURNED)
     def ask(self) -> None:
         pass
 
-    @transition(field=state, source=S.RETURNED, target=S.SENT)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.RETURNED, target=S.SENT)
     def answer(self) -> None:
         pass
 
-    @transition(field=state, source=S.SENT, target=S.OVERDUE)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.SENT, target=S.OVERDUE)
     def mark_overdue(self) -> None:
         pass
 
-    @transition(field=state, source=AWAITING_ANSWER, target=S.ACCEPTED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=AWAITING_ANSWER, target=S.ACCEPTED)
     def accept(self) -> None:
         self.accepted_at = timezone.now()
 
-    @transition(field=state, source=[*AWAITING_ANSWER, S.RETURNED], target=S.DECLINED)
+    @transition(
+        field=state, conditions=THROUGH_ENGINE, source=[*AWAITING_ANSWER, S.RETURNED], target=S.DECLINED
+    )
     def decline(self) -> None:
         self.settled_at = timezone.now()
 
-    @transition(field=state, source=S.ACCEPTED, target=S.COMPLETED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.ACCEPTED, target=S.COMPLETED)
     def complete(self) -> None:
         self.settled_at = timezone.now()
 
-    @transition(field=state, source=OPEN, target=S.WITHDRAWN)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=OPEN, target=S.WITHDRAWN)
     def withdraw(self) -> None:
         self.settled_at = timezone.now()
 

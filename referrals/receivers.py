@@ -5,16 +5,21 @@ import datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from cases.models import Case, CaseState
+from cases.models import Case
 from referrals.models import OPEN, Referral, ReferralState
 
 
 def open_referrals_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
     """A case moves on to watching or closed only once every referral is settled."""
+    return _holding(Referral.objects.filter(case=case, state__in=OPEN).select_related("recipient"))
+
+
+def _holding(referrals) -> list[str]:
     return [
         _("%(agency)sへのつなぎが終わっていません（%(state)s）。")
         % {"agency": referral.recipient.name, "state": referral.get_state_display()}
-        for referral in Referral.objects.filter(case=case, state__in=OPEN).select_related("recipient")
+        for referral in referrals
+        if referral.state in OPEN
     ]
 
 
@@ -25,28 +30,26 @@ def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:
 
 
 def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
-    """The lead organisation's view of the case's referrals, and the form to make one."""
+    """The lead organisation's view of the case's referrals, the form to make one, and what of
+    them holds the case (read once for the page: ``blockers``)."""
     if not overview.can_lead:
         return []
     from referrals.forms import ReferralForm
     from referrals.selectors import referrals_of_case
 
     referrals = list(referrals_of_case(case))
-    may_refer = case.state in (
-        CaseState.SHARING,
-        CaseState.TEAM_MEETING,
-        CaseState.REFERRED,
-        CaseState.GUARDIANSHIP,
-        CaseState.WATCHING,
-    )
+    may_refer = "disclose" in overview.actions  # where the lead may share the case, it may refer it
     return [
         {
             "template": "referrals/_case_section.html",
             "context": {
                 "referrals": referrals,
                 "all_settled": bool(referrals) and not any(r.is_open for r in referrals),
-                "form": ReferralForm(case=case, auto_id="referral_form-%s") if may_refer else None,
+                "form": ReferralForm(case=case, choices=overview.choices, auto_id="referral_form-%s")
+                if may_refer
+                else None,
             },
+            "blockers": _holding(referrals),
         }
     ]
 

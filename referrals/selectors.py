@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import QuerySet, Value, When
 
 from accounts.models import User
+from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
 from cases.selectors import SharedContent, shared_content
 from referrals.access import may_respond, permitted_referral_ids
@@ -92,10 +93,10 @@ class ReferralView:
         return [*self.content.fields_read, "purpose", *(["text"] if self.messages else [])]
 
 
-def referral_for(actor: User, referral_id: object) -> ReferralView:
-    """The referral if the actor leads its case or answers for the receiving agency; otherwise a
-    refusal recorded in the audit trail (never a 404 that tells an outsider it exists). The
-    agency sees the fields shared with it while its access lasts, and nothing else of the case."""
+def referral_to_act_on(actor: User, referral_id: object) -> ReferralView:
+    """Who the actor is to the referral (no content read): the referrer leads its case, the
+    recipient answers for the receiving agency (never for a draft). Anyone else is refused,
+    recorded, whether the referral exists or not (no 404 tells an outsider it exists)."""
     _refresh()
     referral = (
         Referral.objects.select_related(
@@ -110,16 +111,37 @@ def referral_for(actor: User, referral_id: object) -> ReferralView:
     is_recipient = referral.state != S.DRAFT and may_respond(actor, referral)
     if not (is_referrer or is_recipient):
         deny(actor, action="open_referral", case=referral.case)
-    view = ReferralView(
-        referral=referral,
-        is_referrer=is_referrer,
-        is_recipient=is_recipient,
-        shared_live=is_recipient and shared_access_is_live(referral),
-    )
+    return ReferralView(referral=referral, is_referrer=is_referrer, is_recipient=is_recipient)
+
+
+def referral_for(actor: User, referral_id: object) -> ReferralView:
+    """The referral as the actor may read it, or a recorded refusal. The agency sees the fields
+    shared with it while its access lasts, and nothing else of the case."""
+    view = referral_to_act_on(actor, referral_id)
+    referral = view.referral
+    view.shared_live = view.is_recipient and shared_access_is_live(referral)
     if view.shows_referral_text:
         view.messages = list(referral.messages.select_related("author", "organisation"))
-    if view.shared_live and not is_referrer:
+    if view.shared_live and not view.is_referrer:
         view.content = shared_content(referral.case, set(referral.field_groups))
+    return view
+
+
+def referral_page(actor: User, referral_id: object) -> ReferralView:
+    """The referral page: ``referral_for``, with what the agency's page decrypted recorded."""
+    view = referral_for(actor, referral_id)
+    referral = view.referral
+    if view.fields_read_by_agency:
+        audit.record(
+            "referral.viewed",
+            actor=actor,
+            organisation_id=referral.recipient_id,
+            target=referral,
+            case_id=referral.case_id,
+            person_id=referral.case.person_id,
+            fields=view.fields_read_by_agency,
+            purpose="case_work",
+        )
     return view
 
 

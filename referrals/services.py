@@ -1,10 +1,11 @@
 """Every write on referrals: one function per use case (see docs/architecture.md).
 
 The referring side acts through its lead permission on the case; the receiving agency through
-its object permissions on the referral. Each service checks before its transaction (a refusal is
-audited in a transaction of its own), then locks the referral row, compares the version the
-actor saw (a stale one is a ReferralConflict), transitions, writes, and records the audit event in
-the same transaction.
+its object permissions on the referral. Every transition goes through the engine
+(``cases.transitions``) with the machine below: the referral row is locked, the actor's
+permission decided on it, the version compared (``cases.exceptions.Conflict``), then the input
+and rules checked, the transition saved and audited in one transaction; a refusal is audited in
+a transaction of its own.
 """
 
 import datetime
@@ -13,25 +14,47 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from audit import services as audit
-from cases.access import grant_access, require_case_permission, revoke_grants
-from cases.exceptions import CaseRuleError
-from cases.models import OPEN_STATES, AccessLevel, Case, CaseAccessGrant, CaseState, Consent, LegalBasis
+from cases.access import grant_access, has_case_permission, require_case_permission, revoke_grants
+from cases.exceptions import CaseRuleError, Conflict
+from cases.models import AccessLevel, Case, CaseAccessGrant, Consent, LegalBasis
 from cases.services.lifecycle import record_connection
 from cases.services.sharing import check_sharing_ground, consent_ends_at, record_disclosure
-from referrals.access import open_to_recipient, require_response_permission
-from referrals.exceptions import ReferralConflict
+from cases.transitions import RowMachine, transition
+from referrals.access import RESPOND, may_respond, open_to_recipient
 from referrals.models import OPEN, AcceptanceDeadline, Referral, ReferralMessage, ReferralState
 from referrals.working_days import add_working_days
 
 Kind = ReferralMessage.Kind
+# Who acts: the referring side, through its lead permission on the case, or the receiving agency.
+REFERRER = "lead_case"
+RECIPIENT = RESPOND
+
+
+class ReferralMachine(RowMachine[Referral]):
+    model = Referral
+    related = ("case__person", "case__lead_organisation", "recipient", "legal_basis", "consent")
+    organisation = "referring_organisation_id"
+    transitioned_event = "referral.transitioned"
+    conflict_message = gettext_lazy(
+        "他の人が先にこのつなぎを更新しました。画面を開き直して、最新の状態を確かめてください。"
+    )
+    not_allowed_message = gettext_lazy("このつなぎは今の状態（%(state)s）ではこの操作ができません。")
+
+    def permitted(self, actor: User | None, locked: Referral, permission: str) -> bool:
+        if permission == RECIPIENT:
+            return may_respond(actor, locked)
+        return has_case_permission(actor, locked.case, permission)
+
+
+REFERRALS = ReferralMachine()
 
 
 def _check_case_open(case: Case) -> None:
-    if case.state == CaseState.NOTICED or case.state not in OPEN_STATES:
+    if not case.is_in_work:
         raise CaseRuleError(_("受付の後、終結までの間だけ関係機関につなげます。"), code="case_not_open")
 
 
@@ -112,49 +135,42 @@ def _transition(
     referral: Referral,
     expected_version: int,
     name: str,
-    on_behalf_of: Organisation,
+    side: str | None,
+    on_behalf_of: int,
     then: Callable[[Referral], None] | None = None,
-    message: tuple[str, str] | None = None,
+    message: tuple[str, str, str] | None = None,
 ) -> Referral:
-    """Lock, compare versions, transition, run ``then(locked)`` (more writes, or a CaseRuleError
-    to refuse), save, keep the message, audit — all in one transaction."""
-    with transaction.atomic():
-        locked = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("case__person", "case__lead_organisation", "recipient", "legal_basis", "consent")
-            .get(pk=referral.pk)
-        )
-        if locked.version != expected_version:
-            raise ReferralConflict()
-        previous = locked.state
-        try:
-            getattr(locked, name)()
-        except TransitionNotAllowed:
-            raise CaseRuleError(
-                _("このつなぎは今の状態（%(state)s）ではこの操作ができません。")
-                % {"state": ReferralState(previous).label},
-                code="transition_not_allowed",
-            ) from None
+    """Transition ``name`` through the engine, for ``side`` (REFERRER, RECIPIENT; None: the system,
+    or a case transition that checked the actor in this transaction) on behalf of the organisation
+    ``on_behalf_of``. ``message`` (kind, text, what to say when the text is empty) is required,
+    once the actor is known to be permitted, and kept with the referral; ``then(locked)`` checks
+    the rules and writes more (a CaseRuleError refuses)."""
+
+    def check(locked: Referral) -> None:
+        if message is not None:
+            _required(message[1], message[2])
         if then is not None:
             then(locked)
-        locked.version += 1
-        locked.save()
-        if message is not None:
-            kind, text = message
-            ReferralMessage(
-                referral=locked, kind=kind, text=text, author=actor, organisation=on_behalf_of
-            ).save(force_insert=True)
-        audit.record(
-            "referral.transitioned",
-            actor=actor,
-            organisation_id=on_behalf_of.pk,
-            target=locked,
-            case_id=locked.case_id,
-            person_id=locked.case.person_id,
-            fields=["text"] if message else [],
-            params={"transition": name, "from": previous, "to": locked.state},
-        )
-    return locked
+
+    def keep(locked: Referral) -> None:
+        kind, text, _missing = message
+        ReferralMessage(
+            referral=locked, kind=kind, text=text.strip(), author=actor, organisation_id=on_behalf_of
+        ).save(force_insert=True)
+
+    return transition(
+        REFERRALS,
+        actor=actor,
+        record=referral,
+        expected_version=expected_version,
+        name=name,
+        permission=side,
+        action=f"referral.{name}",
+        before=check,
+        after=keep if message is not None else None,
+        event_fields=["text"] if message is not None else [],
+        organisation_id=on_behalf_of,
+    )
 
 
 def _end_shared_access(referral: Referral, actor: User | None) -> None:
@@ -181,7 +197,6 @@ def _settle(actor: User, *, notify_referrer: bool) -> Callable[[Referral], None]
 def send_referral(*, actor: User, referral: Referral, expected_version: int) -> Referral:
     """Share the chosen fields with the agency (a Disclosure and its grant) and start the clock:
     the agency answers within its kind's number of working days."""
-    require_case_permission(actor, referral.case, "lead_case", action="referral.send")
 
     def share(locked: Referral) -> None:
         _check_case_open(locked.case)
@@ -209,134 +224,132 @@ def send_referral(*, actor: User, referral: Referral, expected_version: int) -> 
             expires_at=consent_ends_at(locked.consent),
         )
         locked.disclosure = disclosure
-        locked.accept_by = add_working_days(
-            timezone.localdate(), AcceptanceDeadline.for_kind(locked.recipient.kind)
-        )
+        _start_the_clock(locked)
         open_to_recipient(locked)
 
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="send",
-        on_behalf_of=referral.case.lead_organisation,
-        then=share,
-    )
+    return _by_referrer(actor, referral, expected_version, "send", then=share)
 
 
 def ask_question(*, actor: User, referral: Referral, expected_version: int, question: str) -> Referral:
     """The agency sends the referral back with a question instead of declining."""
-    require_response_permission(actor, referral, action="referral.ask")
-    question = _required(question, _("質問の内容を書いてください。"))
-
-    def notify(locked: Referral) -> None:
-        locked.referrer_attention = True
-
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="ask",
-        on_behalf_of=referral.recipient,
-        then=notify,
-        message=(Kind.QUESTION, question),
+    return _by_recipient(
+        actor,
+        referral,
+        expected_version,
+        "ask",
+        then=_notify_referrer,
+        message=(Kind.QUESTION, question, _("質問の内容を書いてください。")),
     )
 
 
 def answer_question(*, actor: User, referral: Referral, expected_version: int, answer: str) -> Referral:
     """The referrer answers; the agency's clock starts again from today."""
-    require_case_permission(actor, referral.case, "lead_case", action="referral.answer")
-    answer = _required(answer, _("回答の内容を書いてください。"))
 
     def restart(locked: Referral) -> None:
         locked.referrer_attention = False
-        locked.accept_by = add_working_days(
-            timezone.localdate(), AcceptanceDeadline.for_kind(locked.recipient.kind)
-        )
+        _start_the_clock(locked)
 
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="answer",
-        on_behalf_of=referral.case.lead_organisation,
+    return _by_referrer(
+        actor,
+        referral,
+        expected_version,
+        "answer",
         then=restart,
-        message=(Kind.ANSWER, answer),
+        message=(Kind.ANSWER, answer, _("回答の内容を書いてください。")),
     )
 
 
 def accept_referral(*, actor: User, referral: Referral, expected_version: int, worker: User) -> Referral:
     """The agency takes the person on and names who will work with them."""
-    require_response_permission(actor, referral, action="referral.accept")
-    if not referral.recipient.memberships.filter(user=worker, user__is_active=True).exists():
-        raise CaseRuleError(_("担当者はつなぎ先の組織の職員から選んでください。"), code="worker_not_member")
 
     def connect(locked: Referral) -> None:
+        if not locked.recipient.memberships.filter(user=worker, user__is_active=True).exists():
+            raise CaseRuleError(
+                _("担当者はつなぎ先の組織の職員から選んでください。"), code="worker_not_member"
+            )
         locked.assigned_worker = worker
         locked.referrer_attention = True
         record_connection(case=locked.case)
 
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="accept",
-        on_behalf_of=referral.recipient,
-        then=connect,
-    )
+    return _by_recipient(actor, referral, expected_version, "accept", then=connect)
 
 
 def decline_referral(*, actor: User, referral: Referral, expected_version: int, reason: str) -> Referral:
     """The agency cannot take it: the referral returns to the referrer's inbox with the reason."""
-    require_response_permission(actor, referral, action="referral.decline")
-    reason = _required(reason, _("お断りの理由を書いてください。"))
-
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="decline",
-        on_behalf_of=referral.recipient,
+    return _by_recipient(
+        actor,
+        referral,
+        expected_version,
+        "decline",
         then=_settle(actor, notify_referrer=True),
-        message=(Kind.DECLINE_REASON, reason),
+        message=(Kind.DECLINE_REASON, reason, _("お断りの理由を書いてください。")),
     )
 
 
 def complete_referral(*, actor: User, referral: Referral, expected_version: int, outcome: str) -> Referral:
     """The agency's part is done: the outcome goes back to the referrer."""
-    require_response_permission(actor, referral, action="referral.complete")
-    outcome = _required(outcome, _("支援の結果を書いてください。"))
-
-    return _transition(
-        actor=actor,
-        referral=referral,
-        expected_version=expected_version,
-        name="complete",
-        on_behalf_of=referral.recipient,
+    return _by_recipient(
+        actor,
+        referral,
+        expected_version,
+        "complete",
         then=_settle(actor, notify_referrer=True),
-        message=(Kind.OUTCOME, outcome),
+        message=(Kind.OUTCOME, outcome, _("支援の結果を書いてください。")),
     )
 
 
 def withdraw_referral(*, actor: User, referral: Referral, expected_version: int, reason: str) -> Referral:
     """The referrer takes the referral back (a draft is discarded the same way)."""
-    require_case_permission(actor, referral.case, "lead_case", action="referral.withdraw")
-    reason = _required(reason, _("取り下げの理由を書いてください。"))
+    return _by_referrer(
+        actor,
+        referral,
+        expected_version,
+        "withdraw",
+        then=_settle(actor, notify_referrer=False),
+        message=(Kind.WITHDRAW_REASON, reason, _("取り下げの理由を書いてください。")),
+    )
 
+
+def _by_referrer(actor: User, referral: Referral, expected_version: int, name: str, **hooks) -> Referral:
+    """A transition by the referring side, for the case's lead organisation."""
     return _transition(
         actor=actor,
         referral=referral,
         expected_version=expected_version,
-        name="withdraw",
-        on_behalf_of=referral.case.lead_organisation,
-        then=_settle(actor, notify_referrer=False),
-        message=(Kind.WITHDRAW_REASON, reason),
+        name=name,
+        side=REFERRER,
+        on_behalf_of=referral.case.lead_organisation_id,
+        **hooks,
+    )
+
+
+def _by_recipient(actor: User, referral: Referral, expected_version: int, name: str, **hooks) -> Referral:
+    """A transition by the receiving agency."""
+    return _transition(
+        actor=actor,
+        referral=referral,
+        expected_version=expected_version,
+        name=name,
+        side=RECIPIENT,
+        on_behalf_of=referral.recipient_id,
+        **hooks,
+    )
+
+
+def _notify_referrer(locked: Referral) -> None:
+    locked.referrer_attention = True
+
+
+def _start_the_clock(locked: Referral) -> None:
+    """The agency answers within its kind's number of working days, from today."""
+    locked.accept_by = add_working_days(
+        timezone.localdate(), AcceptanceDeadline.for_kind(locked.recipient.kind)
     )
 
 
 def withdraw_with_the_case(*, actor: User, case: Case) -> int:
     """The case was closed or withdrawn: referrals still open are withdrawn with it (the agency's
-    sight of the shared fields ends), inside the case's transaction."""
+    sight of the shared fields ends), inside the case's transaction, which checked the actor."""
     if not _any_open(case):  # most cases end with none: one written probe, not the models
         return 0
     withdrawn = 0
@@ -346,14 +359,17 @@ def withdraw_with_the_case(*, actor: User, case: Case) -> int:
             referral=referral,
             expected_version=referral.version,
             name="withdraw",
-            on_behalf_of=case.lead_organisation or referral.referring_organisation,
+            side=None,
+            on_behalf_of=case.lead_organisation_id or referral.referring_organisation_id,
             then=_settle(actor, notify_referrer=False),
-            message=(Kind.WITHDRAW_REASON, _("ケースの終結・取り下げに伴い取り下げました。")),
+            message=(Kind.WITHDRAW_REASON, _("ケースの終結・取り下げに伴い取り下げました。"), ""),
         )
         withdrawn += 1
     return withdrawn
 
 
+# The only statement of referrals written as SQL: every close and withdrawal of a case asks it,
+# and building it through the ORM cost more than running it (docs/performance.md).
 _ANY_OPEN = "SELECT 1 FROM {} WHERE case_id = %s AND state IN ({}) LIMIT 1".format(  # noqa: S608
     connection.ops.quote_name(Referral._meta.db_table), ", ".join(["%s"] * len(OPEN))
 )
@@ -370,26 +386,19 @@ def mark_overdue_referrals(today: datetime.date | None = None) -> int:
     silence). Cheap when there is nothing to do (one indexed query): screens call it before
     listing, and ``send_reminders`` daily."""
     today = today or timezone.localdate()
-    due = list(
-        Referral.objects.filter(state=ReferralState.SENT, accept_by__lt=today).values_list("pk", "version")
-    )
     marked = 0
-    for pk, version in due:
-        referral = Referral.objects.select_related("recipient").get(pk=pk)
-
-        def notify(locked: Referral) -> None:
-            locked.referrer_attention = True
-
+    for referral in Referral.objects.filter(state=ReferralState.SENT, accept_by__lt=today):
         try:
             _transition(
                 actor=None,
                 referral=referral,
-                expected_version=version,
+                expected_version=referral.version,
                 name="mark_overdue",
-                on_behalf_of=referral.recipient,
-                then=notify,
+                side=None,
+                on_behalf_of=referral.recipient_id,
+                then=_notify_referrer,
             )
-        except (ReferralConflict, CaseRuleError):
+        except (Conflict, CaseRuleError):
             continue  # answered in the meantime
         marked += 1
     return marked

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit import services as audit
 from cases import selectors as case_selectors
 from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
-from cases.web import form_data_or_error, report_outcome
+from cases.web import action_view, form_action, form_data_or_error
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
 
@@ -37,16 +37,8 @@ def referral_new(request: HttpRequest, case_id) -> HttpResponse:
     case = case_selectors.case_for(request.user, case_id, "view_case_status")
     try:
         data = form_data_or_error(request, forms.ReferralForm(request.POST, case=case))
-        referral = services.draft_referral(
-            actor=request.user,
-            case=case,
-            recipient=data["recipient"],
-            field_groups=data["field_groups"],
-            purpose=data["purpose"],
-            legal_basis=data["legal_basis"],
-            consent=data["consent"],
-            reference=data["reference"],
-        )
+        # The form's fields are the service's words: agency, fields, purpose, ground.
+        referral = services.draft_referral(actor=request.user, case=case, **data)
     except CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -79,19 +71,8 @@ def _forms_for(view: selectors.ReferralView) -> dict:
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
-    view = selectors.referral_for(request.user, referral_id)
+    view = selectors.referral_page(request.user, referral_id)
     referral = view.referral
-    if view.fields_read_by_agency:
-        audit.record(
-            "referral.viewed",
-            actor=request.user,
-            organisation_id=referral.recipient_id,
-            target=referral,
-            case_id=referral.case_id,
-            person_id=referral.case.person_id,
-            fields=view.fields_read_by_agency,
-            purpose="case_work",
-        )
     if view.is_referrer:
         services.mark_seen_by_referrer(actor=request.user, referral=referral)
     return render(
@@ -100,23 +81,21 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
 
 
 def _text_action(service, keyword: str):
-    def act(request, referral, version):
-        data = form_data_or_error(request, forms.TextForm(request.POST))
-        return service(
-            actor=request.user, referral=referral, expected_version=version, **{keyword: data["text"]}
-        )
-
-    return act
+    return form_action(forms.TextForm, service, "referral", text=keyword)
 
 
-def _accept(request, referral, version):
+def _accept(request, referral):
     data = form_data_or_error(request, forms.AcceptForm(request.POST, referral=referral))
     return services.accept_referral(
-        actor=request.user, referral=referral, expected_version=version, worker=data["worker"]
+        actor=request.user, referral=referral, expected_version=data["version"], worker=data["worker"]
     )
 
 
-def _send(request, referral, version):
+def _send(request, referral):
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1  # a form without the version it was drawn from is stale by definition
     return services.send_referral(actor=request.user, referral=referral, expected_version=version)
 
 
@@ -131,13 +110,8 @@ ACTIONS = {
 }
 
 
-@require_POST
-@login_required
-def referral_action(request: HttpRequest, referral_id, action: str) -> HttpResponse:
-    view = selectors.referral_for(request.user, referral_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1  # a form without the version it was drawn from is stale by definition
-    report_outcome(request, lambda: ACTIONS[action](request, view.referral, version))
-    return redirect("referrals:detail", referral_id=view.referral.pk)
+referral_action = action_view(
+    lambda actor, referral_id: selectors.referral_to_act_on(actor, referral_id).referral,
+    ACTIONS,
+    lambda request, referral: reverse("referrals:detail", args=[referral.pk]),
+)

@@ -3,6 +3,7 @@
 from cases.models.cases import (
     DECISION_TARGETS,
     ENDED_STATES,
+    IN_WORK_STATES,
     OPEN_STATES,
     Case,
     CaseState,
@@ -12,6 +13,7 @@ from cases.models.cases import (
     ContactLog,
     WatchVisit,
 )
+from cases.models.fsm import THROUGH_ENGINE
 from cases.models.meetings import ActionItem, Decision, MeetingAttendance, MeetingKind, SupportMeeting
 from cases.models.people import Household, HouseholdMember, Person
 from cases.models.sharing import (
@@ -29,8 +31,10 @@ from cases.models.sharing import (
 __all__ = [
     "DECISION_TARGETS",
     "ENDED_STATES",
+    "IN_WORK_STATES",
     "LEVEL_PERMISSIONS",
     "OPEN_STATES",
+    "THROUGH_ENGINE",
     "AccessLevel",
     "ActionItem",
     "BreakGlassAccess",

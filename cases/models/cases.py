@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from accounts.models import Area, Organisation
+from cases.models.fsm import THROUGH_ENGINE
 from cases.models.people import Household, Person
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
 from privacy.fields import EncryptedTextField
@@ -39,6 +40,8 @@ class CaseState(models.TextChoices):
 S = CaseState
 ENDED_STATES = [S.CLOSED, S.WITHDRAWN]
 OPEN_STATES = [S.NOTICED, S.SHARING, S.TEAM_MEETING, S.REFERRED, S.GUARDIANSHIP, S.WATCHING]
+# Past intake and still open: when a case's information may be shared, disclosed or referred.
+IN_WORK_STATES = [state for state in OPEN_STATES if state != S.NOTICED]
 DECISION_TARGETS = [S.REFERRED, S.GUARDIANSHIP, S.WATCHING, S.CLOSED]
 
 
@@ -120,20 +123,27 @@ class Case(FSMModelMixin, EncryptedModel):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def is_in_work(self) -> bool:
+        """Past intake and still open (IN_WORK_STATES)."""
+        return self.state in IN_WORK_STATES
+
     # --- transitions (guards only) ---------------------------------------------------------
-    @transition(field=state, source=S.NOTICED, target=S.SHARING)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.NOTICED, target=S.SHARING)
     def accept_intake(self) -> None:
         pass
 
-    @transition(field=state, source=[S.NOTICED, S.SHARING], target=S.SHARING)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=[S.NOTICED, S.SHARING], target=S.SHARING)
     def escalate_urgent(self) -> None:
         self.urgent = True
 
-    @transition(field=state, source=S.SHARING, target=S.TEAM_MEETING)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.SHARING, target=S.TEAM_MEETING)
     def schedule_meeting(self) -> None:
         pass
 
-    @transition(field=state, source=S.TEAM_MEETING, target=RETURN_VALUE(*DECISION_TARGETS))
+    @transition(
+        field=state, conditions=THROUGH_ENGINE, source=S.TEAM_MEETING, target=RETURN_VALUE(*DECISION_TARGETS)
+    )
     def decide(self, outcome: str) -> str:
         if outcome not in DECISION_TARGETS:
             raise ValueError(f"unknown outcome {outcome!r}")
@@ -141,7 +151,12 @@ class Case(FSMModelMixin, EncryptedModel):
             self.ended_at = timezone.now()
         return outcome
 
-    @transition(field=state, source=[S.REFERRED, S.GUARDIANSHIP], target=RETURN_VALUE(S.WATCHING, S.CLOSED))
+    @transition(
+        field=state,
+        conditions=THROUGH_ENGINE,
+        source=[S.REFERRED, S.GUARDIANSHIP],
+        target=RETURN_VALUE(S.WATCHING, S.CLOSED),
+    )
     def conclude(self, outcome: str) -> str:
         if outcome not in (S.WATCHING, S.CLOSED):
             raise ValueError(f"unknown outcome {outcome!r}")
@@ -149,15 +164,15 @@ class Case(FSMModelMixin, EncryptedModel):
             self.ended_at = timezone.now()
         return outcome
 
-    @transition(field=state, source=S.WATCHING, target=S.CLOSED)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.WATCHING, target=S.CLOSED)
     def close(self) -> None:
         self.ended_at = timezone.now()
 
-    @transition(field=state, source=[S.WATCHING, S.CLOSED], target=S.SHARING)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=[S.WATCHING, S.CLOSED], target=S.SHARING)
     def reopen(self) -> None:
         self.ended_at = None
 
-    @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN)
+    @transition(field=state, conditions=THROUGH_ENGINE, source=OPEN_STATES, target=S.WITHDRAWN)
     def withdraw(self) -> None:
         self.ended_at = timezone.now()
 

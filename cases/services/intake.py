@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.services.people import register_person
 from cases.services.sharing import check_legal_basis, record_disclosure
-from cases.services.workflow import run_transition
+from cases.transitions import CASES, transition
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
 
 INTAKE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.CONCERN]
@@ -140,6 +140,16 @@ def report_concern(
     return case
 
 
+def _lead_grant(**organisation_and_more) -> dict:
+    """The grant that makes an organisation the case's lead (``change_access``'s spec)."""
+    return {
+        "level": AccessLevel.LEAD,
+        "reason": CaseAccessGrant.Reason.OWNER,
+        "field_groups": ALL_FIELD_GROUPS,
+        **organisation_and_more,
+    }
+
+
 def _not_intake() -> CaseRuleError:
     return CaseRuleError(_("このケースの受付機関ではありません。"), code="not_intake")
 
@@ -170,24 +180,18 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
             actor=actor,
             ended=ended,
             why="intake_accepted",
-            grants=[
-                {
-                    "organisation_id": lead,
-                    "level": AccessLevel.LEAD,
-                    "reason": CaseAccessGrant.Reason.OWNER,
-                    "field_groups": ALL_FIELD_GROUPS,
-                }
-            ],
+            grants=[_lead_grant(organisation_id=lead)],
         )
 
-    return run_transition(
+    return transition(
+        CASES,
         actor=actor,
-        case=case,
+        record=case,
         expected_version=expected_version,
         name="accept_intake",
         permission="view_case",
         before=become_lead,
-        extra_fields=("lead_organisation",),
+        fields=("lead_organisation",),
     )
 
 
@@ -235,13 +239,7 @@ def escalate_urgent(
             ),
             why="escalated",
             grants=[
-                {
-                    "organisation": ward_office,
-                    "level": AccessLevel.LEAD,
-                    "reason": CaseAccessGrant.Reason.OWNER,
-                    "field_groups": ALL_FIELD_GROUPS,
-                    "disclosure": disclosure,
-                },
+                _lead_grant(organisation=ward_office, disclosure=disclosure),
                 {
                     "organisation": acting,
                     "level": AccessLevel.CONTRIBUTE,
@@ -252,12 +250,13 @@ def escalate_urgent(
         )
         locked.lead_organisation = ward_office
 
-    return run_transition(
+    return transition(
+        CASES,
         actor=actor,
-        case=case,
+        record=case,
         expected_version=expected_version,
         name="escalate_urgent",
         permission="view_case",
         before=hand_to_ward,
-        extra_fields=("lead_organisation",),
+        fields=("lead_organisation",),
     )

@@ -11,8 +11,8 @@ from audit import services as audit
 from cases.access import require_case_permission
 from cases.exceptions import CaseRuleError
 from cases.models import Case, CaseAccessGrant, CaseState, Decision, WatchVisit
-from cases.services.workflow import run_transition
 from cases.signals import case_decided, conclusion_blockers
+from cases.transitions import CASES, lead_transition, transition
 
 
 def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:
@@ -33,7 +33,7 @@ def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> C
         # Inside the transaction: if referrals or guardianship cannot open their side, nothing is decided.
         case_decided.send(sender=Case, case=decided, outcome=outcome, actor=actor)
 
-    return run_transition(
+    return lead_transition(
         actor=actor,
         case=case,
         expected_version=expected_version,
@@ -52,7 +52,7 @@ def conclude(*, actor: User, case: Case, expected_version: int, outcome: str) ->
         if reasons:
             raise CaseRuleError(reasons, code="conclusion_blocked")
 
-    return run_transition(
+    return lead_transition(
         actor=actor,
         case=case,
         expected_version=expected_version,
@@ -80,7 +80,12 @@ def blockers_of_conclusion(case: Case) -> list[str]:
 
 def close(*, actor: User, case: Case, expected_version: int) -> Case:
     """End the watch: watching → closed."""
-    return run_transition(actor=actor, case=case, expected_version=expected_version, name="close")
+    return lead_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="close",
+    )
 
 
 def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
@@ -94,16 +99,18 @@ def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
                 code="person_erased",
             )
 
-    return run_transition(
-        actor=actor, case=case, expected_version=expected_version, name="reopen", before=check_person
+    return lead_transition(
+        actor=actor,
+        case=case,
+        expected_version=expected_version,
+        name="reopen",
+        before=check_person,
     )
 
 
 def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> Case:
     """Withdraw a case opened in error or no longer needed. A reason is required. Before intake,
     the person who reported the concern may withdraw it; afterwards the lead organisation."""
-    if not reason.strip():
-        raise CaseRuleError(_("取り下げの理由を入力してください。"), code="reason_required")
     is_reporter = (
         case.state == CaseState.NOTICED
         and CaseAccessGrant.objects.filter(
@@ -112,16 +119,19 @@ def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> 
     )
 
     def keep_reason(locked: Case) -> None:
+        if not reason.strip():  # once the actor is known to be permitted
+            raise CaseRuleError(_("取り下げの理由を入力してください。"), code="reason_required")
         locked.withdrawal_reason = reason
 
-    return run_transition(
+    return transition(
+        CASES,
         actor=actor,
-        case=case,
+        record=case,
         expected_version=expected_version,
         name="withdraw",
         permission="view_case_status" if is_reporter else "lead_case",
         before=keep_reason,
-        extra_fields=("withdrawal_reason",),
+        fields=("withdrawal_reason",),
     )
 
 

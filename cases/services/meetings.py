@@ -25,7 +25,7 @@ from cases.models import (
     SupportMeeting,
 )
 from cases.services.sharing import check_consent, check_legal_basis, consent_ends_at
-from cases.services.workflow import act_on_case, run_transition, save_case
+from cases.transitions import CASES, act, lead_transition
 from cases.vocabulary import FieldGroup
 
 # What an attendee from another organisation sees once they have acknowledged confidentiality.
@@ -53,11 +53,11 @@ def schedule_meeting(
 ) -> SupportMeeting:
     """Schedule a meeting on the case. A 支援会議 (社会福祉法 §106-6) may meet before the person
     consents; any other kind needs a consent to meetings that covers every attending organisation."""
-    if kind not in MeetingKind.values:
-        raise CaseRuleError(_("会議の種類を選んでください。"), code="unknown_kind")
     created: list[SupportMeeting] = []
 
     def create_meeting(locked: Case) -> None:
+        if kind not in MeetingKind.values:
+            raise CaseRuleError(_("会議の種類を選んでください。"), code="unknown_kind")
         lead = locked.lead_organisation
         check_legal_basis(legal_basis, lead, reference)
         organisations = sorted({o for _user, o in attendees} - {lead}, key=lambda o: o.pk)
@@ -106,7 +106,7 @@ def schedule_meeting(
         )
         created.append(meeting)
 
-    run_transition(
+    lead_transition(
         actor=actor,
         case=case,
         expected_version=expected_version,
@@ -208,7 +208,7 @@ def hold_meeting(
             ActionItem(meeting=held, description=description, owner=owner, due_on=due_on).save(
                 force_insert=True
             )
-        save_case(locked, [])
+        CASES.save(locked, ())
         audit.record(
             "case.meeting_held",
             actor=actor,
@@ -220,9 +220,10 @@ def hold_meeting(
         )
         return held
 
-    return act_on_case(
+    return act(
+        CASES,
         actor=actor,
-        case=meeting.case,
+        record=meeting.case,
         expected_version=expected_version,
         permission="lead_case",
         action="hold_meeting",

@@ -11,12 +11,10 @@ from audit import services as audit
 from cases.access import grant_access, require_case_permission, require_role_permission, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import (
-    OPEN_STATES,
     AccessLevel,
     BreakGlassAccess,
     Case,
     CaseAccessGrant,
-    CaseState,
     Consent,
     Disclosure,
     LegalBasis,
@@ -233,32 +231,28 @@ def disclose(
     these field groups — until the consent's last valid day, if it has one."""
     require_case_permission(actor, case, "lead_case", action="disclose")
     case = Case.objects.select_related("lead_organisation").get(pk=case.pk)
-    if case.state == CaseState.NOTICED or case.state not in OPEN_STATES:
+    if not case.is_in_work:
         raise CaseRuleError(_("受付の後、終結までの間だけ情報を共有できます。"), code="not_sharing")
     if purpose not in DISCLOSURE_PURPOSES:
         raise CaseRuleError(_("共有の目的を選んでください。"), code="no_purpose")
     groups = sorted(set(field_groups))
-    consent = check_sharing_ground(
-        case=case,
-        recipient=recipient,
-        field_groups=groups,
-        legal_basis=legal_basis,
-        consent=consent,
-        reference=reference,
-        purpose=purpose,
-    )
+    # What is shared, with whom, on which ground: checked, then recorded as it was checked.
+    shared = {
+        "recipient": recipient,
+        "field_groups": groups,
+        "legal_basis": legal_basis,
+        "reference": reference,
+    }
+    consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
 
     with transaction.atomic():
         disclosure = record_disclosure(
             actor=actor,
             case=case,
             on_behalf_of=case.lead_organisation,
-            recipient=recipient,
-            field_groups=groups,
-            legal_basis=legal_basis,
             consent=consent,
-            reference=reference,
             purpose=purpose,
+            **shared,
         )
         grant_access(
             case=case,

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from audit import chain, triggers
+from audit.checkpoints import sign_checkpoint
 from audit.models import AuditCheckpoint, AuditEvent
-from audit.services import AuditParameterError, append, chained_together, new_event, record, sign_checkpoint
+from audit.services import AuditParameterError, append, chained_together, new_event, record
 from audit.verify import Statement, verify_chain
 
 

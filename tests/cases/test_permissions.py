@@ -167,3 +167,30 @@ def test_a_commissioner_reaches_neither_identity_nor_minutes_through_the_web(wor
     assert response.status_code == 403
     assert "佐々木" not in response.content.decode()
     assert AuditEvent.objects.filter(event="case.denied", actor=world.commissioner).exists()
+
+
+def test_an_outsider_is_refused_before_the_input_is_read(world, concern, soon):
+    """An empty reason or an unknown meeting kind from someone who may not act is refused (audited),
+    not answered with what the input lacked; the lead is told what it lacked."""
+    case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
+    steps = {
+        "withdraw": lambda a: lifecycle.withdraw(
+            actor=a, case=case, expected_version=case.version, reason=" "
+        ),
+        "schedule_meeting": lambda a: meetings.schedule_meeting(
+            actor=a,
+            case=case,
+            expected_version=case.version,
+            kind="no_such_kind",
+            legal_basis=world.basis["swa-106-6"],
+            scheduled_for=soon,
+            attendees=[],
+        ),
+    }
+    for name, step in steps.items():
+        before = AuditEvent.objects.filter(event="case.denied").count()
+        with pytest.raises(PermissionDenied):
+            step(world.other_staff)
+        assert AuditEvent.objects.filter(event="case.denied").count() == before + 1, name
+        with pytest.raises(CaseRuleError):
+            step(world.staff)

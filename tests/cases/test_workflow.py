@@ -460,5 +460,5 @@ def test_the_timeline_places_a_consent_when_it_was_recorded(world, concern):
         method=Consent.Method.ORAL,
         obtained_on=timezone.localdate(),
     )
-    whats = [str(entry["what"]) for entry in selectors.case_overview(world.staff, case).timeline]
+    whats = [str(entry["what"]) for entry in selectors.case_page(world.staff, case.pk).timeline]
     assert whats[0] == "気付き受付" and whats[-1] == f"同意（{timezone.localdate():%Y-%m-%d} に取得）"

@@ -10,11 +10,10 @@ from django.core.management import call_command
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 from cases.access import field_groups_for, has_case_permission
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import CaseAccessGrant, CaseState
 from cases.services import lifecycle
 from guardianship import selectors, services
-from guardianship.exceptions import MatterConflict
 from guardianship.models import Appointment, GuardianCandidate, MatchProposal, MonitoringReport
 from guardianship.vocabulary import MatterState
 from tests.guardianship.conftest import advance, to_matching
@@ -261,7 +260,7 @@ def test_nobody_but_the_centre_moves_a_matter_and_refusals_are_audited(world, ma
     assert not GuardianCandidate.objects.exists()
     matter.refresh_from_db()
     assert matter.state == S.INTAKE and matter.version == 1
-    with pytest.raises(MatterConflict):
+    with pytest.raises(Conflict):
         services.start_assessment(actor=world.coordinator, matter=matter, expected_version=0)
 
 
@@ -332,3 +331,23 @@ def test_the_centres_report(world, matter, candidate):
     assert selectors.centre_report(world.staff).matters_by_state == [
         (label, 0) for label, _ in report.matters_by_state
     ]
+
+
+def test_a_stranger_is_refused_a_transition_before_the_input_is_read(world, matter):
+    matter = services.start_assessment(
+        actor=world.coordinator, matter=matter, expected_version=matter.version
+    )
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    with pytest.raises(PermissionDenied):
+        services.choose_alternative(
+            actor=world.staff, matter=matter, expected_version=matter.version, alternative="anshin", reason=""
+        )
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 1
+    with pytest.raises(CaseRuleError, match="理由"):
+        services.choose_alternative(
+            actor=world.coordinator,
+            matter=matter,
+            expected_version=matter.version,
+            alternative="anshin",
+            reason="",
+        )

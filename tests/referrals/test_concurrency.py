@@ -2,8 +2,8 @@
 
 from audit.models import AuditEvent
 from audit.verify import verify_chain
+from cases.exceptions import Conflict
 from referrals import services
-from referrals.exceptions import ReferralConflict
 from referrals.models import Referral, ReferralState
 from tests.workflow import race
 
@@ -23,7 +23,7 @@ def test_concurrent_accept_and_withdraw_leave_one_winner(committed_db, world, se
         ),
     )
     winners = [name for name, result in outcomes.items() if isinstance(result, Referral)]
-    losers = [name for name, result in outcomes.items() if isinstance(result, ReferralConflict)]
+    losers = [name for name, result in outcomes.items() if isinstance(result, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     referral.refresh_from_db()
     assert referral.version == version + 1

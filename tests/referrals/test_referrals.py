@@ -13,11 +13,10 @@ from audit.models import AuditEvent
 from audit.verify import verify_chain
 from cases import selectors as case_selectors
 from cases.access import field_groups_for, has_case_permission
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import CaseAccessGrant, CaseState, Disclosure
 from cases.services import lifecycle, sharing
 from referrals import selectors, services
-from referrals.exceptions import ReferralConflict
 from referrals.models import AcceptanceDeadline, Referral, ReferralMessage, ReferralState
 from referrals.receivers import overdue_referrals
 from referrals.working_days import add_working_days
@@ -223,10 +222,14 @@ def test_every_step_is_refused_to_the_wrong_side_and_the_refusal_is_audited(worl
 def test_stale_versions_and_wrong_states_change_nothing(world, sent):
     referral = sent()
     stale = referral.version
+    with pytest.raises(CaseRuleError, match="つなぎ先の組織の職員"):
+        services.accept_referral(
+            actor=world.agency_worker, referral=referral, expected_version=stale, worker=world.staff
+        )
     services.accept_referral(
         actor=world.agency_worker, referral=referral, expected_version=stale, worker=world.agency_worker
     )
-    with pytest.raises(ReferralConflict, match="他の人が先に"):
+    with pytest.raises(Conflict, match="他の人が先に"):
         services.decline_referral(
             actor=world.agency_worker, referral=referral, expected_version=stale, reason="x"
         )
@@ -234,13 +237,6 @@ def test_stale_versions_and_wrong_states_change_nothing(world, sent):
     with pytest.raises(CaseRuleError, match="今の状態（引き受け）"):
         services.ask_question(
             actor=world.agency_worker, referral=referral, expected_version=referral.version, question="x"
-        )
-    with pytest.raises(CaseRuleError, match="つなぎ先の組織の職員"):
-        services.accept_referral(
-            actor=world.agency_worker,
-            referral=referral,
-            expected_version=referral.version,
-            worker=world.staff,
         )
     referral.refresh_from_db()
     assert referral.state == S.ACCEPTED and referral.version == stale + 1
@@ -399,3 +395,23 @@ def test_closing_the_case_withdraws_what_is_still_open_and_ends_the_agencys_sigh
     assert late.messages.get().kind == ReferralMessage.Kind.WITHDRAW_REASON
     assert field_groups_for(world.agency_worker, case) == set()
     assert transitions(late)[-1] == '{"from":"sent","to":"withdrawn","transition":"withdraw"}'
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "side"),
+    [
+        (services.ask_question, "question", "agency_worker"),
+        (services.decline_referral, "reason", "agency_worker"),
+        (services.withdraw_referral, "reason", "staff"),
+    ],
+)
+def test_a_stranger_is_refused_before_the_text_is_read(world, sent, step, text, side):
+    """Someone who may not take the step gets the refusal (audited), not "write the text"; the
+    side that may is told what is missing."""
+    referral = sent()
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    with pytest.raises(PermissionDenied):
+        step(actor=world.anshin_worker, referral=referral, expected_version=referral.version, **{text: " "})
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 1
+    with pytest.raises(CaseRuleError, match="書いてください"):
+        step(actor=getattr(world, side), referral=referral, expected_version=referral.version, **{text: " "})

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from audit.services import sign_checkpoint
+from audit.checkpoints import sign_checkpoint
 
 
 class Command(BaseCommand):

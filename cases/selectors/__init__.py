@@ -1,20 +1,16 @@
-"""Permission-filtered reads of persons and cases."""
+"""Permission-filtered reads of persons and cases; the pages' reads are in ``cases.selectors.pages``
+(re-exported here): each takes the actor first, refuses (recorded) or returns what the page shows,
+and records the read itself."""
 
-import datetime
-import json
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from audit import services as audit
-from audit.models import AuditEvent
 from cases.access import (
     deny,
     has_case_permission,
-    held_case_permissions,
     permitted_case_ids,
     revoke_expired_grants,
 )
@@ -159,25 +155,6 @@ def concerns_reported_by(actor: User) -> QuerySet[Concern]:
 
 
 @dataclass
-class CaseOverview:
-    """Everything the case page shows to one actor — only what their grants let them see."""
-
-    case: Case
-    field_groups: set[str]
-    held: set[str] = field(default_factory=set)  # the case permissions the actor holds
-    person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
-    concerns: list[Concern] = field(default_factory=list)
-    meetings: list = field(default_factory=list)
-    disclosures: list = field(default_factory=list)
-    grants: list = field(default_factory=list)
-    consents: list = field(default_factory=list)
-    timeline: list[dict] = field(default_factory=list)
-    can_lead: bool = False
-    can_contribute: bool = False
-    fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
-
-
-@dataclass
 class SharedContent:
     """What of a case a set of field groups lets someone read, decrypted."""
 
@@ -187,9 +164,14 @@ class SharedContent:
     fields_read: list[str] = field(default_factory=list)  # what was decrypted: for the audit event
 
 
-def shared_content(case: Case, groups: set[str]) -> SharedContent:
+def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> SharedContent:
     """The case's content within ``groups`` — the one place that maps field groups to data, for
-    the case page and for a referral's receiving agency alike. The caller records the read."""
+    the case page and for a referral's receiving agency alike. The caller records the read.
+
+    ``compact`` is the case page's: each concern's signals and categories as labels
+    (``concern.tag_labels``, both read in one statement) and each meeting with its decision
+    (``meeting.outcome_label``, read with the meetings) — the page links each meeting to its own
+    page for the rest."""
     from cases.models import SupportMeeting
     from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 
@@ -205,161 +187,54 @@ def shared_content(case: Case, groups: set[str]) -> SharedContent:
                 content.person_fields.append((label, getattr(person, name)))
                 content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
-        content.concerns = list(
-            case.concerns.prefetch_related("signals", "categories").order_by("created_at")
-        )
+        concerns = case.concerns.order_by("created_at")
+        content.concerns = list(concerns if compact else concerns.prefetch_related("signals", "categories"))
+        if compact:
+            _label_tags(content.concerns)
         if not person.is_erased:
             content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
-        content.meetings = list(
-            SupportMeeting.objects.filter(case=case)
-            .select_related("legal_basis", "convened_by")
-            .prefetch_related(
-                "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+        meetings = SupportMeeting.objects.filter(case=case)
+        if compact:
+            content.meetings = list(meetings.annotate(outcome=_decided_outcome()))
+            for meeting in content.meetings:
+                meeting.outcome_label = CaseState(meeting.outcome).label if meeting.outcome else ""
+        else:
+            content.meetings = list(
+                meetings.select_related("legal_basis", "convened_by").prefetch_related(
+                    "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+                )
             )
-        )
         if not person.is_erased:
             content.fields_read.append("meeting.minutes")
     return content
 
 
-@dataclass
-class MeetingPage:
-    """One support meeting as one actor may see it."""
+def _label_tags(concerns: list[Concern]) -> None:
+    """Each concern's signals, then its categories, as labels — one statement for both tables."""
+    from cases.models import ConcernCategoryTag, ConcernSignal
+    from cases.vocabulary import ConcernCategory, ObservedSignal
 
-    meeting: object  # SupportMeeting
-    attendance: object | None  # the actor's MeetingAttendance, if they are asked to attend
-    can_lead: bool
-    shows_content: bool  # attendees, agenda, minutes, decisions, action items
-
-
-def meeting_for(actor: User, meeting_id: object) -> MeetingPage:
-    """A meeting's page: its attendees may open it (to acknowledge confidentiality); its content
-    is shown by the rule of the case page — the meetings field group of a live grant — so that it
-    ends with the grant (an attendee's access is time-boxed). Anyone else is refused, recorded.
-    Reading the content is recorded here."""
-    from cases.access import field_groups_for
-    from cases.models import MeetingAttendance, SupportMeeting
-    from cases.vocabulary import FieldGroup
-
-    meeting = (
-        SupportMeeting.objects.select_related("case__person__data_key", "legal_basis", "convened_by")
-        .filter(pk=meeting_id)
-        .first()
+    ids = [concern.pk for concern in concerns]
+    rows = ConcernSignal.objects.filter(concern__in=ids).values_list("concern_id", Value(0), "pk", "code")
+    rows = rows.union(
+        ConcernCategoryTag.objects.filter(concern__in=ids).values_list("concern_id", Value(1), "pk", "code"),
+        all=True,
     )
-    if meeting is None or not actor.is_authenticated or not actor.is_active:
-        deny(actor, action="open_meeting")
-    case = meeting.case
-    attendance = MeetingAttendance.objects.filter(meeting=meeting, user=actor).first()
-    shows_content = FieldGroup.MEETINGS in field_groups_for(actor, case)
-    if attendance is None and not shows_content:
-        deny(actor, action="open_meeting", case=case)
-    page = MeetingPage(
-        meeting=meeting,
-        attendance=attendance,
-        can_lead=has_case_permission(actor, case, "lead_case"),
-        shows_content=shows_content,
-    )
-    if shows_content:
-        audit.record(
-            "case.viewed",
-            actor=actor,
-            target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
-            fields=["meeting.agenda", "meeting.minutes"],
-            purpose="meeting",
-        )
-    return page
+    labels: dict = {}
+    for concern_id, kind, _pk, code in sorted(rows, key=lambda row: (row[1], row[2])):
+        vocabulary = ConcernCategory if kind else ObservedSignal
+        labels.setdefault(concern_id, []).append(vocabulary(code).label)
+    for concern in concerns:
+        concern.tag_labels = labels.get(concern.pk, [])
 
 
-def case_overview(actor: User, case: Case) -> CaseOverview:
-    from cases.access import field_groups_for
-    from cases.models import CaseAccessGrant, Consent, Disclosure
+def _decided_outcome() -> Subquery:
+    """What the meeting decided: a meeting is held once and records one decision then
+    (``cases.services.meetings.hold_meeting``)."""
+    from cases.models import Decision
 
-    groups = field_groups_for(actor, case)
-    content = shared_content(case, groups)
-    overview = CaseOverview(
-        case=case,
-        field_groups=groups,
-        held=(held := held_case_permissions(actor, case)),
-        person_fields=content.person_fields,
-        concerns=content.concerns,
-        meetings=content.meetings,
-        fields_read=content.fields_read,
-        can_lead="lead_case" in held,
-        can_contribute="change_case" in held,
-    )
-    if overview.can_lead:
-        overview.disclosures = list(
-            Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
-        )
-        overview.grants = list(
-            CaseAccessGrant.objects.filter(case=case, revoked_at__isnull=True).select_related(
-                "organisation", "user"
-            )
-        )
-    if overview.can_contribute:
-        overview.consents = list(Consent.objects.filter(case=case).prefetch_related("recipients"))
-    overview.timeline = _timeline(case, overview)
-    return overview
-
-
-def _timeline(case: Case, overview: "CaseOverview") -> list[dict]:
-    """Transitions, concerns, consents, disclosures, meetings and visits, oldest first.
-
-    Transitions come from the audit trail, which records them with their actor; the rest from
-    the records themselves, and only those the page may show."""
-    from cases.models import WatchVisit
-
-    entries = [
-        {"at": event.occurred_at, "what": CaseState(json.loads(event.params)["to"]).label, "who": event.actor}
-        for event in AuditEvent.objects.filter(
-            case_id=str(case.pk), event="case.transitioned"
-        ).select_related("actor")
-    ]
-    entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
-    entries += [{"at": c.created_at, "what": _("気付き"), "who": None} for c in overview.concerns[1:]]
-    entries += [
-        {
-            "at": d.disclosed_at,
-            "what": _("情報共有: %(to)s") % {"to": d.recipient.name},
-            "who": d.disclosed_by,
-        }
-        for d in overview.disclosures
-    ]
-    entries += [
-        {
-            # When it was recorded, so that it sorts among the day's events; the day it was given
-            # (which may be earlier) is in the text.
-            "at": c.recorded_at,
-            "what": _("同意（%(date)s に取得）") % {"date": f"{c.obtained_on:%Y-%m-%d}"},
-            "who": c.obtained_by,
-        }
-        for c in overview.consents
-    ]
-    for meeting in overview.meetings:
-        entries.append(
-            {
-                "at": meeting.created_at,
-                "what": _("会議の設定: %(kind)s") % {"kind": meeting.get_kind_display()},
-                "who": None,
-            }
-        )
-        if meeting.held_at:
-            entries.append({"at": meeting.held_at, "what": _("会議の記録"), "who": None})
-    if overview.can_contribute:
-        entries += [
-            {
-                "at": timezone.make_aware(datetime.datetime.combine(v.visited_on, datetime.time.min)),
-                "what": _("見守り訪問"),
-                "who": v.assigned_to,
-            }
-            for v in WatchVisit.objects.filter(case=case, visited_on__isnull=False).select_related(
-                "assigned_to"
-            )
-        ]
-    return sorted(entries, key=lambda entry: entry["at"])
+    return Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
 
 
 def reminders_due(today) -> dict:
@@ -376,3 +251,6 @@ def reminders_due(today) -> dict:
     ):
         due.setdefault(visit.assigned_to, {"actions": [], "visits": []})["visits"].append(visit)
     return dict(sorted(due.items(), key=lambda pair: pair[0].username))
+
+
+from cases.selectors.pages import *  # noqa: E402, F403 (the pages' reads, under this one name)

@@ -1,0 +1,97 @@
+"""cases' audit event kinds, and the words the codes and field names of its events are shown in.
+
+Registered from ``CasesConfig.ready`` (the example to copy for an app's own kinds): the trail
+stores codes and field names, people read these words. Codes never change meaning once used.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import Action, EventKind, Mark, register
+
+KINDS = [
+    EventKind("person.registered", Action.CREATE, _("本人を登録しました")),
+    EventKind("person.viewed", Action.VIEW, _("本人の情報を閲覧しました"), mark=Mark.PERSON_SHOWN),
+    EventKind(
+        "person.listed",
+        Action.VIEW,
+        _("検索結果で {count} 人の本人情報を閲覧しました"),
+        mark=Mark.PEOPLE_SHOWN,
+    ),
+    EventKind("person.searched_for_report", Action.VIEW, _("開示請求のため本人を検索しました（{count} 件）")),
+    EventKind(
+        "person.erased", Action.ERASE, _("本人の個人情報を消去しました（{reason}）"), mark=Mark.PERSON_ERASED
+    ),
+    EventKind("case.reported", Action.CREATE, _("気付きを受け付けました（報告者: {reporter_kind}）")),
+    EventKind("case.concern_added", Action.CREATE, _("気付きを追加しました")),
+    EventKind("case.viewed", Action.VIEW, _("ケースを閲覧しました")),
+    EventKind("case.transitioned", Action.TRANSITION, _("ケースの状態を変更しました（{from} → {to}）")),
+    EventKind(
+        "case.access_granted", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を付与しました（{reason}）")
+    ),
+    EventKind(
+        "case.access_revoked", Action.PERMISSION_CHANGE, _("ケースへのアクセス権を終了しました（{why}）")
+    ),
+    EventKind("case.denied", Action.DENIED, _("権限のない操作が拒否されました（{action}）")),
+    EventKind("case.consent_recorded", Action.CREATE, _("同意を記録しました（{purpose}）")),
+    EventKind("case.consent_withdrawn", Action.UPDATE, _("同意の撤回を記録しました")),
+    EventKind("case.disclosed", Action.DISCLOSE, _("関係機関に情報を共有しました（根拠: {basis}）")),
+    EventKind("case.meeting_scheduled", Action.CREATE, _("会議を設定しました（{kind}）")),
+    EventKind("case.meeting_acknowledged", Action.UPDATE, _("会議の守秘義務を確認しました")),
+    EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
+    EventKind("case.action_item_done", Action.UPDATE, _("役割分担を完了にしました")),
+    EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
+    EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
+    EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
+    # The legal-basis catalogue is administered (audit.administration.watch, from CasesConfig.ready).
+    EventKind("legal_basis.created", Action.CREATE, _("共有の根拠を追加しました（{code}）")),
+    EventKind("legal_basis.changed", Action.UPDATE, _("共有の根拠を変更しました（{code}）")),
+    EventKind("legal_basis.deleted", Action.UPDATE, _("共有の根拠を削除しました（{code}）")),
+]
+
+
+def shared_content_field_labels() -> dict[str, str]:
+    """Labels of the case fields a page reads on a disclosure (``SharedContent.fields_read``):
+    referrals and guardianship record them on their own events and register these with their own."""
+    from cases.models import Person
+    from cases.vocabulary import PERSON_FIELDS_BY_GROUP
+
+    return {
+        **{
+            name: Person._meta.get_field(name).verbose_name
+            for names in PERSON_FIELDS_BY_GROUP.values()
+            for name in names
+        },
+        "concern.details": _("気付きの内容"),
+        "meeting.minutes": _("議事録"),
+    }
+
+
+def register_events() -> None:
+    from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
+    from cases.vocabulary import FieldGroup, ReporterKind, Urgency
+
+    register(
+        "cases",
+        kinds=KINDS,
+        parameter_labels={
+            "from": dict(CaseState.choices),
+            "to": dict(CaseState.choices),
+            "reporter_kind": dict(ReporterKind.choices),
+            "urgency": dict(Urgency.choices),
+            "purpose": dict(Consent.Purpose.choices),
+            "kind": dict(MeetingKind.choices),
+            "reason": dict(CaseAccessGrant.Reason.choices),
+        },
+        field_labels={
+            **shared_content_field_labels(),
+            **dict(FieldGroup.choices),  # a grant's or a disclosure's groups of fields
+            "details": _("気付きの内容"),
+            "meeting.agenda": _("議題"),
+            "agenda": _("議題"),
+            "minutes": _("議事録"),
+            "reason": _("理由"),
+            "note": _("見守りの記録"),
+            "representative": _("代理で同意した人"),
+            "action_items": _("役割分担"),
+        },
+    )

@@ -1,0 +1,613 @@
+"""The reads of the case workflow's pages: one function per page, the actor first.
+
+Each refuses (recorded, through ``cases.access.deny``) or returns what its page shows, read once
+— the forms' choices included, so that rendering asks nothing more — and records what it read
+(field names and purpose). The lookups of the POST targets refuse a missing object exactly as a
+forbidden one: an id tells nobody whether it exists.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Area, Membership, Organisation, OrganisationKind, User
+from accounts.selectors import organisation_ids_of
+from audit import services as audit
+from audit.models import AuditEvent
+from cases.access import (
+    deny,
+    has_case_permission,
+    held_case_permissions,
+    live_grants,
+    require_case_permission,
+)
+from cases.models import (
+    IN_WORK_STATES,
+    OPEN_STATES,
+    ActionItem,
+    BreakGlassAccess,
+    Case,
+    CaseAccessGrant,
+    CaseState,
+    Consent,
+    ContactLog,
+    Disclosure,
+    LegalBasis,
+    MeetingAttendance,
+    Person,
+    SupportMeeting,
+    WatchVisit,
+)
+from cases.selectors import (
+    SharedContent,
+    case_for,
+    find_people,
+    find_people_for_access_report,
+    inbox,
+    shared_content,
+)
+from cases.signals import case_page_sections
+from cases.vocabulary import FieldGroup, ReporterKind
+
+__all__ = [
+    "CasePage",
+    "ConcernFormChoices",
+    "ContactLogPage",
+    "FormChoices",
+    "MeetingPage",
+    "Tasks",
+    "action_item_of",
+    "break_glass_access",
+    "break_glass_case",
+    "break_glass_reviews",
+    "case_for_action",
+    "case_page",
+    "concern_form_choices",
+    "consent_of",
+    "contact_log_page",
+    "grant_of",
+    "inbox_page",
+    "may_view",
+    "meeting_attendees",
+    "meeting_page",
+    "people_for_report",
+    "person_search",
+    "tasks_of",
+    "timeline_events",
+    "watch_visit_of",
+]
+
+SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def person_search(actor: User, query: str) -> list[Person]:
+    """The people the actor may see who match the query; showing their names is recorded."""
+    people = list(find_people(actor, query).select_related("data_key", "registered_by"))
+    audit.record_people_shown(actor=actor, people=people, fields=SEARCH_RESULT_FIELDS, purpose="search")
+    return people
+
+
+def people_for_report(actor: User, query: str) -> list[Person]:
+    """The privacy officer's lookup for a disclosure request (ids only, no content), recorded."""
+    people = list(find_people_for_access_report(actor, query).select_related("data_key"))
+    audit.record(
+        "person.searched_for_report",
+        actor=actor,
+        purpose="disclosure_request",
+        params={"count": len(people), "people": [str(p.pk) for p in people]},
+    )
+    return people
+
+
+# --- concerns and the contact log ---------------------------------------------------------------
+
+
+@dataclass
+class ConcernFormChoices:
+    areas: object  # QuerySet[Area]: the districts and plaza areas the reporter's plazas serve
+    reporter_kind: str
+
+
+def concern_form_choices(actor: User) -> ConcernFormChoices:
+    """Where the actor may report a concern, and as whom (a commissioner, or an agency)."""
+    is_commissioner = actor.memberships.filter(
+        organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
+    ).exists()
+    areas = (
+        Area.objects.filter(
+            served_by__memberships__user=actor, level__in=[Area.Level.DISTRICT, Area.Level.PLAZA_AREA]
+        )
+        .distinct()
+        .order_by("name")
+    )
+    return ConcernFormChoices(
+        areas=areas, reporter_kind=ReporterKind.COMMISSIONER if is_commissioner else ReporterKind.AGENCY
+    )
+
+
+@dataclass
+class ContactLogPage:
+    counts: dict
+    recent: list[ContactLog]
+    fiscal_year: int
+
+
+def contact_log_page(actor: User) -> ContactLogPage:
+    """The commissioner's own consultations and liaisons: this fiscal year's counts, the latest 20."""
+    today = timezone.localdate()
+    fiscal_year = today.year if today.month >= 4 else today.year - 1  # Japanese fiscal year, from April
+    counts = ContactLog.objects.filter(
+        commissioner=actor, occurred_on__gte=datetime.date(fiscal_year, 4, 1)
+    ).aggregate(
+        consultation=Count("pk", filter=Q(kind=ContactLog.Kind.CONSULTATION)),
+        liaison=Count("pk", filter=Q(kind=ContactLog.Kind.LIAISON)),
+    )
+    recent = list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20])
+    return ContactLogPage(counts=counts, recent=recent, fiscal_year=fiscal_year)
+
+
+# --- the inbox and the tasks --------------------------------------------------------------------
+
+
+def inbox_page(actor: User) -> list[Case]:
+    return list(inbox(actor)[:200])
+
+
+@dataclass
+class Tasks:
+    meetings: list[MeetingAttendance]
+    items: list[ActionItem]
+    visits: list[WatchVisit]
+
+
+def tasks_of(actor: User) -> Tasks:
+    """The meetings the actor is asked to attend, their open action items and watch visits."""
+    return Tasks(
+        meetings=list(
+            MeetingAttendance.objects.filter(user=actor, meeting__held_at__isnull=True)
+            .select_related("meeting")
+            .order_by("meeting__scheduled_for")
+        ),
+        items=list(
+            ActionItem.objects.filter(owner=actor, done_at__isnull=True)
+            .select_related("meeting__case")
+            .order_by("due_on")
+        ),
+        visits=list(
+            WatchVisit.objects.filter(assigned_to=actor, visited_on__isnull=True)
+            .select_related("case")
+            .order_by("due_on")
+        ),
+    )
+
+
+def action_item_of(actor: User, item_id: object) -> ActionItem:
+    """An action item to complete; the service checks whose it is, a missing one is refused alike."""
+    item = ActionItem.objects.select_related("meeting__case").filter(pk=item_id).first()
+    if item is None:
+        deny(actor, action="complete_action_item")
+    return item
+
+
+def watch_visit_of(actor: User, visit_id: object) -> WatchVisit:
+    """A watch visit the actor may record — refused before the form is read, so that an empty form
+    tells nobody that the visit exists."""
+    visit = WatchVisit.objects.select_related("case").filter(pk=visit_id).first()
+    if visit is None:
+        deny(actor, action="record_watch_visit")
+    require_case_permission(actor, visit.case, "change_case", action="record_watch_visit")
+    return visit
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+@dataclass
+class FormChoices:
+    """What the case page's forms offer, read once for all of them (and for the sections')."""
+
+    organisations: list[Organisation] = field(default_factory=list)  # all, by kind and name
+    legal_bases: list[LegalBasis] = field(default_factory=list)  # active ones, by code
+    consents: list[Consent] = field(default_factory=list)  # the case's consents in force
+    attendees: list[User] | None = None  # who may be asked to a meeting (when one can be set)
+    lead_staff: list[User] | None = None  # who may be sent on a watch visit (when one can be set)
+
+    @property
+    def active_organisations(self) -> list[Organisation]:
+        return [o for o in self.organisations if o.is_active]
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows to one actor — only what their grants let them see."""
+
+    actor: User
+    case: Case
+    field_groups: set[str]
+    held: set[str]  # the case permissions the actor holds
+    person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
+    concerns: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    disclosures: list = field(default_factory=list)
+    grants: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
+    timeline: list[dict] = field(default_factory=list)
+    states_reached: set[str] = field(default_factory=set)  # the case's states so far, from its timeline
+    actions: set[str] = field(default_factory=set)  # the action forms the actor may use
+    conclusion_blockers: list[str] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)  # from the apps built on cases
+    choices: FormChoices = field(default_factory=FormChoices)
+    fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
+
+    @property
+    def can_lead(self) -> bool:
+        return "lead_case" in self.held
+
+    @property
+    def can_contribute(self) -> bool:
+        return "change_case" in self.held
+
+    @property
+    def can_take_intake(self) -> bool:
+        return (
+            self.case.state == CaseState.NOTICED
+            and "view_case" in self.held
+            and self.actor.has_perm("cases.take_intake")
+        )
+
+    @property
+    def can_break_glass(self) -> bool:  # asked only where a page shows it
+        return self.actor.has_perm("cases.break_glass")
+
+
+def _actions(case: Case, held: set[str]) -> set[str]:
+    """Which action forms the case page offers the holder of ``held`` in the case's state."""
+    state, actions = case.state, set()
+    if "lead_case" in held:
+        actions |= {
+            name
+            for name, states in (
+                ("withdraw", OPEN_STATES),
+                ("disclose", IN_WORK_STATES),  # past intake and still open
+                ("schedule_meeting", (CaseState.SHARING,)),
+                ("decide", (CaseState.TEAM_MEETING,)),
+                ("conclude", (CaseState.REFERRED, CaseState.GUARDIANSHIP)),
+                ("reopen", (CaseState.WATCHING, CaseState.CLOSED)),
+                ("close", (CaseState.WATCHING,)),
+                ("escalate", (CaseState.NOTICED, CaseState.SHARING)),
+            )
+            if state in states
+        }
+    if "change_case" in held:
+        if state in OPEN_STATES:
+            actions.add("consent")
+        if state == CaseState.WATCHING:
+            actions.add("schedule_watch_visit")
+    return actions
+
+
+def _in_force(consent: Consent, today: datetime.date) -> bool:
+    """A consent a form offers as a ground: not withdrawn, not expired (the service checks again)."""
+    return consent.withdrawn_at is None and (consent.valid_until is None or consent.valid_until >= today)
+
+
+def _choices(case: Case, actions: set[str], consents: list[Consent]) -> FormChoices:
+    """The catalogues the offered forms choose from: each read once, only if some form needs it."""
+    choices = FormChoices()
+    if actions & {"consent", "disclose", "escalate"}:  # the referral form goes with "disclose"
+        choices.organisations = list(Organisation.objects.order_by("kind", "name"))
+    if actions & {"disclose", "schedule_meeting", "escalate"}:
+        choices.legal_bases = list(LegalBasis.objects.filter(is_active=True).order_by("code"))
+    today = timezone.localdate()
+    choices.consents = [c for c in consents if _in_force(c, today)]
+    if "schedule_meeting" in actions:
+        choices.attendees = list(
+            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
+            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
+            .distinct()
+            .prefetch_related("memberships__organisation")  # the labels name each user's organisations
+            .order_by("last_name", "first_name")
+        )
+    if "schedule_watch_visit" in actions:
+        choices.lead_staff = list(
+            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation_id)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+    return choices
+
+
+def _field_groups(actor: User, grants: list[CaseAccessGrant]) -> set[str]:
+    """The field groups the actor may read: the union of their live grants' (their own and their
+    organisations'), as ``cases.access.field_groups_for`` reads them, from the grants in hand."""
+    mine = set(organisation_ids_of(actor))
+    return {
+        group
+        for grant in grants
+        if grant.user_id == actor.pk or grant.organisation_id in mine
+        for group in grant.field_groups
+    }
+
+
+def case_page(actor: User, case_id: object) -> CasePage:
+    """The case page: refused (recorded) unless the actor may view the case; otherwise what their
+    grants let them see, the forms' choices, and the sections of the apps built on cases. Reading
+    the decrypted fields is recorded here."""
+    case = (
+        Case.objects.select_related("person__data_key", "area", "lead_organisation")
+        .filter(pk=case_id)
+        .first()
+    )
+    held = held_case_permissions(actor, case) if case is not None else set()
+    if "view_case" not in held:
+        deny(actor, action="open_case:view_case", case=case)
+    # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.
+    grants = list(live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
+    groups = _field_groups(actor, grants)
+    content: SharedContent = shared_content(case, groups, compact=True)
+    page = CasePage(
+        actor=actor,
+        case=case,
+        field_groups=groups,
+        held=held,
+        person_fields=content.person_fields,
+        concerns=content.concerns,
+        meetings=content.meetings,
+        fields_read=content.fields_read,
+    )
+    if page.can_lead:
+        page.disclosures = list(
+            Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
+        )
+        page.grants = grants
+    if page.can_contribute:
+        page.consents = list(
+            Consent.objects.filter(case=case).select_related("obtained_by").prefetch_related("recipients")
+        )
+    page.timeline = _timeline(page)
+    if page.fields_read:
+        audit.record(
+            "case.viewed",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=page.fields_read,
+            purpose="case_work",
+        )
+    page.actions = _actions(case, held)
+    page.choices = _choices(case, page.actions, page.consents)
+    page.sections = [
+        section
+        for _receiver, found in case_page_sections.send(sender=Case, actor=actor, case=case, overview=page)
+        for section in found
+    ]
+    if "conclude" in page.actions:
+        # Offered as soon as nothing holds the case (every referral settled…); until then the page
+        # says what it waits for. The sections read what holds it (signals.case_page_sections).
+        page.conclusion_blockers = [
+            reason for section in page.sections for reason in section.get("blockers", ())
+        ]
+        if page.conclusion_blockers:
+            page.actions.discard("conclude")
+    return page
+
+
+def timeline_events(case: Case):
+    """The audit events the case's timeline shows — its transitions, with their actors — and only
+    those: an index (audit 0004) finds them however often the case has been viewed."""
+    return (
+        AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
+        .select_related("actor")
+        .order_by("occurred_at")
+    )
+
+
+def _timeline(page: CasePage) -> list[dict]:
+    """Transitions, concerns, consents, disclosures, meetings and visits, oldest first.
+
+    Transitions come from the audit trail, which records them with their actor; the rest from
+    the records themselves, and only those the page may show."""
+    case = page.case
+    reached = page.states_reached = {case.state}
+    entries = []
+    for event in timeline_events(case):
+        state = CaseState(json.loads(event.params)["to"])
+        reached.add(state)
+        entries.append({"at": event.occurred_at, "what": state.label, "who": event.actor})
+    entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
+    entries += [{"at": c.created_at, "what": _("気付き"), "who": None} for c in page.concerns[1:]]
+    entries += [
+        {
+            "at": d.disclosed_at,
+            "what": _("情報共有: %(to)s") % {"to": d.recipient.name},
+            "who": d.disclosed_by,
+        }
+        for d in page.disclosures
+    ]
+    entries += [
+        {
+            # When it was recorded, so that it sorts among the day's events; the day it was given
+            # (which may be earlier) is in the text.
+            "at": c.recorded_at,
+            "what": _("同意（%(date)s に取得）") % {"date": f"{c.obtained_on:%Y-%m-%d}"},
+            "who": c.obtained_by,
+        }
+        for c in page.consents
+    ]
+    for meeting in page.meetings:
+        entries.append(
+            {
+                "at": meeting.created_at,
+                "what": _("会議の設定: %(kind)s") % {"kind": meeting.get_kind_display()},
+                "who": None,
+            }
+        )
+        if meeting.held_at:
+            entries.append({"at": meeting.held_at, "what": _("会議の記録"), "who": None})
+    # Visits are set only while a case is watched: a case that never was has none to read.
+    if page.can_contribute and reached & {CaseState.WATCHING, CaseState.CLOSED}:
+        entries += [
+            {
+                "at": timezone.make_aware(datetime.datetime.combine(v.visited_on, datetime.time.min)),
+                "what": _("見守り訪問"),
+                "who": v.assigned_to,
+            }
+            for v in WatchVisit.objects.filter(case=case, visited_on__isnull=False).select_related(
+                "assigned_to"
+            )
+        ]
+    return sorted(entries, key=lambda entry: entry["at"])
+
+
+def case_for_action(actor: User, case_id: object, codename: str) -> Case:
+    """The case of a POST from its page, if the actor holds the permission the action's service
+    asks for: refused (recorded) before their input is read."""
+    return case_for(actor, case_id, codename)
+
+
+def may_view(actor: User, case: Case) -> bool:
+    """Whether the actor still sees the case after acting on it (or goes home instead)."""
+    return has_case_permission(actor, case, "view_case")
+
+
+def grant_of(actor: User, case: Case, grant_id: object) -> CaseAccessGrant:
+    """A live grant of this case (the lead ends it); any other id is refused like a forbidden one."""
+    grant = CaseAccessGrant.objects.filter(case=case, pk=grant_id, revoked_at__isnull=True).first()
+    if grant is None:
+        deny(actor, action="end_access", case=case)
+    return grant
+
+
+def consent_of(actor: User, case: Case, consent_id: object) -> Consent:
+    """A consent of this case (to record its withdrawal); any other id is refused like a forbidden one."""
+    consent = Consent.objects.filter(case=case, pk=consent_id).first()
+    if consent is None:
+        deny(actor, action="withdraw_consent", case=case)
+    return consent
+
+
+def meeting_attendees(users: list[User]) -> list[tuple[User, Organisation]]:
+    """Each user asked to a meeting, with the organisation they attend for (their first)."""
+    first: dict[int, Organisation] = {}
+    for membership in Membership.objects.filter(user__in=users).select_related("organisation"):  # by name
+        first.setdefault(membership.user_id, membership.organisation)
+    return [(user, first.get(user.pk)) for user in users]
+
+
+# --- break-glass ---------------------------------------------------------------------------------
+
+
+def break_glass_case(actor: User, case_id: object) -> Case:
+    """The case an emergency access is asked for: only by a holder of the break-glass permission;
+    a missing case is refused like a forbidden one."""
+    if not actor.has_perm("cases.break_glass"):
+        deny(actor, action="break_glass")
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        deny(actor, action="break_glass")
+    return case
+
+
+def break_glass_reviews(actor: User) -> list[BreakGlassAccess]:
+    """The privacy officer's list of emergency accesses, those not yet reviewed first. The reason
+    is the justification under review: reading it is recorded, one event per access, appended together."""
+    if not actor.has_perm("cases.review_break_glass"):
+        deny(actor, action="review_break_glass")
+    accesses = list(
+        BreakGlassAccess.objects.select_related(
+            "user", "grant", "reviewed_by", "case__person__data_key"
+        ).order_by("reviewed_at", "-started_at")[:200]
+    )
+    audit.append(
+        [
+            audit.new_event(
+                "case.viewed",
+                actor=actor,
+                target=access.case,
+                case_id=access.case_id,
+                fields=["break_glass.reason"],
+                purpose="emergency",
+            )
+            for access in accesses
+        ]
+    )
+    return accesses
+
+
+def break_glass_access(actor: User, access_id: object) -> BreakGlassAccess | None:
+    """The emergency access to mark reviewed (the service checks the reviewer), or None."""
+    return BreakGlassAccess.objects.filter(pk=access_id).first()
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingPage:
+    """One support meeting as one actor may see it."""
+
+    meeting: SupportMeeting
+    attendance: MeetingAttendance | None  # the actor's, if they are asked to attend
+    can_lead: bool
+    shows_content: bool  # attendees, agenda, minutes, decisions, action items
+
+    @property
+    def access_ended(self) -> bool:
+        """An attendee who acknowledged, whose time-boxed access has ended."""
+        return (
+            self.attendance is not None
+            and self.attendance.acknowledged_at is not None
+            and not (self.shows_content)
+        )
+
+    @property
+    def may_acknowledge(self) -> bool:
+        return self.attendance is not None
+
+    @property
+    def may_hold(self) -> bool:
+        return self.can_lead and not self.meeting.is_held
+
+
+def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
+    """A meeting's page: its attendees may open it (to acknowledge confidentiality); its content
+    is shown by the rule of the case page — the meetings field group of a live grant — so that it
+    ends with the grant (an attendee's access is time-boxed). Anyone else is refused, recorded.
+    Reading the content is recorded here."""
+    meeting = (
+        SupportMeeting.objects.select_related("case__person__data_key", "legal_basis", "convened_by")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None or not actor.is_authenticated or not actor.is_active:
+        deny(actor, action="open_meeting")
+    case = meeting.case
+    held = held_case_permissions(actor, case)
+    shows_content = FieldGroup.MEETINGS in _field_groups(actor, list(live_grants().filter(case=case)))
+    attendance = MeetingAttendance.objects.filter(meeting=meeting, user=actor).first()
+    if attendance is None and not shows_content:
+        deny(actor, action="open_meeting", case=case)
+    if shows_content:
+        prefetch_related_objects(
+            [meeting], "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+        )
+        audit.record(
+            "case.viewed",
+            actor=actor,
+            target=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=["meeting.agenda", "meeting.minutes"],
+            purpose="meeting",
+        )
+    return MeetingPage(
+        meeting=meeting, attendance=attendance, can_lead="lead_case" in held, shows_content=shows_content
+    )

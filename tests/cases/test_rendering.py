@@ -1,0 +1,71 @@
+"""The case workflow's forms render in Python (cases.rendering, ``{% form_fields %}``) exactly as
+Django's templates render them: same bytes, so that the screens and their tests see no change."""
+
+from django import forms as django_forms
+from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
+
+from cases import forms
+from cases.models import Consent
+from cases.selectors import case_page
+from cases.templatetags.case_forms import form_fields
+from cases.views import _action_forms
+from referrals.forms import ReferralForm
+from tests.workflow import shared_on_consent, take
+
+TEMPLATES = DjangoTemplates()
+
+
+class EveryKindOfField(django_forms.Form):
+    text = django_forms.CharField(label="名前 <&>", help_text="説明 <b>", max_length=5)
+    hidden = django_forms.IntegerField(widget=django_forms.HiddenInput)
+    radio = django_forms.ChoiceField(choices=[(1, "一"), (2, "二 & 三")], widget=django_forms.RadioSelect)
+    boxes = django_forms.MultipleChoiceField(
+        choices=[("群", [(1, "<一>"), (2, "二")]), (3, "三")],
+        widget=django_forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    choice = django_forms.ChoiceField(choices=[("", "---"), ("群", [("a", "甲")]), ("b", '乙"')])
+    note = django_forms.CharField(widget=django_forms.Textarea, initial="  行\n<末>")
+    day = django_forms.DateField(widget=django_forms.DateInput(attrs={"type": "date", "disabled": True}))
+    agree = django_forms.BooleanField(required=False)
+
+
+def assert_same(form) -> None:
+    for field in form:
+        widget = field.field.widget
+        context = widget.get_context(field.html_name, field.value(), field.build_widget_attrs({}))
+        assert forms.WIDGETS.render(widget.template_name, context) == TEMPLATES.render(
+            widget.template_name, context
+        ), field.name
+    assert str(form_fields(form)) == render_to_string("includes/form_fields.html", {"form": form})
+
+
+def test_every_kind_of_widget_and_field_renders_as_the_templates_do(db):
+    assert_same(EveryKindOfField())
+    assert_same(EveryKindOfField({"text": "長すぎる名前", "radio": "2", "boxes": ["1", "3"], "choice": "b"}))
+    assert_same(EveryKindOfField(auto_id=False))
+
+
+def test_the_case_pages_forms_render_as_the_templates_do(world, concern):
+    case = take(world, concern())
+    shared_on_consent(world, case, world.agency, ["identity"], purpose=Consent.Purpose.SHARING)
+    page = case_page(world.staff, case.pk)
+    built = forms.with_distinct_ids(_action_forms(page))
+    assert {"consent_form", "disclosure_form", "meeting_form", "escalate_form", "withdraw_form"} <= set(built)
+    built["referral_form"] = ReferralForm(case=case, choices=page.choices)
+    for form in built.values():
+        assert_same(form)
+    # …and the choices offered from the page's reads are those the querysets would offer.
+    unread = {
+        "consent_form": forms.ConsentForm(),
+        "disclosure_form": forms.DisclosureForm(case=case),
+        "meeting_form": forms.MeetingForm(case=case),
+        "escalate_form": forms.EscalateForm(),
+        "referral_form": ReferralForm(case=case),
+    }
+    for form_name, form in unread.items():
+        for name, field in form.fields.items():
+            if isinstance(field, django_forms.ModelChoiceField):
+                offered = [(str(value), label) for value, label in built[form_name].fields[name].choices]
+                assert offered == [(str(value), label) for value, label in field.choices], (form_name, name)

@@ -1,0 +1,18 @@
+"""The referral page reads once what it shows, for each side (tests/statements.py)."""
+
+from django.urls import reverse
+
+from tests.screens import browser
+from tests.statements import assert_reads_once
+
+
+def test_the_referral_page_as_referrer(world, sent):
+    referral = sent()
+    html = assert_reads_once(browser(world.staff), reverse("referrals:detail", args=[referral.pk]))
+    assert "取り下げの理由" in html  # the referrer's own action is offered
+
+
+def test_the_referral_page_as_receiving_agency(world, sent):
+    referral = sent()
+    html = assert_reads_once(browser(world.agency_worker), reverse("referrals:detail", args=[referral.pk]))
+    assert "佐々木 トメ" in html and "お断りの理由" in html  # the shared identity and the agency's answers
