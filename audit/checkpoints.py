@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditCheckpoint
-from audit.services import _lock_chain_head
+from audit.sql import lock_chain_head
 from privacy.keyring import get_keyring
 
 
@@ -29,7 +29,7 @@ def public_key_hex() -> str:
 @transaction.atomic
 def sign_checkpoint() -> AuditCheckpoint | None:
     """Sign the current head of the chain. None when the chain is empty or the head is signed already."""
-    sequence, head_hash = _lock_chain_head()
+    sequence, head_hash = lock_chain_head()
     if sequence == 0 or AuditCheckpoint.objects.filter(sequence=sequence).exists():
         return None
     return AuditCheckpoint.objects.create(

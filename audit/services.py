@@ -6,23 +6,21 @@
 
 import re
 import threading
-import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import organisation_ids_of
-from audit import chain, context
+from audit import chain, context, sql
 from audit.events import PURPOSES, REGISTRY, Mark, kind_marked
 from audit.models import AuditEvent
 
 # Parameters are codes, ids and counts — never prose, so never a name or an address.
 _CODE = re.compile(r"^[A-Za-z0-9_.:\-]{0,64}$")
-_CHAIN_LOCK = zlib.crc32(b"tsunagu.audit.chain")
 
 
 class AuditParameterError(ValueError):
@@ -45,21 +43,6 @@ def _organisation_id_of(actor: User | None) -> int | None:
         return None
     organisations = organisation_ids_of(actor)
     return organisations[0] if len(organisations) == 1 else None
-
-
-def _lock_chain_head() -> tuple[int, str]:
-    """Take the chain's lock until the transaction ends, and read its head (sequence, hash)."""
-    head_sql = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two statements, one round trip; in READ COMMITTED the second takes its snapshot after
-            # the first has the lock, so it sees the head the previous holder committed.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}); {head_sql}")
-            cursor.nextset()
-        else:
-            # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
-            cursor.execute(head_sql)
-        return cursor.fetchone() or (0, chain.GENESIS)
 
 
 def new_event(
@@ -145,40 +128,19 @@ def append(events: list[AuditEvent]) -> list[AuditEvent]:
         held.extend(events)
         return events
     with transaction.atomic(savepoint=False):
-        sequence, prev_hash = _lock_chain_head()
+        sequence, prev_hash = sql.lock_chain_head()
         now = timezone.now()  # after the lock: times never go back along the chain
         for item in events:
             sequence += 1
             item.sequence, item.occurred_at, item.prev_hash = sequence, now, prev_hash
             item.hash = prev_hash = chain.link(prev_hash, chain.encode(canonical_event(item)))
-        _insert(events)
+        sql.insert_events(events)
     return events
 
 
 def record(event: str, **description) -> AuditEvent:
     """Write one event (``new_event``'s arguments) into the chain, in the caller's transaction."""
     return append([new_event(event, **description)])[0]
-
-
-_COLUMNS = AuditEvent._meta.concrete_fields
-_INSERT_SQL = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 (names from the model)
-    AuditEvent._meta.db_table, ", ".join(connection.ops.quote_name(field.column) for field in _COLUMNS)
-)
-_ROW = "({})".format(", ".join(["%s"] * len(_COLUMNS)))
-
-
-def _insert(events: list[AuditEvent]) -> None:
-    """One INSERT of every column (the sequence included) of every event: what
-    ``bulk_create`` sends, without building the statement anew for each of the trail's events."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_SQL + ", ".join([_ROW] * len(events)),
-            [
-                field.get_db_prep_save(getattr(item, field.attname), connection)
-                for item in events
-                for field in _COLUMNS
-            ],
-        )
 
 
 def canonical_event(item: AuditEvent) -> tuple:

@@ -1,26 +1,17 @@
 """Walking the chain: streaming, constant memory, the first broken link with its kind and place."""
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Max
 
-from audit import chain
+from audit import chain, sql
 from audit.checkpoints import checkpoint_message, signing_key
 from audit.models import AuditCheckpoint, AuditEvent
-
-# The stored time as canonical text, computed by the database so that no row is parsed in Python.
-_TIME_SQL = {
-    "sqlite": (
-        "replace(CASE WHEN length(occurred_at) = 19 THEN occurred_at || '.000000' "
-        "ELSE substr(occurred_at, 1, 26) END, ' ', 'T') || 'Z'"
-    ),
-    "postgresql": "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
-}
 
 
 @dataclass(frozen=True)
@@ -56,26 +47,6 @@ class Statement:
     public_key: str = ""
 
 
-def _rows_with_next(first: int, batch: int) -> Iterator[tuple[tuple, tuple | None]]:
-    """Each event from ``first`` on, in sequence order, with the one stored after it (or None)."""
-    columns = [
-        _TIME_SQL[connection.vendor] if column == "occurred_at" else column
-        for column in chain.CANONICAL_COLUMNS
-    ]
-    # The encoding's version first: a row's first 16 values are the event exactly as chain.encode takes it.
-    sql = (
-        f"SELECT {chain.VERSION}, {', '.join(columns)}, prev_hash, hash FROM audit_auditevent "  # noqa: S608
-        "WHERE sequence >= %s ORDER BY sequence"
-    )
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [first])
-        rows = cursor.fetchmany(batch)
-        while rows:
-            after = cursor.fetchmany(batch)
-            yield from zip(rows, [*rows[1:], after[0] if after else None], strict=True)
-            rows = after
-
-
 def _signature_problem(statement: Statement, public_key: Ed25519PublicKey) -> Problem | None:
     try:
         public_key.verify(
@@ -107,11 +78,11 @@ def _walk(first: int, last: int, signed: dict[int, str], batch: int, progress=No
     link, encode = chain.link, chain.encode
     # No transaction: on SQLite every transaction here begins IMMEDIATE, taking the write lock, and
     # parallel walkers would queue on it. A single SELECT reads one consistent snapshot anyway.
-    before = _preceding(first)
+    before = sql.preceding(first)
     previous_sequence, previous_hash = before[0] if before else (0, chain.GENESIS)
     before_previous_hash = before[1][1] if len(before) > 1 else None
     events, problem = 0, None
-    for row, following in _rows_with_next(first, batch):
+    for row, following in sql.events_from(first, batch):
         sequence, prev_hash, stored_hash = row[1], row[prev_at], row[hash_at]
         if sequence > last:
             break
@@ -136,16 +107,6 @@ def _walk(first: int, last: int, signed: dict[int, str], batch: int, progress=No
         if progress and events % 100_000 == 0:
             progress(events)
     return _Stretch(events=events, last=previous_sequence, problem=problem)
-
-
-def _preceding(first: int) -> list[tuple[int, str]]:
-    """The two events before ``first`` (a walker starting mid-chain checks its links to them)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sequence, hash FROM audit_auditevent WHERE sequence < %s ORDER BY sequence DESC LIMIT 2",
-            [first],
-        )
-        return cursor.fetchall()
 
 
 def _walk_in_child(arguments: tuple) -> _Stretch:

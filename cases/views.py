@@ -13,7 +13,7 @@ from cases import forms, selectors
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import CaseState
 from cases.services import intake, lifecycle, meetings, sharing
-from cases.web import form_data_or_error, report_outcome
+from cases.web import form_action, form_data_or_error, report_outcome
 
 DECIDE_OUTCOMES = [
     (s.value, s.label)
@@ -172,69 +172,43 @@ def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> 
     return redirect("cases:case_detail", case_id=case.pk)
 
 
-@require_POST
-@login_required
-def case_accept(request: HttpRequest, case_id) -> HttpResponse:
-    form = forms.VersionedForm(request.POST)
-    return _run(
-        request,
-        case_id,
-        lambda case: intake.accept_intake(
-            actor=request.user, case=case, expected_version=form_data_or_error(request, form)["version"]
-        ),
-    )
+def _case_action(codename: str, form_class, service, **options):
+    """The POST view of one action of the case page: ``codename`` is the permission the service
+    asks for (refused before the form is read), the form's fields its keywords (``form_action``)."""
+    act = form_action(form_class, service, "case", **options)
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, case_id) -> HttpResponse:
+        return _run(request, case_id, lambda case: act(request, case), codename)
+
+    return view
 
 
-@require_POST
-@login_required
-def case_escalate(request: HttpRequest, case_id) -> HttpResponse:
-    form = forms.EscalateForm(request.POST)
-
-    def act(case):
-        data = form_data_or_error(request, form)
-        intake.escalate_urgent(
-            actor=request.user,
-            case=case,
-            expected_version=data["version"],
-            ward_office=data["ward_office"],
-            legal_basis=data["legal_basis"],
-            reference=data["reference"],
-        )
-
-    return _run(request, case_id, act)
+def _with_case(case) -> dict:
+    return {"case": case}
 
 
-@require_POST
-@login_required
-def case_consent(request: HttpRequest, case_id) -> HttpResponse:
-    form = forms.ConsentForm(request.POST)
-
-    def act(case):
-        data = form_data_or_error(request, form)
-        sharing.record_consent(
-            actor=request.user,
-            case=case,
-            purpose=data["purpose"],
-            recipients=list(data["recipients"]),
-            method=data["method"],
-            representative=data["representative"],
-            obtained_on=data["obtained_on"],
-            valid_until=data["valid_until"],
-        )
-
-    return _run(request, case_id, act, "change_case")
-
-
-@require_POST
-@login_required
-def case_schedule_watch_visit(request: HttpRequest, case_id) -> HttpResponse:
-    def act(case):
-        data = form_data_or_error(request, forms.ScheduleWatchVisitForm(request.POST, case=case))
-        lifecycle.schedule_watch_visit(
-            actor=request.user, case=case, due_on=data["due_on"], assigned_to=data["assigned_to"]
-        )
-
-    return _run(request, case_id, act, "change_case")
+case_accept = _case_action("view_case", forms.VersionedForm, intake.accept_intake)
+case_escalate = _case_action("view_case", forms.EscalateForm, intake.escalate_urgent)
+case_consent = _case_action("change_case", forms.ConsentForm, sharing.record_consent)
+case_schedule_watch_visit = _case_action(
+    "change_case", forms.ScheduleWatchVisitForm, lifecycle.schedule_watch_visit, form_kwargs=_with_case
+)
+case_disclose = _case_action("lead_case", forms.DisclosureForm, sharing.disclose, form_kwargs=_with_case)
+case_decide = _case_action(
+    "lead_case", forms.OutcomeForm, lifecycle.decide, form_kwargs=lambda case: {"outcomes": DECIDE_OUTCOMES}
+)
+case_conclude = _case_action(
+    "lead_case",
+    forms.OutcomeForm,
+    lifecycle.conclude,
+    form_kwargs=lambda case: {"outcomes": CONCLUDE_OUTCOMES},
+)
+case_close = _case_action("lead_case", forms.VersionedForm, lifecycle.close)
+case_reopen = _case_action("lead_case", forms.VersionedForm, lifecycle.reopen)
+# The reporter may withdraw their own concern before intake with nothing more than its status.
+case_withdraw = _case_action("view_case_status", forms.WithdrawForm, lifecycle.withdraw)
 
 
 @require_POST
@@ -258,25 +232,6 @@ def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResp
 
 @require_POST
 @login_required
-def case_disclose(request: HttpRequest, case_id) -> HttpResponse:
-    def act(case):
-        data = form_data_or_error(request, forms.DisclosureForm(request.POST, case=case))
-        sharing.disclose(
-            actor=request.user,
-            case=case,
-            recipient=data["recipient"],
-            field_groups=data["field_groups"],
-            legal_basis=data["legal_basis"],
-            consent=data["consent"],
-            reference=data["reference"],
-            purpose=data["purpose"],
-        )
-
-    return _run(request, case_id, act, "lead_case")
-
-
-@require_POST
-@login_required
 def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
     def act(case):
         data = form_data_or_error(request, forms.MeetingForm(request.POST, case=case))
@@ -295,30 +250,6 @@ def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
         )
 
     return _run(request, case_id, act, "lead_case")
-
-
-def _transition_view(name: str, form_class=forms.VersionedForm, codename: str = "lead_case", **fixed):
-    @require_POST
-    @login_required
-    def view(request: HttpRequest, case_id) -> HttpResponse:
-        def act(case):
-            data = form_data_or_error(
-                request, form_class(request.POST, **fixed) if fixed else form_class(request.POST)
-            )
-            extra = {k: v for k, v in data.items() if k != "version"}
-            getattr(lifecycle, name)(actor=request.user, case=case, expected_version=data["version"], **extra)
-
-        return _run(request, case_id, act, codename)
-
-    return view
-
-
-case_decide = _transition_view("decide", forms.OutcomeForm, outcomes=DECIDE_OUTCOMES)
-case_conclude = _transition_view("conclude", forms.OutcomeForm, outcomes=CONCLUDE_OUTCOMES)
-case_close = _transition_view("close")
-case_reopen = _transition_view("reopen")
-# The reporter may withdraw their own concern before intake with nothing more than its status.
-case_withdraw = _transition_view("withdraw", forms.WithdrawForm, codename="view_case_status")
 
 
 @login_required

@@ -38,15 +38,18 @@ def form_data_or_error(request, form) -> dict:
     return form.cleaned_data
 
 
-def form_action(form_class, service, target: str, *, via=None, **renamed):
+def form_action(form_class, service, target: str, *, via=None, form_kwargs=None, **renamed):
     """A page's action as a service call: ``act(request, obj)`` validates the posted form, then calls
     ``service`` with the actor, the object acted on as keyword ``target`` and the form's fields as
     keywords — ``version`` as ``expected_version``, others renamed as given (``on="filed_on"``).
-    ``via`` finds the object the service acts on from the page's (a matter's current petition)."""
+    ``via`` finds the object the service acts on from the page's (a matter's current petition);
+    ``form_kwargs(obj)`` gives the form what it offers choices from (the case of a disclosure form)."""
     names = {"version": "expected_version", **renamed}
 
     def act(request: HttpRequest, obj):
-        data = form_data_or_error(request, form_class(request.POST))
+        data = form_data_or_error(
+            request, form_class(request.POST, **(form_kwargs(obj) if form_kwargs else {}))
+        )
         return service(
             actor=request.user,
             **{target: via(obj) if via else obj},

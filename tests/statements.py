@@ -9,20 +9,23 @@ from django.test.utils import CaptureQueriesContext
 from tests.screens import page
 
 MOST_STATEMENTS = 20
+# Transaction control asks nothing (and PostgreSQL's driver does not even log it).
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
-def statements(client, url: str) -> list[tuple[str, tuple]]:
-    """The SQL and parameters of one warm request (the first fills the session and the caches)."""
-    page(client.get(url))
+def statements(client, url: str, method: str = "get", data: dict | None = None) -> tuple[str, list[str]]:
+    """The HTML and the SQL (as logged: with its parameters) of one warm request; the first request
+    fills the session and the per-process caches."""
+    page(getattr(client, method)(url, data or {}))
     with CaptureQueriesContext(connection) as queries:
-        html = page(client.get(url))
-    return html, [q["sql"] for q in queries.captured_queries]
+        html = page(getattr(client, method)(url, data or {}))
+    return html, [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
 
 
-def assert_reads_once(client, url: str) -> str:
-    """The page's HTML, after checking what it cost (the SQL as logged carries its parameters)."""
-    html, sql = statements(client, url)
+def assert_reads_once(client, url: str, method: str = "get", data: dict | None = None) -> str:
+    """The page's HTML, after checking what it cost."""
+    html, sql = statements(client, url, method, data)
     repeated = [s for s, n in Counter(sql).items() if n > 1]
-    assert len(sql) <= MOST_STATEMENTS, f"{len(sql)} statements:\n" + "\n".join(sql)
-    assert not repeated, "issued more than once:\n" + "\n".join(repeated)
+    assert len(sql) <= MOST_STATEMENTS, f"{url}: {len(sql)} statements:\n" + "\n".join(sql)
+    assert not repeated, f"{url} issued more than once:\n" + "\n".join(repeated)
     return html

@@ -2,8 +2,6 @@
 same one twice, and the case page's timeline reads only the events it shows (bench/pages.py
 times them; here only what can be counted)."""
 
-from collections import Counter
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,24 +12,7 @@ from cases.models import Case, CaseState, SupportMeeting
 from cases.selectors import timeline_events
 from tests.screens import browser
 from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, referrals and matters)
-
-STATEMENTS = 20
-# Transaction control asks nothing (and PostgreSQL's driver does not even log it).
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
-def statements(client, method: str, url: str, data: dict | None = None) -> list[str]:
-    getattr(client, method)(url, data or {})  # warm: per-process caches
-    with CaptureQueriesContext(connection) as ctx:
-        response = getattr(client, method)(url, data or {})
-    assert response.status_code == 200, url
-    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL)]
-
-
-def assert_bounded(sql: list[str], url: str) -> None:
-    repeated = [text for text, n in Counter(sql).items() if n > 1]
-    assert not repeated, f"{url} asks the same twice: {repeated}"
-    assert len(sql) <= STATEMENTS, f"{url}: {len(sql)} statements\n" + "\n".join(s[:120] for s in sql)
+from tests.statements import assert_reads_once
 
 
 @pytest.fixture
@@ -51,13 +32,13 @@ def test_the_main_pages_ask_at_most_twenty_questions_none_twice(demo_data, rich_
         ("get", reverse("cases:my_tasks"), None),
         ("post", reverse("cases:person_search"), {"q": rich_case.person.name}),
     ]:
-        assert_bounded(statements(staff, method, url, data), url)
+        assert_reads_once(staff, url, method, data)
 
 
 def test_an_agency_workers_case_page_is_bounded_too(demo_data, rich_case):  # noqa: F811
     """The agency the case was shared with sees less, and asks no more for it."""
     url = reverse("cases:case_detail", args=[rich_case.pk])
-    assert_bounded(statements(browser(demo_data.agency_worker), "get", url), url)
+    assert_reads_once(browser(demo_data.agency_worker), url)
 
 
 def test_the_timeline_reads_only_the_transitions_however_often_the_case_was_viewed(
