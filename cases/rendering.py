@@ -8,6 +8,8 @@ error list's, a widget of its own) to the template engine as before.
 tests/cases/test_rendering.py renders every widget of the case workflow both ways and compares.
 """
 
+from html import escape as escape_html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -35,6 +37,8 @@ _INPUTS = {
 
 def _text(value) -> str:
     """``{{ value }}`` (and ``|stringformat:'s'``): the text, escaped unless marked safe."""
+    if type(value) is str:  # plain text, most of a page's: escaped as conditional_escape escapes it
+        return escape_html(value)
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 

@@ -406,6 +406,14 @@ def case_page(actor: User, case_id: object) -> CasePage:
             )
         )
         page.grants = grants
+        for disclosure in page.disclosures:  # the table's cells, written once
+            disclosure.shown_at = _minute(disclosure.disclosed_at)
+            disclosure.groups_shown = "、".join(disclosure.field_group_labels)
+        for grant in grants:
+            holder = (grant.organisation.name if grant.organisation else "") or grant.user  # |default
+            grant.line = f"{holder} — {grant.get_level_display()}（{grant.get_reason_display()}）" + (
+                f" ～{_minute(grant.expires_at)}" if grant.expires_at else ""
+            )
     if page.can_contribute:
         page.consents = list(
             Consent.objects.filter(case=case)
@@ -530,7 +538,17 @@ def _timeline(page: CasePage) -> list[dict]:
                 "assigned_to"
             )
         ]
-    return sorted(entries, key=lambda entry: entry["at"])
+    entries.sort(key=lambda entry: entry["at"])
+    for entry in entries:  # what the page shows of each, written once here rather than per row there
+        entry["line"] = f"{_minute(entry['at'])} — {entry['what']}" + (
+            f"（{entry['who']}）" if entry["who"] else ""
+        )
+    return entries
+
+
+def _minute(moment: datetime.datetime) -> str:
+    """``|date:"Y-m-d H:i"``: the moment in the current time zone, to the minute."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def case_for_action(actor: User, case_id: object, codename: str) -> Case:
