@@ -56,9 +56,12 @@ def _input(widget: dict) -> str:  # input.html, without the file's final newline
     return f'<input type="{_text(widget["type"])}" name="{name}"{value}{attrs}>'
 
 
+_SELECT_OPTION = f"{_WIDGETS}select_option.html"
+
+
 def _option(option: dict) -> str:
     """An option as its template renders it when included, final newlines and all."""
-    if option["template_name"] == f"{_WIDGETS}select_option.html":
+    if option["template_name"] == _SELECT_OPTION:
         value, attrs = _text(option["value"]), _attrs(option["attrs"])
         return f'<option value="{value}"{attrs}>{_text(option["label"])}</option>\n'
     # checkbox_option.html / radio_option.html → input_option.html → input.html

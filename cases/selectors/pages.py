@@ -430,6 +430,16 @@ def case_page(actor: User, case_id: object) -> CasePage:
             )
         )
         _name_recipients(page.consents)
+        for consent in page.consents:  # the list's line, written once
+            until = (
+                _("（%(until)sまで有効）") % {"until": f"{consent.valid_until:%Y-%m-%d}"}
+                if consent.valid_until
+                else ""
+            )
+            consent.line = (
+                f"{consent.get_purpose_display()} · {consent.get_method_display()} · "
+                f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
+            )
     page.timeline = _timeline(page)
     if page.fields_read:
         audit.record(
