@@ -37,8 +37,11 @@ _INPUTS = {
 
 def _text(value) -> str:
     """``{{ value }}`` (and ``|stringformat:'s'``): the text, escaped unless marked safe."""
-    if type(value) is str:  # plain text, most of a page's: escaped as conditional_escape escapes it
+    kind = type(value)
+    if kind is str:  # plain text, most of a page's: escaped as conditional_escape escapes it
         return escape_html(value)
+    if kind is int:  # an option's value, a primary key: digits, nothing to escape
+        return str(value)
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
