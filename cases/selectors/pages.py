@@ -411,7 +411,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
             disclosure.groups_shown = "、".join(disclosure.field_group_labels)
         for grant in grants:
             holder = (grant.organisation.name if grant.organisation else "") or grant.user  # |default
-            grant.line = f"{holder} — {grant.get_level_display()}（{grant.get_reason_display()}）" + (
+            grant.line = f"{holder} — {_display(grant, 'level')}（{_display(grant, 'reason')}）" + (
                 f" ～{_minute(grant.expires_at)}" if grant.expires_at else ""
             )
     if page.can_contribute:
@@ -437,7 +437,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 else ""
             )
             consent.line = (
-                f"{consent.get_purpose_display()} · {consent.get_method_display()} · "
+                f"{_display(consent, 'purpose')} · {_display(consent, 'method')} · "
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
     page.timeline = _timeline(page)
@@ -530,7 +530,7 @@ def _timeline(page: CasePage) -> list[dict]:
         entries.append(
             {
                 "at": meeting.created_at,
-                "what": _("会議の設定: %(kind)s") % {"kind": meeting.get_kind_display()},
+                "what": _("会議の設定: %(kind)s") % {"kind": _display(meeting, "kind")},
                 "who": None,
             }
         )
@@ -554,6 +554,21 @@ def _timeline(page: CasePage) -> list[dict]:
             f"（{entry['who']}）" if entry["who"] else ""
         )
     return entries
+
+
+_choice_labels: dict = {}
+
+
+def _display(instance, name: str) -> str:
+    """``instance.get_<name>_display()``, without its cost: Django builds a dict of the field's
+    choices on every call, hashing (so translating) each lazy label; here each field's labels are
+    mapped once per process, and only the label shown is translated."""
+    field = instance._meta.get_field(name)
+    labels = _choice_labels.get(field)
+    if labels is None:
+        labels = _choice_labels[field] = dict(field.flatchoices)
+    value = getattr(instance, field.attname)
+    return str(labels.get(value, value))
 
 
 def _minute(moment: datetime.datetime) -> str:
