@@ -26,8 +26,9 @@ def organisation_ids_of(user: User) -> list[int]:
     """The ids of the user's organisations, read once per user object (like group_ids_of)."""
     cached = user.__dict__.get("_organisation_ids")
     if cached is None:
+        # Unordered: Membership's default order joins the organisations to sort what the set discards.
         cached = user.__dict__["_organisation_ids"] = sorted(
-            set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+            set(Membership.objects.filter(user=user).order_by().values_list("organisation_id", flat=True))
         )
     return cached
 

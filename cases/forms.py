@@ -139,8 +139,9 @@ class EscalateForm(VersionedForm):
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
-        if choices is not None:  # the case page's (cases.selectors.FormChoices)
+        if choices is None:  # posted: the queryset checks what is posted
+            self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
+        else:  # the case page's (cases.selectors.FormChoices), only rendered
             offer(
                 self.fields["ward_office"],
                 [o for o in choices.organisations if o.kind == OrganisationKind.WARD_OFFICE],
@@ -209,13 +210,23 @@ class DisclosureForm(Form):
 
     def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consent"].label_from_instance = consent_label
+        if choices is None:
+            self.check_against(case)
+        else:
+            self.offer_choices(case, choices)
+
+    def check_against(self, case) -> None:
+        """A posted form: the querysets that check what is posted."""
         self.fields["legal_basis"].queryset = _legal_bases()
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
-        self.fields["consent"].label_from_instance = consent_label
-        if choices is not None:
-            offer(self.fields["recipient"], choices.active_organisations)
-            offer(self.fields["legal_basis"], choices.legal_bases)
-            offer(self.fields["consent"], [c for c in choices.consents if c.purpose in DISCLOSURE_PURPOSES])
+
+    def offer_choices(self, case, choices) -> None:
+        """The case page's form, only rendered (never bound): the page's choices, read once
+        (cases.selectors.FormChoices); building querysets it would never run cost the page more."""
+        offer(self.fields["recipient"], choices.active_organisations)
+        offer(self.fields["legal_basis"], choices.legal_bases)
+        offer(self.fields["consent"], [c for c in choices.consents if c.purpose in DISCLOSURE_PURPOSES])
 
 
 class MeetingForm(VersionedForm):
@@ -237,20 +248,21 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["legal_basis"].queryset = _legal_bases()
-        self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
         self.fields["consent"].label_from_instance = consent_label
-        self.fields["attendees"].queryset = (
-            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
-            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
-            .distinct()
-            .prefetch_related("memberships__organisation")  # the labels name each user's organisations
-            .order_by("last_name", "first_name")
-        )
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(
             [str(u), *(m.organisation.name for m in u.memberships.all())]
         )
-        if choices is not None:
+        if choices is None:  # posted: the querysets check what is posted
+            self.fields["legal_basis"].queryset = _legal_bases()
+            self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
+            self.fields["attendees"].queryset = (
+                User.objects.filter(is_active=True, memberships__organisation__is_active=True)
+                .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
+                .distinct()
+                .prefetch_related("memberships__organisation")  # the labels name each user's organisations
+                .order_by("last_name", "first_name")
+            )
+        else:  # the case page's (cases.selectors.FormChoices), only rendered
             offer(self.fields["legal_basis"], choices.legal_bases)
             offer(
                 self.fields["consent"],
@@ -305,12 +317,13 @@ class ScheduleWatchVisitForm(Form):
 
     def __init__(self, *args, case, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = (
-            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-        if choices is not None:
+        if choices is None:  # posted: the queryset checks what is posted
+            self.fields["assigned_to"].queryset = (
+                User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
+        else:  # the case page's (cases.selectors.FormChoices), only rendered
             offer(self.fields["assigned_to"], choices.lead_staff)
 
 

@@ -8,6 +8,8 @@ error list's, a widget of its own) to the template engine as before.
 tests/cases/test_rendering.py renders every widget of the case workflow both ways and compares.
 """
 
+from html import escape as escape_html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -35,6 +37,11 @@ _INPUTS = {
 
 def _text(value) -> str:
     """``{{ value }}`` (and ``|stringformat:'s'``): the text, escaped unless marked safe."""
+    kind = type(value)
+    if kind is str:  # plain text, most of a page's: escaped as conditional_escape escapes it
+        return escape_html(value)
+    if kind is int:  # an option's value, a primary key: digits, nothing to escape
+        return str(value)
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
@@ -52,9 +59,12 @@ def _input(widget: dict) -> str:  # input.html, without the file's final newline
     return f'<input type="{_text(widget["type"])}" name="{name}"{value}{attrs}>'
 
 
+_SELECT_OPTION = f"{_WIDGETS}select_option.html"
+
+
 def _option(option: dict) -> str:
     """An option as its template renders it when included, final newlines and all."""
-    if option["template_name"] == f"{_WIDGETS}select_option.html":
+    if option["template_name"] == _SELECT_OPTION:
         value, attrs = _text(option["value"]), _attrs(option["attrs"])
         return f'<option value="{value}"{attrs}>{_text(option["label"])}</option>\n'
     # checkbox_option.html / radio_option.html → input_option.html → input.html

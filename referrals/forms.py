@@ -18,28 +18,29 @@ class ReferralForm(DisclosureForm):
     NOT_RECIPIENTS = (OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT)
 
     def __init__(self, *args, case, choices=None, **kwargs):
-        super().__init__(*args, case=case, **kwargs)
+        super().__init__(*args, case=case, choices=choices, **kwargs)
+        self.fields["recipient"].label = _("つなぎ先")
+
+    def check_against(self, case) -> None:
+        super().check_against(case)
         recipient = self.fields["recipient"]
-        recipient.label = _("つなぎ先")
         recipient.queryset = recipient.queryset.exclude(kind__in=self.NOT_RECIPIENTS).exclude(
             pk=case.lead_organisation_id
         )
         # A referral rests only on a consent given for referrals (cases.services.sharing.check_consent).
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.REFERRAL)
-        if choices is not None:  # the case page's, read once (cases.selectors.FormChoices)
-            offer(
-                recipient,
-                [
-                    o
-                    for o in choices.active_organisations
-                    if o.kind not in self.NOT_RECIPIENTS and o.pk != case.lead_organisation_id
-                ],
-            )
-            offer(self.fields["legal_basis"], choices.legal_bases)
-            offer(
-                self.fields["consent"],
-                [c for c in choices.consents if c.purpose == Consent.Purpose.REFERRAL],
-            )
+
+    def offer_choices(self, case, choices) -> None:  # the case page's, read once
+        offer(
+            self.fields["recipient"],
+            [
+                o
+                for o in choices.active_organisations
+                if o.kind not in self.NOT_RECIPIENTS and o.pk != case.lead_organisation_id
+            ],
+        )
+        offer(self.fields["legal_basis"], choices.legal_bases)
+        offer(self.fields["consent"], [c for c in choices.consents if c.purpose == Consent.Purpose.REFERRAL])
 
 
 class TextForm(VersionedForm):

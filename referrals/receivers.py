@@ -17,10 +17,18 @@ def open_referrals_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
 def _holding(referrals) -> list[str]:
     return [
         _("%(agency)sへのつなぎが終わっていません（%(state)s）。")
-        % {"agency": referral.recipient.name, "state": referral.get_state_display()}
+        % {"agency": referral.recipient.name, "state": _state_label(referral)}
         for referral in referrals
         if referral.state in OPEN
     ]
+
+
+_STATE_LABELS = dict(ReferralState.choices)  # lazy: translated when shown
+
+
+def _state_label(referral: Referral) -> str:
+    """``get_state_display()``, without building (and translating) every state's label per call."""
+    return str(_STATE_LABELS.get(referral.state, referral.state))
 
 
 def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:
@@ -38,6 +46,8 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
     from referrals.selectors import referrals_of_case
 
     referrals = list(referrals_of_case(case))
+    for referral in referrals:  # the section shows each state's label, and the blockers some again
+        referral.state_label = _state_label(referral)
     may_refer = "disclose" in overview.actions  # where the lead may share the case, it may refer it
     return [
         {

@@ -62,9 +62,12 @@ def referrals_sent_by(actor: User) -> QuerySet[Referral]:
 
 
 def referrals_of_case(case) -> QuerySet[Referral]:
+    """The case's referrals as the case page's section lists them: the columns it shows, no more
+    (the page is read on every visit; a referral's own page reads the rest)."""
     return (
         Referral.objects.filter(case=case)
-        .select_related("recipient", "assigned_worker", "legal_basis")
+        .select_related("recipient")
+        .only("case_id", "state", "accept_by", "referrer_attention", "recipient__name")
         .order_by("created_at")
     )
 

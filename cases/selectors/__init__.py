@@ -196,7 +196,11 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
     if FieldGroup.MEETINGS in groups:
         meetings = SupportMeeting.objects.filter(case=case)
         if compact:
-            content.meetings = list(meetings.annotate(outcome=_decided_outcome()))
+            content.meetings = list(
+                meetings.only("case_id", "kind", "scheduled_for", "held_at", "created_at").annotate(
+                    outcome=_decided_outcome()
+                )
+            )
             for meeting in content.meetings:
                 meeting.outcome_label = CaseState(meeting.outcome).label if meeting.outcome else ""
         else:

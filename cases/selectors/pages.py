@@ -336,6 +336,14 @@ def _field_groups(actor: User, grants: list[CaseAccessGrant]) -> set[str]:
     }
 
 
+# A user as the page names them (str(user)): the columns that takes, for ``only()``.
+NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+def _named(relation: str) -> list[str]:
+    return [f"{relation}__{name}" for name in NAME_FIELDS]
+
+
 def case_page(actor: User, case_id: object) -> CasePage:
     """The case page: refused (recorded) unless the actor may view the case; otherwise what their
     grants let them see, the forms' choices, and the sections of the apps built on cases. Reading
@@ -349,7 +357,22 @@ def case_page(actor: User, case_id: object) -> CasePage:
     if "view_case" not in held:
         deny(actor, action="open_case:view_case", case=case)
     # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.
-    grants = list(live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
+    grants = list(
+        live_grants()
+        .filter(case=case)
+        .select_related("organisation", "user")
+        .only(
+            "case_id",
+            "organisation__name",
+            "user_id",
+            *_named("user"),
+            "level",
+            "field_groups",
+            "reason",
+            "expires_at",
+        )
+        .order_by("pk")
+    )
     groups = _field_groups(actor, grants)
     content: SharedContent = shared_content(case, groups, compact=True)
     page = CasePage(
@@ -364,13 +387,52 @@ def case_page(actor: User, case_id: object) -> CasePage:
     )
     if page.can_lead:
         page.disclosures = list(
-            Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
+            Disclosure.objects.filter(case=case)
+            .select_related("recipient", "legal_basis", "disclosed_by")
+            .only(
+                "case_id",
+                "disclosed_at",
+                "field_groups",
+                "recipient__name",
+                "legal_basis__name",
+                *_named("disclosed_by"),
+            )
         )
         page.grants = grants
+        for disclosure in page.disclosures:  # the table's cells, written once
+            disclosure.shown_at = _minute(disclosure.disclosed_at)
+            disclosure.groups_shown = "、".join(disclosure.field_group_labels)
+        for grant in grants:
+            holder = (grant.organisation.name if grant.organisation else "") or grant.user  # |default
+            grant.line = f"{holder} — {_display(grant, 'level')}（{_display(grant, 'reason')}）" + (
+                f" ～{_minute(grant.expires_at)}" if grant.expires_at else ""
+            )
     if page.can_contribute:
         page.consents = list(
-            Consent.objects.filter(case=case).select_related("obtained_by").prefetch_related("recipients")
+            Consent.objects.filter(case=case)
+            .select_related("obtained_by")
+            .only(
+                "case_id",
+                "purpose",
+                "method",
+                "obtained_on",
+                "valid_until",
+                "recorded_at",
+                "withdrawn_at",
+                *_named("obtained_by"),
+            )
         )
+        _name_recipients(page.consents)
+        for consent in page.consents:  # the list's line, written once
+            until = (
+                _("（%(until)sまで有効）") % {"until": f"{consent.valid_until:%Y-%m-%d}"}
+                if consent.valid_until
+                else ""
+            )
+            consent.line = (
+                f"{_display(consent, 'purpose')} · {_display(consent, 'method')} · "
+                f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
+            )
     page.timeline = _timeline(page)
     if page.fields_read:
         audit.record(
@@ -400,12 +462,27 @@ def case_page(actor: User, case_id: object) -> CasePage:
     return page
 
 
+def _name_recipients(consents: list[Consent]) -> None:
+    """Each consent's recipients' names (``consent.recipient_names``), in the organisations' order —
+    one statement on the link table, without the machinery of a prefetch."""
+    names: dict = {}
+    for consent_id, name in (
+        Consent.recipients.through.objects.filter(consent__in=[c.pk for c in consents])
+        .order_by("organisation__kind", "organisation__name")
+        .values_list("consent_id", "organisation__name")
+    ):
+        names.setdefault(consent_id, []).append(name)
+    for consent in consents:
+        consent.recipient_names = names.get(consent.pk, [])
+
+
 def timeline_events(case: Case):
     """The audit events the case's timeline shows — its transitions, with their actors — and only
     those: an index (audit 0004) finds them however often the case has been viewed."""
     return (
         AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
         .select_related("actor")
+        .only("occurred_at", "params", *_named("actor"))
         .order_by("occurred_at")
     )
 
@@ -446,7 +523,7 @@ def _timeline(page: CasePage) -> list[dict]:
         entries.append(
             {
                 "at": meeting.created_at,
-                "what": _("会議の設定: %(kind)s") % {"kind": meeting.get_kind_display()},
+                "what": _("会議の設定: %(kind)s") % {"kind": _display(meeting, "kind")},
                 "who": None,
             }
         )
@@ -464,7 +541,32 @@ def _timeline(page: CasePage) -> list[dict]:
                 "assigned_to"
             )
         ]
-    return sorted(entries, key=lambda entry: entry["at"])
+    entries.sort(key=lambda entry: entry["at"])
+    for entry in entries:  # what the page shows of each, written once here rather than per row there
+        entry["line"] = f"{_minute(entry['at'])} — {entry['what']}" + (
+            f"（{entry['who']}）" if entry["who"] else ""
+        )
+    return entries
+
+
+_choice_labels: dict = {}
+
+
+def _display(instance, name: str) -> str:
+    """``instance.get_<name>_display()``, without its cost: Django builds a dict of the field's
+    choices on every call, hashing (so translating) each lazy label; here each field's labels are
+    mapped once per process, and only the label shown is translated."""
+    field = instance._meta.get_field(name)
+    labels = _choice_labels.get(field)
+    if labels is None:
+        labels = _choice_labels[field] = dict(field.flatchoices)
+    value = getattr(instance, field.attname)
+    return str(labels.get(value, value))
+
+
+def _minute(moment: datetime.datetime) -> str:
+    """``|date:"Y-m-d H:i"``: the moment in the current time zone, to the minute."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def case_for_action(actor: User, case_id: object, codename: str) -> Case:

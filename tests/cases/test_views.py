@@ -79,7 +79,7 @@ def test_the_journey_through_the_screens(world):
         },
     )
     assert world.agency.name in html
-    assert "まで有効" in html
+    assert f"（{a_year:%Y-%m-%d}まで有効）" in html  # the consent's line says until when
     agency_view = page(agency.get(reverse("cases:case_detail", args=[case.pk])))
     assert "佐々木 トメ" in agency_view
     assert "住所" not in agency_view.split("<main")[1]  # only the identity group was shared
