@@ -168,10 +168,10 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
     """The case's content within ``groups`` — the one place that maps field groups to data, for
     the case page and for a referral's receiving agency alike. The caller records the read.
 
-    ``compact`` is the case page's: each concern's signals and categories as labels
-    (``concern.tag_labels``, both read in one statement) and each meeting with its decision
-    (``meeting.outcome_label``, read with the meetings) — the page links each meeting to its own
-    page for the rest."""
+    Each concern's signals and categories come as labels (``concern.tag_labels``, its categories
+    alone ``concern.category_labels``), both read in one statement. ``compact`` is the case page's:
+    each meeting with its decision (``meeting.outcome_label``, read with the meetings) — the page
+    links each meeting to its own page for the rest."""
     from cases.models import SupportMeeting
     from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 
@@ -187,10 +187,8 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
                 content.person_fields.append((label, getattr(person, name)))
                 content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
-        concerns = case.concerns.order_by("created_at")
-        content.concerns = list(concerns if compact else concerns.prefetch_related("signals", "categories"))
-        if compact:
-            _label_tags(content.concerns)
+        content.concerns = list(case.concerns.order_by("created_at"))
+        _label_tags(content.concerns)
         if not person.is_erased:
             content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
@@ -225,12 +223,16 @@ def _label_tags(concerns: list[Concern]) -> None:
         ConcernCategoryTag.objects.filter(concern__in=ids).values_list("concern_id", Value(1), "pk", "code"),
         all=True,
     )
-    labels: dict = {}
+    signals: dict = {}
+    categories: dict = {}
     for concern_id, kind, _pk, code in sorted(rows, key=lambda row: (row[1], row[2])):
-        vocabulary = ConcernCategory if kind else ObservedSignal
-        labels.setdefault(concern_id, []).append(vocabulary(code).label)
+        if kind:
+            categories.setdefault(concern_id, []).append(ConcernCategory(code).label)
+        else:
+            signals.setdefault(concern_id, []).append(ObservedSignal(code).label)
     for concern in concerns:
-        concern.tag_labels = labels.get(concern.pk, [])
+        concern.category_labels = categories.get(concern.pk, [])
+        concern.tag_labels = signals.get(concern.pk, []) + concern.category_labels
 
 
 def _decided_outcome() -> Subquery:
