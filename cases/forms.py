@@ -133,25 +133,28 @@ class ContactLogForm(forms.ModelForm):
         widgets = {"kind": forms.RadioSelect}
 
 
-def offer(field: forms.ModelChoiceField, objects) -> None:
-    """Let the field render these already-read objects as its choices (the page's, read once for
-    all its forms) instead of querying its queryset while rendering; the queryset still checks
-    what is posted."""
-    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
-    field.choices = empty + [(obj.pk, field.label_from_instance(obj)) for obj in objects]
+class VersionField(forms.IntegerField):
+    """The version of the object a form was drawn from. Missing or garbled, it is stale by
+    definition: -1 matches no version, so the service answers with a conflict, not a lost update."""
 
+    widget = forms.HiddenInput
 
-def with_distinct_ids(forms_by_name: dict) -> dict:
-    """Several forms on one page: each field's id names its form ("decide_form-outcome"), so that
-    every label points at its own control (duplicate ids break labels and screen readers)."""
-    for name, form in forms_by_name.items():
-        if isinstance(form, forms.BaseForm):
-            form.auto_id = f"{name}-%s"
-    return forms_by_name
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return -1
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return -1 if cleaned is None else cleaned
 
 
 class VersionedForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class WithdrawForm(VersionedForm):
@@ -168,8 +171,13 @@ class OutcomeForm(VersionedForm):
         self.fields["outcome"].choices = outcomes
 
 
-def _legal_bases():
-    return LegalBasis.objects.filter(is_active=True).order_by("code")
+def legal_bases_for(organisation: Organisation | None, **filters):
+    """The active legal bases this organisation may invoke (``LegalBasis.may_be_invoked_by``):
+    a form offers only those, and the service checks again."""
+    bases = LegalBasis.objects.filter(is_active=True, **filters).order_by("code")
+    if organisation is None:
+        return bases
+    return bases.filter(pk__in=[b.pk for b in bases if b.may_be_invoked_by(organisation)])
 
 
 class EscalateForm(VersionedForm):
@@ -179,16 +187,10 @@ class EscalateForm(VersionedForm):
     legal_basis = forms.ModelChoiceField(label=_("根拠"), queryset=LegalBasis.objects.none())
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, choices=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        if choices is None:  # posted: the queryset checks what is posted
-            self.fields["legal_basis"].queryset = _legal_bases().filter(is_consent=False)
-        else:  # the case page's (cases.selectors.FormChoices), only rendered
-            offer(
-                self.fields["ward_office"],
-                [o for o in choices.organisations if o.kind == OrganisationKind.WARD_OFFICE],
-            )
-            offer(self.fields["legal_basis"], [b for b in choices.legal_bases if not b.is_consent])
+        # At intake the receiving organisation invokes the ground; the service checks which one.
+        self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation, is_consent=False)
 
 
 class ConsentForm(Form):
@@ -209,10 +211,14 @@ class ConsentForm(Form):
         help_text=_("空欄は期限なし（撤回されるまで有効）。"),
     )
 
-    def __init__(self, *args, choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if choices is not None:
-            offer(self.fields["recipients"], choices.active_organisations)
+
+def with_distinct_ids(forms_by_name: dict) -> dict:
+    """Several forms on one page: each field's id names its form ("decide_form-outcome"), so that
+    every label points at its own control (duplicate ids break labels and screen readers)."""
+    for name, form in forms_by_name.items():
+        if isinstance(form, forms.BaseForm):
+            form.auto_id = f"{name}-%s"
+    return forms_by_name
 
 
 def consents_in_force(case, **filters):
@@ -249,25 +255,15 @@ class DisclosureForm(Form):
     )
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
 
-    def __init__(self, *args, case, choices=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label_from_instance = consent_label
-        if choices is None:
-            self.check_against(case)
-        else:
-            self.offer_choices(case, choices)
+        self.check_against(case)
 
     def check_against(self, case) -> None:
-        """A posted form: the querysets that check what is posted."""
-        self.fields["legal_basis"].queryset = _legal_bases()
+        """What the form offers, and so what it accepts: the lead's legal bases, the consents in force."""
+        self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation)
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
-
-    def offer_choices(self, case, choices) -> None:
-        """The case page's form, only rendered (never bound): the page's choices, read once
-        (cases.selectors.FormChoices); building querysets it would never run cost the page more."""
-        offer(self.fields["recipient"], choices.active_organisations)
-        offer(self.fields["legal_basis"], choices.legal_bases)
-        offer(self.fields["consent"], [c for c in choices.consents if c.purpose in DISCLOSURE_PURPOSES])
 
 
 class MeetingForm(VersionedForm):
@@ -287,29 +283,21 @@ class MeetingForm(VersionedForm):
         label=_("議題"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, case, choices=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label_from_instance = consent_label
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(
             [str(u), *(m.organisation.name for m in u.memberships.all())]
         )
-        if choices is None:  # posted: the querysets check what is posted
-            self.fields["legal_basis"].queryset = _legal_bases()
-            self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
-            self.fields["attendees"].queryset = (
-                User.objects.filter(is_active=True, memberships__organisation__is_active=True)
-                .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
-                .distinct()
-                .prefetch_related("memberships__organisation")  # the labels name each user's organisations
-                .order_by("last_name", "first_name")
-            )
-        else:  # the case page's (cases.selectors.FormChoices), only rendered
-            offer(self.fields["legal_basis"], choices.legal_bases)
-            offer(
-                self.fields["consent"],
-                [c for c in choices.consents if c.purpose == Consent.Purpose.MEETING],
-            )
-            offer(self.fields["attendees"], choices.attendees)
+        self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation)
+        self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
+        self.fields["attendees"].queryset = (
+            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
+            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
+            .distinct()
+            .prefetch_related("memberships__organisation")  # the labels name each user's organisations
+            .order_by("last_name", "first_name")
+        )
 
 
 class HoldMeetingForm(VersionedForm):
@@ -354,16 +342,13 @@ class ScheduleWatchVisitForm(Form):
     due_on = JapaneseDateField(label=_("予定日"))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
 
-    def __init__(self, *args, case, choices=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        if choices is None:  # posted: the queryset checks what is posted
-            self.fields["assigned_to"].queryset = (
-                User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
-                .distinct()
-                .order_by("last_name", "first_name")
-            )
-        else:  # the case page's (cases.selectors.FormChoices), only rendered
-            offer(self.fields["assigned_to"], choices.lead_staff)
+        self.fields["assigned_to"].queryset = (
+            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
 
 
 class WatchVisitForm(Form):

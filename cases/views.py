@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import forms, selectors
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import CaseState
 from cases.services import intake, lifecycle, meetings, sharing
-from cases.web import form_action, form_data_or_error, report_outcome
+from cases.web import Action, act_or_show_form, report_outcome, with_version
 
 DECIDE_OUTCOMES = [
     (s.value, s.label)
@@ -113,38 +115,151 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/inbox.html", {"cases": cases})
 
 
-def _action_forms(page: selectors.CasePage) -> dict:
-    """The forms of the actions the page offers (``page.actions``), their choices from the page."""
-    case, choices, actions = page.case, page.choices, page.actions
-    initial = {"version": case.version}
-    built: dict = {}
-    if "withdraw" in actions:
-        built["withdraw_form"] = forms.WithdrawForm(initial=initial)
-    if "disclose" in actions:
-        built["disclosure_form"] = forms.DisclosureForm(case=case, choices=choices)
-    if "schedule_meeting" in actions:
-        built["meeting_form"] = forms.MeetingForm(case=case, initial=initial, choices=choices)
-    if "decide" in actions:
-        built["decide_form"] = forms.OutcomeForm(initial=initial, outcomes=DECIDE_OUTCOMES)
-    if "conclude" in actions:
-        built["conclude_form"] = forms.OutcomeForm(initial=initial, outcomes=CONCLUDE_OUTCOMES)
-    if "reopen" in actions:
-        built["reopen_form"] = forms.VersionedForm(initial=initial)
-    if "close" in actions:
-        built["close_form"] = forms.VersionedForm(initial=initial)
-    if "escalate" in actions:
-        built["escalate_form"] = forms.EscalateForm(initial=initial, choices=choices)
-    if "consent" in actions:
-        today = timezone.localdate()
-        built["consent_form"] = forms.ConsentForm(initial={"obtained_on": today}, choices=choices)
-    if "schedule_watch_visit" in actions:
-        built["watch_form"] = forms.ScheduleWatchVisitForm(case=case, choices=choices)
-    return built
+def _schedule_meeting(*, actor, case, attendees, **details):
+    return meetings.schedule_meeting(
+        actor=actor, case=case, attendees=selectors.meeting_attendees(list(attendees)), **details
+    )
+
+
+def _with_case(case, actor) -> dict:
+    return {"case": case}
+
+
+# The case page's actions, in the order the page offers them: the permission each one's service
+# asks for (refused, recorded, before the form is read), and the action.
+CASE_ACTIONS: dict[str, tuple[str, Action]] = {
+    "consent": (
+        "change_case",
+        Action(
+            gettext_lazy("同意を記録する"),
+            gettext_lazy("記録する"),
+            forms.ConsentForm,
+            sharing.record_consent,
+            "case",
+            initial=lambda case: {"obtained_on": timezone.localdate()},
+        ),
+    ),
+    "disclose": (
+        "lead_case",
+        Action(
+            gettext_lazy("関係機関と情報を共有する"),
+            gettext_lazy("共有する"),
+            forms.DisclosureForm,
+            sharing.disclose,
+            "case",
+            form_kwargs=_with_case,
+        ),
+    ),
+    "schedule_meeting": (
+        "lead_case",
+        Action(
+            gettext_lazy("支援会議を設定する"),
+            gettext_lazy("設定する"),
+            forms.MeetingForm,
+            _schedule_meeting,
+            "case",
+            form_kwargs=_with_case,
+            initial=with_version,
+        ),
+    ),
+    "decide": (
+        "lead_case",
+        Action(
+            gettext_lazy("会議の決定に沿って進める"),
+            gettext_lazy("進める"),
+            forms.OutcomeForm,
+            lifecycle.decide,
+            "case",
+            form_kwargs=lambda case, actor: {"outcomes": DECIDE_OUTCOMES},
+            initial=with_version,
+        ),
+    ),
+    "conclude": (
+        "lead_case",
+        Action(
+            gettext_lazy("つなぎ・後見の後の段階へ（見守りまたは終結）"),
+            gettext_lazy("進める"),
+            forms.OutcomeForm,
+            lifecycle.conclude,
+            "case",
+            form_kwargs=lambda case, actor: {"outcomes": CONCLUDE_OUTCOMES},
+            initial=with_version,
+        ),
+    ),
+    "schedule_watch_visit": (
+        "change_case",
+        Action(
+            gettext_lazy("見守り訪問を予定する"),
+            gettext_lazy("予定する"),
+            forms.ScheduleWatchVisitForm,
+            lifecycle.schedule_watch_visit,
+            "case",
+            form_kwargs=_with_case,
+        ),
+    ),
+    "close": (
+        "lead_case",
+        Action(
+            gettext_lazy("見守りを終えて終結する"),
+            gettext_lazy("終結する"),
+            forms.VersionedForm,
+            lifecycle.close,
+            "case",
+            initial=with_version,
+        ),
+    ),
+    "reopen": (
+        "lead_case",
+        Action(
+            gettext_lazy("再び支援を始める"),
+            gettext_lazy("再開する"),
+            forms.VersionedForm,
+            lifecycle.reopen,
+            "case",
+            initial=with_version,
+        ),
+    ),
+    "escalate": (
+        "view_case",
+        Action(
+            gettext_lazy("緊急案件として区役所に引き継ぐ"),
+            gettext_lazy("引き継ぐ"),
+            forms.EscalateForm,
+            intake.escalate_urgent,
+            "case",
+            form_kwargs=_with_case,
+            initial=with_version,
+        ),
+    ),
+    "accept": (
+        "view_case",
+        Action("", "", forms.VersionedForm, intake.accept_intake, "case", initial=with_version),
+    ),
+    # The reporter may withdraw their own concern before intake with nothing more than its status.
+    "withdraw": (
+        "view_case_status",
+        Action(
+            gettext_lazy("ケースを取り下げる"),
+            gettext_lazy("取り下げる"),
+            forms.WithdrawForm,
+            lifecycle.withdraw,
+            "case",
+            initial=with_version,
+        ),
+    ),
+}
+# What the page opens by itself: the step the case waits for.
+OPEN_ACTIONS = {"conclude"}
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     page = selectors.case_page(request.user, case_id)  # refuses, audited; records what it read
+    offered = [
+        {"name": name, "title": action.title, "open": name in OPEN_ACTIONS}
+        for name, (_codename, action) in CASE_ACTIONS.items()
+        if name in page.actions
+    ]
     return render(
         request,
         "cases/case_detail.html",
@@ -154,61 +269,57 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "can_take_intake": page.can_take_intake,
             "sections": page.sections,
             "conclusion_blockers": page.conclusion_blockers,
-            **forms.with_distinct_ids(_action_forms(page)),
+            "actions": offered,
         },
     )
 
 
 def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:
-    """Run a service for the case page and come back to it, with the outcome as a message.
+    """Run a service for the case page and come back to it, with the outcome as a message — for
+    the page's buttons, which carry no input but the case's version.
 
     Who does not hold ``codename`` — the permission the action's service asks for — is refused
     (and audited) before their input is even read: an empty form must not tell someone who may
     only see the case what the form would have wanted."""
     case = selectors.case_for_action(request.user, case_id, codename)
     report_outcome(request, lambda: action(case))
+    return redirect(_after(request, case))
+
+
+def _after(request: HttpRequest, case) -> str:
+    """The case page, or home for who no longer sees the case (a withdrawn concern's reporter)."""
     if not selectors.may_view(request.user, case):
-        return redirect("home")
-    return redirect("cases:case_detail", case_id=case.pk)
+        return reverse("home")
+    return reverse("cases:case_detail", kwargs={"case_id": case.pk})
 
 
-def _case_action(codename: str, form_class, service, **options):
-    """The POST view of one action of the case page: ``codename`` is the permission the service
-    asks for (refused before the form is read), the form's fields its keywords (``form_action``)."""
-    act = form_action(form_class, service, "case", **options)
+def _case_action(name: str):
+    """The view of one action of the case page (``CASE_ACTIONS``): its form (GET, or loaded into
+    the page's panel by htmx), then the service, back to the case page; an error shows the form
+    again with what was typed."""
+    codename, action = CASE_ACTIONS[name]
 
-    @require_POST
     @login_required
     def view(request: HttpRequest, case_id) -> HttpResponse:
-        return _run(request, case_id, lambda case: act(request, case), codename)
+        offered = name if request.method != "POST" else ""
+        case = selectors.case_for_action(request.user, case_id, codename, offered=offered)
+        back = reverse("cases:case_detail", kwargs={"case_id": case.pk})
+        return act_or_show_form(request, action, case, done=lambda _result: _after(request, case), back=back)
 
     return view
 
 
-def _with_case(case) -> dict:
-    return {"case": case}
-
-
-case_accept = _case_action("view_case", forms.VersionedForm, intake.accept_intake)
-case_escalate = _case_action("view_case", forms.EscalateForm, intake.escalate_urgent)
-case_consent = _case_action("change_case", forms.ConsentForm, sharing.record_consent)
-case_schedule_watch_visit = _case_action(
-    "change_case", forms.ScheduleWatchVisitForm, lifecycle.schedule_watch_visit, form_kwargs=_with_case
-)
-case_disclose = _case_action("lead_case", forms.DisclosureForm, sharing.disclose, form_kwargs=_with_case)
-case_decide = _case_action(
-    "lead_case", forms.OutcomeForm, lifecycle.decide, form_kwargs=lambda case: {"outcomes": DECIDE_OUTCOMES}
-)
-case_conclude = _case_action(
-    "lead_case",
-    forms.OutcomeForm,
-    lifecycle.conclude,
-    form_kwargs=lambda case: {"outcomes": CONCLUDE_OUTCOMES},
-)
-case_close = _case_action("lead_case", forms.VersionedForm, lifecycle.close)
-case_reopen = _case_action("lead_case", forms.VersionedForm, lifecycle.reopen)
-# The reporter may withdraw their own concern before intake with nothing more than its status.
-case_withdraw = _case_action("view_case_status", forms.WithdrawForm, lifecycle.withdraw)
+case_accept = _case_action("accept")
+case_escalate = _case_action("escalate")
+case_consent = _case_action("consent")
+case_schedule_watch_visit = _case_action("schedule_watch_visit")
+case_disclose = _case_action("disclose")
+case_decide = _case_action("decide")
+case_conclude = _case_action("conclude")
+case_close = _case_action("close")
+case_reopen = _case_action("reopen")
+case_withdraw = _case_action("withdraw")
+case_schedule_meeting = _case_action("schedule_meeting")
 
 
 @require_POST
@@ -228,28 +339,6 @@ def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResp
         sharing.withdraw_consent(actor=request.user, consent=consent)
 
     return _run(request, case_id, act, "change_case")
-
-
-@require_POST
-@login_required
-def case_schedule_meeting(request: HttpRequest, case_id) -> HttpResponse:
-    def act(case):
-        data = form_data_or_error(request, forms.MeetingForm(request.POST, case=case))
-        attendees = selectors.meeting_attendees(list(data["attendees"]))
-        meetings.schedule_meeting(
-            actor=request.user,
-            case=case,
-            expected_version=data["version"],
-            kind=data["kind"],
-            legal_basis=data["legal_basis"],
-            consent=data["consent"],
-            reference=data["reference"],
-            scheduled_for=data["scheduled_for"],
-            attendees=attendees,
-            agenda=data["agenda"],
-        )
-
-    return _run(request, case_id, act, "lead_case")
 
 
 @login_required

@@ -1,14 +1,26 @@
-"""What every screen of the workflow does with a service's outcome: shared by the apps' views, so
-that no app imports another's views."""
+"""What every screen of the workflow does with an action: its form, the service it calls, and what
+the user sees after — shared by the apps' views, so that no app imports another's views.
+
+An action's form lives at its own URL. GET shows it (a page of its own; for htmx, the form alone,
+which the object's page loads into its panel in place); POST runs the service and goes back to the
+object's page with "記録しました", or — on a form error, a refusal or a conflict — shows the same
+form again with what was typed and the reason beside it. Nothing is lost to a typo.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases.exceptions import CaseRuleError, Conflict
+
+ACTION_PAGE = "cases/action.html"
+ACTION_FORM = "cases/_action.html"
 
 
 def report_outcome(request: HttpRequest, act) -> bool:
@@ -38,39 +50,100 @@ def form_data_or_error(request, form) -> dict:
     return form.cleaned_data
 
 
-def form_action(form_class, service, target: str, *, via=None, form_kwargs=None, **renamed):
-    """A page's action as a service call: ``act(request, obj)`` validates the posted form, then calls
-    ``service`` with the actor, the object acted on as keyword ``target`` and the form's fields as
-    keywords — ``version`` as ``expected_version``, others renamed as given (``on="filed_on"``).
-    ``via`` finds the object the service acts on from the page's (a matter's current petition);
-    ``form_kwargs(obj)`` gives the form what it offers choices from (the case of a disclosure form)."""
-    names = {"version": "expected_version", **renamed}
+@dataclass(frozen=True)
+class Action:
+    """One action of a page as a service call: the posted form's fields become the service's
+    keywords — ``version`` as ``expected_version``, others renamed as given (``on="filed_on"``) —,
+    the object acted on the keyword ``target``. ``via`` finds the object the service acts on from
+    the page's (a matter's current petition); ``form_kwargs(obj, actor)`` gives the form what it
+    offers choices from; ``initial(obj)`` what an empty form starts with (the object's version);
+    ``done_message`` what the next page says (else "記録しました。")."""
 
-    def act(request: HttpRequest, obj):
-        data = form_data_or_error(
-            request, form_class(request.POST, **(form_kwargs(obj) if form_kwargs else {}))
-        )
-        return service(
+    title: str
+    button: str
+    form_class: type
+    service: Callable
+    target: str
+    via: Callable | None = None
+    form_kwargs: Callable | None = None
+    initial: Callable | None = None
+    renamed: dict = field(default_factory=dict)
+    done_message: str = ""
+
+    def form(self, request: HttpRequest, obj):
+        kwargs = self.form_kwargs(obj, request.user) if self.form_kwargs else {}
+        if request.method == "POST":
+            return self.form_class(request.POST, **kwargs)
+        return self.form_class(initial=self.initial(obj) if self.initial else {}, **kwargs)
+
+    def run(self, request: HttpRequest, obj, data: dict):
+        names = {"version": "expected_version", **self.renamed}
+        return self.service(
             actor=request.user,
-            **{target: via(obj) if via else obj},
+            **{self.target: self.via(obj) if self.via else obj},
             **{names.get(name, name): value for name, value in data.items()},
         )
 
-    return act
+
+def form_action(
+    form_class, service, target: str, *, title="", button="", via=None, form_kwargs=None, **renamed
+):
+    """An ``Action`` in one line, for the tables of actions that views keep."""
+    return Action(
+        title=title,
+        button=button,
+        form_class=form_class,
+        service=service,
+        target=target,
+        via=via,
+        form_kwargs=form_kwargs,
+        renamed=renamed,
+    )
 
 
-def action_view(find, actions: dict, next_page):
-    """The view of one kind of object's actions, ``actions[action](request, obj)`` (see
-    ``form_action``; the URL pattern passes ``action``): the object is found for the actor first by
-    ``find(actor, object_id)`` — a selector that refuses, recorded, before any input is read —,
-    the outcome is reported, and ``next_page(request, obj)`` (a URL) follows."""
+def with_version(obj) -> dict:
+    return {"version": obj.version}
 
-    @require_POST
+
+def act_or_show_form(
+    request: HttpRequest, action: Action, obj, *, done: str | Callable[[object], str], back: str
+) -> HttpResponse:
+    """The view's answer for one action on ``obj`` (found, and the actor's permission checked,
+    before this is called): the form, or the outcome. ``done`` is where a success goes (a URL, or
+    a function of what the service returned), ``back`` the page the form belongs to."""
+    form = action.form(request, obj)
+    # Ids named for the action: a page may load several of these forms into its panels.
+    form.auto_id = request.path.rstrip("/").rsplit("/", 1)[-1] + "-%s"
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action.run(request, obj, form.cleaned_data)
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
+        except CaseRuleError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, action.done_message or _("記録しました。"))
+            done = done(result) if callable(done) else done
+            # htmx swapped the form in place: the whole page follows, to show what changed.
+            return HttpResponseClientRedirect(done) if request.htmx else redirect(done)
+    context = {"form": form, "action": action, "url": request.path, "back": back}
+    return render(request, ACTION_FORM if request.htmx else ACTION_PAGE, context)
+
+
+def action_view(find, actions: dict[str, Action], next_page):
+    """The view of one kind of object's actions, ``actions[action]`` (the URL pattern passes
+    ``action``): the object is found for the actor first by ``find(actor, object_id)`` — a selector
+    that refuses, recorded, before any input is read —, then ``act_or_show_form``;
+    ``next_page(request, obj)`` (a URL) is where the form belongs and where a success goes."""
+
     @login_required
     def view(request: HttpRequest, action: str, **object_id) -> HttpResponse:
+        if action not in actions:
+            raise Http404
         (found,) = object_id.values()
         obj = find(request.user, found)
-        report_outcome(request, lambda: actions[action](request, obj))
-        return redirect(next_page(request, obj))
+        page = next_page(request, obj)
+        return act_or_show_form(request, actions[action], obj, done=page, back=page)
 
     return view

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind, User
-from cases.forms import DisclosureForm, VersionedForm, consents_in_force, offer
+from cases.forms import DisclosureForm, VersionedForm, consents_in_force
 from cases.models import Consent
 
 
@@ -17,8 +17,8 @@ class ReferralForm(DisclosureForm):
 
     NOT_RECIPIENTS = (OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT)
 
-    def __init__(self, *args, case, choices=None, **kwargs):
-        super().__init__(*args, case=case, choices=choices, **kwargs)
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
         self.fields["recipient"].label = _("つなぎ先")
 
     def check_against(self, case) -> None:
@@ -29,18 +29,6 @@ class ReferralForm(DisclosureForm):
         )
         # A referral rests only on a consent given for referrals (cases.services.sharing.check_consent).
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.REFERRAL)
-
-    def offer_choices(self, case, choices) -> None:  # the case page's, read once
-        offer(
-            self.fields["recipient"],
-            [
-                o
-                for o in choices.active_organisations
-                if o.kind not in self.NOT_RECIPIENTS and o.pk != case.lead_organisation_id
-            ],
-        )
-        offer(self.fields["legal_basis"], choices.legal_bases)
-        offer(self.fields["consent"], [c for c in choices.consents if c.purpose == Consent.Purpose.REFERRAL])
 
 
 class TextForm(VersionedForm):

@@ -38,11 +38,10 @@ def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:
 
 
 def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> list[dict]:
-    """The lead organisation's view of the case's referrals, the form to make one, and what of
+    """The lead organisation's view of the case's referrals, whether it may make one, and what of
     them holds the case (read once for the page: ``blockers``)."""
     if not overview.can_lead:
         return []
-    from referrals.forms import ReferralForm
     from referrals.selectors import referrals_of_case
 
     referrals = list(referrals_of_case(case))
@@ -55,9 +54,7 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
             "context": {
                 "referrals": referrals,
                 "all_settled": bool(referrals) and not any(r.is_open for r in referrals),
-                "form": ReferralForm(case=case, choices=overview.choices, auto_id="referral_form-%s")
-                if may_refer
-                else None,
+                "may_refer": may_refer,
             },
             "blockers": _holding(referrals),
         }

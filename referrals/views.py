@@ -1,17 +1,15 @@
 """Thin adapters: the agency's and the referrer's inboxes, one referral, and its actions."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from cases import selectors as case_selectors
-from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
-from cases.web import action_view, form_action, form_data_or_error
+from cases.web import Action, act_or_show_form, action_view, with_version
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
 
@@ -31,20 +29,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+NEW = Action(
+    gettext_lazy("関係機関につなぐ（下書きを作る）"),
+    gettext_lazy("下書きを作る"),
+    forms.ReferralForm,
+    services.draft_referral,  # the form's fields are the service's words: agency, fields, purpose, ground
+    "case",
+    form_kwargs=lambda case, actor: {"case": case},
+    done_message=gettext_lazy("下書きを作りました。内容を確かめて送ってください。"),
+)
+
+
 @login_required
 def referral_new(request: HttpRequest, case_id) -> HttpResponse:
-    case = case_selectors.case_for(request.user, case_id, "view_case_status")
-    try:
-        data = form_data_or_error(request, forms.ReferralForm(request.POST, case=case))
-        # The form's fields are the service's words: agency, fields, purpose, ground.
-        referral = services.draft_referral(actor=request.user, case=case, **data)
-    except CaseRuleError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("cases:case_detail", case_id=case.pk)
-    messages.success(request, _("下書きを作りました。内容を確かめて送ってください。"))
-    return redirect("referrals:detail", referral_id=referral.pk)
+    """The case page's panel "関係機関につなぐ": a draft, to be checked and sent from its page."""
+    # Its empty form, where the lead may share the case (the page's "disclose"); the service decides a POST.
+    offered = "disclose" if request.method != "POST" else ""
+    case = case_selectors.case_for_action(request.user, case_id, "view_case_status", offered=offered)
+    return act_or_show_form(
+        request,
+        NEW,
+        case,
+        done=lambda referral: reverse("referrals:detail", args=[referral.pk]),
+        back=reverse("cases:case_detail", args=[case.pk]),
+    )
 
 
 def _forms_for(view: selectors.ReferralView) -> dict:
@@ -80,33 +88,35 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     )
 
 
-def _text_action(service, keyword: str):
-    return form_action(forms.TextForm, service, "referral", text=keyword)
-
-
-def _accept(request, referral):
-    data = form_data_or_error(request, forms.AcceptForm(request.POST, referral=referral))
-    return services.accept_referral(
-        actor=request.user, referral=referral, expected_version=data["version"], worker=data["worker"]
+def _text_action(service, keyword: str, label: str):
+    return Action(
+        "",
+        "",
+        forms.TextForm,
+        service,
+        "referral",
+        form_kwargs=lambda referral, actor: {"label": label},
+        initial=with_version,
+        renamed={"text": keyword},
     )
 
 
-def _send(request, referral):
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1  # a form without the version it was drawn from is stale by definition
-    return services.send_referral(actor=request.user, referral=referral, expected_version=version)
-
-
 ACTIONS = {
-    "send": _send,
-    "ask": _text_action(services.ask_question, "question"),
-    "answer": _text_action(services.answer_question, "answer"),
-    "accept": _accept,
-    "decline": _text_action(services.decline_referral, "reason"),
-    "complete": _text_action(services.complete_referral, "outcome"),
-    "withdraw": _text_action(services.withdraw_referral, "reason"),
+    "send": Action("", "", forms.VersionedForm, services.send_referral, "referral", initial=with_version),
+    "ask": _text_action(services.ask_question, "question", gettext_lazy("つなぐ側への質問")),
+    "answer": _text_action(services.answer_question, "answer", gettext_lazy("質問への回答")),
+    "accept": Action(
+        "",
+        "",
+        forms.AcceptForm,
+        services.accept_referral,
+        "referral",
+        form_kwargs=lambda referral, actor: {"referral": referral},
+        initial=with_version,
+    ),
+    "decline": _text_action(services.decline_referral, "reason", gettext_lazy("お断りの理由")),
+    "complete": _text_action(services.complete_referral, "outcome", gettext_lazy("支援の結果")),
+    "withdraw": _text_action(services.withdraw_referral, "reason", gettext_lazy("取り下げの理由")),
 }
 
 

@@ -1,9 +1,10 @@
 """The reads of the case workflow's pages: one function per page, the actor first.
 
 Each refuses (recorded, through ``cases.access.deny``) or returns what its page shows, read once
-— the forms' choices included, so that rendering asks nothing more — and records what it read
-(field names and purpose). The lookups of the POST targets refuse a missing object exactly as a
-forbidden one: an id tells nobody whether it exists.
+so that rendering asks nothing more, and records what it read (field names and purpose). A page
+names the actions the actor may take; their forms load from their own URLs (cases.web). The
+lookups of the POST targets refuse a missing object exactly as a forbidden one: an id tells nobody
+whether it exists.
 """
 
 import datetime
@@ -36,7 +37,6 @@ from cases.models import (
     Consent,
     ContactLog,
     Disclosure,
-    LegalBasis,
     MeetingAttendance,
     Person,
     SupportMeeting,
@@ -57,7 +57,6 @@ __all__ = [
     "CasePage",
     "ConcernFormChoices",
     "ContactLogPage",
-    "FormChoices",
     "MeetingPage",
     "Tasks",
     "action_item_of",
@@ -210,21 +209,6 @@ def watch_visit_of(actor: User, visit_id: object) -> WatchVisit:
 
 
 @dataclass
-class FormChoices:
-    """What the case page's forms offer, read once for all of them (and for the sections')."""
-
-    organisations: list[Organisation] = field(default_factory=list)  # all, by kind and name
-    legal_bases: list[LegalBasis] = field(default_factory=list)  # active ones, by code
-    consents: list[Consent] = field(default_factory=list)  # the case's consents in force
-    attendees: list[User] | None = None  # who may be asked to a meeting (when one can be set)
-    lead_staff: list[User] | None = None  # who may be sent on a watch visit (when one can be set)
-
-    @property
-    def active_organisations(self) -> list[Organisation]:
-        return [o for o in self.organisations if o.is_active]
-
-
-@dataclass
 class CasePage:
     """Everything the case page shows to one actor — only what their grants let them see."""
 
@@ -243,7 +227,6 @@ class CasePage:
     actions: set[str] = field(default_factory=set)  # the action forms the actor may use
     conclusion_blockers: list[str] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)  # from the apps built on cases
-    choices: FormChoices = field(default_factory=FormChoices)
     fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
 
     @property
@@ -293,37 +276,6 @@ def _actions(case: Case, held: set[str]) -> set[str]:
     return actions
 
 
-def _in_force(consent: Consent, today: datetime.date) -> bool:
-    """A consent a form offers as a ground: not withdrawn, not expired (the service checks again)."""
-    return consent.withdrawn_at is None and (consent.valid_until is None or consent.valid_until >= today)
-
-
-def _choices(case: Case, actions: set[str], consents: list[Consent]) -> FormChoices:
-    """The catalogues the offered forms choose from: each read once, only if some form needs it."""
-    choices = FormChoices()
-    if actions & {"consent", "disclose", "escalate"}:  # the referral form goes with "disclose"
-        choices.organisations = list(Organisation.objects.order_by("kind", "name"))
-    if actions & {"disclose", "schedule_meeting", "escalate"}:
-        choices.legal_bases = list(LegalBasis.objects.filter(is_active=True).order_by("code"))
-    today = timezone.localdate()
-    choices.consents = [c for c in consents if _in_force(c, today)]
-    if "schedule_meeting" in actions:
-        choices.attendees = list(
-            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
-            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
-            .distinct()
-            .prefetch_related("memberships__organisation")  # the labels name each user's organisations
-            .order_by("last_name", "first_name")
-        )
-    if "schedule_watch_visit" in actions:
-        choices.lead_staff = list(
-            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation_id)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-    return choices
-
-
 def _field_groups(actor: User, grants: list[CaseAccessGrant]) -> set[str]:
     """The field groups the actor may read: the union of their live grants' (their own and their
     organisations'), as ``cases.access.field_groups_for`` reads them, from the grants in hand."""
@@ -346,8 +298,8 @@ def _named(relation: str) -> list[str]:
 
 def case_page(actor: User, case_id: object) -> CasePage:
     """The case page: refused (recorded) unless the actor may view the case; otherwise what their
-    grants let them see, the forms' choices, and the sections of the apps built on cases. Reading
-    the decrypted fields is recorded here."""
+    grants let them see, the actions they may take, and the sections of the apps built on cases.
+    Reading the decrypted fields is recorded here."""
     case = (
         Case.objects.select_related("person__data_key", "area", "lead_organisation")
         .filter(pk=case_id)
@@ -445,7 +397,6 @@ def case_page(actor: User, case_id: object) -> CasePage:
             purpose="case_work",
         )
     page.actions = _actions(case, held)
-    page.choices = _choices(case, page.actions, page.consents)
     page.sections = [
         section
         for _receiver, found in case_page_sections.send(sender=Case, actor=actor, case=case, overview=page)
@@ -569,10 +520,15 @@ def _minute(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def case_for_action(actor: User, case_id: object, codename: str) -> Case:
-    """The case of a POST from its page, if the actor holds the permission the action's service
-    asks for: refused (recorded) before their input is read."""
-    return case_for(actor, case_id, codename)
+def case_for_action(actor: User, case_id: object, codename: str, *, offered: str = "") -> Case:
+    """The case of an action of its page, if the actor holds the permission the action's service
+    asks for: refused (recorded) before their input is read. ``offered``: the action's empty form
+    is shown only where the case page offers it (the actor's permissions, the case's state); a
+    POST goes to the service, which says why it refuses."""
+    case = case_for(actor, case_id, codename)
+    if offered and offered not in _actions(case, held_case_permissions(actor, case)):
+        deny(actor, action=f"open_form:{offered}", case=case)
+    return case
 
 
 def may_view(actor: User, case: Case) -> bool:

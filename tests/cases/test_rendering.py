@@ -7,9 +7,8 @@ from django.template.loader import render_to_string
 
 from cases import forms
 from cases.models import Consent
-from cases.selectors import case_page
 from cases.templatetags.case_forms import form_fields
-from cases.views import _action_forms
+from cases.views import CASE_ACTIONS
 from referrals.forms import ReferralForm
 from tests.workflow import shared_on_consent, take
 
@@ -47,25 +46,10 @@ def test_every_kind_of_widget_and_field_renders_as_the_templates_do(db):
     assert_same(EveryKindOfField(auto_id=False))
 
 
-def test_the_case_pages_forms_render_as_the_templates_do(world, concern):
+def test_the_case_actions_forms_render_as_the_templates_do(world, concern):
     case = take(world, concern())
     shared_on_consent(world, case, world.agency, ["identity"], purpose=Consent.Purpose.SHARING)
-    page = case_page(world.staff, case.pk)
-    built = forms.with_distinct_ids(_action_forms(page))
-    assert {"consent_form", "disclosure_form", "meeting_form", "escalate_form", "withdraw_form"} <= set(built)
-    built["referral_form"] = ReferralForm(case=case, choices=page.choices)
-    for form in built.values():
-        assert_same(form)
-    # …and the choices offered from the page's reads are those the querysets would offer.
-    unread = {
-        "consent_form": forms.ConsentForm(),
-        "disclosure_form": forms.DisclosureForm(case=case),
-        "meeting_form": forms.MeetingForm(case=case),
-        "escalate_form": forms.EscalateForm(),
-        "referral_form": ReferralForm(case=case),
-    }
-    for form_name, form in unread.items():
-        for name, field in form.fields.items():
-            if isinstance(field, django_forms.ModelChoiceField):
-                offered = [(str(value), label) for value, label in built[form_name].fields[name].choices]
-                assert offered == [(str(value), label) for value, label in field.choices], (form_name, name)
+    for _codename, action in CASE_ACTIONS.values():
+        kwargs = action.form_kwargs(case, world.staff) if action.form_kwargs else {}
+        assert_same(action.form_class(**kwargs))
+    assert_same(ReferralForm(case=case))

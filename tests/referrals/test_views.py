@@ -31,7 +31,9 @@ def test_the_referral_loop_through_the_screens(world, referred):
     # The lead organisation refers from the case page: the agency, the purpose, the fields.
     case_page = page(staff.get(reverse("cases:case_detail", args=[referred.pk])))
     assert "まだどこにもつないでいません" in case_page and "次の段階へ進む前に" not in case_page
-    assert 'name="purpose"' in case_page
+    new = reverse("referrals:new", args=[referred.pk])
+    assert f'hx-get="{new}"' in case_page  # the panel loads its form in place
+    assert 'name="purpose"' in page(staff.get(new, headers={"HX-Request": "true"}))
     html = follow_post(
         staff,
         reverse("referrals:new", args=[referred.pk]),

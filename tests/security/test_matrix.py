@@ -106,6 +106,10 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
         return grant_level(user, obj.pk) >= AccessLevel.VIEW, obj
     if name == "cases:case_break_glass":
         return holds_role_permission(user, "break_glass"), obj
+    if name.startswith("cases:case_") or name == "referrals:new":
+        # An action's form (cases.web): offered only to who may take that action in the case's
+        # state — never to anyone who may not open the case at all. (None: "at most".)
+        return (None if grant_level(user, obj.pk) >= AccessLevel.VIEW else False), obj
     if name == "cases:meeting_detail":
         attendee = MeetingAttendance.objects.filter(meeting=obj, user=user).exists()
         return attendee or FieldGroup.MEETINGS in granted_groups(user, obj.case_id), obj.case
@@ -169,6 +173,8 @@ def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[st
             for obj, url in urls:
                 response = client.get(url)
                 allowed, case = expected_page(name, user, obj)
+                if allowed is None:  # may be refused; checked for what it shows when it is not
+                    allowed = response.status_code == 200
                 if (response.status_code == 200) != allowed:
                     problems.append(
                         f"{user.username} {name} {obj.pk}: {response.status_code}, allowed={allowed}"
