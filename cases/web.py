@@ -2,9 +2,10 @@
 the user sees after — shared by the apps' views, so that no app imports another's views.
 
 An action's form lives at its own URL. GET shows it (a page of its own; for htmx, the form alone,
-which the object's page loads into its panel in place); POST runs the service and goes back to the
-object's page with "記録しました", or — on a form error, a refusal or a conflict — shows the same
-form again with what was typed and the reason beside it. Nothing is lost to a typo.
+which the object's page loads into its panel in place); its POST, an ordinary form's, runs the
+service and goes back to the object's page with "記録しました", or — on a form error, a refusal or
+a conflict — shows the same form again on its page with what was typed and the reason beside it.
+Nothing is lost to a typo.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from cases.exceptions import CaseRuleError, Conflict
 
@@ -125,8 +125,7 @@ def act_or_show_form(
         else:
             messages.success(request, action.done_message or _("記録しました。"))
             done = done(result) if callable(done) else done
-            # htmx swapped the form in place: the whole page follows, to show what changed.
-            return HttpResponseClientRedirect(done) if request.htmx else redirect(done)
+            return redirect(done)
     context = {"form": form, "action": action, "url": request.path, "back": back}
     return render(request, ACTION_FORM if request.htmx else ACTION_PAGE, context)
 

@@ -34,7 +34,7 @@ def test_the_lead_sees_the_whole_case_and_its_actions(open_as, referred, viewpor
     for title in actions:
         expect(page.get_by_text(title, exact=True)).to_be_visible()
     page.get_by_text("関係機関と情報を共有する", exact=True).click()
-    recipient = page.locator("#disclosure_form-recipient")
+    recipient = page.locator("#disclose-recipient")
     expect(recipient).to_be_visible()
     assert recipient.locator("option").count() > 5
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
