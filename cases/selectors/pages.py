@@ -50,6 +50,7 @@ from cases.selectors import (
     inbox,
     shared_content,
 )
+from cases.selectors.progress import progress_record
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind
 
@@ -239,6 +240,7 @@ class CasePage:
     grants: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
+    progress: list = field(default_factory=list)  # the progress record's latest versions (cases.selectors.progress)
     states_reached: set[str] = field(default_factory=set)  # the case's states so far, from its timeline
     actions: set[str] = field(default_factory=set)  # the action forms the actor may use
     conclusion_blockers: list[str] = field(default_factory=list)
@@ -434,6 +436,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
     page.timeline = _timeline(page)
+    page.progress = progress_record(page)  # adds its entries to the timeline and to fields_read
     if page.fields_read:
         audit.record(
             "case.viewed",
