@@ -100,7 +100,14 @@ def register_events() -> None:
             # A progress entry's fields (cases.services.progress.ENTRY_FIELDS)
             **{
                 name: ProgressEntry._meta.get_field(name).verbose_name
-                for name in ("kind", "occurred_at", "counterpart", "counterpart_note", "text", "correction_reason")
+                for name in (
+                    "kind",
+                    "occurred_at",
+                    "counterpart",
+                    "counterpart_note",
+                    "text",
+                    "correction_reason",
+                )
             },
             "meeting": _("関連する会議"),
             "referral": _("関連するつなぎ"),

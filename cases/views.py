@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import forms, selectors
 from cases.exceptions import CaseRuleError, Conflict
+from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models import CaseState
-from cases.services import intake, lifecycle, meetings, sharing
+from cases.services import intake, lifecycle, meetings, progress, sharing
 from cases.web import form_action, form_data_or_error, report_outcome
 
 DECIDE_OUTCOMES = [
@@ -144,7 +146,19 @@ def _action_forms(page: selectors.CasePage) -> dict:
 
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    return _case_page(request, case_id)
+
+
+def _case_page(request: HttpRequest, case_id, progress_form: ProgressForm | None = None) -> HttpResponse:
+    """The case page; ``progress_form``: a new progress entry's form as posted, with its errors."""
     page = selectors.case_page(request.user, case_id)  # refuses, audited; records what it read
+    action_forms = _action_forms(page)
+    links = selectors.link_labels(page)  # also labels what each entry is linked to
+    if page.can_contribute:
+        now = timezone.localtime()
+        action_forms["progress_form"] = progress_form or ProgressForm(
+            links=links, initial={"occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")}
+        )
     return render(
         request,
         "cases/case_detail.html",
@@ -154,9 +168,47 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "can_take_intake": page.can_take_intake,
             "sections": page.sections,
             "conclusion_blockers": page.conclusion_blockers,
-            **forms.with_distinct_ids(_action_forms(page)),
+            **forms.with_distinct_ids(action_forms),
         },
     )
+
+
+@require_POST
+@login_required
+def case_progress(request: HttpRequest, case_id) -> HttpResponse:
+    """A new progress entry. On an error the case page comes back with what was typed and the
+    error beside its field; nothing is written."""
+    case = selectors.case_for_progress(request.user, case_id)  # refused before the form is read
+    form = ProgressForm(request.POST, links=selectors.link_choices(request.user, case))
+    if form.is_valid():
+        try:
+            entry = progress.record_progress(actor=request.user, case=case, **form.service_arguments())
+        except CaseRuleError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("支援経過を記録しました。"))
+            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#entry-{entry.pk}")
+    return _case_page(request, case.pk, progress_form=form)
+
+
+@login_required
+def progress_correct(request: HttpRequest, case_id, entry_id) -> HttpResponse:
+    """記録の訂正: a new version of an entry; the earlier one stays, struck through."""
+    o = selectors.entry_to_correct(request.user, case_id, entry_id)  # refused before input is read
+    form = ProgressCorrectionForm(
+        request.POST or None, links=o.links, initial=ProgressCorrectionForm.initial_of(o.entry)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = progress.correct_progress(actor=request.user, entry=o.entry, **form.service_arguments())
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
+        except CaseRuleError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("支援経過を訂正しました。訂正前の記録も残っています。"))
+            return redirect(f"{reverse('cases:case_detail', args=[o.case.pk])}#entry-{entry.pk}")
+    return render(request, "cases/progress_correct.html", {"o": o, "form": form})
 
 
 def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:

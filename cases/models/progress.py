@@ -92,7 +92,9 @@ class ProgressEntry(EncryptedModel):
             models.CheckConstraint(
                 condition=Q(counterpart__in=Counterpart.values), name="progress_counterpart_valid"
             ),
-            models.CheckConstraint(condition=~Q(corrects=models.F("id")), name="progress_not_self_correcting"),
+            models.CheckConstraint(
+                condition=~Q(corrects=models.F("id")), name="progress_not_self_correcting"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,4 +111,3 @@ class ProgressEntry(EncryptedModel):
 
     def delete(self, *args, **kwargs):
         raise ImmutableEntry(f"{self} is never deleted")
-

@@ -50,7 +50,14 @@ from cases.selectors import (
     inbox,
     shared_content,
 )
-from cases.selectors.progress import progress_record
+from cases.selectors.progress import (  # the progress record's reads, under this module's name too
+    CorrectionPage,
+    case_for_progress,
+    entry_to_correct,
+    link_choices,
+    link_labels,
+    progress_record,
+)
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind
 
@@ -58,6 +65,7 @@ __all__ = [
     "CasePage",
     "ConcernFormChoices",
     "ContactLogPage",
+    "CorrectionPage",
     "FormChoices",
     "MeetingPage",
     "Tasks",
@@ -66,12 +74,16 @@ __all__ = [
     "break_glass_case",
     "break_glass_reviews",
     "case_for_action",
+    "case_for_progress",
     "case_page",
     "concern_form_choices",
     "consent_of",
     "contact_log_page",
+    "entry_to_correct",
     "grant_of",
     "inbox_page",
+    "link_choices",
+    "link_labels",
     "may_view",
     "meeting_attendees",
     "meeting_page",
@@ -240,7 +252,7 @@ class CasePage:
     grants: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
-    progress: list = field(default_factory=list)  # the progress record's latest versions (cases.selectors.progress)
+    progress: list = field(default_factory=list)  # the progress record (cases.selectors.progress)
     states_reached: set[str] = field(default_factory=set)  # the case's states so far, from its timeline
     actions: set[str] = field(default_factory=set)  # the action forms the actor may use
     conclusion_blockers: list[str] = field(default_factory=list)

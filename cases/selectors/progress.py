@@ -79,9 +79,7 @@ def link_labels(page) -> dict[str, list[tuple[str, str]]]:
     records the sections offer (a section's ``progress_links``); each entry's ``link_label``
     is set from them. Read nothing: all of it is on the page already."""
     links = {
-        "meeting": [
-            (str(m.pk), _("会議 %(date)s") % {"date": f"{m.scheduled_for:%Y-%m-%d}"}) for m in page.meetings
-        ],
+        "meeting": [(str(m.pk), _meeting_label(m)) for m in page.meetings],
         "referral": [pair for section in page.sections for pair in section.get("progress_links", ())],
     }
     names = {pk: label for pairs in links.values() for pk, label in pairs}
@@ -141,8 +139,12 @@ def link_choices(actor: User, case: Case) -> dict[str, list[tuple[str, str]]]:
 
     groups = field_groups_for(actor, case)
     meetings = SupportMeeting.objects.filter(case=case) if FieldGroup.MEETINGS in groups else []
+    leads = has_case_permission(actor, case, "lead_case")
     return {
-        "meeting": [(str(m.pk), _("会議 %(date)s") % {"date": f"{m.scheduled_for:%Y-%m-%d}"}) for m in meetings],
-        "referral": links_of(case).get("referral", []) if has_case_permission(actor, case, "lead_case") else [],
+        "meeting": [(str(m.pk), _meeting_label(m)) for m in meetings],
+        "referral": links_of(case).get("referral", []) if leads else [],
     }
 
+
+def _meeting_label(meeting) -> str:
+    return _("会議 %(date)s") % {"date": f"{meeting.scheduled_for:%Y-%m-%d}"}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import field_groups_for, live_grants, require_case_permission, deny
+from cases.access import deny, field_groups_for, live_grants, require_case_permission
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Case, ProgressEntry, SupportMeeting
 from cases.signals import progress_links
@@ -105,7 +105,7 @@ def correct_progress(
     try:
         with transaction.atomic():
             if ProgressEntry.objects.filter(corrects=entry).exists():
-                raise Conflict(_("この記録は先に訂正されています。画面を開き直して、最新の記録を訂正してください。"))
+                raise Conflict(_corrected_first())
             correction.save(force_insert=True)
             audit.record(
                 "case.progress_corrected",
@@ -121,10 +121,12 @@ def correct_progress(
                 },
             )
     except IntegrityError as error:  # two corrections of one version at once: the second loses
-        raise Conflict(
-            _("この記録は先に訂正されています。画面を開き直して、最新の記録を訂正してください。")
-        ) from error
+        raise Conflict(_corrected_first()) from error
     return correction
+
+
+def _corrected_first() -> str:
+    return _("この記録は先に訂正されています。画面を開き直して、最新の記録を訂正してください。")
 
 
 def _entry(actor: User, case: Case, **values) -> ProgressEntry:
@@ -141,9 +143,9 @@ def _entry(actor: User, case: Case, **values) -> ProgressEntry:
         errors["occurred_at"] = _("先の日時は入力できません。支援経過には、あったことを記録します。")
     if not values["text"].strip():
         errors["text"] = _("内容を入力してください。")
-    meeting = None
-    if values.pop("meeting_id"):
-        meeting = SupportMeeting.objects.filter(case=case, pk=values_meeting_id).first()
+    meeting, meeting_id = None, values.pop("meeting_id")
+    if meeting_id:
+        meeting = SupportMeeting.objects.filter(case=case, pk=meeting_id).first()
         if meeting is None:
             errors["meeting"] = _("選んだ会議は、このケースのものではありません。")
     referral_id = values["referral_id"]
@@ -155,6 +157,7 @@ def _entry(actor: User, case: Case, **values) -> ProgressEntry:
         case=case,
         written_by=actor,
         organisation=_writing_organisation(actor, case),
+        meeting=meeting,
         **{**values, "text": values["text"].strip(), "referral_id": referral_id or None},
     )
     entry.full_clean(exclude=["case", "written_by", "organisation", "meeting", "corrects"])
