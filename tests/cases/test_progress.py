@@ -100,6 +100,15 @@ def test_an_agency_reads_the_record_only_when_the_notes_were_shared_and_never_wr
     assert "progress.text" in json.loads(_events("case.viewed")[-1].fields)
     refused = with_notes.post(reverse("cases:case_progress", args=[case.pk]), _form(text="書けないはず"))
     assert refused.status_code == 403
+    with pytest.raises(PermissionDenied):  # the service asks again, whoever calls it
+        record_progress(
+            actor=world.agency_worker,
+            case=case,
+            kind="phone",
+            occurred_at=timezone.now(),
+            counterpart="person",
+            text="書けないはず",
+        )
 
     without_notes = browser(world.anshin_worker)
     html = page(without_notes.get(_case_url(case)))
