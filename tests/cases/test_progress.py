@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from cases.access import grant_access
 from cases.exceptions import CaseRuleError, Conflict
-from cases.models import Case, CaseState, ImmutableEntry, ProgressEntry
+from cases.models import AccessLevel, Case, CaseAccessGrant, CaseState, ImmutableEntry, ProgressEntry
 from cases.services.progress import correct_progress, record_progress
 from tests.screens import browser, page
 from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, referrals and matters)
@@ -191,7 +192,30 @@ def test_only_a_reader_of_the_record_may_correct_it(world, case):
     url = reverse("cases:progress_correct", args=[case.pk, entry.pk])
     assert agency.get(url).status_code == 403
     assert agency.post(url, _form(reason="訂正")).status_code == 403
-    assert ProgressEntry.objects.filter(case=case).count() == 1
+    # An agency that takes part (a referral's contributor grant) without the notes field group
+    # writes entries but corrects none: it would correct what it cannot read.
+    grant_access(
+        case=case,
+        organisation=world.anshin,
+        level=AccessLevel.CONTRIBUTE,
+        reason=CaseAccessGrant.Reason.REFERRAL,
+        field_groups=["identity"],
+        granted_by=world.staff,
+    )
+    contributor = browser(world.anshin_worker)
+    assert contributor.post(reverse("cases:case_progress", args=[case.pk]), _form()).status_code == 302
+    assert contributor.get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        correct_progress(
+            actor=world.anshin_worker,
+            entry=entry,
+            kind="visit",
+            occurred_at=entry.occurred_at,
+            counterpart="family",
+            text="読めない記録の訂正",
+            reason="訂正",
+        )
+    assert ProgressEntry.objects.filter(case=case, corrects__isnull=False).count() == 0
 
 
 # --- bad input ------------------------------------------------------------------------------------
