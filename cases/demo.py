@@ -238,7 +238,7 @@ PROGRESS = [
 def _seed_progress(structure: DemoStructure) -> None:
     """A few entries on every open case past intake (most open cases), and one correction."""
     staff = structure.users["demo_plaza"]
-    now = timezone.now()
+    now = timezone.localtime()  # the hours below are the municipality's
     cases = Case.objects.filter(state__in=OPEN_STATES, lead_organisation__isnull=False).select_related(
         "person__data_key", "lead_organisation"
     )
