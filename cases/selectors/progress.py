@@ -5,9 +5,10 @@ corrects an entry. Who reads: a user whose live grant on the case includes the n
 
 from dataclasses import dataclass
 
+from django.db.models import Exists
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, field_groups_for
 from cases.models import Case, ProgressEntry
@@ -42,11 +43,13 @@ def progress_record(page) -> list[ProgressEntry]:
     if FieldGroup.NOTES not in page.field_groups:
         return []
     case = page.case
+    entries = ProgressEntry.objects.filter(case=case)
+    if not page.can_lead:
+        # A 民生委員 never reads the record, even if a lead shared the notes with their council:
+        # decided in the same statement.
+        entries = entries.filter(~Exists(_commissioner_membership(page.actor)))
     entries = list(
-        ProgressEntry.objects.filter(case=case)
-        .select_related("written_by", "organisation")
-        .only(*_COLUMNS)
-        .order_by("recorded_at")
+        entries.select_related("written_by", "organisation").only(*_COLUMNS).order_by("recorded_at")
     )
     latest = _chains(case, entries)
     if entries and not case.person.is_erased:
@@ -54,6 +57,10 @@ def progress_record(page) -> list[ProgressEntry]:
     page.timeline += [{"at": entry.occurred_at, "progress": entry} for entry in latest]
     page.timeline.sort(key=lambda item: item["at"])
     return latest
+
+
+def _commissioner_membership(actor: User):
+    return Membership.objects.filter(user=actor, organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
 
 
 def _chains(case: Case, entries: list[ProgressEntry]) -> list[ProgressEntry]:

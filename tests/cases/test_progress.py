@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Organisation
 from audit.models import AuditEvent
 from cases.access import grant_access
 from cases.exceptions import CaseRuleError, Conflict
@@ -136,6 +137,16 @@ def test_the_commissioner_who_reported_it_sees_nothing_of_the_record(world, case
             text="書けないはず",
         )
     assert ProgressEntry.objects.filter(case=case).count() == 1
+
+
+def test_notes_shared_with_the_commissioners_council_still_show_no_entry(world, case):
+    """Should a lead share the notes with the council, its commissioner still reads no entry."""
+    _entry(world, case)
+    council = Organisation.objects.get(memberships__user=world.commissioner)
+    shared_on_consent(world, case, council, ["identity", "notes"])
+    html = page(browser(world.commissioner).get(_case_url(case)))
+    assert VISIT_TEXT not in html and "支援経過" not in html
+    assert "progress.text" not in json.loads(_events("case.viewed")[-1].fields)
 
 
 # --- corrections ---------------------------------------------------------------------------------
