@@ -11,12 +11,13 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
-from cases.models import CaseState, Consent, LegalBasis, MeetingKind, Person
+from cases.models import OPEN_STATES, Case, CaseState, Consent, LegalBasis, MeetingKind, Person, ProgressEntry
 from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
 from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
 from cases.services.people import register_person
+from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, record_consent
 from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
 
@@ -127,6 +128,7 @@ def seed(structure: DemoStructure) -> None:
             if not _exists(identity):
                 register_person(actor=None, registered_by=plaza, **identity)
     _seed_cases(structure, fake)
+    _seed_progress(structure)
 
 
 def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
@@ -222,3 +224,48 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
         case = decide(actor=staff, case=case, expected_version=case.version, outcome=target)
         if target == CaseState.WATCHING:
             schedule_watch_visit(actor=staff, case=case, due_on=timezone.localdate(), assigned_to=staff)
+
+
+# 支援経過 of the demo's cases (fictional): (days ago, hour, kind, with whom, note on whom, text).
+PROGRESS = [
+    (9, 10, "phone", "commissioner", "担当の民生委員", "民生委員から電話。新聞がたまっているとのこと。"),
+    (8, 14, "visit", "person", "", "自宅を訪問。食事は取れているが、買い物に行けていない様子。"),
+    (6, 11, "phone", "family", "長男", "長男に電話。平日の訪問は難しいが、週末なら同席できる。"),
+    (3, 15, "agency_conference", "agency", "相談支援センター", "情報共有。次回の訪問に同行してもらう。"),
+]
+
+
+def _seed_progress(structure: DemoStructure) -> None:
+    """A few entries on every open case past intake (most open cases), and one correction."""
+    staff = structure.users["demo_plaza"]
+    now = timezone.localtime()  # the hours below are the municipality's
+    cases = Case.objects.filter(state__in=OPEN_STATES, lead_organisation__isnull=False).select_related(
+        "person__data_key", "lead_organisation"
+    )
+    for number, case in enumerate(cases.order_by("created_at")):
+        if ProgressEntry.objects.filter(case=case).exists():
+            continue
+        entries = [
+            record_progress(
+                actor=staff,
+                case=case,
+                kind=kind,
+                occurred_at=(now - datetime.timedelta(days=days)).replace(hour=hour, minute=0, second=0),
+                counterpart=counterpart,
+                counterpart_note=note,
+                text=text,
+            )
+            for days, hour, kind, counterpart, note, text in PROGRESS[: 2 + number % 3]
+        ]
+        if number == 0:  # 記録の訂正: the earlier version stays, struck through
+            first = entries[0]
+            correct_progress(
+                actor=staff,
+                entry=first,
+                kind=first.kind,
+                occurred_at=first.occurred_at - datetime.timedelta(days=1),
+                counterpart=first.counterpart,
+                counterpart_note=first.counterpart_note,
+                text=first.text,
+                reason="日付の誤り（電話は前日だった）",
+            )

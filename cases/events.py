@@ -40,6 +40,8 @@ KINDS = [
     EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
     EventKind("case.action_item_done", Action.UPDATE, _("役割分担を完了にしました")),
     EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
+    EventKind("case.progress_recorded", Action.CREATE, _("支援経過を記録しました（{progress_kind}）")),
+    EventKind("case.progress_corrected", Action.CREATE, _("支援経過を訂正しました（{progress_kind}）")),
     EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
     EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
     # The legal-basis catalogue is administered (audit.administration.watch, from CasesConfig.ready).
@@ -63,11 +65,12 @@ def shared_content_field_labels() -> dict[str, str]:
         },
         "concern.details": _("気付きの内容"),
         "meeting.minutes": _("議事録"),
+        "progress.text": _("支援経過"),
     }
 
 
 def register_events() -> None:
-    from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
+    from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind, ProgressEntry
     from cases.vocabulary import FieldGroup, ReporterKind, Urgency
 
     register(
@@ -81,6 +84,7 @@ def register_events() -> None:
             "purpose": dict(Consent.Purpose.choices),
             "kind": dict(MeetingKind.choices),
             "reason": dict(CaseAccessGrant.Reason.choices),
+            "progress_kind": dict(ProgressEntry.Kind.choices),
         },
         field_labels={
             **shared_content_field_labels(),
@@ -93,5 +97,19 @@ def register_events() -> None:
             "note": _("見守りの記録"),
             "representative": _("代理で同意した人"),
             "action_items": _("役割分担"),
+            # A progress entry's fields (cases.services.progress.ENTRY_FIELDS)
+            **{
+                name: ProgressEntry._meta.get_field(name).verbose_name
+                for name in (
+                    "kind",
+                    "occurred_at",
+                    "counterpart",
+                    "counterpart_note",
+                    "text",
+                    "correction_reason",
+                )
+            },
+            "meeting": _("関連する会議"),
+            "referral": _("関連するつなぎ"),
         },
     )

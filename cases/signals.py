@@ -15,6 +15,10 @@
 - ``case_ended(case, actor)`` — inside the transaction of any transition that ends the case
   (closed or withdrawn): apps end what they still hold open for it (a referral still waiting, and
   the agency's sight of the shared fields with it).
+- ``progress_links(case)`` — each receiver returns ``(kind, [(id, label), …])``: the records of its
+  own that a progress entry of the case may be linked to (referrals: ``("referral", …)``). The
+  progress services check a link against it; the case page takes the same pairs from the
+  sections (``"progress_links"`` of a section) so as to ask nothing more.
 - ``reminders_requested(today)`` — each receiver returns ``(user, text)`` pairs for
   ``send_reminders`` (text names no person: dates, states and ids only).
 """
@@ -25,4 +29,5 @@ case_decided = Signal()
 conclusion_blockers = Signal()
 case_page_sections = Signal()
 case_ended = Signal()
+progress_links = Signal()
 reminders_requested = Signal()

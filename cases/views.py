@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors
 from cases.exceptions import CaseRuleError, Conflict
+from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models import CaseState
-from cases.services import intake, lifecycle, meetings, sharing
-from cases.web import Action, act_or_show_form, report_outcome, with_version
+from cases.services import intake, lifecycle, meetings, progress, sharing
+from cases.web import Action, act_or_show_form, report_outcome, show_refusal, with_version
 
 DECIDE_OUTCOMES = [
     (s.value, s.label)
@@ -255,6 +256,7 @@ OPEN_ACTIONS = {"conclude"}
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     page = selectors.case_page(request.user, case_id)  # refuses, audited; records what it read
+    selectors.link_labels(page)  # labels what each progress entry is linked to
     offered = [
         {"name": name, "title": action.title, "open": name in OPEN_ACTIONS}
         for name, (_codename, action) in CASE_ACTIONS.items()
@@ -272,6 +274,50 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "actions": offered,
         },
     )
+
+
+PROGRESS = Action(
+    gettext_lazy("支援経過を記録する"),
+    gettext_lazy("記録する"),
+    ProgressForm,
+    progress.record_progress,
+    "case",
+    form_kwargs=lambda case, actor: {"links": selectors.link_choices(actor, case)},
+    initial=lambda case: {
+        "occurred_on": timezone.localdate(),
+        "occurred_time": timezone.localtime().strftime("%H:%M"),
+    },
+    done_message=gettext_lazy("支援経過を記録しました。"),
+)
+
+
+@login_required
+def case_progress(request: HttpRequest, case_id) -> HttpResponse:
+    """A new progress entry (the case page's panel): on an error the form comes back with what was
+    typed and the error beside its field; nothing is written."""
+    case = selectors.case_for_progress(request.user, case_id)  # refused before the form is read
+    back = reverse("cases:case_detail", args=[case.pk])
+    return act_or_show_form(request, PROGRESS, case, done=lambda entry: f"{back}#entry-{entry.pk}", back=back)
+
+
+@login_required
+def progress_correct(request: HttpRequest, case_id, entry_id) -> HttpResponse:
+    """記録の訂正: a new version of an entry; the earlier one stays, struck through."""
+    o = selectors.entry_to_correct(request.user, case_id, entry_id)  # refused before input is read
+    form = ProgressCorrectionForm(
+        request.POST or None, links=o.links, initial=ProgressCorrectionForm.initial_of(o.entry)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = progress.correct_progress(actor=request.user, entry=o.entry, **form.service_arguments())
+        except Conflict as conflict:
+            form.add_error(None, str(conflict))
+        except CaseRuleError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("支援経過を訂正しました。訂正前の記録も残っています。"))
+            return redirect(f"{reverse('cases:case_detail', args=[o.case.pk])}#entry-{entry.pk}")
+    return render(request, "cases/progress_correct.html", {"o": o, "form": form})
 
 
 def _run(request: HttpRequest, case_id, action, codename: str = "view_case") -> HttpResponse:

@@ -76,7 +76,9 @@ class Action:
             return self.form_class(request.POST, **kwargs)
         return self.form_class(initial=self.initial(obj) if self.initial else {}, **kwargs)
 
-    def run(self, request: HttpRequest, obj, data: dict):
+    def run(self, request: HttpRequest, obj, form):
+        # A form may say how its fields become the service's words (a date and a time as one).
+        data = form.service_arguments() if hasattr(form, "service_arguments") else form.cleaned_data
         names = {"version": "expected_version", **self.renamed}
         return self.service(
             actor=request.user,
@@ -101,6 +103,20 @@ def form_action(
     )
 
 
+def show_refusal(form, error: CaseRuleError) -> None:
+    """A service's refusal on the form: a reason about one of the service's arguments beside the
+    field it came from (``form.service_fields`` names those that differ), the rest above."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    renamed = getattr(form, "service_fields", {})
+    for name, messages_of_field in error.message_dict.items():
+        name = renamed.get(name, name)
+        for message in messages_of_field:
+            form.add_error(name if name in form.fields else None, message)
+
+
 def with_version(obj) -> dict:
     return {"version": obj.version}
 
@@ -116,12 +132,11 @@ def act_or_show_form(
     form.auto_id = request.path.rstrip("/").rsplit("/", 1)[-1] + "-%s"
     if request.method == "POST" and form.is_valid():
         try:
-            result = action.run(request, obj, form.cleaned_data)
+            result = action.run(request, obj, form)
         except Conflict as conflict:
             form.add_error(None, str(conflict))
         except CaseRuleError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_refusal(form, error)
         else:
             messages.success(request, action.done_message or _("記録しました。"))
             done = done(result) if callable(done) else done

@@ -10,7 +10,13 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.administration import watch
-        from cases.signals import case_ended, case_page_sections, conclusion_blockers, reminders_requested
+        from cases.signals import (
+            case_ended,
+            case_page_sections,
+            conclusion_blockers,
+            progress_links,
+            reminders_requested,
+        )
         from referrals import receivers
         from referrals.events import register_events
         from referrals.models import AcceptanceDeadline
@@ -32,3 +38,4 @@ class ReferralsConfig(AppConfig):
         case_page_sections.connect(receivers.referrals_section, dispatch_uid="referrals.section")
         reminders_requested.connect(receivers.overdue_referrals, dispatch_uid="referrals.reminders")
         case_ended.connect(receivers.withdraw_open_referrals, dispatch_uid="referrals.case_ended")
+        progress_links.connect(receivers.progress_link_targets, dispatch_uid="referrals.progress_links")

@@ -57,8 +57,21 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
                 "may_refer": may_refer,
             },
             "blockers": _holding(referrals),
+            "progress_links": _progress_links(referrals),  # what a progress entry may link to
         }
     ]
+
+
+def _progress_links(referrals) -> list[tuple[str, str]]:
+    label = _("つなぎ: %(agency)s（%(state)s）")
+    return [(str(r.pk), label % {"agency": r.recipient.name, "state": _state_label(r)}) for r in referrals]
+
+
+def progress_link_targets(sender, case: Case, **kwargs) -> tuple[str, list[tuple[str, str]]]:
+    """The case's referrals, which a progress entry may name (cases.signals.progress_links)."""
+    from referrals.selectors import referrals_of_case
+
+    return "referral", _progress_links(referrals_of_case(case))
 
 
 def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:

@@ -16,6 +16,7 @@ from cases.models.cases import (
 from cases.models.fsm import THROUGH_ENGINE
 from cases.models.meetings import ActionItem, Decision, MeetingAttendance, MeetingKind, SupportMeeting
 from cases.models.people import Household, HouseholdMember, Person
+from cases.models.progress import Counterpart, ImmutableEntry, ProgressEntry, ProgressKind
 from cases.models.sharing import (
     LEVEL_PERMISSIONS,
     AccessLevel,
@@ -48,14 +49,18 @@ __all__ = [
     "ConcernSignal",
     "Consent",
     "ContactLog",
+    "Counterpart",
     "Decision",
     "Disclosure",
     "Household",
     "HouseholdMember",
+    "ImmutableEntry",
     "LegalBasis",
     "MeetingAttendance",
     "MeetingKind",
     "Person",
+    "ProgressEntry",
+    "ProgressKind",
     "SupportMeeting",
     "WatchVisit",
 ]

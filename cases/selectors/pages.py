@@ -50,6 +50,14 @@ from cases.selectors import (
     inbox,
     shared_content,
 )
+from cases.selectors.progress import (  # the progress record's reads, under this module's name too
+    CorrectionPage,
+    case_for_progress,
+    entry_to_correct,
+    link_choices,
+    link_labels,
+    progress_record,
+)
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind
 
@@ -57,6 +65,7 @@ __all__ = [
     "CasePage",
     "ConcernFormChoices",
     "ContactLogPage",
+    "CorrectionPage",
     "MeetingPage",
     "Tasks",
     "action_item_of",
@@ -64,12 +73,16 @@ __all__ = [
     "break_glass_case",
     "break_glass_reviews",
     "case_for_action",
+    "case_for_progress",
     "case_page",
     "concern_form_choices",
     "consent_of",
     "contact_log_page",
+    "entry_to_correct",
     "grant_of",
     "inbox_page",
+    "link_choices",
+    "link_labels",
     "may_view",
     "meeting_attendees",
     "meeting_page",
@@ -223,6 +236,7 @@ class CasePage:
     grants: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
+    progress: list = field(default_factory=list)  # the progress record (cases.selectors.progress)
     states_reached: set[str] = field(default_factory=set)  # the case's states so far, from its timeline
     actions: set[str] = field(default_factory=set)  # the action forms the actor may use
     conclusion_blockers: list[str] = field(default_factory=list)
@@ -386,6 +400,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
     page.timeline = _timeline(page)
+    page.progress = progress_record(page)  # adds its entries to the timeline and to fields_read
     if page.fields_read:
         audit.record(
             "case.viewed",
