@@ -27,6 +27,7 @@ from cases.models.sharing import (
     Disclosure,
     LegalBasis,
 )
+from cases.models.supporters import Supporter
 
 __all__ = [
     "DECISION_TARGETS",
@@ -57,5 +58,6 @@ __all__ = [
     "MeetingKind",
     "Person",
     "SupportMeeting",
+    "Supporter",
     "WatchVisit",
 ]

@@ -50,6 +50,7 @@ from cases.selectors import (
     inbox,
     shared_content,
 )
+from cases.selectors.people import household_section
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind
 
@@ -245,6 +246,8 @@ class CasePage:
     sections: list[dict] = field(default_factory=list)  # from the apps built on cases
     choices: FormChoices = field(default_factory=FormChoices)
     fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
+    people_shown: list[str] = field(default_factory=list)  # others whose data it decrypted (household)
+    household: object = None  # cases.selectors.people.HouseholdSection, for a viewer of identity
 
     @property
     def can_lead(self) -> bool:
@@ -434,6 +437,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
     page.timeline = _timeline(page)
+    page.household = household_section(page)
     if page.fields_read:
         audit.record(
             "case.viewed",
@@ -443,6 +447,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
             person_id=case.person_id,
             fields=page.fields_read,
             purpose="case_work",
+            params={"people": page.people_shown} if page.people_shown else None,
         )
     page.actions = _actions(case, held)
     page.choices = _choices(case, page.actions, page.consents)
