@@ -11,12 +11,12 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
-from cases.models import CaseState, Consent, LegalBasis, MeetingKind, Person
+from cases.models import Case, CaseState, Consent, LegalBasis, MeetingKind, Person
 from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
 from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
-from cases.services.people import register_person
+from cases.services.people import add_household_member, add_supporter, register_person
 from cases.services.sharing import disclose, record_consent
 from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
 
@@ -127,6 +127,7 @@ def seed(structure: DemoStructure) -> None:
             if not _exists(identity):
                 register_person(actor=None, registered_by=plaza, **identity)
     _seed_cases(structure, fake)
+    _seed_households_and_supporters(structure)
 
 
 def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
@@ -222,3 +223,68 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
         case = decide(actor=staff, case=case, expected_version=case.version, outcome=target)
         if target == CaseState.WATCHING:
             schedule_watch_visit(actor=staff, case=case, due_on=timezone.localdate(), assigned_to=staff)
+
+
+# Households and informal supporters of some of the stories' people (fictional): the case is found
+# by its state and a category of its concern; (relation, is_carer, name, kana, birth date) per
+# member, (role, name, relation, contact) per supporter.
+CIRCLES = [
+    (
+        CaseState.GUARDIANSHIP,
+        "eighty_fifty",  # an 8050 pair: the son, withdrawn for years, a person of his own
+        [("child", False, "森田 和也", "もりた かずや", datetime.date(1973, 9, 12))],
+        [
+            ("relative", "森田 節子", "本人の妹（隣の市）", "045-000-1234"),
+            ("neighbour", "上野 実", "向かいの家", ""),
+        ],
+    ),
+    (
+        CaseState.WATCHING,
+        "young_carer",  # a young carer: the parent who works nights, the grandmother cared for
+        [
+            ("parent", False, "川口 美和", "かわぐち みわ", datetime.date(1984, 2, 3)),
+            ("grandparent", False, "川口 ヨシ", "かわぐち よし", datetime.date(1941, 11, 20)),
+        ],
+        [("key_person", "石田 恵", "中学校の担任", "045-000-5678")],
+    ),
+    (
+        CaseState.SHARING,
+        "dementia",  # the daughter who looks after her
+        [("child", True, "高木 真由美", "たかぎ まゆみ", datetime.date(1968, 5, 30))],
+        [
+            ("anshin_keeper", "吉村 達也", "新聞販売店", "045-000-9012"),
+            ("neighbour", "松井 和子", "隣の部屋の人", ""),
+        ],
+    ),
+    (
+        CaseState.GUARDIANSHIP,
+        "no_kin",
+        [],
+        [("friend", "野口 清", "元同僚", "090-0000-3456"), ("key_person", "今井 健", "大家", "")],
+    ),
+]
+
+
+def _seed_households_and_supporters(structure: DemoStructure) -> None:
+    staff = structure.users["demo_plaza"]
+    for state, category, members, supporters in CIRCLES:
+        case = (
+            Case.objects.filter(state=state, concerns__categories__code=category)
+            .select_related("person__data_key", "area", "lead_organisation")
+            .order_by("created_at")
+            .first()
+        )
+        if case is None or case.person.has_circle:  # not in this demo, or seeded already
+            continue
+        for relation, is_carer, name, kana, birth_date in members:
+            add_household_member(
+                actor=staff,
+                case=case,
+                relation=relation,
+                is_carer=is_carer,
+                name=name,
+                kana=kana,
+                birth_date=birth_date,
+            )
+        for role, name, relation, contact in supporters:
+            add_supporter(actor=staff, case=case, role=role, name=name, relation=relation, contact=contact)

@@ -6,34 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import Form
+from cases.forms import Form, JapaneseDateField
 from cases.models import HouseholdMember, Person, Supporter
 from cases.services.people import EDITABLE_FIELDS, clean_identity
-from cases.templatetags.people import era_date
-from privacy.normalise import parse_date
+from privacy.normalise import wareki
 
 
-class BirthDateField(forms.DateField):
-    """A date of birth as people give it: 昭和23年3月15日, S23.3.15, 1948-03-15, full-width too."""
-
-    widget = forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": _("日付として読み取れません。例: 昭和23年3月15日、1948-03-15"),
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if hasattr(value, "year"):
-            return value
-        parsed = parse_date(str(value))
-        if parsed is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
-
-
-def _birth_date_field() -> BirthDateField:
-    return BirthDateField(
+def _birth_date_field() -> JapaneseDateField:
+    return JapaneseDateField(
+        past=True,
         label=Person._meta.get_field("birth_date").verbose_name,
         required=False,
         help_text=_("和暦でも西暦でも入力できます（例: 昭和23年3月15日、S23.3.15、1948-03-15）。"),
@@ -71,7 +52,7 @@ class IdentityForm(_IdentityChecked):
         """Only the ``fields`` the actor may change; ``current`` their values now (the date in 和暦)."""
         if current is not None and (not args or args[0] is None) and kwargs.get("data") is None:
             kwargs["initial"] = {
-                name: era_date(value) if name == "birth_date" and value else value
+                name: wareki(value) if name == "birth_date" and value else value
                 for name, value in current.items()
             }
         super().__init__(*args, **kwargs)

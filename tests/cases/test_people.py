@@ -15,8 +15,8 @@ from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, CaseAccessGrant, HouseholdMember, Person, Supporter
 from cases.selectors import blind_index_of, person_search
 from cases.services import people
-from cases.templatetags.people import era_date
 from tests.screens import browser, page
+from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, with their households)
 from tests.statements import statements
 from tests.workflow import shared_on_consent, take
 
@@ -90,6 +90,7 @@ def test_the_identity_page_takes_wareki_and_shows_it_back(world, case):
 @pytest.mark.parametrize(
     "typed",
     [
+        {"birth_date": "昭和64年2月1日"},  # not a date: 昭和 ended in its 64th year on 7 January
         {"birth_date": "昭和23年2月30日"},  # not a date
         {"birth_date": "2999-01-01"},  # in the future
         {"kana": "佐々木"},  # kanji in the kana
@@ -271,14 +272,6 @@ def test_a_supporter_needs_a_name_and_the_commissioner_adds_none(world, case):
     assert not Supporter.objects.exists()
 
 
-def test_era_dates_read_as_people_write_them():
-    assert era_date(datetime.date(1948, 3, 15)) == "昭和23年3月15日"
-    assert era_date(datetime.date(1989, 1, 7)) == "昭和64年1月7日"
-    assert era_date(datetime.date(1989, 1, 8)) == "平成元年1月8日"
-    assert era_date(datetime.date(2019, 5, 1)) == "令和元年5月1日"
-    assert era_date(datetime.date(1912, 7, 30)) == "大正元年7月30日"
-
-
 def test_the_household_and_supporters_cost_the_case_page_one_statement(world, case):
     url = reverse("cases:case_detail", args=[case.pk])
     staff = browser(world.staff)
@@ -290,3 +283,19 @@ def test_the_household_and_supporters_cost_the_case_page_one_statement(world, ca
     assert len(after) == len(before) + 1 and len(set(after)) == len(after)  # none asked twice
     (union,) = [sql for sql in after if "cases_supporter" in sql]
     assert "cases_householdmember" in union and "UNION ALL" in union
+
+
+def test_the_demo_has_an_8050_pair_a_young_carer_and_supporters(demo_data):  # noqa: F811
+    from cases.models import Case, CaseState
+
+    def household_of(state, category):
+        case = Case.objects.filter(state=state, concerns__categories__code=category).first()
+        mine = HouseholdMember.objects.get(person=case.person)
+        return case, list(HouseholdMember.objects.filter(household=mine.household).exclude(pk=mine.pk))
+
+    case, (son,) = household_of(CaseState.GUARDIANSHIP, "eighty_fifty")
+    assert son.relation == "child" and son.person.data_key_id != case.person.data_key_id
+    assert not son.person.cases.exists()
+    _case, others = household_of(CaseState.WATCHING, "young_carer")
+    assert {member.relation for member in others} == {"parent", "grandparent"}
+    assert Supporter.objects.values("person").distinct().count() >= 3
