@@ -141,6 +141,7 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
 
     for target, signals, categories, urgency, details in STORIES:
         identity = _fake_identity(fake, district.name.removesuffix("地区"))
+        identity.update(_circle_identity(target, categories))
         if _exists(identity):
             continue
         case = report_concern(
@@ -227,7 +228,8 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
 
 # Households and informal supporters of some of the stories' people (fictional): the case is found
 # by its state and a category of its concern; (relation, is_carer, name, kana, birth date) per
-# member, (role, name, relation, contact) per supporter.
+# member, (role, name, relation, contact) per supporter. The story's person is born when the
+# household makes sense (``_circle_identity``).
 CIRCLES = [
     (
         CaseState.GUARDIANSHIP,
@@ -263,6 +265,21 @@ CIRCLES = [
         [("friend", "野口 清", "元同僚", "090-0000-3456"), ("key_person", "今井 健", "大家", "")],
     ),
 ]
+
+
+CIRCLE_BIRTH_DATES = {
+    (CaseState.GUARDIANSHIP, "eighty_fifty"): datetime.date(1944, 6, 18),
+    (CaseState.WATCHING, "young_carer"): datetime.date(2012, 4, 9),
+    (CaseState.SHARING, "dementia"): datetime.date(1936, 2, 11),
+}
+
+
+def _circle_identity(target: str, categories: list[str]) -> dict:
+    """The birth date of a story's person whose household the demo records, so that it fits."""
+    for (state, category), born in CIRCLE_BIRTH_DATES.items():
+        if target == state and category in categories:
+            return {"birth_date": born}
+    return {}
 
 
 def _seed_households_and_supporters(structure: DemoStructure) -> None:
