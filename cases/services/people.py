@@ -113,12 +113,12 @@ def people_due_for_erasure(*, now: datetime.datetime, years: int) -> QuerySet[Pe
 
 # --- identity, households and supporters, from a case ---------------------------------------------
 #
-# Who may change what (docs/cases.md "People, households and supporters"): the case's lead changes
-# every identity and contact field; whoever else holds change_case on the case changes the fields
-# of the groups their grant includes — identity (name, kana, date of birth), contact (address,
-# phone). Adding a household member registers a person, so it also takes the role permission
-# cases.add_person. Supporters are identity data of the person: change_case and the identity group
-# (their contact also the contact group).
+# Who may change what (docs/cases.md "People, households and supporters"): whoever holds
+# change_case on the case — its lead, a contributing agency — changes the fields of the groups
+# their grants include: identity (name, kana, date of birth), contact (address, phone). Adding a
+# household member registers a person, so it also takes the role permission cases.add_person.
+# Supporters are identity data of the person: change_case and the identity group (their contact
+# also the contact group).
 
 EDIT_GROUPS = {
     FieldGroup.IDENTITY: ("name", "kana", "birth_date"),
@@ -136,12 +136,10 @@ _PHONE = re.compile(r"^[0-9()\- ]*$")
 def editable_groups(
     actor: User, case: Case, held: set[str] | None = None, readable: set[str] | None = None
 ) -> set[str]:
-    """The field groups (identity, contact) the actor may change on the case's person; none
-    without change_case on the case. ``held`` and ``readable`` (the actor's permissions and field
-    groups on the case) are read when not given."""
+    """The field groups (identity, contact) the actor may change on the case's person: those their
+    grants let them read, if they hold change_case (the lead does) on the case. ``held`` and
+    ``readable`` (the actor's permissions and field groups on the case) are read when not given."""
     held = held_case_permissions(actor, case) if held is None else held
-    if "lead_case" in held:
-        return set(EDIT_GROUPS)
     if "change_case" not in held:
         return set()
     return (field_groups_for(actor, case) if readable is None else readable) & set(EDIT_GROUPS)

@@ -9,7 +9,16 @@ from django.db import models
 from django.test import override_settings
 from django.urls import URLResolver
 
-from cases.models import ActionItem, Case, CaseAccessGrant, Consent, Person, SupportMeeting, WatchVisit
+from cases.models import (
+    ActionItem,
+    Case,
+    CaseAccessGrant,
+    Consent,
+    Person,
+    Supporter,
+    SupportMeeting,
+    WatchVisit,
+)
 from guardianship.models import (
     Complaint,
     GuardianshipMatter,
@@ -34,6 +43,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "proposal_id"): MatchProposal,
     ("", "report_id"): MonitoringReport,
     ("", "person_id"): Person,
+    ("", "supporter_id"): Supporter,
 }
 
 
