@@ -16,7 +16,7 @@ from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
 from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
-from cases.services.people import register_person
+from cases.services.people import add_household_member, add_supporter, register_person
 from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, record_consent
 from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
@@ -129,6 +129,7 @@ def seed(structure: DemoStructure) -> None:
                 register_person(actor=None, registered_by=plaza, **identity)
     _seed_cases(structure, fake)
     _seed_progress(structure)
+    _seed_households_and_supporters(structure)
 
 
 def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
@@ -142,6 +143,7 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
 
     for target, signals, categories, urgency, details in STORIES:
         identity = _fake_identity(fake, district.name.removesuffix("地区"))
+        identity.update(_circle_identity(target, categories))
         if _exists(identity):
             continue
         case = report_concern(
@@ -269,3 +271,84 @@ def _seed_progress(structure: DemoStructure) -> None:
                 text=first.text,
                 reason="日付の誤り（電話は前日だった）",
             )
+
+
+# Households and informal supporters of some of the stories' people (fictional): the case is found
+# by its state and a category of its concern; (relation, is_carer, name, kana, birth date) per
+# member, (role, name, relation, contact) per supporter. The story's person is born when the
+# household makes sense (``_circle_identity``).
+CIRCLES = [
+    (
+        CaseState.GUARDIANSHIP,
+        "eighty_fifty",  # an 8050 pair: the son, withdrawn for years, a person of his own
+        [("child", False, "森田 和也", "もりた かずや", datetime.date(1973, 9, 12))],
+        [
+            ("relative", "森田 節子", "本人の妹（隣の市）", "045-000-1234"),
+            ("neighbour", "上野 実", "向かいの家", ""),
+        ],
+    ),
+    (
+        CaseState.WATCHING,
+        "young_carer",  # a young carer: the parent who works nights, the grandmother cared for
+        [
+            ("parent", False, "川口 美和", "かわぐち みわ", datetime.date(1984, 2, 3)),
+            ("grandparent", False, "川口 ヨシ", "かわぐち よし", datetime.date(1941, 11, 20)),
+        ],
+        [("key_person", "石田 恵", "中学校の担任", "045-000-5678")],
+    ),
+    (
+        CaseState.SHARING,
+        "dementia",  # the daughter who looks after her
+        [("child", True, "高木 真由美", "たかぎ まゆみ", datetime.date(1968, 5, 30))],
+        [
+            ("anshin_keeper", "吉村 達也", "新聞販売店", "045-000-9012"),
+            ("neighbour", "松井 和子", "隣の部屋の人", ""),
+        ],
+    ),
+    (
+        CaseState.GUARDIANSHIP,
+        "no_kin",
+        [],
+        [("friend", "野口 清", "元同僚", "090-0000-3456"), ("key_person", "今井 健", "大家", "")],
+    ),
+]
+
+
+CIRCLE_BIRTH_DATES = {
+    (CaseState.GUARDIANSHIP, "eighty_fifty"): datetime.date(1944, 6, 18),
+    (CaseState.WATCHING, "young_carer"): datetime.date(2012, 4, 9),
+    (CaseState.SHARING, "dementia"): datetime.date(1936, 2, 11),
+}
+
+
+def _circle_identity(target: str, categories: list[str]) -> dict:
+    """The birth date of a story's person whose household the demo records, so that it fits."""
+    for (state, category), born in CIRCLE_BIRTH_DATES.items():
+        if target == state and category in categories:
+            return {"birth_date": born}
+    return {}
+
+
+def _seed_households_and_supporters(structure: DemoStructure) -> None:
+    staff = structure.users["demo_plaza"]
+    for state, category, members, supporters in CIRCLES:
+        case = (
+            Case.objects.filter(state=state, concerns__categories__code=category)
+            .select_related("person__data_key", "area", "lead_organisation")
+            .order_by("created_at")
+            .first()
+        )
+        if case is None or case.person.has_circle:  # not in this demo, or seeded already
+            continue
+        for relation, is_carer, name, kana, birth_date in members:
+            add_household_member(
+                actor=staff,
+                case=case,
+                relation=relation,
+                is_carer=is_carer,
+                name=name,
+                kana=kana,
+                birth_date=birth_date,
+            )
+        for role, name, relation, contact in supporters:
+            add_supporter(actor=staff, case=case, role=role, name=name, relation=relation, contact=contact)

@@ -44,6 +44,11 @@ KINDS = [
     EventKind("case.progress_corrected", Action.CREATE, _("支援経過を訂正しました（{progress_kind}）")),
     EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
     EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
+    # People, households and supporters, changed from a case (cases.services.people).
+    EventKind("person.identity_changed", Action.UPDATE, _("本人の情報を変更しました")),
+    EventKind("household.member_added", Action.CREATE, _("世帯員を登録しました（{relation}）")),
+    EventKind("supporter.added", Action.CREATE, _("支援者を登録しました（{supporter_role}）")),
+    EventKind("supporter.ended", Action.UPDATE, _("支援者の登録を終了しました（{supporter_role}）")),
     # The legal-basis catalogue is administered (audit.administration.watch, from CasesConfig.ready).
     EventKind("legal_basis.created", Action.CREATE, _("共有の根拠を追加しました（{code}）")),
     EventKind("legal_basis.changed", Action.UPDATE, _("共有の根拠を変更しました（{code}）")),
@@ -69,8 +74,34 @@ def shared_content_field_labels() -> dict[str, str]:
     }
 
 
+def people_field_labels() -> dict[str, str]:
+    """Labels of the fields the people, household and supporter events and the case page's
+    household section name (cases.services.people, cases.selectors.people)."""
+    return {
+        "relation": _("続柄・関係"),
+        "is_carer": _("介護・世話をしている"),
+        "role": _("役割"),
+        "contact": _("支援者の連絡先"),
+        "ended_at": _("終了日時"),
+        "household.name": _("世帯員の氏名"),
+        "household.kana": _("世帯員のふりがな"),
+        "household.birth_date": _("世帯員の生年月日"),
+        "supporter.name": _("支援者の氏名"),
+        "supporter.relation": _("支援者と本人の関係"),
+        "supporter.contact": _("支援者の連絡先"),
+    }
+
+
 def register_events() -> None:
-    from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind, ProgressEntry
+    from cases.models import (
+        CaseAccessGrant,
+        CaseState,
+        Consent,
+        HouseholdMember,
+        MeetingKind,
+        ProgressEntry,
+        Supporter,
+    )
     from cases.vocabulary import FieldGroup, ReporterKind, Urgency
 
     register(
@@ -85,6 +116,8 @@ def register_events() -> None:
             "kind": dict(MeetingKind.choices),
             "reason": dict(CaseAccessGrant.Reason.choices),
             "progress_kind": dict(ProgressEntry.Kind.choices),
+            "relation": dict(HouseholdMember.Relation.choices),
+            "supporter_role": dict(Supporter.Role.choices),
         },
         field_labels={
             **shared_content_field_labels(),
@@ -111,5 +144,6 @@ def register_events() -> None:
             },
             "meeting": _("関連する会議"),
             "referral": _("関連するつなぎ"),
+            **people_field_labels(),
         },
     )

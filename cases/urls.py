@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_people
 
 app_name = "cases"
 urlpatterns = [
@@ -34,6 +34,12 @@ urlpatterns = [
     path("<uuid:case_id>/progress/", views.case_progress, name="case_progress"),
     path("<uuid:case_id>/progress/<uuid:entry_id>/correct/", views.progress_correct, name="progress_correct"),
     path("<uuid:case_id>/break-glass/", views.case_break_glass, name="case_break_glass"),
+    path("<uuid:case_id>/person/", views_people.person_identity, name="person_identity"),
+    path("<uuid:case_id>/household/new/", views_people.household_member_new, name="household_member_new"),
+    path("<uuid:case_id>/supporters/new/", views_people.supporter_new, name="supporter_new"),
+    path(
+        "<uuid:case_id>/supporters/<uuid:supporter_id>/end/", views_people.supporter_end, name="supporter_end"
+    ),
     path("meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path("break-glass/reviews/", views.break_glass_reviews, name="break_glass_reviews"),
 ]

@@ -28,6 +28,7 @@ from cases.models.sharing import (
     Disclosure,
     LegalBasis,
 )
+from cases.models.supporters import Supporter
 
 __all__ = [
     "DECISION_TARGETS",
@@ -62,5 +63,6 @@ __all__ = [
     "ProgressEntry",
     "ProgressKind",
     "SupportMeeting",
+    "Supporter",
     "WatchVisit",
 ]

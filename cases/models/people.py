@@ -40,6 +40,9 @@ class Person(EncryptedModel):
 
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
+    # Set when a household member or a supporter is first recorded for the person (never unset):
+    # the case page reads the household and supporters only then, and asks nothing otherwise.
+    has_circle = models.BooleanField(_("世帯員・支援者の記録あり"), default=False, editable=False)
 
     IDENTITY_FIELDS = ("name", "kana", "birth_date", "address", "phone", "notes")
     INDEX_FIELDS = ("name_index", "kana_index", "phone_index", "birth_date_index")
@@ -87,6 +90,8 @@ class Household(models.Model):
 
 class HouseholdMember(models.Model):
     class Relation(models.TextChoices):
+        # Relations are to the household's first member: the person whose case recorded it.
+        SELF = "self", _("本人")
         PARENT = "parent", _("親")
         CHILD = "child", _("子")
         SPOUSE = "spouse", _("配偶者")

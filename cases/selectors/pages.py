@@ -50,6 +50,7 @@ from cases.selectors import (
     inbox,
     shared_content,
 )
+from cases.selectors.people import household_section
 from cases.selectors.progress import (  # the progress record's reads, under this module's name too
     CorrectionPage,
     case_for_progress,
@@ -242,6 +243,8 @@ class CasePage:
     conclusion_blockers: list[str] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)  # from the apps built on cases
     fields_read: list[str] = field(default_factory=list)  # what the page decrypted: for the audit event
+    people_shown: list[str] = field(default_factory=list)  # others whose data it decrypted (household)
+    household: object = None  # cases.selectors.people.HouseholdSection, for a viewer of identity
 
     @property
     def can_lead(self) -> bool:
@@ -401,6 +404,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
             )
     page.timeline = _timeline(page)
     page.progress = progress_record(page)  # adds its entries to the timeline and to fields_read
+    page.household = household_section(page)
     if page.fields_read:
         audit.record(
             "case.viewed",
@@ -410,6 +414,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
             person_id=case.person_id,
             fields=page.fields_read,
             purpose="case_work",
+            params={"people": page.people_shown} if page.people_shown else None,
         )
     page.actions = _actions(case, held)
     page.sections = [

@@ -1,7 +1,10 @@
 """Writes on persons and cases."""
 
 import datetime
+import re
+import unicodedata
 
+import jaconv
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
@@ -9,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import require_role_permission
+from cases.access import deny, field_groups_for, held_case_permissions, require_role_permission
 from cases.exceptions import CaseRuleError
-from cases.models import ENDED_STATES, Case, Person
+from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
+from cases.vocabulary import FieldGroup
 from privacy.models import DataKey
 from privacy.services import destroy_data_key
 
@@ -104,3 +109,244 @@ def people_due_for_erasure(*, now: datetime.datetime, years: int) -> QuerySet[Pe
         .exclude(Exists(open_cases))
         .order_by("last_activity", "pk")
     )
+
+
+# --- identity, households and supporters, from a case ---------------------------------------------
+#
+# Who may change what (docs/cases.md "People, households and supporters"): whoever holds
+# change_case on the case — its lead, a contributing agency — changes the fields of the groups
+# their grants include: identity (name, kana, date of birth), contact (address, phone). Adding a
+# household member registers a person, so it also takes the role permission cases.add_person.
+# Supporters are identity data of the person: change_case and the identity group (their contact
+# also the contact group).
+
+EDIT_GROUPS = {
+    FieldGroup.IDENTITY: ("name", "kana", "birth_date"),
+    FieldGroup.CONTACT: ("address", "phone"),
+}
+EDITABLE_FIELDS = tuple(name for names in EDIT_GROUPS.values() for name in names)
+_INDEXES = dict(zip(("name", "kana", "phone", "birth_date"), Person.INDEX_FIELDS, strict=True))
+# The birth year a date must not be before: a typing slip, not a resident.
+_EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+_SPACES = re.compile(r"\s+")
+_KANA = re.compile(r"^[\u3041-\u3096\u309d\u309eー ]*$")  # hiragana, the long vowel mark, spaces
+_PHONE = re.compile(r"^[0-9()\- ]*$")
+
+
+def editable_groups(
+    actor: User, case: Case, held: set[str] | None = None, readable: set[str] | None = None
+) -> set[str]:
+    """The field groups (identity, contact) the actor may change on the case's person: those their
+    grants let them read, if they hold change_case (the lead does) on the case. ``held`` and
+    ``readable`` (the actor's permissions and field groups on the case) are read when not given."""
+    held = held_case_permissions(actor, case) if held is None else held
+    if "change_case" not in held:
+        return set()
+    return (field_groups_for(actor, case) if readable is None else readable) & set(EDIT_GROUPS)
+
+
+def editable_fields(groups: set[str]) -> list[str]:
+    return [name for group, names in EDIT_GROUPS.items() if group in groups for name in names]
+
+
+def _require_groups(actor: User, case: Case, needed: set[str], action: str) -> set[str]:
+    """Refuse (recorded) unless the actor may change the person's fields of ``needed``."""
+    groups = editable_groups(actor, case)
+    if not groups or not needed <= groups:
+        deny(actor, action=action, case=case)
+    return groups
+
+
+def _one_line(value: str) -> str:
+    return _SPACES.sub(" ", value).strip()
+
+
+def clean_identity(fields: dict) -> dict:
+    """The identity fields as they are stored: full-width digits and letters made half-width
+    (NFKC), half-width kana made full-width, kana in hiragana, runs of spaces made one. Raises
+    ValidationError naming each bad field (never its value)."""
+    cleaned, errors = {}, {}
+    for name, value in fields.items():
+        if name == "birth_date":
+            if value is not None and value > timezone.localdate():
+                errors[name] = _("生年月日に未来の日付は入力できません。")
+            elif value is not None and value < _EARLIEST_BIRTH:
+                errors[name] = _("生年月日が古すぎます。1900年以降の日付を入力してください。")
+            cleaned[name] = value
+            continue
+        value = _one_line(jaconv.h2z(value or "", kana=True, ascii=False, digit=False))
+        if name in ("address", "phone"):  # full-width digits, letters and hyphens made half-width
+            value = _one_line(unicodedata.normalize("NFKC", value))
+        if name == "kana":  # jaconv's NFKC also reads a dash between kana as the long vowel mark
+            value = jaconv.kata2hira(_one_line(jaconv.normalize(value, "NFKC")))
+            if not _KANA.match(value):
+                errors[name] = _("ふりがなは、ひらがなまたはカタカナで入力してください。")
+        if name == "phone" and value:
+            digits = re.sub(r"\D", "", value)
+            if not _PHONE.match(value) or not digits.startswith("0") or len(digits) not in (10, 11):
+                errors[name] = _(
+                    "電話番号は0から始まる10桁または11桁の数字で入力してください（ハイフンはあってもなくても構いません）。"
+                )
+        limit = Person._meta.get_field(name).max_length
+        if len(value) > limit:
+            errors[name] = _("%(limit)d文字以内で入力してください。") % {"limit": limit}
+        cleaned[name] = value
+    if errors:
+        raise CaseRuleError(errors)
+    return cleaned
+
+
+def _live_person(case: Case) -> Person:
+    """The case's person, locked for the caller's transaction; an erased one is refused."""
+    person = Person.objects.select_for_update().select_related("data_key").get(pk=case.person_id)
+    if person.is_erased:
+        raise CaseRuleError(_("本人の個人情報は消去されているため、変更できません。"), code="erased")
+    return person
+
+
+def update_person_identity(*, actor: User, case: Case, **fields) -> Person:
+    """Change the identity and contact fields of the case's person (``EDITABLE_FIELDS``; those not
+    given stay). The blind indexes follow through their fields; the change is recorded by field
+    name. Nothing is written when nothing changed."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not an editable identity field: {sorted(unknown)}")
+    needed = {group for group, names in EDIT_GROUPS.items() if set(names) & set(fields)}
+    _require_groups(actor, case, needed, "update_person_identity")
+    cleaned = clean_identity(fields)
+    with transaction.atomic():
+        person = _live_person(case)
+        changed = [name for name, value in cleaned.items() if getattr(person, name) != value]
+        if not changed:
+            return person
+        for name in changed:
+            setattr(person, name, cleaned[name])
+        person.save(update_fields=[*changed, *(_INDEXES[name] for name in changed if name in _INDEXES)])
+        audit.record(
+            "person.identity_changed",
+            actor=actor,
+            target=person,
+            case_id=case.pk,
+            person_id=person.pk,
+            fields=changed,
+        )
+    return person
+
+
+def _registering_organisation(actor: User, case: Case) -> Organisation:
+    """Whom a person added from a case is registered by: the lead organisation when the actor is
+    one of its members, otherwise the actor's own (so that they find the person again)."""
+    mine = organisation_ids_of(actor)
+    if case.lead_organisation_id in mine:
+        return case.lead_organisation
+    return Organisation.objects.get(pk=mine[0])
+
+
+def add_household_member(
+    *,
+    actor: User,
+    case: Case,
+    relation: str,
+    name: str,
+    kana: str = "",
+    birth_date: datetime.date | None = None,
+    is_carer: bool = False,
+) -> HouseholdMember:
+    """Record someone who lives with the case's person as a person of their own — their own data
+    key, their own identity, found by search, seen only through their own grants or cases — and as
+    a member of the person's household (made now if the person has none)."""
+    _require_groups(actor, case, {FieldGroup.IDENTITY}, "add_household_member")
+    require_role_permission(actor, "cases.add_person", action="add_household_member", case=case)
+    if relation not in HouseholdMember.Relation.values or relation == HouseholdMember.Relation.SELF:
+        raise CaseRuleError({"relation": _("続柄を選んでください。")})
+    identity = clean_identity({"name": name, "kana": kana, "birth_date": birth_date})
+    if not identity["name"]:
+        raise CaseRuleError({"name": _("氏名を入力してください。")})
+    with transaction.atomic():
+        person = _live_person(case)  # locked: two members added at once make one household
+        own = HouseholdMember.objects.filter(person=person).select_related("household").first()
+        if own is None:
+            household = Household.objects.create(area=case.area)
+            HouseholdMember.objects.create(
+                household=household, person=person, relation=HouseholdMember.Relation.SELF
+            )
+        else:
+            household = own.household
+        member = _register(actor, _registering_organisation(actor, case), identity)
+        membership = HouseholdMember.objects.create(
+            household=household, person=member, relation=relation, is_carer=is_carer
+        )
+        Person.objects.filter(pk__in=[person.pk, member.pk]).update(has_circle=True)
+        audit.record(
+            "household.member_added",
+            actor=actor,
+            target=membership,
+            case_id=case.pk,
+            person_id=person.pk,
+            fields=["relation", "is_carer"],
+            params={"household": household.pk, "member": str(member.pk), "relation": relation},
+        )
+    return membership
+
+
+def add_supporter(
+    *, actor: User, case: Case, role: str, name: str, relation: str = "", contact: str = ""
+) -> Supporter:
+    """Add an informal supporter or key person to the case's person's ecomap."""
+    groups = {FieldGroup.IDENTITY, FieldGroup.CONTACT} if contact else {FieldGroup.IDENTITY}
+    _require_groups(actor, case, groups, "add_supporter")
+    errors = {}
+    if role not in Supporter.Role.values:
+        errors["role"] = _("役割を選んでください。")
+    values = {
+        "name": _one_line(jaconv.h2z(name or "", kana=True, ascii=False, digit=False)),
+        "relation": _one_line(relation or ""),
+        "contact": _one_line(unicodedata.normalize("NFKC", contact or "")),
+    }
+    if not values["name"]:
+        errors["name"] = _("氏名を入力してください。")
+    for field_name, value in values.items():
+        limit = Supporter._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            errors[field_name] = _("%(limit)d文字以内で入力してください。") % {"limit": limit}
+    if errors:
+        raise CaseRuleError(errors)
+    with transaction.atomic():
+        person = _live_person(case)
+        supporter = Supporter(person=person, role=role, added_by=actor, **values)
+        supporter.save(force_insert=True)
+        if not person.has_circle:
+            Person.objects.filter(pk=person.pk).update(has_circle=True)
+        audit.record(
+            "supporter.added",
+            actor=actor,
+            target=supporter,
+            case_id=case.pk,
+            person_id=person.pk,
+            fields=["role", *(name for name, value in values.items() if value)],
+            params={"supporter_role": role},
+        )
+    return supporter
+
+
+def end_supporter(*, actor: User, case: Case, supporter: Supporter) -> Supporter:
+    """The supporter no longer supports the person: kept for the record, no longer shown."""
+    _require_groups(actor, case, {FieldGroup.IDENTITY}, "end_supporter")
+    if supporter.person_id != case.person_id:
+        deny(actor, action="end_supporter", case=case)
+    with transaction.atomic():
+        supporter = Supporter.objects.select_for_update().get(pk=supporter.pk)
+        if supporter.ended_at is not None:
+            return supporter
+        supporter.ended_at = timezone.now()
+        supporter.save(update_fields=["ended_at"])
+        audit.record(
+            "supporter.ended",
+            actor=actor,
+            target=supporter,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=["ended_at"],
+            params={"supporter_role": supporter.role},
+        )
+    return supporter

@@ -16,6 +16,7 @@ from cases.models import (
     Consent,
     Person,
     ProgressEntry,
+    Supporter,
     SupportMeeting,
     WatchVisit,
 )
@@ -44,6 +45,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "report_id"): MonitoringReport,
     ("", "person_id"): Person,
     ("", "entry_id"): ProgressEntry,
+    ("", "supporter_id"): Supporter,
 }
 
 
