@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_meeting_consent'),
+        ('cases', '0010_progress_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
