@@ -70,6 +70,8 @@ def register_events() -> None:
     from cases.models import CaseAccessGrant, CaseState, Consent, MeetingKind
     from cases.vocabulary import FieldGroup, ReporterKind, Urgency
 
+    register("cases", kinds=SEARCH_KINDS)
+
     register(
         "cases",
         kinds=KINDS,
@@ -95,3 +97,13 @@ def register_events() -> None:
             "action_items": _("役割分担"),
         },
     )
+
+
+# --- search (issue 18, part 4): keeping people findable --------------------------------------------
+SEARCH_KINDS = [
+    EventKind(
+        "people.reindexed",
+        Action.UPDATE,
+        _("本人の検索用索引を再計算しました（{count} 人、正規化のバージョン {version}）"),
+    ),
+]
