@@ -102,7 +102,7 @@ def _identity_visible(actor: User, candidates: list[tuple]) -> list:
         visible |= {person_id for person_id, groups in grants if FieldGroup.IDENTITY in groups}
     return [
         pk
-        for pk, _registered_by, _created in sorted(candidates, key=lambda c: c[2], reverse=True)
+        for pk, _registered_by, _created in sorted(candidates, key=lambda c: (c[2], c[0]), reverse=True)
         if pk in visible
     ]
 
