@@ -44,9 +44,10 @@ def _index_conditions(query: str) -> Q:
     if parts:
         surname, given = _part_index("surname_index", parts[0]), _part_index("given_name_index", parts[1])
         if surname and given:
-            conditions |= (Q(surname_index=surname) | Q(kana_surname_index=surname)) & (
-                Q(given_name_index=given) | Q(kana_given_name_index=given)
-            )
+            # An OR of ANDs, each led by one index (an AND of ORs sends SQLite's planner to a scan).
+            for surname_field in ("surname_index", "kana_surname_index"):
+                for given_field in ("given_name_index", "kana_given_name_index"):
+                    conditions |= Q(**{surname_field: surname, given_field: given})
     elif name:
         # One word: a surname or a given name alone (two index spaces, so two hashes).
         surname, given = _part_index("surname_index", query), _part_index("given_name_index", query)
