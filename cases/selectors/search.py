@@ -118,7 +118,7 @@ def visible_matches(actor: User, query: str) -> list:
     # Two steps, so that no planner walks an organisation's every person instead of the indexes:
     # the (few) matches by index first, then which of them the actor may see.
     candidates = list(Person.objects.filter(conditions).values_list("pk", "registered_by_id", "created_at"))
-    return _identity_visible(actor, candidates)
+    return _identity_visible(actor, candidates) if candidates else []
 
 
 def people_found(actor: User, query: str) -> SearchResults:
