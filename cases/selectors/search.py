@@ -31,25 +31,18 @@ def _index_conditions(query: str) -> Q:
     """Who matches the query, as conditions on the blind indexes only.
 
     「やまだ　はなこ」 matches the full name or kana (name and kana share one index space);
-    「やまだ」 or 「髙橋」 alone matches a surname, 「はなこ」 a given name (of the name or the kana);
-    「山田 はなこ」 matches a surname and a given name together, each of name or kana. A phone
-    number matches from six digits; a date matches the birth date (「２０１１－０８－０９」,
+    「やまだ」 or 「髙橋」 alone matches a surname, 「はなこ」 a given name (of the name or the kana).
+    A phone number matches from six digits; a date matches the birth date (「２０１１－０８－０９」,
     「平成23年8月9日」).
     """
     conditions = Q()
     name = blind_index_of("name_index", query)
     if name:
         conditions |= Q(name_index=name) | Q(kana_index=name)
-    parts = split_name(query)
-    if parts:
-        surname, given = _part_index("surname_index", parts[0]), _part_index("given_name_index", parts[1])
-        if surname and given:
-            # An OR of ANDs, each led by one index (an AND of ORs sends SQLite's planner to a scan).
-            for surname_field in ("surname_index", "kana_surname_index"):
-                for given_field in ("given_name_index", "kana_given_name_index"):
-                    conditions |= Q(**{surname_field: surname, given_field: given})
-    elif name:
-        # One word: a surname or a given name alone (two index spaces, so two hashes).
+    if name and not split_name(query):
+        # One word: a surname or a given name alone (two index spaces, so two hashes). Two words
+        # are a whole name: the whole-name index answers them in one probe, where a surname and a
+        # given name matched together would walk every holder of a common surname.
         surname, given = _part_index("surname_index", query), _part_index("given_name_index", query)
         conditions |= Q(surname_index=surname) | Q(kana_surname_index=surname)
         conditions |= Q(given_name_index=given) | Q(kana_given_name_index=given)
