@@ -104,6 +104,8 @@ def register_events() -> None:
     )
     from cases.vocabulary import FieldGroup, ReporterKind, Urgency
 
+    register("cases", kinds=SEARCH_KINDS)
+
     register(
         "cases",
         kinds=KINDS,
@@ -147,3 +149,13 @@ def register_events() -> None:
             **people_field_labels(),
         },
     )
+
+
+# --- search (issue 18, part 4): keeping people findable --------------------------------------------
+SEARCH_KINDS = [
+    EventKind(
+        "people.reindexed",
+        Action.UPDATE,
+        _("本人の検索用索引を再計算しました（{count} 人、正規化のバージョン {version}）"),
+    ),
+]

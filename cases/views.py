@@ -37,8 +37,8 @@ def _search(request: HttpRequest, finder) -> tuple[forms.PersonSearchForm, list 
 @login_required
 @permission_required("cases.view_person", raise_exception=True)
 def person_search(request: HttpRequest) -> HttpResponse:
-    form, people = _search(request, selectors.person_search)
-    return render(request, "cases/person_search.html", {"form": form, "people": people})
+    form, results = _search(request, selectors.person_search)
+    return render(request, "cases/person_search.html", {"form": form, "results": results})
 
 
 @login_required

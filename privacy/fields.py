@@ -232,7 +232,10 @@ class BlindIndexField(BytesField):
     def compute(self, value) -> bytes | None:
         if value is None or value == "":
             return None
-        normalised = self.normalise(value)
+        return self.hash(self.normalise(value))
+
+    def hash(self, normalised: str) -> bytes | None:
+        """The index of a value already normalised (a search for one part of a name)."""
         if not normalised:
             return None
         return crypto.blind_index(get_keyring().blind_index_key, self.kind, normalised)

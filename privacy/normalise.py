@@ -1,22 +1,87 @@
 """Normalisation for exact search on encrypted fields (blind indexes).
 
 「やまだ　はなこ」, 「ヤマダハナコ」 and 「ﾔﾏﾀﾞ ﾊﾅｺ」 normalise alike: NFKC (jaconv.normalize, which also
-unifies width and wave-dash variants), katakana folded to hiragana (jaconv.kata2hira), spaces —
+unifies width and wave-dash variants), variant kanji folded to one form (fold_variants: 髙橋 and
+高橋, 山﨑 and 山崎, 渡邊 and 渡辺), katakana folded to hiragana (jaconv.kata2hira), spaces —
 including the ideographic space — and the middle dot ・ removed, Latin letters case-folded.
+
+A name is also indexed by its parts (split_name): the surname and the given name, each searchable
+alone. Changing anything here changes the stored indexes: bump INDEX_VERSION and run
+``manage.py reindex_people`` (docs/privacy.md).
 """
 
 import datetime
 import re
 
 import jaconv
+import jpnorm
+
+# The normalisation the stored blind indexes were computed with (Person.index_version). Version 1:
+# before the variant-kanji fold and the name parts. tests/privacy/test_normalise.py holds the
+# fingerprint of each version and fails when the normalisation changes without a new one.
+INDEX_VERSION = 2
+
+
+def current_index_version() -> int:
+    """A new row's indexes are computed with the current normalisation (the field's default)."""
+    return INDEX_VERSION
+
 
 _REMOVED = re.compile(r"[\s・･]+")
 _NON_DIGITS = re.compile(r"\D+")
+_NAME_SEPARATOR = re.compile(r"\s+")  # after NFKC the ideographic space 「　」 is a space too
+
+# The variant-kanji fold comes from jpnorm (pinned; its tables are in jpnorm-core's
+# src/l1_char/kanji.rs): the 常用漢字表's old forms to the new (國→国, 邊→辺, 齋→斎, 齊→斉, 澤→沢,
+# 濱→浜, 德→徳) and the variants common in names (髙→高, 﨑→崎, 邉→辺, 濵→浜, 嶋→島, 冨→富, 𠮷→吉),
+# and it drops ideographic variation selectors (葛󠄀 → 葛). Nothing else of jpnorm's is switched on:
+# kana, long vowels and spacing stay as jaconv leaves them. 斉 and 斎 stay two characters (two
+# surnames, both common): a search by kana finds both.
+_VARIANTS = jpnorm.Normalizer(
+    "none", kyujitai_to_shinjitai=True, unify_itaiji=True, remove_variation_selectors=True
+)
+
+
+def fold_variants(text: str) -> str:
+    """Variant and old kanji to their common form: 髙橋 → 高橋, 山﨑 → 山崎, 渡邉 → 渡辺."""
+    return _VARIANTS.normalize(text)
 
 
 def normalise_name(value: str) -> str:
-    text = jaconv.kata2hira(jaconv.normalize(value, "NFKC"))
+    text = jaconv.kata2hira(fold_variants(jaconv.normalize(value, "NFKC")))
     return _REMOVED.sub("", text).casefold()
+
+
+def split_name(value: str) -> tuple[str, str] | None:
+    """A name as typed, split into (surname, given name) at its first space, full- or half-width:
+    「山田　花子」, 「山田 花子」 and 「ヤマダ ハナコ」 split; 「山田花子」 does not (None), because
+    nothing tells where a Japanese surname ends (佐々木 / 佐 々木 ...). A name typed without a space
+    is still found by its full form, not by its parts; forms that ask for surname and given name
+    separately store them with join_name, so they split again here. Everything after the first
+    space is the given name (middle names stay with it); ・ never splits (foreign names are written
+    either way round)."""
+    parts = _NAME_SEPARATOR.split(jaconv.normalize(value, "NFKC").strip(), maxsplit=1)
+    if len(parts) != 2:
+        return None
+    return parts[0], parts[1]
+
+
+def join_name(surname: str, given_name: str) -> str:
+    """The name stored from separate surname and given name: 「山田　花子」 (an ideographic space,
+    as Japanese forms write it), or whichever part was given alone."""
+    return "　".join(part.strip() for part in (surname, given_name) if part and part.strip())
+
+
+def normalise_surname(value: str) -> str:
+    """The surname's searchable form; empty (not indexed) when the name has no space in it."""
+    parts = split_name(value)
+    return normalise_name(parts[0]) if parts else ""
+
+
+def normalise_given_name(value: str) -> str:
+    """The given name's searchable form; empty (not indexed) when the name has no space in it."""
+    parts = split_name(value)
+    return normalise_name(parts[1]) if parts else ""
 
 
 def normalise_phone(value: str) -> str:

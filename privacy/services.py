@@ -1,12 +1,14 @@
-"""Key rotation and crypto-shredding."""
+"""Key rotation, crypto-shredding, and recomputing blind indexes after a change of normalisation."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 
 from privacy import signals
 from privacy.crypto import new_key
+from privacy.fields import BlindIndexField
 from privacy.keyring import (
     Keyring,
     KeyringError,
@@ -16,6 +18,7 @@ from privacy.keyring import (
     write_keyring_file,
 )
 from privacy.models import DataKey
+from privacy.normalise import INDEX_VERSION
 
 
 @dataclass
@@ -102,3 +105,48 @@ def destroy_data_key(data_key: DataKey) -> None:
     """Crypto-shredding: the key material is gone, so is every field encrypted under it."""
     data_key.destroy()
     data_key.save(update_fields=["wrapped", "destroyed_at"])
+
+
+# --- blind indexes -------------------------------------------------------------------------------
+
+
+def rows_to_reindex(rows: QuerySet) -> QuerySet:
+    """The rows whose blind indexes were computed with an older normalisation (``index_version``)."""
+    return rows.filter(index_version__lt=INDEX_VERSION)
+
+
+def reindex_blind_indexes(
+    rows: QuerySet,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    on_batch: Callable[[list[Model]], None] | None = None,
+) -> int:
+    """Recompute every blind index of ``rows`` still at an older ``index_version``, oldest key first.
+
+    Each batch is locked, decrypted, re-indexed and marked with the current version in one
+    transaction (``on_batch`` runs inside it, for the caller's audit event), so an interrupted run
+    loses nothing and the next run continues with the rows still at an older version. Only the
+    index columns and the version are written: no ciphertext changes. Returns how many rows changed.
+    """
+    model = rows.model
+    fields = [field for field in model._meta.concrete_fields if isinstance(field, BlindIndexField)]
+    pending = rows_to_reindex(rows)
+    total = pending.count()
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(pending.select_for_update(of=("self",)).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            for row in batch:
+                for field in fields:
+                    setattr(row, field.attname, field.compute(getattr(row, field.source)))
+                row.index_version = INDEX_VERSION
+            model.objects.bulk_update(batch, [field.attname for field in fields] + ["index_version"])
+            if on_batch:
+                on_batch(batch)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return done

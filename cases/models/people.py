@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Area, Organisation
 from privacy.fields import BlindIndexField, EncryptedCharField, EncryptedDateField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
-from privacy.normalise import normalise_date, normalise_name, normalise_phone
+from privacy.normalise import (
+    current_index_version,
+    normalise_date,
+    normalise_given_name,
+    normalise_name,
+    normalise_phone,
+    normalise_surname,
+)
 
 
 class Person(EncryptedModel):
@@ -37,6 +44,14 @@ class Person(EncryptedModel):
     kana_index = BlindIndexField(source="kana", kind="name", normalise=normalise_name)
     phone_index = BlindIndexField(source="phone", kind="phone", normalise=normalise_phone)
     birth_date_index = BlindIndexField(source="birth_date", kind="birth_date", normalise=normalise_date)
+    # The parts of the name (privacy.normalise.split_name), for a search by surname or given name
+    # alone; NULL when the name was typed without a space. Kana shares each part's index space.
+    surname_index = BlindIndexField(source="name", kind="surname", normalise=normalise_surname)
+    given_name_index = BlindIndexField(source="name", kind="given_name", normalise=normalise_given_name)
+    kana_surname_index = BlindIndexField(source="kana", kind="surname", normalise=normalise_surname)
+    kana_given_name_index = BlindIndexField(source="kana", kind="given_name", normalise=normalise_given_name)
+    # The normalisation the indexes were computed with; older rows wait for manage.py reindex_people.
+    index_version = models.PositiveSmallIntegerField(default=current_index_version, editable=False)
 
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
@@ -45,7 +60,16 @@ class Person(EncryptedModel):
     has_circle = models.BooleanField(_("世帯員・支援者の記録あり"), default=False, editable=False)
 
     IDENTITY_FIELDS = ("name", "kana", "birth_date", "address", "phone", "notes")
-    INDEX_FIELDS = ("name_index", "kana_index", "phone_index", "birth_date_index")
+    INDEX_FIELDS = (
+        "name_index",
+        "kana_index",
+        "phone_index",
+        "birth_date_index",
+        "surname_index",
+        "given_name_index",
+        "kana_surname_index",
+        "kana_given_name_index",
+    )
 
     class Meta:
         verbose_name = _("本人")
@@ -56,7 +80,9 @@ class Person(EncryptedModel):
             models.CheckConstraint(
                 condition=Q(erased_at__isnull=True)
                 | Q(name_index__isnull=True, kana_index__isnull=True, phone_index__isnull=True)
-                & Q(birth_date_index__isnull=True),
+                & Q(birth_date_index__isnull=True)
+                & Q(surname_index__isnull=True, given_name_index__isnull=True)
+                & Q(kana_surname_index__isnull=True, kana_given_name_index__isnull=True),
                 name="person_erased_has_no_index",
             )
         ]

@@ -45,7 +45,6 @@ from cases.models import (
 from cases.selectors import (
     SharedContent,
     case_for,
-    find_people,
     find_people_for_access_report,
     inbox,
     shared_content,
@@ -59,6 +58,7 @@ from cases.selectors.progress import (  # the progress record's reads, under thi
     link_labels,
     progress_record,
 )
+from cases.selectors.search import SearchResults, people_found
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind
 
@@ -100,11 +100,13 @@ SEARCH_RESULT_FIELDS = ("name", "kana", "birth_date")
 # --- people ------------------------------------------------------------------------------------
 
 
-def person_search(actor: User, query: str) -> list[Person]:
-    """The people the actor may see who match the query; showing their names is recorded."""
-    people = list(find_people(actor, query).select_related("data_key", "registered_by"))
+def person_search(actor: User, query: str) -> SearchResults:
+    """The people the actor may see who match the query, with the cases they may open; showing
+    their names is recorded (field names and who, never the query)."""
+    results = people_found(actor, query)
+    people = [found.person for found in results.people]
     audit.record_people_shown(actor=actor, people=people, fields=SEARCH_RESULT_FIELDS, purpose="search")
-    return people
+    return results
 
 
 def people_for_report(actor: User, query: str) -> list[Person]:

@@ -34,9 +34,12 @@ def test_name_phone_and_birth_date_are_searchable(make_person, staff):
         "1948-03-15",
         "昭和23年3月15日",
         "S23.3.15",
+        "山田",  # the surname alone, and the given name alone (issue 18)
+        "ハナコ",
     ]:
         assert list(find_people(staff, query)) == [hanako], query
-    for query in ["山田", "花子", "045-123-4568", "1948-03-16", "", "   "]:
+    # Exact only: no prefix, no part of a word, no other day or number.
+    for query in ["山", "花", "山田花", "やまだ はな", "045-123-4568", "1948-03-16", "", "   "]:
         assert list(find_people(staff, query)) == [], query
 
 
