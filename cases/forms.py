@@ -1,6 +1,8 @@
 """Forms of the case screens. Choices come from the vocabulary; every write form carries the case
 version it was rendered with, so that a stale page gets a conflict instead of overwriting."""
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -11,12 +13,49 @@ from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
+from privacy.normalise import parse_date
 
 
 class Form(forms.Form):
     """The case workflow's forms render their widgets without the template engine (cases.rendering)."""
 
     default_renderer = WIDGETS
+
+
+class JapaneseDateField(forms.DateField):
+    """A date as people write it: 2024-04-01, 2024/4/1, 令和6年4月1日, R6.4.1, in full-width digits
+    too (privacy.normalise.parse_date). ``past=True``: the day something happened, never after
+    today. A text box rather than a date picker, so that 和暦 can be typed."""
+
+    default_error_messages = {
+        "invalid": _(
+            "日付は 2024-04-01 や 令和6年4月1日 の形で入力してください（存在しない日付は入力できません）。"
+        ),
+        "future": _("今日より後の日付は入力できません。"),
+    }
+
+    def __init__(self, *, past: bool = False, **kwargs):
+        self.past = past
+        hint = {"placeholder": _("例: 2024-04-01、令和6年4月1日")}
+        kwargs.setdefault("widget", forms.DateInput(format="%Y-%m-%d", attrs=hint))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        date = parse_date(str(value))
+        if date is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date
+
+    def validate(self, value):
+        super().validate(value)
+        if self.past and value and value > timezone.localdate():
+            raise forms.ValidationError(self.error_messages["future"], code="future")
 
 
 class PersonSearchForm(Form):
@@ -84,11 +123,14 @@ class ConcernForm(Form):
 
 class ContactLogForm(forms.ModelForm):
     default_renderer = WIDGETS
+    occurred_on = JapaneseDateField(
+        label=ContactLog._meta.get_field("occurred_on").verbose_name, past=True, initial=timezone.localdate
+    )
 
     class Meta:
         model = ContactLog
         fields = ["occurred_on", "kind", "category"]
-        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}), "kind": forms.RadioSelect}
+        widgets = {"kind": forms.RadioSelect}
 
 
 def offer(field: forms.ModelChoiceField, objects) -> None:
@@ -160,12 +202,11 @@ class ConsentForm(Form):
     representative = forms.CharField(
         label=_("代理で同意した人（本人以外のとき）"), max_length=100, required=False
     )
-    obtained_on = forms.DateField(label=_("同意を得た日"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(
+    obtained_on = JapaneseDateField(label=_("同意を得た日"), past=True)
+    valid_until = JapaneseDateField(
         label=_("有効期限（この日まで）"),
         required=False,
         help_text=_("空欄は期限なし（撤回されるまで有効）。"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, choices=None, **kwargs):
@@ -277,9 +318,7 @@ class HoldMeetingForm(VersionedForm):
     reason = forms.CharField(label=_("決定の理由"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     action = forms.CharField(label=_("役割分担（任意）"), max_length=1000, required=False)
     action_owner = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), required=False)
-    action_due = forms.DateField(
-        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    action_due = JapaneseDateField(label=_("期限"), required=False)
 
     def __init__(self, *args, meeting, **kwargs):
         from cases.models import Decision
@@ -312,7 +351,7 @@ class BreakGlassReviewForm(Form):
 
 
 class ScheduleWatchVisitForm(Form):
-    due_on = forms.DateField(label=_("予定日"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = JapaneseDateField(label=_("予定日"))
     assigned_to = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
 
     def __init__(self, *args, case, choices=None, **kwargs):
@@ -328,7 +367,7 @@ class ScheduleWatchVisitForm(Form):
 
 
 class WatchVisitForm(Form):
-    visited_on = forms.DateField(label=_("訪問日"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = JapaneseDateField(label=_("訪問日"), past=True)
     note = forms.CharField(
         label=_("見守りの記録"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
-from cases.forms import VersionedForm
+from cases.forms import JapaneseDateField, VersionedForm
 from guardianship.models import GuardianshipMatter
 from guardianship.vocabulary import (
     Alternative,
@@ -84,9 +84,7 @@ class DocumentForm(forms.Form):
 
 
 class DateForm(VersionedForm):
-    on = forms.DateField(
-        label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on = JapaneseDateField(label=_("日付"), past=True, initial=timezone.localdate)
 
 
 class RulingForm(DateForm):
@@ -149,12 +147,8 @@ class CandidateForm(forms.Form):
         label=_("専門性"), choices=Specialism.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     max_caseload = forms.IntegerField(label=_("受任できる件数"), min_value=1, max_value=200)
-    training_completed_on = forms.DateField(
-        label=_("養成課程の修了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    registered_on = forms.DateField(
-        label=_("市民後見人バンクへの登録日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    training_completed_on = JapaneseDateField(label=_("養成課程の修了日"), required=False, past=True)
+    registered_on = JapaneseDateField(label=_("市民後見人バンクへの登録日"), required=False, past=True)
 
 
 class ReportForm(forms.Form):
@@ -162,7 +156,7 @@ class ReportForm(forms.Form):
 
 
 class ScheduleReportForm(forms.Form):
-    due_on = forms.DateField(label=_("提出期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = JapaneseDateField(label=_("提出期限"))
 
 
 class ComplaintForm(forms.Form):

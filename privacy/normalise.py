@@ -27,33 +27,54 @@ def normalise_date(value: datetime.date) -> str:
     return value.isoformat()
 
 
-# Birth dates of elderly residents are usually given in the Japanese era calendar (和暦).
-_ERAS = {
-    "明治": 1867,
-    "大正": 1911,
-    "昭和": 1925,
-    "平成": 1988,
-    "令和": 2018,
-    "M": 1867,
-    "T": 1911,
-    "S": 1925,
-    "H": 1988,
-    "R": 2018,
-}
+# Birth dates of elderly residents are usually given in the Japanese era calendar (和暦). Each era
+# from the day it began (the day after the previous one ended): 昭和64年1月8日 and 平成元年1月7日 do
+# not exist, and a date outside its era is refused rather than read as another day.
+ERAS = (
+    ("令和", "R", datetime.date(2019, 5, 1)),
+    ("平成", "H", datetime.date(1989, 1, 8)),
+    ("昭和", "S", datetime.date(1926, 12, 25)),
+    ("大正", "T", datetime.date(1912, 7, 30)),
+    ("明治", "M", datetime.date(1868, 10, 23)),
+)
+_ERA_SPANS: dict[str, tuple[datetime.date, datetime.date | None]] = {}
+_end = None
+for _name, _letter, _start in ERAS:  # newest first: each era ends the day before the next began
+    _ERA_SPANS[_name] = _ERA_SPANS[_letter] = (_start, _end)
+    _end = _start - datetime.timedelta(days=1)
+_DASHES = re.compile(r"[‐‑‒–—―−ー]")
 _DATE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHR])?(?P<y>\d{1,4}|元)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?$"
 )
 
 
 def parse_date(text: str) -> datetime.date | None:
-    """A date typed in a search box: 1948-03-15, 1948/3/15, 1948年3月15日, 昭和23年3月15日, S23.3.15."""
-    match = _DATE.match(_REMOVED.sub("", jaconv.normalize(text, "NFKC")).upper())
+    """A typed date: 1948-03-15, 1948/3/15, 1948年3月15日, 昭和23年3月15日, S23.3.15, and any of them
+    in full-width digits (「２０１１－０８－０９」). None for anything else, including a day that does
+    not exist and an era date outside its era."""
+    text = _DASHES.sub("-", _REMOVED.sub("", jaconv.normalize(text, "NFKC"))).upper()
+    match = _DATE.match(text)
     if not match:
         return None
     year = 1 if match["y"] == "元" else int(match["y"])
-    if match["era"]:
-        year += _ERAS[match["era"]]
+    era = _ERA_SPANS.get(match["era"]) if match["era"] else None
+    if era:
+        year += era[0].year - 1
+    elif match["y"] == "元":
+        return None
     try:
-        return datetime.date(year, int(match["m"]), int(match["d"]))
+        date = datetime.date(year, int(match["m"]), int(match["d"]))
     except ValueError:
         return None
+    if era and not (era[0] <= date and (era[1] is None or date <= era[1])):
+        return None
+    return date
+
+
+def wareki(date: datetime.date) -> str:
+    """The date in the era calendar, as forms and documents print it: 昭和23年3月15日, 令和元年5月1日."""
+    for name, _letter, start in ERAS:
+        if date >= start:
+            year = date.year - start.year + 1
+            return f"{name}{'元' if year == 1 else year}年{date.month}月{date.day}日"
+    return f"{date.year}年{date.month}月{date.day}日"

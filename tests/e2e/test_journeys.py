@@ -8,6 +8,7 @@ privacy officer's access report. Screenshots of the key screens go to tests/e2e/
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from audit.models import AuditEvent
 from cases.models import Case
 from guardianship import services as guardianship
 from guardianship.models import Appointment, GuardianshipMatter
+from privacy.normalise import wareki
 from referrals.models import Referral
 from tests.e2e.conftest import PHONE, shot
 
@@ -208,7 +210,7 @@ def test_the_whole_journey(people, open_as, live_server):
     centre.get_by_role("link", name="案件の一覧へ").click()
     schedule = action(centre, "候補者調整会議を設定する")
     schedule.locator("input[name=matters]").first.check()
-    schedule.get_by_label("日時").fill("2026-12-10T10:00")
+    schedule.get_by_label("日時").fill(f"{timezone.localdate() + datetime.timedelta(days=1):%Y-%m-%d}T10:00")
     schedule.get_by_role("button", name="設定する").click()
     expect(centre.locator("main")).to_contain_text("類型: 市民後見人（この案件に合う度合い）")
     shot(centre, "05-matching-meeting")
@@ -220,12 +222,13 @@ def test_the_whole_journey(people, open_as, live_server):
     recorded(centre)
     centre.get_by_role("link", name=re.compile("案件 1")).click()
     filing = action(centre, "申立てを記録する")
-    filing.get_by_label("日付").fill("2026-12-15")
+    today = timezone.localdate()  # filing and ruling happened: never after today; typed in 和暦 once
+    filing.get_by_label("日付").fill(wareki(today))
     filing.get_by_role("button", name="記録する").click()
     recorded(centre)
     ruling = action(centre, "審判を記録する")
     ruling.get_by_label("審判").select_option(label="選任")
-    ruling.get_by_label("日付").fill("2027-02-01")
+    ruling.get_by_label("日付").fill(today.isoformat())
     ruling.get_by_role("button", name="記録する").click()
     recorded(centre)
     expect(centre.locator("main")).to_contain_text("港 花子")

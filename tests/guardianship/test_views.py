@@ -1,9 +1,11 @@
 """The centre's screens, clicked through by its coordinator (Django's test client)."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from guardianship.models import GuardianCandidate, GuardianshipMatter, MatchingMeeting
@@ -20,6 +22,7 @@ def post(client, url, data) -> str:
 def test_the_centre_journey_through_the_screens(world, matter):
     centre, staff = browser(world.coordinator), browser(world.staff)
     m = lambda: GuardianshipMatter.objects.get(pk=matter.pk)  # noqa: E731
+    today = timezone.localdate()  # filing and ruling happened: never after today
 
     # The pool: a citizen guardian from the bank and a social worker.
     post(
@@ -102,16 +105,17 @@ def test_the_centre_journey_through_the_screens(world, matter):
     post(
         centre,
         reverse("guardianship:matter_file", args=[matter.pk]),
-        {"version": m().version, "on": "2026-12-10"},
+        {"version": m().version, "on": today.isoformat()},
     )
     post(
         centre,
         reverse("guardianship:matter_ruling", args=[matter.pk]),
-        {"version": m().version, "appointed": "1", "on": "2027-02-01"},
+        {"version": m().version, "appointed": "1", "on": today.isoformat()},
     )
     assert m().state == "appointed"
     detail = page(centre.get(reverse("guardianship:matter", args=[matter.pk])))
-    assert "横浜 花子" in detail and "2027-03-03" in detail  # the guardian, and the first report due
+    first_report_due = today + datetime.timedelta(days=30)
+    assert "横浜 花子" in detail and first_report_due.isoformat() in detail  # the guardian, the first report
 
     # The plaza sees where the matter stands on its case page.
     case_page = page(staff.get(reverse("cases:case_detail", args=[matter.case_id])))
