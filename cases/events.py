@@ -14,7 +14,7 @@ KINDS = [
     EventKind(
         "person.listed",
         Action.VIEW,
-        _("検索結果で {count} 人の本人情報を閲覧しました"),
+        _("一覧・検索結果で {count} 人の本人情報を閲覧しました"),
         mark=Mark.PEOPLE_SHOWN,
     ),
     EventKind("person.searched_for_report", Action.VIEW, _("開示請求のため本人を検索しました（{count} 件）")),
