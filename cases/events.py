@@ -86,6 +86,7 @@ def register_events() -> None:
             **shared_content_field_labels(),
             **dict(FieldGroup.choices),  # a grant's or a disclosure's groups of fields
             "details": _("気付きの内容"),
+            "reported_name": _("報告時の氏名"),
             "meeting.agenda": _("議題"),
             "agenda": _("議題"),
             "minutes": _("議事録"),

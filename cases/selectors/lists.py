@@ -228,8 +228,10 @@ class _Counted:
     """A page source for Django's Paginator: the total is known (counted with the tabs), a slice
     is the page's rows — their ids sorted in a narrow subquery, the rows joined around it."""
 
+    ordered = True  # by ListSort.ORDER, which ends with the key (Paginator asks)
+
     def __init__(self, ordered: QuerySet, total: int):
-        self.ordered, self.total = ordered, total
+        self.rows, self.total = ordered, total
 
     def count(self) -> int:
         return self.total
@@ -238,9 +240,9 @@ class _Counted:
         return self.total
 
     def __getitem__(self, window: slice) -> list[Case]:
-        order = self.ordered.query.order_by
+        order = self.rows.query.order_by
         return list(
-            Case.objects.filter(pk__in=self.ordered.values("pk")[window])
+            Case.objects.filter(pk__in=self.rows.values("pk")[window])
             .select_related("area", "lead_organisation")
             .only(
                 "reference",
