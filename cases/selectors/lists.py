@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
@@ -243,17 +243,9 @@ class _Counted:
         order = self.rows.query.order_by
         return list(
             Case.objects.filter(pk__in=self.rows.values("pk")[window])
-            .select_related("area", "lead_organisation")
-            .only(
-                "reference",
-                "person_id",
-                "state",
-                "urgent",
-                "created_at",
-                "updated_at",
-                "area__name",
-                "lead_organisation__name",
-            )
+            # The names as columns, not as Area and Organisation objects: a third of the instances.
+            .annotate(area_name=F("area__name"), lead_name=F("lead_organisation__name"))
+            .only("reference", "person_id", "state", "urgent", "created_at", "updated_at")
             .order_by(*order)
         )
 
