@@ -57,7 +57,11 @@ def build(n: int) -> GuardianshipMatter:
     person = Person.objects.create(data_key=key, registered_by=centre, name="ベンチ 本人")
     user = get_user_model().objects.create(username="bench")
     case = Case.objects.create(
-        person=person, area=districts[0], lead_organisation=centre, state="guardianship"
+        person=person,
+        area=districts[0],
+        lead_organisation=centre,
+        state="guardianship",
+        reference="2026-ベンチ-0001",
     )
     matter = GuardianshipMatter.objects.create(
         case=case,

@@ -14,7 +14,7 @@ KINDS = [
     EventKind(
         "person.listed",
         Action.VIEW,
-        _("検索結果で {count} 人の本人情報を閲覧しました"),
+        _("一覧・検索結果で {count} 人の本人情報を閲覧しました"),
         mark=Mark.PEOPLE_SHOWN,
     ),
     EventKind("person.searched_for_report", Action.VIEW, _("開示請求のため本人を検索しました（{count} 件）")),
@@ -125,6 +125,7 @@ def register_events() -> None:
             **shared_content_field_labels(),
             **dict(FieldGroup.choices),  # a grant's or a disclosure's groups of fields
             "details": _("気付きの内容"),
+            "reported_name": _("報告時の氏名"),
             "meeting.agenda": _("議題"),
             "agenda": _("議題"),
             "minutes": _("議事録"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases import forms, selectors
+from cases import forms, forms_lists, selectors
 from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models import CaseState
@@ -81,10 +81,12 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.add_concern", raise_exception=True)
 def my_concerns(request: HttpRequest) -> HttpResponse:
-    """The reporter's own concerns and where each stands — never more than that."""
-    concerns = list(selectors.concerns_reported_by(request.user)[:100])
-    rows = [{"concern": c, "status": selectors.CommissionerStatus.of(c.case)} for c in concerns]
-    return render(request, "cases/my_concerns.html", {"rows": rows})
+    """The reporter's own concerns, their own words and where each stands — never more than that."""
+    form = forms_lists.TabForm(request.GET)
+    page = selectors.my_concerns_page(request.user, form.query(page=request.GET.get("page")))
+    return render(
+        request, "cases/my_concerns.html", {"o": page, "form": form, "tabs": forms_lists.tabs(page)}
+    )
 
 
 @login_required
@@ -112,8 +114,9 @@ def contact_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.take_intake", raise_exception=True)
 def inbox(request: HttpRequest) -> HttpResponse:
-    cases = selectors.inbox_page(request.user)
-    return render(request, "cases/inbox.html", {"cases": cases})
+    form = forms_lists.CaseListForm(request.GET, choices=selectors.case_list_choices(request.user))
+    page = selectors.inbox_page(request.user, form.query(page=request.GET.get("page")))
+    return render(request, "cases/inbox.html", {"o": page, "form": form, "tabs": forms_lists.tabs(page)})
 
 
 def _schedule_meeting(*, actor, case, attendees, **details):

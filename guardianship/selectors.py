@@ -11,7 +11,7 @@ from accounts.models import User
 from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
 from cases.exceptions import CaseRuleError
-from cases.selectors import SharedContent, shared_content
+from cases.selectors import SharedContent, shared_content, who_for
 from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
 from guardianship.matching import explain
 from guardianship.models import (
@@ -251,18 +251,21 @@ def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPag
     }
     if meeting is None or not items or any(item.matter_id not in managed for item in items):
         deny(actor, action="open_matching_meeting", case=items[0].matter.case if items else None)
-    rows = []
-    for item in items:
-        explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
-        rows.append(
-            {
-                "item": item,
-                "rows": explained,
-                "chosen": any(p.status in ("selected", "accepted") for p, _lines in explained),
-            }
-        )
-    shown = sum(len(row["rows"]) for row in rows)
-    audit.append([e for e in [_candidates_shown(actor, shown)] if e is not None])
+    with audit.chained_together():  # the names and the candidates shown: one append
+        who = who_for(actor, [item.matter.case for item in items])  # the name only with identity
+        rows = []
+        for item in items:
+            explained = [(p, [explain(r) for r in p.reasons]) for p in item.proposals.all()]
+            rows.append(
+                {
+                    "item": item,
+                    "who": who[item.matter.case_id],
+                    "rows": explained,
+                    "chosen": any(p.status in ("selected", "accepted") for p, _lines in explained),
+                }
+            )
+        shown = sum(len(row["rows"]) for row in rows)
+        audit.append([e for e in [_candidates_shown(actor, shown)] if e is not None])
     return MatchingMeetingPage(meeting=meeting, items=rows)
 
 

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import QuerySet, Value, When
 
 from accounts.models import User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
-from cases.selectors import SharedContent, shared_content
+from cases.selectors import PAGE_SIZE, SharedContent, shared_content, who_for
 from referrals.access import may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -59,6 +60,27 @@ def referrals_sent_by(actor: User) -> QuerySet[Referral]:
         .select_related("recipient", "referring_organisation", "assigned_worker")
         .order_by("-referrer_attention", _urgency_order(), "-updated_at")
     )
+
+
+@dataclass
+class ReferralInbox:
+    """The agency's and the referrer's lists, 50 a page each; every referral carries ``who``, its
+    case's number and — where the actor's grant includes identity — the person's name."""
+
+    received: Page
+    sent: Page
+
+
+def referral_inbox(actor: User, *, received_page: object = 1, sent_page: object = 1) -> ReferralInbox:
+    received = Paginator(referrals_received_by(actor).select_related("case"), PAGE_SIZE).get_page(
+        received_page
+    )
+    sent = Paginator(referrals_sent_by(actor).select_related("case"), PAGE_SIZE).get_page(sent_page)
+    referrals = [*received.object_list, *sent.object_list]
+    who = who_for(actor, [referral.case for referral in referrals])  # records the names shown
+    for referral in referrals:
+        referral.who = who[referral.case_id]
+    return ReferralInbox(received=received, sent=sent)
 
 
 def referrals_of_case(case) -> QuerySet[Referral]:

@@ -19,13 +19,13 @@ Kind = ReferralMessage.Kind
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    lists = selectors.referral_inbox(
+        request.user, received_page=request.GET.get("received"), sent_page=request.GET.get("sent")
+    )
     return render(
         request,
         "referrals/inbox.html",
-        {
-            "received": list(selectors.referrals_received_by(request.user)[:200]),
-            "sent": list(selectors.referrals_sent_by(request.user)[:200]),
-        },
+        {"received": lists.received, "sent": lists.sent},
     )
 
 

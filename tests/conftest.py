@@ -111,6 +111,10 @@ def make_case(demo):
             fields.setdefault("lead_organisation", demo.plazas[0])
         if ended:
             fields.setdefault("ended_at", timezone.now() - datetime.timedelta(days=365.25 * (years_ago or 0)))
+        if "reference" not in fields:  # numbered as the intake service numbers them
+            from cases.services.references import allocate_case_reference
+
+            fields["reference"] = allocate_case_reference(fields["area"])
         return Case.objects.create(person=person, state=state, **fields)
 
     return make

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_user_password_link_sent_at'),
-        ('cases', '0008_meeting_consent'),
+        ('cases', '0009_case_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,7 +22,7 @@ from accounts.models import Area, Organisation
 from cases.models.fsm import THROUGH_ENGINE
 from cases.models.people import Household, Person
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
-from privacy.fields import EncryptedTextField
+from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
 
@@ -50,6 +50,9 @@ class Case(FSMModelMixin, EncryptedModel):
     ENDED_STATES = ENDED_STATES
 
     person = models.ForeignKey(Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="cases")
+    # What people call the case (2026-はまかぜ-0123): given once at creation by
+    # cases.services.references, per numbering unit and fiscal year; never the database id.
+    reference = models.CharField(_("ケース番号"), max_length=40, unique=True, editable=False)
     household = models.ForeignKey(
         Household,
         verbose_name=_("世帯"),
@@ -100,6 +103,8 @@ class Case(FSMModelMixin, EncryptedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
+            # Every path that creates a case gives it its number (an empty one would collide).
+            models.CheckConstraint(condition=~Q(reference=""), name="case_reference_given"),
             # Closed and withdrawn cases say when they ended (retention counts from then); open ones do not.
             models.CheckConstraint(
                 condition=Q(state__in=ENDED_STATES, ended_at__isnull=False)
@@ -193,6 +198,9 @@ class Concern(EncryptedModel):
     urgency = models.CharField(_("緊急度"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     noticed_on = models.DateField(_("気付いた日"), default=timezone.localdate)
     details = EncryptedTextField(_("気付きの内容"), max_length=4000, blank=True)
+    # The name as the reporter wrote it: what they are shown of the person later, whatever the
+    # case's record says by then (a corrected name is not theirs to see).
+    reported_name = EncryptedCharField(_("報告時の氏名"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     class Meta:
@@ -306,3 +314,18 @@ class WatchVisit(EncryptedModel):
 
     def personal_data_key(self) -> DataKey:
         return self.case.person.data_key
+
+
+class CaseReferenceCounter(models.Model):
+    """The last case number given under one prefix (fiscal year and numbering unit, 2026-はまかぜ):
+    the row is locked while a number is taken, so that two cases never get the same one."""
+
+    prefix = models.CharField(_("接頭辞"), max_length=30, unique=True)
+    last = models.PositiveIntegerField(_("最後の番号"), default=0)
+
+    class Meta:
+        verbose_name = _("ケース番号の採番")
+        verbose_name_plural = _("ケース番号の採番")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"

@@ -15,7 +15,6 @@ from cases.access import (
     revoke_expired_grants,
 )
 from cases.models import (
-    OPEN_STATES,
     Case,
     CaseState,
     Concern,
@@ -106,20 +105,6 @@ def case_for(actor: User, case_id: object, codename: str = "view_case") -> Case:
     if case is None or not has_case_permission(actor, case, codename):
         deny(actor, action=f"open_case:{codename}", case=case)
     return case
-
-
-def inbox(actor: User) -> QuerySet[Case]:
-    """What the actor's organisations must act on: concerns waiting for intake and the open cases
-    they lead. Urgent first (an escalated case tops the ward office's list), then oldest first."""
-    return (
-        cases_visible_to(actor)
-        .filter(
-            Q(state=CaseState.NOTICED) | Q(state__in=OPEN_STATES, lead_organisation__memberships__user=actor)
-        )
-        .distinct()
-        .select_related("area", "lead_organisation")
-        .order_by("-urgent", "created_at")
-    )
 
 
 def concerns_reported_by(actor: User) -> QuerySet[Concern]:
@@ -237,4 +222,5 @@ def reminders_due(today) -> dict:
     return dict(sorted(due.items(), key=lambda pair: pair[0].username))
 
 
+from cases.selectors.lists import *  # noqa: E402, F403 (the lists' reads, likewise)
 from cases.selectors.pages import *  # noqa: E402, F403 (the pages' reads, under this one name)

@@ -46,7 +46,6 @@ from cases.selectors import (
     SharedContent,
     case_for,
     find_people_for_access_report,
-    inbox,
     shared_content,
 )
 from cases.selectors.people import household_section
@@ -68,7 +67,6 @@ __all__ = [
     "ContactLogPage",
     "CorrectionPage",
     "MeetingPage",
-    "Tasks",
     "action_item_of",
     "break_glass_access",
     "break_glass_case",
@@ -81,7 +79,6 @@ __all__ = [
     "contact_log_page",
     "entry_to_correct",
     "grant_of",
-    "inbox_page",
     "link_choices",
     "link_labels",
     "may_view",
@@ -89,7 +86,6 @@ __all__ = [
     "meeting_page",
     "people_for_report",
     "person_search",
-    "tasks_of",
     "timeline_events",
     "watch_visit_of",
 ]
@@ -168,39 +164,7 @@ def contact_log_page(actor: User) -> ContactLogPage:
     return ContactLogPage(counts=counts, recent=recent, fiscal_year=fiscal_year)
 
 
-# --- the inbox and the tasks --------------------------------------------------------------------
-
-
-def inbox_page(actor: User) -> list[Case]:
-    return list(inbox(actor)[:200])
-
-
-@dataclass
-class Tasks:
-    meetings: list[MeetingAttendance]
-    items: list[ActionItem]
-    visits: list[WatchVisit]
-
-
-def tasks_of(actor: User) -> Tasks:
-    """The meetings the actor is asked to attend, their open action items and watch visits."""
-    return Tasks(
-        meetings=list(
-            MeetingAttendance.objects.filter(user=actor, meeting__held_at__isnull=True)
-            .select_related("meeting")
-            .order_by("meeting__scheduled_for")
-        ),
-        items=list(
-            ActionItem.objects.filter(owner=actor, done_at__isnull=True)
-            .select_related("meeting__case")
-            .order_by("due_on")
-        ),
-        visits=list(
-            WatchVisit.objects.filter(assigned_to=actor, visited_on__isnull=True)
-            .select_related("case")
-            .order_by("due_on")
-        ),
-    )
+# --- the tasks' actions (the lists themselves: cases.selectors.lists) ------------------------------
 
 
 def action_item_of(actor: User, item_id: object) -> ActionItem:

@@ -27,6 +27,7 @@ from cases.models import (
     LegalBasis,
 )
 from cases.services.people import register_person
+from cases.services.references import allocate_case_reference
 from cases.services.sharing import check_legal_basis, record_disclosure
 from cases.transitions import CASES, transition
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
@@ -92,13 +93,19 @@ def report_concern(
 
     with transaction.atomic(), audit.chained_together():
         person = register_person(actor=None, registered_by=reporter_organisation, **(identity or {}))
-        case = Case.objects.create(person=person, area=area, urgent=urgency == Urgency.URGENT)
+        case = Case.objects.create(
+            person=person,
+            area=area,
+            urgent=urgency == Urgency.URGENT,
+            reference=allocate_case_reference(area),
+        )
         concern = Concern(
             case=case,
             reported_by=actor,
             reporter_kind=reporter_kind,
             urgency=urgency,
             details=details,
+            reported_name=(identity or {}).get("name", ""),
             **({"noticed_on": noticed_on} if noticed_on else {}),
         )
         concern.full_clean(exclude=["case", "reported_by"])

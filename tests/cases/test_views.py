@@ -33,7 +33,7 @@ def test_the_journey_through_the_screens(world):
             "reporter_kind": "commissioner",
             "name": "佐々木 トメ",
             "address": "",
-            "details": "",
+            "details": "最近姿を見かけない。",
         },
     )
     assert "受付済み" in html
@@ -131,7 +131,10 @@ def test_the_journey_through_the_screens(world):
     assert case.state == CaseState.REFERRED
     status = page(commissioner.get(reverse("cases:my_concerns")))
     # つながりました comes when the agency accepts the referral (tests/referrals/test_views.py).
-    assert "対応中" in status and "佐々木" not in status
+    assert "対応中" in status and case.reference in status
+    # The name and the note as the commissioner wrote them (issue 18), nothing written since.
+    assert "佐々木 トメ" in status and "最近姿を見かけない" in status
+    assert "ささき" not in status and "基幹相談支援センターへつなぐ" not in status
 
 
 def test_a_stale_page_gets_a_conflict_message_and_changes_nothing(world, concern):
