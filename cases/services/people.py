@@ -18,6 +18,7 @@ from cases.access import deny, field_groups_for, held_case_permissions, require_
 from cases.exceptions import CaseRuleError
 from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
 from cases.vocabulary import FieldGroup
+from privacy.fields import BlindIndexField
 from privacy.models import DataKey
 from privacy.services import destroy_data_key
 
@@ -125,7 +126,11 @@ EDIT_GROUPS = {
     FieldGroup.CONTACT: ("address", "phone"),
 }
 EDITABLE_FIELDS = tuple(name for names in EDIT_GROUPS.values() for name in names)
-_INDEXES = dict(zip(("name", "kana", "phone", "birth_date"), Person.INDEX_FIELDS, strict=True))
+# Each identity field's blind indexes (the whole name, and its surname and given name …).
+_INDEXES = {
+    source: [f.name for f in Person._meta.fields if isinstance(f, BlindIndexField) and f.source == source]
+    for source in ("name", "kana", "phone", "birth_date")
+}
 # The birth year a date must not be before: a typing slip, not a resident.
 _EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 _SPACES = re.compile(r"\s+")
@@ -221,7 +226,9 @@ def update_person_identity(*, actor: User, case: Case, **fields) -> Person:
             return person
         for name in changed:
             setattr(person, name, cleaned[name])
-        person.save(update_fields=[*changed, *(_INDEXES[name] for name in changed if name in _INDEXES)])
+        person.save(
+            update_fields=[*changed, *(index for name in changed for index in _INDEXES.get(name, ()))]
+        )
         audit.record(
             "person.identity_changed",
             actor=actor,
