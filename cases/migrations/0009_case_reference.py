@@ -112,7 +112,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="case",
             name="reference",
-            field=models.CharField(editable=False, max_length=40, unique=True, verbose_name="ケース番号"),
+            field=models.CharField(editable=False, max_length=40, verbose_name="ケース番号"),
+        ),
+        migrations.AddConstraint(
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=["reference"], name="case_reference_unique"),
         ),
         migrations.AddConstraint(
             model_name="case",

@@ -52,7 +52,7 @@ class Case(FSMModelMixin, EncryptedModel):
     person = models.ForeignKey(Person, verbose_name=_("本人"), on_delete=models.PROTECT, related_name="cases")
     # What people call the case (2026-はまかぜ-0123): given once at creation by
     # cases.services.references, per numbering unit and fiscal year; never the database id.
-    reference = models.CharField(_("ケース番号"), max_length=40, unique=True, editable=False)
+    reference = models.CharField(_("ケース番号"), max_length=40, editable=False)
     household = models.ForeignKey(
         Household,
         verbose_name=_("世帯"),
@@ -105,6 +105,8 @@ class Case(FSMModelMixin, EncryptedModel):
             models.CheckConstraint(condition=Q(state__in=CaseState.values), name="case_state_valid"),
             # Every path that creates a case gives it its number (an empty one would collide).
             models.CheckConstraint(condition=~Q(reference=""), name="case_reference_given"),
+            # A constraint, not unique=True: PostgreSQL would add a LIKE-prefix twin nothing reads.
+            models.UniqueConstraint(fields=["reference"], name="case_reference_unique"),
             # Closed and withdrawn cases say when they ended (retention counts from then); open ones do not.
             models.CheckConstraint(
                 condition=Q(state__in=ENDED_STATES, ended_at__isnull=False)
