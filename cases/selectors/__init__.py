@@ -4,10 +4,10 @@ and records the read itself."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, User
+from accounts.models import User
 from cases.access import (
     deny,
     has_case_permission,
@@ -25,21 +25,6 @@ from cases.selectors.search import matching_person_ids, visible_matches
 from privacy.exceptions import ERASED_DISPLAY
 
 
-def people_visible_to(actor: User) -> QuerySet[Person]:
-    """Persons the actor may see: those their organisations registered, and those of the cases
-    shared with them (intake, lead, disclosure, meeting)."""
-    if not actor.is_authenticated or not actor.has_perm("cases.view_person"):
-        return Person.objects.none()
-    return Person.objects.filter(
-        Q(registered_by__in=Membership.objects.filter(user=actor).values("organisation"))
-        | Q(pk__in=Case.objects.filter(pk__in=permitted_case_ids(actor, "view_case")).values("person_id"))
-    )
-
-
-# The search by blind indexes lives in cases.selectors.search; these names stay here for callers.
-_matching_ids = matching_person_ids
-
-
 def find_people(actor: User, query: str) -> QuerySet[Person]:
     """The people the actor may see whose name (or surname, or given name), kana, phone or birth
     date equals the query, and whose identity the actor may read (cases.selectors.search)."""
@@ -55,7 +40,7 @@ def find_people_for_access_report(actor: User, query: str) -> QuerySet[Person]:
     if not actor.has_perm("audit.view_access_report"):
         return Person.objects.none()
     return (
-        Person.objects.filter(pk__in=_matching_ids(query))
+        Person.objects.filter(pk__in=matching_person_ids(query))
         .select_related("registered_by")
         .order_by("created_at")
     )
