@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from accounts.models import Organisation, User
+from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import group_ids_of
 from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
 from audit import services as audit
+from audit.models import AuditEvent
 from cases.models import (
     LEVEL_PERMISSIONS,
     AccessLevel,
@@ -34,7 +35,18 @@ from cases.models import (
     CaseAccessGrant,
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
+    Concern,
+    ConcernCategoryTag,
+    ConcernSignal,
+    Consent,
+    Decision,
+    Disclosure,
+    LegalBasis,
+    Person,
+    ProgressEntry,
+    SupportMeeting,
 )
+from privacy.models import DataKey
 
 
 def live_grants(now: datetime.datetime | None = None) -> QuerySet[CaseAccessGrant]:
@@ -312,16 +324,41 @@ _USER_ROWS = (
 # The case table and its key, quoted for written statements.
 CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
 CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
-_CASE_COLUMNS = ", ".join(
-    f"{CASE_TABLE}.{connection.ops.quote_name(field.column)}" for field in Case._meta.concrete_fields
-)
-_CASE_ATTNAMES = [field.attname for field in Case._meta.concrete_fields]
-# (index, column, converters) of each case column that needs converting as read.
-_CASE_CONVERTERS = [
-    (index, column, converters)
-    for index, column in enumerate(field.get_col(Case._meta.db_table) for field in Case._meta.concrete_fields)
-    if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
-]
+
+
+class Columns:
+    """Some of a model's columns as a written SELECT names them (``sql``, under ``alias``), and the
+    instance a row's slice of them makes: what ``raw()`` does — the database's and the fields'
+    converters (an encrypted field's, a SQLite datetime's), then ``from_db`` — without building a
+    RawQuerySet per statement. ``names`` are attnames; the primary key is always read first, and
+    a row whose key is NULL (an outer join that found nothing) makes None."""
+
+    def __init__(self, model: type[Model], alias: str, names: Sequence[str] = ()) -> None:
+        wanted = {model._meta.pk.attname, *names}
+        fields = [f for f in model._meta.concrete_fields if not names or f.attname in wanted]
+        fields.sort(key=lambda f: not f.primary_key)  # the key first; from_db wants model order
+        self.model, self.width = model, len(fields)
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+        self._order = sorted(range(len(fields)), key=lambda i: model._meta.concrete_fields.index(fields[i]))
+        self._attnames = [fields[i].attname for i in self._order]
+        self._converters = [
+            (index, column, converters)
+            for index, column in enumerate(f.get_col(model._meta.db_table) for f in fields)
+            if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+        ]
+
+    def build(self, row: Sequence, start: int = 0) -> Model | None:
+        values = list(row[start : start + self.width])
+        if values[0] is None:
+            return None
+        for index, column, converters in self._converters:
+            for convert in converters:
+                values[index] = convert(values[index], column, connection)
+        return self.model.from_db(connection.alias, self._attnames, [values[i] for i in self._order])
+
+
+_CASE_ROW = Columns(Case, CASE_TABLE)
+_CASE_COLUMNS = _CASE_ROW.sql
 # Django's select_for_update() is a no-op where the database has no row locks (SQLite, which
 # holds the whole database's write lock for the transaction instead: settings).
 _FOR_UPDATE = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -396,7 +433,7 @@ def lock_permitted_case(actor: User, case: Case, codename: str) -> tuple[Case, b
     *values, grants_expired, permitted = row
     if grants_expired:
         raise GrantsExpired
-    return _case_from_row(values), bool(permitted)
+    return _CASE_ROW.build(values), bool(permitted)
 
 
 def save_case(case: Case, fields: list[str]) -> None:
@@ -418,16 +455,6 @@ def save_case(case: Case, fields: list[str]) -> None:
         )
         if cursor.rowcount != 1:
             raise Case.DoesNotExist("No case with this id.")
-
-
-def _case_from_row(values: list) -> Case:
-    """A Case from its columns as read (``_CASE_COLUMNS``): what ``raw()`` makes of them — the
-    database's and the fields' converters (an encrypted field's, a SQLite datetime's), then
-    ``from_db`` — without building a RawQuerySet for one row."""
-    for index, column, converters in _CASE_CONVERTERS:
-        for convert in converters:
-            values[index] = convert(values[index], column, connection)
-    return Case.from_db(connection.alias, _CASE_ATTNAMES, values)
 
 
 def held_case_permissions(actor: User, case: Case) -> set[str]:
@@ -492,3 +519,286 @@ def deny(actor: User, *, action: str, case: Case | None = None) -> NoReturn:
     error = PermissionDenied(_("この操作を行う権限がありません。"))
     error.audited = True  # the audit middleware need not record it again
     raise error
+
+
+# --- the case page's reads ---------------------------------------------------------------------
+# Written, not built, for the same reason as the rest: the case page asks each of these on every
+# view, and the ORM's building and compiling of them cost several times their running
+# (bench/pages.py, docs/performance.md). Each is one statement; the column lists come from the
+# models (``Columns``), so that only the joins and conditions are written by hand.
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _pk(value: object) -> object:
+    """A case-side UUID key as the database compares it (a hex string on SQLite, a UUID on PostgreSQL)."""
+    return Case._meta.pk.get_db_prep_value(Case._meta.pk.to_python(value), connection)
+
+
+def _rows(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def read_instances(
+    sql: str, params: Sequence, main: Columns, extra: Sequence[str] = (), **related: Columns
+) -> list:
+    """Each row of a written SELECT as ``main``'s instance with its related ones set (relation →
+    their columns, in the order the SELECT reads them; ``person__data_key`` sets the data key of
+    the person just set), then any ``extra`` columns as plain attributes."""
+    found = []
+    for row in _rows(sql, params):
+        instance, at = main.build(row), main.width
+        for path, columns in related.items():
+            *through, name = path.split("__")
+            owner = instance
+            for step in through:
+                owner = getattr(owner, step)
+            setattr(owner, name, columns.build(row, at))
+            at += columns.width
+        for name in extra:
+            setattr(instance, name, row[at])
+            at += 1
+        found.append(instance)
+    return found
+
+
+def _named(alias: str) -> Columns:
+    """A user as the page names them (``str(user)``)."""
+    return Columns(User, alias, ["first_name", "last_name", "username"])
+
+
+# Who or what a row names, as the page shows them: joined as "o" and "u" throughout.
+_ORGANISATION_NAME = Columns(Organisation, "o", ["name"])
+_USER_NAME = _named("u")
+_CASE_PAGE_CASE = Columns(Case, "c")
+_PERSON = Columns(Person, "p")
+_DATA_KEY = Columns(DataKey, "k")
+_AREA = Columns(Area, "a")
+_LEAD = Columns(Organisation, "o")
+_CASE_WITH_PERSON = (
+    f"SELECT {_CASE_PAGE_CASE.sql}, {_PERSON.sql}, {_DATA_KEY.sql}, {_AREA.sql}, {_LEAD.sql} "  # noqa: S608
+    f"FROM {CASE_TABLE} c JOIN {_table(Person)} p ON p.id = c.person_id "
+    f"JOIN {_table(DataKey)} k ON k.id = p.data_key_id JOIN {_table(Area)} a ON a.id = c.area_id "
+    f"LEFT JOIN {_table(Organisation)} o ON o.id = c.lead_organisation_id WHERE c.id = %s"
+)
+
+
+def case_with_person(case_id: object) -> Case | None:
+    """The case with its person, the person's data key, its area and lead organisation
+    (``select_related`` of the four), or None."""
+    found = read_instances(
+        _CASE_WITH_PERSON,
+        [_pk(case_id)],
+        _CASE_PAGE_CASE,
+        person=_PERSON,
+        person__data_key=_DATA_KEY,
+        area=_AREA,
+        lead_organisation=_LEAD,
+    )
+    return found[0] if found else None
+
+
+_GRANT = Columns(
+    CaseAccessGrant,
+    "grant_row",
+    ["case_id", "organisation_id", "user_id", "level", "field_groups", "reason", "expires_at"],
+)
+_LIVE_GRANTS_OF_CASE = (
+    f"SELECT {_GRANT.sql}, {_ORGANISATION_NAME.sql}, {_USER_NAME.sql} FROM {_GRANT_TABLE} grant_row "  # noqa: S608
+    f"LEFT JOIN {_table(Organisation)} o ON o.id = grant_row.organisation_id "
+    f"LEFT JOIN {_table(User)} u ON u.id = grant_row.user_id WHERE {_LIVE_GRANT} ORDER BY grant_row.id"
+)
+
+
+def live_grants_of_case(case: Case) -> list[CaseAccessGrant]:
+    """``live_grants().filter(case=case)`` with each grant's organisation's name and user's names,
+    in the order they were given."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return read_instances(
+        _LIVE_GRANTS_OF_CASE, [_pk(case.pk), now], _GRANT, organisation=_ORGANISATION_NAME, user=_USER_NAME
+    )
+
+
+def _in(values: Sequence) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+_CONCERN = Columns(Concern, "c")
+_CONCERNS_OF_CASE = (
+    f"SELECT {_CONCERN.sql} FROM {_table(Concern)} c WHERE c.case_id = %s ORDER BY c.created_at"  # noqa: S608
+)
+
+
+def concerns_of_case(case: Case) -> list[Concern]:
+    """The case's concerns, oldest first, each knowing its case (and so its person's key)."""
+    concerns = [_CONCERN.build(row) for row in _rows(_CONCERNS_OF_CASE, [_pk(case.pk)])]
+    for concern in concerns:
+        concern.case = case
+    return concerns
+
+
+def concern_tags(concern_ids: Sequence) -> list[tuple]:
+    """(concern id, 0 for a signal or 1 for a category, code) of these concerns, in the order
+    they were recorded: both tables in one statement."""
+    if not concern_ids:
+        return []
+    ids = [_pk(pk) for pk in concern_ids]
+    rows = _rows(
+        f"SELECT concern_id, 0, id, code FROM {_table(ConcernSignal)} WHERE concern_id IN ({_in(ids)}) "  # noqa: S608
+        f"UNION ALL SELECT concern_id, 1, id, code FROM {_table(ConcernCategoryTag)} "
+        f"WHERE concern_id IN ({_in(ids)}) ORDER BY 2, 3",
+        [*ids, *ids],
+    )
+    uuid = Concern._meta.pk
+    return [(uuid.to_python(concern_id), kind, code) for concern_id, kind, _id, code in rows]
+
+
+_MEETING = Columns(SupportMeeting, "m", ["case_id", "kind", "scheduled_for", "held_at", "created_at"])
+_MEETINGS_OF_CASE = (
+    f"SELECT {_MEETING.sql}, (SELECT d.outcome FROM {_table(Decision)} d WHERE d.meeting_id = m.id "  # noqa: S608
+    f"{connection.ops.limit_offset_sql(None, 1)}) FROM {_table(SupportMeeting)} m "
+    "WHERE m.case_id = %s ORDER BY m.scheduled_for"
+)
+
+
+def meetings_of_case(case: Case) -> list[SupportMeeting]:
+    """The case's meetings in date order, each with what it decided (``outcome``: a meeting is
+    held once and records one decision then), none of their encrypted fields."""
+    meetings = read_instances(_MEETINGS_OF_CASE, [_pk(case.pk)], _MEETING, extra=["outcome"])
+    for meeting in meetings:
+        meeting.case = case
+    return meetings
+
+
+_DISCLOSURE = Columns(
+    Disclosure,
+    "d",
+    ["case_id", "recipient_id", "legal_basis_id", "disclosed_by_id", "disclosed_at", "field_groups"],
+)
+_BASIS = Columns(LegalBasis, "b", ["name"])
+_DISCLOSURES_OF_CASE = (
+    f"SELECT {_DISCLOSURE.sql}, {_ORGANISATION_NAME.sql}, {_BASIS.sql}, {_USER_NAME.sql} "  # noqa: S608
+    f"FROM {_table(Disclosure)} d JOIN {_table(Organisation)} o ON o.id = d.recipient_id "
+    f"LEFT JOIN {_table(LegalBasis)} b ON b.id = d.legal_basis_id "
+    f"JOIN {_table(User)} u ON u.id = d.disclosed_by_id WHERE d.case_id = %s ORDER BY d.disclosed_at"
+)
+
+
+def disclosures_of_case(case: Case) -> list[Disclosure]:
+    """The case's disclosures in time order, with recipient, legal basis and discloser."""
+    return read_instances(
+        _DISCLOSURES_OF_CASE,
+        [_pk(case.pk)],
+        _DISCLOSURE,
+        recipient=_ORGANISATION_NAME,
+        legal_basis=_BASIS,
+        disclosed_by=_USER_NAME,
+    )
+
+
+_CONSENT = Columns(
+    Consent,
+    "c",
+    [
+        "case_id",
+        "purpose",
+        "method",
+        "obtained_by_id",
+        "obtained_on",
+        "valid_until",
+        "recorded_at",
+        "withdrawn_at",
+    ],
+)
+_CONSENTS_OF_CASE = (
+    f"SELECT {_CONSENT.sql}, {_USER_NAME.sql} FROM {_table(Consent)} c "  # noqa: S608
+    f"LEFT JOIN {_table(User)} u ON u.id = c.obtained_by_id WHERE c.case_id = %s ORDER BY c.recorded_at, c.id"
+)
+_RECIPIENTS = Consent.recipients.through
+
+
+def consents_of_case(case: Case) -> list[Consent]:
+    """The case's consents in the order recorded, with who obtained each and its recipients'
+    names (``recipient_names``, in the organisations' order): two statements."""
+    consents = read_instances(_CONSENTS_OF_CASE, [_pk(case.pk)], _CONSENT, obtained_by=_USER_NAME)
+    names: dict = {}
+    if consents:
+        ids = [_pk(consent.pk) for consent in consents]
+        for consent_id, name in _rows(
+            f"SELECT r.consent_id, o.name FROM {_table(_RECIPIENTS)} r JOIN {_table(Organisation)} o "  # noqa: S608
+            f"ON o.id = r.organisation_id WHERE r.consent_id IN ({_in(ids)}) ORDER BY o.kind, o.name",
+            ids,
+        ):
+            names.setdefault(Consent._meta.pk.to_python(consent_id), []).append(name)
+    for consent in consents:
+        consent.recipient_names = names.get(consent.pk, [])
+    return consents
+
+
+_TRANSITION = Columns(AuditEvent, "e", ["occurred_at", "actor_id", "params"])
+_TRANSITIONS_OF_CASE = (
+    f"SELECT {_TRANSITION.sql}, {_USER_NAME.sql} FROM {_table(AuditEvent)} e "  # noqa: S608
+    f"LEFT JOIN {_table(User)} u ON u.id = e.actor_id "
+    "WHERE e.case_id = %s AND e.event = 'case.transitioned' ORDER BY e.occurred_at"
+)
+
+
+def transitions_of_case(case: Case) -> list[AuditEvent]:
+    """The case's transitions as the audit trail records them, with their actors, and only those:
+    the index audit_case_event_time finds them however often the case has been viewed."""
+    return read_instances(_TRANSITIONS_OF_CASE, [str(case.pk)], _TRANSITION, actor=_USER_NAME)
+
+
+_ENTRY = Columns(
+    ProgressEntry,
+    "e",
+    [
+        "case_id",
+        "kind",
+        "occurred_at",
+        "counterpart",
+        "counterpart_note",
+        "text",
+        "meeting_id",
+        "referral_id",
+        "written_by_id",
+        "organisation_id",
+        "recorded_at",
+        "corrects_id",
+        "correction_reason",
+    ],
+)
+_PROGRESS_OF_CASE = (
+    f"SELECT {_ENTRY.sql}, {_ORGANISATION_NAME.sql}, {_USER_NAME.sql} FROM {_table(ProgressEntry)} e "  # noqa: S608
+    f"JOIN {_table(Organisation)} o ON o.id = e.organisation_id "
+    f"JOIN {_table(User)} u ON u.id = e.written_by_id "
+    "WHERE e.case_id = %s"
+)
+# A 民生委員 never reads the record: whether the reader is one is decided in the same statement.
+_UNLESS_COMMISSIONER = (
+    f" AND NOT EXISTS (SELECT 1 FROM {_table(Membership)} ms JOIN {_table(Organisation)} mo "  # noqa: S608
+    "ON mo.id = ms.organisation_id WHERE ms.user_id = %s AND mo.kind = %s)"
+)
+
+
+def progress_entries_of_case(case: Case, *, unless_commissioner: User | None = None) -> list[ProgressEntry]:
+    """Every version of every entry of the case, in the order recorded, with the writer and their
+    organisation; none at all if ``unless_commissioner`` is a member of a commissioners' council."""
+    sql, params = _PROGRESS_OF_CASE, [_pk(case.pk)]
+    if unless_commissioner is not None:
+        sql += _UNLESS_COMMISSIONER
+        params += [unless_commissioner.pk, OrganisationKind.COMMISSIONER_COUNCIL]
+    entries = read_instances(
+        sql + " ORDER BY e.recorded_at",
+        params,
+        _ENTRY,
+        organisation=_ORGANISATION_NAME,
+        written_by=_USER_NAME,
+    )
+    for entry in entries:
+        entry.case = case  # its person's key, already read with the case
+    return entries

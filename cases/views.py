@@ -373,18 +373,23 @@ case_schedule_meeting = _case_action("schedule_meeting")
 
 @require_POST
 @login_required
-def case_end_access(request: HttpRequest, case_id, grant_id) -> HttpResponse:
+def case_end_access(request: HttpRequest, case_id) -> HttpResponse:
+    """The grant named by the button pressed (one form for the page's list of grants)."""
+
     def act(case):
-        sharing.end_access(actor=request.user, grant=selectors.grant_of(request.user, case, grant_id))
+        grant = selectors.grant_of(request.user, case, request.POST.get("grant", ""))
+        sharing.end_access(actor=request.user, grant=grant)
 
     return _run(request, case_id, act, "lead_case")
 
 
 @require_POST
 @login_required
-def case_consent_withdraw(request: HttpRequest, case_id, consent_id) -> HttpResponse:
+def case_consent_withdraw(request: HttpRequest, case_id) -> HttpResponse:
+    """The consent named by the button pressed (one form for the page's list of consents)."""
+
     def act(case):
-        consent = selectors.consent_of(request.user, case, consent_id)
+        consent = selectors.consent_of(request.user, case, request.POST.get("consent", ""))
         sharing.withdraw_consent(actor=request.user, consent=consent)
 
     return _run(request, case_id, act, "change_case")

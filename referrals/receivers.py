@@ -42,9 +42,9 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
     them holds the case (read once for the page: ``blockers``)."""
     if not overview.can_lead:
         return []
-    from referrals.selectors import referrals_of_case
+    from referrals.sql import referrals_of_case
 
-    referrals = list(referrals_of_case(case))
+    referrals = referrals_of_case(case)
     for referral in referrals:  # the section shows each state's label, and the blockers some again
         referral.state_label = _state_label(referral)
     may_refer = "disclose" in overview.actions  # where the lead may share the case, it may refer it
@@ -69,7 +69,7 @@ def _progress_links(referrals) -> list[tuple[str, str]]:
 
 def progress_link_targets(sender, case: Case, **kwargs) -> tuple[str, list[tuple[str, str]]]:
     """The case's referrals, which a progress entry may name (cases.signals.progress_links)."""
-    from referrals.selectors import referrals_of_case
+    from referrals.sql import referrals_of_case
 
     return "referral", _progress_links(referrals_of_case(case))
 

@@ -83,17 +83,6 @@ def referral_inbox(actor: User, *, received_page: object = 1, sent_page: object 
     return ReferralInbox(received=received, sent=sent)
 
 
-def referrals_of_case(case) -> QuerySet[Referral]:
-    """The case's referrals as the case page's section lists them: the columns it shows, no more
-    (the page is read on every visit; a referral's own page reads the rest)."""
-    return (
-        Referral.objects.filter(case=case)
-        .select_related("recipient")
-        .only("case_id", "state", "accept_by", "referrer_attention", "recipient__name")
-        .order_by("created_at")
-    )
-
-
 @dataclass
 class ReferralView:
     """One referral as one actor may see it."""

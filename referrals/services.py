@@ -11,7 +11,7 @@ a transaction of its own.
 import datetime
 from collections.abc import Callable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from cases.services.sharing import check_sharing_ground, consent_ends_at, record
 from cases.transitions import RowMachine, transition
 from referrals.access import RESPOND, may_respond, open_to_recipient
 from referrals.models import OPEN, AcceptanceDeadline, Referral, ReferralMessage, ReferralState
+from referrals.sql import any_open_referral
 from referrals.working_days import add_working_days
 
 Kind = ReferralMessage.Kind
@@ -350,7 +351,7 @@ def _start_the_clock(locked: Referral) -> None:
 def withdraw_with_the_case(*, actor: User, case: Case) -> int:
     """The case was closed or withdrawn: referrals still open are withdrawn with it (the agency's
     sight of the shared fields ends), inside the case's transaction, which checked the actor."""
-    if not _any_open(case):  # most cases end with none: one written probe, not the models
+    if not any_open_referral(case):  # most cases end with none: one written probe, not the models
         return 0
     withdrawn = 0
     for referral in Referral.objects.filter(case=case, state__in=OPEN):
@@ -366,19 +367,6 @@ def withdraw_with_the_case(*, actor: User, case: Case) -> int:
         )
         withdrawn += 1
     return withdrawn
-
-
-# The only statement of referrals written as SQL: every close and withdrawal of a case asks it,
-# and building it through the ORM cost more than running it (docs/performance.md).
-_ANY_OPEN = "SELECT 1 FROM {} WHERE case_id = %s AND state IN ({}) LIMIT 1".format(  # noqa: S608
-    connection.ops.quote_name(Referral._meta.db_table), ", ".join(["%s"] * len(OPEN))
-)
-
-
-def _any_open(case: Case) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(_ANY_OPEN, [Case._meta.pk.get_db_prep_value(case.pk, connection), *OPEN])
-        return cursor.fetchone() is not None
 
 
 def mark_overdue_referrals(today: datetime.date | None = None) -> int:

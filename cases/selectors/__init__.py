@@ -4,13 +4,17 @@ and records the read itself."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.access import (
+    case_with_person,
+    concern_tags,
+    concerns_of_case,
     deny,
     has_case_permission,
+    meetings_of_case,
     permitted_case_ids,
     revoke_expired_grants,
 )
@@ -82,11 +86,7 @@ def cases_visible_to(actor: User, codename: str = "view_case") -> QuerySet[Case]
 def case_for(actor: User, case_id: object, codename: str = "view_case") -> Case:
     """One case the actor may see, or a refusal recorded in the audit trail (never a 404 that
     would tell an outsider whether the case exists)."""
-    case = (
-        Case.objects.select_related("person__data_key", "area", "lead_organisation")
-        .filter(pk=case_id)
-        .first()
-    )
+    case = case_with_person(case_id)
     if case is None or not has_case_permission(actor, case, codename):
         deny(actor, action=f"open_case:{codename}", case=case)
     return case
@@ -135,23 +135,20 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
                 content.person_fields.append((label, getattr(person, name)))
                 content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
-        content.concerns = list(case.concerns.order_by("created_at"))
+        content.concerns = concerns_of_case(case)
         _label_tags(content.concerns)
         if not person.is_erased:
             content.fields_read.append("concern.details")
     if FieldGroup.MEETINGS in groups:
-        meetings = SupportMeeting.objects.filter(case=case)
         if compact:
-            content.meetings = list(
-                meetings.only("case_id", "kind", "scheduled_for", "held_at", "created_at").annotate(
-                    outcome=_decided_outcome()
-                )
-            )
+            content.meetings = meetings_of_case(case)
             for meeting in content.meetings:
                 meeting.outcome_label = CaseState(meeting.outcome).label if meeting.outcome else ""
         else:
             content.meetings = list(
-                meetings.select_related("legal_basis", "convened_by").prefetch_related(
+                SupportMeeting.objects.filter(case=case)
+                .select_related("legal_basis", "convened_by")
+                .prefetch_related(
                     "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
                 )
             )
@@ -162,18 +159,11 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
 
 def _label_tags(concerns: list[Concern]) -> None:
     """Each concern's signals, then its categories, as labels — one statement for both tables."""
-    from cases.models import ConcernCategoryTag, ConcernSignal
     from cases.vocabulary import ConcernCategory, ObservedSignal
 
-    ids = [concern.pk for concern in concerns]
-    rows = ConcernSignal.objects.filter(concern__in=ids).values_list("concern_id", Value(0), "pk", "code")
-    rows = rows.union(
-        ConcernCategoryTag.objects.filter(concern__in=ids).values_list("concern_id", Value(1), "pk", "code"),
-        all=True,
-    )
     signals: dict = {}
     categories: dict = {}
-    for concern_id, kind, _pk, code in sorted(rows, key=lambda row: (row[1], row[2])):
+    for concern_id, kind, code in concern_tags([concern.pk for concern in concerns]):
         if kind:
             categories.setdefault(concern_id, []).append(ConcernCategory(code).label)
         else:
@@ -181,14 +171,6 @@ def _label_tags(concerns: list[Concern]) -> None:
     for concern in concerns:
         concern.category_labels = categories.get(concern.pk, [])
         concern.tag_labels = signals.get(concern.pk, []) + concern.category_labels
-
-
-def _decided_outcome() -> Subquery:
-    """What the meeting decided: a meeting is held once and records one decision then
-    (``cases.services.meetings.hold_meeting``)."""
-    from cases.models import Decision
-
-    return Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
 
 
 def reminders_due(today) -> dict:

@@ -9,6 +9,7 @@ whether it exists.
 
 import datetime
 import json
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, prefetch_related_objects
@@ -18,13 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from audit.models import AuditEvent
 from cases.access import (
+    case_with_person,
+    consents_of_case,
     deny,
+    disclosures_of_case,
+    field_groups_for,
     has_case_permission,
     held_case_permissions,
-    live_grants,
+    live_grants_of_case,
     require_case_permission,
+    transitions_of_case,
 )
 from cases.models import (
     IN_WORK_STATES,
@@ -36,7 +41,6 @@ from cases.models import (
     CaseState,
     Consent,
     ContactLog,
-    Disclosure,
     MeetingAttendance,
     Person,
     SupportMeeting,
@@ -48,6 +52,7 @@ from cases.selectors import (
     find_people_for_access_report,
     shared_content,
 )
+from cases.selectors.labels import display, minute
 from cases.selectors.people import household_section
 from cases.selectors.progress import (  # the progress record's reads, under this module's name too
     CorrectionPage,
@@ -86,7 +91,6 @@ __all__ = [
     "meeting_page",
     "people_for_report",
     "person_search",
-    "timeline_events",
     "watch_visit_of",
 ]
 
@@ -259,56 +263,25 @@ def _actions(case: Case, held: set[str]) -> set[str]:
     return actions
 
 
-def _field_groups(actor: User, grants: list[CaseAccessGrant]) -> set[str]:
-    """The field groups the actor may read: the union of their live grants' (their own and their
-    organisations'), as ``cases.access.field_groups_for`` reads them, from the grants in hand."""
+def case_page(actor: User, case_id: object) -> CasePage:
+    """The case page: refused (recorded) unless the actor may view the case; otherwise what their
+    grants let them see, the actions they may take, and the sections of the apps built on cases.
+    Reading the decrypted fields is recorded here."""
+    case = case_with_person(case_id)
+    held = held_case_permissions(actor, case) if case is not None else set()
+    if "view_case" not in held:
+        deny(actor, action="open_case:view_case", case=case)
+    # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.
+    grants = live_grants_of_case(case)
+    # The field groups the actor may read: the union of their own live grants' and their
+    # organisations' (as ``cases.access.field_groups_for`` reads them), from the grants in hand.
     mine = set(organisation_ids_of(actor))
-    return {
+    groups = {
         group
         for grant in grants
         if grant.user_id == actor.pk or grant.organisation_id in mine
         for group in grant.field_groups
     }
-
-
-# A user as the page names them (str(user)): the columns that takes, for ``only()``.
-NAME_FIELDS = ("first_name", "last_name", "username")
-
-
-def _named(relation: str) -> list[str]:
-    return [f"{relation}__{name}" for name in NAME_FIELDS]
-
-
-def case_page(actor: User, case_id: object) -> CasePage:
-    """The case page: refused (recorded) unless the actor may view the case; otherwise what their
-    grants let them see, the actions they may take, and the sections of the apps built on cases.
-    Reading the decrypted fields is recorded here."""
-    case = (
-        Case.objects.select_related("person__data_key", "area", "lead_organisation")
-        .filter(pk=case_id)
-        .first()
-    )
-    held = held_case_permissions(actor, case) if case is not None else set()
-    if "view_case" not in held:
-        deny(actor, action="open_case:view_case", case=case)
-    # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.
-    grants = list(
-        live_grants()
-        .filter(case=case)
-        .select_related("organisation", "user")
-        .only(
-            "case_id",
-            "organisation__name",
-            "user_id",
-            *_named("user"),
-            "level",
-            "field_groups",
-            "reason",
-            "expires_at",
-        )
-        .order_by("pk")
-    )
-    groups = _field_groups(actor, grants)
     content: SharedContent = shared_content(case, groups, compact=True)
     page = CasePage(
         actor=actor,
@@ -321,43 +294,18 @@ def case_page(actor: User, case_id: object) -> CasePage:
         fields_read=content.fields_read,
     )
     if page.can_lead:
-        page.disclosures = list(
-            Disclosure.objects.filter(case=case)
-            .select_related("recipient", "legal_basis", "disclosed_by")
-            .only(
-                "case_id",
-                "disclosed_at",
-                "field_groups",
-                "recipient__name",
-                "legal_basis__name",
-                *_named("disclosed_by"),
-            )
-        )
+        page.disclosures = disclosures_of_case(case)
         page.grants = grants
         for disclosure in page.disclosures:  # the table's cells, written once
-            disclosure.shown_at = _minute(disclosure.disclosed_at)
+            disclosure.shown_at = minute(disclosure.disclosed_at)
             disclosure.groups_shown = "、".join(disclosure.field_group_labels)
         for grant in grants:
             holder = (grant.organisation.name if grant.organisation else "") or grant.user  # |default
-            grant.line = f"{holder} — {_display(grant, 'level')}（{_display(grant, 'reason')}）" + (
-                f" ～{_minute(grant.expires_at)}" if grant.expires_at else ""
+            grant.line = f"{holder} — {display(grant, 'level')}（{display(grant, 'reason')}）" + (
+                f" ～{minute(grant.expires_at)}" if grant.expires_at else ""
             )
     if page.can_contribute:
-        page.consents = list(
-            Consent.objects.filter(case=case)
-            .select_related("obtained_by")
-            .only(
-                "case_id",
-                "purpose",
-                "method",
-                "obtained_on",
-                "valid_until",
-                "recorded_at",
-                "withdrawn_at",
-                *_named("obtained_by"),
-            )
-        )
-        _name_recipients(page.consents)
+        page.consents = consents_of_case(case)
         for consent in page.consents:  # the list's line, written once
             until = (
                 _("（%(until)sまで有効）") % {"until": f"{consent.valid_until:%Y-%m-%d}"}
@@ -365,7 +313,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 else ""
             )
             consent.line = (
-                f"{_display(consent, 'purpose')} · {_display(consent, 'method')} · "
+                f"{display(consent, 'purpose')} · {display(consent, 'method')} · "
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
     page.timeline = _timeline(page)
@@ -399,31 +347,6 @@ def case_page(actor: User, case_id: object) -> CasePage:
     return page
 
 
-def _name_recipients(consents: list[Consent]) -> None:
-    """Each consent's recipients' names (``consent.recipient_names``), in the organisations' order —
-    one statement on the link table, without the machinery of a prefetch."""
-    names: dict = {}
-    for consent_id, name in (
-        Consent.recipients.through.objects.filter(consent__in=[c.pk for c in consents])
-        .order_by("organisation__kind", "organisation__name")
-        .values_list("consent_id", "organisation__name")
-    ):
-        names.setdefault(consent_id, []).append(name)
-    for consent in consents:
-        consent.recipient_names = names.get(consent.pk, [])
-
-
-def timeline_events(case: Case):
-    """The audit events the case's timeline shows — its transitions, with their actors — and only
-    those: an index (audit 0004) finds them however often the case has been viewed."""
-    return (
-        AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
-        .select_related("actor")
-        .only("occurred_at", "params", *_named("actor"))
-        .order_by("occurred_at")
-    )
-
-
 def _timeline(page: CasePage) -> list[dict]:
     """Transitions, concerns, consents, disclosures, meetings and visits, oldest first.
 
@@ -432,7 +355,7 @@ def _timeline(page: CasePage) -> list[dict]:
     case = page.case
     reached = page.states_reached = {case.state}
     entries = []
-    for event in timeline_events(case):
+    for event in transitions_of_case(case):
         state = CaseState(json.loads(event.params)["to"])
         reached.add(state)
         entries.append({"at": event.occurred_at, "what": state.label, "who": event.actor})
@@ -460,7 +383,7 @@ def _timeline(page: CasePage) -> list[dict]:
         entries.append(
             {
                 "at": meeting.created_at,
-                "what": _("会議の設定: %(kind)s") % {"kind": _display(meeting, "kind")},
+                "what": _("会議の設定: %(kind)s") % {"kind": display(meeting, "kind")},
                 "who": None,
             }
         )
@@ -480,30 +403,11 @@ def _timeline(page: CasePage) -> list[dict]:
         ]
     entries.sort(key=lambda entry: entry["at"])
     for entry in entries:  # what the page shows of each, written once here rather than per row there
-        entry["line"] = f"{_minute(entry['at'])} — {entry['what']}" + (
+        entry["line"] = f"{minute(entry['at'])} — {entry['what']}" + (
             f"（{entry['who']}）" if entry["who"] else ""
         )
+        entry["progress"] = None  # a progress entry's place (progress_record): asked of every row
     return entries
-
-
-_choice_labels: dict = {}
-
-
-def _display(instance, name: str) -> str:
-    """``instance.get_<name>_display()``, without its cost: Django builds a dict of the field's
-    choices on every call, hashing (so translating) each lazy label; here each field's labels are
-    mapped once per process, and only the label shown is translated."""
-    field = instance._meta.get_field(name)
-    labels = _choice_labels.get(field)
-    if labels is None:
-        labels = _choice_labels[field] = dict(field.flatchoices)
-    value = getattr(instance, field.attname)
-    return str(labels.get(value, value))
-
-
-def _minute(moment: datetime.datetime) -> str:
-    """``|date:"Y-m-d H:i"``: the moment in the current time zone, to the minute."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def case_for_action(actor: User, case_id: object, codename: str, *, offered: str = "") -> Case:
@@ -523,16 +427,23 @@ def may_view(actor: User, case: Case) -> bool:
 
 
 def grant_of(actor: User, case: Case, grant_id: object) -> CaseAccessGrant:
-    """A live grant of this case (the lead ends it); any other id is refused like a forbidden one."""
-    grant = CaseAccessGrant.objects.filter(case=case, pk=grant_id, revoked_at__isnull=True).first()
+    """A live grant of this case (the lead ends it); any other id, or none, is refused like a
+    forbidden one."""
+    grant = None
+    if str(grant_id).isdigit():
+        grant = CaseAccessGrant.objects.filter(case=case, pk=grant_id, revoked_at__isnull=True).first()
     if grant is None:
         deny(actor, action="end_access", case=case)
     return grant
 
 
 def consent_of(actor: User, case: Case, consent_id: object) -> Consent:
-    """A consent of this case (to record its withdrawal); any other id is refused like a forbidden one."""
-    consent = Consent.objects.filter(case=case, pk=consent_id).first()
+    """A consent of this case (to record its withdrawal); any other id, or none, is refused like a
+    forbidden one."""
+    try:
+        consent = Consent.objects.filter(case=case, pk=uuid.UUID(str(consent_id))).first()
+    except ValueError:
+        consent = None
     if consent is None:
         deny(actor, action="withdraw_consent", case=case)
     return consent
@@ -635,7 +546,7 @@ def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
         deny(actor, action="open_meeting")
     case = meeting.case
     held = held_case_permissions(actor, case)
-    shows_content = FieldGroup.MEETINGS in _field_groups(actor, list(live_grants().filter(case=case)))
+    shows_content = FieldGroup.MEETINGS in field_groups_for(actor, case)
     attendance = MeetingAttendance.objects.filter(meeting=meeting, user=actor).first()
     if attendance is None and not shows_content:
         deny(actor, action="open_meeting", case=case)

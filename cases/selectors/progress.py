@@ -5,34 +5,18 @@ corrects an entry. Who reads: a user whose live grant on the case includes the n
 
 from dataclasses import dataclass
 
-from django.db.models import Exists
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, OrganisationKind, User
+from accounts.models import User
 from audit import services as audit
-from cases.access import deny, field_groups_for
+from cases.access import deny, field_groups_for, progress_entries_of_case
 from cases.models import Case, ProgressEntry
+from cases.selectors.labels import display, minute
 from cases.vocabulary import FieldGroup
+from privacy.exceptions import ERASED_DISPLAY, DataErased
 
 # What a version of an entry decrypts: named on the case page's ``case.viewed`` event.
 READ_FIELDS = ["progress.text"]
-_COLUMNS = (
-    "case_id",
-    "kind",
-    "occurred_at",
-    "counterpart",
-    "counterpart_note",
-    "text",
-    "meeting_id",
-    "referral_id",
-    "recorded_at",
-    "corrects_id",
-    "correction_reason",
-    "organisation__name",
-    "written_by__first_name",
-    "written_by__last_name",
-    "written_by__username",
-)
 
 
 def progress_record(page) -> list[ProgressEntry]:
@@ -43,24 +27,15 @@ def progress_record(page) -> list[ProgressEntry]:
     if FieldGroup.NOTES not in page.field_groups:
         return []
     case = page.case
-    entries = ProgressEntry.objects.filter(case=case)
-    if not page.can_lead:
-        # A 民生委員 never reads the record, even if a lead shared the notes with their council:
-        # decided in the same statement.
-        entries = entries.filter(~Exists(_commissioner_membership(page.actor)))
-    entries = list(
-        entries.select_related("written_by", "organisation").only(*_COLUMNS).order_by("recorded_at")
-    )
+    # A 民生委員 never reads the record, even if a lead shared the notes with their council:
+    # decided in the same statement.
+    entries = progress_entries_of_case(case, unless_commissioner=None if page.can_lead else page.actor)
     latest = _chains(case, entries)
     if entries and not case.person.is_erased:
         page.fields_read = [*page.fields_read, *READ_FIELDS]
     page.timeline += [{"at": entry.occurred_at, "progress": entry} for entry in latest]
     page.timeline.sort(key=lambda item: item["at"])
     return latest
-
-
-def _commissioner_membership(actor: User):
-    return Membership.objects.filter(user=actor, organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
 
 
 def _chains(case: Case, entries: list[ProgressEntry]) -> list[ProgressEntry]:
@@ -78,7 +53,31 @@ def _chains(case: Case, entries: list[ProgressEntry]) -> list[ProgressEntry]:
             entry.versions = versions
             latest.append(entry)
     latest.sort(key=lambda entry: (entry.occurred_at, entry.recorded_at))
+    for entry in entries:
+        describe_entry(entry)
     return latest
+
+
+def describe_entry(entry: ProgressEntry) -> None:
+    """What the page writes of a version beside its text (``heading``, ``recorded_line``; a
+    corrected one's ``corrected_line``), once here rather than by the template per row."""
+    try:
+        note = f"（{entry.counterpart_note}）" if entry.counterpart_note else ""
+    except DataErased:
+        note = f"（{ERASED_DISPLAY}）"
+    entry.heading = (
+        f"{minute(entry.occurred_at)} · {display(entry, 'kind')} · {display(entry, 'counterpart')}{note}"
+    )
+    entry.recorded_line = _("記録: %(who)s（%(organisation)s）%(at)s") % {
+        "who": entry.written_by,
+        "organisation": entry.organisation.name,
+        "at": minute(entry.recorded_at),
+    }
+    if entry.corrected_by is not None:
+        entry.corrected_line = _("訂正前の記録（%(at)s に %(who)s が訂正）") % {
+            "who": entry.corrected_by.written_by,
+            "at": minute(entry.corrected_by.recorded_at),
+        }
 
 
 def link_labels(page) -> dict[str, list[tuple[str, str]]]:
@@ -119,11 +118,16 @@ def entry_to_correct(actor: User, case_id: object, entry_id: object) -> Correcti
     from cases.selectors import case_for
 
     case = case_for(actor, case_id, "change_case")
-    entry = ProgressEntry.objects.filter(case=case, pk=entry_id).select_related("written_by").first()
+    entry = (
+        ProgressEntry.objects.filter(case=case, pk=entry_id)
+        .select_related("written_by", "organisation")
+        .first()
+    )
     if entry is None or FieldGroup.NOTES not in field_groups_for(actor, case):
         deny(actor, action="correct_progress", case=case)
     entry.case = case
     entry.corrected_by = ProgressEntry.objects.filter(corrects=entry).select_related("written_by").first()
+    describe_entry(entry)
     audit.record(
         "case.viewed",
         actor=actor,

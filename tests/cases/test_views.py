@@ -296,29 +296,61 @@ def test_the_legal_basis_catalogue_is_administered_in_the_admin(world):
     assert admin_client.get("/admin/cases/case/").status_code == 404  # no case content in the admin
 
 
-def test_the_lead_ends_an_organisations_access_from_the_case_page(world, concern):
+def test_the_pages_list_forms_act_on_the_button_pressed_and_refuse_any_other_id(world, concern):
+    """Consents and grants are each one form on the case page, the button naming its row: the
+    row named is acted on (the lead ends an organisation's access, records a withdrawal); a
+    missing, garbled or foreign id is refused (403, recorded) and changes nothing."""
+    from audit.models import AuditEvent
     from cases import selectors
-    from cases.models import CaseAccessGrant
+    from cases.models import CaseAccessGrant, Consent
     from cases.services import sharing
 
     case = concern()
     staff = browser(world.staff)
     follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": case.version})
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.agency],
+        method=Consent.Method.ORAL,
+    )
     sharing.disclose(
         actor=world.staff,
         case=case,
         recipient=world.agency,
         field_groups=["identity"],
-        legal_basis=world.basis["appi-27-1-2"],
-        reference="急を要する",
+        legal_basis=world.basis["consent"],
+        consent=consent,
     )
     grant = CaseAccessGrant.objects.get(case=case, organisation=world.agency, revoked_at__isnull=True)
     assert "アクセスを終了" in page(staff.get(reverse("cases:case_detail", args=[case.pk])))
-    assert (
-        browser(world.agency_worker)
-        .post(reverse("cases:case_end_access", args=[case.pk, grant.pk]))
-        .status_code
-        == 403
-    )
-    follow_post(staff, reverse("cases:case_end_access", args=[case.pk, grant.pk]), {})
+    other_case = concern()
+    foreign = CaseAccessGrant.objects.filter(case=other_case).first()
+    withdraw = reverse("cases:case_consent_withdraw", args=[case.pk])
+    end = reverse("cases:case_end_access", args=[case.pk])
+    denied = AuditEvent.objects.filter(event="case.denied").count()
+    for url, data in [
+        (withdraw, {}),
+        (withdraw, {"consent": "not-a-uuid"}),
+        (withdraw, {"consent": str(other_case.pk)}),
+        (end, {}),
+        (end, {"grant": "1; DROP"}),
+        (end, {"grant": foreign.pk}),
+    ]:
+        assert staff.post(url, data).status_code == 403, (url, data)
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 6
+    consent.refresh_from_db()
+    grant.refresh_from_db()
+    assert consent.withdrawn_at is None and grant.revoked_at is None
+    assert CaseAccessGrant.objects.get(pk=foreign.pk).revoked_at is None
+
+    # Only the lead ends an organisation's access: not the agency it was given to.
+    assert browser(world.agency_worker).post(end, {"grant": grant.pk}).status_code == 403
+    follow_post(staff, end, {"grant": grant.pk})
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
     assert case not in selectors.cases_visible_to(world.agency_worker)
+    follow_post(staff, withdraw, {"consent": str(consent.pk)})
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None

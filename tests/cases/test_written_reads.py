@@ -1,0 +1,138 @@
+"""The case page's reads written as SQL (cases.access, referrals.sql) against the ORM statements
+they stand for, on the demo's fullest case: the same rows, in the same order, with the same
+values — encrypted fields decrypted, dates aware, the related names filled in — so that writing
+them by hand for speed (bench/pages.py) changed nothing the page shows."""
+
+import pytest
+from django.db.models import OuterRef, Subquery
+
+from audit.models import AuditEvent
+from cases import access
+from cases.models import (
+    Case,
+    CaseState,
+    Concern,
+    ConcernCategoryTag,
+    ConcernSignal,
+    Consent,
+    Decision,
+    Disclosure,
+    ProgressEntry,
+    SupportMeeting,
+)
+from referrals.models import Referral
+from referrals.sql import referrals_of_case
+from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, referrals and matters)
+
+
+@pytest.fixture
+def case(demo_data):  # noqa: F811
+    found = Case.objects.get(state=CaseState.REFERRED, lead_organisation=demo_data.plaza)
+    assert ProgressEntry.objects.filter(case=found).exists()  # the fullest: every read has rows
+    return found
+
+
+def values(instances, names):
+    return [tuple(getattr(instance, name) for name in names) for instance in instances]
+
+
+def test_the_case_comes_with_its_person_key_area_and_lead(case):
+    written = access.case_with_person(case.pk)
+    orm = Case.objects.select_related("person__data_key", "area", "lead_organisation").get(pk=case.pk)
+    fields = [f.attname for f in Case._meta.concrete_fields]
+    assert values([written], fields) == values([orm], fields)
+    assert written.person.name == orm.person.name and written.person.kana == orm.person.kana  # decrypted
+    assert written.person.data_key.pk == orm.person.data_key.pk
+    assert (written.area.name, written.lead_organisation.name) == (orm.area.name, orm.lead_organisation.name)
+    assert access.case_with_person("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_grants_disclosures_and_consents(case):
+    grants = access.live_grants_of_case(case)
+    orm = list(access.live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
+    names = ["pk", "organisation_id", "user_id", "level", "field_groups", "reason", "expires_at"]
+    assert grants and values(grants, names) == values(orm, names)
+    assert [str(g.organisation or g.user) for g in grants] == [str(g.organisation or g.user) for g in orm]
+
+    disclosures = access.disclosures_of_case(case)
+    orm = list(
+        Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
+    )
+    names = ["pk", "disclosed_at", "field_groups", "recipient_id", "legal_basis_id"]
+    assert disclosures and values(disclosures, names) == values(orm, names)
+    assert [(d.recipient.name, d.legal_basis.name, str(d.disclosed_by)) for d in disclosures] == [
+        (d.recipient.name, d.legal_basis.name, str(d.disclosed_by)) for d in orm
+    ]
+
+    consents = access.consents_of_case(case)
+    orm = list(Consent.objects.filter(case=case).order_by("recorded_at", "pk").prefetch_related("recipients"))
+    names = ["pk", "purpose", "method", "obtained_on", "valid_until", "recorded_at", "withdrawn_at"]
+    assert consents and values(consents, names) == values(orm, names)
+    assert [c.recipient_names for c in consents] == [
+        [o.name for o in c.recipients.order_by("kind", "name")] for c in orm
+    ]
+    assert [str(c.obtained_by) for c in consents] == [str(c.obtained_by) for c in orm]
+
+
+def test_concerns_their_tags_and_meetings(case):
+    concerns = access.concerns_of_case(case)
+    orm = list(case.concerns.order_by("created_at"))
+    names = [f.attname for f in Concern._meta.concrete_fields]
+    assert concerns and values(concerns, names) == values(orm, names)  # details decrypted alike
+    tags = access.concern_tags([c.pk for c in concerns])
+    assert sorted(tags) == sorted(
+        [(s.concern_id, 0, s.code) for s in ConcernSignal.objects.filter(concern__in=concerns)]
+        + [(t.concern_id, 1, t.code) for t in ConcernCategoryTag.objects.filter(concern__in=concerns)]
+    )
+    assert tags
+    assert access.concern_tags([]) == []
+
+    meetings = access.meetings_of_case(case)
+    decided = Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
+    orm = list(SupportMeeting.objects.filter(case=case).annotate(outcome=decided))
+    names = ["pk", "kind", "scheduled_for", "held_at", "created_at", "outcome"]
+    assert meetings and values(meetings, names) == values(orm, names)
+    assert any(m.outcome for m in meetings)
+
+
+def test_transitions_progress_and_referrals(case, demo_data):  # noqa: F811
+    events = access.transitions_of_case(case)
+    orm = list(
+        AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
+        .select_related("actor")
+        .order_by("occurred_at")
+    )
+    assert events and values(events, ["pk", "occurred_at", "params"]) == values(
+        orm, ["pk", "occurred_at", "params"]
+    )
+    assert [str(e.actor) for e in events] == [str(e.actor) for e in orm]
+
+    entries = access.progress_entries_of_case(case)
+    orm = list(
+        ProgressEntry.objects.filter(case=case)
+        .select_related("written_by", "organisation")
+        .order_by("recorded_at")
+    )
+    names = [
+        "pk",
+        "kind",
+        "occurred_at",
+        "counterpart",
+        "counterpart_note",
+        "text",
+        "corrects_id",
+        "correction_reason",
+    ]
+    assert entries and values(entries, names) == values(orm, names)  # decrypted alike
+    assert [(str(e.written_by), e.organisation.name) for e in entries] == [
+        (str(e.written_by), e.organisation.name) for e in orm
+    ]
+    # A member of a commissioners' council reads none, whatever their grants.
+    assert access.progress_entries_of_case(case, unless_commissioner=demo_data.commissioner) == []
+    assert access.progress_entries_of_case(case, unless_commissioner=demo_data.staff) != []
+
+    referrals = referrals_of_case(case)
+    orm = list(Referral.objects.filter(case=case).select_related("recipient").order_by("created_at"))
+    names = ["pk", "state", "accept_by", "referrer_attention"]
+    assert referrals and values(referrals, names) == values(orm, names)
+    assert [r.recipient.name for r in referrals] == [r.recipient.name for r in orm]
