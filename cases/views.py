@@ -371,28 +371,23 @@ case_withdraw = _case_action("withdraw")
 case_schedule_meeting = _case_action("schedule_meeting")
 
 
-@require_POST
-@login_required
-def case_end_access(request: HttpRequest, case_id) -> HttpResponse:
-    """The grant named by the button pressed (one form for the page's list of grants)."""
+def _list_button(name: str, pick, service, codename: str):
+    """A button of one of the case page's lists (grants, consents): one form for the whole list,
+    the row being the one named by the button pressed (``name``); ``pick`` refuses any other."""
 
-    def act(case):
-        grant = selectors.grant_of(request.user, case, request.POST.get("grant", ""))
-        sharing.end_access(actor=request.user, grant=grant)
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, case_id) -> HttpResponse:
+        def act(case):
+            service(actor=request.user, **{name: pick(request.user, case, request.POST.get(name, ""))})
 
-    return _run(request, case_id, act, "lead_case")
+        return _run(request, case_id, act, codename)
+
+    return view
 
 
-@require_POST
-@login_required
-def case_consent_withdraw(request: HttpRequest, case_id) -> HttpResponse:
-    """The consent named by the button pressed (one form for the page's list of consents)."""
-
-    def act(case):
-        consent = selectors.consent_of(request.user, case, request.POST.get("consent", ""))
-        sharing.withdraw_consent(actor=request.user, consent=consent)
-
-    return _run(request, case_id, act, "change_case")
+case_end_access = _list_button("grant", selectors.grant_of, sharing.end_access, "lead_case")
+case_consent_withdraw = _list_button("consent", selectors.consent_of, sharing.withdraw_consent, "change_case")
 
 
 @login_required
