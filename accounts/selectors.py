@@ -48,6 +48,13 @@ def _read_ids(user: User) -> None:
     user.__dict__["_organisation_ids"] = sorted(found[1])
 
 
+def holds_role(user: User, roles) -> bool:
+    """Whether one of the user's memberships gives one of these roles (one statement)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, role__in=list(roles)).exists()
+
+
 def is_office_staff(user: User) -> bool:
     """Whether the user holds a staff role (accounts.roles.STAFF_ROLES) or reaches the admin site
     (is_staff, a superuser): they give a second factor and get the office's idle period."""

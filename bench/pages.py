@@ -4,9 +4,10 @@
 
 Seeds the demo data (each app's demo.py, as ``manage.py seed_demo`` does), signs the demo users in
 with their second factor (tests/twofactor.py) and requests each main page through Django's test
-client: home, inbox, tasks, the case page (the demo plaza's referred case: consents, disclosures,
-a meeting, referrals), its meeting, a referral, a guardianship matter and the person search
-(POST), the pages taken in turn in every round. Prints each page's median and p90 in ms, its SQL
+client: home, inbox, tasks, the referral inbox (the agency's 対応中 tab, the plaza's sent list), the
+case page (the demo plaza's referred case: consents, disclosures, a meeting, referrals), its
+meeting, a referral, a guardianship matter and the person search (POST), the pages taken in turn
+in every round. Prints each page's median and p90 in ms, its SQL
 statements (transaction control aside) and those repeated (same text and parameters twice), and
 its ratio to Django's admin login page (GET, anonymous) timed in the same rounds. Targets: the
 case page's median within 4× the admin login's; at most 20 statements and none repeated on every
@@ -93,11 +94,15 @@ def client_for(user) -> Client:
 def pages(world: dict) -> list[tuple[str, Client, str, str, dict | None]]:
     users = world["users"]
     plaza, coordinator = client_for(users["demo_plaza"]), client_for(users["demo_coordinator"])
+    agency = client_for(users["demo_agency"])
     return [
         ("admin login (floor)", Client(), "get", reverse("admin:login"), None),
         ("home", plaza, "get", reverse("home"), None),
         ("inbox", plaza, "get", reverse("cases:inbox"), None),
         ("tasks", plaza, "get", reverse("cases:my_tasks"), None),
+        # The agency's referral is accepted: its 対応中 tab, where its rows are.
+        ("referrals (agency)", agency, "get", reverse("referrals:inbox") + "?tab=in_progress", None),
+        ("referrals (plaza)", plaza, "get", reverse("referrals:inbox"), None),
         ("case", plaza, "get", reverse("cases:case_detail", args=[world["case"].pk]), None),
         ("meeting", plaza, "get", reverse("cases:meeting_detail", args=[world["meeting"].pk]), None),
         ("referral", plaza, "get", reverse("referrals:detail", args=[world["referral"].pk]), None),

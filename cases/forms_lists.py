@@ -12,17 +12,32 @@ ANY = [("", _("すべて"))]
 
 
 class TabForm(forms.Form):
-    """A list's status tab (対応中 / 見守り / 終結・取下げ)."""
+    """A list's status tab (対応中 / 見守り / 終結・取下げ for cases; a list of another kind names its
+    own ``tabs`` — their CHOICES and the STATES under each — and the ``make_query`` it fills)."""
 
-    tab = forms.ChoiceField(
-        label=_("状況"), choices=ListTab.CHOICES, required=False, error_messages=NOT_ON_OFFER
-    )
+    tabs = ListTab
+    make_query = ListQuery
 
-    def query(self, page: object = 1) -> ListQuery:
-        """What was asked, without what could not be understood (its error stays on the form)."""
+    tab = forms.ChoiceField(label=_("状況"), required=False, error_messages=NOT_ON_OFFER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tab"].choices = self.tabs.CHOICES
+
+    def query(self, **pages: object):
+        """What was asked, without what could not be understood (its error stays on the form);
+        each page number as given (``page=``, ``sent_page=`` …), read by ``known_page``."""
         self.is_valid()
         given = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-        return ListQuery(**given, page=page or 1)
+        return self.make_query(**given, **{name: value or 1 for name, value in pages.items()})
+
+    def clean(self):
+        data = super().clean()
+        tab = data.get("tab") or self.make_query.tab
+        if data.get("state") and data["state"] not in self.tabs.STATES[tab]:
+            self.add_error("state", _("この状況の一覧にない状態です。状態の条件を外して表示しています。"))
+            data.pop("state", None)
+        return data
 
 
 class CaseListForm(TabForm):
@@ -50,23 +65,15 @@ class CaseListForm(TabForm):
         self.fields["area"].choices = ANY + [(area.pk, area.name) for area in choices.areas]
         self.fields["lead"].choices = ANY + [(org.pk, org.name) for org in choices.leads]
 
-    def clean(self):
-        data = super().clean()
-        tab = data.get("tab") or ListTab.OPEN
-        if data.get("state") and data["state"] not in ListTab.STATES[tab]:
-            self.add_error("state", _("この状況の一覧にない状態です。状態の条件を外して表示しています。"))
-            data.pop("state", None)
-        return data
 
-
-def tabs(page) -> list[dict]:
+def tabs(choices: list, counts: dict, current: str) -> list[dict]:
     """The tabs above a list: code, label, count, and whether it is the one shown."""
     return [
-        {
-            "code": code,
-            "label": label,
-            "count": page.tab_counts.get(code, 0),
-            "current": code == page.query.tab,
-        }
-        for code, label in ListTab.CHOICES
+        {"code": code, "label": label, "count": counts.get(code, 0), "current": code == current}
+        for code, label in choices
     ]
+
+
+def case_tabs(page) -> list[dict]:
+    """The tabs of a case list (対応中 / 見守り / 終結・取下げ)."""
+    return tabs(ListTab.CHOICES, page.tab_counts, page.query.tab)

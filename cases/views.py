@@ -85,7 +85,7 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
     form = forms_lists.TabForm(request.GET)
     page = selectors.my_concerns_page(request.user, form.query(page=request.GET.get("page")))
     return render(
-        request, "cases/my_concerns.html", {"o": page, "form": form, "tabs": forms_lists.tabs(page)}
+        request, "cases/my_concerns.html", {"o": page, "form": form, "tabs": forms_lists.case_tabs(page)}
     )
 
 
@@ -116,7 +116,7 @@ def contact_log(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     form = forms_lists.CaseListForm(request.GET, choices=selectors.case_list_choices(request.user))
     page = selectors.inbox_page(request.user, form.query(page=request.GET.get("page")))
-    return render(request, "cases/inbox.html", {"o": page, "form": form, "tabs": forms_lists.tabs(page)})
+    return render(request, "cases/inbox.html", {"o": page, "form": form, "tabs": forms_lists.case_tabs(page)})
 
 
 def _schedule_meeting(*, actor, case, attendees, **details):
@@ -461,23 +461,38 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The meetings the actor is asked to attend, their open action items and watch visits."""
+    """The meetings the actor is asked to attend, their action items and watch visits: each
+    section its own tabs (open / done) and pages, in the URL (``?items=done&items_page=2``)."""
     today = timezone.localdate()
-    tasks = selectors.tasks_of(request.user)
+    tasks = selectors.tasks_of(request.user, selectors.TasksQuery.from_params(request.GET))
+    sections = [tasks.meetings, tasks.items, tasks.visits]
     return render(
         request,
         "cases/my_tasks.html",
         {
             "meetings": tasks.meetings,
             "items": tasks.items,
+            "visits": tasks.visits,
+            "tabs": {s.name: forms_lists.tabs(s.choices, s.tab_counts, s.tab) for s in sections},
             "today": today,
-            # One form per visit, each with ids of its own.
+            # One form per visit still to record, each with ids of its own.
             "visit_rows": [
-                (visit, forms.WatchVisitForm(initial={"visited_on": today}, auto_id=f"visit-{visit.pk}-%s"))
-                for visit in tasks.visits
+                (
+                    visit,
+                    None
+                    if visit.visited_on
+                    else forms.WatchVisitForm(initial={"visited_on": today}, auto_id=f"visit-{visit.pk}-%s"),
+                )
+                for visit in tasks.visits.rows
             ],
         },
     )
+
+
+def _back_to_tasks(request: HttpRequest) -> HttpResponse:
+    """The tasks page as it was (its tabs and pages: codes and numbers only)."""
+    query = request.GET.urlencode()
+    return redirect(reverse("cases:my_tasks") + (f"?{query}" if query else ""))
 
 
 @require_POST
@@ -486,7 +501,7 @@ def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
     item = selectors.action_item_of(request.user, item_id)  # a missing one is refused as a forbidden one
     meetings.complete_action_item(actor=request.user, item=item)
     messages.success(request, _("完了にしました。"))
-    return redirect("cases:my_tasks")
+    return _back_to_tasks(request)
 
 
 @require_POST
@@ -506,7 +521,7 @@ def watch_visit_record(request: HttpRequest, visit_id) -> HttpResponse:
         messages.success(request, _("見守り訪問を記録しました。"))
     else:
         messages.error(request, _("訪問日を入力してください。"))
-    return redirect("cases:my_tasks")
+    return _back_to_tasks(request)
 
 
 @login_required

@@ -32,6 +32,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
     Role.GUARDIANSHIP_COORDINATOR: [
         (_("案件・候補者調整会議・集計"), "guardianship:home"),
         (_("後見人等の候補者名簿"), "guardianship:candidates"),
+        (_("つなぎの受付"), "referrals:inbox"),
         (_("出席する会議と役割分担"), "cases:my_tasks"),
     ],
     Role.AGENCY_WORKER: [

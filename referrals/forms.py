@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind, User
 from cases.forms import DisclosureForm, VersionedForm, consents_in_force
+from cases.forms_lists import ANY, NOT_ON_OFFER, TabForm
 from cases.models import Consent
+from cases.selectors.lists import URGENCY_CHOICES
+from referrals.models import ReferralState
+from referrals.selectors import ReferralQuery, ReferralSort, ReferralTab
 
 
 class ReferralForm(DisclosureForm):
@@ -48,3 +52,28 @@ class AcceptForm(VersionedForm):
         self.fields["worker"].queryset = User.objects.filter(
             is_active=True, memberships__organisation=referral.recipient
         ).distinct()
+
+
+class ReferralListForm(TabForm):
+    """The agency's inbox, as the URL asks for it: the tab (a link), the state within it, the case's
+    urgency, the order. A value not on offer is dropped with a message (cases.forms_lists)."""
+
+    tabs = ReferralTab
+    make_query = ReferralQuery
+
+    state = forms.ChoiceField(
+        label=_("状態"),
+        choices=ANY + [(state.value, state.label) for state in ReferralState if state != ReferralState.DRAFT],
+        required=False,
+        error_messages=NOT_ON_OFFER,
+    )
+    urgency = forms.ChoiceField(
+        label=_("緊急度"), choices=ANY + URGENCY_CHOICES, required=False, error_messages=NOT_ON_OFFER
+    )
+    sort = forms.ChoiceField(
+        label=_("並び順"), choices=ReferralSort.CHOICES, required=False, error_messages=NOT_ON_OFFER
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tab"].widget = forms.HiddenInput()  # the tabs are links; the filters keep the tab

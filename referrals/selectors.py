@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
-from cases.selectors import PAGE_SIZE, SharedContent, shared_content, who_for
-from referrals.access import may_respond, permitted_referral_ids
+from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
+from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
 
@@ -62,25 +63,109 @@ def referrals_sent_by(actor: User) -> QuerySet[Referral]:
     )
 
 
+class ReferralTab:
+    """The tabs of the agency's inbox: what it has not answered yet (a question it asked included),
+    what it has taken on, what ended (completed, declined, withdrawn)."""
+
+    WAITING = "waiting"
+    IN_PROGRESS = "in_progress"
+    ENDED = "ended"
+    CHOICES = [(WAITING, _("未対応")), (IN_PROGRESS, _("対応中")), (ENDED, _("終了"))]
+    STATES = {
+        WAITING: [S.SENT, S.RETURNED, S.OVERDUE],
+        IN_PROGRESS: [S.ACCEPTED],
+        ENDED: [S.COMPLETED, S.DECLINED, S.WITHDRAWN],
+    }
+
+
+class ReferralSort:
+    NEWEST = "newest"
+    DUE = "due"
+    OLDEST = "oldest"
+    CHOICES = [
+        (NEWEST, _("届いた新しい順")),
+        (DUE, _("返事の期限の近い順")),
+        (OLDEST, _("届いた古い順")),
+    ]
+    # Each ends with the key, so that a page boundary never splits rows that sort alike.
+    ORDER = {
+        NEWEST: ("-sent_at", "-pk"),
+        DUE: ("accept_by", "sent_at", "pk"),
+        OLDEST: ("sent_at", "pk"),
+    }
+
+
+@dataclass
+class ReferralQuery:
+    """What the inbox is asked for, as the URL carries it: codes and page numbers only."""
+
+    tab: str = ReferralTab.WAITING
+    state: str = ""
+    urgency: str = ""  # the case's urgent flag: "urgent" or "routine"
+    sort: str = ReferralSort.NEWEST
+    page: object = 1  # the received list's (``?page=``), as given: ``known_page`` reads it
+    sent_page: object = 1  # the sent list's (``?sent=``)
+
+
 @dataclass
 class ReferralInbox:
-    """The agency's and the referrer's lists, 50 a page each; every referral carries ``who``, its
-    case's number and — where the actor's grant includes identity — the person's name."""
+    """The agency's list (received: under one tab, filtered, sorted) and the referrer's (sent: what
+    needs their attention first), 50 a page each; every referral carries ``who``, its case's number
+    and — where the actor's grant includes identity — the person's name."""
 
+    query: ReferralQuery
     received: Page
     sent: Page
+    tab_counts: dict  # tab code → received referrals under it (with the filters applied)
+    received_any: bool  # anything ever received (else the page shows only what was sent)
+    states: list[tuple[str, str]]  # the states the current tab holds, for its filter
 
 
-def referral_inbox(actor: User, *, received_page: object = 1, sent_page: object = 1) -> ReferralInbox:
-    received = Paginator(referrals_received_by(actor).select_related("case"), PAGE_SIZE).get_page(
-        received_page
+def referral_inbox(actor: User, query: ReferralQuery | None = None) -> ReferralInbox:
+    """The inbox of the roles whose work referrals are (``referrals.access.INBOX_ROLES``); anyone
+    else is refused, recorded. The received list's tab counts and total in one aggregate statement
+    and its page in one more (none for an empty tab); the sent list's count and page; the names of
+    both pages through ``who_for`` (recorded)."""
+    if not may_open_inbox(actor):
+        deny(actor, action="open_referral_inbox")
+    query = query or ReferralQuery()
+    _refresh()
+    # Drafts are the referrer's alone.
+    to_mine = Referral.objects.filter(pk__in=permitted_referral_ids(actor)).exclude(state=S.DRAFT)
+    filters = Q(case__urgent=query.urgency == "urgent") if query.urgency else Q()
+    tab_states = ReferralTab.STATES[query.tab]
+    shown_states = [query.state] if query.state in tab_states else tab_states
+    counts = to_mine.aggregate(
+        **{
+            tab: Count("pk", filter=filters & Q(state__in=states))
+            for tab, states in ReferralTab.STATES.items()
+        },
+        shown=Count("pk", filter=filters & Q(state__in=shown_states)),
+        received_any=Count("pk"),  # whatever the filters
     )
-    sent = Paginator(referrals_sent_by(actor).select_related("case"), PAGE_SIZE).get_page(sent_page)
-    referrals = [*received.object_list, *sent.object_list]
+    sent = Referral.objects.filter(case_id__in=permitted_case_ids(actor, "lead_case"))
+    received_rows = (
+        to_mine.filter(filters, state__in=shown_states)
+        .select_related("case", "referring_organisation", "assigned_worker")
+        .order_by(*ReferralSort.ORDER[query.sort])
+    )
+    sent_rows = sent.select_related("case", "recipient", "assigned_worker").order_by(
+        "-referrer_attention", _urgency_order(), "-updated_at", "pk"
+    )
+    received_page = known_page(Paginator(Counted(received_rows, counts["shown"]), PAGE_SIZE), query.page)
+    sent_page = known_page(Paginator(sent_rows, PAGE_SIZE), query.sent_page)  # its count, then its page
+    referrals = [*received_page.object_list, *sent_page.object_list]
     who = who_for(actor, [referral.case for referral in referrals])  # records the names shown
     for referral in referrals:
         referral.who = who[referral.case_id]
-    return ReferralInbox(received=received, sent=sent)
+    return ReferralInbox(
+        query=query,
+        received=received_page,
+        sent=sent_page,
+        tab_counts={tab: counts[tab] for tab in ReferralTab.STATES},
+        received_any=bool(counts["received_any"]),
+        states=[(state.value, state.label) for state in tab_states],
+    )
 
 
 @dataclass

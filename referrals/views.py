@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import selectors as case_selectors
 from cases.forms import with_distinct_ids
+from cases.forms_lists import tabs
 from cases.web import Action, act_or_show_form, action_view, with_version
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
@@ -19,13 +20,19 @@ Kind = ReferralMessage.Kind
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The agency's inbox (tabs, filters, order, ``?page=``) and the referrer's list (``?sent=``)."""
+    form = forms.ReferralListForm(request.GET)
     lists = selectors.referral_inbox(
-        request.user, received_page=request.GET.get("received"), sent_page=request.GET.get("sent")
+        request.user, form.query(page=request.GET.get("page"), sent_page=request.GET.get("sent"))
     )
     return render(
         request,
         "referrals/inbox.html",
-        {"received": lists.received, "sent": lists.sent},
+        {
+            "o": lists,
+            "form": form,
+            "tabs": tabs(selectors.ReferralTab.CHOICES, lists.tab_counts, lists.query.tab),
+        },
     )
 
 

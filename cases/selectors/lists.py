@@ -9,7 +9,7 @@ commissioner's own concerns show what the commissioner wrote (``Concern.reported
 ``Concern.details``), never what came later.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -38,16 +38,20 @@ __all__ = [
     "PAGE_SIZE",
     "CaseListPage",
     "ConcernListPage",
+    "Counted",
     "ListChoices",
     "ListQuery",
     "ListSort",
     "ListTab",
+    "TaskSection",
     "Tasks",
+    "TasksQuery",
     "Who",
     "case_list_choices",
     "identity_case_ids",
     "inbox",
     "inbox_page",
+    "known_page",
     "my_concerns_page",
     "tasks_of",
     "who_for",
@@ -104,7 +108,42 @@ class ListQuery:
     urgency: str = ""
     lead: int | None = None
     sort: str = ListSort.URGENT
-    page: object = 1  # as given: the paginator turns anything unusable into the first or last page
+    page: object = 1  # as given: ``known_page`` turns anything unusable into the first or last page
+
+
+# --- paging ---------------------------------------------------------------------------------------
+
+
+def known_page(paginator: Paginator, raw: object) -> Page:
+    """The page the query string asks for, clamped to the pages there are: anything that is not a
+    whole number, or below 1, is the first page; a number past the end is the last. Every list
+    pages through this, so that no value in a URL answers 404 or 500."""
+    try:
+        number = int(str(raw).strip())
+    except ValueError:  # "abc", "1.5", "", None, a number too long to read
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))
+
+
+class Counted:
+    """A page source for Django's Paginator whose total is already known (counted with the tabs, in
+    the same aggregate): a slice is the page's rows, read by ``fetch`` (by default the ordered
+    queryset sliced); an empty list reads nothing."""
+
+    ordered = True  # every list's order ends with the key (Paginator asks)
+
+    def __init__(self, ordered: QuerySet, total: int, fetch: Callable[[slice], list] | None = None):
+        self.rows, self.total = ordered, total
+        self.fetch = fetch or (lambda window: list(ordered[window]))
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list:
+        return self.fetch(window) if self.total else []
 
 
 # --- who a row is about ---------------------------------------------------------------------------
@@ -224,30 +263,20 @@ class CaseListPage:
     states: list[tuple[str, str]]  # the states the current tab holds, for its filter
 
 
-class _Counted:
-    """A page source for Django's Paginator: the total is known (counted with the tabs), a slice
-    is the page's rows — their ids sorted in a narrow subquery, the rows joined around it."""
+def _case_rows(ordered: QuerySet[Case]) -> Callable[[slice], list[Case]]:
+    """A page of cases: their ids sorted in a narrow subquery, the rows joined around it."""
+    order = ordered.query.order_by
 
-    ordered = True  # by ListSort.ORDER, which ends with the key (Paginator asks)
-
-    def __init__(self, ordered: QuerySet, total: int):
-        self.rows, self.total = ordered, total
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, window: slice) -> list[Case]:
-        order = self.rows.query.order_by
+    def fetch(window: slice) -> list[Case]:
         return list(
-            Case.objects.filter(pk__in=self.rows.values("pk")[window])
+            Case.objects.filter(pk__in=ordered.values("pk")[window])
             # The names as columns, not as Area and Organisation objects: a third of the instances.
             .annotate(area_name=F("area__name"), lead_name=F("lead_organisation__name"))
             .only("reference", "person_id", "state", "urgent", "created_at", "updated_at")
             .order_by(*order)
         )
+
+    return fetch
 
 
 def _inbox_cases(actor: User) -> QuerySet[Case]:
@@ -290,7 +319,9 @@ def inbox_page(actor: User, query: ListQuery | None = None) -> CaseListPage:
         shown=Count("pk", filter=Q(state__in=shown_states)),
     )
     ordered = cases.filter(state__in=shown_states).order_by(*ListSort.ORDER[query.sort])
-    page = Paginator(_Counted(ordered, tab_counts.pop("shown")), PAGE_SIZE).get_page(query.page)
+    page = known_page(
+        Paginator(Counted(ordered, tab_counts.pop("shown"), _case_rows(ordered)), PAGE_SIZE), query.page
+    )
     who = who_for(actor, page.object_list)
     return CaseListPage(
         query=query,
@@ -339,7 +370,7 @@ def my_concerns_page(actor: User, query: ListQuery | None = None) -> ConcernList
         .prefetch_related("signals", "categories")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(listed, PAGE_SIZE).get_page(query.page)
+    page = known_page(Paginator(Counted(listed, tab_counts[query.tab]), PAGE_SIZE), query.page)
     rows, shown = [], []
     for concern in page.object_list:
         row = ConcernRow(
@@ -367,39 +398,152 @@ def my_concerns_page(actor: User, query: ListQuery | None = None) -> ConcernList
 # --- the tasks -------------------------------------------------------------------------------------
 
 
+class TaskTab:
+    """Each section of the tasks page splits into what is still to do and what is done."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class _Section:
+    """How one section of the tasks page reads: its rows for the actor, each tab's condition and
+    order (ending with the key), the path from a row to its case, and the query-string names of
+    its tab and its page."""
+
+    name: str
+    tab_param: str
+    page_param: str
+    choices: list
+    rows: Callable[[User], QuerySet]
+    tabs: dict  # tab code → (condition, order)
+    related: str
+
+    def case_of(self, row) -> Case:
+        for step in self.related.split("__"):
+            row = getattr(row, step)
+        return row
+
+
+SECTIONS = [
+    _Section(
+        name="meetings",
+        tab_param="meetings",
+        page_param="meetings_page",
+        choices=[(TaskTab.OPEN, _("予定")), (TaskTab.DONE, _("開催済み"))],
+        rows=lambda actor: MeetingAttendance.objects.filter(user=actor),
+        tabs={
+            TaskTab.OPEN: (Q(meeting__held_at__isnull=True), ("meeting__scheduled_for", "pk")),
+            TaskTab.DONE: (Q(meeting__held_at__isnull=False), ("-meeting__held_at", "-pk")),
+        },
+        related="meeting__case",
+    ),
+    _Section(
+        name="items",
+        tab_param="items",
+        page_param="items_page",
+        choices=[(TaskTab.OPEN, _("未完了")), (TaskTab.DONE, _("完了"))],
+        rows=lambda actor: ActionItem.objects.filter(owner=actor),
+        tabs={
+            TaskTab.OPEN: (Q(done_at__isnull=True), ("due_on", "pk")),
+            TaskTab.DONE: (Q(done_at__isnull=False), ("-done_at", "-pk")),
+        },
+        related="meeting__case",
+    ),
+    _Section(
+        name="visits",
+        tab_param="visits",
+        page_param="visits_page",
+        choices=[(TaskTab.OPEN, _("予定")), (TaskTab.DONE, _("訪問済み"))],
+        rows=lambda actor: WatchVisit.objects.filter(assigned_to=actor),
+        tabs={
+            TaskTab.OPEN: (Q(visited_on__isnull=True), ("due_on", "pk")),
+            TaskTab.DONE: (Q(visited_on__isnull=False), ("-visited_on", "-pk")),
+        },
+        related="case",
+    ),
+]
+
+
+@dataclass
+class TasksQuery:
+    """Per section (its name: ``meetings``, ``items``, ``visits``), the tab and the page asked for,
+    as the URL carries them (``?items=done&items_page=2``)."""
+
+    tabs: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params) -> "TasksQuery":
+        """From a query string: a tab not on offer is the open one, a page as ``known_page`` reads it."""
+        return cls(
+            tabs={
+                s.name: params.get(s.tab_param) for s in SECTIONS if params.get(s.tab_param) == TaskTab.DONE
+            },
+            pages={s.name: params.get(s.page_param) for s in SECTIONS if params.get(s.page_param)},
+        )
+
+
+@dataclass
+class TaskSection:
+    """One section of the tasks page: the tab shown, both tabs' counts, the page of rows."""
+
+    name: str
+    tab: str
+    tab_counts: dict
+    page: Page
+    choices: list
+    tab_param: str
+    page_param: str
+
+    @property
+    def rows(self) -> list:
+        return self.page.object_list
+
+    @property
+    def total(self) -> int:
+        return sum(self.tab_counts.values())
+
+
 @dataclass
 class Tasks:
-    """The actor's meetings to attend, open action items and watch visits; each with the ``Who``
-    of its case (``who``: case id → Who)."""
+    """The actor's meetings, action items and watch visits, each a section of 50 rows a page with
+    its tabs (open / done); each row with ``who``, the ``Who`` of its case."""
 
-    meetings: list[MeetingAttendance]
-    items: list[ActionItem]
-    visits: list[WatchVisit]
+    meetings: TaskSection
+    items: TaskSection
+    visits: TaskSection
     who: dict = field(default_factory=dict)
 
 
-def tasks_of(actor: User) -> Tasks:
-    """What is open for the actor, oldest due first, each naming its case as ``who_for`` allows
-    (recorded). Nothing here ends: done items and recorded visits leave the list."""
-    tasks = Tasks(
-        meetings=list(
-            MeetingAttendance.objects.filter(user=actor, meeting__held_at__isnull=True)
-            .select_related("meeting__case")
-            .order_by("meeting__scheduled_for")
-        ),
-        items=list(
-            ActionItem.objects.filter(owner=actor, done_at__isnull=True)
-            .select_related("meeting__case")
-            .order_by("due_on")
-        ),
-        visits=list(
-            WatchVisit.objects.filter(assigned_to=actor, visited_on__isnull=True)
-            .select_related("case")
-            .order_by("due_on")
-        ),
+def _section(actor: User, section: _Section, query: TasksQuery) -> TaskSection:
+    """One statement for both tabs' counts, one for the page's rows (none when the tab is empty)."""
+    tab = query.tabs.get(section.name, TaskTab.OPEN)
+    rows = section.rows(actor)
+    counts = rows.aggregate(
+        **{code: Count("pk", filter=condition) for code, (condition, _o) in section.tabs.items()}
     )
-    rows = [(a, a.meeting.case) for a in tasks.meetings] + [(i, i.meeting.case) for i in tasks.items]
-    rows += [(v, v.case) for v in tasks.visits]
+    condition, order = section.tabs[tab]
+    ordered = rows.filter(condition).select_related(section.related).order_by(*order)
+    page = known_page(Paginator(Counted(ordered, counts[tab]), PAGE_SIZE), query.pages.get(section.name))
+    return TaskSection(
+        name=section.name,
+        tab=tab,
+        tab_counts=counts,
+        page=page,
+        choices=section.choices,
+        tab_param=section.tab_param,
+        page_param=section.page_param,
+    )
+
+
+def tasks_of(actor: User, query: TasksQuery | None = None) -> Tasks:
+    """The tasks page: per section, the tab asked for, 50 rows a page — what is open oldest due
+    first (meetings soonest first), what is done most recent first — each row naming its case as
+    ``who_for`` allows (one statement, one audit event for the three sections)."""
+    query = query or TasksQuery()
+    tasks = Tasks(**{section.name: _section(actor, section, query) for section in SECTIONS})
+    rows = [(row, section.case_of(row)) for section in SECTIONS for row in getattr(tasks, section.name).rows]
     tasks.who = who_for(actor, [case for _row, case in rows])
     for row, case in rows:  # what the template shows beside each: its case's number and name
         row.who = tasks.who[case.pk]

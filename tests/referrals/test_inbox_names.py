@@ -23,5 +23,7 @@ def test_the_referrer_list_names_its_cases_and_pages_by_fifty(world, sent):
     referral = sent()
     html = page(browser(world.staff).get(reverse("referrals:inbox")))
     assert referral.case.reference in html and "佐々木 トメ" in html
-    lists = selectors.referral_inbox(world.staff, sent_page="2")  # past the last page: the last one
+    lists = selectors.referral_inbox(
+        world.staff, selectors.ReferralQuery(sent_page="2")
+    )  # past the end: the last
     assert [r.pk for r in lists.sent] == [referral.pk] and lists.sent.paginator.per_page == 50

@@ -16,3 +16,18 @@ def test_the_referral_page_as_receiving_agency(world, sent):
     referral = sent()
     html = assert_reads_once(browser(world.agency_worker), reverse("referrals:detail", args=[referral.pk]))
     assert "佐々木 トメ" in html and "お断りの理由" in html  # the shared identity and the agency's answers
+
+
+def test_the_referral_inbox_as_receiving_agency(world, received_in_bulk):
+    received_in_bulk(60)  # more than a page
+    received_in_bulk(2, state="accepted", name="引き受けた")
+    html = assert_reads_once(
+        browser(world.agency_worker), reverse("referrals:inbox") + "?page=2&urgency=routine"
+    )
+    assert "本人 009" in html and "2 / 2" in html
+
+
+def test_the_referral_inbox_as_referrer(world, received_in_bulk):
+    received_in_bulk(55)
+    html = assert_reads_once(browser(world.staff), reverse("referrals:inbox") + "?sent=2")
+    assert "本人 000" in html and "2 / 2" in html
