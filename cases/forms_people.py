@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.utils.choices import CallableChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,19 @@ class SearchBox(forms.TextInput):
         )
 
 
+class _ShownText:
+    """A help text decided when it is shown (a bound field asks only whether there is one)."""
+
+    def __init__(self, say: Callable[[], str]):
+        self.say = say
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return self.say()
+
+
 class ExistingMemberForm(Form):
     """Someone already registered, found by search, as a member of the case's person's household.
 
@@ -138,16 +152,24 @@ class ExistingMemberForm(Form):
         super().__init__(*args, **kwargs)
         self.searching = self.is_bound and SEARCH in self.data
         query = str(self.data.get("q", "")).strip() if self.is_bound else ""
-        found = candidates(query) if candidates and query and len(query) <= 100 else []
-        self.fields["person"].widget.choices = found
-        if found:
-            self.fields["person"].help_text = _("この閲覧は監査記録に残ります。")
-        elif query:
-            self.fields["person"].help_text = _(
-                "該当する人は見つかりませんでした（氏名を見ることのできる人だけを探します）。"
-            )
-        else:
-            self.fields["person"].help_text = _("上の欄で探すと、ここに選べる人が表示されます。")
+        found: list = []
+
+        def people_found() -> list:
+            """Searched (and the showing recorded) once, when the form is shown: never for a
+            POST that succeeds and shows nothing."""
+            if query and candidates and len(query) <= 100 and not found:
+                found.append(candidates(query))
+            return found[0] if found else []
+
+        def help_text() -> str:
+            if people_found():
+                return str(_("この閲覧は監査記録に残ります。"))
+            if query:
+                return str(_("該当する人は見つかりませんでした（氏名を見ることのできる人だけを探します）。"))
+            return str(_("上の欄で探すと、ここに選べる人が表示されます。"))
+
+        self.fields["person"].widget.choices = CallableChoiceIterator(people_found)
+        self.fields["person"].help_text = _ShownText(help_text)
 
     def full_clean(self):
         if self.searching:  # only a step: shown again as typed, with no error and nothing checked

@@ -202,11 +202,13 @@ def test_the_page_finds_people_by_name_offers_them_as_radio_buttons_and_keeps_th
     # Found by nothing: said so.
     html = page(staff.post(_existing_url(case), {"q": "いない ひと", "search": "1"}))
     assert "該当する人は見つかりませんでした" in html
-    # Chosen and added: back to the case page's household.
+    # Chosen and added: back to the case page's household (nobody shown, nothing recorded as shown).
+    listed = len(_events("person.viewed")) + len(_events("person.listed"))
     response = staff.post(
         _existing_url(case), {"q": "ささき けんいち", "person": str(son.pk), "relation": "child"}
     )
     assert response.status_code == 302 and response["Location"].endswith("#household-title")
+    assert len(_events("person.viewed")) + len(_events("person.listed")) == listed
     assert HouseholdMember.objects.filter(person=son, relation="child").exists()
     # Found again now: marked as living here already, and refused beside the choice if chosen.
     html = page(staff.post(_existing_url(case), {"q": "佐々木 健一", "search": "1"}))
