@@ -11,6 +11,7 @@ administrator has no implicit access to personal data (docs/design.md "Roles").
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import NoReturn
 
@@ -46,6 +47,7 @@ from cases.models import (
     ProgressEntry,
     SupportMeeting,
 )
+from cases.vocabulary import FieldGroup
 from privacy.models import DataKey
 
 
@@ -494,6 +496,35 @@ def field_groups_for(actor: User, case: Case) -> set[str]:
     ):
         groups.update(field_groups)
     return groups
+
+
+# A person found by search, as ``identity_visible`` weighs them: (pk, registered_by_id, created_at).
+Candidate = tuple[uuid.UUID, int | None, datetime.datetime]
+
+
+def identity_visible(actor: User, candidates: Sequence[Candidate]) -> list[uuid.UUID]:
+    """The ids of the candidates whose identity the actor may read, newest record first: those
+    their organisations registered, and those on whose case a live grant of theirs (or of their
+    organisations) includes the identity group. A grant without it (a disclosure of the concern
+    only, the reporter's status view) does not make a person findable by name, nor addable to a
+    household. The one rule of both (``cases.selectors.search``, ``add_existing_household_member``)."""
+    if not candidates:
+        return []
+    organisations = set(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+    visible = {pk for pk, registered_by, _created in candidates if registered_by in organisations}
+    others = [pk for pk, _registered_by, _created in candidates if pk not in visible]
+    if others:
+        grants = (
+            live_grants()
+            .filter(Q(user=actor) | Q(organisation_id__in=organisations), case__person_id__in=others)
+            .values_list("case__person_id", "field_groups")
+        )
+        visible |= {person_id for person_id, groups in grants if FieldGroup.IDENTITY in groups}
+    return [
+        pk
+        for pk, _registered_by, _created in sorted(candidates, key=lambda c: (c[2], c[0]), reverse=True)
+        if pk in visible
+    ]
 
 
 def require_case_permission(actor: User, case: Case, codename: str, *, action: str) -> None:

@@ -16,7 +16,12 @@ from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
 from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
-from cases.services.people import add_household_member, add_supporter, register_person
+from cases.services.people import (
+    add_household_member,
+    add_supporter,
+    end_household_membership,
+    register_person,
+)
 from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, record_consent
 from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
@@ -275,8 +280,8 @@ def _seed_progress(structure: DemoStructure) -> None:
 
 # Households and informal supporters of some of the stories' people (fictional): the case is found
 # by its state and a category of its concern; (relation, is_carer, name, kana, birth date) per
-# member, (role, name, relation, contact) per supporter. The story's person is born when the
-# household makes sense (``_circle_identity``).
+# member, and the day they left for a former member; (role, name, relation, contact) per
+# supporter. The story's person is born when the household makes sense (``_circle_identity``).
 CIRCLES = [
     (
         CaseState.GUARDIANSHIP,
@@ -299,7 +304,18 @@ CIRCLES = [
     (
         CaseState.SHARING,
         "dementia",  # the daughter who looks after her
-        [("child", True, "高木 真由美", "たかぎ まゆみ", datetime.date(1968, 5, 30))],
+        [
+            ("child", True, "高木 真由美", "たかぎ まゆみ", datetime.date(1968, 5, 30)),
+            # her brother, who moved out when his work took him to another city
+            (
+                "child",
+                False,
+                "高木 浩二",
+                "たかぎ こうじ",
+                datetime.date(1965, 8, 4),
+                datetime.date(2019, 3, 31),
+            ),
+        ],
         [
             ("anshin_keeper", "吉村 達也", "新聞販売店", "045-000-9012"),
             ("neighbour", "松井 和子", "隣の部屋の人", ""),
@@ -340,8 +356,8 @@ def _seed_households_and_supporters(structure: DemoStructure) -> None:
         )
         if case is None or case.person.has_circle:  # not in this demo, or seeded already
             continue
-        for relation, is_carer, name, kana, birth_date in members:
-            add_household_member(
+        for relation, is_carer, name, kana, birth_date, *left in members:
+            membership = add_household_member(
                 actor=staff,
                 case=case,
                 relation=relation,
@@ -350,5 +366,7 @@ def _seed_households_and_supporters(structure: DemoStructure) -> None:
                 kana=kana,
                 birth_date=birth_date,
             )
+            if left:
+                end_household_membership(actor=staff, case=case, member=membership, ended_on=left[0])
         for role, name, relation, contact in supporters:
             add_supporter(actor=staff, case=case, role=role, name=name, relation=relation, contact=contact)

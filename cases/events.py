@@ -47,6 +47,12 @@ KINDS = [
     # People, households and supporters, changed from a case (cases.services.people).
     EventKind("person.identity_changed", Action.UPDATE, _("本人の情報を変更しました")),
     EventKind("household.member_added", Action.CREATE, _("世帯員を登録しました（{relation}）")),
+    EventKind(
+        "household.existing_member_added", Action.CREATE, _("登録済みの人を世帯員に加えました（{relation}）")
+    ),
+    EventKind(
+        "household.member_ended", Action.UPDATE, _("世帯員が世帯を離れたことを記録しました（{relation}）")
+    ),
     EventKind("supporter.added", Action.CREATE, _("支援者を登録しました（{supporter_role}）")),
     EventKind("supporter.ended", Action.UPDATE, _("支援者の登録を終了しました（{supporter_role}）")),
     # The legal-basis catalogue is administered (audit.administration.watch, from CasesConfig.ready).
@@ -83,6 +89,8 @@ def people_field_labels() -> dict[str, str]:
         "role": _("役割"),
         "contact": _("支援者の連絡先"),
         "ended_at": _("終了日時"),
+        "person": _("世帯員として加えた人"),
+        "ended_on": _("世帯を離れた日"),
         "household.name": _("世帯員の氏名"),
         "household.kana": _("世帯員のふりがな"),
         "household.birth_date": _("世帯員の生年月日"),

@@ -32,6 +32,18 @@ urlpatterns = [
     path("<uuid:case_id>/break-glass/", views.case_break_glass, name="case_break_glass"),
     path("<uuid:case_id>/person/", views_people.person_identity, name="person_identity"),
     path("<uuid:case_id>/household/new/", views_people.household_member_new, name="household_member_new"),
+    path(
+        "<uuid:case_id>/household/existing/",
+        views_people.household_member_existing,
+        name="household_member_existing",
+    ),
+    # Any text as the member's id: one that names no member of the household is refused (403,
+    # recorded) like another household's, never answered 404.
+    path(
+        "<uuid:case_id>/household/<str:member_id>/end/",
+        views_people.household_member_end,
+        name="household_member_end",
+    ),
     path("<uuid:case_id>/supporters/new/", views_people.supporter_new, name="supporter_new"),
     path(
         "<uuid:case_id>/supporters/<uuid:supporter_id>/end/", views_people.supporter_end, name="supporter_end"

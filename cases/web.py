@@ -125,12 +125,15 @@ def act_or_show_form(
     request: HttpRequest, action: Action, obj, *, done: str | Callable[[object], str], back: str
 ) -> HttpResponse:
     """The view's answer for one action on ``obj`` (found, and the actor's permission checked,
-    before this is called): the form, or the outcome. ``done`` is where a success goes (a URL, or
+    before this is called): the form, or the outcome (a form's ``about`` is a sentence shown
+    above its fields). ``done`` is where a success goes (a URL, or
     a function of what the service returned), ``back`` the page the form belongs to."""
     form = action.form(request, obj)
     # Ids named for the action: a page may load several of these forms into its panels.
     form.auto_id = request.path.rstrip("/").rsplit("/", 1)[-1] + "-%s"
-    if request.method == "POST" and form.is_valid():
+    # A form that searches within itself (a person to choose) says ``searching`` when its search
+    # button was pressed: it comes back with what was found and the service is not called.
+    if request.method == "POST" and not getattr(form, "searching", False) and form.is_valid():
         try:
             result = action.run(request, obj, form)
         except Conflict as conflict:

@@ -143,3 +143,11 @@ def wareki(date: datetime.date) -> str:
             year = date.year - start.year + 1
             return f"{name}{'元' if year == 1 else year}年{date.month}月{date.day}日"
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+def date_with_wareki(date: datetime.date) -> str:
+    """The date as screens show a date of birth: the Western date first, its era date beside it —
+    1948-03-15（昭和23年3月15日）. Before the first era known here, the Western date alone."""
+    era = wareki(date)
+    iso = date.isoformat()
+    return iso if era[0].isdigit() else f"{iso}（{era}）"

@@ -129,12 +129,20 @@ class HouseholdMember(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_memberships")
     relation = models.CharField(_("続柄"), max_length=20, choices=Relation.choices)
     is_carer = models.BooleanField(_("介護・世話をしている"), default=False)
+    # The day they stopped living in the household (moved out, went into care, died); a former
+    # member is kept, shown folded on the case page. Someone who moves back is a new membership.
+    ended_on = models.DateField(_("世帯を離れた日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("世帯員")
         verbose_name_plural = _("世帯員")
         constraints = [
-            models.UniqueConstraint(fields=["household", "person"], name="household_member_unique")
+            # Once as a current member; any number of times as a former one.
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="household_member_unique_current",
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,30 +7,46 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import BooleanField, CharField, IntegerField, Value
+from django.db.models import BooleanField, CharField, DateField, IntegerField, Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit import services as audit
-from cases.access import deny, held_case_permissions
+from cases.access import deny, held_case_permissions, require_role_permission
 from cases.models import Case, HouseholdMember, Person, Supporter
 from cases.selectors import case_for
+from cases.selectors.search import RESULT_LIMIT, visible_matches
 from cases.services.people import editable_fields, editable_groups
 from cases.vocabulary import FieldGroup
 from privacy.exceptions import ERASED_DISPLAY
 from privacy.models import DataKey
+from privacy.normalise import date_with_wareki
 
-__all__ = ["HouseholdSection", "PeopleForm", "household_section", "people_form_page", "supporter_of"]
+__all__ = [
+    "HouseholdSection",
+    "MembershipToEnd",
+    "PeopleForm",
+    "existing_member_case",
+    "household_candidates",
+    "household_section",
+    "membership_to_end",
+    "people_form_page",
+    "person_to_add",
+    "supporter_of",
+]
 
 
 @dataclass
 class Member:
+    pk: int  # the membership's: the page that records their leaving
     relation: str  # the label
     is_carer: bool
     is_self: bool
     name: str = ""
     kana: str = ""
     birth_date: datetime.date | None = None
+    until: datetime.date | None = None  # a former member: the last day they lived together
 
 
 @dataclass
@@ -45,7 +61,8 @@ class SupporterRow:
 
 @dataclass
 class HouseholdSection:
-    members: list[Member] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)  # who lives with the person now
+    former: list[Member] = field(default_factory=list)  # who lived with them, latest leaving first
     supporters: list[SupporterRow] = field(default_factory=list)
     shows_contact: bool = False
     may_edit: bool = False  # links to the pages that change them
@@ -55,8 +72,9 @@ class HouseholdSection:
         return [member for member in self.members if not member.is_self]
 
 
-# The union's columns: kind, the row's key, a code (relation or role), the carer flag, the person
-# the row belongs to, three encrypted values, then that person's erasure and data key.
+# The union's columns: kind, the row's key, a code (relation or role), the carer flag, a member's
+# household and leaving day, the person the row belongs to, three encrypted values, then that
+# person's erasure and data key.
 _KEY_COLUMNS = ("erased_at", "data_key_id", "data_key__wrapped", "data_key__kek_id", "data_key__destroyed_at")
 _MEMBER, _SUPPORTER = 0, 1
 
@@ -67,7 +85,11 @@ def household_section(page) -> HouseholdSection | None:
     identity: ONE statement, the two reads joined by UNION ALL — none for a person with neither
     (``Person.has_circle``). Supporters' contacts only with the
     contact group too. Adds what it decrypted to ``page.fields_read`` and the other members to
-    ``page.people_shown``, which the page's own audit event records."""
+    ``page.people_shown``, which the page's own audit event records.
+
+    Every household the person was ever a member of is read: who lives with them now are
+    ``members``; who left (``ended_on``), and everyone of a household the person left themselves,
+    are ``former``, each until the day they stopped living together."""
     case, person = page.case, page.case.person
     if FieldGroup.IDENTITY not in page.field_groups or person.is_erased:
         return None
@@ -83,6 +105,8 @@ def household_section(page) -> HouseholdSection | None:
         Cast("pk", CharField()),
         "relation",
         "is_carer",
+        "household_id",
+        "ended_on",
         "person_id",
         "person__name",
         "person__kana",
@@ -94,6 +118,8 @@ def household_section(page) -> HouseholdSection | None:
         Cast("pk", CharField()),
         "role",
         Value(False, output_field=BooleanField()),
+        Value(None, output_field=IntegerField()),
+        Value(None, output_field=DateField()),
         "person_id",
         "name",
         "relation",
@@ -102,7 +128,26 @@ def household_section(page) -> HouseholdSection | None:
     )
     rows = sorted(members.union(supporters, all=True), key=lambda row: (row[0], row[1]))
     relations, roles = dict(HouseholdMember.Relation.choices), dict(Supporter.Role.choices)
-    for kind, key, code, is_carer, owner_id, first, second, third, erased_at, *data_key in rows:
+    # Where the person lives now, and when they left the households they left.
+    living = {row[4] for row in rows if row[0] == _MEMBER and row[6] == person.pk and row[5] is None}
+    left: dict[int, datetime.date] = {}
+    for row in rows:
+        if row[0] == _MEMBER and row[6] == person.pk and row[5] is not None:
+            left[row[4]] = max(row[5], left.get(row[4], row[5]))
+    for (
+        kind,
+        key,
+        code,
+        is_carer,
+        household_id,
+        ended_on,
+        owner_id,
+        first,
+        second,
+        third,
+        erased_at,
+        *data_key,
+    ) in rows:
         if kind == _SUPPORTER:
             supporter = Supporter.from_db(
                 DEFAULT_DB_ALIAS,
@@ -121,15 +166,22 @@ def household_section(page) -> HouseholdSection | None:
                 )
             )
             continue
+        is_self = owner_id == person.pk
         member = Member(
-            relation=str(relations.get(code, code)), is_carer=is_carer, is_self=owner_id == person.pk
+            pk=int(key), relation=str(relations.get(code, code)), is_carer=is_carer, is_self=is_self
         )
-        if not member.is_self:
+        if household_id in living and ended_on is None:
+            section.members.append(member)
+        else:  # they left, or the person did (then together until the earlier leaving)
+            days = [day for day in (ended_on, None if is_self else left.get(household_id)) if day]
+            member.until = min(days) if days else None
+            section.former.append(member)
+        if not is_self:
             _decrypt_member(member, owner_id, (first, second, third), erased_at, data_key)
             page.people_shown.append(str(owner_id))
-        section.members.append(member)
-    section.members.sort(key=lambda member: not member.is_self)  # the person first
-    if section.others:
+    section.members.sort(key=lambda member: (not member.is_self, member.pk))  # the person first
+    section.former.sort(key=lambda member: (member.until or datetime.date.min, member.pk), reverse=True)
+    if section.others or any(not member.is_self for member in section.former):
         page.fields_read += ["household.name", "household.kana", "household.birth_date"]
     if section.supporters:
         page.fields_read += ["supporter.name", "supporter.relation"]
@@ -200,3 +252,103 @@ def supporter_of(actor: User, case: Case, supporter_id: object) -> Supporter:
     if supporter is None:
         deny(actor, action="end_supporter", case=case)
     return supporter
+
+
+# --- the household's members: someone already registered added, a member's leaving ---------------
+
+ADD_EXISTING = "add_existing_household_member"
+END_MEMBERSHIP = "end_household_membership"
+# What a candidate's label shows (as the person search shows it): recorded when shown.
+CANDIDATE_FIELDS = ("name", "kana", "birth_date")
+
+
+def existing_member_case(actor: User, case_id: object) -> Case:
+    """The case to whose person's household the actor adds someone already registered: they may
+    change its person's identity and look people up (``cases.view_person``). Refused (recorded)
+    otherwise, before any input is read."""
+    case = people_form_page(actor, case_id, ADD_EXISTING).case
+    require_role_permission(actor, "cases.view_person", action=ADD_EXISTING, case=case)
+    return case
+
+
+def household_candidates(actor: User, case: Case, query: str) -> list[tuple[str, str]]:
+    """The people matching ``query`` whose identity the actor may read — the person search's
+    blind indexes, rule and limit, never plaintext — as (id, label) choices for adding one to the
+    case's person's household: the case's person left out, those already living with them marked.
+    Showing them is recorded (field names and who, never the query)."""
+    ids = [pk for pk in visible_matches(actor, query) if pk != case.person_id][:RESULT_LIMIT]
+    if not ids:
+        return []
+    people = Person.objects.select_related("data_key").in_bulk(ids)
+    living_with = set(
+        HouseholdMember.objects.filter(
+            household__memberships__person_id=case.person_id,
+            household__memberships__ended_on__isnull=True,
+            ended_on__isnull=True,
+            person_id__in=ids,
+        ).values_list("person_id", flat=True)
+    )
+    shown = [people[pk] for pk in ids]
+    audit.record_people_shown(actor=actor, people=shown, fields=CANDIDATE_FIELDS, purpose="case_work")
+    choices = []
+    for person in shown:
+        label = person.name + (f"（{person.kana}）" if person.kana else "")
+        if person.birth_date:
+            label += f" · {date_with_wareki(person.birth_date)}"
+        if person.pk in living_with:
+            label += " — " + _("既にこの世帯の世帯員です")
+        choices.append((str(person.pk), label))
+    return choices
+
+
+def person_to_add(actor: User, case: Case, person_id: object) -> Person:
+    """The person a form chose to add to the household. An id that names no person — made up,
+    garbled — is refused (recorded) exactly as the service refuses one the actor may not see."""
+    try:
+        pk = uuid.UUID(str(person_id))
+    except ValueError:
+        pk = None
+    person = Person.objects.filter(pk=pk).first() if pk else None
+    if person is None:
+        deny(actor, action=ADD_EXISTING, case=case)
+    return person
+
+
+@dataclass
+class MembershipToEnd:
+    """A member of the case's person's household now, whose leaving a page records."""
+
+    case: Case
+    member: HouseholdMember
+    who: str  # their name and relation, or "this case's person"
+
+
+def membership_to_end(actor: User, case_id: object, member_id: object) -> MembershipToEnd:
+    """A membership of the household the case's person lives in now (its current or former
+    members), if the actor may change the person's identity; any other id — another household's,
+    none, not digits — is refused (recorded) as a forbidden one is, before any input is read.
+    Showing the member's name is recorded."""
+    case = people_form_page(actor, case_id, END_MEMBERSHIP).case
+    text = str(member_id)
+    member = None
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        member = (
+            HouseholdMember.objects.filter(
+                pk=int(text),
+                household__memberships__person_id=case.person_id,
+                household__memberships__ended_on__isnull=True,
+            )
+            .select_related("person__data_key")
+            .first()
+        )
+    if member is None:
+        deny(actor, action=END_MEMBERSHIP, case=case)
+    relation = member.get_relation_display()
+    if member.person_id == case.person_id:
+        who = _("このケースの本人")
+    elif member.person.is_erased:
+        who = f"{ERASED_DISPLAY}（{relation}）"
+    else:
+        who = f"{member.person.name}（{relation}）"
+        audit.record_people_shown(actor=actor, people=[member.person], fields=["name"], purpose="case_work")
+    return MembershipToEnd(case=case, member=member, who=str(who))

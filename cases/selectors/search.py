@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accounts.models import Membership, User
-from cases.access import live_grants, permitted_case_ids, revoke_expired_grants
+from accounts.models import User
+from cases.access import identity_visible, permitted_case_ids, revoke_expired_grants
 from cases.models import Case, Person
-from cases.vocabulary import FieldGroup
 from privacy.normalise import normalise_name, normalise_phone, parse_date, split_name
 
 # A search shows at most this many people (the newest records first); the count names them all.
@@ -79,28 +78,6 @@ class SearchResults:
         return self.count > len(self.people)
 
 
-def _identity_visible(actor: User, candidates: list[tuple]) -> list:
-    """The candidates (pk, registered_by_id, created_at) whose identity the actor may read: those
-    their organisations registered, and those on whose case a live grant of theirs (or of their
-    organisations) includes the identity group. A grant without it (a disclosure of the concern
-    only, the reporter's status view) does not make a person findable by name."""
-    organisations = set(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
-    visible = {pk for pk, registered_by, _created in candidates if registered_by in organisations}
-    others = [pk for pk, _registered_by, _created in candidates if pk not in visible]
-    if others:
-        grants = (
-            live_grants()
-            .filter(Q(user=actor) | Q(organisation_id__in=organisations), case__person_id__in=others)
-            .values_list("case__person_id", "field_groups")
-        )
-        visible |= {person_id for person_id, groups in grants if FieldGroup.IDENTITY in groups}
-    return [
-        pk
-        for pk, _registered_by, _created in sorted(candidates, key=lambda c: (c[2], c[0]), reverse=True)
-        if pk in visible
-    ]
-
-
 def visible_matches(actor: User, query: str) -> list:
     """The ids of the people the actor may see who match the query, newest record first."""
     if not (actor.is_authenticated and actor.is_active and actor.has_perm("cases.view_person")):
@@ -111,7 +88,7 @@ def visible_matches(actor: User, query: str) -> list:
     # Two steps, so that no planner walks an organisation's every person instead of the indexes:
     # the (few) matches by index first, then which of them the actor may see.
     candidates = list(Person.objects.filter(conditions).values_list("pk", "registered_by_id", "created_at"))
-    return _identity_visible(actor, candidates) if candidates else []
+    return identity_visible(actor, candidates)
 
 
 def people_found(actor: User, query: str) -> SearchResults:

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import deny, field_groups_for, held_case_permissions, require_role_permission
+from cases.access import (
+    deny,
+    field_groups_for,
+    held_case_permissions,
+    identity_visible,
+    require_role_permission,
+)
 from cases.exceptions import CaseRuleError
 from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
 from cases.vocabulary import FieldGroup
@@ -249,6 +255,26 @@ def _registering_organisation(actor: User, case: Case) -> Organisation:
     return Organisation.objects.get(pk=mine[0])
 
 
+def _current_household(person: Person, case: Case) -> Household:
+    """The household the case's person (locked by the caller) lives in now; made, with them as
+    its first member, if they live in none (never recorded, or moved out of the one recorded)."""
+    own = (
+        HouseholdMember.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("household")
+        .first()
+    )
+    if own is not None:
+        return own.household
+    household = Household.objects.create(area=case.area)
+    HouseholdMember.objects.create(household=household, person=person, relation=HouseholdMember.Relation.SELF)
+    return household
+
+
+def _check_relation(relation: str) -> None:
+    if relation not in HouseholdMember.Relation.values or relation == HouseholdMember.Relation.SELF:
+        raise CaseRuleError({"relation": _("続柄を選んでください。")})
+
+
 def add_household_member(
     *,
     actor: User,
@@ -264,21 +290,13 @@ def add_household_member(
     a member of the person's household (made now if the person has none)."""
     _require_groups(actor, case, {FieldGroup.IDENTITY}, "add_household_member")
     require_role_permission(actor, "cases.add_person", action="add_household_member", case=case)
-    if relation not in HouseholdMember.Relation.values or relation == HouseholdMember.Relation.SELF:
-        raise CaseRuleError({"relation": _("続柄を選んでください。")})
+    _check_relation(relation)
     identity = clean_identity({"name": name, "kana": kana, "birth_date": birth_date})
     if not identity["name"]:
         raise CaseRuleError({"name": _("氏名を入力してください。")})
     with transaction.atomic():
         person = _live_person(case)  # locked: two members added at once make one household
-        own = HouseholdMember.objects.filter(person=person).select_related("household").first()
-        if own is None:
-            household = Household.objects.create(area=case.area)
-            HouseholdMember.objects.create(
-                household=household, person=person, relation=HouseholdMember.Relation.SELF
-            )
-        else:
-            household = own.household
+        household = _current_household(person, case)
         member = _register(actor, _registering_organisation(actor, case), identity)
         membership = HouseholdMember.objects.create(
             household=household, person=member, relation=relation, is_carer=is_carer
@@ -294,6 +312,127 @@ def add_household_member(
             params={"household": household.pk, "member": str(member.pk), "relation": relation},
         )
     return membership
+
+
+def add_existing_household_member(
+    *, actor: User, case: Case, person: Person, relation: str, is_carer: bool = False
+) -> HouseholdMember:
+    """Add someone already registered — another case's person, a member of another household
+    recorded earlier — to the household of the case's person (made now if they have none).
+
+    ``person`` must be someone whose identity the actor may read (``cases.access.identity_visible``,
+    the person search's rule): anyone else, or an erased person, is refused as a missing one is —
+    recorded, the same answer — before anything else is checked. A person is a current member of
+    one household at a time: not twice of this one, not of this one while living in another (their
+    move out of that one is recorded first), and never a member of their own household's case."""
+    action = "add_existing_household_member"
+    _require_groups(actor, case, {FieldGroup.IDENTITY}, action)
+    require_role_permission(actor, "cases.view_person", action=action, case=case)
+    if person.is_erased or not identity_visible(
+        actor, [(person.pk, person.registered_by_id, person.created_at)]
+    ):
+        deny(actor, action=action, case=case)
+    _check_relation(relation)
+    if person.pk == case.person_id:
+        raise CaseRuleError({"person": _("このケースの本人を、本人の世帯員として加えることはできません。")})
+    with transaction.atomic():
+        own = _live_person(case)
+        # Locked too: the same person added to two households at once lands in one of them.
+        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).get()
+        household = _current_household(own, case)
+        living = list(
+            HouseholdMember.objects.filter(person=person, ended_on__isnull=True).values_list(
+                "household_id", flat=True
+            )
+        )
+        if household.pk in living:
+            raise CaseRuleError({"person": _("この人は既にこの世帯の世帯員です。")}, code="duplicate")
+        if living:
+            raise CaseRuleError(
+                {
+                    "person": _(
+                        "この人は別の世帯の世帯員として登録されています。先にその世帯を離れたことを記録してから加えてください。"
+                    )
+                },
+                code="other_household",
+            )
+        membership = HouseholdMember.objects.create(
+            household=household, person_id=person.pk, relation=relation, is_carer=is_carer
+        )
+        Person.objects.filter(pk__in=[own.pk, person.pk], has_circle=False).update(has_circle=True)
+        audit.record(
+            "household.existing_member_added",
+            actor=actor,
+            target=membership,
+            case_id=case.pk,
+            person_id=own.pk,
+            fields=["person", "relation", "is_carer"],
+            params={"household": household.pk, "member": str(person.pk), "relation": relation},
+        )
+    return membership
+
+
+def end_household_membership(
+    *, actor: User, case: Case, member: HouseholdMember, ended_on: datetime.date
+) -> HouseholdMember:
+    """The member stopped living in the case's person's household on ``ended_on`` (moved out,
+    went into care, died): kept, shown as a former member. Not a day after today; for someone who
+    had left this household before and came back, not before that earlier leaving (when this
+    membership can have begun at the earliest). An ended membership is refused with the day it
+    ended; a member of any other household is refused as a missing one is (recorded)."""
+    action = "end_household_membership"
+    _require_groups(actor, case, {FieldGroup.IDENTITY}, action)
+    if member.household_id not in _households_now(case):
+        deny(actor, action=action, case=case)
+    if ended_on > timezone.localdate():
+        raise CaseRuleError({"ended_on": _("今日より後の日付は入力できません。")})
+    with transaction.atomic():
+        member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
+        if member.ended_on is not None:
+            raise CaseRuleError(
+                _("この世帯員は既に世帯を離れています（%(day)s）。") % {"day": member.ended_on.isoformat()},
+                code="already_ended",
+            )
+        earlier = (
+            HouseholdMember.objects.filter(
+                household_id=member.household_id, person_id=member.person_id, ended_on__isnull=False
+            )
+            .order_by("-ended_on")
+            .values_list("ended_on", flat=True)
+            .first()
+        )
+        if earlier is not None and ended_on < earlier:
+            raise CaseRuleError(
+                {
+                    "ended_on": _("この人が前にこの世帯を離れた日（%(day)s）より前の日付は入力できません。")
+                    % {"day": earlier.isoformat()}
+                }
+            )
+        member.ended_on = ended_on
+        member.save(update_fields=["ended_on"])
+        audit.record(
+            "household.member_ended",
+            actor=actor,
+            target=member,
+            case_id=case.pk,
+            person_id=case.person_id,
+            fields=["ended_on"],
+            params={
+                "household": member.household_id,
+                "member": str(member.person_id),
+                "relation": member.relation,
+            },
+        )
+    return member
+
+
+def _households_now(case: Case) -> set[int]:
+    """The households the case's person lives in now (one, or none)."""
+    return set(
+        HouseholdMember.objects.filter(person_id=case.person_id, ended_on__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
 
 
 def add_supporter(

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_HELP = '<p class="help" id="{}_help">{}</p>'
+_HELP = '<p class="help"{}>{}</p>'
 _ERROR = '<p class="error" role="alert">{}</p>'
 
 
@@ -20,15 +20,30 @@ def form_fields(form) -> str:
     html = "".join(str(field) for field in form.hidden_fields()) + "\n"
     for field in form.visible_fields():
         errors = field.errors
-        target = conditional_escape(field.id_for_label or "")
-        help_text = format_html(_HELP, target, field.help_text) if field.help_text else ""
-        error_text = "".join(format_html(_ERROR, error) for error in errors)
-        html += (
-            f'\n  <div class="field{" has-error" if errors else ""}">\n'
-            f'    <label for="{target}">{conditional_escape(field.label)}</label>\n'
-            f"    {field}\n"
-            f"    {help_text}\n"
-            f"    {error_text}\n"
-            "  </div>\n"
-        )
+        has_error = " has-error" if errors else ""
+        # Django's own names for what aria-describedby points at (BoundField.aria_describedby).
+        auto_id = conditional_escape(field.auto_id or "")
+        help_text = ""
+        if field.help_text:
+            help_id = f' id="{auto_id}_helptext"' if auto_id else ""
+            help_text = format_html(_HELP, mark_safe(help_id), field.help_text)  # noqa: S308 (escaped)
+        error_text = ""
+        if errors:
+            error_id = f' id="{auto_id}_error"' if auto_id else ""
+            error_text = (
+                f"<div{error_id}>" + "".join(format_html(_ERROR, error) for error in errors) + "</div>"
+            )
+        label = conditional_escape(field.label)
+        if field.use_fieldset:  # a group of radio buttons or checkboxes: named by a legend, not a label
+            # What Django puts on a single widget (the help, the errors), on the group instead.
+            ids = field.aria_describedby
+            described = f' aria-describedby="{conditional_escape(ids)}"' if ids else ""
+            opening = f'<fieldset class="field{has_error}"{described}>\n    <legend>{label}</legend>'
+            closing = "</fieldset>"
+        else:
+            target = conditional_escape(field.id_for_label or "")
+            label_for = f' for="{target}"' if target else ""
+            opening = f'<div class="field{has_error}">\n    <label{label_for}>{label}</label>'
+            closing = "</div>"
+        html += f"\n  {opening}\n    {field}\n    {help_text}\n    {error_text}\n  {closing}\n"
     return mark_safe(html + "\n")  # noqa: S308 (every value escaped above)

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cases.forms import JapaneseDateField
-from privacy.normalise import parse_date, wareki
+from cases.templatetags.people import wareki as wareki_filter
+from privacy.normalise import date_with_wareki, parse_date, wareki
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,14 @@ def test_wareki_is_how_forms_print_a_date():
     assert wareki(datetime.date(2019, 5, 1)) == "令和元年5月1日"
     for day in (datetime.date(1930, 1, 1), datetime.date(1999, 12, 31), datetime.date(2026, 4, 1)):
         assert parse_date(wareki(day)) == day
+
+
+def test_a_date_of_birth_shows_the_western_date_with_its_era_date_beside_it():
+    assert date_with_wareki(datetime.date(1948, 3, 15)) == "1948-03-15（昭和23年3月15日）"
+    assert date_with_wareki(datetime.date(1989, 1, 8)) == "1989-01-08（平成元年1月8日）"
+    assert date_with_wareki(datetime.date(1868, 1, 1)) == "1868-01-01"  # before Meiji: no era here
+    assert wareki_filter(datetime.date(2019, 5, 1)) == "2019-05-01（令和元年5月1日）"  # {{ d|wareki }}
+    assert wareki_filter("") == ""  # anything but a date, unchanged
 
 
 def test_the_date_field_reads_what_people_type_and_says_what_it_wants():

@@ -81,10 +81,11 @@ def test_the_identity_page_takes_wareki_and_shows_it_back(world, case):
     assert _person(case).birth_date == datetime.date(1948, 3, 15)
     html = page(staff.get(url))
     assert 'value="昭和23年3月15日"' in html
-    assert "昭和23年3月15日（1948年）" not in html  # the form shows 和暦; the case page shows both…
+    assert "1948-03-15（昭和23年3月15日）" not in html  # the form shows 和暦; the case page shows both…
     people.add_household_member(actor=world.staff, case=case, relation="child", **SON)
     detail = page(staff.get(reverse("cases:case_detail", args=[case.pk])))
-    assert "昭和47年6月1日（1972年）" in detail  # …for the son in the household
+    assert "1948-03-15（昭和23年3月15日）" in detail  # …for the person
+    assert "1972-06-01（昭和47年6月1日）" in detail  # …and for the son in the household
 
 
 @pytest.mark.parametrize(

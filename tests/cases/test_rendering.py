@@ -1,6 +1,8 @@
 """The case workflow's forms render in Python (cases.rendering, ``{% form_fields %}``) exactly as
 Django's templates render them: same bytes, so that the screens and their tests see no change."""
 
+import re
+
 from django import forms as django_forms
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
@@ -18,7 +20,9 @@ TEMPLATES = DjangoTemplates()
 class EveryKindOfField(django_forms.Form):
     text = django_forms.CharField(label="名前 <&>", help_text="説明 <b>", max_length=5)
     hidden = django_forms.IntegerField(widget=django_forms.HiddenInput)
-    radio = django_forms.ChoiceField(choices=[(1, "一"), (2, "二 & 三")], widget=django_forms.RadioSelect)
+    radio = django_forms.ChoiceField(
+        choices=[(1, "一"), (2, "二 & 三")], widget=django_forms.RadioSelect, help_text="一つ <選ぶ>"
+    )
     boxes = django_forms.MultipleChoiceField(
         choices=[("群", [(1, "<一>"), (2, "二")]), (3, "三")],
         widget=django_forms.CheckboxSelectMultiple,
@@ -44,6 +48,22 @@ def test_every_kind_of_widget_and_field_renders_as_the_templates_do(db):
     assert_same(EveryKindOfField())
     assert_same(EveryKindOfField({"text": "長すぎる名前", "radio": "2", "boxes": ["1", "3"], "choice": "b"}))
     assert_same(EveryKindOfField(auto_id=False))
+    assert_same(EveryKindOfField({"radio": "9", "boxes": ["7"]}))  # a group's errors
+
+
+def test_a_group_of_choices_is_named_by_a_legend_and_nothing_points_nowhere(db):
+    """A radio group's or a checkbox group's name is its fieldset's legend — a label for the
+    group would point at no control (``for=""``) — and every aria-describedby names an element
+    the form has (Django's ``_helptext`` and ``_error`` ids)."""
+    for form in (EveryKindOfField({"radio": "9", "text": "長すぎる名前"}), EveryKindOfField(auto_id=False)):
+        html = str(form_fields(form))
+        assert 'for=""' not in html
+        assert re.search(r'<fieldset class="field[^"]*"[^>]*>\s*<legend>Radio</legend>', html)
+        ids = set(re.findall(r' id="([^"]+)"', html))
+        for described in re.findall(r'aria-describedby="([^"]+)"', html):
+            assert set(described.split()) <= ids, described
+    html = str(form_fields(EveryKindOfField({"radio": "9"})))
+    assert 'aria-describedby="id_radio_helptext id_radio_error"' in html
 
 
 def test_the_case_actions_forms_render_as_the_templates_do(world, concern):

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from cases.models import Case, SupportMeeting
+from cases.models import Case, HouseholdMember, SupportMeeting
 from guardianship.models import GuardianshipMatter, MatchingMeeting
 from referrals.models import Referral
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -36,6 +36,11 @@ def main_pages() -> list[tuple[str, str, dict]]:
     case = Case.objects.filter(state="referred").first()
     referral = Referral.objects.filter(state="accepted").first()
     matter = GuardianshipMatter.objects.filter(state="candidate_matching").first()
+    # The household whose son moved out: its case, and its member living there now.
+    moved_out = HouseholdMember.objects.get(ended_on__isnull=False)
+    living = HouseholdMember.objects.filter(household=moved_out.household, ended_on__isnull=True)
+    household_case = Case.objects.get(person__in=[member.person_id for member in living])
+    member = living.exclude(person=household_case.person).first()
     return [
         ("demo_commissioner", "/", PHONE),
         ("demo_commissioner", "/cases/concerns/new/", PHONE),
@@ -46,6 +51,9 @@ def main_pages() -> list[tuple[str, str, dict]]:
         ("demo_plaza", f"/cases/meetings/{SupportMeeting.objects.filter(case=case).first().pk}/", DESKTOP),
         ("demo_plaza", "/cases/tasks/", PHONE),
         ("demo_plaza", "/cases/people/search/", DESKTOP),
+        ("demo_plaza", f"/cases/{household_case.pk}/", PHONE),
+        ("demo_plaza", f"/cases/{household_case.pk}/household/existing/", PHONE),
+        ("demo_plaza", f"/cases/{household_case.pk}/household/{member.pk}/end/", DESKTOP),
         ("demo_plaza", "/referrals/", PHONE),
         ("demo_agency", f"/referrals/{referral.pk}/", PHONE),
         ("demo_coordinator", "/guardianship/", DESKTOP),

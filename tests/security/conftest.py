@@ -14,6 +14,7 @@ from cases.models import (
     Case,
     CaseAccessGrant,
     Consent,
+    HouseholdMember,
     Person,
     ProgressEntry,
     Supporter,
@@ -46,6 +47,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "person_id"): Person,
     ("", "entry_id"): ProgressEntry,
     ("", "supporter_id"): Supporter,
+    ("", "member_id"): HouseholdMember,
 }
 
 

@@ -26,6 +26,7 @@ from accounts.models import User
 from cases.models import (
     Case,
     CaseAccessGrant,
+    HouseholdMember,
     MeetingAttendance,
     Person,
     Supporter,
@@ -131,12 +132,42 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     if name == "audit:access_report":
         return holds_role_permission(user, "view_access_report"), None
     if name in ("cases:person_identity", "cases:household_member_new", "cases:supporter_new"):
-        # Who holds change_case changes the groups they may read: identity, or (their identity
-        # page) contact alone.
-        needed = {FieldGroup.IDENTITY, FieldGroup.CONTACT} if name.endswith("identity") else {"identity"}
-        contributes = grant_level(user, obj.pk) >= AccessLevel.CONTRIBUTE and not obj.person.is_erased
-        return contributes and bool(needed & granted_groups(user, obj.pk)), obj
+        return changes_identity(user, obj, name.endswith("identity")), obj
+    if name == "cases:household_member_existing":  # and looks people up (a role permission)
+        return changes_identity(user, obj) and holds_role_permission(user, "view_person"), obj
+    if name == "cases:household_member_end":
+        case, member = obj
+        return changes_identity(user, case) and member.household_id in households_now(case), case
     raise AssertionError(f"{name} takes an id but the matrix has no rule for it: add one")
+
+
+def changes_identity(user: User, case: Case, contact_will_do: bool = False) -> bool:
+    """Who holds change_case changes the groups they may read: identity, or (their identity
+    page) contact alone."""
+    needed = {FieldGroup.IDENTITY, FieldGroup.CONTACT} if contact_will_do else {FieldGroup.IDENTITY}
+    contributes = grant_level(user, case.pk) >= AccessLevel.CONTRIBUTE and not case.person.is_erased
+    return contributes and bool(needed & granted_groups(user, case.pk))
+
+
+def households_now(case: Case) -> set[int]:
+    return set(
+        HouseholdMember.objects.filter(person=case.person_id, ended_on__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
+
+
+def members_with_cases() -> list[tuple[Case, HouseholdMember]]:
+    """(case, member) for the pages of a household's members: each member of every household
+    with each case whose person lives there — and each member with a case of another household,
+    which no one may open."""
+    pairs = []
+    cases = list(Case.objects.filter(person__household_memberships__isnull=False).distinct())
+    for member in HouseholdMember.objects.all():
+        mine = [case for case in cases if member.household_id in households_now(case)]
+        others = [case for case in cases if member.household_id not in households_now(case)]
+        pairs += [(case, member) for case in mine + others[:1]]
+    return pairs
 
 
 def field_values(case: Case) -> dict[str, list[str]]:
@@ -167,11 +198,17 @@ def walk(users: list[User], skip: frozenset[str] = frozenset()) -> tuple[list[st
     of personal values the pages showed (so that the check is seen to bite), and the pages walked."""
     problems, fields_seen, walked = [], 0, set()
     for name, keywords, namespace, defaults in object_patterns():
-        if defaults or len(keywords) != 1 or name in skip:
+        if name == "cases:household_member_end" and name not in skip:
+            urls = [
+                ((case, member), reverse(name, kwargs={"case_id": case.pk, "member_id": member.pk}))
+                for case, member in members_with_cases()
+            ]
+        elif defaults or len(keywords) != 1 or name in skip:
             continue  # actions (POST only) and ids within a case: the empty-POST test below
-        model = model_of(namespace, keywords[0])
-        assert model is not None, f"{name}: unknown id {keywords[0]}; add it to ID_MODELS"
-        urls = [(obj, reverse(name, kwargs={keywords[0]: obj.pk})) for obj in model.objects.all()]
+        else:
+            model = model_of(namespace, keywords[0])
+            assert model is not None, f"{name}: unknown id {keywords[0]}; add it to ID_MODELS"
+            urls = [(obj, reverse(name, kwargs={keywords[0]: obj.pk})) for obj in model.objects.all()]
         if not urls or browser(users[0]).get(urls[0][1]).status_code == 405:
             continue  # a POST-only pattern
         walked.add(name)
@@ -218,6 +255,7 @@ def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_da
     assert not problems, "\n".join(problems)
     assert fields_seen > 50
     assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
+    assert {"cases:household_member_existing", "cases:household_member_end"} <= walked
 
     # Time-boxed grants run out: meeting attendees' and break-glass access end.
     past = timezone.now() - datetime.timedelta(seconds=1)
@@ -268,8 +306,11 @@ def test_an_empty_post_tells_an_outsider_nothing_about_whether_the_object_exists
         if any(obj is None for obj in existing):
             continue
         if len(keywords) == 2:  # a grant or a consent of its own case; a supporter of its person's
-            owner = existing[1]
-            existing[0] = owner.person.cases.first() if isinstance(owner, Supporter) else owner.case
+            owner = existing[1]  # …a member of the household its case's person lives in
+            if isinstance(owner, HouseholdMember):
+                existing[0] = next(c for c, m in members_with_cases() if m == owner)
+            else:
+                existing[0] = owner.person.cases.first() if isinstance(owner, Supporter) else owner.case
         ids = dict(zip(keywords, existing, strict=True))
         real = reverse(name, kwargs={k: o.pk for k, o in ids.items()} | defaults)
         made_up = {k: uuid.uuid4() if isinstance(o.pk, uuid.UUID) else 10**9 for k, o in ids.items()}
