@@ -27,6 +27,7 @@ from guardianship.models import (
     MatchProposal,
     MonitoringReport,
 )
+from notifications.models import Notification
 from referrals.models import Referral
 
 # (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
@@ -46,6 +47,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "person_id"): Person,
     ("", "entry_id"): ProgressEntry,
     ("", "supporter_id"): Supporter,
+    ("", "notification_id"): Notification,
 }
 
 
