@@ -34,6 +34,13 @@ class CasesConfig(AppConfig):
 
         register_events()
 
+        # The notifications page asks what it may say of each case (cases imports notifications,
+        # never the other way).
+        from cases.selectors.lists import shown_in_notifications
+        from notifications.signals import cases_shown
+
+        cases_shown.connect(shown_in_notifications, dispatch_uid="cases.notifications")
+
 
 def _restore_catalogue(sender, using="default", **kwargs) -> None:
     from django.db import connections

@@ -19,8 +19,9 @@
   own that a progress entry of the case may be linked to (referrals: ``("referral", …)``). The
   progress services check a link against it; the case page takes the same pairs from the
   sections (``"progress_links"`` of a section) so as to ask nothing more.
-- ``reminders_requested(today)`` — each receiver returns ``(user, text)`` pairs for
-  ``send_reminders`` (text names no person: dates, states and ids only).
+- ``reminders_requested(today)`` — for ``send_reminders``: each receiver writes the day's reminders
+  of its app as notifications (``notifications.services.notify_each``, keyed by kind, object and
+  day, so that a second run the same day writes none) and returns those it wrote.
 """
 
 from django.dispatch import Signal

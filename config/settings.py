@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "guardianship",
+    # Imported by cases and the features, importing only accounts; listed last so that its demo
+    # (the demo day's reminders) runs after theirs (accounts/management/commands/seed_demo.py).
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +133,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's bell: the unread count, read only where a page shows it.
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -192,8 +197,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Password reset links (the only way a password is set for someone: docs/security.md). E-mail goes
-# through EMAIL_BACKEND: the console in development, SMTP in production.
+# E-mail: password reset links (the only way a password is set for someone: docs/security.md) and
+# notifications (docs/notifications.md). It goes through EMAIL_BACKEND: the console in development,
+# SMTP in production (the test settings keep it in memory).
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -205,7 +211,16 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # implicit TLS (port 465), instead of STARTTLS
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (implicit TLS), not both.")
+# Seconds before a mail server that does not answer is given up on: a notification's e-mail is sent
+# when the action commits, and must not hold the request for long (docs/notifications.md).
+EMAIL_TIMEOUT = env_positive_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsunagu@localhost")
+# The site's address as users reach it (https://tsunagu.example.jp): notification e-mails link to
+# it. Without it they carry the path alone.
+TSUNAGU_BASE_URL = os.environ.get("TSUNAGU_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # How long a reset link works (seconds); a new account's first link too.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 60 * 60)))
 

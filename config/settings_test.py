@@ -29,3 +29,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# E-mail stays in memory (django.core.mail.outbox), whatever the environment says; links in it
+# name an address of its own.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TSUNAGU_BASE_URL = "https://tsunagu.example.jp"

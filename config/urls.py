@@ -35,6 +35,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("guardianship/", include("guardianship.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

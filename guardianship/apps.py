@@ -19,4 +19,4 @@ class GuardianshipConfig(AppConfig):
             receivers.undecided_matters_hold_the_case, dispatch_uid="guardianship.blockers"
         )
         case_page_sections.connect(receivers.matters_section, dispatch_uid="guardianship.section")
-        reminders_requested.connect(receivers.overdue_reports, dispatch_uid="guardianship.reminders")
+        reminders_requested.connect(receivers.reports_due, dispatch_uid="guardianship.reminders")

@@ -2,11 +2,14 @@
 
 import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, User
 from cases.models import Case, CaseState
 from guardianship.models import UNDECIDED_STATES, GuardianshipMatter, MonitoringReport
+from notifications.models import Kind, Notification
+from notifications.services import notify_each
 
 
 def open_matter_on_decision(sender, case: Case, outcome: str, actor: User, **kwargs) -> None:
@@ -51,18 +54,33 @@ def matters_section(sender, actor: User, case: Case, overview, **kwargs) -> list
     ]
 
 
-def overdue_reports(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:
-    """For ``send_reminders``: each guardian's report past due, to the centre's staff and the guardian."""
-    pairs: list[tuple[User, str]] = []
-    for report in MonitoringReport.objects.filter(
-        submitted_on__isnull=True, due_on__lt=today, appointment__ended_on__isnull=True
-    ).select_related("appointment__matter", "appointment__candidate__user"):
-        matter = report.appointment.matter
-        text = f"guardian report due {report.due_on:%Y-%m-%d} (matter {matter.pk}, case {matter.case_id})"
-        for user in User.objects.filter(
-            memberships__organisation_id=matter.centre_id, is_active=True
-        ).distinct():
-            pairs.append((user, text))
-        if report.appointment.candidate.user is not None:
-            pairs.append((report.appointment.candidate.user, text))
-    return pairs
+def reports_due(sender, today: datetime.date, **kwargs) -> list[Notification]:
+    """For ``send_reminders``: each guardian's report due today or earlier and not yet filed, to
+    the centre's staff (the matter's page) and to the guardian (their reports), once a day."""
+    notices = []
+    reports = list(
+        MonitoringReport.objects.filter(
+            submitted_on__isnull=True, due_on__lte=today, appointment__ended_on__isnull=True
+        ).select_related("appointment__matter", "appointment__candidate__user")
+    )
+    staff: dict[int, dict[int, User]] = {}  # centre id → its active users, each once
+    for membership in Membership.objects.filter(
+        organisation_id__in={r.appointment.matter.centre_id for r in reports}, user__is_active=True
+    ).select_related("user"):
+        staff.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
+    for report in reports:
+        matter, guardian = report.appointment.matter, report.appointment.candidate.user
+        key = f"{Kind.GUARDIAN_REPORT_DUE}:{report.pk}:{today.isoformat()}"
+        told = [
+            (user, reverse("guardianship:matter", args=[matter.pk]))
+            for user in staff.get(matter.centre_id, {}).values()
+        ]
+        if guardian is not None:
+            told.append((guardian, reverse("guardianship:my_reports")))
+        notices += [
+            Notification(
+                recipient=user, kind=Kind.GUARDIAN_REPORT_DUE, link=link, case_id=matter.case_id, key=key
+            )
+            for user, link in told
+        ]
+    return notify_each(notices)

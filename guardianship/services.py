@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,6 +49,9 @@ from guardianship.models import (
     PetitionDocument,
 )
 from guardianship.vocabulary import DocumentKind, DocumentStatus, MatterState
+from notifications.models import Kind
+from notifications.selectors import staff_of
+from notifications.services import notify
 from privacy.models import DataKey
 
 S = MatterState
@@ -107,6 +111,13 @@ def open_matter(*, actor: User, case: Case) -> GuardianshipMatter:
     matter.save(force_insert=True)
     open_to_centre(matter)
     _record("guardianship.opened", actor=actor, matter=matter, centre=matter.centre_id)
+    notify(
+        kind=Kind.MATTER_OPENED,
+        recipients=staff_of([matter.centre_id]),
+        link=reverse("guardianship:matter", args=[matter.pk]),
+        case_id=case.pk,
+        actor=actor,
+    )
     return matter
 
 

@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from cases.models import Case
+from notifications.models import Kind, Notification
+from notifications.services import notify_each
 from referrals.models import OPEN, Referral, ReferralState
 
 
@@ -74,9 +77,9 @@ def progress_link_targets(sender, case: Case, **kwargs) -> tuple[str, list[tuple
     return "referral", _progress_links(referrals_of_case(case))
 
 
-def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[tuple[User, str]]:
+def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[Notification]:
     """For ``send_reminders``: each overdue referral, to its author and to the receiving
-    organisation's staff. Ids and dates only. Two reads however many are overdue."""
+    organisation's staff, once a day. Three statements however many are overdue."""
     from referrals.services import mark_overdue_referrals
 
     mark_overdue_referrals(today)
@@ -86,9 +89,17 @@ def overdue_referrals(sender, today: datetime.date, **kwargs) -> list[tuple[User
         organisation_id__in={referral.recipient_id for referral in overdue}, user__is_active=True
     ).select_related("user"):
         staff.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
-    pairs: list[tuple[User, str]] = []
+    notices = []
     for referral in overdue:
-        text = f"referral {referral.pk} overdue since {referral.accept_by:%Y-%m-%d} (case {referral.case_id})"
-        pairs.append((referral.created_by, text))
-        pairs += [(user, text) for user in staff.get(referral.recipient_id, {}).values()]
-    return pairs
+        told = {referral.created_by_id: referral.created_by, **staff.get(referral.recipient_id, {})}
+        notices += [
+            Notification(
+                recipient=user,
+                kind=Kind.REFERRAL_OVERDUE,
+                link=reverse("referrals:detail", args=[referral.pk]),
+                case_id=referral.case_id,
+                key=f"{Kind.REFERRAL_OVERDUE}:{referral.pk}:{today.isoformat()}",
+            )
+            for user in told.values()
+        ]
+    return notify_each(notices)

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,9 @@ from cases.models import AccessLevel, Case, CaseAccessGrant, Consent, LegalBasis
 from cases.services.lifecycle import record_connection
 from cases.services.sharing import check_sharing_ground, consent_ends_at, record_disclosure
 from cases.transitions import RowMachine, transition
+from notifications.models import Kind as Notice
+from notifications.selectors import staff_of
+from notifications.services import notify
 from referrals.access import RESPOND, may_respond, open_to_recipient
 from referrals.models import OPEN, AcceptanceDeadline, Referral, ReferralMessage, ReferralState
 from referrals.sql import any_open_referral
@@ -227,6 +231,7 @@ def send_referral(*, actor: User, referral: Referral, expected_version: int) -> 
         locked.disclosure = disclosure
         _start_the_clock(locked)
         open_to_recipient(locked)
+        _tell(locked, Notice.REFERRAL_RECEIVED, locked.recipient_id, actor)
 
     return _by_referrer(actor, referral, expected_version, "send", then=share)
 
@@ -271,18 +276,25 @@ def accept_referral(*, actor: User, referral: Referral, expected_version: int, w
         locked.assigned_worker = worker
         locked.referrer_attention = True
         record_connection(case=locked.case)
+        _tell(locked, Notice.REFERRAL_ACCEPTED, locked.referring_organisation_id, actor)
 
     return _by_recipient(actor, referral, expected_version, "accept", then=connect)
 
 
 def decline_referral(*, actor: User, referral: Referral, expected_version: int, reason: str) -> Referral:
     """The agency cannot take it: the referral returns to the referrer's inbox with the reason."""
+    settle = _settle(actor, notify_referrer=True)
+
+    def settle_and_tell(locked: Referral) -> None:
+        settle(locked)
+        _tell(locked, Notice.REFERRAL_DECLINED, locked.referring_organisation_id, actor)
+
     return _by_recipient(
         actor,
         referral,
         expected_version,
         "decline",
-        then=_settle(actor, notify_referrer=True),
+        then=settle_and_tell,
         message=(Kind.DECLINE_REASON, reason, _("お断りの理由を書いてください。")),
     )
 
@@ -334,6 +346,17 @@ def _by_recipient(actor: User, referral: Referral, expected_version: int, name: 
         side=RECIPIENT,
         on_behalf_of=referral.recipient_id,
         **hooks,
+    )
+
+
+def _tell(referral: Referral, kind: str, organisation_id: int, actor: User) -> None:
+    """The staff of one side hear what the other did (notifications: the kind and the link only)."""
+    notify(
+        kind=kind,
+        recipients=staff_of([organisation_id]),
+        link=reverse("referrals:detail", args=[referral.pk]),
+        case_id=referral.case_id,
+        actor=actor,
     )
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "inbox_page",
     "known_page",
     "my_concerns_page",
+    "shown_in_notifications",
     "tasks_of",
     "who_for",
 ]
@@ -213,6 +214,13 @@ def who_for(actor: User, cases: Iterable[Case], *, purpose: str = "case_work") -
         actor=actor, people=list({p.pk: p for p in shown}.values()), fields=("name", "kana"), purpose=purpose
     )
     return found
+
+
+def shown_in_notifications(sender, actor: User, case_ids, **kwargs) -> dict:
+    """``notifications.signals.cases_shown``: each notified case as ``who_for`` lets the actor see
+    it now — the number always, the name only with a live identity grant (recorded)."""
+    cases = list(Case.objects.filter(pk__in=list(case_ids)).only("reference", "person_id"))
+    return who_for(actor, cases)
 
 
 # --- the plaza's and the ward's inbox ------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
@@ -31,6 +32,9 @@ from cases.services.references import allocate_case_reference
 from cases.services.sharing import check_legal_basis, record_disclosure
 from cases.transitions import CASES, transition
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
+from notifications.models import Kind
+from notifications.selectors import staff_of
+from notifications.services import notify
 
 INTAKE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONTACT, FieldGroup.CONCERN]
 ALL_FIELD_GROUPS = list(FieldGroup.values)
@@ -144,7 +148,19 @@ def report_concern(
                 field_groups=INTAKE_FIELD_GROUPS,
                 granted_by=actor,
             )
+        notify(
+            kind=Kind.CONCERN_NEW,
+            recipients=staff_of(organisation.pk for organisation in intake),
+            link=_case_link(case),
+            case_id=case.pk,
+            urgent=case.urgent,
+            actor=actor,
+        )
     return case
+
+
+def _case_link(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
 
 
 def _lead_grant(**organisation_and_more) -> dict:
@@ -188,6 +204,15 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
             ended=ended,
             why="intake_accepted",
             grants=[_lead_grant(organisation_id=lead)],
+        )
+        notify(  # whoever reported it hears that it was taken up (the state only: their own view)
+            kind=Kind.CONCERN_ACCEPTED,
+            recipients=[
+                c.reported_by for c in Concern.objects.filter(case=locked).select_related("reported_by")
+            ],
+            link=reverse("cases:my_concerns"),
+            case_id=locked.pk,
+            actor=actor,
         )
 
     return transition(
@@ -256,6 +281,14 @@ def escalate_urgent(
             ],
         )
         locked.lead_organisation = ward_office
+        notify(
+            kind=Kind.CASE_ESCALATED,
+            recipients=staff_of([ward_office.pk]),
+            link=_case_link(locked),
+            case_id=locked.pk,
+            urgent=True,
+            actor=actor,
+        )
 
     return transition(
         CASES,

@@ -4,6 +4,7 @@ confidentiality before they see anything, minutes, decisions and action items.""
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from cases.models import (
 from cases.services.sharing import check_consent, check_legal_basis, consent_ends_at
 from cases.transitions import CASES, act, lead_transition
 from cases.vocabulary import FieldGroup
+from notifications.models import Kind
+from notifications.services import notify
 
 # What an attendee from another organisation sees once they have acknowledged confidentiality.
 ATTENDEE_FIELD_GROUPS = [FieldGroup.IDENTITY, FieldGroup.CONCERN, FieldGroup.MEETINGS]
@@ -208,6 +211,13 @@ def hold_meeting(
             ActionItem(meeting=held, description=description, owner=owner, due_on=due_on).save(
                 force_insert=True
             )
+        notify(  # each owner once, however many items (their list says which)
+            kind=Kind.ACTION_ITEM_ASSIGNED,
+            recipients=[owner for _description, owner, _due_on in action_items],
+            link=reverse("cases:my_tasks"),
+            case_id=locked.pk,
+            actor=actor,
+        )
         CASES.save(locked, ())
         audit.record(
             "case.meeting_held",

@@ -3,12 +3,20 @@
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
 from audit import services as audit
-from cases.access import grant_access, require_case_permission, require_role_permission, revoke_grants
+from cases.access import (
+    grant_access,
+    live_grants,
+    require_case_permission,
+    require_role_permission,
+    revoke_grants,
+)
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
@@ -20,6 +28,9 @@ from cases.models import (
     LegalBasis,
 )
 from cases.vocabulary import FieldGroup
+from notifications.models import Kind
+from notifications.selectors import holders_of, staff_of
+from notifications.services import notify
 
 BREAK_GLASS_HOURS = 4
 
@@ -336,6 +347,27 @@ def open_break_glass(*, actor: User, case: Case, reason: str) -> BreakGlassAcces
             person_id=case.person_id,
             purpose="emergency",
             params={"break_glass": str(access.pk), "hours": BREAK_GLASS_HOURS},
+        )
+        # Who holds the case hears of it (before intake: the organisations it was sent to), and
+        # the privacy officers, who review every use.
+        holders = (
+            [case.lead_organisation_id]
+            if case.lead_organisation_id
+            else list(
+                live_grants()
+                .filter(case=case, reason=CaseAccessGrant.Reason.INTAKE)
+                .values_list("organisation_id", flat=True)
+            )
+        )
+        link = reverse("cases:case_detail", args=[case.pk])
+        notify(
+            kind=Kind.BREAK_GLASS_USED, recipients=staff_of(holders), link=link, case_id=case.pk, actor=actor
+        )
+        notify(
+            kind=Kind.BREAK_GLASS_REVIEW,
+            recipients=holders_of(Role.PRIVACY_OFFICER),
+            link=reverse("cases:break_glass_reviews"),
+            actor=actor,
         )
     return access
 

@@ -38,7 +38,9 @@ def test_seed_demo_makes_cases_in_every_state_through_the_services_and_is_idempo
 
 
 @override_settings(DEBUG=True)
-def test_send_reminders_lists_what_is_due_per_user_without_personal_data(db, capsys):
+def test_send_reminders_tells_each_user_what_is_due_and_prints_counts_only(db, capsys):
+    from notifications.models import Kind, Notification
+
     call_command("seed_demo")
     ActionItem.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=1))
     assert WatchVisit.objects.filter(due_on__lte=timezone.localdate()).exists()
@@ -46,9 +48,12 @@ def test_send_reminders_lists_what_is_due_per_user_without_personal_data(db, cap
     call_command("send_reminders")
     out = capsys.readouterr().out
     overdue = ActionItem.objects.filter(owner__username="demo_plaza").count()
-    assert (
-        f"demo_plaza: {overdue} overdue action item(s), 1 watch visit(s)" in out and "watch visit due" in out
-    )
+    told = Notification.objects.filter(recipient__username="demo_plaza")
+    assert told.filter(kind=Kind.ACTION_ITEM_OVERDUE).count() == overdue
+    assert told.filter(kind=Kind.WATCH_VISIT_DUE).count() == 1
+    # The operator reads counts: no user, no id, no person.
+    assert f"{Kind.ACTION_ITEM_OVERDUE.label}: {overdue}" in out
+    assert "demo_plaza" not in out and str(ActionItem.objects.first().meeting.case_id) not in out
     from cases.models import Person
 
     for person in Person.objects.select_related("data_key"):

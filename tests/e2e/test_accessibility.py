@@ -64,6 +64,8 @@ def main_pages() -> list[tuple[str, str, dict]]:
         ("demo_privacy", f"/audit/people/{case.person_id}/", DESKTOP),
         ("demo_privacy", "/audit/chain/", DESKTOP),
         ("demo_privacy", "/cases/people/lookup-for-report/", DESKTOP),
+        ("demo_plaza", "/notifications/", PHONE),
+        ("demo_plaza", "/notifications/settings/", DESKTOP),
     ]
 
 

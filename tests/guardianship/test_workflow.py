@@ -276,7 +276,9 @@ def test_the_centre_reads_only_what_the_case_disclosed_to_it(world, matter):
     assert {g.reason for g in grants} == {"disclosure"}
 
 
-def test_send_reminders_lists_overdue_guardian_reports(world, matter, candidate, capsys):
+def test_send_reminders_tells_the_centre_of_a_guardian_report_due(world, matter, candidate, capsys):
+    from notifications.models import Kind, Notification
+
     candidate("citizen")
     matter, _chosen = matched(world, matter)
     matter = services.file_petition(
@@ -294,8 +296,10 @@ def test_send_reminders_lists_overdue_guardian_reports(world, matter, candidate,
     )
     call_command("send_reminders")
     out = capsys.readouterr().out
-    assert "guardian report due 2025-03-03" in out and "demo_coordinator:" in out
-    assert "佐々木" not in out
+    (told,) = Notification.objects.filter(kind=Kind.GUARDIAN_REPORT_DUE)  # the citizen has no account
+    assert told.recipient == world.coordinator and told.link == f"/guardianship/matters/{matter.pk}/"
+    assert f"{Kind.GUARDIAN_REPORT_DUE.label}: 1" in out
+    assert "佐々木" not in out and "demo_coordinator" not in out
     # supporting → ended closes the appointment and frees the guardian's place.
     matter = advance(world, matter, "start_support", "end_matter")
     appointment = matter.appointments.get()

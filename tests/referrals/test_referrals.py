@@ -297,16 +297,19 @@ def test_overdue_across_a_weekend_and_public_holidays(world, sent):
     ] == '{"from":"sent","to":"overdue","transition":"mark_overdue"}'
 
 
-def test_send_reminders_lists_overdue_referrals_to_both_sides(world, sent, capsys):
+def test_send_reminders_tells_both_sides_of_an_overdue_referral(world, sent, capsys):
+    from notifications.models import Kind, Notification
+
     referral = sent()
     Referral.objects.filter(pk=referral.pk).update(
         accept_by=timezone.localdate() - datetime.timedelta(days=3)
     )
     call_command("send_reminders")
     out = capsys.readouterr().out
-    assert f"referral {referral.pk} overdue" in out
-    assert "demo_plaza:" in out and "demo_agency:" in out
-    assert "佐々木" not in out
+    told = Notification.objects.filter(kind=Kind.REFERRAL_OVERDUE)
+    assert {n.recipient.username for n in told} == {"demo_plaza", "demo_agency"}
+    assert {n.link for n in told} == {f"/referrals/{referral.pk}/"}
+    assert str(referral.pk) not in out and "佐々木" not in out and "demo_plaza" not in out
     referral.refresh_from_db()
     assert referral.state == S.OVERDUE
 
@@ -317,17 +320,17 @@ def test_overdue_reminders_read_the_same_few_rows_however_many_are_overdue(world
     Referral.objects.filter(pk=first.pk).update(accept_by=late)
     services.mark_overdue_referrals()
     with CaptureQueriesContext(connection) as one:
-        pairs = overdue_referrals(sender=None, today=timezone.localdate())
-    assert {user.username for user, _text in pairs} == {"demo_plaza", "demo_agency"}
+        told = overdue_referrals(sender=None, today=timezone.localdate())
+    assert {n.recipient.username for n in told} == {"demo_plaza", "demo_agency"}
     second = sent(recipient=world.anshin)
     Referral.objects.filter(pk=second.pk).update(accept_by=late)
     services.mark_overdue_referrals()
     with CaptureQueriesContext(connection) as two:
-        pairs = overdue_referrals(sender=None, today=timezone.localdate())
+        told = overdue_referrals(sender=None, today=timezone.localdate())
     assert len(two.captured_queries) == len(one.captured_queries)
-    told = {(user.username, text.split()[1]) for user, text in pairs}
-    assert ("anshin_worker", str(second.pk)) in told and ("demo_agency", str(first.pk)) in told
-    assert ("anshin_worker", str(first.pk)) not in told
+    # Only the second is news: the first was told today already.
+    told = {(n.recipient.username, n.link.split("/")[2]) for n in told}
+    assert told == {("anshin_worker", str(second.pk)), ("demo_plaza", str(second.pk))}
 
 
 def test_the_case_moves_on_only_when_every_referral_is_settled(world, referred, sent):

@@ -28,6 +28,7 @@ from guardianship.models import (
     MatchProposal,
     MonitoringReport,
 )
+from notifications.models import Notification
 from referrals.models import Referral
 
 # (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
@@ -48,6 +49,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "entry_id"): ProgressEntry,
     ("", "supporter_id"): Supporter,
     ("", "member_id"): HouseholdMember,
+    ("", "notification_id"): Notification,
 }
 
 

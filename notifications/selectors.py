@@ -1,0 +1,90 @@
+"""Every read of notifications: each user reads only their own. Who is told (the staff of an
+organisation, the holders of a role) is read here too, from accounts."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from notifications.models import Notification, Preference, default_preference
+from notifications.signals import cases_shown
+
+PAGE_SIZE = 50
+# The bell counts up to here and then says "99+": the count stays one short, indexed statement.
+BELL_MOST = 100
+
+
+class Bell:
+    """The header's unread count, read when (and if) the page shows it."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        return Notification.objects.filter(recipient=self.user, read_at__isnull=True)[:BELL_MOST].count()
+
+    @property
+    def shown(self) -> str:
+        return f"{BELL_MOST - 1}+" if self.unread >= BELL_MOST else str(self.unread)
+
+
+@dataclass
+class NotificationsPage:
+    page: Page
+    rows: list[Notification] = field(default_factory=list)
+    unread: int = 0
+
+
+def notifications_page(actor: User, page_number: object = 1) -> NotificationsPage:
+    """The actor's notifications, newest first, 50 a page; each row's case as the app that owns
+    cases says it may be shown to the actor now (``notifications.signals.cases_shown``)."""
+    page = Paginator(
+        Notification.objects.filter(recipient=actor).order_by("-created_at", "-pk"), PAGE_SIZE
+    ).get_page(page_number)
+    rows = list(page.object_list)
+    case_ids = {row.case_id for row in rows if row.case_id}
+    shown: dict = {}
+    if case_ids:
+        for _receiver, answer in cases_shown.send(sender=Notification, actor=actor, case_ids=case_ids):
+            shown.update(answer or {})
+    for row in rows:
+        row.who = shown.get(row.case_id)
+    return NotificationsPage(page=page, rows=rows, unread=sum(1 for row in rows if not row.is_read))
+
+
+def notification_of(actor: User, notification_id: object) -> Notification:
+    """One of the actor's own notifications; anyone else's, or one that does not exist, is refused
+    alike (403, recorded by the audit middleware), so that nobody learns which exist."""
+    found = Notification.objects.filter(pk=notification_id, recipient_id=actor.pk).first()
+    if found is None:
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
+    return found
+
+
+def preferences_of(users: Iterable[User]) -> dict[int, Preference]:
+    """Each user's settings (the default for one who never saved any), in one statement."""
+    users = list(users)
+    saved = {p.user_id: p for p in Preference.objects.filter(user_id__in={u.pk for u in users})}
+    return {user.pk: saved.get(user.pk) or default_preference(user) for user in users}
+
+
+def preference_of(user: User) -> Preference:
+    return preferences_of([user])[user.pk]
+
+
+def staff_of(organisation_ids: Iterable[int]) -> list[User]:
+    """The active users of these organisations, each once."""
+    ids = [pk for pk in organisation_ids if pk is not None]
+    if not ids:
+        return []
+    return list(User.objects.filter(memberships__organisation_id__in=ids, is_active=True).distinct())
+
+
+def holders_of(role: str) -> list[User]:
+    """The active users who hold ``role`` in any organisation, each once."""
+    return list(User.objects.filter(memberships__role=role, is_active=True).distinct())
