@@ -1,8 +1,12 @@
 """The petition's drafts printed from what the matter records (本人情報シート, 申立事情説明書), and
 the petition's documents checklist saved in one submit (docs/documents.md)."""
 
+import io
+
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from guardianship import services
@@ -51,7 +55,10 @@ def url(matter, document) -> str:
 
 @pytest.mark.parametrize("document", DRAFTS)
 def test_each_draft_is_drafted_from_the_matter_and_marked_draft(world, prepared, document):
-    text = pdf_text(browser(world.coordinator).get(url(prepared, document))).replace("\n", "")
+    response = browser(world.coordinator).get(url(prepared, document))
+    text = pdf_text(response).replace("\n", "")
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) >= 2 and all("下書き" in page.extract_text() for page in pages)  # every page
     title = {"person_information_sheet": "本人情報シート", "petition_circumstances": "申立事情説明書"}
     for shown in (title[document], "下書き", NAME, WISHES, CAPACITY, HOW, world.anshin.name):
         assert shown in text, shown
@@ -164,4 +171,8 @@ def test_the_checklist_is_the_centres_only(world, prepared):
         checklist(petition, petition_form="received"),
     )
     assert response.status_code == 403
+    with pytest.raises(PermissionDenied):  # the service asks again, whoever calls it
+        services.update_documents(
+            actor=world.staff, petition=petition, statuses={"petition_form": "received"}
+        )
     assert not PetitionDocument.objects.filter(petition=petition, status="received").exists()
