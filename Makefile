@@ -11,6 +11,7 @@ PORT ?= 8000
 
 ## setup: virtualenv, pinned dependencies, compiled translations, development keyring (safe to re-run)
 setup: $(INSTALLED) $(MO_FILES) var/keyring.json
+	@$(PYTHON) printing/system.py || echo "  (make run works without them, except for the PDFs; make test needs them)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,7 @@ run: setup
 
 ## test: set up, lint, and run the whole suite (on PostgreSQL when DATABASE_URL points there)
 test: setup lint
+	@$(PYTHON) printing/system.py
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

@@ -213,6 +213,11 @@ KINDS = [
     EventKind("keys.rewrapped", Action.KEY_ROTATION, _("{count} 件のデータ鍵を鍵 {kek} で再暗号化しました")),
     EventKind("keys.retired", Action.KEY_ROTATION, _("鍵暗号化鍵 {keks} を廃棄しました")),
     EventKind("audit.access_report", Action.EXPORT, _("本人のアクセス報告を作成しました")),
+    EventKind(
+        "audit.access_report_printed",
+        Action.EXPORT,
+        _("本人のアクセス報告の印刷用PDFを作りました（{count} 件）"),
+    ),
     # Administration (audit/administration.py): whoever made the change, through whatever path.
     EventKind("user.created", Action.CREATE, _("利用者を登録しました")),
     EventKind("user.changed", Action.UPDATE, _("利用者の登録内容を変更しました")),

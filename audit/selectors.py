@@ -69,6 +69,22 @@ def access_report(actor: User, person_id: str) -> list[AuditEvent]:
     return events
 
 
+def access_report_document(actor: User, person_id: str) -> list[AuditEvent]:
+    """The access report to print (docs/documents.md): ``access_report`` — the officer's
+    permission, and the report's own ``audit.access_report`` — then ``audit.access_report_printed``
+    with the number of events it lists. The report names field names, never a value, so the
+    event names no field of the person's."""
+    events = access_report(actor, person_id)
+    record(
+        "audit.access_report_printed",
+        actor=actor,
+        person_id=person_id,
+        purpose="disclosure_request",
+        params={"count": len(events)},
+    )
+    return events
+
+
 class _Missing(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

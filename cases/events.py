@@ -42,6 +42,7 @@ KINDS = [
     EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
     EventKind("case.progress_recorded", Action.CREATE, _("支援経過を記録しました（{progress_kind}）")),
     EventKind("case.progress_corrected", Action.CREATE, _("支援経過を訂正しました（{progress_kind}）")),
+    EventKind("case.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
     EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
     EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
     # People, households and supporters, changed from a case (cases.services.people).
@@ -128,6 +129,7 @@ def register_events() -> None:
             "progress_kind": dict(ProgressEntry.Kind.choices),
             "relation": dict(HouseholdMember.Relation.choices),
             "supporter_role": dict(Supporter.Role.choices),
+            "document": {"meeting_record": _("支援会議の記録")},
         },
         field_labels={
             **shared_content_field_labels(),
@@ -141,6 +143,8 @@ def register_events() -> None:
             "note": _("見守りの記録"),
             "representative": _("代理で同意した人"),
             "action_items": _("役割分担"),
+            "decision.reason": _("決定の理由"),
+            "action_item.description": _("役割分担の内容"),
             # A progress entry's fields (cases.services.progress.ENTRY_FIELDS)
             **{
                 name: ProgressEntry._meta.get_field(name).verbose_name

@@ -49,5 +49,6 @@ urlpatterns = [
         "<uuid:case_id>/supporters/<uuid:supporter_id>/end/", views_people.supporter_end, name="supporter_end"
     ),
     path("meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<uuid:meeting_id>/record.pdf", views.meeting_record_pdf, name="meeting_record_pdf"),
     path("break-glass/reviews/", views.break_glass_reviews, name="break_glass_reviews"),
 ]

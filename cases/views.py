@@ -17,6 +17,7 @@ from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models import CaseState
 from cases.services import intake, lifecycle, meetings, progress, sharing
 from cases.web import Action, act_or_show_form, report_outcome, show_refusal, with_version
+from printing.pdf import pdf_response, render_pdf
 
 DECIDE_OUTCOMES = [
     (s.value, s.label)
@@ -406,6 +407,21 @@ def case_break_glass(request: HttpRequest, case_id) -> HttpResponse:
 
 
 # --- meetings, action items, watch visits ---------------------------------------------------------
+
+
+@login_required
+def meeting_record_pdf(request: HttpRequest, meeting_id) -> HttpResponse:
+    """The meeting record to print (docs/documents.md): read and recorded by its selector."""
+    page = selectors.meeting_record(request.user, meeting_id)
+    meeting = page.meeting
+    held_on = timezone.localdate(meeting.held_at or meeting.scheduled_for)
+    pdf = render_pdf(
+        "cases/documents/meeting_record.html",
+        {"meeting": meeting, "case": meeting.case},
+        actor=request.user,
+        title=_("支援会議の記録"),
+    )
+    return pdf_response(pdf, f"meeting-record_{meeting.case.reference}_{held_on.isoformat()}.pdf")
 
 
 @login_required

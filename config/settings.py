@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
+    "printing",  # documents to print: HTML to PDF in memory (docs/documents.md)
     "audit",
     "cases",
     "referrals",
@@ -351,5 +352,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes reports each failure and lockout as a warning; its routine housekeeping is noise.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports each step of every PDF, fontTools each font it subsets (printing/pdf.py).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

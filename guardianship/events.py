@@ -11,6 +11,7 @@ KINDS = [
     EventKind("guardianship.assessed", Action.UPDATE, _("アセスメントを記録しました")),
     EventKind("guardianship.updated", Action.UPDATE, _("案件の記録を更新しました（{what}）")),
     EventKind("guardianship.viewed", Action.VIEW, _("案件を閲覧しました")),
+    EventKind("guardianship.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
     EventKind("guardianship.matching_scheduled", Action.CREATE, _("候補者調整会議の議題にしました")),
     EventKind("guardianship.candidate_chosen", Action.UPDATE, _("候補者を選びました（{rank} 位）")),
     EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
@@ -32,8 +33,15 @@ def register_events() -> None:
             "to": dict(MatterState.choices),
             "kind": dict(CandidateKind.choices) | dict(DocumentKind.choices),
             "status": dict(DocumentStatus.choices),
+            "documents": dict(DocumentKind.choices),
+            "statuses": dict(DocumentStatus.choices),
+            "document": {
+                "person_information_sheet": _("本人情報シート（下書き）"),
+                "petition_circumstances": _("申立事情説明書（下書き）"),
+            },
             "what": {
                 "document": _("申立書類"),
+                "documents": _("申立書類の状況"),
                 "report_scheduled": _("報告の予定"),
                 "report": _("後見活動の報告"),
                 "complaint": _("苦情の受付"),

@@ -78,9 +78,23 @@ class PetitionForm(VersionedForm):
     )
 
 
-class DocumentForm(forms.Form):
-    kind = forms.CharField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("状況"), choices=DocumentStatus.choices)
+class DocumentsForm(forms.Form):
+    """The petition's documents checklist in one form: one status per document. Each field also
+    carries the status the page showed (``show_hidden_initial``), so that only what the user
+    changed is saved — a document someone else updated meanwhile is left as they set it."""
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for document in documents:
+            self.fields[document.kind] = forms.ChoiceField(
+                label=document.get_kind_display(),
+                choices=DocumentStatus.choices,
+                initial=document.status,
+                show_hidden_initial=True,
+            )
+
+    def service_arguments(self) -> dict:
+        return {"statuses": {kind: self.cleaned_data[kind] for kind in self.changed_data}}
 
 
 class DateForm(VersionedForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit import services as audit
@@ -25,7 +26,7 @@ from guardianship.models import (
     Petition,
 )
 from guardianship.services import current_petition
-from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind
+from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind, Specialism
 
 
 def matters_for(actor: User) -> QuerySet[GuardianshipMatter]:
@@ -163,6 +164,70 @@ def current_petition_of(matter: GuardianshipMatter) -> Petition:
             code="no_petition",
         )
     return petition
+
+
+def petition_documents(matter: GuardianshipMatter) -> list:
+    """The current petition's documents checklist, for its form (the matter already checked)."""
+    petition = current_petition(matter)
+    return list(petition.documents.all()) if petition else []
+
+
+# --- documents to print (docs/documents.md) ------------------------------------------------------
+
+# Each draft, its title and the matter's fields it is drafted from (the case's fields come from
+# what was disclosed to the centre: ``MatterOverview.content``).
+PETITION_DRAFTS = {
+    "person_information_sheet": (
+        gettext_lazy("本人情報シート（下書き）"),
+        ("capacity_concerns", "wishes", "wishes_supported_by", "wishes_how"),
+    ),
+    "petition_circumstances": (
+        gettext_lazy("申立事情説明書（下書き）"),
+        ("capacity_concerns", "wishes", "wishes_supported_by", "wishes_how", "alternative_reason"),
+    ),
+}
+
+
+@dataclass
+class PetitionDraft:
+    document: str
+    title: str
+    overview: MatterOverview
+    fields_read: list[str]
+    specialisms: list[str] = field(default_factory=list)  # labels
+    care_providers: list = field(default_factory=list)  # organisations
+
+
+def petition_draft(actor: User, matter_id: object, document: str) -> PetitionDraft:
+    """A petition document drafted from what the matter records, to print (本人情報シート,
+    申立事情説明書): read through the matter page — which refuses whoever is not the matter's
+    centre, recorded, and records its read — then ``guardianship.printed`` naming the document
+    and the fields it holds (those recorded; never their values)."""
+    title, matter_fields = PETITION_DRAFTS[document]
+    overview = matter_page(actor, matter_id)
+    matter = overview.matter
+    fields = list(overview.content.fields_read)
+    if not matter.case.person.is_erased:
+        fields += [name for name in matter_fields if getattr(matter, name)]
+    audit.record(
+        "guardianship.printed",
+        actor=actor,
+        organisation_id=matter.centre_id,
+        target=matter,
+        case_id=matter.case_id,
+        person_id=matter.case.person_id,
+        fields=fields,
+        purpose="case_work",
+        params={"document": document},
+    )
+    return PetitionDraft(
+        document=document,
+        title=title,
+        overview=overview,
+        fields_read=fields,
+        specialisms=[str(Specialism(code).label) for code in matter.needed_specialisms if code in Specialism],
+        care_providers=list(matter.care_providers.order_by("name")),
+    )
 
 
 def complaint_to_close(actor: User, complaint_id: object) -> Complaint:

@@ -273,17 +273,46 @@ def current_petition(matter: GuardianshipMatter) -> Petition | None:
     return matter.petitions.order_by("-created_at").first()
 
 
-def update_document(*, actor: User, petition: Petition, kind: str, status: str) -> PetitionDocument:
+def update_documents(*, actor: User, petition: Petition, statuses: dict[str, str]) -> list[PetitionDocument]:
+    """The petition's documents checklist, saved in one submit: ``statuses`` maps each document
+    the user changed to its new status. Those that differ are written in one transaction with one
+    event naming them (codes only); nothing is written when nothing differs. An unknown document
+    or status changes nothing."""
     matter = petition.matter
     require_matter_permission(actor, matter, action="guardianship.update_document")
-    if status not in DocumentStatus.values:
+    if any(status not in DocumentStatus.values for status in statuses.values()):
         raise CaseRuleError(_("書類の状況を選んでください。"), code="bad_status")
     with transaction.atomic():
-        document = PetitionDocument.objects.select_for_update().get(petition=petition, kind=kind)
-        document.status = status
-        document.save(update_fields=["status", "updated_at"])
-        _record("guardianship.updated", actor=actor, matter=matter, what="document", kind=kind, status=status)
-    return document
+        documents = list(
+            PetitionDocument.objects.select_for_update().filter(petition=petition, kind__in=list(statuses))
+        )
+        if len(documents) != len(statuses):
+            raise CaseRuleError(_("この申立ての書類ではありません。"), code="unknown_document")
+        order = {kind: index for index, kind in enumerate(DocumentKind.values)}
+        changed = sorted(
+            (document for document in documents if document.status != statuses[document.kind]),
+            key=lambda document: order.get(document.kind, len(order)),
+        )
+        now = timezone.now()
+        for document in changed:
+            document.status, document.updated_at = statuses[document.kind], now
+        if changed:
+            PetitionDocument.objects.bulk_update(changed, ["status", "updated_at"])
+            _record(
+                "guardianship.updated",
+                actor=actor,
+                matter=matter,
+                what="documents",
+                documents=[document.kind for document in changed],
+                statuses=[document.status for document in changed],
+            )
+    return changed
+
+
+def update_document(*, actor: User, petition: Petition, kind: str, status: str) -> PetitionDocument:
+    """One document of the checklist (``update_documents`` with one item)."""
+    update_documents(actor=actor, petition=petition, statuses={kind: status})
+    return PetitionDocument.objects.get(petition=petition, kind=kind)
 
 
 def start_matching(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:

@@ -9,6 +9,15 @@ urlpatterns = [
     path("matters/<uuid:matter_id>/", views.matter_detail, name="matter"),
     *(
         path(
+            f"matters/<uuid:matter_id>/drafts/{document.replace('_', '-')}.pdf",
+            views.petition_draft_pdf,
+            {"document": document},
+            name=f"draft_{document}",
+        )
+        for document in views.PETITION_DRAFTS
+    ),
+    *(
+        path(
             f"matters/<uuid:matter_id>/{action}/",
             views.matter_action,
             {"action": action},

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import with_distinct_ids
-from cases.web import action_view, form_action, form_data_or_error, report_outcome
+from cases.web import Action, action_view, form_action, form_data_or_error, report_outcome
 from guardianship import forms, selectors, services
 from guardianship.access import may_manage, require_pool_permission
 from guardianship.vocabulary import MatterState
+from printing.pdf import pdf_response, render_pdf
 
 S = MatterState
 
@@ -81,7 +82,7 @@ def _matter_forms(o: selectors.MatterOverview) -> dict:
         context["complaint_form"] = forms.ComplaintForm()
         context["schedule_report_form"] = forms.ScheduleReportForm()
     if o.petition and matter.state in (S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
-        context["document_statuses"] = forms.DocumentForm.base_fields["status"].choices
+        context["documents_form"] = forms.DocumentsForm(documents=o.petition.documents.all())
     return context
 
 
@@ -107,8 +108,15 @@ MATTER_ACTIONS = {
     "assess": form_action(forms.AssessmentForm, services.record_assessment, "matter"),
     "choose_alternative": form_action(forms.AlternativeForm, services.choose_alternative, "matter"),
     "prepare_petition": form_action(forms.PetitionForm, services.prepare_petition, "matter"),
-    "document": form_action(
-        forms.DocumentForm, services.update_document, "petition", via=selectors.current_petition_of
+    "documents": Action(
+        _("申立書類の状況"),
+        _("書類の状況を保存する"),
+        forms.DocumentsForm,
+        services.update_documents,
+        "petition",
+        via=selectors.current_petition_of,
+        form_kwargs=lambda matter, actor: {"documents": selectors.petition_documents(matter)},
+        done_message=_("書類の状況を保存しました。"),
     ),
     "file": form_action(forms.DateForm, services.file_petition, "matter", on="filed_on"),
     "ruling": form_action(forms.RulingForm, services.record_ruling, "matter", on="ruled_on"),
@@ -117,6 +125,25 @@ MATTER_ACTIONS = {
         forms.ScheduleReportForm, services.schedule_report, "appointment", via=selectors.active_appointment_of
     ),
 }
+
+
+@login_required
+def petition_draft_pdf(request: HttpRequest, matter_id, document: str) -> HttpResponse:
+    """本人情報シート or 申立事情説明書, drafted from what the matter records, to print."""
+    draft = selectors.petition_draft(request.user, matter_id, document)
+    matter = draft.overview.matter
+    pdf = render_pdf(
+        f"guardianship/documents/{document}.html",
+        {"d": draft, "o": draft.overview, "m": matter, "p": draft.overview.petition},
+        actor=request.user,
+        title=str(draft.title),
+        organisation=matter.centre,
+        draft=True,
+    )
+    return pdf_response(pdf, f"{document.replace('_', '-')}_{matter.case.reference}_draft.pdf")
+
+
+PETITION_DRAFTS = list(selectors.PETITION_DRAFTS)  # each at a URL of its own
 
 
 def _matter_page(request, matter) -> str:

@@ -9,6 +9,7 @@ KINDS = [
     EventKind("referral.drafted", Action.CREATE, _("つなぎの下書きを作りました")),
     EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
     EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
+    EventKind("referral.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
     # The acceptance deadlines are administered (audit.administration.watch, from ReferralsConfig.ready).
     EventKind(
         "acceptance_deadline.created",
@@ -40,6 +41,7 @@ def register_events() -> None:
             "from": dict(ReferralState.choices),
             "to": dict(ReferralState.choices),
             "organisation_kind": dict(OrganisationKind.choices),
+            "document": {"case_summary": _("つなぎのためのケース概要")},
         },
         field_labels={
             **shared_content_field_labels(),  # what the agency read of the case

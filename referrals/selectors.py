@@ -244,6 +244,33 @@ def referral_page(actor: User, referral_id: object) -> ReferralView:
     return view
 
 
+def referral_summary(actor: User, referral_id: object) -> ReferralView:
+    """The case summary to print for a referral (docs/documents.md): the field groups the referral
+    shares, and nothing else of the case, for whoever the referral page shows them to — the agency
+    while its access lasts, and the referrer, who prints what it sends. Read through the referral
+    page (which refuses, recorded, and records the agency's read), then ``referral.printed``
+    naming the fields the document holds; anyone else, or an agency whose access ended, is
+    refused, recorded."""
+    view = referral_page(actor, referral_id)
+    referral = view.referral
+    if not view.shows_referral_text:
+        deny(actor, action="print_referral_summary", case=referral.case)
+    if view.is_referrer:  # the referrer's page decrypts nothing: the document reads the shared groups
+        view.content = shared_content(referral.case, set(referral.field_groups))
+    audit.record(
+        "referral.printed",
+        actor=actor,
+        organisation_id=referral.referring_organisation_id if view.is_referrer else referral.recipient_id,
+        target=referral,
+        case_id=referral.case_id,
+        person_id=referral.case.person_id,
+        fields=[*view.content.fields_read, "purpose"],
+        purpose="case_work",
+        params={"document": "case_summary"},
+    )
+    return view
+
+
 def shared_access_is_live(referral: Referral) -> bool:
     return (
         referral.disclosure_id is not None

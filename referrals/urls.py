@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("case/<uuid:case_id>/new/", views.referral_new, name="new"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
+    path("<uuid:referral_id>/summary.pdf", views.referral_summary_pdf, name="summary_pdf"),
     *(
         path(f"<uuid:referral_id>/{action}/", views.referral_action, {"action": action}, name=action)
         for action in views.ACTIONS

@@ -11,6 +11,7 @@ from cases import selectors as case_selectors
 from cases.forms import with_distinct_ids
 from cases.forms_lists import tabs
 from cases.web import Action, act_or_show_form, action_view, with_version
+from printing.pdf import pdf_response, render_pdf
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralMessage, ReferralState
 
@@ -93,6 +94,21 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     return render(
         request, "referrals/detail.html", {"v": view, "r": referral, **with_distinct_ids(_forms_for(view))}
     )
+
+
+@login_required
+def referral_summary_pdf(request: HttpRequest, referral_id) -> HttpResponse:
+    """The case summary for the referral, to print: only the field groups it shares."""
+    view = selectors.referral_summary(request.user, referral_id)
+    referral = view.referral
+    pdf = render_pdf(
+        "referrals/documents/case_summary.html",
+        {"v": view, "r": referral, "case": referral.case},
+        actor=request.user,
+        title=_("つなぎのためのケース概要"),
+        organisation=referral.referring_organisation if view.is_referrer else referral.recipient,
+    )
+    return pdf_response(pdf, f"referral-summary_{referral.case.reference}.pdf")
 
 
 def _text_action(service, keyword: str, label: str):

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[set[str]] = [
     {"accounts"},
     # notifications imports only accounts; cases and the features call it (never the other way).
-    {"privacy", "notifications"},
+    {"privacy", "notifications", "printing"},
     {"audit"},
     {"cases"},
     {"referrals", "guardianship"},

@@ -89,6 +89,7 @@ __all__ = [
     "may_view",
     "meeting_attendees",
     "meeting_page",
+    "meeting_record",
     "people_for_report",
     "person_search",
     "watch_visit_of",
@@ -566,3 +567,34 @@ def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
     return MeetingPage(
         meeting=meeting, attendance=attendance, can_lead="lead_case" in held, shows_content=shows_content
     )
+
+
+# What the meeting record (a printed document, docs/documents.md) shows of the case's data.
+MEETING_RECORD_FIELDS = (
+    "meeting.agenda",
+    "meeting.minutes",
+    "decision.reason",
+    "action_item.description",
+)
+
+
+def meeting_record(actor: User, meeting_id: object) -> MeetingPage:
+    """The meeting record to print (支援会議の記録): the meeting page's read — refused, recorded,
+    to whoever may not open the page, and recorded for whoever may — and for an attendee only
+    once the content is theirs to read (acknowledged, access not ended; a refusal otherwise,
+    recorded). The document itself is one more event, ``case.printed``, naming its fields."""
+    page = meeting_page(actor, meeting_id)
+    meeting = page.meeting
+    if not page.shows_content:
+        deny(actor, action="print_meeting_record", case=meeting.case)
+    audit.record(
+        "case.printed",
+        actor=actor,
+        target=meeting,
+        case_id=meeting.case_id,
+        person_id=meeting.case.person_id,
+        fields=MEETING_RECORD_FIELDS,
+        purpose="meeting",
+        params={"document": "meeting_record"},
+    )
+    return page

@@ -203,10 +203,13 @@ def test_the_whole_journey(people, open_as, live_server):
     petition.get_by_label("申立費用の助成（成年後見制度利用支援事業）").check()
     petition.get_by_role("button", name="始める").click()
     recorded(centre)
-    for row in range(centre.locator("form.inline select[name=status]").count()):
-        select = centre.locator("form.inline select[name=status]").nth(row)
-        select.select_option(label="そろった")
-        select.locator("xpath=..").get_by_role("button", name="更新").click()
+    # The documents checklist: nine statuses, one submit.
+    documents = centre.locator("table.checklist select")
+    expect(documents).to_have_count(9)
+    for row in range(9):
+        documents.nth(row).select_option(label="そろった")
+    centre.get_by_role("button", name="書類の状況を保存する").click()
+    expect(centre.locator(".message.success")).to_contain_text("書類の状況を保存しました")
     centre.get_by_role("button", name="候補者調整へ進む").click()
     recorded(centre)
     centre.get_by_role("link", name="案件の一覧へ").click()

@@ -83,12 +83,18 @@ def test_the_centre_journey_through_the_screens(world, matter):
         },
     )
     petition = m().petitions.get()
-    for document in petition.documents.all():
-        post(
-            centre,
-            reverse("guardianship:matter_document", args=[matter.pk]),
-            {"kind": document.kind, "status": "received"},
-        )
+    # The documents checklist: one form, every document's status, one submit.
+    html = page(centre.get(reverse("guardianship:matter", args=[matter.pk])))
+    assert html.count('name="initial-') == 9 and html.count("書類の状況を保存する") == 1
+    post(
+        centre,
+        reverse("guardianship:matter_documents", args=[matter.pk]),
+        {
+            **{document.kind: "received" for document in petition.documents.all()},
+            **{f"initial-{document.kind}": "needed" for document in petition.documents.all()},
+        },
+    )
+    assert set(petition.documents.values_list("status", flat=True)) == {"received"}
     post(centre, reverse("guardianship:matter_start_matching", args=[matter.pk]), {"version": m().version})
 
     html = post(

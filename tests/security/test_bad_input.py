@@ -28,7 +28,11 @@ def test_reviewing_an_emergency_access_that_is_not_there_says_so(world, caplog, 
     ("action", "data", "message"),
     [
         ("schedule_report", {"due_on": "2027-01-31"}, "後見人等が選任されていないため"),
-        ("document", {"kind": "petition_form", "status": "received"}, "申立ての準備がまだ記録されていません"),
+        (
+            "documents",
+            {"petition_form": "received", "initial-petition_form": "needed"},
+            "申立ての準備がまだ記録されていません",
+        ),
     ],
 )
 def test_a_matter_action_before_its_time_is_refused_with_the_reason(world, matter, action, data, message):  # noqa: F811
