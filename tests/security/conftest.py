@@ -26,6 +26,7 @@ from guardianship.models import (
     MatchingMeeting,
     MatchProposal,
     MonitoringReport,
+    TeamMember,
 )
 from referrals.models import Referral
 
@@ -46,6 +47,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "person_id"): Person,
     ("", "entry_id"): ProgressEntry,
     ("", "supporter_id"): Supporter,
+    ("", "member_id"): TeamMember,
 }
 
 
