@@ -1,10 +1,13 @@
 """Fictional rights-advocacy data (see ``manage.py seed_demo``), made through the services.
 
-A candidate pool (citizen guardians from the bank, professionals, a corporate guardian), the
-demo's three guardianship cases shared with the centre and taken to candidate matching, and one
-matching meeting with the three matters on its agenda: the first ends in a citizen guardian's
-appointment (demo_guardian, who can log in and file reports), the second's first candidate
-refused and the next is being asked, the third waits for the meeting's decision.
+A candidate pool (citizen guardians from the bank, professionals of the bar, the judicial
+scriveners' and the social workers' associations, a corporate guardian, and a relative — the son
+of the third matter's person, proposed for that matter only), the demo's three guardianship cases
+shared with the centre, each with its support team recorded (the plaza's worker, a care manager,
+the ward's caseworker), taken to candidate matching, and one matching meeting with the three
+matters on its agenda, attended by the centre and the ward office: the first ends in a citizen
+guardian's appointment (demo_guardian, who can log in and file reports), the second's first
+candidate refused and the next is being asked, the third waits for the meeting's decision.
 Idempotent: nothing is added once a matching meeting exists.
 """
 
@@ -62,13 +65,19 @@ def seed(structure: DemoStructure) -> None:
             max_caseload=1,
             **bank,
         )
-    association = structure.organisations["professional_association"]
-    for kind, specialisms, load in [
-        ("lawyer", ["debt", "family_dispute"], 6),
-        ("judicial_scrivener", ["real_estate"], 3),
-        ("social_worker", ["dementia", "welfare_services"], 2),
-        ("psychiatric_social_worker", ["mental_illness"], 4),
-        ("tax_accountant", [], 1),
+    social_workers = structure.organisations["professional_association"]
+    bar, scriveners = (
+        Organisation.objects.get_or_create(
+            name=name, municipality=structure.municipality, defaults={"kind": "professional_association"}
+        )[0]
+        for name in ("つなぐ弁護士会", "つなぐ司法書士会")
+    )
+    for kind, specialisms, load, association in [
+        ("lawyer", ["debt", "family_dispute"], 6, bar),
+        ("judicial_scrivener", ["real_estate"], 3, scriveners),
+        ("social_worker", ["dementia", "welfare_services"], 2, social_workers),
+        ("psychiatric_social_worker", ["mental_illness"], 4, social_workers),
+        ("tax_accountant", [], 1, social_workers),
     ]:
         services.register_candidate(
             actor=coordinator,
@@ -94,6 +103,11 @@ def seed(structure: DemoStructure) -> None:
         caseload=12,
     )
 
+    ward_worker = structure.users["demo_ward"]
+    plaza = structure.plazas[0]
+    care_office, _created = Organisation.objects.get_or_create(
+        name="つなぐ居宅介護支援事業所", municipality=structure.municipality, defaults={"kind": "other"}
+    )
     consent_basis = LegalBasis.objects.get(code="consent")
     court = structure.organisations["family_court"]
     petitions = [("guardianship", "mayor"), ("curatorship", "relative"), ("assistance", "self")]
@@ -136,6 +150,15 @@ def seed(structure: DemoStructure) -> None:
             needed_specialisms=["dementia"] if kind == "guardianship" else [],
         )
         matter = _step(coordinator, matter, "form_team")
+        for organisation, name, role in [
+            (plaza, str(staff), "lead"),
+            (care_office, person_name(), "care_manager"),
+            (ward_worker.memberships.first().organisation, str(ward_worker), "ward_caseworker"),
+        ]:
+            services.add_team_member(
+                actor=coordinator, matter=matter, organisation=organisation, name=name, role=role
+            )
+        matter.refresh_from_db()
         matter = services.prepare_petition(
             actor=coordinator,
             matter=matter,
@@ -153,11 +176,19 @@ def seed(structure: DemoStructure) -> None:
             )
         _step(coordinator, matter, "start_matching")
 
+    # The third person's son, who lives in another city: a relative, proposed for his parent only.
+    services.register_candidate(
+        actor=coordinator,
+        kind="relative",
+        name=f"{matters[2].case.person.name.split()[0]} {fake.first_name_male()}",
+        relative_of=matters[2].case.person,
+        max_caseload=1,
+    )
     meeting = services.schedule_matching_meeting(
         actor=coordinator,
         matters=[GuardianshipMatter.objects.get(pk=m.pk) for m in matters],
         scheduled_for=timezone.now() - datetime.timedelta(days=60),
-        attendees=[coordinator],
+        attendees=[coordinator, ward_worker],
     )
     first, second, _third = meeting.items.order_by("pk")
     citizen = (

@@ -17,13 +17,22 @@ KINDS = [
     EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
     EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),
     EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
+    EventKind("guardianship.ended", Action.TRANSITION, _("案件を終えました（{reason}）")),
     EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
 ]
 
 
 def register_events() -> None:
     from cases.events import shared_content_field_labels
-    from guardianship.vocabulary import CandidateKind, DocumentKind, DocumentStatus, MatterState
+    from guardianship.vocabulary import (
+        CandidateKind,
+        DocumentKind,
+        DocumentStatus,
+        MatterEndReason,
+        MatterState,
+        ReplacementReason,
+        TeamRole,
+    )
 
     register(
         "guardianship",
@@ -39,6 +48,8 @@ def register_events() -> None:
                 "person_information_sheet": _("本人情報シート（下書き）"),
                 "petition_circumstances": _("申立事情説明書（下書き）"),
             },
+            "reason": dict(MatterEndReason.choices) | dict(ReplacementReason.choices),
+            "team_role": dict(TeamRole.choices),
             "what": {
                 "document": _("申立書類"),
                 "documents": _("申立書類の状況"),
@@ -46,6 +57,9 @@ def register_events() -> None:
                 "report": _("後見活動の報告"),
                 "complaint": _("苦情の受付"),
                 "complaint_closed": _("苦情への対応"),
+                "team_member": _("チームの構成員の追加"),
+                "team_member_removed": _("チームの構成員の削除"),
+                "replacement": _("後見人等の交代"),
             },
         },
         field_labels={
@@ -62,5 +76,8 @@ def register_events() -> None:
             "outcome": _("結果"),
             "name": _("氏名"),
             "contact": _("連絡先"),
+            "end_note": _("終了についてのメモ"),
+            "replacement_note": _("交代についてのメモ"),
+            "team_name": _("チームの構成員の氏名"),
         },
     )

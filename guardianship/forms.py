@@ -13,8 +13,13 @@ from guardianship.vocabulary import (
     DocumentStatus,
     GuardianshipType,
     Language,
+    MatterEndReason,
+    MatterState,
     PetitionerKind,
+    ReplacementReason,
     Specialism,
+    TeamRole,
+    end_reasons_for,
 )
 
 
@@ -109,6 +114,73 @@ class RulingForm(DateForm):
     )
 
 
+def matter_label(matter: GuardianshipMatter) -> str:
+    """A matter in a list of choices: its case's reference (always shown), area and intake date."""
+    return f"{matter.case.reference} · {matter.area.name} · {matter.opened_at:%Y-%m-%d}"
+
+
+class ConfirmForm(forms.Form):
+    """An action that needs nothing but its button."""
+
+
+class TeamMemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("所属"),
+        queryset=_organisations(),
+        required=False,
+        help_text=_("親族など、組織に属さない人は空欄のまま"),
+    )
+    name = forms.CharField(label=_("氏名"), max_length=100)
+    role = forms.ChoiceField(label=_("役割"), choices=TeamRole.choices)
+
+
+class ReplacementForm(VersionedForm):
+    reason = forms.ChoiceField(label=_("交代の理由"), choices=ReplacementReason.choices)
+    note = forms.CharField(
+        label=_("交代についてのメモ"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("「その他」のときは必須"),
+    )
+
+
+class EndMatterForm(VersionedForm):
+    """Ending a matter: its reason at any stage; after filing, the family court's permission to
+    withdraw the petition (家事事件手続法 §121)."""
+
+    reason = forms.ChoiceField(label=_("終了の理由"), choices=MatterEndReason.choices)
+    note = forms.CharField(
+        label=_("終了についてのメモ"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("「その他」のときは必須"),
+    )
+    withdrawal_permitted_on = JapaneseDateField(
+        label=_("取下げの許可日"),
+        past=True,
+        required=False,
+        help_text=_(
+            "申立て後の取下げには家庭裁判所の許可が必要です（家事事件手続法第121条）。"
+            "本人が亡くなったときは不要です。"
+        ),
+    )
+    withdrawal_court = forms.ModelChoiceField(
+        label=_("取下げを許可した家庭裁判所"),
+        queryset=_organisations(OrganisationKind.FAMILY_COURT),
+        required=False,
+    )
+
+    def __init__(self, *args, state: str, court_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = end_reasons_for(state)
+        if state != MatterState.FILED:
+            del self.fields["withdrawal_permitted_on"], self.fields["withdrawal_court"]
+        elif court_id is not None and not self.is_bound:
+            self.fields["withdrawal_court"].initial = court_id
+
+
 class MatchingMeetingForm(forms.Form):
     matters = forms.ModelMultipleChoiceField(
         label=_("議題にする案件"),
@@ -119,14 +191,21 @@ class MatchingMeetingForm(forms.Form):
         label=_("日時"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     attendees = forms.ModelMultipleChoiceField(
-        label=_("出席者"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("出席者"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "中核機関の職員のほか、専門職団体（弁護士会・司法書士会・社会福祉士会など）と区役所の職員"
+        ),
     )
 
     def __init__(self, *args, matters, attendees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["matters"].queryset = matters
-        self.fields["matters"].label_from_instance = lambda m: f"{m.area.name} · {m.opened_at:%Y-%m-%d}"
+        self.fields["matters"].label_from_instance = matter_label
         self.fields["attendees"].queryset = attendees
+        self.fields["attendees"].label_from_instance = lambda u: f"{u}（{u.organisation_name}）"
 
 
 class ChooseForm(forms.Form):
@@ -143,6 +222,12 @@ class AnswerForm(forms.Form):
 
 class CandidateForm(forms.Form):
     kind = forms.ChoiceField(label=_("種別"), choices=CandidateKind.choices)
+    relative_matter = forms.ModelChoiceField(
+        label=_("親族である本人の案件"),
+        queryset=GuardianshipMatter.objects.none(),
+        required=False,
+        help_text=_("種別が「親族」のときだけ選びます。親族は、この本人の案件にだけ提案されます。"),
+    )
     name = forms.CharField(label=_("氏名・名称"), max_length=100)
     contact = forms.CharField(label=_("連絡先"), max_length=300, required=False)
     organisation = forms.ModelChoiceField(label=_("所属・法人"), queryset=_organisations(), required=False)
@@ -150,6 +235,7 @@ class CandidateForm(forms.Form):
         label=_("活動できる地域"),
         queryset=Area.objects.exclude(level=Area.Level.MUNICIPALITY),
         required=False,
+        help_text=_("本人の市区町村にある地域で活動できる候補者が提案されます（親族は地域を問いません）。"),
     )
     languages = forms.MultipleChoiceField(
         label=_("対応できる言語"),
@@ -160,9 +246,53 @@ class CandidateForm(forms.Form):
     specialisms = forms.MultipleChoiceField(
         label=_("専門性"), choices=Specialism.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    max_caseload = forms.IntegerField(label=_("受任できる件数"), min_value=1, max_value=200)
-    training_completed_on = JapaneseDateField(label=_("養成課程の修了日"), required=False, past=True)
-    registered_on = JapaneseDateField(label=_("市民後見人バンクへの登録日"), required=False, past=True)
+    max_caseload = forms.IntegerField(label=_("受任できる件数"), min_value=1, max_value=200, initial=1)
+    training_completed_on = JapaneseDateField(
+        label=_("養成課程の修了日"), required=False, past=True, help_text=_("市民後見人のときは必須")
+    )
+    registered_on = JapaneseDateField(
+        label=_("市民後見人バンクへの登録日"),
+        required=False,
+        past=True,
+        help_text=_("市民後見人のときは必須"),
+    )
+
+    def __init__(self, *args, matters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relative_matter"].queryset = matters
+        self.fields["relative_matter"].label_from_instance = matter_label
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        relative = kind == CandidateKind.RELATIVE
+        if relative and not data.get("relative_matter") and "relative_matter" not in self.errors:
+            self.add_error("relative_matter", _("親族の候補者は、どの本人の親族かを案件で選んでください。"))
+        if not relative and data.get("relative_matter"):
+            self.add_error("relative_matter", _("親族である本人の案件は、種別が「親族」のときだけ選びます。"))
+        if kind == CandidateKind.CITIZEN:
+            for name in ("training_completed_on", "registered_on"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("市民後見人は、この日付が必要です。"))
+        if (
+            kind == CandidateKind.CORPORATE
+            and not data.get("organisation")
+            and "organisation" not in self.errors
+        ):
+            self.add_error("organisation", _("法人後見の候補者には、法人（組織）を選んでください。"))
+        trained, registered = data.get("training_completed_on"), data.get("registered_on")
+        if trained and registered and registered < trained:
+            self.add_error(
+                "registered_on", _("バンクへの登録日は、養成課程の修了日より後の日付にしてください。")
+            )
+        return data
+
+    def service_arguments(self) -> dict:
+        """The service's keywords: the chosen matter names the person the relative is of."""
+        data = dict(self.cleaned_data)
+        matter = data.pop("relative_matter")
+        data["relative_of"] = matter.case.person if matter is not None else None
+        return data
 
 
 class ReportForm(forms.Form):

@@ -9,7 +9,13 @@ Hard constraints (a candidate failing one is never proposed):
   where there is abuse, family conflict or a dispute;
 - a kind the matter's complexity allows: disputes, debts or a large estate need a lawyer or a
   judicial scrivener; abuse, family conflict or real estate need a professional or a corporate
-  guardian; citizen guardians and relatives take stable, lower-complexity matters.
+  guardian; citizen guardians and relatives take stable, lower-complexity matters;
+- active in the person's municipality (one of the candidate's areas is the municipality or lies
+  within it); a relative is proposed for their own relative wherever they live.
+
+``exclusion_reasons`` says which of these a candidate fails, each as a code with its parameters
+(``explain_exclusion`` words it): ``is_eligible`` is that list being empty, so the matching screen's
+"why not" and the proposals come from the same rules.
 
 Score (0–100): fit of the kind (up to 35), proximity of areas (up to 20), language (15),
 specialisms (up to 15), caseload balance (up to 15). A citizen guardian is proposed with a
@@ -84,6 +90,28 @@ REASON_TEXT = {
     "backup": _("市民後見人として、法人後見・専門職の後方支援を受ける"),
 }
 
+# Why a candidate is not proposed: one line per hard constraint it fails.
+EXCLUSION_TEXT = {
+    "unavailable": _("受任を停止している"),
+    "capacity": _("受任できる件数に達している（%(load)s／%(max)s件）"),
+    "conflict": _("本人との利益相反の申告がある"),
+    "care_provider": _("本人にサービスを提供している組織に属している（利益相反）"),
+    "not_their_relative": _("この本人の親族ではない"),
+    "relatives_excluded": _("虐待・親族間の対立・紛争があるため、親族は候補にしない"),
+    "kind_legal": _("%(kind)sは候補にならない: 紛争・負債・多額の財産があるため、弁護士・司法書士に限る"),
+    "kind_professional": _(
+        "%(kind)sは候補にならない: 虐待・親族間の対立・不動産があるため、専門職・法人後見に限る"
+    ),
+    "area": _("活動地域が本人の市区町村（%(municipality)s）にない"),
+}
+
+
+def explain_exclusion(reason: list) -> str:
+    """One reason a candidate was not proposed, in the reader's language."""
+    code, params = reason
+    shown = {k: (K(v).label if k == "kind" else v) for k, v in params.items()}
+    return str(EXCLUSION_TEXT[code]) % shown
+
 
 def explain(reason: list) -> str:
     """One line of a proposal's explanation, in the reader's language."""
@@ -104,11 +132,14 @@ class MatterFacts:
 
     person_id: object
     allowed_kinds: frozenset
+    kind_rule: str  # "legal", "professional" or "any": why allowed_kinds is what it is
     relatives_allowed: bool
     provider_ids: frozenset
     conflicted_ids: frozenset  # candidates with a declared conflict with the person
     area_points: dict  # area id → (points, reason code, area name) for the areas that count
     municipality_id: int | None
+    municipality_name: str
+    local_area_ids: frozenset  # the municipality and every area within it
     language: str
     specialisms: frozenset
     kind_points: dict
@@ -158,14 +189,23 @@ def facts_of(matter: GuardianshipMatter) -> MatterFacts:
             area_points.setdefault(sibling.pk, (NEARBY_AREA, "nearby_area", sibling.name))
     municipality = next((node for node in chain if node.level == Area.Level.MUNICIPALITY), None)
     if matter.needs_legal_professional:
-        kind_points = KIND_POINTS_LEGAL
+        kind_points, kind_rule = KIND_POINTS_LEGAL, "legal"
     elif matter.needs_professional:
-        kind_points = KIND_POINTS_PROFESSIONAL
+        kind_points, kind_rule = KIND_POINTS_PROFESSIONAL, "professional"
     else:
-        kind_points = KIND_POINTS_STABLE
+        kind_points, kind_rule = KIND_POINTS_STABLE, "any"
+    local = frozenset()
+    if municipality is not None:  # the tree is at most four levels deep: one statement
+        top = municipality.pk
+        local = frozenset(
+            Area.objects.filter(
+                Q(pk=top) | Q(parent_id=top) | Q(parent__parent_id=top) | Q(parent__parent__parent_id=top)
+            ).values_list("pk", flat=True)
+        )
     return MatterFacts(
         person_id=matter.case.person_id,
         allowed_kinds=matter.allowed_kinds(),
+        kind_rule=kind_rule,
         relatives_allowed=not (matter.has_abuse or matter.has_family_conflict or matter.has_disputes),
         provider_ids=frozenset(matter.care_providers.values_list("pk", flat=True)),
         conflicted_ids=frozenset(
@@ -175,21 +215,41 @@ def facts_of(matter: GuardianshipMatter) -> MatterFacts:
         ),
         area_points=area_points,
         municipality_id=municipality.pk if municipality else None,
+        municipality_name=municipality.name if municipality else "",
+        local_area_ids=local,
         language=matter.language,
         specialisms=frozenset(matter.needed_specialisms),
         kind_points=kind_points,
     )
 
 
+def exclusion_reasons(c: CandidateFacts, m: MatterFacts) -> list[list]:
+    """The hard constraints, for one candidate: each one it fails, as [code, params] (empty: the
+    candidate may be proposed)."""
+    reasons: list[list] = []
+    if not c.available:
+        reasons.append(["unavailable", {}])
+    if c.caseload >= c.max_caseload:
+        reasons.append(["capacity", {"load": c.caseload, "max": c.max_caseload}])
+    if c.pk in m.conflicted_ids:
+        reasons.append(["conflict", {}])
+    if c.organisation_id is not None and c.organisation_id in m.provider_ids:
+        reasons.append(["care_provider", {}])
+    if c.kind == K.RELATIVE:
+        if c.relative_of_id != m.person_id:
+            reasons.append(["not_their_relative", {}])
+        elif not m.relatives_allowed:
+            reasons.append(["relatives_excluded", {}])
+    if c.kind not in m.allowed_kinds and not (c.kind == K.RELATIVE and reasons):
+        reasons.append([f"kind_{m.kind_rule}", {"kind": c.kind}])
+    if c.kind != K.RELATIVE and not (c.area_ids & m.local_area_ids):
+        reasons.append(["area", {"municipality": m.municipality_name}])
+    return reasons
+
+
 def is_eligible(c: CandidateFacts, m: MatterFacts) -> bool:
-    """The hard constraints, for one candidate."""
-    if not c.available or c.caseload >= c.max_caseload:
-        return False
-    if c.pk in m.conflicted_ids or (c.organisation_id is not None and c.organisation_id in m.provider_ids):
-        return False
-    if c.kind == K.RELATIVE and (not m.relatives_allowed or c.relative_of_id != m.person_id):
-        return False
-    return c.kind in m.allowed_kinds
+    """The hard constraints, for one candidate: it fails none."""
+    return not exclusion_reasons(c, m)
 
 
 def score(c: CandidateFacts, m: MatterFacts) -> tuple[int, list]:
@@ -232,7 +292,8 @@ def _pool(m: MatterFacts):
     if m.provider_ids:
         query = query.exclude(organisation_id__in=m.provider_ids)
     relatives = Q(kind=K.RELATIVE, relative_of_id=m.person_id) if m.relatives_allowed else Q(pk__in=[])
-    return query.filter(~Q(kind=K.RELATIVE) | relatives)
+    local = GuardianCandidate.areas.through.objects.filter(area_id__in=m.local_area_ids)
+    return query.filter((~Q(kind=K.RELATIVE) & Q(pk__in=local.values("guardiancandidate_id"))) | relatives)
 
 
 def _holds(field: str, code: str) -> Q:
@@ -338,3 +399,44 @@ def propose_candidates(matter: GuardianshipMatter, limit: int | None = 5) -> lis
             proposal.reasons.append(["backup", 0, {}])
         proposals.append(proposal)
     return proposals
+
+
+def excluded_candidates(m: MatterFacts):
+    """The candidates the hard constraints rule out for the matter — the complement of the
+    database's pool, best known first by kind then age —, without the relatives of other people
+    (never anyone's candidate but their own relative's)."""
+    return (
+        GuardianCandidate.objects.exclude(pk__in=_pool(m).values("pk"))
+        .exclude(Q(kind=K.RELATIVE) & ~Q(relative_of_id=m.person_id))
+        .order_by("kind", "pk")
+    )
+
+
+def why_excluded(m: MatterFacts, candidates) -> list[tuple[GuardianCandidate, list]]:
+    """Each excluded candidate (with their ``areas`` prefetched) and the reasons the pure rules
+    give. The database ruled them out; a candidate for whom the rules find no reason means the two
+    statements of the rules disagree, and nothing is shown on that."""
+    explained = []
+    for candidate in candidates:
+        facts = CandidateFacts(
+            pk=candidate.pk,
+            kind=candidate.kind,
+            caseload=candidate.caseload,
+            max_caseload=candidate.max_caseload,
+            available=candidate.available,
+            organisation_id=candidate.organisation_id,
+            relative_of_id=candidate.relative_of_id,
+            languages=tuple(candidate.languages),
+            specialisms=tuple(candidate.specialisms),
+            area_ids=frozenset(area.pk for area in candidate.areas.all()),
+        )
+        reasons = exclusion_reasons(facts, m)
+        if not reasons:
+            raise AssertionError(f"no reason found for excluded candidate {candidate.pk}")
+        explained.append((candidate, reasons))
+    return explained
+
+
+def eligible_count(m: MatterFacts) -> int:
+    """How many candidates the hard constraints allow for the matter."""
+    return _pool(m).count()

@@ -33,9 +33,12 @@ from guardianship.vocabulary import (
     DocumentStatus,
     GuardianshipType,
     Language,
+    MatterEndReason,
     MatterState,
     PetitionerKind,
+    ReplacementReason,
     Specialism,
+    TeamRole,
 )
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
@@ -68,6 +71,8 @@ class GuardianshipMatter(FSMModelMixin, EncryptedModel):
     version = models.PositiveIntegerField(_("版"), default=1)
     opened_at = models.DateTimeField(_("受付日時"), default=timezone.now)
     ended_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    end_reason = models.CharField(_("終了の理由"), max_length=20, choices=MatterEndReason.choices, blank=True)
+    end_note = EncryptedTextField(_("終了についてのメモ"), max_length=2000, null=True, blank=True)
 
     # Assessment (検討): decision-making capacity and the person's wishes (意思決定支援) — encrypted.
     capacity_concerns = EncryptedTextField(_("判断能力についての心配"), max_length=2000, blank=True)
@@ -109,6 +114,12 @@ class GuardianshipMatter(FSMModelMixin, EncryptedModel):
             models.CheckConstraint(
                 condition=~Q(state=S.ALTERNATIVE_SUPPORT) | ~Q(alternative=""),
                 name="matter_alternative_named",
+            ),
+            # An ended matter says why; an open one has no reason to end yet.
+            models.CheckConstraint(
+                condition=Q(state=S.ENDED, end_reason__in=MatterEndReason.values)
+                | (~Q(state=S.ENDED) & Q(end_reason="")),
+                name="matter_ended_with_reason",
             ),
             # One open matter per case: a replacement loops back inside the same matter.
             models.UniqueConstraint(
@@ -189,10 +200,12 @@ class GuardianshipMatter(FSMModelMixin, EncryptedModel):
     def start_support(self) -> None:
         pass
 
+    # Any stage may end (the case withdrawn, the person dead or moved away); after filing, only
+    # with the family court's permission to withdraw (services.end_matter).
     @transition(
         field=state,
         conditions=THROUGH_ENGINE,
-        source=[S.ALTERNATIVE_SUPPORT, S.SUPPORTING, S.DISMISSED],
+        source=[code for code in MatterState.values if code != S.ENDED],
         target=S.ENDED,
     )
     def end(self) -> None:
@@ -219,6 +232,16 @@ class Petition(EncryptedModel):
     filed_on = models.DateField(_("申立日"), null=True, blank=True)
     ruling = models.CharField(_("審判"), max_length=20, choices=Ruling.choices, blank=True)
     ruled_on = models.DateField(_("審判日"), null=True, blank=True)
+    # 家事事件手続法 §121: after filing, the petition is withdrawn only with the court's permission.
+    withdrawal_permitted_on = models.DateField(_("取下げの許可日"), null=True, blank=True)
+    withdrawal_court = models.ForeignKey(
+        Organisation,
+        verbose_name=_("取下げを許可した家庭裁判所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     notes = EncryptedTextField(_("メモ"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,6 +262,17 @@ class Petition(EncryptedModel):
             models.CheckConstraint(
                 condition=Q(ruled_on__isnull=True) | Q(ruled_on__gte=models.F("filed_on")),
                 name="petition_ruling_not_before_filing",
+            ),
+            # A withdrawal names the court and the day of its permission, not before the filing.
+            models.CheckConstraint(
+                condition=Q(withdrawal_permitted_on__isnull=True, withdrawal_court__isnull=True)
+                | Q(
+                    withdrawal_permitted_on__isnull=False,
+                    withdrawal_court__isnull=False,
+                    filed_on__isnull=False,
+                    withdrawal_permitted_on__gte=models.F("filed_on"),
+                ),
+                name="petition_withdrawal_permitted_after_filing",
             ),
         ]
 
@@ -358,6 +392,12 @@ class GuardianCandidate(EncryptedModel):
 
         if self.kind == CandidateKind.CITIZEN and not (self.training_completed_on and self.registered_on):
             raise ValidationError(_("市民後見人は、養成課程の修了日と市民後見人バンクへの登録日が必要です。"))
+        if (
+            self.training_completed_on
+            and self.registered_on
+            and self.registered_on < self.training_completed_on
+        ):
+            raise ValidationError(_("バンクへの登録日は、養成課程の修了日より後の日付にしてください。"))
         if (self.kind == CandidateKind.RELATIVE) != (self.relative_of_id is not None):
             raise ValidationError(
                 _("親族の候補者には、親族である本人を選んでください（親族以外は選びません）。")
@@ -381,6 +421,38 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"Conflict {self.pk}"
+
+
+class TeamMember(EncryptedModel):
+    """Someone of the person's support team (チーム), formed before the petition: their
+    organisation (when they belong to one of the directory), name and part. The name is kept
+    under the person's key, with the matter."""
+
+    matter = models.ForeignKey(GuardianshipMatter, on_delete=models.CASCADE, related_name="team")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = EncryptedCharField(_("氏名"), max_length=100)
+    role = models.CharField(_("役割"), max_length=30, choices=TeamRole.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("チームの構成員")
+        verbose_name_plural = _("チームの構成員")
+        ordering = ["added_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(role__in=TeamRole.values), name="team_member_role")]
+
+    def __str__(self) -> str:
+        return f"TeamMember {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.matter.case.person.data_key
 
 
 class MatchingMeeting(models.Model):
@@ -503,6 +575,40 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class Replacement(EncryptedModel):
+    """A replacement of the guardian (交代): why, with a note, and the appointment it ended."""
+
+    matter = models.ForeignKey(GuardianshipMatter, on_delete=models.CASCADE, related_name="replacements")
+    appointment = models.OneToOneField(
+        Appointment,
+        verbose_name=_("終了した選任"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement",
+    )
+    reason = models.CharField(_("交代の理由"), max_length=20, choices=ReplacementReason.choices)
+    note = EncryptedTextField(_("交代についてのメモ"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("後見人等の交代")
+        verbose_name_plural = _("後見人等の交代")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ReplacementReason.values), name="replacement_reason_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Replacement {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.matter.case.person.data_key
 
 
 class MonitoringReport(EncryptedModel):

@@ -3,7 +3,8 @@
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,8 +14,9 @@ from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
 from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content, who_for
+from guardianship import matching
 from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
-from guardianship.matching import explain
+from guardianship.matching import explain, explain_exclusion
 from guardianship.models import (
     Appointment,
     Complaint,
@@ -24,8 +26,9 @@ from guardianship.models import (
     MatchProposal,
     MonitoringReport,
     Petition,
+    TeamMember,
 )
-from guardianship.services import current_petition
+from guardianship.services import current_petition, meeting_attendees
 from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind, Specialism
 
 
@@ -49,6 +52,8 @@ class MatterOverview:
     reports: list = field(default_factory=list)
     complaints: list = field(default_factory=list)
     agenda_items: list = field(default_factory=list)
+    team: list = field(default_factory=list)  # TeamMember, in the order they joined
+    replacements: list = field(default_factory=list)
 
     @property
     def fields_read(self) -> list[str]:
@@ -63,6 +68,12 @@ class MatterOverview:
         ]
         if self.complaints:
             read.append("details")
+        if self.team:
+            read.append("team_name")
+        if any(r.note for r in self.replacements):
+            read.append("replacement_note")
+        if matter.end_note:
+            read.append("end_note")
         return read
 
 
@@ -83,10 +94,19 @@ def matter_for(actor: User, matter_id: object) -> MatterOverview:
         matter.petitions.order_by("-created_at").select_related("court").prefetch_related("documents").first()
     )
     overview.appointments = list(matter.appointments.select_related("candidate", "candidate__data_key"))
-    overview.reports = list(
-        MonitoringReport.objects.filter(appointment__matter=matter).select_related("appointment")
-    )
-    overview.complaints = list(matter.complaints.select_related("appointment"))
+    if overview.appointments:  # reports and complaints are about a guardian
+        overview.reports = list(
+            MonitoringReport.objects.filter(appointment__matter=matter).select_related("appointment")
+        )
+        overview.complaints = list(matter.complaints.select_related("appointment"))
+    overview.team = list(matter.team.select_related("organisation"))
+    if any(a.end_reason == Appointment.EndReason.REPLACED for a in overview.appointments):
+        overview.replacements = list(matter.replacements.all())
+    for row in (*overview.team, *overview.replacements):
+        row.matter = matter  # their key is the person's, already read with the matter
+    by_appointment = {r.appointment_id: r for r in overview.replacements}
+    for appointment in overview.appointments:
+        appointment.replacement_shown = by_appointment.get(appointment.pk)
     overview.agenda_items = list(
         matter.agenda_items.select_related("meeting")
         .prefetch_related("proposals__candidate")
@@ -143,6 +163,15 @@ def matter_to_act_on(actor: User, matter_id: object) -> GuardianshipMatter:
     if matter is None or not may_manage(actor, matter):
         deny(actor, action="open_matter", case=matter.case if matter else None)
     return matter
+
+
+def team_member_to_remove(actor: User, member_id: object) -> TeamMember:
+    """A member of a matter's team, for the matter's centre only (refused, recorded, whether the
+    member exists or not)."""
+    member = TeamMember.objects.select_related("matter__case").filter(pk=member_id).first()
+    if member is None or not may_manage(actor, member.matter):
+        deny(actor, action="remove_team_member", case=member.matter.case if member else None)
+    return member
 
 
 def active_appointment_of(matter: GuardianshipMatter) -> Appointment:
@@ -285,6 +314,11 @@ def candidate_pool(actor: User, *, most: int = 500) -> list[GuardianCandidate]:
     return pool
 
 
+def relative_matters(actor: User) -> QuerySet[GuardianshipMatter]:
+    """The open matters of the actor's centre: whose relative a new candidate may be."""
+    return matters_for(actor).exclude(state=MatterState.ENDED).select_related("case")
+
+
 def candidates_for(actor: User) -> QuerySet[GuardianCandidate]:
     if not actor.is_authenticated or not actor.has_perm("guardianship.manage_candidates"):
         return GuardianCandidate.objects.none()
@@ -295,6 +329,7 @@ def candidates_for(actor: User) -> QuerySet[GuardianCandidate]:
 class MatchingMeetingPage:
     meeting: MatchingMeeting
     items: list  # {"item", "rows": [(proposal, explanation lines)], "chosen"}
+    attendees: list = field(default_factory=list)  # users, each with ``organisation_name``
 
 
 def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPage:
@@ -331,7 +366,12 @@ def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPag
             )
         shown = sum(len(row["rows"]) for row in rows)
         audit.append([e for e in [_candidates_shown(actor, shown)] if e is not None])
-    return MatchingMeetingPage(meeting=meeting, items=rows)
+    attendees = list(
+        meeting.attendees.annotate(organisation_name=Min("memberships__organisation__name")).order_by(
+            "organisation_name", "last_name", "first_name", "pk"
+        )
+    )
+    return MatchingMeetingPage(meeting=meeting, items=rows, attendees=attendees)
 
 
 def reports_due_to(actor: User) -> QuerySet[MonitoringReport]:
@@ -396,8 +436,8 @@ def centre_report(actor: User) -> CentreReport:
 
 @dataclass
 class MeetingChoices:
-    """What a new matching meeting may be made of: the matters in candidate matching, and the staff
-    of the actor's organisations as attendees."""
+    """What a new matching meeting may be made of: the matters in candidate matching, and whom
+    the meeting admits (each with ``organisation_name``)."""
 
     matters: QuerySet[GuardianshipMatter]
     attendees: QuerySet[User]
@@ -412,9 +452,12 @@ def meeting_choices(actor: User) -> MeetingChoices:
 
 
 def _meeting_choices(actor: User, matters: QuerySet[GuardianshipMatter]) -> MeetingChoices:
-    staff = User.objects.filter(memberships__organisation__in=actor.memberships.values("organisation"))
+    """The matters in matching, and whom a meeting of their centres admits: the centres' staff, the
+    professional associations and the ward office (``services.meeting_attendees``)."""
+    matching_now = matters.filter(state=MatterState.CANDIDATE_MATCHING)
     return MeetingChoices(
-        matters=matters.filter(state=MatterState.CANDIDATE_MATCHING), attendees=staff.distinct()
+        matters=matching_now.select_related("case"),
+        attendees=meeting_attendees(matching_now.values("centre_id")),
     )
 
 
@@ -438,3 +481,46 @@ def centre_home(actor: User) -> CentreHome:
         meeting_choices=_meeting_choices(actor, matters_for(actor)) if matching else None,
         report=centre_report(actor),
     )
+
+
+EXCLUDED_PER_PAGE = 50
+
+
+@dataclass
+class MatchingReview:
+    """Why the candidates who were not proposed for a matter were left out: each excluded
+    candidate with the reasons of matching's own rules, a page at a time."""
+
+    matter: GuardianshipMatter
+    who: object  # cases.selectors.lists.Who of the matter's case
+    eligible: int  # how many candidates the rules allow
+    page: Page  # of (candidate, [reason lines])
+
+
+def matching_review(actor: User, matter_id: object, page_number: object = 1) -> MatchingReview:
+    """The matching screen's "why not", for the matter's centre (anyone else is refused, recorded):
+    the candidates the hard constraints rule out, each with its reasons in words. The database
+    says who is out, ``matching.exclusion_reasons`` says why (the same rules; a disagreement
+    shows nothing). The names shown and the case's name are recorded in one append."""
+    matter = matter_to_act_on(actor, matter_id)
+    facts = matching.facts_of(matter)
+    excluded = (
+        matching.excluded_candidates(facts)
+        .select_related("data_key", "organisation")
+        .prefetch_related("areas")
+    )
+    page = Paginator(excluded, EXCLUDED_PER_PAGE).get_page(page_number)
+    with audit.chained_together():
+        who = who_for(actor, [matter.case])[matter.case_id]
+        page.object_list = [
+            (candidate, [explain_exclusion(r) for r in reasons])
+            for candidate, reasons in matching.why_excluded(facts, page.object_list)
+        ]
+        audit.append(
+            [
+                e
+                for e in [_candidates_shown(actor, len(page.object_list), organisation_id=matter.centre_id)]
+                if e is not None
+            ]
+        )
+    return MatchingReview(matter=matter, who=who, eligible=matching.eligible_count(facts), page=page)

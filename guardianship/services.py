@@ -13,15 +13,16 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Area, Organisation, OrganisationKind, User
+from accounts.roles import Role
 from audit import services as audit
-from cases.access import grant_access, revoke_grants
+from cases.access import deny, grant_access, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseAccessGrant, Person
 from cases.transitions import RowMachine, act, transition
@@ -31,6 +32,7 @@ from guardianship.access import (
     MANAGE,
     may_manage,
     open_to_centre,
+    permitted_matter_ids,
     require_matter_permission,
     require_pool_permission,
     require_report_permission,
@@ -47,8 +49,18 @@ from guardianship.models import (
     MonitoringReport,
     Petition,
     PetitionDocument,
+    Replacement,
+    TeamMember,
 )
-from guardianship.vocabulary import DocumentKind, DocumentStatus, MatterState
+from guardianship.vocabulary import (
+    END_REASON_ONLY_IN,
+    DocumentKind,
+    DocumentStatus,
+    MatterEndReason,
+    MatterState,
+    ReplacementReason,
+    TeamRole,
+)
 from notifications.models import Kind
 from notifications.selectors import staff_of
 from notifications.services import notify
@@ -222,6 +234,55 @@ def form_team(*, actor: User, matter: GuardianshipMatter, expected_version: int)
     return _transition(actor=actor, matter=matter, expected_version=expected_version, name="form_team")
 
 
+def add_team_member(
+    *, actor: User, matter: GuardianshipMatter, name: str, role: str, organisation: Organisation | None = None
+) -> TeamMember:
+    """Someone joins the person's support team: their organisation (if any), name and part."""
+    require_matter_permission(actor, matter, action="guardianship.add_team_member")
+    if not name.strip():
+        raise CaseRuleError({"name": [_("氏名を入力してください。")]}, code="name_required")
+    if role not in TeamRole.values:
+        raise CaseRuleError({"role": [_("役割を選んでください。")]}, code="bad_role")
+    with transaction.atomic():
+        locked = GuardianshipMatter.objects.select_for_update().select_related("case").get(pk=matter.pk)
+        if locked.state in (S.INTAKE, S.ENDED):
+            raise CaseRuleError(
+                _("チームの構成員は、検討を始めてから案件を終えるまでの間に記録できます。"),
+                code="not_forming_team",
+            )
+        member = TeamMember(
+            matter=locked, organisation=organisation, name=name.strip(), role=role, added_by=actor
+        )
+        member.save(force_insert=True)
+        _record(
+            "guardianship.updated",
+            actor=actor,
+            matter=locked,
+            fields=["team_name"],
+            what="team_member",
+            team_role=role,
+        )
+    return member
+
+
+def remove_team_member(*, actor: User, member: TeamMember) -> None:
+    """A member recorded by mistake, or who has left the team, is taken off the list."""
+    matter = member.matter
+    require_matter_permission(actor, matter, action="guardianship.remove_team_member")
+    with transaction.atomic():
+        locked = GuardianshipMatter.objects.select_for_update().select_related("case").get(pk=matter.pk)
+        if locked.state == S.ENDED:
+            raise CaseRuleError(_("終了した案件のチームは変えられません。"), code="matter_ended")
+        TeamMember.objects.filter(pk=member.pk, matter=locked).delete()
+        _record(
+            "guardianship.updated",
+            actor=actor,
+            matter=locked,
+            what="team_member_removed",
+            team_role=member.role,
+        )
+
+
 def prepare_petition(
     *,
     actor: User,
@@ -237,6 +298,8 @@ def prepare_petition(
     documents checklist."""
 
     def create(locked):
+        if not locked.team.exists():
+            raise CaseRuleError(_("申立ての準備の前に、チームの構成員を記録してください。"), code="no_team")
         if court.kind != OrganisationKind.FAMILY_COURT:
             raise CaseRuleError(_("申立先には家庭裁判所を選んでください。"), code="not_a_court")
         _new_petition(
@@ -337,8 +400,15 @@ def register_candidate(
     registered_on: datetime.date | None = None,
 ) -> GuardianCandidate:
     """Add someone to the candidate pool (a citizen guardian from the bank: with the dates of
-    their training and registration). Name and contact are encrypted under a key of their own."""
+    their training and registration; a relative: of a person whose open matter the actor's centre
+    works on). Name and contact are encrypted under a key of their own."""
     require_pool_permission(actor, action="guardianship.register_candidate")
+    if relative_of is not None and not (
+        GuardianshipMatter.objects.filter(case__person=relative_of, pk__in=permitted_matter_ids(actor))
+        .exclude(state=S.ENDED)
+        .exists()
+    ):
+        deny(actor, action="guardianship.register_candidate")
     with transaction.atomic():
         candidate = GuardianCandidate(
             data_key=DataKey.objects.generate(),
@@ -381,6 +451,32 @@ def declare_conflict(*, actor: User, candidate: GuardianCandidate, person: Perso
     return declaration
 
 
+def meeting_attendees(centre_ids: "Iterable[int] | QuerySet") -> QuerySet[User]:
+    """The people a matching meeting of these centres may admit: active users of the centres, of
+    the professional associations (弁護士会・司法書士会・社会福祉士会) and the ward office's
+    caseworkers, those two of the centres' municipalities; each with ``organisation_name``, the
+    (first) organisation that admits them. ``centre_ids``: ids, or a query of them."""
+    municipalities = Organisation.objects.filter(pk__in=centre_ids).values("municipality")
+    nearby = {
+        "memberships__organisation__is_active": True,
+        "memberships__organisation__municipality__in": municipalities,
+    }
+    admitting = (
+        Q(memberships__organisation_id__in=centre_ids)
+        | Q(memberships__organisation__kind=OrganisationKind.PROFESSIONAL_ASSOCIATION, **nearby)
+        | Q(
+            memberships__organisation__kind=OrganisationKind.WARD_OFFICE,
+            memberships__role=Role.WARD_CASEWORKER,
+            **nearby,
+        )
+    )
+    return (
+        User.objects.filter(admitting, is_active=True)
+        .annotate(organisation_name=Min("memberships__organisation__name"))
+        .order_by("organisation_name", "last_name", "first_name", "pk")
+    )
+
+
 def schedule_matching_meeting(
     *,
     actor: User,
@@ -397,9 +493,19 @@ def schedule_matching_meeting(
     centres = {matter.centre_id for matter in matters}
     if len(centres) != 1:
         raise CaseRuleError(_("一つの会議では、一つの中核機関の案件を扱います。"), code="mixed_centres")
+    centre_id = centres.pop()
+    attendees = list(attendees)
+    admitted = set(
+        meeting_attendees([centre_id]).filter(pk__in=[a.pk for a in attendees]).values_list("pk", flat=True)
+    )
+    if any(a.pk not in admitted for a in attendees):
+        raise CaseRuleError(
+            {"attendees": [_("出席者は、中核機関・専門職団体・区役所の職員から選んでください。")]},
+            code="attendee_not_admitted",
+        )
     with transaction.atomic():
         meeting = MatchingMeeting.objects.create(
-            centre_id=centres.pop(), scheduled_for=scheduled_for, convened_by=actor
+            centre_id=centre_id, scheduled_for=scheduled_for, convened_by=actor
         )
         meeting.attendees.set(attendees)
         for matter in matters:
@@ -603,18 +709,41 @@ def start_support(*, actor: User, matter: GuardianshipMatter, expected_version: 
 
 
 def request_replacement(
-    *, actor: User, matter: GuardianshipMatter, expected_version: int
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    reason: str,
+    note: str = "",
 ) -> GuardianshipMatter:
-    """交代: the guardian's appointment ends (kept in the history) and matching starts again, with a
-    new petition that carries the documents already gathered."""
+    """交代: the guardian's appointment ends (kept in the history) with the reason for the
+    replacement, and matching starts again with a new petition that carries the documents already
+    gathered."""
 
     def replace(locked):
+        if reason not in ReplacementReason.values:
+            raise CaseRuleError({"reason": [_("交代の理由を選んでください。")]}, code="reason_required")
+        if reason == ReplacementReason.OTHER and not note.strip():
+            raise CaseRuleError(
+                {"note": [_("「その他」のときは、交代の理由をメモに書いてください。")]}, code="note_required"
+            )
         previous = _end_appointment(actor, locked, Appointment.EndReason.REPLACED)
+        Replacement(
+            matter=locked, appointment=previous, reason=reason, note=note.strip(), recorded_by=actor
+        ).save(force_insert=True)
         old = previous.petition if previous else current_petition(locked)
         _new_petition(
             locked,
             [{"kind": d.kind, "status": d.status} for d in old.documents.all()],
             **{term: getattr(old, term) for term in PETITION_TERMS},
+        )
+        _record(
+            "guardianship.updated",
+            actor=actor,
+            matter=locked,
+            fields=["replacement_note"] if note.strip() else [],
+            what="replacement",
+            reason=reason,
         )
 
     return _transition(
@@ -622,12 +751,85 @@ def request_replacement(
     )
 
 
-def end_matter(*, actor: User, matter: GuardianshipMatter, expected_version: int) -> GuardianshipMatter:
+def end_matter(
+    *,
+    actor: User,
+    matter: GuardianshipMatter,
+    expected_version: int,
+    reason: str,
+    note: str = "",
+    withdrawal_permitted_on: datetime.date | None = None,
+    withdrawal_court: Organisation | None = None,
+) -> GuardianshipMatter:
+    """The matter ends, at any stage, with its reason (the case withdrawn, the person dead or moved
+    away, another way of support…). After the petition is filed and before the ruling, ending
+    withdraws the petition, which the family court must permit (家事事件手続法 §121): the day of
+    its permission and the court are recorded, or nothing ends. The person's death ends the
+    proceedings by itself and needs no permission. A guardian still appointed steps down."""
+
+    withdrew = []  # whether ending withdrew a filed petition: said in the event
+
     def finish(locked):
+        errors: dict[str, list] = {}
+        if reason not in MatterEndReason.values:
+            errors["reason"] = [_("終了の理由を選んでください。")]
+        elif END_REASON_ONLY_IN.get(reason, locked.state) != locked.state:
+            errors["reason"] = [
+                _("この理由は、案件が「%(state)s」のときだけ選べます。")
+                % {"state": S(END_REASON_ONLY_IN[reason]).label}
+            ]
+        elif reason == MatterEndReason.OTHER and not note.strip():
+            errors["note"] = [_("「その他」のときは、終了の理由をメモに書いてください。")]
+        withdrawing = locked.state == S.FILED and reason != MatterEndReason.DIED
+        petition = current_petition(locked) if withdrawing else None
+        if withdrawing:
+            today = timezone.localdate()
+            if withdrawal_permitted_on is None:
+                errors["withdrawal_permitted_on"] = [
+                    _(
+                        "申立て後の取下げには、家庭裁判所の許可が必要です（家事事件手続法第121条）。許可日を入力してください。"
+                    )
+                ]
+            elif withdrawal_permitted_on > today:
+                errors["withdrawal_permitted_on"] = [_("今日より後の日付は入力できません。")]
+            elif petition.filed_on and withdrawal_permitted_on < petition.filed_on:
+                errors["withdrawal_permitted_on"] = [
+                    _("取下げの許可日は、申立日より後の日付にしてください。")
+                ]
+            if withdrawal_court is None or withdrawal_court.kind != OrganisationKind.FAMILY_COURT:
+                errors["withdrawal_court"] = [_("取下げを許可した家庭裁判所を選んでください。")]
+        if errors:
+            raise CaseRuleError(errors, code="cannot_end")
+        withdrew.append(withdrawing)
+        if withdrawing:
+            petition.withdrawal_permitted_on, petition.withdrawal_court = (
+                withdrawal_permitted_on,
+                withdrawal_court,
+            )
+            petition.save(update_fields=["withdrawal_permitted_on", "withdrawal_court"])
+        locked.end_reason, locked.end_note = reason, note.strip()
         _end_appointment(actor, locked, Appointment.EndReason.MATTER_ENDED)
 
-    return _transition(
-        actor=actor, matter=matter, expected_version=expected_version, name="end", before=finish
+    def announce(locked):
+        _record(
+            "guardianship.ended",
+            actor=actor,
+            matter=locked,
+            fields=["end_note"] if note.strip() else [],
+            reason=reason,
+            withdrawn=withdrew[0],
+        )
+
+    return transition(
+        MATTERS,
+        actor=actor,
+        record=matter,
+        expected_version=expected_version,
+        name="end",
+        permission=MANAGE,
+        action="guardianship.end",
+        before=finish,
+        after=announce,
     )
 
 

@@ -25,6 +25,13 @@ urlpatterns = [
         )
         for action in views.MATTER_ACTIONS
     ),
+    path("matters/<uuid:matter_id>/matching/", views.matching_review, name="matching_review"),
+    path(
+        "team/<uuid:member_id>/remove/",
+        views.team_member_action,
+        {"action": "remove"},
+        name="team_member_remove",
+    ),
     path(
         "complaints/<uuid:complaint_id>/close/",
         views.complaint_action,

@@ -1,14 +1,23 @@
 """Thin adapters: the centre's home (matters, reports, matching meetings), a matter, the candidate
 pool, a matching meeting, and an appointed guardian's reports."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
-from cases.web import Action, action_view, form_action, form_data_or_error, report_outcome
+from cases.web import (
+    Action,
+    action_view,
+    form_action,
+    show_refusal,
+    with_version,
+)
 from guardianship import forms, selectors, services
 from guardianship.access import may_manage, require_pool_permission
 from guardianship.vocabulary import MatterState
@@ -17,15 +26,30 @@ from printing.pdf import pdf_response, render_pdf
 S = MatterState
 
 
+def _registered(request: HttpRequest, form, register) -> bool:
+    """Run ``register(form)`` on a valid form: True when it was recorded; else the form carries
+    the reasons, beside their fields, and keeps what was typed."""
+    if not form.is_valid():
+        return False
+    try:
+        register(form)
+    except CaseRuleError as error:
+        show_refusal(form, error)
+        return False
+    messages.success(request, gettext("記録しました。"))
+    return True
+
+
 @login_required
 def centre_home(request: HttpRequest) -> HttpResponse:
+    form = None
     if request.method == "POST":
         choices = selectors.meeting_choices(request.user)  # refuses, recorded, before the input is read
         form = forms.MatchingMeetingForm(request.POST, matters=choices.matters, attendees=choices.attendees)
         scheduled = {}
 
-        def schedule():
-            data = form_data_or_error(request, form)
+        def schedule(form):
+            data = form.cleaned_data
             scheduled["meeting"] = services.schedule_matching_meeting(
                 actor=request.user,
                 matters=list(data["matters"]),
@@ -33,18 +57,19 @@ def centre_home(request: HttpRequest) -> HttpResponse:
                 attendees=data["attendees"],
             )
 
-        if report_outcome(request, schedule):
+        if _registered(request, form, schedule):
             return redirect("guardianship:meeting", meeting_id=scheduled["meeting"].pk)
-        return redirect("guardianship:home")
     home = selectors.centre_home(request.user)
     choices = home.meeting_choices
+    if form is None and choices:
+        form = forms.MatchingMeetingForm(matters=choices.matters, attendees=choices.attendees)
     return render(
         request,
         "guardianship/home.html",
         {
             "matters": home.matters,
-            "meeting_form": choices
-            and forms.MatchingMeetingForm(matters=choices.matters, attendees=choices.attendees),
+            "meeting_form": form,
+            "form_open": form is not None and form.is_bound,
             "report": home.report,
         },
     )
@@ -60,14 +85,15 @@ def _matter_forms(o: selectors.MatterOverview) -> dict:
         S.TEAM_FORMATION: [],
         S.PETITION_PREPARATION: [("start_matching", _("候補者調整へ進む"))],
         S.APPOINTED: [("start_support", _("後見人等とともに支援を始める"))],
-        S.SUPPORTING: [
-            ("request_replacement", _("後見人等の交代（候補者調整へ戻る）")),
-            ("end_matter", _("案件を終える")),
-        ],
-        S.ALTERNATIVE_SUPPORT: [("end_matter", _("案件を終える"))],
-        S.DISMISSED: [("end_matter", _("案件を終える"))],
     }
     context["steps"] = steps.get(matter.state, [])
+    # Panels whose forms load when opened (their choices are read only then).
+    context["end_panel"] = matter.state != S.ENDED
+    if matter.state not in (S.INTAKE, S.ENDED):
+        context["team_panel"] = True
+        context["team_open"] = matter.state == S.TEAM_FORMATION and not o.team
+    if matter.state == S.SUPPORTING:
+        context["replacement_form"] = forms.ReplacementForm(initial=initial)
     if matter.state in (S.ASSESSMENT, S.TEAM_FORMATION, S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
         context["assessment_form"] = forms.AssessmentForm.for_matter(matter)
     if matter.state == S.ASSESSMENT:
@@ -94,6 +120,13 @@ def matter_detail(request: HttpRequest, matter_id) -> HttpResponse:
     )
 
 
+def _end_form_kwargs(matter, actor) -> dict:
+    """The reasons the matter's state allows; after filing, the petition's court as the one that
+    permits the withdrawal."""
+    petition = services.current_petition(matter) if matter.state == S.FILED else None
+    return {"state": matter.state, "court_id": petition.court_id if petition else None}
+
+
 def _versioned(service):
     return form_action(forms.VersionedForm, service, "matter")
 
@@ -103,8 +136,19 @@ MATTER_ACTIONS = {
     "form_team": _versioned(services.form_team),
     "start_matching": _versioned(services.start_matching),
     "start_support": _versioned(services.start_support),
-    "request_replacement": _versioned(services.request_replacement),
-    "end_matter": _versioned(services.end_matter),
+    "request_replacement": form_action(forms.ReplacementForm, services.request_replacement, "matter"),
+    "end_matter": Action(
+        _("案件を終える"),
+        _("終える"),
+        forms.EndMatterForm,
+        services.end_matter,
+        "matter",
+        form_kwargs=_end_form_kwargs,
+        initial=with_version,
+    ),
+    "add_team_member": Action(
+        _("チームの構成員を記録する"), _("記録する"), forms.TeamMemberForm, services.add_team_member, "matter"
+    ),
     "assess": form_action(forms.AssessmentForm, services.record_assessment, "matter"),
     "choose_alternative": form_action(forms.AlternativeForm, services.choose_alternative, "matter"),
     "prepare_petition": form_action(forms.PetitionForm, services.prepare_petition, "matter"),
@@ -152,6 +196,20 @@ def _matter_page(request, matter) -> str:
 
 # Every action is the centre's: who may not act is refused before their input is read.
 matter_action = action_view(selectors.matter_to_act_on, MATTER_ACTIONS, _matter_page)
+team_member_action = action_view(
+    selectors.team_member_to_remove,
+    {"remove": form_action(forms.ConfirmForm, services.remove_team_member, "member")},
+    lambda request, member: _matter_page(request, member.matter),
+)
+
+
+@login_required
+def matching_review(request: HttpRequest, matter_id) -> HttpResponse:
+    """Why each candidate not proposed for the matter was left out."""
+    review = selectors.matching_review(request.user, matter_id, request.GET.get("page", 1))
+    return render(request, "guardianship/matching_review.html", {"review": review, "m": review.matter})
+
+
 complaint_action = action_view(
     selectors.complaint_to_close,
     {"close": form_action(forms.CloseComplaintForm, services.close_complaint, "complaint")},
@@ -162,7 +220,11 @@ complaint_action = action_view(
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
     page = selectors.matching_meeting_page(request.user, meeting_id)
-    return render(request, "guardianship/meeting.html", {"meeting": page.meeting, "items": page.items})
+    return render(
+        request,
+        "guardianship/meeting.html",
+        {"meeting": page.meeting, "items": page.items, "attendees": page.attendees},
+    )
 
 
 proposal_action = action_view(
@@ -179,15 +241,24 @@ proposal_action = action_view(
 def candidates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require_pool_permission(request.user, action="open_candidates")  # before the input is read
+        form = forms.CandidateForm(request.POST, matters=selectors.relative_matters(request.user))
 
-        def register():
-            data = form_data_or_error(request, forms.CandidateForm(request.POST))
-            services.register_candidate(actor=request.user, **data)
+        def register(form):
+            services.register_candidate(actor=request.user, **form.service_arguments())
 
-        report_outcome(request, register)
-        return redirect("guardianship:candidates")
+        if _registered(request, form, register):
+            return redirect("guardianship:candidates")
+    else:
+        initial = {}
+        if request.GET.get("relative_of"):  # from a matter's page: a relative of its person
+            initial = {"kind": "relative", "relative_matter": request.GET["relative_of"]}
+        form = forms.CandidateForm(initial=initial, matters=selectors.relative_matters(request.user))
     pool = selectors.candidate_pool(request.user)
-    return render(request, "guardianship/candidates.html", {"pool": pool, "form": forms.CandidateForm()})
+    return render(
+        request,
+        "guardianship/candidates.html",
+        {"pool": pool, "form": form, "form_open": form.is_bound or bool(request.GET.get("relative_of"))},
+    )
 
 
 @login_required

@@ -18,6 +18,42 @@ class MatterState(models.TextChoices):
     ENDED = "ended", _("終了")
 
 
+class MatterEndReason(models.TextChoices):
+    """Why a matter ended. Some belong to one state only (``END_REASONS_BY_STATE``)."""
+
+    WITHDRAWN = "withdrawn", _("相談・申立ての取りやめ（本人・家族の意向など）")
+    DIED = "died", _("本人の死亡")
+    MOVED = "moved", _("本人の転居（担当地域の外へ）")
+    ALTERNATIVE = "alternative", _("他の支援へ引き継いだ")
+    DISMISSED = "dismissed", _("申立ての却下")
+    HANDED_OVER = "handed_over", _("後見人等による支援が落ち着いた")
+    OTHER = "other", _("その他")
+
+
+class ReplacementReason(models.TextChoices):
+    """Why a guardian is replaced (交代)."""
+
+    RESIGNED = "resigned", _("後見人等の辞任")
+    REMOVED = "removed", _("後見人等の解任")
+    GUARDIAN_DIED = "guardian_died", _("後見人等の死亡")
+    NEEDS_CHANGED = "needs_changed", _("本人の状況の変化（専門職への交代など）")
+    OTHER = "other", _("その他")
+
+
+class TeamRole(models.TextChoices):
+    """A member's part in the person's support team (チーム)."""
+
+    LEAD = "lead", _("主担当の相談支援者")
+    CARE_MANAGER = "care_manager", _("ケアマネジャー")
+    DISABILITY_SUPPORT = "disability_support", _("相談支援専門員")
+    WARD_CASEWORKER = "ward_caseworker", _("区役所の担当者")
+    MEDICAL = "medical", _("医療関係者")
+    COMMISSIONER = "commissioner", _("民生委員")
+    RELATIVE = "relative", _("親族")
+    PROFESSIONAL = "professional", _("専門職（弁護士・司法書士・社会福祉士など）")
+    OTHER = "other", _("その他")
+
+
 class Alternative(models.TextChoices):
     """What was considered instead of (or before) a petition."""
 
@@ -116,3 +152,20 @@ class ComplainantKind(models.TextChoices):
     SUPPORTER = "supporter", _("支援者・関係機関")
     NEIGHBOUR = "neighbour", _("近隣住民")
     OTHER = "other", _("その他")
+
+
+# Reasons that belong to one state only: the others may end a matter at any stage.
+END_REASON_ONLY_IN = {
+    MatterEndReason.ALTERNATIVE: MatterState.ALTERNATIVE_SUPPORT,
+    MatterEndReason.DISMISSED: MatterState.DISMISSED,
+    MatterEndReason.HANDED_OVER: MatterState.SUPPORTING,
+}
+
+
+def end_reasons_for(state: str) -> list[tuple[str, str]]:
+    """The reasons a matter in ``state`` may end with, as choices."""
+    return [
+        (code, label)
+        for code, label in MatterEndReason.choices
+        if END_REASON_ONLY_IN.get(code, state) == state
+    ]

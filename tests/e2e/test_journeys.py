@@ -196,6 +196,13 @@ def test_the_whole_journey(people, open_as, live_server):
     assess.get_by_role("button", name="記録する").click()
     recorded(centre)
     centre.get_by_role("button", name="チームづくりへ進む").click()
+    team = action(centre, "チームの構成員を記録する")  # the team, before the petition
+    team.get_by_label("所属").select_option(label=world.plaza.name)
+    team.get_by_label("氏名").fill("港 さくら")
+    team.get_by_label("役割").select_option(label="主担当の相談支援者")
+    team.get_by_role("button", name="記録する").click()
+    recorded(centre)
+    expect(centre.locator("ul.team")).to_contain_text("港 さくら")
     petition = action(centre, "申立ての準備を始める")
     petition.get_by_label("類型").select_option(label="後見")
     petition.get_by_label("申立人").select_option(label="市町村長（市長申立て）")

@@ -18,6 +18,13 @@ def matter(world, concern, soon):
 
 
 @pytest.fixture
+def other_matter(world, concern, soon):
+    """A second person's matter at the same centre: their relatives are not the first one's."""
+    case = decided(world, take(world, concern(identity={"name": "別人 一郎"})), CaseState.GUARDIANSHIP, soon)
+    return GuardianshipMatter.objects.get(case=case)
+
+
+@pytest.fixture
 def candidate(world):
     """Register a candidate through the service, as the centre's coordinator."""
 
@@ -45,10 +52,20 @@ def advance(world, matter, *names, **kwargs):
     return matter
 
 
+def form_team_of(world, matter):
+    """The team the petition is prepared with: the plaza's lead worker and a care manager."""
+    services.add_team_member(
+        actor=world.coordinator, matter=matter, organisation=world.plaza, name="港 さくら", role="lead"
+    )
+    services.add_team_member(actor=world.coordinator, matter=matter, name="山下 健", role="care_manager")
+
+
 def to_matching(world, matter):
     if matter.state == "intake":
         matter = advance(world, matter, "start_assessment")
     matter = advance(world, matter, "form_team")
+    form_team_of(world, matter)
+    matter.refresh_from_db()
     matter = services.prepare_petition(
         actor=world.coordinator,
         matter=matter,
@@ -64,3 +81,18 @@ def to_matching(world, matter):
             actor=world.coordinator, petition=petition, kind=document.kind, status="received"
         )
     return advance(world, matter, "start_matching")
+
+
+def matched(world, matter, candidate_kind="citizen", candidate=None):
+    """To matching, a meeting that proposes and picks the first candidate, who agrees."""
+    matter = to_matching(world, matter)
+    meeting = services.schedule_matching_meeting(
+        actor=world.coordinator,
+        matters=[matter],
+        scheduled_for=datetime.datetime(2026, 12, 3, 5, 0, tzinfo=datetime.UTC),
+    )
+    first = meeting.items.get().proposals.order_by("rank").first()
+    services.choose_candidate(actor=world.coordinator, proposal=first, reason="地域の事情に詳しい")
+    services.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=True)
+    matter.refresh_from_db()
+    return matter, first.candidate

@@ -6,6 +6,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Area
 from guardianship import matching, services
 from guardianship.matching import explain
 from guardianship.models import GuardianCandidate, GuardianshipMatter
@@ -16,7 +17,18 @@ def ids(proposals):
     return [p.candidate_id for p in proposals]
 
 
-def test_hard_constraints_on_a_small_pool(world, matter, candidate, make_person):
+def rules_agree(matter) -> bool:
+    """The database's proposals are exactly the candidates the pure rules find no reason against."""
+    facts = matching.facts_of(matter)
+    areas: dict = {}
+    for cid, aid in GuardianCandidate.areas.through.objects.values_list("guardiancandidate_id", "area_id"):
+        areas.setdefault(cid, []).append(aid)
+    rows = GuardianCandidate.objects.values_list(*matching.FACT_COLUMNS)
+    eligible = {c.pk for c in matching.candidate_facts(rows, areas) if matching.is_eligible(c, facts)}
+    return eligible == set(ids(matching.propose_candidates(matter, limit=None)))
+
+
+def test_hard_constraints_on_a_small_pool(world, matter, other_matter, candidate):
     free = candidate("citizen", name="空きあり")
     full = candidate("citizen", name="満杯", max_caseload=2, caseload=2)
     conflicted = candidate("social_worker", name="利益相反")
@@ -24,14 +36,20 @@ def test_hard_constraints_on_a_small_pool(world, matter, candidate, make_person)
     provider = candidate("social_worker", name="サービス提供者", organisation=world.agency)
     matter.care_providers.add(world.agency)
     own_relative = candidate("relative", name="長男", relative_of=matter.case.person)
-    other_relative = candidate("relative", name="他人の親族", relative_of=make_person(name="他人 太郎"))
+    other_relative = candidate("relative", name="他人の親族", relative_of=other_matter.case.person)
     unavailable = candidate("lawyer", name="休止中")
     GuardianCandidate.objects.filter(pk=unavailable.pk).update(available=False)
+    city = Area.objects.create(level=Area.Level.MUNICIPALITY, name="となり市", code="999990")
+    elsewhere = candidate(
+        "social_worker", name="市外", areas=[Area.objects.create(level="district", name="地区", parent=city)]
+    )
+    nowhere = candidate("social_worker", name="地域なし", areas=[])
 
     proposed = set(ids(matching.propose_candidates(matter, limit=None)))
     assert proposed == {free.pk, own_relative.pk}
-    for excluded in (full, conflicted, provider, other_relative, unavailable):
+    for excluded in (full, conflicted, provider, other_relative, unavailable, elsewhere, nowhere):
         assert excluded.pk not in proposed
+    assert rules_agree(matter)
 
     # Family conflict: relatives and citizen guardians are out; professionals and corporate in.
     lawyer = candidate("lawyer", name="弁護士")
@@ -39,10 +57,12 @@ def test_hard_constraints_on_a_small_pool(world, matter, candidate, make_person)
     GuardianshipMatter.objects.filter(pk=matter.pk).update(has_family_conflict=True)
     matter.refresh_from_db()
     assert set(ids(matching.propose_candidates(matter, limit=None))) == {lawyer.pk, corporate.pk}
+    assert rules_agree(matter)
     # A dispute or a large estate: legal professionals only.
     GuardianshipMatter.objects.filter(pk=matter.pk).update(large_estate=True)
     matter.refresh_from_db()
     assert ids(matching.propose_candidates(matter, limit=None)) == [lawyer.pk]
+    assert rules_agree(matter)
 
 
 def test_scores_are_explained_in_japanese_and_citizens_get_a_backup(world, matter, candidate):
@@ -77,7 +97,7 @@ CANDIDATE = st.fixed_dictionaries(
         "conflict": st.booleans(),
         "provider": st.booleans(),
         "own_relative": st.booleans(),
-        "area": st.sampled_from(["district", "other_district", "ward", "municipality", "none"]),
+        "area": st.sampled_from(["district", "other_district", "ward", "municipality", "elsewhere", "none"]),
         "languages": st.lists(st.sampled_from(Language.values), max_size=3),
         "specialisms": st.lists(st.sampled_from(Specialism.values), max_size=3),
     }
@@ -108,14 +128,18 @@ FLAGS = st.fixed_dictionaries(
     language=st.sampled_from(["ja", "vi", "zh"]),
 )
 def test_no_random_pool_yields_a_proposal_over_capacity_or_in_conflict(
-    world, matter, make_person, pool, flags, language
+    world, matter, other_matter, pool, flags, language
 ):
-    stranger = make_person(name="無関係 花子")
+    stranger = other_matter.case.person
+    city, _created = Area.objects.get_or_create(
+        level=Area.Level.MUNICIPALITY, name="となり市", defaults={"code": "999990"}
+    )
     areas = {
         "district": [world.district],
         "other_district": [world.demo.districts[1]],
         "ward": [world.demo.ward],
         "municipality": [world.demo.municipality],
+        "elsewhere": [city],
         "none": [],
     }
     with transaction.atomic():
@@ -163,6 +187,8 @@ def test_no_random_pool_yields_a_proposal_over_capacity_or_in_conflict(
                 assert spec["own_relative"] and not (
                     flags["has_abuse"] or flags["has_family_conflict"] or flags["has_disputes"]
                 )
+            else:  # active in the person's municipality; a relative may live anywhere
+                assert spec["area"] not in ("elsewhere", "none")
         # The database filter and the one-candidate rules agree; the ranking is stable.
         facts = matching.facts_of(matter)
         rows = GuardianCandidate.objects.filter(pk__in=by_id).values_list(*matching.FACT_COLUMNS)
@@ -177,6 +203,29 @@ def test_no_random_pool_yields_a_proposal_over_capacity_or_in_conflict(
             if matching.is_eligible(c, facts)
         }
         assert {p.candidate_id: p.score for p in proposals} == expected
+        # Why the others are out comes from the same rules: every candidate not proposed has a
+        # reason, and the matching screen lists exactly those (a stranger's relative aside).
+        reasons = {
+            c.pk: [code for code, _params in matching.exclusion_reasons(c, facts)]
+            for c in matching.candidate_facts(rows, areas_by)
+        }
+        assert {pk for pk, why in reasons.items() if not why} == set(expected)
+        listed = matching.excluded_candidates(facts).filter(pk__in=by_id).prefetch_related("areas")
+        shown = {c.pk: [code for code, _p in why] for c, why in matching.why_excluded(facts, listed)}
+        assert shown == {
+            pk: why
+            for pk, why in reasons.items()
+            if why and not (by_id[pk]["kind"] == "relative" and not by_id[pk]["own_relative"])
+        }
+        for pk, spec in by_id.items():
+            if spec["kind"] == "relative":
+                relatives_out = flags["has_abuse"] or flags["has_family_conflict"] or flags["has_disputes"]
+                if not spec["own_relative"]:
+                    assert "not_their_relative" in reasons[pk]
+                elif relatives_out:
+                    assert "relatives_excluded" in reasons[pk]
+            if spec["load"] >= spec["max_caseload"]:
+                assert "capacity" in reasons[pk]
         assert ids(matching.propose_candidates(matter, limit=None)) == ids(proposals)
         assert [p.score for p in proposals] == sorted((p.score for p in proposals), reverse=True)
         transaction.savepoint_rollback(savepoint)

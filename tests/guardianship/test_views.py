@@ -73,6 +73,12 @@ def test_the_centre_journey_through_the_screens(world, matter):
     post(centre, reverse("guardianship:matter_form_team", args=[matter.pk]), {"version": m().version})
     post(
         centre,
+        reverse("guardianship:matter_add_team_member", args=[matter.pk]),
+        {"organisation": world.plaza.pk, "name": "港 さくら", "role": "lead"},
+    )
+    assert "港 さくら" in page(centre.get(reverse("guardianship:matter", args=[matter.pk])))
+    post(
+        centre,
         reverse("guardianship:matter_prepare_petition", args=[matter.pk]),
         {
             "version": m().version,

@@ -16,7 +16,7 @@ from cases.services import lifecycle
 from guardianship import selectors, services
 from guardianship.models import Appointment, GuardianCandidate, MatchProposal, MonitoringReport
 from guardianship.vocabulary import MatterState
-from tests.guardianship.conftest import advance, to_matching
+from tests.guardianship.conftest import advance, matched, to_matching
 
 S = MatterState
 P = MatchProposal.Status
@@ -29,21 +29,6 @@ def states(matter):
         (p["from"], p["to"])
         for p in (json.loads(e) for e in events.order_by("sequence").values_list("params", flat=True))
     ]
-
-
-def matched(world, matter, candidate_kind="citizen", candidate=None):
-    """To matching, a meeting that proposes and picks the first candidate, who agrees."""
-    matter = to_matching(world, matter)
-    meeting = services.schedule_matching_meeting(
-        actor=world.coordinator,
-        matters=[matter],
-        scheduled_for=datetime.datetime(2026, 12, 3, 5, 0, tzinfo=datetime.UTC),
-    )
-    first = meeting.items.get().proposals.order_by("rank").first()
-    services.choose_candidate(actor=world.coordinator, proposal=first, reason="地域の事情に詳しい")
-    services.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=True)
-    matter.refresh_from_db()
-    return matter, first.candidate
 
 
 def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world, matter, candidate):
@@ -117,7 +102,7 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
         handling="後見人と面談",
         outcome="交代を家庭裁判所に相談",
     )
-    matter = advance(world, matter, "request_replacement")
+    matter = advance(world, matter, "request_replacement", reason="resigned", note="後見人が転居のため辞任")
     assert matter.state == S.CANDIDATE_MATCHING
     appointment.refresh_from_db()
     assert (appointment.ended_on is not None, appointment.end_reason) == (
@@ -153,8 +138,8 @@ def test_alternative_support_and_dismissal_paths(world, matter, concern, soon, c
         alternative="voluntary",
         reason="本人が任意後見契約を希望",
     )
-    matter = advance(world, matter, "end_matter")
-    assert matter.state == S.ENDED and matter.ended_at is not None
+    matter = advance(world, matter, "end_matter", reason="alternative")
+    assert matter.state == S.ENDED and matter.ended_at is not None and matter.end_reason == "alternative"
 
     from guardianship.models import GuardianshipMatter
     from tests.workflow import decided, take
@@ -185,7 +170,7 @@ def test_alternative_support_and_dismissal_paths(world, matter, concern, soon, c
         ruled_on=datetime.date(2027, 1, 15),
     )
     assert second.state == S.DISMISSED and not second.appointments.exists()
-    assert advance(world, second, "end_matter").state == S.ENDED
+    assert advance(world, second, "end_matter", reason="dismissed").state == S.ENDED
 
 
 def test_filing_needs_every_document_and_a_candidate_who_agreed(world, matter, candidate):
@@ -248,9 +233,13 @@ def test_nobody_but_the_centre_moves_a_matter_and_refusals_are_audited(world, ma
         world.admin,
     ]
     for who in outsiders:
-        for step in ("start_assessment", "form_team", "end_matter"):
+        for step, values in (
+            ("start_assessment", {}),
+            ("form_team", {}),
+            ("end_matter", {"reason": "withdrawn"}),
+        ):
             with pytest.raises(PermissionDenied):
-                getattr(services, step)(actor=who, matter=matter, expected_version=matter.version)
+                getattr(services, step)(actor=who, matter=matter, expected_version=matter.version, **values)
         with pytest.raises(PermissionDenied):
             selectors.matter_for(who, matter.pk)
         with pytest.raises(PermissionDenied):
@@ -301,7 +290,8 @@ def test_send_reminders_tells_the_centre_of_a_guardian_report_due(world, matter,
     assert f"{Kind.GUARDIAN_REPORT_DUE.label}: 1" in out
     assert "佐々木" not in out and "demo_coordinator" not in out
     # supporting → ended closes the appointment and frees the guardian's place.
-    matter = advance(world, matter, "start_support", "end_matter")
+    matter = advance(world, matter, "start_support")
+    matter = advance(world, matter, "end_matter", reason="died")
     appointment = matter.appointments.get()
     assert matter.state == S.ENDED and appointment.end_reason == Appointment.EndReason.MATTER_ENDED
     assert GuardianCandidate.objects.get(pk=appointment.candidate_id).caseload == 0

@@ -171,7 +171,7 @@ def guardianship_then_erased(world, concern, soon):
         appointed=False,
         ruled_on=timezone.localdate(),
     )
-    matter = advance(world, matter, "end_matter")
+    matter = advance(world, matter, "end_matter", reason="dismissed", note="却下の審判を受けて終了")
     close(world, case)
     erase_person(actor=world.privacy, person=case.person)
     return case, matter, meeting

@@ -27,6 +27,7 @@ from guardianship.models import (
     MatchingMeeting,
     MatchProposal,
     MonitoringReport,
+    TeamMember,
 )
 from notifications.models import Notification
 from referrals.models import Referral
@@ -50,6 +51,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "supporter_id"): Supporter,
     ("", "member_id"): HouseholdMember,
     ("", "notification_id"): Notification,
+    ("guardianship", "member_id"): TeamMember,
 }
 
 

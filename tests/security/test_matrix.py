@@ -134,7 +134,7 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             user, ReferralGroupObjectPermission, obj, "respond_referral"
         )
         return referrer or recipient, obj.case
-    if name == "guardianship:matter":
+    if name in ("guardianship:matter", "guardianship:matching_review"):
         return holds_record_row(user, MatterGroupObjectPermission, obj, "manage_matter"), obj.case
     if name == "guardianship:meeting":
         items = list(obj.items.select_related("matter"))
