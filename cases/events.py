@@ -94,6 +94,7 @@ def people_field_labels() -> dict[str, str]:
 
 def register_events() -> None:
     from cases.models import (
+        BreakGlassFinding,
         CaseAccessGrant,
         CaseState,
         Consent,
@@ -120,6 +121,7 @@ def register_events() -> None:
             "progress_kind": dict(ProgressEntry.Kind.choices),
             "relation": dict(HouseholdMember.Relation.choices),
             "supporter_role": dict(Supporter.Role.choices),
+            "finding": dict(BreakGlassFinding.choices),
         },
         field_labels={
             **shared_content_field_labels(),
@@ -133,6 +135,11 @@ def register_events() -> None:
             "note": _("見守りの記録"),
             "representative": _("代理で同意した人"),
             "action_items": _("役割分担"),
+            # The break-glass review (cases.services.sharing.review_break_glass) and its list's read
+            "finding": _("確認の結果"),
+            "finding_note": _("確認のメモ"),
+            "break_glass.reason": _("緊急アクセスの理由"),
+            "break_glass.finding_note": _("緊急アクセスの確認のメモ"),
             # A progress entry's fields (cases.services.progress.ENTRY_FIELDS)
             **{
                 name: ProgressEntry._meta.get_field(name).verbose_name
