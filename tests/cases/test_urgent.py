@@ -291,7 +291,8 @@ def test_a_review_records_its_finding_and_note_audited_by_field_name(world, acce
         "夜間の搬送記録と照合する",
         world.privacy,
     )
-    assert "要確認" in html and "夜間の搬送記録と照合する" in html  # the finding in the list
+    row = html.split(f'id="access-{access.pk}"')[1].split("</tr>")[0]  # the finding, in the list
+    assert re.search(r"<strong[^>]*>要確認</strong>", row) and "夜間の搬送記録と照合する" in row
     [event] = events(access.case, "case.break_glass_reviewed")
     assert json.loads(event.fields) == ["finding", "finding_note"]
     assert json.loads(event.params) == {"break_glass": str(access.pk), "finding": "needs_follow_up"}
