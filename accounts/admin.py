@@ -224,8 +224,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "municipality", "is_active"]
-    list_filter = ["kind", "is_active", "municipality"]
+    list_display = ["name", "kind", "municipality", "phone", "receives_urgent", "is_active"]
+    list_filter = ["kind", "is_active", "receives_urgent", "municipality"]
     search_fields = ["name"]
     filter_horizontal = ["areas"]
 

@@ -26,6 +26,8 @@ PLAZA_COUNT = 10
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105
 
 WARD_SECTIONS = ["高齢・障害支援課", "生活支援課", "こども家庭支援課", "区政推進課"]
+# The sections that receive a 至急 concern at once, beside the care plazas (abuse, risk to life).
+URGENT_SECTIONS = {"高齢・障害支援課", "こども家庭支援課"}
 
 
 @dataclass
@@ -43,10 +45,29 @@ def _area(level: str, name: str, parent: Area | None, code: str = "") -> Area:
     return area
 
 
-def _organisation(name: str, kind: str, municipality: Area, areas: list[Area]) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(name=name, municipality=municipality, defaults={"kind": kind})
+def _organisation(
+    name: str,
+    kind: str,
+    municipality: Area,
+    areas: list[Area],
+    phone: str = "",
+    receives_urgent: bool = False,
+) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(
+        name=name,
+        municipality=municipality,
+        defaults={"kind": kind, "phone": phone, "receives_urgent": receives_urgent},
+    )
+    if phone and not org.phone:  # a directory seeded before it had numbers gets them
+        org.phone, org.receives_urgent = phone, receives_urgent
+        org.save(update_fields=["phone", "receives_urgent"])
     org.areas.add(*areas)
     return org
+
+
+def demo_phone(number: int) -> str:
+    """A fictional number of the demo directory: 045-000-xxxx is not given to anyone."""
+    return f"045-000-{number:04d}"
 
 
 def _user(fake: Faker, username: str, organisation: Organisation, role: str) -> User:
@@ -82,62 +103,71 @@ def seed() -> DemoStructure:
                 Organisation.Kind.CARE_PLAZA,
                 municipality,
                 [plaza_area, districts[i], *extra],
+                phone=demo_phone(101 + i),
             )
         )
 
     demo = DemoStructure(municipality=municipality, ward=ward, districts=districts, plazas=plazas)
     orgs = demo.organisations
-    for section in WARD_SECTIONS:
+    for number, section in enumerate(WARD_SECTIONS):
         orgs[section] = _organisation(
-            f"{WARD_NAME}福祉保健センター {section}", Organisation.Kind.WARD_OFFICE, municipality, [ward]
+            f"{WARD_NAME}福祉保健センター {section}",
+            Organisation.Kind.WARD_OFFICE,
+            municipality,
+            [ward],
+            phone=demo_phone(201 + number),
+            receives_urgent=section in URGENT_SECTIONS,
         )
-    for key, name, kind, areas in [
-        (
-            "guardianship_centre",
-            f"{MUNICIPALITY_NAME}成年後見推進センター",
-            Organisation.Kind.GUARDIANSHIP_CENTRE,
-            [municipality],
-        ),
-        (
-            "anshin_centre",
-            f"{WARD_NAME}社会福祉協議会 あんしんセンター",
-            Organisation.Kind.ANSHIN_CENTRE,
-            [ward],
-        ),
-        (
-            "disability_consultation",
-            f"{WARD_NAME}基幹相談支援センター",
-            Organisation.Kind.DISABILITY_CONSULTATION,
-            [ward],
-        ),
-        (
-            "self_reliance_support",
-            f"{WARD_NAME}生活困窮者自立相談支援窓口",
-            Organisation.Kind.SELF_RELIANCE_SUPPORT,
-            [ward],
-        ),
-        (
-            "child_family_support",
-            f"{WARD_NAME}児童家庭支援センター",
-            Organisation.Kind.CHILD_FAMILY_SUPPORT,
-            [ward],
-        ),
-        ("family_court", "つなぐ家庭裁判所", Organisation.Kind.FAMILY_COURT, [municipality]),
-        (
-            "professional_association",
-            "つなぐ県社会福祉士会",
-            Organisation.Kind.PROFESSIONAL_ASSOCIATION,
-            [municipality],
-        ),
-        ("operator", "つなぐ運用チーム", Organisation.Kind.OTHER, []),
-    ]:
-        orgs[key] = _organisation(name, kind, municipality, areas)
-    for district in districts:
+    for number, (key, name, kind, areas) in enumerate(
+        [
+            (
+                "guardianship_centre",
+                f"{MUNICIPALITY_NAME}成年後見推進センター",
+                Organisation.Kind.GUARDIANSHIP_CENTRE,
+                [municipality],
+            ),
+            (
+                "anshin_centre",
+                f"{WARD_NAME}社会福祉協議会 あんしんセンター",
+                Organisation.Kind.ANSHIN_CENTRE,
+                [ward],
+            ),
+            (
+                "disability_consultation",
+                f"{WARD_NAME}基幹相談支援センター",
+                Organisation.Kind.DISABILITY_CONSULTATION,
+                [ward],
+            ),
+            (
+                "self_reliance_support",
+                f"{WARD_NAME}生活困窮者自立相談支援窓口",
+                Organisation.Kind.SELF_RELIANCE_SUPPORT,
+                [ward],
+            ),
+            (
+                "child_family_support",
+                f"{WARD_NAME}児童家庭支援センター",
+                Organisation.Kind.CHILD_FAMILY_SUPPORT,
+                [ward],
+            ),
+            ("family_court", "つなぐ家庭裁判所", Organisation.Kind.FAMILY_COURT, [municipality]),
+            (
+                "professional_association",
+                "つなぐ県社会福祉士会",
+                Organisation.Kind.PROFESSIONAL_ASSOCIATION,
+                [municipality],
+            ),
+            ("operator", "つなぐ運用チーム", Organisation.Kind.OTHER, []),
+        ]
+    ):
+        orgs[key] = _organisation(name, kind, municipality, areas, phone=demo_phone(301 + number))
+    for number, district in enumerate(districts):
         orgs[f"council:{district.name}"] = _organisation(
             f"{district.name}民生委員児童委員協議会",
             Organisation.Kind.COMMISSIONER_COUNCIL,
             municipality,
             [district],
+            phone=demo_phone(401 + number),
         )
 
     for username, org, role in [

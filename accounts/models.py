@@ -7,6 +7,7 @@ never by name — 金沢区 (Yokohama) and 金沢市 are different places.
 
 from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +181,25 @@ class Organisation(models.Model):
     )
     areas = models.ManyToManyField(Area, verbose_name=_("担当地域"), related_name="served_by", blank=True)
     is_active = models.BooleanField(_("有効"), default=True)
+    # The directory's number: what a commissioner who reported something urgent is told to call.
+    phone = models.CharField(
+        _("電話番号"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
+                _("電話番号は 045-000-0000 のように、ハイフンで区切って入力してください。"),
+            )
+        ],
+        help_text=_("気付きを報告した人に、至急の連絡先として示す代表番号。"),
+    )
+    # Which ward office sections receive a 至急 concern at once, beside the care plazas.
+    receives_urgent = models.BooleanField(
+        _("至急の気付きを受ける"),
+        default=False,
+        help_text=_("命や安全にかかわる（至急の）気付きを、地域ケアプラザと同時に受け付ける区役所の課。"),
+    )
 
     class Meta:
         verbose_name = _("組織")
@@ -191,6 +211,10 @@ class Organisation(models.Model):
                 name="organisation_kind_valid",
             ),
             models.UniqueConstraint(fields=["municipality", "name"], name="organisation_name_unique"),
+            models.CheckConstraint(
+                condition=Q(receives_urgent=False) | Q(kind=OrganisationKind.WARD_OFFICE),
+                name="organisation_urgent_is_ward_office",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +227,8 @@ class Organisation(models.Model):
     def clean(self) -> None:
         if self.municipality_id is not None and self.municipality.level != Area.Level.MUNICIPALITY:
             raise ValidationError({"municipality": _("市区町村を選んでください。")})
+        if self.receives_urgent and self.kind != OrganisationKind.WARD_OFFICE:
+            raise ValidationError({"receives_urgent": _("至急の気付きを受けられるのは区役所の課です。")})
 
 
 class Membership(models.Model):

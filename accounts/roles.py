@@ -90,7 +90,7 @@ _CASE_WORK = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMISSIONER: ["accounts.view_organisation", "cases.add_concern", "cases.add_contactlog"],
     Role.PLAZA_STAFF: _CASE_WORK,
-    Role.WARD_CASEWORKER: [*_CASE_WORK, "cases.break_glass"],
+    Role.WARD_CASEWORKER: [*_CASE_WORK, "cases.take_urgent", "cases.break_glass"],
     Role.GUARDIANSHIP_COORDINATOR: [
         "accounts.view_organisation",
         "accounts.view_area",

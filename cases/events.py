@@ -103,6 +103,7 @@ def people_field_labels() -> dict[str, str]:
 
 def register_events() -> None:
     from cases.models import (
+        BreakGlassFinding,
         CaseAccessGrant,
         CaseState,
         Consent,
@@ -130,6 +131,7 @@ def register_events() -> None:
             "relation": dict(HouseholdMember.Relation.choices),
             "supporter_role": dict(Supporter.Role.choices),
             "document": {"meeting_record": _("支援会議の記録")},
+            "finding": dict(BreakGlassFinding.choices),
         },
         field_labels={
             **shared_content_field_labels(),
@@ -145,6 +147,11 @@ def register_events() -> None:
             "action_items": _("役割分担"),
             "decision.reason": _("決定の理由"),
             "action_item.description": _("役割分担の内容"),
+            # The break-glass review (cases.services.sharing.review_break_glass) and its list's read
+            "finding": _("確認の結果"),
+            "finding_note": _("確認のメモ"),
+            "break_glass.reason": _("緊急アクセスの理由"),
+            "break_glass.finding_note": _("緊急アクセスの確認のメモ"),
             # A progress entry's fields (cases.services.progress.ENTRY_FIELDS)
             **{
                 name: ProgressEntry._meta.get_field(name).verbose_name

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
-from cases.models import Consent, ContactLog, LegalBasis, MeetingKind
+from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
@@ -336,7 +336,22 @@ class BreakGlassForm(Form):
 
 
 class BreakGlassReviewForm(Form):
-    access = forms.UUIDField()
+    """The privacy officer's finding on one emergency access (the row's ``access``)."""
+
+    access = forms.UUIDField(widget=forms.HiddenInput)
+    finding = forms.ChoiceField(
+        label=_("確認の結果"),
+        choices=BreakGlassFinding.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("確認の結果（妥当・要確認）を選んでください。")},
+    )
+    note = forms.CharField(
+        label=_("メモ"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("要確認のときは、何を確認するのかを書いてください。"),
+    )
 
 
 class ScheduleWatchVisitForm(Form):

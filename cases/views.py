@@ -61,7 +61,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            intake.report_concern(
+            case = intake.report_concern(
                 actor=request.user,
                 area=data["area"],
                 reporter_kind=data["reporter_kind"],
@@ -74,9 +74,19 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         except CaseRuleError as error:
             form.add_error(None, error)
         else:
+            if case.urgent:  # what to do now: the emergency numbers, then the plaza's and the ward's
+                return redirect("cases:concern_urgent", case_id=case.pk)
             messages.success(request, _("気付きを受け付けました。地域ケアプラザに届きました。"))
             return redirect("cases:my_concerns")
     return render(request, "cases/concern_new.html", {"form": form})
+
+
+@login_required
+@permission_required("cases.add_concern", raise_exception=True)
+def concern_urgent(request: HttpRequest, case_id) -> HttpResponse:
+    """After a 至急 concern: 119 / 110 when life is at risk, then the numbers of the plaza and the
+    ward office that received it — for the one who reported it, and nobody else."""
+    return render(request, "cases/concern_urgent.html", {"o": selectors.urgent_help(request.user, case_id)})
 
 
 @login_required
@@ -240,6 +250,11 @@ CASE_ACTIONS: dict[str, tuple[str, Action]] = {
         "view_case",
         Action("", "", forms.VersionedForm, intake.accept_intake, "case", initial=with_version),
     ),
+    # A ward caseworker takes a 至急 concern before any plaza accepts it (others are refused by the service).
+    "take_urgent": (
+        "view_case",
+        Action("", "", forms.VersionedForm, intake.take_urgent, "case", initial=with_version),
+    ),
     # The reporter may withdraw their own concern before intake with nothing more than its status.
     "withdraw": (
         "view_case_status",
@@ -360,6 +375,7 @@ def _case_action(name: str):
 
 
 case_accept = _case_action("accept")
+case_take_urgent = _case_action("take_urgent")
 case_escalate = _case_action("escalate")
 case_consent = _case_action("consent")
 case_schedule_watch_visit = _case_action("schedule_watch_visit")
@@ -543,16 +559,41 @@ def watch_visit_record(request: HttpRequest, visit_id) -> HttpResponse:
 @login_required
 @permission_required("cases.review_break_glass", raise_exception=True)
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
-    """The privacy officer's list of emergency accesses, those not yet reviewed first."""
+    """The privacy officer's list of emergency accesses, those not yet reviewed first; each
+    review records a finding (妥当 / 要確認) and a note. A review that breaks a rule comes back on
+    its row with what was typed and the reason beside the field."""
+    returned = None  # the bound form of a review that came back with an error
     if request.method == "POST":
         form = forms.BreakGlassReviewForm(request.POST)
-        valid = form.is_valid()
-        access = selectors.break_glass_access(request.user, form.cleaned_data["access"]) if valid else None
+        form.is_valid()
+        found = form.cleaned_data.get("access")
+        access = selectors.break_glass_access(request.user, found) if found else None
         if access is None:
             messages.error(request, _("確認する緊急アクセスが見つかりません。一覧から選び直してください。"))
-        else:
-            sharing.review_break_glass(actor=request.user, access=access)
-            messages.success(request, _("確認済みにしました。"))
-        return redirect("cases:break_glass_reviews")
+            return redirect("cases:break_glass_reviews")
+        form.auto_id = f"review-{access.pk}-%s"
+        if form.is_valid():
+            try:
+                sharing.review_break_glass(
+                    actor=request.user,
+                    access=access,
+                    finding=form.cleaned_data["finding"],
+                    note=form.cleaned_data["note"],
+                )
+            except CaseRuleError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(request, _("確認の結果を記録しました。"))
+                return redirect("cases:break_glass_reviews")
+        returned = form
     accesses = selectors.break_glass_reviews(request.user)  # records that the reasons were read
-    return render(request, "cases/break_glass_reviews.html", {"accesses": accesses})
+    rows = [
+        (
+            access,
+            returned
+            if returned is not None and returned.cleaned_data.get("access") == access.pk
+            else forms.BreakGlassReviewForm(initial={"access": access.pk}, auto_id=f"review-{access.pk}-%s"),
+        )
+        for access in accesses
+    ]
+    return render(request, "cases/break_glass_reviews.html", {"rows": rows})

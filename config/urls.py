@@ -5,6 +5,8 @@ from django.urls import include, path
 from accounts import views as account_views
 from config import views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(

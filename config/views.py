@@ -1,8 +1,9 @@
-"""The web shell: the home page that tells each role what it can do next."""
+"""The web shell: the home page that tells each role what it can do next, and the refusal page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_PURPOSES, Role
@@ -73,3 +74,24 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "home.html", {"roles": roles})
+
+
+# The pages whose refusal offers break-glass access: the case page (break-glass gives a view of it).
+BREAK_GLASS_FROM = frozenset({"cases:case_detail"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The refusal page (403). Refused on a case page, a user whose role may open break-glass
+    access (``cases.break_glass``) is offered it; anyone else sees the plain refusal. The offer
+    depends on the address and the role alone, never on the case, so the page is the same whether
+    the case exists or not."""
+    match = request.resolver_match
+    break_glass_url = None
+    if (
+        match is not None
+        and match.view_name in BREAK_GLASS_FROM
+        and request.user.is_authenticated
+        and request.user.has_perm("cases.break_glass")
+    ):
+        break_glass_url = reverse("cases:case_break_glass", args=[match.kwargs["case_id"]])
+    return render(request, "403.html", {"break_glass_url": break_glass_url}, status=403)

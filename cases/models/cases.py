@@ -5,7 +5,8 @@ guards only — services check permissions, lock the row against concurrent edit
 audit event:
 
     noticed ──accept_intake──▶ sharing ──schedule_meeting──▶ team_meeting ──decide──▶ referred
-       └─escalate_urgent──────────┘                                               guardianship
+       ├─escalate_urgent──────────┤                                               guardianship
+       └─take_urgent──────────────┘
     referred | guardianship ──conclude──▶ watching | closed                        watching
     watching ──close──▶ closed                                                     closed
     watching | closed ──reopen──▶ sharing       any open state ──withdraw──▶ withdrawn
@@ -94,6 +95,7 @@ class Case(FSMModelMixin, EncryptedModel):
             ("view_case_status", _("ケースの状況だけを見られる")),
             # Role permissions:
             ("take_intake", _("気付きを受け付けられる")),
+            ("take_urgent", _("至急の気付きを区役所として引き受けられる")),
             ("break_glass", _("緊急アクセスができる")),
             ("review_break_glass", _("緊急アクセスを確認できる")),
         ]
@@ -143,6 +145,10 @@ class Case(FSMModelMixin, EncryptedModel):
     @transition(field=state, conditions=THROUGH_ENGINE, source=[S.NOTICED, S.SHARING], target=S.SHARING)
     def escalate_urgent(self) -> None:
         self.urgent = True
+
+    @transition(field=state, conditions=THROUGH_ENGINE, source=S.NOTICED, target=S.SHARING)
+    def take_urgent(self) -> None:
+        pass
 
     @transition(field=state, conditions=THROUGH_ENGINE, source=S.SHARING, target=S.TEAM_MEETING)
     def schedule_meeting(self) -> None:

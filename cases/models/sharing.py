@@ -242,8 +242,18 @@ class CaseAccessGrant(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
+class BreakGlassFinding(models.TextChoices):
+    """What the privacy officer found when reviewing an emergency access."""
+
+    APPROPRIATE = "appropriate", _("妥当")
+    NEEDS_FOLLOW_UP = "needs_follow_up", _("要確認")
+
+
 class BreakGlassAccess(EncryptedModel):
-    """Access taken in an emergency without a grant: reason required, time-limited, reviewed."""
+    """Access taken in an emergency without a grant: reason required, time-limited, reviewed —
+    the review records a finding (妥当 / 要確認) and a note."""
+
+    Finding = BreakGlassFinding
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -254,10 +264,20 @@ class BreakGlassAccess(EncryptedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Empty until reviewed (and on reviews recorded before findings existed).
+    finding = models.CharField(_("確認の結果"), max_length=20, choices=BreakGlassFinding.choices, blank=True)
+    # May name the person or what was read: encrypted under the person's key, like the reason.
+    finding_note = EncryptedTextField(_("確認のメモ"), max_length=2000, null=True, blank=True)
 
     class Meta:
         verbose_name = _("緊急アクセス")
         verbose_name_plural = _("緊急アクセス")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finding="") | Q(finding__in=BreakGlassFinding.values, reviewed_at__isnull=False),
+                name="break_glass_finding_when_reviewed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"BreakGlass {str(self.pk)[:8]}"

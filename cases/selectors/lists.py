@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
@@ -76,20 +77,24 @@ class ListTab:
     }
 
 
+# Among urgent cases, those still waiting for someone to take them (気付き受付) come first.
+WAITING_FIRST = DbCase(When(state=S.NOTICED, then=Value(0)), default=Value(1)).asc()
+
+
 class ListSort:
     URGENT = "urgent"
     NEWEST = "newest"
     OLDEST = "oldest"
     UPDATED = "updated"
     CHOICES = [
-        (URGENT, _("緊急を先に（受付順）")),
+        (URGENT, _("緊急を先に（未受付、受付順）")),
         (NEWEST, _("受付の新しい順")),
         (OLDEST, _("受付の古い順")),
         (UPDATED, _("更新の新しい順")),
     ]
     # Each ends with the key, so that a page boundary never splits rows that sort alike.
     ORDER = {
-        URGENT: ("-urgent", "created_at", "pk"),
+        URGENT: ("-urgent", WAITING_FIRST, "created_at", "pk"),
         NEWEST: ("-created_at", "-pk"),
         OLDEST: ("created_at", "pk"),
         UPDATED: ("-updated_at", "-pk"),
@@ -289,15 +294,19 @@ def _case_rows(ordered: QuerySet[Case]) -> Callable[[slice], list[Case]]:
 
 def _inbox_cases(actor: User) -> QuerySet[Case]:
     """What the actor's organisations receive and lead: concerns waiting for intake (and those
-    withdrawn before it) and the cases they lead, in every state."""
+    withdrawn before it), the cases they lead, in every state, and the urgent cases they see that
+    another leads — a plaza whose 至急 concern the ward took, or escalated, sees it led by the ward."""
     return cases_visible_to(actor).filter(
-        Q(lead_organisation__isnull=True) | Q(lead_organisation__in=organisation_ids_of(actor))
+        Q(lead_organisation__isnull=True)
+        | Q(lead_organisation__in=organisation_ids_of(actor))
+        | Q(urgent=True)
     )
 
 
 def inbox(actor: User) -> QuerySet[Case]:
-    """The inbox's first tab, in its default order: urgent first (an escalated case tops the ward
-    office's list), then oldest first."""
+    """The inbox's first tab, in its default order: urgent first — a 至急 concern nobody has taken
+    yet above the urgent cases in hand, so that it tops the ward office's list the moment it
+    arrives —, then oldest first."""
     return (
         _inbox_cases(actor)
         .filter(state__in=ListTab.STATES[ListTab.OPEN])

@@ -39,6 +39,7 @@ from cases.models import (
     Case,
     CaseAccessGrant,
     CaseState,
+    Concern,
     Consent,
     ContactLog,
     MeetingAttendance,
@@ -63,8 +64,9 @@ from cases.selectors.progress import (  # the progress record's reads, under thi
     progress_record,
 )
 from cases.selectors.search import SearchResults, people_found
+from cases.services.intake import intake_organisations  # who receives a concern: one rule
 from cases.signals import case_page_sections
-from cases.vocabulary import FieldGroup, ReporterKind
+from cases.vocabulary import FieldGroup, ReporterKind, Urgency
 
 __all__ = [
     "CasePage",
@@ -72,6 +74,7 @@ __all__ = [
     "ContactLogPage",
     "CorrectionPage",
     "MeetingPage",
+    "UrgentHelp",
     "action_item_of",
     "break_glass_access",
     "break_glass_case",
@@ -92,6 +95,7 @@ __all__ = [
     "meeting_record",
     "people_for_report",
     "person_search",
+    "urgent_help",
     "watch_visit_of",
 ]
 
@@ -145,6 +149,36 @@ def concern_form_choices(actor: User) -> ConcernFormChoices:
     )
     return ConcernFormChoices(
         areas=areas, reporter_kind=ReporterKind.COMMISSIONER if is_commissioner else ReporterKind.AGENCY
+    )
+
+
+@dataclass
+class UrgentHelp:
+    """What a reporter of a 至急 concern is shown to do now: the emergency numbers (on the page),
+    then the numbers of the care plazas and ward office sections that received it, from the
+    organisation directory. Nothing of the person: the case's number to quote on the phone."""
+
+    reference: str
+    plazas: list[Organisation]
+    wards: list[Organisation]
+
+
+def urgent_help(actor: User, case_id: object) -> UrgentHelp:
+    """The "what to do now" page of a 至急 concern, for the one who reported it: refused
+    (recorded) for anyone else, and for a concern that was not urgent, alike whether it exists."""
+    concern = (
+        Concern.objects.filter(case_id=case_id, reported_by=actor, urgency=Urgency.URGENT)
+        .select_related("case__area")
+        .only("case__reference", "case__area")
+        .first()
+    )
+    if concern is None:
+        deny(actor, action="urgent_help")
+    received = intake_organisations(concern.case.area, Urgency.URGENT)
+    return UrgentHelp(
+        reference=concern.case.reference,
+        plazas=[o for o in received if o.kind == OrganisationKind.CARE_PLAZA],
+        wards=[o for o in received if o.kind == OrganisationKind.WARD_OFFICE],
     )
 
 
@@ -231,6 +265,17 @@ class CasePage:
             self.case.state == CaseState.NOTICED
             and "view_case" in self.held
             and self.actor.has_perm("cases.take_intake")
+        )
+
+    @property
+    def can_take_urgent(self) -> bool:
+        """A ward caseworker whose section received a 至急 concern may take it before any plaza
+        accepts it (``intake.take_urgent``); the page offers that instead of the plain intake."""
+        return (
+            self.case.state == CaseState.NOTICED
+            and self.case.urgent
+            and "view_case" in self.held
+            and self.actor.has_perm("cases.take_urgent")
         )
 
     @property
@@ -473,8 +518,9 @@ def break_glass_case(actor: User, case_id: object) -> Case:
 
 
 def break_glass_reviews(actor: User) -> list[BreakGlassAccess]:
-    """The privacy officer's list of emergency accesses, those not yet reviewed first. The reason
-    is the justification under review: reading it is recorded, one event per access, appended together."""
+    """The privacy officer's list of emergency accesses, those not yet reviewed first, each with
+    its finding. The reason is the justification under review and the note the review's: reading
+    them is recorded, one event per access, appended together."""
     if not actor.has_perm("cases.review_break_glass"):
         deny(actor, action="review_break_glass")
     accesses = list(
@@ -489,7 +535,7 @@ def break_glass_reviews(actor: User) -> list[BreakGlassAccess]:
                 actor=actor,
                 target=access.case,
                 case_id=access.case_id,
-                fields=["break_glass.reason"],
+                fields=["break_glass.reason", *(["break_glass.finding_note"] if access.finding else [])],
                 purpose="emergency",
             )
             for access in accesses

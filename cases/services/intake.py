@@ -62,6 +62,25 @@ def serving(area: Area, kinds: list[str]) -> list[Organisation]:
     )
 
 
+def urgent_receivers(area: Area) -> list[Organisation]:
+    """The ward office sections that receive a 至急 concern about this area at once, beside the
+    care plazas (``Organisation.receives_urgent``)."""
+    return [
+        organisation
+        for organisation in serving(area, [OrganisationKind.WARD_OFFICE])
+        if organisation.receives_urgent
+    ]
+
+
+def intake_organisations(area: Area, urgency: str) -> list[Organisation]:
+    """Who receives a concern about this area: its care plazas (the ward office where there is
+    none) and, for a 至急 one, the ward office sections that receive urgent concerns too."""
+    intake = serving(area, [OrganisationKind.CARE_PLAZA]) or serving(area, [OrganisationKind.WARD_OFFICE])
+    if urgency == Urgency.URGENT:
+        intake += [organisation for organisation in urgent_receivers(area) if organisation not in intake]
+    return intake
+
+
 def _serves(organisation: Organisation, area: Area) -> bool:
     return organisation.areas.filter(pk__in=[a.pk for a in [area, *area.ancestors()]]).exists()
 
@@ -80,7 +99,8 @@ def report_concern(
     organisation: Organisation | None = None,
 ) -> Case:
     """A concern (気付き) logged: a person (perhaps not yet named), a case in ``noticed``, and the
-    care plazas of the area (the ward office where there is none) see it in their intake inbox."""
+    care plazas of the area (the ward office where there is none) see it in their intake inbox —
+    a 至急 one the ward office sections that receive urgent concerns too, at the top of theirs."""
     require_role_permission(actor, "cases.add_concern", action="report_concern")
     reporter_organisation = acting_organisation(actor, organisation)
     if not _serves(reporter_organisation, area):
@@ -91,7 +111,7 @@ def report_concern(
         raise CaseRuleError(_("選べない項目が含まれています。"), code="unknown_code")
     if not (signals or categories or details.strip()):
         raise CaseRuleError(_("気付いたこと・分類・内容のどれかを入力してください。"), code="empty_concern")
-    intake = serving(area, [OrganisationKind.CARE_PLAZA]) or serving(area, [OrganisationKind.WARD_OFFICE])
+    intake = intake_organisations(area, urgency)
     if not intake:
         raise CaseRuleError(_("この地域を担当する受付機関が登録されていません。"), code="no_intake")
 
@@ -298,5 +318,55 @@ def escalate_urgent(
         name="escalate_urgent",
         permission="view_case",
         before=hand_to_ward,
+        fields=("lead_organisation",),
+    )
+
+
+def take_urgent(*, actor: User, case: Case, expected_version: int) -> Case:
+    """A ward office section that received a 至急 concern takes it as lead before any care plaza
+    has accepted it: abuse or a risk to life is the municipality's to answer, and the ward need not
+    wait for the plaza to escalate. Only a ward caseworker (``cases.take_urgent``; anyone else is
+    refused, recorded), only an urgent case still at intake, only for a section that received it.
+    The other ward sections' intake grants end; the care plazas keep what they received (identity,
+    contact, concern), see the ward as lead and still find the case in their inbox."""
+    require_role_permission(actor, "cases.take_urgent", action="take_urgent", case=case)
+
+    def ward_leads(locked: Case) -> None:
+        if not locked.urgent:
+            raise CaseRuleError(
+                _("至急の気付きではありません。通常の受付（主担当として受け付ける）をしてください。"),
+                code="not_urgent",
+            )
+        wards = list(
+            Organisation.objects.filter(
+                pk__in=organisation_ids_of(actor), kind=OrganisationKind.WARD_OFFICE
+            ).values_list("pk", flat=True)
+        )
+        lead = organisation_granted(locked, CaseAccessGrant.Reason.INTAKE, wards)
+        if lead is None:
+            raise _not_intake()
+        ended = end_grants(
+            locked,
+            CaseAccessGrant.objects.filter(
+                reason=CaseAccessGrant.Reason.INTAKE, organisation__kind=OrganisationKind.WARD_OFFICE
+            ),
+        )
+        locked.lead_organisation_id = lead
+        change_access(
+            case=locked,
+            actor=actor,
+            ended=ended,
+            why="urgent_taken",
+            grants=[_lead_grant(organisation_id=lead)],
+        )
+
+    return transition(
+        CASES,
+        actor=actor,
+        record=case,
+        expected_version=expected_version,
+        name="take_urgent",
+        permission="view_case",
+        before=ward_leads,
         fields=("lead_organisation",),
     )

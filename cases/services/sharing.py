@@ -21,6 +21,7 @@ from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
     BreakGlassAccess,
+    BreakGlassFinding,
     Case,
     CaseAccessGrant,
     Consent,
@@ -372,20 +373,39 @@ def open_break_glass(*, actor: User, case: Case, reason: str) -> BreakGlassAcces
     return access
 
 
-def review_break_glass(*, actor: User, access: BreakGlassAccess) -> BreakGlassAccess:
+def review_break_glass(
+    *, actor: User, access: BreakGlassAccess, finding: str, note: str = ""
+) -> BreakGlassAccess:
+    """The privacy officer's finding on an emergency access: 妥当 (appropriate), or 要確認 (needs
+    follow-up, with a note of what to check). Recorded once; the audit event names the fields and
+    the finding's code, never the note."""
     require_role_permission(actor, "cases.review_break_glass", action="review_break_glass", case=access.case)
+    note = note.strip()
+    if finding not in BreakGlassFinding.values:
+        raise CaseRuleError(
+            {"finding": _("確認の結果（妥当・要確認）を選んでください。")}, code="finding_required"
+        )
+    if finding == BreakGlassFinding.NEEDS_FOLLOW_UP and not note:
+        raise CaseRuleError(
+            {"note": _("要確認とするときは、何を確認するのかをメモに書いてください。")}, code="note_required"
+        )
     with transaction.atomic():
         access = BreakGlassAccess.objects.select_for_update().get(pk=access.pk)
-        if access.reviewed_at is None:
-            access.reviewed_by, access.reviewed_at = actor, timezone.now()
-            access.save(update_fields=["reviewed_by", "reviewed_at"])
-            audit.record(
-                "case.break_glass_reviewed",
-                actor=actor,
-                target=access.case,
-                case_id=access.case_id,
-                params={"break_glass": str(access.pk)},
+        if access.reviewed_at is not None:
+            raise CaseRuleError(
+                _("この緊急アクセスは、すでに確認が記録されています。"), code="already_reviewed"
             )
+        access.reviewed_by, access.reviewed_at = actor, timezone.now()
+        access.finding, access.finding_note = finding, note
+        access.save(update_fields=["reviewed_by", "reviewed_at", "finding", "finding_note"])
+        audit.record(
+            "case.break_glass_reviewed",
+            actor=actor,
+            target=access.case,
+            case_id=access.case_id,
+            fields=["finding", *(["finding_note"] if note else [])],
+            params={"break_glass": str(access.pk), "finding": finding},
+        )
     return access
 
 

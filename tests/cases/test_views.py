@@ -275,9 +275,11 @@ def test_privacy_officer_reviews_break_glass_from_a_list(world, concern):
     html = page(officer.get(reverse("cases:break_glass_reviews")))
     assert "救急搬送" in html and "佐々木" not in html
     access = BreakGlassAccess.objects.get()
-    follow_post(officer, reverse("cases:break_glass_reviews"), {"access": access.pk})
+    follow_post(
+        officer, reverse("cases:break_glass_reviews"), {"access": access.pk, "finding": "appropriate"}
+    )
     access.refresh_from_db()
-    assert access.reviewed_by == world.privacy
+    assert (access.reviewed_by, access.finding) == (world.privacy, "appropriate")
     assert browser(world.staff).get(reverse("cases:break_glass_reviews")).status_code == 403
 
 
