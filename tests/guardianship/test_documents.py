@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from guardianship import services
 from guardianship.models import PetitionDocument
 from tests.documents import fields_of, last_printed, params_of, pdf_text
-from tests.guardianship.conftest import advance
+from tests.guardianship.conftest import advance, form_team_of
 from tests.screens import browser, follow_post
 
 NAME = "佐々木 トメ"
@@ -38,6 +38,8 @@ def prepared(world, matter):
         care_providers=[world.anshin],
     )
     matter = advance(world, matter, "form_team")
+    form_team_of(world, matter)
+    matter.refresh_from_db()
     return services.prepare_petition(
         actor=world.coordinator,
         matter=matter,

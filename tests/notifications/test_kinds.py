@@ -62,7 +62,7 @@ def test_the_reporter_hears_the_concern_was_taken_up_and_the_ward_of_an_urgent_h
         ward_office=world.ward,
         legal_basis=world.basis["elder-abuse-7"],
     )
-    (escalated,) = Notification.objects.filter(recipient=world.ward_worker)
+    (escalated,) = Notification.objects.filter(recipient=world.ward_worker, kind=Kind.CASE_ESCALATED)
     assert escalated.kind == Kind.CASE_ESCALATED and escalated.urgent and escalated.case_id == urgent.pk
 
 
