@@ -36,16 +36,52 @@ _IDS = (
 )
 
 
+# Counts an app above wants on every page it shows (the header's unread notifications), read in
+# the same statement as the ids: name → a scalar subquery on the user's id (one %s), registered
+# from that app's AppConfig.ready(). accounts knows none of them by name.
+_COUNTS: dict[str, str] = {}
+
+
+def read_with_user_ids(name: str, scalar_sql: str) -> None:
+    """Have every read of a user's ids also return this count: a header's figure then costs no
+    statement of its own on a page that asks whose permissions apply, and one on a page that does
+    not. ``scalar_sql`` takes the user's id as its one parameter."""
+    _COUNTS[name] = scalar_sql
+
+
+def forget_user_ids(user: User) -> None:
+    """Have the next ask read the ids and counts again (memberships or a count changed)."""
+    for key in ("_group_ids", "_organisation_ids", "_counts"):
+        user.__dict__.pop(key, None)
+
+
+def user_count(user: User, name: str) -> int:
+    """A count registered with ``read_with_user_ids``, read once per user object with the ids."""
+    if "_counts" not in user.__dict__:
+        _read_ids(user)
+    return user.__dict__["_counts"][name]
+
+
 def _read_ids(user: User) -> None:
     """Both lists in one statement: a page that asks whose grants and whose permissions apply
-    (the case page) asks once. The link tables alone, not joined to groups or organisations."""
+    (the case page) asks once. The link tables alone, not joined to groups or organisations; the
+    registered counts ride along, each a row of its own tagged 2, 3 …"""
+    names = list(_COUNTS)
+    sql = _IDS + "".join(
+        f" UNION ALL SELECT {tag}, ({_COUNTS[name]})" for tag, name in enumerate(names, start=2)
+    )
     found: tuple[set[int], set[int]] = (set(), set())
+    counts: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_IDS, [user.pk, user.pk])
-        for kind, pk in cursor.fetchall():
-            found[kind].add(pk)
+        cursor.execute(sql, [user.pk] * (2 + len(names)))
+        for kind, value in cursor.fetchall():
+            if kind < 2:
+                found[kind].add(value)
+            else:
+                counts[names[kind - 2]] = value
     user.__dict__["_group_ids"] = sorted(found[0])
     user.__dict__["_organisation_ids"] = sorted(found[1])
+    user.__dict__["_counts"] = counts
 
 
 def holds_role(user: User, roles) -> bool:

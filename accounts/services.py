@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.acting import acting_as
 from accounts.models import Membership, MembershipRequest, Organisation, User
 from accounts.roles import Role
+from accounts.selectors import forget_user_ids
 from accounts.signals import password_reset_link_sent, sign_in_unlocked
 
 ORGANISATION_GROUP_PREFIX = "org:"
@@ -35,9 +36,7 @@ def sync_role_groups(user: User) -> None:
     follows the sysadmin role (a superuser flag set by an operator on the command line is never
     granted or removed here).
     """
-    # accounts.selectors.group_ids_of and organisation_ids_of read them again.
-    user.__dict__.pop("_group_ids", None)
-    user.__dict__.pop("_organisation_ids", None)
+    forget_user_ids(user)  # accounts.selectors.group_ids_of and organisation_ids_of read them again
     memberships = list(Membership.objects.filter(user=user))
     wanted = {m.role for m in memberships} | {organisation_group_name(m.organisation_id) for m in memberships}
     for name in wanted:

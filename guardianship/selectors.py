@@ -4,7 +4,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,7 +109,7 @@ def matter_for(actor: User, matter_id: object) -> MatterOverview:
         appointment.replacement_shown = by_appointment.get(appointment.pk)
     overview.agenda_items = list(
         matter.agenda_items.select_related("meeting")
-        .prefetch_related("proposals__candidate")
+        .prefetch_related(Prefetch("proposals", MatchProposal.objects.select_related("candidate")))
         .order_by("-meeting__scheduled_for")
     )
     return overview

@@ -1,5 +1,5 @@
 """The bell in every page's header (templates/base.html): the unread count, asked only when a
-page that shows it is rendered — one indexed statement."""
+page that shows it is rendered, with the user's ids (notifications.selectors.unread_count_sql)."""
 
 from django.http import HttpRequest
 

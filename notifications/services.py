@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import forget_user_ids
 from notifications import mail
 from notifications.models import Kind, Notification, Preference
 from notifications.selectors import preferences_of
@@ -146,12 +147,15 @@ def mark_read(*, actor: User, notification: Notification) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        forget_user_ids(actor)  # the bell's count, read with them
     return notification
 
 
 def mark_all_read(*, actor: User) -> int:
     """Everything the actor has not read, read now. Returns how many."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    forget_user_ids(actor)  # the bell's count, read with them
+    return marked
 
 
 def save_preferences(*, actor: User, email_kinds: list[str], digest: bool, language: str) -> Preference:

@@ -5,12 +5,17 @@ one by one or all at once, by POST; another user's refused like one that does no
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.selectors import group_ids_of
 from audit.models import AuditEvent
 from notifications.models import Kind, Notification, Preference
-from notifications.services import notify
+from notifications.selectors import Bell
+from notifications.services import mark_read, notify
 from tests.screens import browser, page
 from tests.statements import assert_reads_once
 from tests.workflow import take
@@ -41,6 +46,20 @@ def test_the_bell_says_99_plus_beyond_a_hundred(world):
         Notification(recipient=world.staff, kind=Kind.CONCERN_NEW, link="/cases/inbox/") for _ in range(120)
     )
     assert 'class="bell-count">99+<' in bell_of(page(browser(world.staff).get(reverse("home"))))
+
+
+def test_the_bell_is_read_with_the_users_ids_in_one_statement(world):
+    """The count rides in accounts' read of the user's group and organisation ids: a page that
+    asks whose permissions apply pays no statement for the bell; a mark read in the same request
+    is seen by the bell after it."""
+    notify(kind=Kind.CONCERN_NEW, recipients=[world.staff], link="/cases/inbox/")
+    user = User.objects.get(pk=world.staff.pk)
+    with CaptureQueriesContext(connection) as reads:
+        group_ids_of(user)
+        assert Bell(user).unread == 1
+    assert len(reads) == 1
+    mark_read(actor=user, notification=Notification.objects.get(recipient=user))
+    assert Bell(user).unread == 0
 
 
 def test_the_list_is_mine_newest_first_fifty_a_page(world):
