@@ -20,3 +20,7 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
     )
     language = forms.ChoiceField(label=_("メールの言語"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_kinds"].choices = [(kind, Kind(kind).label) for kind in kinds]

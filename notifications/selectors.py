@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, User
+from accounts.roles import Role
 from accounts.selectors import user_count
-from notifications.models import Notification, Preference, default_preference
+from notifications.models import Kind, Notification, Preference, default_preference
 from notifications.signals import cases_shown
 
 PAGE_SIZE = 50
@@ -104,3 +105,38 @@ def staff_of(organisation_ids: Iterable[int]) -> list[User]:
 def holders_of(role: str) -> list[User]:
     """The active users who hold ``role`` in any organisation, each once."""
     return list(User.objects.filter(memberships__role=role, is_active=True).distinct())
+
+
+_MEETINGS = [Kind.ACTION_ITEM_ASSIGNED, Kind.ACTION_ITEM_OVERDUE]
+_REFERRING = [Kind.REFERRAL_ACCEPTED, Kind.REFERRAL_DECLINED, Kind.REFERRAL_OVERDUE]
+_CASEWORK = [*_REFERRING, *_MEETINGS, Kind.WATCH_VISIT_DUE, Kind.BREAK_GLASS_USED]
+# The kinds each role is told of (docs/notifications.md "Kinds"): the settings page asks a user
+# about these, not about all fifteen. A kind the user has been sent all the same (an appointed
+# guardian's reports, the staff of an organisation told whatever their role) is asked about too,
+# and a role missing here is asked about every kind.
+KINDS_BY_ROLE: dict[str, list[str]] = {
+    Role.COMMISSIONER: [Kind.CONCERN_ACCEPTED, *_MEETINGS, Kind.WATCH_VISIT_DUE],
+    Role.PLAZA_STAFF: [Kind.CONCERN_NEW, *_CASEWORK],
+    Role.WARD_CASEWORKER: [Kind.CONCERN_NEW, Kind.CASE_ESCALATED, *_CASEWORK],
+    Role.GUARDIANSHIP_COORDINATOR: [
+        Kind.REFERRAL_RECEIVED,
+        Kind.REFERRAL_OVERDUE,
+        Kind.MATTER_OPENED,
+        Kind.GUARDIAN_REPORT_DUE,
+        *_MEETINGS,
+    ],
+    Role.AGENCY_WORKER: [Kind.REFERRAL_RECEIVED, Kind.REFERRAL_OVERDUE, *_MEETINGS],
+    Role.PRIVACY_OFFICER: [Kind.BREAK_GLASS_REVIEW],
+    Role.SYSADMIN: [Kind.SIGN_IN_LOCKED],
+}
+
+
+def kinds_offered_to(user: User) -> list[str]:
+    """The kinds the settings page asks this user about, in the order of ``Kind``: their roles'
+    kinds and any kind they have been sent."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if roles - set(KINDS_BY_ROLE):
+        return list(Kind.values)
+    offered = {kind for role in roles for kind in KINDS_BY_ROLE[role]}
+    offered |= set(Notification.objects.filter(recipient=user).values_list("kind", flat=True).distinct())
+    return [kind for kind in Kind.values if kind in offered]

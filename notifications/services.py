@@ -159,7 +159,8 @@ def mark_all_read(*, actor: User) -> int:
 
 
 def save_preferences(*, actor: User, email_kinds: list[str], digest: bool, language: str) -> Preference:
-    """The actor's own settings: which kinds by e-mail, a daily digest instead, the e-mail's language."""
+    """The actor's own settings: which kinds by e-mail (exactly these: the settings page offers
+    the actor's kinds, ``kinds_offered_to``), a daily digest instead, the e-mail's language."""
     if not set(email_kinds) <= set(Kind.values) or language not in dict(settings.LANGUAGES):
         raise ValidationError(_("選べない項目が含まれています。"), code="unknown_code")
     preference, _created = Preference.objects.update_or_create(

@@ -52,7 +52,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "digest": "1" if saved.digest else "0",
         "language": saved.language,
     }
-    form = forms.PreferenceForm(request.POST or None, initial=initial)
+    form = forms.PreferenceForm(
+        request.POST or None, initial=initial, kinds=selectors.kinds_offered_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_preferences(actor=request.user, **form.cleaned_data)

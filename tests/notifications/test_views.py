@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.selectors import group_ids_of
 from audit.models import AuditEvent
 from notifications.models import Kind, Notification, Preference
-from notifications.selectors import Bell
+from notifications.selectors import KINDS_BY_ROLE, Bell
 from notifications.services import mark_read, notify
 from tests.screens import browser, page
 from tests.statements import assert_reads_once
@@ -157,7 +158,7 @@ def test_the_settings_are_saved_and_a_bad_choice_changes_nothing(world):
     url = reverse("notifications:settings")
     html = page(client.get(url))
     assert "メールアドレスが登録されていないため" in html
-    assert html.count('name="email_kinds"') == len(Kind.values)
+    assert html.count('name="email_kinds"') == len(KINDS_BY_ROLE[Role.PLAZA_STAFF])
     response = client.post(
         url, {"email_kinds": [Kind.CONCERN_NEW, Kind.REFERRAL_DECLINED], "digest": "1", "language": "en"}
     )
@@ -182,3 +183,28 @@ def test_the_pages_read_in_english(world, concern):
     client.cookies["django_language"] = "en"
     html = page(client.get(LIST))
     assert "A new concern has arrived" in html and "Mark all as read" in html
+
+
+def test_the_settings_ask_about_the_kinds_of_my_roles_and_keep_the_others(world):
+    """A commissioner is asked about what reaches a commissioner, not about sign-in lockouts; a
+    kind they were sent all the same is asked about too."""
+    commissioner = browser(world.commissioner)
+    html = page(commissioner.get(reverse("notifications:settings")))
+    assert "報告した気付きの受付" in html and "サインインのロック" not in html and "新しい気付き" not in html
+    notify(kind=Kind.CONCERN_NEW, recipients=[world.commissioner], link="/cases/inbox/")
+    assert "新しい気付き" in page(commissioner.get(reverse("notifications:settings")))
+    commissioner.post(
+        reverse("notifications:settings"),
+        {"email_kinds": [Kind.WATCH_VISIT_DUE], "digest": "0", "language": "ja"},
+    )
+    saved = Preference.objects.get(user=world.commissioner).email_kinds
+    assert saved == [Kind.WATCH_VISIT_DUE]
+    # A kind the page does not offer cannot be posted.
+    response = commissioner.post(
+        reverse("notifications:settings"),
+        {"email_kinds": [Kind.BREAK_GLASS_REVIEW], "digest": "0", "language": "ja"},
+    )
+    assert (
+        response.status_code == 200
+        and Kind.WATCH_VISIT_DUE in Preference.objects.get(user=world.commissioner).email_kinds
+    )
