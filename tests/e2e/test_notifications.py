@@ -66,3 +66,11 @@ def test_the_bell_counts_opens_and_marks_read(people, open_as, concern, viewport
     commissioner.get_by_role("button", name="すべて既読にする").click()
     expect(commissioner.locator(".message.success")).to_contain_text("1件を既読にしました")
     expect(commissioner.locator("a.bell .bell-count")).to_have_count(0)
+
+    # The reporter's own settings ask about what reaches a commissioner, not about lockouts.
+    commissioner.get_by_role("link", name="通知の設定（メール）").click()
+    choices = commissioner.locator("input[name=email_kinds]")
+    expect(commissioner.get_by_label("報告した気付きの受付")).to_be_visible()
+    expect(commissioner.get_by_label("サインインのロック")).to_have_count(0)
+    assert choices.count() < 8
+    shot(commissioner, f"notifications-settings-commissioner-{name}")
