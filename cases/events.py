@@ -38,7 +38,15 @@ KINDS = [
     EventKind("case.meeting_scheduled", Action.CREATE, _("会議を設定しました（{kind}）")),
     EventKind("case.meeting_acknowledged", Action.UPDATE, _("会議の守秘義務を確認しました")),
     EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
+    EventKind("case.meeting_attendee_added", Action.UPDATE, _("会議の出席者を追加しました")),
+    EventKind("case.meeting_guest_added", Action.UPDATE, _("会議の出席者（アカウントなし）を記録しました")),
+    EventKind(
+        "case.meeting_guest_acknowledged", Action.UPDATE, _("守秘義務の誓約書（紙）の受領を記録しました")
+    ),
+    EventKind("case.minutes_amended", Action.UPDATE, _("議事録を修正しました（{version} 版目）")),
+    EventKind("case.action_item_added", Action.CREATE, _("役割分担を追加しました")),
     EventKind("case.action_item_done", Action.UPDATE, _("役割分担を完了にしました")),
+    EventKind("case.action_item_reopened", Action.UPDATE, _("役割分担の完了を取り消しました")),
     EventKind("case.watch_visit", Action.UPDATE, _("見守り訪問を記録しました")),
     EventKind("case.progress_recorded", Action.CREATE, _("支援経過を記録しました（{progress_kind}）")),
     EventKind("case.progress_corrected", Action.CREATE, _("支援経過を訂正しました（{progress_kind}）")),
@@ -147,6 +155,12 @@ def register_events() -> None:
             "action_items": _("役割分担"),
             "decision.reason": _("決定の理由"),
             "action_item.description": _("役割分担の内容"),
+            "action_item.result": _("役割分担の結果"),
+            "guest.name": _("出席者の氏名"),
+            "guest.relation": _("出席者と本人との関係・役割"),
+            "guest.organisation": _("出席者の所属"),
+            "amendment.previous_minutes": _("修正前の議事録"),
+            "amendment.reason": _("議事録の修正の理由"),
             # The break-glass review (cases.services.sharing.review_break_glass) and its list's read
             "finding": _("確認の結果"),
             "finding_note": _("確認のメモ"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
+from accounts.roles import Role
 from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
@@ -293,8 +294,8 @@ class MeetingForm(VersionedForm):
         self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation)
         self.fields["consent"].queryset = consents_in_force(case, purpose=Consent.Purpose.MEETING)
         self.fields["attendees"].queryset = (
+            # Staff of any organisation and commissioners (民生委員) may attend.
             User.objects.filter(is_active=True, memberships__organisation__is_active=True)
-            .exclude(memberships__organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL)
             .distinct()
             .prefetch_related("memberships__organisation")  # the labels name each user's organisations
             .order_by("last_name", "first_name")
@@ -314,19 +315,79 @@ class HoldMeetingForm(VersionedForm):
 
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = Decision._meta.get_field("outcome").choices
-        self.fields["action_owner"].queryset = (
-            User.objects.filter(
-                Q(meeting_attendances__meeting=meeting) | Q(memberships__organisation=meeting.convened_by)
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
+        self.fields["action_owner"].queryset = _action_owners(meeting)
 
     def clean(self):
         data = super().clean()
         if data.get("action") and not (data.get("action_owner") and data.get("action_due")):
             raise forms.ValidationError(_("役割分担には担当者と期限を入れてください。"))
         return data
+
+
+def _action_owners(meeting):
+    """Whom an action item may be given to: the meeting's attendees and the lead's staff."""
+    return (
+        User.objects.filter(
+            Q(meeting_attendances__meeting=meeting) | Q(memberships__organisation=meeting.convened_by)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class AddAttendeeForm(Form):
+    attendee = forms.ModelChoiceField(label=_("追加する出席者"), queryset=User.objects.none())
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendee"]
+        field.label_from_instance = lambda u: " / ".join(
+            [str(u), *(m.organisation.name for m in u.memberships.all())]
+        )
+        field.queryset = (
+            User.objects.filter(is_active=True, memberships__organisation__is_active=True)
+            .exclude(meeting_attendances__meeting=meeting)
+            .distinct()
+            .prefetch_related("memberships__organisation")
+            .order_by("last_name", "first_name")
+        )
+
+
+class GuestForm(Form):
+    """An attendee without an account (a family member, a neighbour, a doctor)."""
+
+    name = forms.CharField(label=_("氏名"), max_length=200)
+    relation = forms.CharField(
+        label=_("本人との関係・役割"), max_length=200, help_text=_("例: 長女、近隣住民、主治医")
+    )
+    organisation = forms.CharField(label=_("所属（任意）"), max_length=200, required=False)
+    paper_acknowledged = forms.BooleanField(label=_("守秘義務の誓約書（紙）に署名を受けた"), required=False)
+
+
+class AmendMinutesForm(Form):
+    minutes = forms.CharField(
+        label=_("修正後の議事録"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    reason = forms.CharField(label=_("修正の理由"), max_length=1000)
+    amendments = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ActionItemForm(Form):
+    """One more action item from a held meeting."""
+
+    description = forms.CharField(label=_("役割分担の内容"), max_length=1000)
+    owner = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none())
+    due_on = JapaneseDateField(label=_("期限"))
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _action_owners(meeting)
+
+
+class ActionItemDoneForm(Form):
+    result = forms.CharField(
+        label=_("結果（一行）"), max_length=200, help_text=_("例: 自宅を訪問し、本人と長男に会えた")
+    )
 
 
 class BreakGlassForm(Form):
@@ -360,8 +421,13 @@ class ScheduleWatchVisitForm(Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # The lead's staff, and the commissioners who attended a meeting on the case (may_visit).
         self.fields["assigned_to"].queryset = (
-            User.objects.filter(is_active=True, memberships__organisation=case.lead_organisation)
+            User.objects.filter(
+                Q(memberships__organisation=case.lead_organisation)
+                | Q(meeting_attendances__meeting__case=case, memberships__role=Role.COMMISSIONER),
+                is_active=True,
+            )
             .distinct()
             .order_by("last_name", "first_name")
         )

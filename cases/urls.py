@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("tasks/actions/<uuid:item_id>/done/", views.action_item_done, name="action_item_done"),
+    path("tasks/actions/<uuid:item_id>/undo/", views.action_item_undo, name="action_item_undo"),
     path("tasks/visits/<uuid:visit_id>/", views.watch_visit_record, name="watch_visit_record"),
     path("<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("<uuid:case_id>/accept/", views.case_accept, name="case_accept"),

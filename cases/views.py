@@ -15,6 +15,7 @@ from cases import forms, forms_lists, selectors
 from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models import CaseState
+from cases.models.meetings import confidentiality_text
 from cases.services import intake, lifecycle, meetings, progress, sharing
 from cases.web import Action, act_or_show_form, report_outcome, show_refusal, with_version
 from printing.pdf import pdf_response, render_pdf
@@ -433,11 +434,55 @@ def meeting_record_pdf(request: HttpRequest, meeting_id) -> HttpResponse:
     held_on = timezone.localdate(meeting.held_at or meeting.scheduled_for)
     pdf = render_pdf(
         "cases/documents/meeting_record.html",
-        {"meeting": meeting, "case": meeting.case},
+        {
+            "meeting": meeting,
+            "case": meeting.case,
+            "guests": page.guests,
+            "amendments": page.amendments,
+            "confidentiality": confidentiality_text(meeting),
+        },
         actor=request.user,
         title=_("支援会議の記録"),
     )
     return pdf_response(pdf, f"meeting-record_{meeting.case.reference}_{held_on.isoformat()}.pdf")
+
+
+# The meeting page's forms for its lead, each posted by its own button (name = key): the form,
+# and the service call with the form's data. Attendees are added before the meeting is held;
+# minutes are amended and further items added after.
+def _add_attendee(actor, meeting, data):
+    ((user, organisation),) = selectors.meeting_attendees([data["attendee"]])
+    meetings.add_meeting_attendee(actor=actor, meeting=meeting, user=user, organisation=organisation)
+    return _("出席者を追加しました。")
+
+
+def _add_guest(actor, meeting, data):
+    meetings.add_meeting_guest(actor=actor, meeting=meeting, **data)
+    return _("出席者（アカウントなし）を記録しました。")
+
+
+def _amend(actor, meeting, data):
+    meetings.amend_minutes(
+        actor=actor,
+        meeting=meeting,
+        minutes=data["minutes"],
+        reason=data["reason"],
+        expected_amendments=data["amendments"],
+    )
+    return _("議事録を修正しました。修正前の議事録も残っています。")
+
+
+def _add_item(actor, meeting, data):
+    meetings.add_action_item(actor=actor, meeting=meeting, **data)
+    return _("役割分担を追加しました。")
+
+
+MEETING_FORMS = {
+    "add_attendee": (lambda page: not page.meeting.is_held, forms.AddAttendeeForm, True, _add_attendee),
+    "add_guest": (lambda page: not page.meeting.is_held, forms.GuestForm, False, _add_guest),
+    "amend": (lambda page: page.meeting.is_held, forms.AmendMinutesForm, False, _amend),
+    "add_item": (lambda page: page.meeting.is_held, forms.ActionItemForm, True, _add_item),
+}
 
 
 @login_required
@@ -453,10 +498,45 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
         else:
             messages.success(request, _("守秘義務を確認しました。"))
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
+    if request.method == "POST" and page.can_lead and "guest_acknowledged" in request.POST:
+        guest = next((g for g in page.guests if str(g.pk) == request.POST["guest_acknowledged"]), None)
+        if guest is not None:
+            try:
+                meetings.record_guest_acknowledgement(actor=request.user, guest=guest)
+            except CaseRuleError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("誓約書（紙）の受領を記録しました。"))
+        return redirect("cases:meeting_detail", meeting_id=meeting.pk)
+    lead_forms = {}
+    if page.can_lead:
+        for key, (offered, form_class, needs_meeting, act) in MEETING_FORMS.items():
+            if not offered(page):
+                continue
+            posted = request.method == "POST" and key in request.POST
+            kwargs = {"meeting": meeting} if needs_meeting else {}
+            initial = (
+                {"minutes": meeting.minutes, "amendments": len(page.amendments)} if key == "amend" else None
+            )
+            form = form_class(request.POST if posted else None, initial=initial, prefix=key, **kwargs)
+            lead_forms[key] = form
+            if posted and form.is_valid():
+                try:
+                    done = act(request.user, meeting, form.cleaned_data)
+                except Conflict as conflict:
+                    messages.error(request, str(conflict))
+                except CaseRuleError as error:
+                    show_refusal(form, error)
+                else:
+                    messages.success(request, done)
+                    return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     hold_form = None
     if page.may_hold:
         hold_form = forms.HoldMeetingForm(
-            request.POST or None, meeting=meeting, initial={"version": meeting.case.version}
+            request.POST if "hold" in request.POST else None,
+            meeting=meeting,
+            initial={"version": meeting.case.version},
         )
         if request.method == "POST" and "hold" in request.POST and hold_form.is_valid():
             data = hold_form.cleaned_data
@@ -483,8 +563,11 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
         "cases/meeting_detail.html",
         {
             "meeting": meeting,
+            "page": page,
             "attendance": page.attendance,
+            "confidentiality": confidentiality_text(meeting),
             "hold_form": hold_form,
+            "lead_forms": lead_forms,
             "shows_content": page.shows_content,
             "access_ended": page.access_ended,
         },
@@ -507,7 +590,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "visits": tasks.visits,
             "tabs": {s.name: forms_lists.tabs(s.choices, s.tab_counts, s.tab) for s in sections},
             "today": today,
-            # One form per visit still to record, each with ids of its own.
+            # One form per item still open and per visit still to record, each with ids of its own.
+            "item_rows": [
+                (
+                    item,
+                    None if item.done_at else forms.ActionItemDoneForm(auto_id=f"item-{item.pk}-%s"),
+                    meetings.may_undo(request.user, item),
+                )
+                for item in tasks.items.rows
+            ],
             "visit_rows": [
                 (
                     visit,
@@ -530,9 +621,32 @@ def _back_to_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
+    """Done, with its one-line result; without one, back to the list with the reason."""
     item = selectors.action_item_of(request.user, item_id)  # a missing one is refused as a forbidden one
-    meetings.complete_action_item(actor=request.user, item=item)
-    messages.success(request, _("完了にしました。"))
+    form = forms.ActionItemDoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CaseRuleError(_("結果を一行で入力してください。"), code="result_required")
+        meetings.complete_action_item(actor=request.user, item=item, result=form.cleaned_data["result"])
+    except CaseRuleError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("完了にしました。1日以内なら取り消せます。"))
+    return _back_to_tasks(request)
+
+
+@require_POST
+@login_required
+def action_item_undo(request: HttpRequest, item_id) -> HttpResponse:
+    item = selectors.action_item_of(request.user, item_id)
+    try:
+        meetings.undo_action_item(actor=request.user, item=item)
+    except CaseRuleError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("完了を取り消しました。"))
     return _back_to_tasks(request)
 
 

@@ -15,7 +15,15 @@ from cases.models.cases import (
     WatchVisit,
 )
 from cases.models.fsm import THROUGH_ENGINE
-from cases.models.meetings import ActionItem, Decision, MeetingAttendance, MeetingKind, SupportMeeting
+from cases.models.meetings import (
+    ActionItem,
+    Decision,
+    MeetingAttendance,
+    MeetingGuest,
+    MeetingKind,
+    MinutesAmendment,
+    SupportMeeting,
+)
 from cases.models.people import Household, HouseholdMember, Person
 from cases.models.progress import Counterpart, ImmutableEntry, ProgressEntry, ProgressKind
 from cases.models.sharing import (
@@ -62,7 +70,9 @@ __all__ = [
     "ImmutableEntry",
     "LegalBasis",
     "MeetingAttendance",
+    "MeetingGuest",
     "MeetingKind",
+    "MinutesAmendment",
     "Person",
     "ProgressEntry",
     "ProgressKind",

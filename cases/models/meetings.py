@@ -21,6 +21,45 @@ class MeetingKind(models.TextChoices):
     COMMUNITY_CARE = "community_care", _("地域ケア会議")
 
 
+# The duty each attendee acknowledges, by the basis the meeting rests on: a statutory meeting's
+# members are bound by its law (with a penalty); a meeting on the person's consent binds them to
+# the consent's purpose and recipients; any other basis to the purpose it was recorded for.
+_STATUTORY_DUTY = {
+    "swa-106-6": _(
+        "この支援会議（社会福祉法第106条の6）で知り得た本人や世帯の秘密を、正当な理由なく漏らしません。"
+        "支援会議の構成員には法律上の守秘義務があり、違反には罰則があります。"
+    ),
+    "child-welfare-25-2": _(
+        "この要保護児童対策地域協議会（児童福祉法第25条の2）で知り得た子どもや家庭の秘密を、正当な理由なく"
+        "漏らしません。協議会の構成員には法律上の守秘義務（同法第25条の5）があり、違反には罰則があります。"
+    ),
+}
+_ON_CONSENT = _(
+    "この会議は本人の同意に基づいて開かれます。会議で知り得た本人や世帯の情報は、同意された目的の"
+    "ためにだけ使い、同意のない人に漏らしません。"
+)
+_COMMUNITY_CARE_DUTY = _(
+    "地域ケア会議の事務に従事する者には介護保険法第115条の48の守秘義務があり、違反には罰則があります。"
+)
+
+
+def confidentiality_text(meeting: "SupportMeeting") -> str:
+    """What an attendee of this meeting undertakes, on screen and on the paper a guest signs."""
+    basis = meeting.legal_basis
+    if basis.code in _STATUTORY_DUTY:
+        text = str(_STATUTORY_DUTY[basis.code])
+    elif meeting.consent_id is not None or basis.is_consent:
+        text = str(_ON_CONSENT)
+    else:
+        text = _(
+            "この会議は「%(basis)s」（%(citation)s）に基づいて開かれます。会議で知り得た本人や世帯の情報を、"
+            "その目的以外に使わず、正当な理由なく漏らしません。"
+        ) % {"basis": basis.name, "citation": basis.citation}
+    if meeting.kind == MeetingKind.COMMUNITY_CARE:
+        text += str(_COMMUNITY_CARE_DUTY)
+    return str(text)
+
+
 class SupportMeeting(EncryptedModel):
     Kind = MeetingKind
 
@@ -87,6 +126,52 @@ class MeetingAttendance(models.Model):
         return f"{self.user} at {self.meeting}"
 
 
+class MeetingGuest(EncryptedModel):
+    """An attendee without an account — a family member, a neighbour, a doctor — who signs the
+    confidentiality undertaking on paper; the lead records that it was signed."""
+
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="guests")
+    name = EncryptedTextField(_("氏名"), max_length=200)
+    relation = EncryptedTextField(_("本人との関係・役割"), max_length=200)
+    organisation = EncryptedTextField(_("所属"), max_length=200, blank=True)
+    paper_acknowledged_at = models.DateTimeField(_("守秘義務の誓約書（紙）の受領日時"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会議の出席者（アカウントなし）")
+        verbose_name_plural = _("会議の出席者（アカウントなし）")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Guest {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.meeting.case.person.data_key
+
+
+class MinutesAmendment(EncryptedModel):
+    """One amendment of a held meeting's minutes: the text as it was before, who changed it, when
+    and why. The meeting holds the current text; these rows, newest last, every earlier one."""
+
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="amendments")
+    previous_minutes = EncryptedTextField(_("修正前の議事録"), max_length=20000)
+    reason = EncryptedTextField(_("修正の理由"), max_length=1000)
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(_("修正日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("議事録の修正")
+        verbose_name_plural = _("議事録の修正")
+        ordering = ["amended_at"]
+
+    def __str__(self) -> str:
+        return f"Amendment {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.meeting.case.person.data_key
+
+
 class Decision(EncryptedModel):
     meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(
@@ -118,6 +203,11 @@ class ActionItem(EncryptedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items")
     due_on = models.DateField(_("期限"))
     done_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    # What came of it, in a line, said when it was done; whoever marked it done may undo it for a day.
+    result = EncryptedTextField(_("結果"), max_length=200, blank=True, null=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("役割分担")

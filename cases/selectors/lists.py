@@ -435,6 +435,7 @@ class _Section:
     rows: Callable[[User], QuerySet]
     tabs: dict  # tab code → (condition, order)
     related: str
+    reads: str = ""  # what else its rows are read with (an item's meeting, and the key of its text)
 
     def case_of(self, row) -> Case:
         for step in self.related.split("__"):
@@ -466,6 +467,7 @@ SECTIONS = [
             TaskTab.DONE: (Q(done_at__isnull=False), ("-done_at", "-pk")),
         },
         related="meeting__case",
+        reads="meeting__case__person__data_key",
     ),
     _Section(
         name="visits",
@@ -541,7 +543,7 @@ def _section(actor: User, section: _Section, query: TasksQuery) -> TaskSection:
         **{code: Count("pk", filter=condition) for code, (condition, _o) in section.tabs.items()}
     )
     condition, order = section.tabs[tab]
-    ordered = rows.filter(condition).select_related(section.related).order_by(*order)
+    ordered = rows.filter(condition).select_related(section.reads or section.related).order_by(*order)
     page = known_page(Paginator(Counted(ordered, counts[tab]), PAGE_SIZE), query.pages.get(section.name))
     return TaskSection(
         name=section.name,
@@ -561,7 +563,29 @@ def tasks_of(actor: User, query: TasksQuery | None = None) -> Tasks:
     query = query or TasksQuery()
     tasks = Tasks(**{section.name: _section(actor, section, query) for section in SECTIONS})
     rows = [(row, section.case_of(row)) for section in SECTIONS for row in getattr(tasks, section.name).rows]
-    tasks.who = who_for(actor, [case for _row, case in rows])
+    with audit.chained_together():
+        tasks.who = who_for(actor, [case for _row, case in rows])
+        # An action item's text and result are its owner's to read, whatever their grant on the
+        # case now: the item was given to them (recorded: the fields, the cases by id).
+        items = tasks.items.rows
+        if items:
+            audit.append(
+                [
+                    audit.new_event(
+                        "case.viewed",
+                        actor=actor,
+                        target=case,
+                        case_id=case.pk,
+                        person_id=case.person_id,
+                        fields=[
+                            "action_item.description",
+                            *(["action_item.result"] if tasks.items.tab == TaskTab.DONE else []),
+                        ],
+                        purpose="case_work",
+                    )
+                    for case in {item.meeting.case_id: item.meeting.case for item in items}.values()
+                ]
+            )
     for row, case in rows:  # what the template shows beside each: its case's number and name
         row.who = tasks.who[case.pk]
     return tasks

@@ -207,10 +207,13 @@ def contact_log_page(actor: User) -> ContactLogPage:
 
 
 def action_item_of(actor: User, item_id: object) -> ActionItem:
-    """An action item to complete; the service checks whose it is, a missing one is refused alike."""
+    """An action item to complete or reopen, for its owner or the case's lead — anyone else is
+    refused before the form is read, like a missing one, so that nobody learns that it exists."""
     item = ActionItem.objects.select_related("meeting__case").filter(pk=item_id).first()
     if item is None:
         deny(actor, action="complete_action_item")
+    if item.owner_id != actor.pk:
+        require_case_permission(actor, item.meeting.case, "lead_case", action="complete_action_item")
     return item
 
 
@@ -220,7 +223,8 @@ def watch_visit_of(actor: User, visit_id: object) -> WatchVisit:
     visit = WatchVisit.objects.select_related("case").filter(pk=visit_id).first()
     if visit is None:
         deny(actor, action="record_watch_visit")
-    require_case_permission(actor, visit.case, "change_case", action="record_watch_visit")
+    if visit.assigned_to_id != actor.pk:  # the one given the visit records it (a commissioner, too)
+        require_case_permission(actor, visit.case, "change_case", action="record_watch_visit")
     return visit
 
 
@@ -560,6 +564,8 @@ class MeetingPage:
     attendance: MeetingAttendance | None  # the actor's, if they are asked to attend
     can_lead: bool
     shows_content: bool  # attendees, agenda, minutes, decisions, action items
+    guests: list = field(default_factory=list)  # attendees without an account (shown with the content)
+    amendments: list = field(default_factory=list)  # the minutes' earlier versions, oldest first
 
     @property
     def access_ended(self) -> bool:
@@ -597,22 +603,35 @@ def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
     attendance = MeetingAttendance.objects.filter(meeting=meeting, user=actor).first()
     if attendance is None and not shows_content:
         deny(actor, action="open_meeting", case=case)
+    page = MeetingPage(
+        meeting=meeting, attendance=attendance, can_lead="lead_case" in held, shows_content=shows_content
+    )
     if shows_content:
         prefetch_related_objects(
-            [meeting], "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+            [meeting],
+            "attendances__user",
+            "attendances__organisation",
+            "decisions",
+            "action_items__owner",
+            "guests",
+            "amendments__amended_by",
         )
+        page.guests, page.amendments = list(meeting.guests.all()), list(meeting.amendments.all())
         audit.record(
             "case.viewed",
             actor=actor,
             target=case,
             case_id=case.pk,
             person_id=case.person_id,
-            fields=["meeting.agenda", "meeting.minutes"],
+            fields=[
+                "meeting.agenda",
+                "meeting.minutes",
+                *(["guest.name", "guest.relation", "guest.organisation"] if page.guests else []),
+                *(["amendment.previous_minutes", "amendment.reason"] if page.amendments else []),
+            ],
             purpose="meeting",
         )
-    return MeetingPage(
-        meeting=meeting, attendance=attendance, can_lead="lead_case" in held, shows_content=shows_content
-    )
+    return page
 
 
 # What the meeting record (a printed document, docs/documents.md) shows of the case's data.
@@ -639,7 +658,11 @@ def meeting_record(actor: User, meeting_id: object) -> MeetingPage:
         target=meeting,
         case_id=meeting.case_id,
         person_id=meeting.case.person_id,
-        fields=MEETING_RECORD_FIELDS,
+        fields=[
+            *MEETING_RECORD_FIELDS,
+            *(["action_item.result"] if any(i.done_at for i in meeting.action_items.all()) else []),
+            *(["guest.name", "guest.relation", "guest.organisation"] if page.guests else []),
+        ],
         purpose="meeting",
         params={"document": "meeting_record"},
     )

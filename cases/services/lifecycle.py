@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import Role
 from audit import services as audit
 from cases.access import require_case_permission
 from cases.exceptions import CaseRuleError
-from cases.models import Case, CaseAccessGrant, CaseState, Decision, WatchVisit
+from cases.models import Case, CaseAccessGrant, CaseState, Decision, MeetingAttendance, WatchVisit
 from cases.signals import case_decided, conclusion_blockers
 from cases.transitions import CASES, lead_transition, transition
 
@@ -135,12 +136,26 @@ def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> 
     )
 
 
+def may_visit(case: Case, user: User) -> bool:
+    """Who may be given a watch visit: the lead organisation's staff, or a commissioner who
+    attended a meeting on the case (the one who knows the household)."""
+    return (
+        user.memberships.filter(organisation_id=case.lead_organisation_id).exists()
+        or MeetingAttendance.objects.filter(
+            meeting__case=case, user=user, user__memberships__role=Role.COMMISSIONER
+        ).exists()
+    )
+
+
 def schedule_watch_visit(*, actor: User, case: Case, due_on: datetime.date, assigned_to: User) -> WatchVisit:
     require_case_permission(actor, case, "change_case", action="schedule_watch_visit")
     if case.state != CaseState.WATCHING:
         raise CaseRuleError(_("見守り訪問は、見守りの段階のケースに設定できます。"), code="not_watching")
-    if not assigned_to.memberships.filter(organisation_id=case.lead_organisation_id).exists():
-        raise CaseRuleError(_("担当者は主担当の組織の職員から選んでください。"), code="not_lead_staff")
+    if not may_visit(case, assigned_to):
+        raise CaseRuleError(
+            _("担当者は、主担当の組織の職員か、このケースの会議に出席した民生委員から選んでください。"),
+            code="not_lead_staff",
+        )
     with transaction.atomic():
         visit = WatchVisit(case=case, due_on=due_on, assigned_to=assigned_to)
         visit.save(force_insert=True)
@@ -151,7 +166,8 @@ def record_watch_visit(
     *, actor: User, visit: WatchVisit, note: str, visited_on: datetime.date | None = None
 ) -> WatchVisit:
     case = visit.case
-    require_case_permission(actor, case, "change_case", action="record_watch_visit")
+    if visit.assigned_to_id != actor.pk:  # whoever was given the visit records it; others need the case
+        require_case_permission(actor, case, "change_case", action="record_watch_visit")
     with transaction.atomic():
         visit = WatchVisit.objects.select_for_update().get(pk=visit.pk)
         visit.visited_on, visit.note = visited_on or timezone.localdate(), note

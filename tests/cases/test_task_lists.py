@@ -203,10 +203,16 @@ def test_completing_an_item_returns_to_the_same_page_and_tab(world, mine):
     items = mine.items(PAGE_SIZE + 2)
     client = browser(world.staff)
     url = reverse("cases:action_item_done", args=[items[-1].pk]) + "?items_page=2&visits=done"
-    response = client.post(url)
+    # Without its one-line result, nothing is done: the reason comes back on the same page.
+    response = client.post(url, {"result": "  "})
     assert response.status_code == 302 and response.url == f"{TASKS}?items_page=2&visits=done"
     html = page(client.get(TASKS, {"items_page": "2"}))
-    assert html.split('id="items"')[1].split("</section>")[0].count("<li") == 1
+    assert "結果を一行で入力してください" in html
+    assert html.split('id="items"')[1].split("</section>")[0].count('<li class="task-item') == 2
+    response = client.post(url, {"result": "電話で確認した"})
+    assert response.status_code == 302 and response.url == f"{TASKS}?items_page=2&visits=done"
+    html = page(client.get(TASKS, {"items_page": "2"}))
+    assert html.split('id="items"')[1].split("</section>")[0].count('<li class="task-item') == 1
 
 
 # --- who the rows name -----------------------------------------------------------------------------

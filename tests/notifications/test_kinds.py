@@ -101,8 +101,9 @@ def test_a_decline_without_its_reason_tells_nobody(world, sent):
 
 def test_an_action_item_reaches_its_owner_when_the_meeting_is_held(world, concern, soon):
     case = take(world, concern())
-    meeting = support_meeting(world, case, soon)
     owner = User.objects.get(pk=world.other_staff.pk)
+    meeting = support_meeting(world, case, soon, attendees=[(owner, world.other_plaza)])
+    meetings.acknowledge_confidentiality(actor=owner, meeting=meeting)  # an attendee may be given items
     meetings.hold_meeting(
         actor=world.staff,
         meeting=meeting,
