@@ -15,7 +15,13 @@ from cases.models import OPEN_STATES, Case, CaseState, Consent, LegalBasis, Meet
 from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
-from cases.services.meetings import acknowledge_confidentiality, hold_meeting, schedule_meeting
+from cases.services.meetings import (
+    acknowledge_confidentiality,
+    add_meeting_guest,
+    amend_minutes,
+    hold_meeting,
+    schedule_meeting,
+)
 from cases.services.people import (
     add_household_member,
     add_supporter,
@@ -142,7 +148,10 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
     commissioner, staff = users["demo_commissioner"], users["demo_plaza"]
     agency_worker = users["demo_agency"]
     agency = structure.organisations["disability_consultation"]
+    # The reporting commissioner attends the meetings on her concerns, for her council.
+    council = commissioner.memberships.select_related("organisation").first().organisation
     basis = {b.code: b for b in LegalBasis.objects.all()}
+    amended = False
     district = structure.districts[0]
     tomorrow = timezone.now() + datetime.timedelta(days=1)
 
@@ -190,7 +199,7 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             actor=staff,
             case=case,
             purpose=Consent.Purpose.MEETING,
-            recipients=[agency],
+            recipients=[agency, council],
             method=Consent.Method.ORAL,
         )
         disclose(
@@ -211,13 +220,19 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             legal_basis=basis["consent"],
             consent=consent,
             scheduled_for=tomorrow,
-            attendees=[(agency_worker, agency)],
+            attendees=[(agency_worker, agency), (commissioner, council)],
             agenda="今後の支援体制について",
         )
         if target == CaseState.TEAM_MEETING:
             continue
         acknowledge_confidentiality(actor=agency_worker, meeting=meeting)
+        acknowledge_confidentiality(actor=commissioner, meeting=meeting)
+        # A family member attends without an account: her undertaking signed on paper.
+        add_meeting_guest(
+            actor=staff, meeting=meeting, name="山本 由美", relation="長女", paper_acknowledged=True
+        )
         case.refresh_from_db()
+        in_a_week = timezone.localdate() + datetime.timedelta(days=7)
         hold_meeting(
             actor=staff,
             meeting=meeting,
@@ -225,12 +240,32 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             minutes="状況を共有し、役割分担を決めた。",
             decision=target,
             reason="会議での検討の結果",
-            action_items=[("次回の訪問", staff, timezone.localdate() + datetime.timedelta(days=7))],
+            action_items=[
+                ("次回の訪問で、食事と服薬の様子を確かめる", staff, in_a_week),
+                ("郵便受けと新聞の様子を週に一度見る", commissioner, in_a_week),
+                (
+                    "相談支援センターの面談日を調整する",
+                    agency_worker,
+                    timezone.localdate() - datetime.timedelta(days=1),
+                ),
+            ],
         )
+        if not amended:  # one amended minute: the earlier version stays
+            amend_minutes(
+                actor=staff,
+                meeting=meeting,
+                minutes="状況を共有し、役割分担を決めた。長女から、週末は同居の長男が在宅と聞いた。",
+                reason="長女の発言の記載漏れ",
+                expected_amendments=0,
+            )
+            amended = True
         case.refresh_from_db()
         case = decide(actor=staff, case=case, expected_version=case.version, outcome=target)
         if target == CaseState.WATCHING:
             schedule_watch_visit(actor=staff, case=case, due_on=timezone.localdate(), assigned_to=staff)
+            schedule_watch_visit(
+                actor=staff, case=case, due_on=timezone.localdate(), assigned_to=commissioner
+            )
 
 
 # 支援経過 of the demo's cases (fictional): (days ago, hour, kind, with whom, note on whom, text).

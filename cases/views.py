@@ -510,7 +510,7 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
                 messages.success(request, _("誓約書（紙）の受領を記録しました。"))
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     lead_forms = {}
-    if page.can_lead:
+    if page.can_lead and not meeting.case.person.is_erased:  # an erased person's record takes no more
         for key, (offered, form_class, needs_meeting, act) in MEETING_FORMS.items():
             if not offered(page):
                 continue
@@ -618,36 +618,42 @@ def _back_to_tasks(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("cases:my_tasks") + (f"?{query}" if query else ""))
 
 
-@require_POST
-@login_required
-def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
-    """Done, with its one-line result; without one, back to the list with the reason."""
+def _change_item(request: HttpRequest, item_id, change, done: str) -> HttpResponse:
+    """An action item's owner (or the case's lead) changes it, back to the tasks page as it was:
+    refused before the form is read (``action_item_of``), a rule broken said as a message."""
     item = selectors.action_item_of(request.user, item_id)  # a missing one is refused as a forbidden one
-    form = forms.ActionItemDoneForm(request.POST)
     try:
-        if not form.is_valid():
-            raise CaseRuleError(_("結果を一行で入力してください。"), code="result_required")
-        meetings.complete_action_item(actor=request.user, item=item, result=form.cleaned_data["result"])
+        change(item)
     except CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("完了にしました。1日以内なら取り消せます。"))
+        messages.success(request, done)
     return _back_to_tasks(request)
+
+
+@require_POST
+@login_required
+def action_item_done(request: HttpRequest, item_id) -> HttpResponse:
+    """Done, with its one-line result (the service refuses an empty one)."""
+    result = request.POST.get("result", "")
+    return _change_item(
+        request,
+        item_id,
+        lambda item: meetings.complete_action_item(actor=request.user, item=item, result=result),
+        _("完了にしました。1日以内なら取り消せます。"),
+    )
 
 
 @require_POST
 @login_required
 def action_item_undo(request: HttpRequest, item_id) -> HttpResponse:
-    item = selectors.action_item_of(request.user, item_id)
-    try:
-        meetings.undo_action_item(actor=request.user, item=item)
-    except CaseRuleError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("完了を取り消しました。"))
-    return _back_to_tasks(request)
+    return _change_item(
+        request,
+        item_id,
+        lambda item: meetings.undo_action_item(actor=request.user, item=item),
+        _("完了を取り消しました。"),
+    )
 
 
 @require_POST
