@@ -111,9 +111,9 @@ _MEETINGS = [Kind.ACTION_ITEM_ASSIGNED, Kind.ACTION_ITEM_OVERDUE]
 _REFERRING = [Kind.REFERRAL_ACCEPTED, Kind.REFERRAL_DECLINED, Kind.REFERRAL_OVERDUE]
 _CASEWORK = [*_REFERRING, *_MEETINGS, Kind.WATCH_VISIT_DUE, Kind.BREAK_GLASS_USED]
 # The kinds each role is told of (docs/notifications.md "Kinds, and where each is written"): the
-# settings page asks a user about these, not about all fifteen. A kind the user has been sent all the same (an appointed
-# guardian's reports, the staff of an organisation told whatever their role) is asked about too,
-# and a role missing here is asked about every kind.
+# settings page asks a user about these, not about all fifteen. A kind the user has been sent all
+# the same (an appointed guardian's reports, the staff of an organisation told whatever their
+# role) is asked about too, and a role missing here is asked about every kind.
 KINDS_BY_ROLE: dict[str, list[str]] = {
     Role.COMMISSIONER: [Kind.CONCERN_ACCEPTED, *_MEETINGS, Kind.WATCH_VISIT_DUE],
     Role.PLAZA_STAFF: [Kind.CONCERN_NEW, *_CASEWORK],
