@@ -4,50 +4,39 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_PURPOSES, Role
-from accounts.selectors import memberships_of
-from guardianship.selectors import is_appointed_guardian
+from accounts.selectors import memberships_of, roles_held
+from cases.models import CaseState
+from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, tasks_of
+from cases.selectors.pages import break_glass_pending
+from config.menu import NEXT_ACTIONS
+from guardianship.selectors import home_reports_due, is_appointed_guardian
+from referrals.access import INBOX_ROLES
+from referrals.selectors import referral_inbox
 
-# Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
-# a role without working screens shows none rather than a placeholder.
-NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
-    Role.COMMISSIONER: [
-        (_("気付きを記録する"), "cases:concern_new"),
-        (_("報告した気付きの状況"), "cases:my_concerns"),
-        (_("相談・連絡調整を記録する"), "cases:contact_log"),
-    ],
-    Role.PLAZA_STAFF: [
-        (_("受付・担当ケース"), "cases:inbox"),
-        (_("つなぎの状況"), "referrals:inbox"),
-        (_("役割分担と見守り"), "cases:my_tasks"),
-        (_("本人を検索する"), "cases:person_search"),
-    ],
-    Role.WARD_CASEWORKER: [
-        (_("受付・担当ケース"), "cases:inbox"),
-        (_("つなぎの状況"), "referrals:inbox"),
-        (_("役割分担と見守り"), "cases:my_tasks"),
-        (_("本人を検索する"), "cases:person_search"),
-    ],
-    Role.GUARDIANSHIP_COORDINATOR: [
-        (_("案件・候補者調整会議・集計"), "guardianship:home"),
-        (_("後見人等の候補者名簿"), "guardianship:candidates"),
-        (_("つなぎの受付"), "referrals:inbox"),
-        (_("出席する会議と役割分担"), "cases:my_tasks"),
-    ],
-    Role.AGENCY_WORKER: [
-        (_("つなぎの受付"), "referrals:inbox"),
-        (_("出席する会議と役割分担"), "cases:my_tasks"),
-    ],
-    Role.PRIVACY_OFFICER: [
-        (_("監査記録を検索する"), "audit:event_search"),
-        (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
-        (_("監査記録を検証する"), "audit:chain_status"),
-        (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
-    ],
-    Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
-}
+HOME_MOST = 5  # rows per section of the home page; each links to its full list
+
+
+def home_sections(user) -> dict:
+    """What the user has to do today, section by section, each read by its app's list selector with
+    a small page (permission-filtered and recorded there); a section the user's roles do not
+    have is absent. config composes; it reads nothing itself."""
+    held = set(roles_held(user))
+    sections: dict = {"date": timezone.localdate()}
+    if held & {Role.PLAZA_STAFF, Role.WARD_CASEWORKER}:
+        sections["concerns"] = inbox_page(user, ListQuery(state=CaseState.NOTICED), per_page=HOME_MOST)
+    if held - {Role.PRIVACY_OFFICER, Role.SYSADMIN}:
+        sections["tasks"] = tasks_of(user, per_page=HOME_MOST)
+    if held & set(INBOX_ROLES):
+        sections["referrals"] = referral_inbox(user, per_page=HOME_MOST)
+    if Role.COMMISSIONER in held:
+        sections["my_concerns"] = my_concerns_page(user, per_page=HOME_MOST)
+    if Role.PRIVACY_OFFICER in held:
+        sections["break_glass_pending"] = break_glass_pending(user)
+    return sections
 
 
 @login_required
@@ -64,7 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
+    today = home_sections(request.user)
     if is_appointed_guardian(request.user):
+        today["reports"] = home_reports_due(request.user, most=HOME_MOST)
         roles.append(
             {
                 "label": _("後見人等"),
@@ -73,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "actions": [(_("後見活動の報告"), "guardianship:my_reports")],
             }
         )
-    return render(request, "home.html", {"roles": roles})
+    return render(request, "home.html", {"roles": roles, "today": today})
 
 
 # The pages whose refusal offers break-glass access: the case page (break-glass gives a view of it).

@@ -524,3 +524,10 @@ def matching_review(actor: User, matter_id: object, page_number: object = 1) -> 
             ]
         )
     return MatchingReview(matter=matter, who=who, eligible=matching.eligible_count(facts), page=page)
+
+
+def home_reports_due(actor: User, *, most: int = 5) -> tuple[int, list[MonitoringReport]]:
+    """The appointed guardian's section of the home page: how many reports are still to file and
+    the first few, soonest due first (the matter's number only: no name is read)."""
+    due = reports_due_to(actor)
+    return due.count(), list(due.order_by("due_on", "pk")[:most])
