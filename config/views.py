@@ -113,6 +113,11 @@ class CalendarPeriod:
         return cls(CalendarView.WEEK, first, first + week, first - week, first + week)
 
     @property
+    def month_of_week(self) -> datetime.date:
+        """The month a week belongs to, as ISO weeks count it: its Thursday's."""
+        return self.from_day + datetime.timedelta(days=3)
+
+    @property
     def last(self) -> datetime.date:
         return self.end - datetime.timedelta(days=1)
 
