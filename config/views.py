@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.roles import ROLE_PURPOSES, Role
 from accounts.selectors import memberships_of, roles_held
+from audit import services as audit
 from cases.models import CaseState
 from cases.selectors.calendar import support_meetings_between
 from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, tasks_of
@@ -71,7 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
-    today = home_sections(request.user)
+    # The sections' reads of names are recorded in one append (audit.chained_together), not one each.
+    with audit.chained_together():
+        today = home_sections(request.user)
     if is_appointed_guardian(request.user):
         today["reports"] = home_reports_due(request.user, most=HOME_MOST)
         roles.append(
