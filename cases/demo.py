@@ -11,7 +11,17 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
-from cases.models import OPEN_STATES, Case, CaseState, Consent, LegalBasis, MeetingKind, Person, ProgressEntry
+from cases.models import (
+    OPEN_STATES,
+    BreakGlassAccess,
+    Case,
+    CaseState,
+    Consent,
+    LegalBasis,
+    MeetingKind,
+    Person,
+    ProgressEntry,
+)
 from cases.selectors import blind_index_of
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
@@ -29,7 +39,7 @@ from cases.services.people import (
     register_person,
 )
 from cases.services.progress import correct_progress, record_progress
-from cases.services.sharing import disclose, record_consent
+from cases.services.sharing import disclose, open_break_glass, record_consent
 from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
 
 PEOPLE_PER_PLAZA = 3
@@ -141,6 +151,7 @@ def seed(structure: DemoStructure) -> None:
     _seed_cases(structure, fake)
     _seed_progress(structure)
     _seed_households_and_supporters(structure)
+    _seed_break_glass(structure)
 
 
 def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
@@ -405,3 +416,16 @@ def _seed_households_and_supporters(structure: DemoStructure) -> None:
                 end_household_membership(actor=staff, case=case, member=membership, ended_on=left[0])
         for role, name, relation, contact in supporters:
             add_supporter(actor=staff, case=case, role=role, name=name, relation=relation, contact=contact)
+
+
+def _seed_break_glass(structure: DemoStructure) -> None:
+    """An emergency access by the ward caseworker, for the privacy officer to review (their home)."""
+    if BreakGlassAccess.objects.exists():
+        return
+    case = Case.objects.filter(lead_organisation=structure.plazas[0]).order_by("created_at").first()
+    if case is not None:
+        open_break_glass(
+            actor=structure.users["demo_ward"],
+            case=case,
+            reason="夜間に本人の安否確認の通報があり、連絡先を確認するため",
+        )

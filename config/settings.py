@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The header's bell: the unread count, read only where a page shows it.
                 "notifications.context_processors.bell",
+                # The menu: the destinations of the user's roles, read with the ids (config/menu.py).
+                "config.menu.menu",
             ],
         },
     },

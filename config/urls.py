@@ -9,6 +9,7 @@ handler403 = views.permission_denied
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("calendar/", views.meeting_calendar, name="calendar"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

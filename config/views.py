@@ -1,53 +1,61 @@
 """The web shell: the home page that tells each role what it can do next, and the refusal page."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.roles import ROLE_PURPOSES, Role
-from accounts.selectors import memberships_of
-from guardianship.selectors import is_appointed_guardian
+from accounts.selectors import memberships_of, roles_held
+from audit import services as audit
+from cases.models import CaseState
+from cases.selectors.calendar import support_meetings_between
+from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, tasks_of
+from cases.selectors.pages import break_glass_pending
+from config.menu import NEXT_ACTIONS
+from guardianship.selectors import (
+    home_matters,
+    home_reports_due,
+    is_appointed_guardian,
+    matching_meetings_between,
+)
+from referrals.access import INBOX_ROLES
+from referrals.selectors import referral_inbox
 
-# Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
-# a role without working screens shows none rather than a placeholder.
-NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
-    Role.COMMISSIONER: [
-        (_("気付きを記録する"), "cases:concern_new"),
-        (_("報告した気付きの状況"), "cases:my_concerns"),
-        (_("相談・連絡調整を記録する"), "cases:contact_log"),
-    ],
-    Role.PLAZA_STAFF: [
-        (_("受付・担当ケース"), "cases:inbox"),
-        (_("つなぎの状況"), "referrals:inbox"),
-        (_("役割分担と見守り"), "cases:my_tasks"),
-        (_("本人を検索する"), "cases:person_search"),
-    ],
-    Role.WARD_CASEWORKER: [
-        (_("受付・担当ケース"), "cases:inbox"),
-        (_("つなぎの状況"), "referrals:inbox"),
-        (_("役割分担と見守り"), "cases:my_tasks"),
-        (_("本人を検索する"), "cases:person_search"),
-    ],
-    Role.GUARDIANSHIP_COORDINATOR: [
-        (_("案件・候補者調整会議・集計"), "guardianship:home"),
-        (_("後見人等の候補者名簿"), "guardianship:candidates"),
-        (_("つなぎの受付"), "referrals:inbox"),
-        (_("出席する会議と役割分担"), "cases:my_tasks"),
-    ],
-    Role.AGENCY_WORKER: [
-        (_("つなぎの受付"), "referrals:inbox"),
-        (_("出席する会議と役割分担"), "cases:my_tasks"),
-    ],
-    Role.PRIVACY_OFFICER: [
-        (_("監査記録を検索する"), "audit:event_search"),
-        (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
-        (_("監査記録を検証する"), "audit:chain_status"),
-        (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
-    ],
-    Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
-}
+HOME_MOST = 5  # rows per section of the home page; each links to its full list
+
+
+def home_sections(user) -> dict:
+    """What the user has to do today, section by section, each read by its app's list selector with
+    a small page (permission-filtered and recorded there); a section the user's roles do not
+    have is absent. config composes; it reads nothing itself."""
+    held = set(roles_held(user))
+    sections: dict = {"date": timezone.localdate()}
+    if held & {Role.PLAZA_STAFF, Role.WARD_CASEWORKER}:
+        sections["concerns"] = inbox_page(user, ListQuery(state=CaseState.NOTICED), per_page=HOME_MOST)
+    if held - {Role.PRIVACY_OFFICER, Role.SYSADMIN}:
+        sections["tasks"] = tasks_of(user, per_page=HOME_MOST)
+    if held & set(INBOX_ROLES):
+        sections["referrals"] = referral_inbox(user, per_page=HOME_MOST)
+    if Role.COMMISSIONER in held:
+        sections["my_concerns"] = my_concerns_page(user, per_page=HOME_MOST)
+    if Role.GUARDIANSHIP_COORDINATOR in held:
+        sections["matters"] = home_matters(user, most=HOME_MOST)
+        first = _moment(sections["date"])
+        sections["matching"] = matching_meetings_between(
+            user, first, first + datetime.timedelta(days=7), most=HOME_MOST
+        )
+    if Role.PRIVACY_OFFICER in held:
+        sections["break_glass_pending"] = break_glass_pending(user)
+    if Role.SYSADMIN in held:
+        sections["admin"] = True
+    return sections
 
 
 @login_required
@@ -64,7 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
+    # The sections' reads of names are recorded in one append (audit.chained_together), not one each.
+    with audit.chained_together():
+        today = home_sections(request.user)
     if is_appointed_guardian(request.user):
+        today["reports"] = home_reports_due(request.user, most=HOME_MOST)
         roles.append(
             {
                 "label": _("後見人等"),
@@ -73,7 +85,111 @@ def home(request: HttpRequest) -> HttpResponse:
                 "actions": [(_("後見活動の報告"), "guardianship:my_reports")],
             }
         )
-    return render(request, "home.html", {"roles": roles})
+    return render(request, "home.html", {"roles": roles, "today": today})
+
+
+class CalendarView:
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass
+class CalendarPeriod:
+    """The period a calendar shows, read from ``?view=week|month&start=YYYY-MM-DD``: a week from
+    its Monday, a month from its first day; with the previous and next periods' starts."""
+
+    view: str
+    from_day: datetime.date
+    end: datetime.date  # exclusive
+    previous: datetime.date
+    next: datetime.date
+
+    @classmethod
+    def of(cls, view: str, start: datetime.date) -> "CalendarPeriod":
+        if view == CalendarView.MONTH:
+            first = start.replace(day=1)
+            end = (first + datetime.timedelta(days=32)).replace(day=1)
+            previous = (first - datetime.timedelta(days=1)).replace(day=1)
+            return cls(view, first, end, previous, end)
+        first = start - datetime.timedelta(days=start.weekday())
+        week = datetime.timedelta(days=7)
+        return cls(CalendarView.WEEK, first, first + week, first - week, first + week)
+
+    @property
+    def month_of_week(self) -> datetime.date:
+        """The month a week belongs to, as ISO weeks count it: its Thursday's."""
+        return self.from_day + datetime.timedelta(days=3)
+
+    @property
+    def last(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    def days(self) -> list[datetime.date]:
+        return [self.from_day + datetime.timedelta(days=n) for n in range((self.end - self.from_day).days)]
+
+
+def calendar_period(params) -> tuple[CalendarPeriod, str]:
+    """The period asked for, or this week with an error that says what was wrong (nothing else
+    changes: the page shows this week)."""
+    today = timezone.localdate()
+    view = params.get("view") or CalendarView.WEEK
+    raw = params.get("start") or ""
+    if view not in (CalendarView.WEEK, CalendarView.MONTH):
+        return CalendarPeriod.of(CalendarView.WEEK, today), _("表示は「週」か「月」を選んでください。")
+    if not raw:
+        return CalendarPeriod.of(view, today), ""
+    try:
+        start = datetime.date.fromisoformat(raw)
+        if len(raw) != 10:
+            raise ValueError(raw)
+    except ValueError:
+        return CalendarPeriod.of(view, today), _("日付は 2026-12-01 のように 年-月-日 で指定してください。")
+    return CalendarPeriod.of(view, start), ""
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@login_required
+def meeting_calendar(request: HttpRequest) -> HttpResponse:
+    """The meetings of the user's organisations, a week or a month at a time: support meetings
+    (cases) and candidate matching meetings (guardianship), each read by its app's selector."""
+    period, error = calendar_period(request.GET)
+    start, end = _moment(period.from_day), _moment(period.end)
+    entries = [
+        {
+            "at": m.scheduled_for,
+            "kind": m.get_kind_display(),
+            "who": m.who,
+            "url": reverse("cases:meeting_detail", args=[m.pk]),
+            "held": m.held_at is not None,
+        }
+        for m in support_meetings_between(request.user, start, end)
+    ] + [
+        {
+            "at": m.scheduled_for,
+            "kind": _("候補者調整会議"),
+            "note": ngettext("%(count)d 件の案件", "%(count)d 件の案件", m.item_count)
+            % {"count": m.item_count},
+            "url": reverse("guardianship:meeting", args=[m.pk]),
+            "held": m.held_at is not None,
+        }
+        for m in matching_meetings_between(request.user, start, end)
+    ]
+    by_day: dict = {day: [] for day in period.days()}
+    for entry in sorted(entries, key=lambda e: e["at"]):
+        day = timezone.localdate(entry["at"])
+        if day in by_day:
+            by_day[day].append(entry)
+    context = {
+        "period": period,
+        "days": list(by_day.items()),
+        "count": len(entries),
+        "error": error,
+        "today": timezone.localdate(),
+    }
+    return render(request, "calendar.html", context, status=400 if error else 200)
 
 
 # The pages whose refusal offers break-glass access: the case page (break-glass gives a view of it).

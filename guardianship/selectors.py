@@ -4,12 +4,13 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Prefetch, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.selectors import organisation_ids_of
 from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
 from cases.exceptions import CaseRuleError
@@ -524,3 +525,50 @@ def matching_review(actor: User, matter_id: object, page_number: object = 1) -> 
             ]
         )
     return MatchingReview(matter=matter, who=who, eligible=matching.eligible_count(facts), page=page)
+
+
+def home_reports_due(actor: User, *, most: int = 5) -> tuple[int, list[MonitoringReport]]:
+    """The appointed guardian's section of the home page: how many reports are still to file and
+    the first few, soonest due first (the matter's number only: no name is read)."""
+    due = reports_due_to(actor)
+    return due.count(), list(due.order_by("due_on", "pk")[:most])
+
+
+def matching_meetings_between(actor: User, start, end, *, most: int | None = None) -> list[MatchingMeeting]:
+    """The candidate matching meetings scheduled in [start, end) of the actor's centres, or that the
+    actor attends, by time; each with ``item_count``, the matters on its agenda. Nothing personal
+    is read (the time, the centre, a count), so nothing to record; its page shows the rest."""
+    ids = (
+        MatchingMeeting.objects.filter(scheduled_for__gte=start, scheduled_for__lt=end)
+        .filter(Q(centre_id__in=organisation_ids_of(actor)) | Q(attendees=actor))
+        .values("pk")
+    )
+    meetings = (
+        MatchingMeeting.objects.filter(pk__in=ids)
+        .select_related("centre")
+        .annotate(item_count=Count("items"))
+        .order_by("scheduled_for", "pk")
+    )
+    return list(meetings[:most] if most else meetings)
+
+
+# The matters a centre still works on: those the centre has not handed on or closed.
+WORKED_ON = [
+    MatterState.INTAKE,
+    MatterState.ASSESSMENT,
+    MatterState.TEAM_FORMATION,
+    MatterState.PETITION_PREPARATION,
+    MatterState.CANDIDATE_MATCHING,
+    MatterState.FILED,
+]
+
+
+def home_matters(actor: User, *, most: int = 5) -> tuple[int, list[GuardianshipMatter]]:
+    """The coordinator's section of the home page: how many of the centre's matters are being
+    worked on, and the longest waiting few, each with ``who`` (``who_for``: read and recorded)."""
+    worked_on = matters_for(actor).filter(state__in=WORKED_ON)
+    matters = list(worked_on.select_related("case")[:most])
+    who = who_for(actor, [matter.case for matter in matters])
+    for matter in matters:
+        matter.who = who[matter.case_id]
+    return worked_on.count(), matters

@@ -121,7 +121,9 @@ class ReferralInbox:
     states: list[tuple[str, str]]  # the states the current tab holds, for its filter
 
 
-def referral_inbox(actor: User, query: ReferralQuery | None = None) -> ReferralInbox:
+def referral_inbox(
+    actor: User, query: ReferralQuery | None = None, *, per_page: int = PAGE_SIZE
+) -> ReferralInbox:
     """The inbox of the roles whose work referrals are (``referrals.access.INBOX_ROLES``); anyone
     else is refused, recorded. The received list's tab counts and total in one aggregate statement
     and its page in one more (none for an empty tab); the sent list's count and page; the names of
@@ -152,8 +154,8 @@ def referral_inbox(actor: User, query: ReferralQuery | None = None) -> ReferralI
     sent_rows = sent.select_related("case", "recipient", "assigned_worker").order_by(
         "-referrer_attention", _urgency_order(), "-updated_at", "pk"
     )
-    received_page = known_page(Paginator(Counted(received_rows, counts["shown"]), PAGE_SIZE), query.page)
-    sent_page = known_page(Paginator(sent_rows, PAGE_SIZE), query.sent_page)  # its count, then its page
+    received_page = known_page(Paginator(Counted(received_rows, counts["shown"]), per_page), query.page)
+    sent_page = known_page(Paginator(sent_rows, per_page), query.sent_page)  # its count, then its page
     referrals = [*received_page.object_list, *sent_page.object_list]
     who = who_for(actor, [referral.case for referral in referrals])  # records the names shown
     for referral in referrals:

@@ -324,7 +324,7 @@ def _filtered(cases: QuerySet[Case], query: ListQuery) -> QuerySet[Case]:
     return cases
 
 
-def inbox_page(actor: User, query: ListQuery | None = None) -> CaseListPage:
+def inbox_page(actor: User, query: ListQuery | None = None, *, per_page: int = PAGE_SIZE) -> CaseListPage:
     """One page (50 rows) of the inbox under one tab, filtered and sorted; each row's name as
     ``who_for`` allows it, recorded."""
     query = query or ListQuery()
@@ -337,7 +337,7 @@ def inbox_page(actor: User, query: ListQuery | None = None) -> CaseListPage:
     )
     ordered = cases.filter(state__in=shown_states).order_by(*ListSort.ORDER[query.sort])
     page = known_page(
-        Paginator(Counted(ordered, tab_counts.pop("shown"), _case_rows(ordered)), PAGE_SIZE), query.page
+        Paginator(Counted(ordered, tab_counts.pop("shown"), _case_rows(ordered)), per_page), query.page
     )
     who = who_for(actor, page.object_list)
     return CaseListPage(
@@ -372,7 +372,9 @@ class ConcernListPage:
     tab_counts: dict
 
 
-def my_concerns_page(actor: User, query: ListQuery | None = None) -> ConcernListPage:
+def my_concerns_page(
+    actor: User, query: ListQuery | None = None, *, per_page: int = PAGE_SIZE
+) -> ConcernListPage:
     """The reporter's own concerns under one tab, newest first, 50 a page: what they wrote at the
     time and where the case stands — nothing the case's record says by now. Reading their own
     words back is recorded like any other read."""
@@ -387,7 +389,7 @@ def my_concerns_page(actor: User, query: ListQuery | None = None) -> ConcernList
         .prefetch_related("signals", "categories")
         .order_by("-created_at", "-pk")
     )
-    page = known_page(Paginator(Counted(listed, tab_counts[query.tab]), PAGE_SIZE), query.page)
+    page = known_page(Paginator(Counted(listed, tab_counts[query.tab]), per_page), query.page)
     rows, shown = [], []
     for concern in page.object_list:
         row = ConcernRow(
@@ -535,7 +537,7 @@ class Tasks:
     who: dict = field(default_factory=dict)
 
 
-def _section(actor: User, section: _Section, query: TasksQuery) -> TaskSection:
+def _section(actor: User, section: _Section, query: TasksQuery, per_page: int = PAGE_SIZE) -> TaskSection:
     """One statement for both tabs' counts, one for the page's rows (none when the tab is empty)."""
     tab = query.tabs.get(section.name, TaskTab.OPEN)
     rows = section.rows(actor)
@@ -544,7 +546,7 @@ def _section(actor: User, section: _Section, query: TasksQuery) -> TaskSection:
     )
     condition, order = section.tabs[tab]
     ordered = rows.filter(condition).select_related(section.reads or section.related).order_by(*order)
-    page = known_page(Paginator(Counted(ordered, counts[tab]), PAGE_SIZE), query.pages.get(section.name))
+    page = known_page(Paginator(Counted(ordered, counts[tab]), per_page), query.pages.get(section.name))
     return TaskSection(
         name=section.name,
         tab=tab,
@@ -556,12 +558,12 @@ def _section(actor: User, section: _Section, query: TasksQuery) -> TaskSection:
     )
 
 
-def tasks_of(actor: User, query: TasksQuery | None = None) -> Tasks:
+def tasks_of(actor: User, query: TasksQuery | None = None, *, per_page: int = PAGE_SIZE) -> Tasks:
     """The tasks page: per section, the tab asked for, 50 rows a page — what is open oldest due
     first (meetings soonest first), what is done most recent first — each row naming its case as
     ``who_for`` allows (one statement, one audit event for the three sections)."""
     query = query or TasksQuery()
-    tasks = Tasks(**{section.name: _section(actor, section, query) for section in SECTIONS})
+    tasks = Tasks(**{section.name: _section(actor, section, query, per_page) for section in SECTIONS})
     rows = [(row, section.case_of(row)) for section in SECTIONS for row in getattr(tasks, section.name).rows]
     with audit.chained_together():
         tasks.who = who_for(actor, [case for _row, case in rows])

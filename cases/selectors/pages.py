@@ -667,3 +667,11 @@ def meeting_record(actor: User, meeting_id: object) -> MeetingPage:
         params={"document": "meeting_record"},
     )
     return page
+
+
+def break_glass_pending(actor: User) -> int:
+    """How many emergency accesses wait for the privacy officer's review (the home page): a count,
+    no reason read; refused (recorded) to anyone who may not review them."""
+    if not actor.has_perm("cases.review_break_glass"):
+        deny(actor, action="review_break_glass")
+    return BreakGlassAccess.objects.filter(reviewed_at__isnull=True).count()

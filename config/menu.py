@@ -1,0 +1,73 @@
+"""The menu on every page (templates/base.html): the destinations of the user's roles, from the
+roles read with the user's ids (accounts.selectors.roles_held): no statement of its own on a page
+that asks whose permissions apply, the bell's one on a page that does not."""
+
+from functools import cached_property
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from accounts.selectors import roles_held
+
+# Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
+# a role without working screens shows none rather than a placeholder.
+NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
+    Role.COMMISSIONER: [
+        (_("気付きを記録する"), "cases:concern_new"),
+        (_("報告した気付きの状況"), "cases:my_concerns"),
+        (_("相談・連絡調整を記録する"), "cases:contact_log"),
+    ],
+    Role.PLAZA_STAFF: [
+        (_("受付・担当ケース"), "cases:inbox"),
+        (_("つなぎの状況"), "referrals:inbox"),
+        (_("役割分担と見守り"), "cases:my_tasks"),
+        (_("本人を検索する"), "cases:person_search"),
+    ],
+    Role.WARD_CASEWORKER: [
+        (_("受付・担当ケース"), "cases:inbox"),
+        (_("つなぎの状況"), "referrals:inbox"),
+        (_("役割分担と見守り"), "cases:my_tasks"),
+        (_("本人を検索する"), "cases:person_search"),
+    ],
+    Role.GUARDIANSHIP_COORDINATOR: [
+        (_("案件・候補者調整会議・集計"), "guardianship:home"),
+        (_("後見人等の候補者名簿"), "guardianship:candidates"),
+        (_("つなぎの受付"), "referrals:inbox"),
+        (_("出席する会議と役割分担"), "cases:my_tasks"),
+    ],
+    Role.AGENCY_WORKER: [
+        (_("つなぎの受付"), "referrals:inbox"),
+        (_("出席する会議と役割分担"), "cases:my_tasks"),
+    ],
+    Role.PRIVACY_OFFICER: [
+        (_("監査記録を検索する"), "audit:event_search"),
+        (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
+        (_("監査記録を検証する"), "audit:chain_status"),
+        (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
+    ],
+    Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
+}
+
+
+class Menu:
+    """The user's destinations, each once (a plaza worker who is also a ward caseworker sees one
+    inbox), read when (and if) the page shows the menu."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def items(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for role in roles_held(self.user):
+            for label, url_name in NEXT_ACTIONS.get(role, []):
+                seen.setdefault(url_name, label)
+        return [(label, url_name) for url_name, label in seen.items()]
+
+
+def menu(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"menu": Menu(user)}
