@@ -12,50 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import ROLE_PURPOSES, Role
-from accounts.selectors import memberships_of, roles_held
-from audit import services as audit
-from cases.models import CaseState
+from accounts.selectors import memberships_of
 from cases.selectors.calendar import support_meetings_between
-from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, tasks_of
-from cases.selectors.pages import break_glass_pending
+from config.home import HOME_MOST, home_sections, moment
 from config.menu import NEXT_ACTIONS
 from guardianship.selectors import (
-    home_matters,
     home_reports_due,
     is_appointed_guardian,
     matching_meetings_between,
 )
-from referrals.access import INBOX_ROLES
-from referrals.selectors import referral_inbox
-
-HOME_MOST = 5  # rows per section of the home page; each links to its full list
-
-
-def home_sections(user) -> dict:
-    """What the user has to do today, section by section, each read by its app's list selector with
-    a small page (permission-filtered and recorded there); a section the user's roles do not
-    have is absent. config composes; it reads nothing itself."""
-    held = set(roles_held(user))
-    sections: dict = {"date": timezone.localdate()}
-    if held & {Role.PLAZA_STAFF, Role.WARD_CASEWORKER}:
-        sections["concerns"] = inbox_page(user, ListQuery(state=CaseState.NOTICED), per_page=HOME_MOST)
-    if held - {Role.PRIVACY_OFFICER, Role.SYSADMIN}:
-        sections["tasks"] = tasks_of(user, per_page=HOME_MOST)
-    if held & set(INBOX_ROLES):
-        sections["referrals"] = referral_inbox(user, per_page=HOME_MOST)
-    if Role.COMMISSIONER in held:
-        sections["my_concerns"] = my_concerns_page(user, per_page=HOME_MOST)
-    if Role.GUARDIANSHIP_COORDINATOR in held:
-        sections["matters"] = home_matters(user, most=HOME_MOST)
-        first = _moment(sections["date"])
-        sections["matching"] = matching_meetings_between(
-            user, first, first + datetime.timedelta(days=7), most=HOME_MOST
-        )
-    if Role.PRIVACY_OFFICER in held:
-        sections["break_glass_pending"] = break_glass_pending(user)
-    if Role.SYSADMIN in held:
-        sections["admin"] = True
-    return sections
 
 
 @login_required
@@ -72,9 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     # An appointed guardian is not a role of the organisation chart: their appointment makes them one.
-    # The sections' reads of names are recorded in one append (audit.chained_together), not one each.
-    with audit.chained_together():
-        today = home_sections(request.user)
+    today = home_sections(request.user)
     if is_appointed_guardian(request.user):
         today["reports"] = home_reports_due(request.user, most=HOME_MOST)
         roles.append(
@@ -147,16 +110,12 @@ def calendar_period(params) -> tuple[CalendarPeriod, str]:
     return CalendarPeriod.of(view, start), ""
 
 
-def _moment(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 @login_required
 def meeting_calendar(request: HttpRequest) -> HttpResponse:
     """The meetings of the user's organisations, a week or a month at a time: support meetings
     (cases) and candidate matching meetings (guardianship), each read by its app's selector."""
     period, error = calendar_period(request.GET)
-    start, end = _moment(period.from_day), _moment(period.end)
+    start, end = moment(period.from_day), moment(period.end)
     entries = [
         {
             "at": m.scheduled_for,

@@ -115,7 +115,7 @@ def test_the_keyboard_alone_logs_in_and_focus_is_visible(people, new_context, li
     expect(page.locator(".skip-link")).to_be_focused()
     assert page.locator(".skip-link").bounding_box()["x"] >= 0
     # On through the page to the first action, opened with Enter.
-    for _ in range(12):
+    for _ in range(40):
         if page.evaluate("() => document.activeElement.textContent.trim()") == "気付きを記録する":
             break
         page.keyboard.press("Tab")
