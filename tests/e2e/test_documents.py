@@ -52,13 +52,14 @@ def test_the_meeting_page_on_a_phone_offers_the_pdf_within_the_screen(open_as, m
     shot(page, "meeting-print-link-phone")
 
 
-def test_the_commissioner_gets_no_meeting_and_no_print_link(open_as, meeting):
-    page = open_as("demo_commissioner", PHONE)
+def test_an_outsider_gets_no_meeting_and_no_print_link(open_as, meeting):
+    # The demo's commissioner attends its meetings now; an appointed guardian does not.
+    page = open_as("demo_guardian", PHONE)
     response = page.goto(f"/cases/meetings/{meeting.pk}/")
     assert response.status == 403
     expect(page.get_by_role("link", name="印刷用PDF")).to_have_count(0)
     assert page.goto(f"/cases/meetings/{meeting.pk}/record.pdf").status == 403
-    shot(page, "meeting-print-refused-commissioner-phone")
+    shot(page, "meeting-print-refused-outsider-phone")
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])

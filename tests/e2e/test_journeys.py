@@ -78,7 +78,7 @@ def test_the_whole_journey(people, open_as, live_server):
 
     # 1. The commissioner, on a phone, records a concern about an elderly neighbour.
     commissioner = open_as("demo_commissioner", PHONE)
-    commissioner.get_by_role("link", name="気付きを記録する").click()
+    commissioner.locator("#main").get_by_role("link", name="気付きを記録する", exact=True).click()
     commissioner.get_by_label("郵便物や新聞がたまっている").check()
     commissioner.get_by_label("8050（高齢の親とひきこもりの子）").check()
     commissioner.get_by_label("地区").select_option(label=world.district.name)
@@ -91,7 +91,7 @@ def test_the_whole_journey(people, open_as, live_server):
 
     # 2. The plaza: inbox, intake, oral consent, sharing, a support-team meeting with two organisations.
     plaza = open_as("demo_plaza")
-    plaza.get_by_role("link", name="受付・担当ケース").click()
+    plaza.locator("#main").get_by_role("link", name="受付・担当ケース", exact=True).click()
     plaza.locator(f"a[href='/cases/{case.pk}/']").click()
     plaza.get_by_role("button", name="主担当として受け付ける").click()
     recorded(plaza)
@@ -124,7 +124,7 @@ def test_the_whole_journey(people, open_as, live_server):
 
     for username in ("demo_agency", "demo_coordinator"):  # each attendee acknowledges first
         attendee = open_as(username)
-        attendee.get_by_role("link", name="出席する会議と役割分担").click()
+        attendee.locator("#main").get_by_role("link", name="出席する会議と役割分担", exact=True).click()
         attendee.get_by_role("link", name=re.compile("支援会議")).click()
         expect(attendee.locator("main")).not_to_contain_text(
             "今後の支援と成年後見の検討"
@@ -165,7 +165,7 @@ def test_the_whole_journey(people, open_as, live_server):
 
     # 3. The agency sees only the shared fields, accepts and completes.
     agency = open_as("demo_agency")
-    agency.get_by_role("link", name="つなぎの受付").click()
+    agency.locator("#main").get_by_role("link", name="つなぎの受付", exact=True).click()
     agency.locator(".referral-list li").filter(has_text="返事待ち").get_by_role(
         "link", name=re.compile(re.escape(NAME))
     ).click()
@@ -181,14 +181,14 @@ def test_the_whole_journey(people, open_as, live_server):
     complete.get_by_role("button", name="完了にする").click()
     recorded(agency)
     commissioner.get_by_role("link", name="つなぐ").click()
-    commissioner.get_by_role("link", name="報告した気付きの状況").click()
+    commissioner.locator("#main").get_by_role("link", name="報告した気付きの状況", exact=True).click()
     expect(commissioner.locator("main")).to_contain_text("つながりました")
     shot(commissioner, "04-commissioner-status-phone")
 
     # 4. The guardianship centre: assessment, petition, matching meeting, filing, ruling.
     centre = open_as("demo_coordinator")
-    centre.get_by_role("link", name="案件・候補者調整会議・集計").click()
-    centre.get_by_role("link", name=re.compile("受付")).first.click()
+    centre.locator("#main").get_by_role("link", name="案件・候補者調整会議・集計", exact=True).click()
+    centre.locator("#main").get_by_role("link", name=re.compile("受付")).first.click()
     centre.get_by_role("button", name="検討（アセスメント）を始める").click()
     assess = action(centre, "アセスメントを記録する")
     assess.get_by_label("本人が話したこと・希望").fill("住み慣れた家で暮らしたい。")
@@ -253,7 +253,7 @@ def test_the_whole_journey(people, open_as, live_server):
 
     # 5. The privacy officer: the person's access report shows every step; the chain verifies.
     privacy = open_as("demo_privacy")
-    privacy.get_by_role("link", name="開示請求の本人を特定する").click()
+    privacy.locator("#main").get_by_role("link", name="開示請求の本人を特定する", exact=True).first.click()
     privacy.get_by_label(re.compile("氏名")).first.fill(NAME)
     privacy.get_by_role("button", name=re.compile("検索")).click()
     privacy.get_by_role("link", name="アクセス報告").click()
@@ -273,7 +273,7 @@ def test_the_whole_journey(people, open_as, live_server):
     privacy.get_by_role("button", name="印刷").click()
     assert privacy.evaluate("() => window.printed") == 1
     privacy.goto("/")
-    privacy.get_by_role("link", name="監査記録を検証する").click()
+    privacy.locator("#main").get_by_role("link", name="監査記録を検証する", exact=True).first.click()
     privacy.get_by_role("button", name="今すぐ検証する").click()
     expect(privacy.locator("main")).to_contain_text("改ざんは検出されませんでした")
 

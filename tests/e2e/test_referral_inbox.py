@@ -27,7 +27,7 @@ def _fits(page, viewport) -> None:
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
 def test_the_agency_switches_tabs_filters_and_pages(open_as, inbox, viewport, name):
     page = open_as("demo_agency", viewport)
-    page.get_by_role("link", name="つなぎの受付").click()
+    page.locator("#main").get_by_role("link", name="つなぎの受付", exact=True).click()
     expect(page.get_by_role("heading", name="自機関あてのつなぎ")).to_be_visible()
     tabs = page.get_by_role("navigation", name="状況")
     expect(tabs.get_by_role("link", name=re.compile("未対応"))).to_have_attribute("aria-current", "page")
