@@ -33,7 +33,7 @@ def _member(world, username, name, kind=Organisation.Kind.PROFESSIONAL_ASSOCIATI
 def meeting_with_outsiders(world, matter, candidate):
     candidate("citizen")
     matter = to_matching(world, matter)
-    lawyer = _member(world, "lawyer", "つなぐ弁護士会")
+    lawyer = _member(world, "lawyer", "みなと弁護士会")
     meeting = services.schedule_matching_meeting(
         actor=world.coordinator,
         matters=[matter],
