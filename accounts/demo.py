@@ -170,6 +170,18 @@ def seed() -> DemoStructure:
             phone=demo_phone(401 + number),
         )
 
+    # The professional associations that send members to the matching meetings (fictional): the
+    # bar association, the judicial scriveners' Legal Support, the social workers' ぱあとなあ.
+    for number, (key, name) in enumerate(
+        [("bar_association", "つなぐ弁護士会"), ("legal_support", "リーガルサポートつなぐ支部")]
+    ):
+        orgs[key] = _organisation(
+            name,
+            Organisation.Kind.PROFESSIONAL_ASSOCIATION,
+            municipality,
+            [municipality],
+            phone=demo_phone(351 + number),
+        )
     for username, org, role in [
         ("demo_commissioner", orgs[f"council:{districts[0].name}"], Role.COMMISSIONER),
         ("demo_plaza", plazas[0], Role.PLAZA_STAFF),
@@ -178,6 +190,10 @@ def seed() -> DemoStructure:
         ("demo_agency", orgs["disability_consultation"], Role.AGENCY_WORKER),
         ("demo_privacy", orgs["区政推進課"], Role.PRIVACY_OFFICER),
         ("demo_admin", orgs["operator"], Role.SYSADMIN),
+        # Members of the professional associations: they attend the centre's matching meetings.
+        ("demo_bar", orgs["bar_association"], Role.AGENCY_WORKER),
+        ("demo_scrivener", orgs["legal_support"], Role.AGENCY_WORKER),
+        ("demo_social_worker", orgs["professional_association"], Role.AGENCY_WORKER),
     ]:
         demo.users[username] = _user(fake, username, org, role)
     return demo

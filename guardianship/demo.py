@@ -219,6 +219,20 @@ def seed(structure: DemoStructure) -> None:
     services.choose_candidate(actor=coordinator, proposal=top, reason="専門職の関与が望ましい。")
     services.record_candidate_answer(actor=coordinator, proposal=top, accepted=False)
 
+    # This week's meeting on the two matters still in matching: the professional associations'
+    # members and the ward's caseworker attend; each acknowledges confidentiality on screen.
+    this_week = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
+    services.schedule_matching_meeting(
+        actor=coordinator,
+        matters=[GuardianshipMatter.objects.get(pk=item.matter_id) for item in (second, _third)],
+        scheduled_for=this_week + datetime.timedelta(days=2),
+        attendees=[
+            coordinator,
+            ward_worker,
+            *(structure.users[name] for name in ("demo_bar", "demo_scrivener", "demo_social_worker")),
+        ],
+    )
+
 
 def _step(actor: User, matter: GuardianshipMatter, name: str) -> GuardianshipMatter:
     matter.refresh_from_db()

@@ -13,6 +13,9 @@ KINDS = [
     EventKind("guardianship.viewed", Action.VIEW, _("案件を閲覧しました")),
     EventKind("guardianship.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
     EventKind("guardianship.matching_scheduled", Action.CREATE, _("候補者調整会議の議題にしました")),
+    EventKind(
+        "guardianship.matching_acknowledged", Action.UPDATE, _("候補者調整会議の守秘義務を確認しました")
+    ),
     EventKind("guardianship.candidate_chosen", Action.UPDATE, _("候補者を選びました（{rank} 位）")),
     EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
     EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),

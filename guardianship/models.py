@@ -12,6 +12,8 @@ State machine (docs/guardianship.md "A matter"; Yokohama's flow, seed 001 lines 
 Transitions are guards only; services check permissions, lock the row and record the audit event.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -475,6 +477,32 @@ class MatchingMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"MatchingMeeting {self.pk}"
+
+    @property
+    def access_until(self):
+        return self.scheduled_for + datetime.timedelta(hours=MATCHING_ACCESS_HOURS)
+
+
+# How long after its start a matching meeting's outside attendees may still open it.
+MATCHING_ACCESS_HOURS = 72
+
+
+class MatchingAcknowledgement(models.Model):
+    """An attendee from outside the centre (a professional association, the ward office) confirmed
+    the duty of confidentiality on screen; only then do they see the meeting's matters, and only
+    until ``MatchingMeeting.access_until``."""
+
+    meeting = models.ForeignKey(MatchingMeeting, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("守秘の確認日時"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="matching_acknowledgement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"MatchingAcknowledgement {self.pk}"
 
 
 class AgendaItem(EncryptedModel):

@@ -29,7 +29,7 @@ from guardianship.models import (
     Petition,
     TeamMember,
 )
-from guardianship.services import current_petition, meeting_attendees
+from guardianship.services import current_petition, is_outside_attendee, meeting_attendees
 from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind, Specialism
 
 
@@ -331,6 +331,10 @@ class MatchingMeetingPage:
     meeting: MatchingMeeting
     items: list  # {"item", "rows": [(proposal, explanation lines)], "chosen"}
     attendees: list = field(default_factory=list)  # users, each with ``organisation_name``
+    # An attendee from a professional association or the ward office: reads, never decides.
+    outside: bool = False
+    # ... who has not yet acknowledged confidentiality: the page shows only the undertaking.
+    needs_acknowledgement: bool = False
 
 
 def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPage:
@@ -350,8 +354,18 @@ def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPag
         row["content_object_id"]
         for row in permitted_matter_ids(actor).filter(content_object_id__in=[i.matter_id for i in items])
     }
-    if meeting is None or not items or any(item.matter_id not in managed for item in items):
-        deny(actor, action="open_matching_meeting", case=items[0].matter.case if items else None)
+    outside = False
+    if meeting is None or not items:
+        deny(actor, action="open_matching_meeting")
+    if any(item.matter_id not in managed for item in items):
+        # An attendee of a professional association or the ward office, while the meeting's
+        # access lasts, after acknowledging confidentiality; anyone else is refused, recorded.
+        if not is_outside_attendee(actor, meeting) or timezone.now() > meeting.access_until:
+            deny(actor, action="open_matching_meeting", case=items[0].matter.case)
+        outside = True
+        if not meeting.acknowledgements.filter(user=actor).exists():
+            return MatchingMeetingPage(meeting=meeting, items=[], outside=True, needs_acknowledgement=True)
+        revoke_expired_grants()
     with audit.chained_together():  # the names and the candidates shown: one append
         who = who_for(actor, [item.matter.case for item in items])  # the name only with identity
         rows = []
@@ -372,7 +386,15 @@ def matching_meeting_page(actor: User, meeting_id: object) -> MatchingMeetingPag
             "organisation_name", "last_name", "first_name", "pk"
         )
     )
-    return MatchingMeetingPage(meeting=meeting, items=rows, attendees=attendees)
+    return MatchingMeetingPage(meeting=meeting, items=rows, attendees=attendees, outside=outside)
+
+
+def meeting_to_acknowledge(actor: User, meeting_id: object) -> MatchingMeeting:
+    """The meeting whose confidentiality an outside attendee confirms (anyone else: refused, recorded)."""
+    meeting = MatchingMeeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or not is_outside_attendee(actor, meeting):
+        deny(actor, action="guardianship.acknowledge_matching")
+    return meeting
 
 
 def reports_due_to(actor: User) -> QuerySet[MonitoringReport]:

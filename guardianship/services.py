@@ -44,6 +44,7 @@ from guardianship.models import (
     ConflictDeclaration,
     GuardianCandidate,
     GuardianshipMatter,
+    MatchingAcknowledgement,
     MatchingMeeting,
     MatchProposal,
     MonitoringReport,
@@ -534,6 +535,51 @@ def schedule_matching_meeting(
                 proposals=len(proposals),
             )
     return meeting
+
+
+# Who a matching meeting admits from outside the centre: they see its matters only once they
+# have acknowledged confidentiality on screen, and only until the meeting's access ends.
+OUTSIDE_ATTENDEE_KINDS = (OrganisationKind.PROFESSIONAL_ASSOCIATION, OrganisationKind.WARD_OFFICE)
+# What such an attendee sees of the person on each agenda item: who they are, nothing more.
+MATCHING_ATTENDEE_FIELD_GROUPS = [FieldGroup.IDENTITY]
+
+
+def is_outside_attendee(actor: User, meeting: MatchingMeeting) -> bool:
+    """An attendee of the meeting who is of a professional association or the ward office."""
+    return meeting.attendees.filter(
+        pk=actor.pk, memberships__organisation__kind__in=OUTSIDE_ATTENDEE_KINDS
+    ).exists()
+
+
+def acknowledge_matching_meeting(*, actor: User, meeting: MatchingMeeting) -> MatchingAcknowledgement:
+    """An attendee from a professional association or the ward office confirms the duty of
+    confidentiality; only then do they see the meeting's matters (the person's identity, the
+    candidates proposed), until the meeting's access ends. Anyone else is refused, recorded."""
+    with transaction.atomic():
+        locked = MatchingMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if not is_outside_attendee(actor, locked):
+            deny(actor, action="guardianship.acknowledge_matching")
+        if timezone.now() > locked.access_until:
+            raise CaseRuleError(_("この会議の閲覧期間は終わりました。"), code="meeting_access_ended")
+        done = MatchingAcknowledgement.objects.filter(meeting=locked, user=actor).first()
+        if done is not None:
+            return done
+        acknowledgement = MatchingAcknowledgement.objects.create(
+            meeting=locked, user=actor, acknowledged_at=timezone.now()
+        )
+        for item in locked.items.select_related("matter__case"):
+            case = item.matter.case
+            grant_access(
+                case=case,
+                user=actor,
+                level=AccessLevel.VIEW,
+                reason=CaseAccessGrant.Reason.MEETING,
+                field_groups=MATCHING_ATTENDEE_FIELD_GROUPS,
+                granted_by=actor,
+                expires_at=locked.access_until,
+            )
+            _record("guardianship.matching_acknowledged", actor=actor, matter=item.matter, meeting=locked.pk)
+    return acknowledgement
 
 
 def choose_candidate(*, actor: User, proposal: MatchProposal, reason: str) -> MatchProposal:

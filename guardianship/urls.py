@@ -39,6 +39,7 @@ urlpatterns = [
         name="complaint_close",
     ),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/acknowledge/", views.meeting_acknowledge, name="meeting_acknowledge"),
     *(
         path(
             f"proposals/<int:proposal_id>/{action}/",

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
@@ -223,8 +224,26 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
     return render(
         request,
         "guardianship/meeting.html",
-        {"meeting": page.meeting, "items": page.items, "attendees": page.attendees},
+        {
+            "meeting": page.meeting,
+            "items": page.items,
+            "attendees": page.attendees,
+            "outside": page.outside,
+            "needs_acknowledgement": page.needs_acknowledgement,
+        },
     )
+
+
+@login_required
+@require_POST
+def meeting_acknowledge(request: HttpRequest, meeting_id) -> HttpResponse:
+    """An attendee from a professional association or the ward office confirms confidentiality."""
+    meeting = selectors.meeting_to_acknowledge(request.user, meeting_id)
+    try:
+        services.acknowledge_matching_meeting(actor=request.user, meeting=meeting)
+    except CaseRuleError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("guardianship:meeting", meeting_id=meeting.pk)
 
 
 proposal_action = action_view(

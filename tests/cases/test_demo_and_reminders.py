@@ -22,8 +22,16 @@ def test_seed_demo_makes_cases_in_every_state_through_the_services_and_is_idempo
     assert Referral.objects.filter(state="accepted", assigned_worker__username="demo_agency").exists()
     from guardianship.models import Appointment, MatchingMeeting
 
-    [meeting] = MatchingMeeting.objects.all()
+    meeting, this_week = MatchingMeeting.objects.order_by("scheduled_for")
     assert meeting.items.count() == 3
+    # This week's meeting admits the professional associations' members and the ward's caseworker.
+    assert this_week.items.count() == 2 and {u.username for u in this_week.attendees.all()} == {
+        "demo_coordinator",
+        "demo_ward",
+        "demo_bar",
+        "demo_scrivener",
+        "demo_social_worker",
+    }
     appointment = Appointment.objects.get()
     assert appointment.candidate.kind == "citizen" and appointment.candidate.user.username == "demo_guardian"
     assert {p.status for item in meeting.items.all() for p in item.proposals.all()} >= {

@@ -36,6 +36,7 @@ def main_pages() -> list[tuple[str, str, dict]]:
     case = Case.objects.filter(state="referred").first()
     referral = Referral.objects.filter(state="accepted").first()
     matter = GuardianshipMatter.objects.filter(state="candidate_matching").first()
+    first_meeting = MatchingMeeting.objects.order_by("scheduled_for").first()
     # The household whose son moved out: its case, and its member living there now.
     moved_out = HouseholdMember.objects.get(ended_on__isnull=False)
     living = HouseholdMember.objects.filter(household=moved_out.household, ended_on__isnull=True)
@@ -58,7 +59,7 @@ def main_pages() -> list[tuple[str, str, dict]]:
         ("demo_agency", f"/referrals/{referral.pk}/", PHONE),
         ("demo_coordinator", "/guardianship/", DESKTOP),
         ("demo_coordinator", f"/guardianship/matters/{matter.pk}/", DESKTOP),
-        ("demo_coordinator", f"/guardianship/meetings/{MatchingMeeting.objects.get().pk}/", DESKTOP),
+        ("demo_coordinator", f"/guardianship/meetings/{first_meeting.pk}/", DESKTOP),
         ("demo_coordinator", "/guardianship/candidates/", DESKTOP),
         ("demo_privacy", "/audit/", DESKTOP),
         ("demo_privacy", f"/audit/people/{case.person_id}/", DESKTOP),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Area, Organisation
+from accounts.models import Area
 from accounts.roles import Role
 from accounts.services import add_membership
 from audit.models import AuditEvent
@@ -530,9 +530,7 @@ def test_only_the_centre_ends_a_matter_forms_its_team_or_sees_why_not(world, mat
 
 def test_the_matching_meeting_admits_the_associations_and_the_ward(world, matter, candidate):
     candidate("citizen")
-    bar = Organisation.objects.create(
-        name="つなぐ弁護士会", kind="professional_association", municipality=world.demo.municipality
-    )
+    bar = world.demo.organisations["bar_association"]  # つなぐ弁護士会
     lawyer = world.coordinator.__class__.objects.create(
         username="bar_member", last_name="弁護", first_name="士"
     )
