@@ -359,3 +359,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Keys (issue 20; docs/privacy.md "Keys").
+# The user the service runs as: rotate_keys refuses to write the keyring as anyone else.
+TSUNAGU_SERVICE_USER = os.environ.get("TSUNAGU_SERVICE_USER", "")
