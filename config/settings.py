@@ -361,3 +361,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Keys (issue 20; docs/privacy.md "Keys").
+# The user the service runs as: rotate_keys refuses to write the keyring as anyone else.
+TSUNAGU_SERVICE_USER = os.environ.get("TSUNAGU_SERVICE_USER", "")
+# An append-only file, apart from the database, of erasures (person id and time only), re-applied
+# after a restore so that a backup never brings an erased person back (cases/erasure_ledger.py).
+TSUNAGU_ERASURE_LEDGER = os.environ.get("TSUNAGU_ERASURE_LEDGER", "")

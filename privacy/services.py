@@ -11,14 +11,12 @@ from privacy.crypto import new_key
 from privacy.fields import BlindIndexField
 from privacy.keyring import (
     Keyring,
-    KeyringError,
-    keyring_path,
     new_kek_id,
     reload_keyring,
-    write_keyring_file,
 )
 from privacy.models import DataKey
 from privacy.normalise import INDEX_VERSION
+from privacy.secretstore import SecretStore, configured_store
 
 
 @dataclass
@@ -26,23 +24,13 @@ class RotationReport:
     new_kek_id: str | None  # None when resuming an unfinished rotation
     rewrapped: int
     retired: list[str]
+    deploy_first: bool = False  # the new keyring must reach the servers before the re-wrap
 
 
 @dataclass
 class RotationPlan:
     resumes: bool  # an earlier rotation was interrupted: finish it instead of starting another
     data_keys: int
-
-
-def _store(keyring: Keyring) -> Keyring:
-    path = keyring_path()
-    if path is None or keyring.source == "TSUNAGU_KEYRING_JSON":
-        raise KeyringError(
-            "rotate_keys needs a keyring file (TSUNAGU_KEYRING) it can update; a keyring held in "
-            "TSUNAGU_KEYRING_JSON must be rotated by whoever manages that variable."
-        )
-    write_keyring_file(path, keyring)
-    return reload_keyring()
 
 
 def data_keys_to_rewrap(keyring: Keyring):
@@ -59,19 +47,32 @@ def plan_rotation() -> RotationPlan:
 
 
 def rotate_keys(
-    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+    store: SecretStore | None = None,
 ) -> RotationReport:
     """Add a key-encryption key, re-wrap every data key under it, retire the keys no longer used.
 
     Rows are never re-encrypted: only the small wrapped data keys change. Each batch commits on
     its own, so an interrupted rotation loses nothing; running it again resumes it (it starts a new
     rotation only when no data key is left under an older key-encryption key).
+
+    With a store whose servers learn of a new keyring only when the operator deploys it (the
+    environment), a rotation takes two runs: the first adds the key and stops, so that no data key is
+    wrapped under a key the servers do not have yet; the second, after the deploy, re-wraps and
+    retires, and its keyring is deployed in turn.
     """
-    keyring = reload_keyring()
+    store = store or configured_store()
+    keyring = store.load()
     started = None
     if not data_keys_to_rewrap(keyring).exists():
         started = new_kek_id()
-        keyring = _store(replace(keyring, current_kek_id=started, keks={**keyring.keks, started: new_key()}))
+        added = replace(keyring, current_kek_id=started, keks={**keyring.keks, started: new_key()})
+        if store.needs_deploy:
+            store.save(added)
+            return RotationReport(new_kek_id=started, rewrapped=0, retired=[], deploy_first=True)
+        keyring = store.save(added)
     total = data_keys_to_rewrap(keyring).count()
 
     done = 0
@@ -92,7 +93,7 @@ def rotate_keys(
     if retired:
         with transaction.atomic():
             signals.keks_retired.send(DataKey, kek_ids=retired)
-            _store(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
+            store.save(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
     return RotationReport(new_kek_id=started, rewrapped=done, retired=retired)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
+from cases import erasure_ledger
 from cases.access import (
     deny,
     field_groups_for,
@@ -84,6 +85,9 @@ def _erase(actor: User | None, person: Person, reason: str) -> Person:
     destroy_data_key(person.data_key)
     Person.objects.filter(pk=person.pk).update(erased_at=timezone.now(), **dict.fromkeys(Person.INDEX_FIELDS))
     person.refresh_from_db()
+    # Apart from the database, once committed: a restore re-applies it (cases/erasure_ledger.py).
+    erased_id, erased_at = person.pk, person.erased_at
+    transaction.on_commit(lambda: erasure_ledger.append(person_id=erased_id, erased_at=erased_at))
     audit.record(
         "person.erased",
         actor=actor,

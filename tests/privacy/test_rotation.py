@@ -1,11 +1,13 @@
+import base64
 import json
+import os
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cases.models import Person
-from privacy.exceptions import KeyringError
-from privacy.keyring import get_keyring, read_keyring_file, reload_keyring
+from privacy.keyring import get_keyring, parse_keyring, read_keyring_file, reload_keyring
 from privacy.models import DataKey
 from privacy.services import rotate_keys
 
@@ -70,10 +72,55 @@ def test_dry_run_changes_nothing(people, file_keyring, capsys):
     assert list(DataKey.objects.values_list("wrapped", flat=True)) == wrapped
 
 
-def test_a_keyring_held_in_the_environment_cannot_be_rotated_in_place(people):
-    with pytest.raises(KeyringError, match="TSUNAGU_KEYRING_JSON"):
-        rotate_keys()
+def test_a_keyring_in_the_environment_rotates_in_two_runs_through_the_output_it_is_given(
+    people, tmp_path, settings, capsys
+):
+    before = identities()
+    old = get_keyring()
+    with pytest.raises(CommandError, match="--keyring-out"):
+        call_command("rotate_keys")  # nowhere to put the new keyring: refused, nothing changed
+    assert get_keyring().keks == old.keks
+
+    first = tmp_path / "step1.json"
+    call_command("rotate_keys", "--keyring-out", str(first))
+    added = parse_keyring(first.read_text(), "test")
+    assert first.stat().st_mode & 0o777 == 0o600
+    assert set(added.keks) == {*old.keks, added.current_kek_id}
+    # Nothing is wrapped under the new key before the servers have it.
+    assert set(DataKey.objects.values_list("kek_id", flat=True)) == {old.current_kek_id}
+
+    settings.TSUNAGU_KEYRING_JSON = first.read_text()  # the operator deploys it
+    read, write = os.pipe()
+    call_command("rotate_keys", "--keyring-out", f"fd:{write}")
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        final = parse_keyring(pipe.read(), "test")
+    assert final.current_kek_id == added.current_kek_id
+    assert set(final.keks) == {added.current_kek_id}  # the old key retired
+    assert set(DataKey.objects.values_list("kek_id", flat=True)) == {final.current_kek_id}
+    settings.TSUNAGU_KEYRING_JSON = final.to_json()
+    reload_keyring()
+    assert identities() == before
+    out = capsys.readouterr().out
+    for key in (*old.keks.values(), *final.keks.values()):
+        assert base64.b64encode(key).decode() not in out  # key material is never printed
+
+
+def test_rotation_refuses_to_write_a_keyring_owned_by_another_user(people, file_keyring, monkeypatch):
+    text = file_keyring.read_text()
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(file_keyring).st_uid + 1)
+    with pytest.raises(CommandError, match=r"owned by .*Run the command as the file's owner: sudo -u"):
+        call_command("rotate_keys")
+    assert file_keyring.read_text() == text
     assert DataKey.objects.exclude(kek_id=get_keyring().current_kek_id).count() == 0
+
+
+def test_rotation_refuses_to_run_as_other_than_the_service_user(people, file_keyring, settings):
+    settings.TSUNAGU_SERVICE_USER = "tsunagu-service-nobody"
+    text = file_keyring.read_text()
+    with pytest.raises(CommandError, match="sudo -u tsunagu-service-nobody"):
+        call_command("rotate_keys")
+    assert file_keyring.read_text() == text
 
 
 def test_the_rotated_keyring_file_is_well_formed(people, file_keyring):

@@ -5,6 +5,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.joblock import run_scheduled
 from audit.verify import Statement, verify_chain
 
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 statements.append(Statement(int(data["sequence"]), data["hash"], data["signature"]))
             except (ValueError, KeyError, TypeError):
                 raise CommandError("--statement must be the JSON printed by audit_checkpoint.") from None
+        run_scheduled(self, "audit_verify", lambda: self.verify(statements, workers))
+
+    def verify(self, statements: list[Statement], workers: int) -> str:
         report = verify_chain(
             statements=statements,
             workers=max(workers, 1),
@@ -46,6 +50,6 @@ class Command(BaseCommand):
                     f"{report.checkpoints} signed checkpoint(s) verified."
                 )
             )
-            return
+            return f"intact up to #{report.head}."
         self.stderr.write(self.style.ERROR(f"Audit chain BROKEN at {report.problem}"))
         raise SystemExit(1)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts.joblock import run_scheduled
 from cases.exceptions import CaseRuleError
 from cases.services.people import erase_person, people_due_for_erasure
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool, years: int, **options) -> None:
+        run_scheduled(self, "apply_retention", lambda: self.retain(dry_run=dry_run, years=years))
+
+    def retain(self, *, dry_run: bool, years: int) -> str:
         due = list(people_due_for_erasure(now=timezone.now(), years=years).only("id", "erased_at"))
         # A fixed list, erased one by one: an interruption leaves the rest for the next run.
         verb, skipped = ("Would erase" if dry_run else "Erasing"), 0
@@ -43,5 +47,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  [{number}/{len(due)}] {person.pk} kept: a case is open again")
                 continue
             self.stdout.write(f"  [{number}/{len(due)}] {person.pk} erased (last in use {last})")
-        if not dry_run:
-            self.stdout.write(self.style.SUCCESS(f"Done: {len(due) - skipped} erased, {skipped} kept."))
+        if dry_run:
+            return f"{len(due)} would be erased (dry run)."
+        self.stdout.write(self.style.SUCCESS(f"Done: {len(due) - skipped} erased, {skipped} kept."))
+        return f"{len(due) - skipped} erased, {skipped} kept."

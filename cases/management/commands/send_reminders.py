@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.joblock import run_scheduled
 from cases.access import revoke_expired_grants
 from cases.models import Case
 from cases.services.reminders import remind
@@ -27,6 +28,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        run_scheduled(self, "send_reminders", self.remind)
+
+    def remind(self) -> str:
         ended = revoke_expired_grants()
         today = timezone.localdate()
         written = list(remind(today))
@@ -36,10 +40,14 @@ class Command(BaseCommand):
         self.stdout.write(_("期限切れのアクセスを終了: %(count)d 件") % {"count": ended})
         if not written:
             self.stdout.write(_("新しい通知はありません。"))
-            return
+            return _("新しい通知: %(count)d 件（%(users)d 人）") % {"count": 0, "users": 0}
         self.stdout.write(
             _("新しい通知: %(count)d 件（%(users)d 人）")
             % {"count": len(written), "users": len({n.recipient_id for n in written})}
         )
         for kind, count in sorted(Counter(n.kind for n in written).items()):
             self.stdout.write(f"  {Kind(kind).label}: {count}")
+        return _("新しい通知: %(count)d 件（%(users)d 人）") % {
+            "count": len(written),
+            "users": len({n.recipient_id for n in written}),
+        }

@@ -1,7 +1,9 @@
 """Rotate the key-encryption key: re-wrap every data key, retire the old key. Resumable."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from privacy.exceptions import KeyringError
+from privacy.secretstore import configured_store
 from privacy.services import plan_rotation, rotate_keys
 
 
@@ -11,8 +13,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Say what would be done; change nothing.")
         parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--keyring-out",
+            default="",
+            metavar="PATH|fd:N",
+            help=(
+                "With the keyring in TSUNAGU_KEYRING_JSON: where to write the new keyring for the operator "
+                "to deploy (a new file, created private, or an open file descriptor). Never printed."
+            ),
+        )
 
-    def handle(self, *args, dry_run: bool, batch_size: int, **options) -> None:
+    def handle(self, *args, dry_run: bool, batch_size: int, keyring_out: str, **options) -> None:
         if dry_run:
             plan = plan_rotation()
             action = "resume the interrupted rotation" if plan.resumes else "add a new key-encryption key"
@@ -27,8 +38,25 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
 
-        report = rotate_keys(batch_size=batch_size, progress=progress)
+        try:
+            store = configured_store(keyring_out=keyring_out)
+            if hasattr(store, "check_writer"):
+                store.check_writer()  # before any change: refuse the wrong user at once
+            if hasattr(store, "check_output"):
+                store.check_output()
+            report = rotate_keys(batch_size=batch_size, progress=progress, store=store)
+        except KeyringError as refusal:
+            raise CommandError(str(refusal)) from None
         self.stdout.write("")
+        if report.deploy_first:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"New key-encryption key {report.new_kek_id} added; the keyring was written to "
+                    f"{keyring_out}. Put it into TSUNAGU_KEYRING_JSON on every server, restart them, then "
+                    "run rotate_keys again (with a new --keyring-out) to re-wrap and retire the old key."
+                )
+            )
+            return
         started = f"new key-encryption key {report.new_kek_id}" if report.new_kek_id else "resumed rotation"
         retired = ", ".join(report.retired) or "none"
         self.stdout.write(
