@@ -43,12 +43,17 @@ def _sections(user) -> dict:
         sections["referrals"] = referral_inbox(user, per_page=HOME_MOST)
     if Role.COMMISSIONER in held:
         sections["my_concerns"] = my_concerns_page(user, per_page=HOME_MOST)
+    first = moment(sections["date"])
+    week = (first, first + datetime.timedelta(days=7))
     if Role.GUARDIANSHIP_COORDINATOR in held:
         sections["matters"] = home_matters(user, most=HOME_MOST)
-        first = moment(sections["date"])
-        sections["matching"] = matching_meetings_between(
-            user, first, first + datetime.timedelta(days=7), most=HOME_MOST
-        )
+        sections["matching"] = matching_meetings_between(user, *week, most=HOME_MOST)
+    elif held & {Role.AGENCY_WORKER, Role.WARD_CASEWORKER}:
+        # The associations' members and the ward's caseworkers attend the centre's matching
+        # meetings (docs/guardianship.md): the section when they are asked to one this week.
+        attending = matching_meetings_between(user, *week, most=HOME_MOST)
+        if attending:
+            sections["matching"], sections["matching_attending"] = attending, True
     if Role.PRIVACY_OFFICER in held:
         sections["break_glass_pending"] = break_glass_pending(user)
     if Role.SYSADMIN in held:
