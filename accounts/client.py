@@ -1,0 +1,39 @@
+"""The client's address: what the audit trail records and the sign-in throttle counts.
+
+Directly (the default) it is REMOTE_ADDR. Behind a reverse proxy (BEHIND_PROXY=1) REMOTE_ADDR is the
+proxy, and the client is the address the proxy appended to X-Forwarded-For — believed only on a
+request that came from one of TRUSTED_PROXIES: anyone else can write that header.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+MAX_LENGTH = 45  # the audit trail's column (an IPv6 address with an IPv4 tail)
+
+
+def _address(value: str) -> str:
+    """A well-formed IP address, normalised, or ""."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address for this request (django-axes' AXES_CLIENT_IP_CALLABLE too)."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    trusted = {_address(proxy) for proxy in settings.TRUSTED_PROXIES} - {""}
+    if not settings.BEHIND_PROXY or remote not in trusted:
+        return remote[:MAX_LENGTH]
+    # Walk from the right: the last hop was added by our proxy, the ones before it by whoever sent
+    # them. The first address from the right that is not one of our proxies is the client.
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if not address:
+            break  # a malformed hop: nothing left of it can be believed
+        if address not in trusted:
+            return address[:MAX_LENGTH]
+    return remote[:MAX_LENGTH]
