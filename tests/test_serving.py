@@ -4,6 +4,10 @@ log lines, and the planner settings applied to the database."""
 import io
 import json
 import logging
+import multiprocessing
+import re
+import runpy
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -259,3 +263,48 @@ def test_apply_planner_settings_sets_them_on_the_database_once():
     again = io.StringIO()
     call_command("apply_planner_settings", stdout=again)
     assert "already has" in again.getvalue()
+
+
+# --- what an operator installs --------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+READ = re.compile(r"""(?:os\.environ(?:\.get)?\(|os\.environ\[|env_\w+\()\s*"([A-Z][A-Z0-9_]+)\"""")
+
+
+def test_the_environment_template_lists_every_variable_settings_read():
+    read = set(READ.findall((ROOT / "config/settings.py").read_text())) | {"DATABASE_URL"}
+    assert {"SECRET_KEY", "TSUNAGU_KEYRING", "EMAIL_BACKEND", "TSUNAGU_SIGNIN_ADDRESS_FAILURE_LIMIT"} <= read
+    template = (ROOT / "deploy/tsunagu.env.example").read_text()
+    listed = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", template, flags=re.MULTILINE))
+    assert read - listed == set()
+    gunicorn = set(re.findall(r"\"(GUNICORN_[A-Z_]+)\"", (ROOT / "deploy/gunicorn.conf.py").read_text()))
+    assert gunicorn and gunicorn <= listed
+
+
+def test_every_daily_job_has_a_service_and_a_timer_running_it_as_the_service_user():
+    for command in (
+        "send_reminders",
+        "send_digest",
+        "audit_checkpoint",
+        "apply_retention",
+        "clearsessions",
+        "audit_verify",
+    ):
+        name = command.replace("_", "-")
+        service = (ROOT / f"deploy/systemd/tsunagu-{name}.service").read_text()
+        timer = (ROOT / f"deploy/systemd/tsunagu-{name}.timer").read_text()
+        assert f"manage.py {command}\n" in service
+        assert "User=tsunagu" in service and "EnvironmentFile=/etc/tsunagu/tsunagu.env" in service
+        assert "Type=oneshot" in service
+        assert "OnCalendar=" in timer and "Persistent=true" in timer
+    app = (ROOT / "deploy/systemd/tsunagu.service").read_text()
+    assert "User=tsunagu" in app and "gunicorn -c /opt/tsunagu/app/deploy/gunicorn.conf.py" in app
+
+
+def test_the_gunicorn_configuration_is_the_documented_worker_model():
+    config = runpy.run_path(str(ROOT / "deploy/gunicorn.conf.py"))
+    assert config["worker_class"] == "sync"
+    assert config["workers"] == 2 * multiprocessing.cpu_count() + 1
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert config["accesslog"] is None  # URLs with query strings stay out of the logs
+    assert config["max_requests"] > 0 and config["timeout"] > 0
