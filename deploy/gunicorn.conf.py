@@ -47,10 +47,13 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The scheme and client address are decided by Django (BEHIND_PROXY, TRUSTED_PROXIES), not here.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Worker heartbeats in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm"
 proc_name = "tsunagu"
-# gunicorn's control socket (gunicornc), in the service's runtime directory (RuntimeDirectory= in
-# deploy/systemd/tsunagu.service), owned by the service user only; not in a home directory.
-control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "/run/tsunagu/gunicorn.ctl")
+# Under systemd (RuntimeDirectory=tsunagu in deploy/systemd/tsunagu.service) /run/tsunagu, a tmpfs
+# owned by the service user: the workers' heartbeat files (in memory, not on a disk that may stall)
+# and gunicorn's control socket (gunicornc), instead of a home directory.
+_runtime = os.environ.get("RUNTIME_DIRECTORY", "")
+if _runtime:
+    worker_tmp_dir = _runtime
+if os.environ.get("GUNICORN_CONTROL_SOCKET") or _runtime:
+    control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(_runtime, "gunicorn.ctl")
 control_socket_mode = 0o600
