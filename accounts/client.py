@@ -37,3 +37,30 @@ def client_address(request: HttpRequest) -> str:
         if address not in trusted:
             return address[:MAX_LENGTH]
     return remote[:MAX_LENGTH]
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    return bool(remote) and remote in {_address(proxy) for proxy in settings.TRUSTED_PROXIES}
+
+
+class ForwardedHeadersMiddleware:
+    """First in MIDDLEWARE: a request that did not come through one of TRUSTED_PROXIES loses its
+    X-Forwarded-* headers, so that SECURE_PROXY_SSL_HEADER (the scheme) is believed only from the
+    proxy too — a client reaching the server directly cannot claim HTTPS."""
+
+    HEADERS = (
+        "HTTP_X_FORWARDED_PROTO",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_FORWARDED_HOST",
+        "HTTP_X_FORWARDED_PORT",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if not settings.BEHIND_PROXY or not from_trusted_proxy(request):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

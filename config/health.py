@@ -1,9 +1,10 @@
 """Probes for the load balancer and the monitoring: /healthz (the process answers) and /readyz (it can
 serve: the database answers, every migration is applied, the keyring is loaded).
 
-Answered by HealthMiddleware at the top of the stack, before sessions, CSRF, the audit context, the
-second factor, the HTTPS redirect and the host check, so a probe over plain HTTP from the proxy's
-host costs no session, no audit event and no query beyond its own. JSON without personal data.
+Answered by HealthMiddleware, after the security headers and before sessions, CSRF, the audit
+context and the second factor (the HTTPS redirect exempts the two paths), so a probe over plain HTTP
+from the proxy's host costs no session, no audit event and no query beyond its own.
+JSON without personal data.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -56,7 +57,7 @@ PROBES = {"/healthz": healthz, "/readyz": readyz}
 
 
 class HealthMiddleware:
-    """First in MIDDLEWARE: answers the probes (GET or HEAD) before any other middleware runs."""
+    """Answers the probes (GET or HEAD) before any middleware below it runs."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -102,14 +102,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /healthz and /readyz answer before sessions, CSRF, audit or the HTTPS redirect.
-    "config.health.HealthMiddleware",
+    # Before anything reads them: X-Forwarded-* only from TRUSTED_PROXIES (BEHIND_PROXY below).
+    "accounts.client.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long-lived caching; above everything else, so
     # every other response (errors and redirects of the middleware below included) gets the headers.
     "csp.middleware.CSPMiddleware",
     "config.middleware.PrivateResponseMiddleware",
+    # /healthz and /readyz answer here, with the headers above, before sessions, CSRF, the audit
+    # context or the second factor (the HTTPS redirect exempts them: SECURE_REDIRECT_EXEMPT).
+    "config.health.HealthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -103,6 +103,16 @@ def test_the_sign_in_throttle_counts_the_same_address(behind_proxy, demo):
     assert counted == {OFFICE: 2}
 
 
+def test_the_scheme_is_believed_only_from_the_proxy(behind_proxy, demo):
+    behind_proxy.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    behind_proxy.SECURE_SSL_REDIRECT = True
+    login = reverse("login")
+    direct = Client().get(login, REMOTE_ADDR=OFFICE, HTTP_X_FORWARDED_PROTO="https")
+    assert direct.status_code == 301 and direct["Location"].startswith("https://")
+    proxied = Client().get(login, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200
+
+
 # --- the probes -----------------------------------------------------------------------------------
 
 
