@@ -102,6 +102,10 @@ OPEN_VIEWS = frozenset(
         "accounts:two_factor_verify",
         "logout",
         "set_language",
+        # The load balancer's probes (config.health): no personal data, answered before this
+        # middleware anyway.
+        "healthz",
+        "readyz",
     }
 )
 

@@ -3,6 +3,8 @@
 The signed-in user is carried in accounts.acting (services of accounts set it too).
 """
 
+import logging
+import time
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from accounts.acting import acting_as
+from accounts.client import client_address
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,10 @@ class RequestContext:
     request_id: str
     client_address: str
 
+
+# One line a request (config/logging.py adds the request and user ids): the view's name, never the
+# path, whose query string may hold what someone searched for.
+access_log = logging.getLogger("tsunagu.request")
 
 _current: ContextVar[RequestContext | None] = ContextVar("tsunagu_audit_request", default=None)
 
@@ -35,16 +42,25 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest):
         context = RequestContext(
             request_id=uuid.uuid4().hex,
-            # Behind a proxy, SECURE_PROXY_SSL_HEADER setups pass the client in REMOTE_ADDR via the
-            # WSGI server's own configuration; a header the client controls is not trusted here.
-            client_address=request.META.get("REMOTE_ADDR", "")[:45],
+            # REMOTE_ADDR, or behind the configured proxy the address it forwarded (accounts.client;
+            # the sign-in throttle counts the same address).
+            client_address=client_address(request),
         )
         token = _current.set(context)
+        started = time.monotonic()
         try:
             # The signed-in user (read lazily) acts in whatever this request changes: model-level
             # audit of administration (audit/administration.py) names them.
             with acting_as(request.user):
                 response = self.get_response(request)
+                match = request.resolver_match
+                access_log.info(
+                    "%s %s %s %dms",
+                    request.method,
+                    match.view_name if match else "-",
+                    response.status_code,
+                    (time.monotonic() - started) * 1000,
+                )
         finally:
             _current.reset(token)
         response["X-Request-ID"] = context.request_id

@@ -6,6 +6,7 @@ and then SECRET_KEY must be given. Every variable is listed in README.md.
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -56,7 +57,10 @@ if not SECRET_KEY:
 # (TSUNAGU_KEYRING_JSON). Development uses var/keyring.json, which `make setup` creates.
 TSUNAGU_KEYRING = os.environ.get("TSUNAGU_KEYRING", "") or (str(VAR_DIR / "keyring.json") if DEBUG else "")
 TSUNAGU_KEYRING_JSON = os.environ.get("TSUNAGU_KEYRING_JSON", "")
-if not DEBUG and not (TSUNAGU_KEYRING or TSUNAGU_KEYRING_JSON):
+# The one command that may start without a keyring is the one that creates it, run through
+# manage.py: everything else (the application server above all) refuses to start.
+CREATING_KEYRING = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] == ["create_keyring"]
+if not DEBUG and not (TSUNAGU_KEYRING or TSUNAGU_KEYRING_JSON) and not CREATING_KEYRING:
     raise ImproperlyConfigured(
         "A keyring is required when DEBUG is off: set TSUNAGU_KEYRING to the path of the keyring file "
         "(create one with `manage.py create_keyring PATH`) or TSUNAGU_KEYRING_JSON to its contents."
@@ -98,12 +102,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads them: X-Forwarded-* only from TRUSTED_PROXIES (BEHIND_PROXY below).
+    "accounts.client.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long-lived caching; above everything else, so
     # every other response (errors and redirects of the middleware below included) gets the headers.
     "csp.middleware.CSPMiddleware",
     "config.middleware.PrivateResponseMiddleware",
+    # /healthz and /readyz answer here, with the headers above, before sessions, CSRF, the audit
+    # context or the second factor (the HTTPS redirect exempts them: SECURE_REDIRECT_EXEMPT).
+    "config.health.HealthMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +161,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# A persistent connection is checked before each request reuses it: a database restarted (or a
+# PgBouncer recycled) overnight costs one reconnect, not the first user's request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"].get("CONN_MAX_AGE", 0) != 0
+# Planner settings for PostgreSQL on SSDs (docs/performance.md), applied to the database once by
+# `manage.py apply_planner_settings` (ALTER DATABASE ... SET; docs/operations.md), never as a
+# connection startup parameter, which PgBouncer in transaction mode refuses.
+TSUNAGU_PLANNER_SETTINGS = {"random_page_cost": "1.1", "effective_io_concurrency": "200"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel separately from the SQL (binary for bytea), instead of being spliced into
     # the statement as hex text: encrypted columns are bytea, and splicing doubles their size.
@@ -164,10 +180,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if threshold == "none" else int(threshold)
     # Databases live on SSDs: a random page costs little more than a sequential one. With the
     # default (4, for spinning disks) the planner prefers hashing a million cases to probing the
-    # few thousand a user may see (docs/performance.md). Overridable with DATABASE_PLANNER_OPTIONS.
-    DATABASES["default"]["OPTIONS"]["options"] = os.environ.get(
-        "DATABASE_PLANNER_OPTIONS", "-c random_page_cost=1.1 -c effective_io_concurrency=200"
-    )
+    # few thousand a user may see (docs/performance.md). TSUNAGU_PLANNER_SETTINGS above are
+    # applied to the database itself; DATABASE_PLANNER_OPTIONS (e.g. "-c random_page_cost=1.1")
+    # sends them as the libpq `options` startup parameter instead, for a direct connection only
+    # (PgBouncer in transaction mode refuses it).
+    if os.environ.get("DATABASE_PLANNER_OPTIONS", "").strip():
+        DATABASES["default"]["OPTIONS"]["options"] = os.environ["DATABASE_PLANNER_OPTIONS"].strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue
     # instead of failing half-way with "database is locked"; WAL lets readers proceed.
@@ -344,18 +362,56 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 63072000 if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
 SECURE_HSTS_PRELOAD = HTTPS_ONLY
-if env_bool("BEHIND_PROXY"):
+# Behind a reverse proxy (deploy/nginx/tsunagu.conf): the scheme comes from X-Forwarded-Proto and
+# the client's address from X-Forwarded-For, each only on a request whose REMOTE_ADDR is one of
+# TRUSTED_PROXIES (accounts.client.client_address: the audit trail and the sign-in throttle).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1") if BEHIND_PROXY else []
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+# The load balancer's probes (config.health) answer over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-# Logs carry request metadata only: never request bodies, never personal data.
+# Errors (500s) are mailed to ADMINS ("Name <address>, ..." or "address, ..."); none when unset.
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].rstrip(">").strip())
+    for address in env_list("ADMINS")
+]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Logs carry request metadata only: never request bodies, never personal data. One JSON object a
+# line (config/logging.py): time, level, logger, message, request id (the audit trail's) and user
+# id. LOG_FORMAT=text gives plain lines for a developer's terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request": {"()": "config.logging.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json"),
+        },
+        # Off while ADMINS is empty: Django mails nobody.
+        "mail_admins": {
+            "()": "config.logging.AdminMailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes reports each failure and lockout as a warning; its routine housekeeping is noise.
     # WeasyPrint reports each step of every PDF, fontTools each font it subsets (printing/pdf.py).
     "loggers": {
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -33,3 +33,11 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # name an address of its own.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TSUNAGU_BASE_URL = "https://tsunagu.example.jp"
+# The test database is created anew for each run, so ALTER DATABASE settings made by
+# apply_planner_settings on the real one do not reach it: its (direct) connections send the planner
+# settings as a startup parameter instead, so the suite plans queries as production does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["OPTIONS"].setdefault(  # noqa: F405
+        "options",
+        " ".join(f"-c {name}={value}" for name, value in TSUNAGU_PLANNER_SETTINGS.items()),  # noqa: F405
+    )

@@ -11,8 +11,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # In production a missing or broken keyring stops the process at start, with the reason,
-        # rather than at the first request that needs a key.
-        if not settings.DEBUG:
+        # rather than at the first request that needs a key. Only `manage.py create_keyring`, which
+        # makes the keyring, starts without one (config/settings.py CREATING_KEYRING).
+        if not settings.DEBUG and not getattr(settings, "CREATING_KEYRING", False):
             from privacy.keyring import get_keyring
 
             get_keyring()
