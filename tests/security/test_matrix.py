@@ -140,11 +140,21 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     if name in ("guardianship:matter", "guardianship:matching_review"):
         return holds_record_row(user, MatterGroupObjectPermission, obj, "manage_matter"), obj.case
     if name == "guardianship:meeting":
+        # The centre of every matter on the agenda; or an attendee from a professional association
+        # or the ward office while the meeting's access lasts (to acknowledge, then to read).
         items = list(obj.items.select_related("matter"))
-        return bool(items) and all(
+        centre = all(
             holds_record_row(user, MatterGroupObjectPermission, item.matter, "manage_matter")
             for item in items
-        ), None
+        )
+        outside = (
+            obj.attendees.filter(pk=user.pk).exists()
+            and user.memberships.filter(
+                organisation__kind__in=["professional_association", "ward_office"]
+            ).exists()
+            and timezone.now() <= obj.access_until
+        )
+        return bool(items) and (centre or outside), None
     if name in ("audit:access_report", "audit:access_report_pdf"):
         return holds_role_permission(user, "view_access_report"), None
     if name in ("cases:person_identity", "cases:household_member_new", "cases:supporter_new"):
