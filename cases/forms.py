@@ -356,6 +356,9 @@ class AddAttendeeForm(Form):
 class GuestForm(Form):
     """An attendee without an account (a family member, a neighbour, a doctor)."""
 
+    def __init__(self, *args, meeting, **kwargs):  # the meeting page gives each of its forms the meeting
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(label=_("氏名"), max_length=200)
     relation = forms.CharField(
         label=_("本人との関係・役割"), max_length=200, help_text=_("例: 長女、近隣住民、主治医")
@@ -370,6 +373,13 @@ class AmendMinutesForm(Form):
     )
     reason = forms.CharField(label=_("修正の理由"), max_length=1000)
     amendments = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, meeting, **kwargs):
+        # The minutes as they stand, and how many amendments the actor saw (a later one: a conflict).
+        kwargs.setdefault(
+            "initial", {"minutes": meeting.minutes, "amendments": len(meeting.amendments.all())}
+        )
+        super().__init__(*args, **kwargs)
 
 
 class ActionItemForm(Form):

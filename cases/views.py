@@ -478,10 +478,10 @@ def _add_item(actor, meeting, data):
 
 
 MEETING_FORMS = {
-    "add_attendee": (lambda page: not page.meeting.is_held, forms.AddAttendeeForm, True, _add_attendee),
-    "add_guest": (lambda page: not page.meeting.is_held, forms.GuestForm, False, _add_guest),
-    "amend": (lambda page: page.meeting.is_held, forms.AmendMinutesForm, False, _amend),
-    "add_item": (lambda page: page.meeting.is_held, forms.ActionItemForm, True, _add_item),
+    "add_attendee": (lambda page: not page.meeting.is_held, forms.AddAttendeeForm, _add_attendee),
+    "add_guest": (lambda page: not page.meeting.is_held, forms.GuestForm, _add_guest),
+    "amend": (lambda page: page.meeting.is_held, forms.AmendMinutesForm, _amend),
+    "add_item": (lambda page: page.meeting.is_held, forms.ActionItemForm, _add_item),
 }
 
 
@@ -511,15 +511,11 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
     lead_forms = {}
     if page.can_lead and not meeting.case.person.is_erased:  # an erased person's record takes no more
-        for key, (offered, form_class, needs_meeting, act) in MEETING_FORMS.items():
+        for key, (offered, form_class, act) in MEETING_FORMS.items():
             if not offered(page):
                 continue
             posted = request.method == "POST" and key in request.POST
-            kwargs = {"meeting": meeting} if needs_meeting else {}
-            initial = (
-                {"minutes": meeting.minutes, "amendments": len(page.amendments)} if key == "amend" else None
-            )
-            form = form_class(request.POST if posted else None, initial=initial, prefix=key, **kwargs)
+            form = form_class(request.POST if posted else None, prefix=key, meeting=meeting)
             lead_forms[key] = form
             if posted and form.is_valid():
                 try:
