@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "guardianship",
+    "backups",  # backups and restores (docs/operations.md "Backups and restore")
     # Imported by cases and the features, importing only accounts; listed last so that its demo
     # (the demo day's reminders) runs after theirs (accounts/management/commands/seed_demo.py).
     "notifications",

@@ -14,6 +14,7 @@ not in it), so servers sharing the file pick up a rotation without restarting.
 
 import base64
 import binascii
+import hashlib
 import json
 import os
 import secrets
@@ -51,6 +52,19 @@ class Keyring:
     @property
     def current_kek(self) -> bytes:
         return self.kek(self.current_kek_id)
+
+    def fingerprints(self) -> dict:
+        """Each key's fingerprint: a short hash that tells whether two keyrings hold the same key,
+        safe to write beside a backup (it reveals nothing of the key)."""
+
+        def fingerprint(key: bytes) -> str:
+            return hashlib.sha256(b"tsunagu-key-fingerprint/1\0" + key).hexdigest()[:16]
+
+        return {
+            "keks": {kid: fingerprint(key) for kid, key in sorted(self.keks.items())},
+            "blind_index_key": fingerprint(self.blind_index_key),
+            "audit_signing_key": fingerprint(self.audit_signing_key),
+        }
 
     def to_json(self) -> str:
         def b64(key: bytes) -> str:

@@ -136,3 +136,26 @@ class EncryptedModel(models.Model):
 
     def personal_data_key(self) -> DataKey:
         raise NotImplementedError(f"{type(self).__name__} must say which person's data key encrypts it.")
+
+
+class RecordedBackup(models.Model):
+    """A database backup that exists somewhere, and the key-encryption keys it cannot be read without.
+
+    Written by ``manage.py backup``; ``rotate_keys`` keeps every key a recorded backup needs in the
+    keyring (docs/operations.md "Keys"). When the operator deletes the backup, ``manage.py
+    backup --discard`` marks it discarded and its keys may go. No personal data: a path and key ids.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    taken_at = models.DateTimeField(_("取得日時"))
+    location = models.CharField(_("保存場所"), max_length=1024, unique=True)
+    kek_ids = models.JSONField(_("必要な鍵暗号化鍵"), default=list)
+    discarded_at = models.DateTimeField(_("破棄日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("バックアップ")
+        verbose_name_plural = _("バックアップ")
+        ordering = ["-taken_at"]
+
+    def __str__(self) -> str:
+        return f"{self.location} ({self.taken_at:%Y-%m-%d %H:%M})"

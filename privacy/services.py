@@ -1,7 +1,9 @@
 """Key rotation, crypto-shredding, and recomputing blind indexes after a change of normalisation."""
 
+import datetime
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -14,7 +16,7 @@ from privacy.keyring import (
     new_kek_id,
     reload_keyring,
 )
-from privacy.models import DataKey
+from privacy.models import DataKey, RecordedBackup
 from privacy.normalise import INDEX_VERSION
 from privacy.secretstore import SecretStore, configured_store
 
@@ -25,6 +27,8 @@ class RotationReport:
     rewrapped: int
     retired: list[str]
     deploy_first: bool = False  # the new keyring must reach the servers before the re-wrap
+    # Keys no data key uses any more but a recorded backup still needs: kept (key id -> backups).
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +55,7 @@ def rotate_keys(
     batch_size: int = 1000,
     progress: Callable[[int, int], None] | None = None,
     store: SecretStore | None = None,
+    even_if_backups_need_it: bool = False,
 ) -> RotationReport:
     """Add a key-encryption key, re-wrap every data key under it, retire the keys no longer used.
 
@@ -62,6 +67,10 @@ def rotate_keys(
     environment), a rotation takes two runs: the first adds the key and stops, so that no data key is
     wrapped under a key the servers do not have yet; the second, after the deploy, re-wraps and
     retires, and its keyring is deployed in turn.
+
+    A key that no data key uses any more is destroyed (removed from the keyring) only when no
+    recorded backup still needs it: destroying it would make those backups unreadable. Such keys
+    stay in the keyring, reported in ``kept``, unless ``even_if_backups_need_it``.
     """
     store = store or configured_store()
     keyring = store.load()
@@ -90,16 +99,47 @@ def rotate_keys(
             progress(done, total)
 
     retired = _unused_keks(keyring)
+    kept = (
+        {} if even_if_backups_need_it else {k: n for k, n in keks_needed_by_backups().items() if k in retired}
+    )
+    retired = [k for k in retired if k not in kept]
     if retired:
         with transaction.atomic():
             signals.keks_retired.send(DataKey, kek_ids=retired)
             store.save(replace(keyring, keks={k: v for k, v in keyring.keks.items() if k not in retired}))
-    return RotationReport(new_kek_id=started, rewrapped=done, retired=retired)
+    return RotationReport(new_kek_id=started, rewrapped=done, retired=retired, kept=kept)
 
 
 def _unused_keks(keyring: Keyring) -> list[str]:
-    used = set(DataKey.objects.filter(destroyed_at__isnull=True).values_list("kek_id", flat=True).distinct())
+    used = set(live_kek_ids())
     return sorted(k for k in keyring.keks if k != keyring.current_kek_id and k not in used)
+
+
+def live_kek_ids() -> list[str]:
+    """The key-encryption keys the live data keys are wrapped under: what a backup taken now needs."""
+    return sorted(set(DataKey.objects.filter(destroyed_at__isnull=True).values_list("kek_id", flat=True)))
+
+
+def keks_needed_by_backups() -> Counter:
+    """Key id -> how many recorded backups (not discarded) need it."""
+    needed: Counter = Counter()
+    for kek_ids in RecordedBackup.objects.filter(discarded_at__isnull=True).values_list("kek_ids", flat=True):
+        needed.update(set(kek_ids))
+    return needed
+
+
+def record_backup(*, location: str, taken_at: datetime.datetime, kek_ids: list[str]) -> RecordedBackup:
+    return RecordedBackup.objects.create(location=location, taken_at=taken_at, kek_ids=sorted(kek_ids))
+
+
+def discard_backup(*, location: str, at: datetime.datetime) -> RecordedBackup | None:
+    """The operator deleted this backup: its keys need no longer be kept for it. None when unknown."""
+    with transaction.atomic():
+        backup = RecordedBackup.objects.select_for_update().filter(location=location).first()
+        if backup is not None and backup.discarded_at is None:
+            backup.discarded_at = at
+            backup.save(update_fields=["discarded_at"])
+        return backup
 
 
 def destroy_data_key(data_key: DataKey) -> None:

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"privacy", "notifications", "printing"},
     {"audit"},
     {"cases"},
-    {"referrals", "guardianship"},
+    {"referrals", "guardianship", "backups"},
     {"config"},
 ]
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}

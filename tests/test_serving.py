@@ -299,8 +299,9 @@ def test_every_daily_job_has_a_service_and_a_timer_running_it_as_the_service_use
         "apply_retention",
         "clearsessions",
         "audit_verify",
+        "backup /var/backups/tsunagu",
     ):
-        name = command.replace("_", "-")
+        name = command.split()[0].replace("_", "-")
         service = (ROOT / f"deploy/systemd/tsunagu-{name}.service").read_text()
         timer = (ROOT / f"deploy/systemd/tsunagu-{name}.timer").read_text()
         assert f"manage.py {command}\n" in service

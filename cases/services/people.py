@@ -3,6 +3,8 @@
 import datetime
 import re
 import unicodedata
+import uuid
+from collections.abc import Iterable
 
 import jaconv
 from django.db import transaction
@@ -70,12 +72,27 @@ def erase_person(*, actor: User | None, person: Person, reason: str = "request")
         return _erase(actor, person, reason)
 
 
-def _erase(actor: User | None, person: Person, reason: str) -> Person:
+def reapply_erasures(person_ids: Iterable[uuid.UUID]) -> int:
+    """After a restore: erase again everyone the erasure ledger says was erased (cases/erasure_ledger.py),
+    so that a backup never brings an erased person back. Their erasure was decided and done already,
+    so an open case in the restored (older) state does not hold it. Returns how many were erased."""
+    erased = 0
+    for person_id in person_ids:
+        with transaction.atomic():
+            person = Person.objects.filter(pk=person_id, erased_at__isnull=True).first()
+            if person is not None:
+                _erase(None, person, "restore", even_with_open_case=True)
+                erased += 1
+    return erased
+
+
+def _erase(actor: User | None, person: Person, reason: str, *, even_with_open_case: bool = False) -> Person:
     person = Person.objects.select_for_update().select_related("data_key").get(pk=person.pk)
     if person.is_erased:
         return person
     # Locking the cases too: a reopen waiting on one of them then finds the person erased.
-    if any(case.is_open for case in Case.objects.select_for_update().filter(person=person).only("state")):
+    cases = Case.objects.select_for_update().filter(person=person).only("state")
+    if not even_with_open_case and any(case.is_open for case in cases):
         raise CaseRuleError(
             _(
                 "この本人には終結していないケースがあるため、消去できません。ケースが終結または取り下げられてから消去してください。"
@@ -87,7 +104,8 @@ def _erase(actor: User | None, person: Person, reason: str) -> Person:
     person.refresh_from_db()
     # Apart from the database, once committed: a restore re-applies it (cases/erasure_ledger.py).
     erased_id, erased_at = person.pk, person.erased_at
-    transaction.on_commit(lambda: erasure_ledger.append(person_id=erased_id, erased_at=erased_at))
+    if reason != "restore":  # a re-application is in the ledger already
+        transaction.on_commit(lambda: erasure_ledger.append(person_id=erased_id, erased_at=erased_at))
     audit.record(
         "person.erased",
         actor=actor,

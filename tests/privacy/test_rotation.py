@@ -127,3 +127,42 @@ def test_the_rotated_keyring_file_is_well_formed(people, file_keyring):
     rotate_keys()
     data = json.loads(file_keyring.read_text())
     assert data["format"] == 1 and list(data["keks"]) == [data["current_kek"]]
+
+
+# --- retired keys and the backups that need them ---------------------------------------------------
+
+
+def test_a_retired_key_a_recorded_backup_needs_stays_until_the_backup_is_discarded(
+    people, file_keyring, capsys
+):
+    from django.utils import timezone
+
+    from privacy.services import discard_backup, live_kek_ids, record_backup
+
+    old = get_keyring().current_kek_id
+    record_backup(location="/backups/a", taken_at=timezone.now(), kek_ids=live_kek_ids())
+
+    call_command("rotate_keys")
+    keyring = read_keyring_file(file_keyring)
+    assert keyring.current_kek_id != old
+    assert set(DataKey.objects.values_list("kek_id", flat=True)) == {keyring.current_kek_id}
+    assert old in keyring.keks  # no data key uses it, but the backup does: kept
+    out = capsys.readouterr().out
+    assert "retired: none" in out and f"Key {old} kept" in out and "1 recorded backup" in out
+
+    # The backup is deleted and said so: the next rotation destroys the key.
+    discard_backup(location="/backups/a", at=timezone.now())
+    report = rotate_keys()
+    assert old in report.retired and not report.kept
+    assert old not in read_keyring_file(file_keyring).keks
+
+
+def test_told_otherwise_rotation_destroys_a_key_a_backup_needs(people, file_keyring):
+    from django.utils import timezone
+
+    from privacy.services import live_kek_ids, record_backup
+
+    old = get_keyring().current_kek_id
+    record_backup(location="/backups/b", taken_at=timezone.now(), kek_ids=live_kek_ids())
+    call_command("rotate_keys", "--even-if-backups-need-it")
+    assert old not in read_keyring_file(file_keyring).keks

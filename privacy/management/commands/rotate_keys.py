@@ -23,7 +23,24 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, dry_run: bool, batch_size: int, keyring_out: str, **options) -> None:
+        parser.add_argument(
+            "--even-if-backups-need-it",
+            action="store_true",
+            help=(
+                "Destroy retired keys even if recorded backups still need them: those backups become "
+                "unreadable for good (docs/operations.md, Keys)."
+            ),
+        )
+
+    def handle(
+        self,
+        *args,
+        dry_run: bool,
+        batch_size: int,
+        keyring_out: str,
+        even_if_backups_need_it: bool,
+        **options,
+    ) -> None:
         if dry_run:
             plan = plan_rotation()
             action = "resume the interrupted rotation" if plan.resumes else "add a new key-encryption key"
@@ -44,7 +61,12 @@ class Command(BaseCommand):
                 store.check_writer()  # before any change: refuse the wrong user at once
             if hasattr(store, "check_output"):
                 store.check_output()
-            report = rotate_keys(batch_size=batch_size, progress=progress, store=store)
+            report = rotate_keys(
+                batch_size=batch_size,
+                progress=progress,
+                store=store,
+                even_if_backups_need_it=even_if_backups_need_it,
+            )
         except KeyringError as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write("")
@@ -64,3 +86,11 @@ class Command(BaseCommand):
                 f"Rotation done ({started}): {report.rewrapped} data keys re-wrapped; retired: {retired}."
             )
         )
+        for kek_id, backups in sorted(report.kept.items()):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Key {kek_id} kept in the keyring: {backups} recorded backup(s) cannot be read without "
+                    "it. Once those backups are deleted, say so with `backup --discard PATH`, then run "
+                    "rotate_keys again; or destroy it now with --even-if-backups-need-it."
+                )
+            )
