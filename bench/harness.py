@@ -58,3 +58,42 @@ def banner(name: str) -> None:
 
     where = os.environ["DATABASE_URL"].split("@")[-1]  # never the credentials
     print(f"Tsunagu {name} benchmark — {connection.vendor} ({where}), Python {sys.version.split()[0]}")
+
+
+def seed_demo() -> dict:
+    """The demo data, as ``manage.py seed_demo`` loads it (without its DEBUG guard: a database of
+    the benchmark's own), and what the page benchmarks open: the demo plaza's first referred case
+    (consents, disclosures, a held meeting, referrals), its meeting and accepted referral, a
+    guardianship matter and the case's person's name (for the person search)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import transaction
+    from django.utils.module_loading import module_has_submodule
+
+    from accounts import demo
+    from cases.models import Case, CaseState, SupportMeeting
+    from guardianship.models import GuardianshipMatter
+    from referrals.models import Referral
+
+    with transaction.atomic():
+        structure = demo.seed()
+        for app_config in apps.get_app_configs():
+            if app_config.name != "accounts" and module_has_submodule(app_config.module, "demo"):
+                import_module(f"{app_config.name}.demo").seed(structure)
+    plaza = structure.plazas[0]
+    case = (
+        Case.objects.filter(state=CaseState.REFERRED, lead_organisation=plaza)
+        .select_related("person__data_key")
+        .order_by("created_at")
+        .first()
+    )
+    return {
+        "users": structure.users,
+        "plaza": plaza,
+        "case": case,
+        "meeting": SupportMeeting.objects.filter(case=case).first(),
+        "referral": Referral.objects.filter(case=case, state="accepted").first(),
+        "matter": GuardianshipMatter.objects.order_by("opened_at").first(),
+        "name": case.person.name,
+    }

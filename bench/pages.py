@@ -50,41 +50,6 @@ CASE_RATIO = 4.0
 FLAT = 1.25
 
 
-def seed() -> dict:
-    """The demo data, as ``manage.py seed_demo`` loads it (without its DEBUG guard: a throwaway
-    database), and what each page is opened on."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.utils.module_loading import module_has_submodule
-
-    from accounts import demo
-    from cases.models import Case, CaseState, SupportMeeting
-    from guardianship.models import GuardianshipMatter
-    from referrals.models import Referral
-
-    with transaction.atomic():
-        structure = demo.seed()
-        for app_config in apps.get_app_configs():
-            if app_config.name != "accounts" and module_has_submodule(app_config.module, "demo"):
-                import_module(f"{app_config.name}.demo").seed(structure)
-    plaza = structure.plazas[0]
-    case = (
-        Case.objects.filter(state=CaseState.REFERRED, lead_organisation=plaza)
-        .select_related("person__data_key")
-        .order_by("created_at")
-        .first()
-    )
-    return {
-        "users": structure.users,
-        "case": case,
-        "meeting": SupportMeeting.objects.filter(case=case).first(),
-        "referral": Referral.objects.filter(case=case, state="accepted").first(),
-        "matter": GuardianshipMatter.objects.order_by("opened_at").first(),
-        "name": case.person.name,
-    }
-
-
 def client_for(user) -> Client:
     client = VerifiedClient()
     client.force_login(user)
@@ -189,7 +154,7 @@ def without_template_instrumentation() -> None:
 def main() -> None:
     harness.banner("pages")
     without_template_instrumentation()
-    world = seed()
+    world = harness.seed_demo()
     asked = pages(world)
     if ARGS.sql:
         for name, *page in asked:
