@@ -1,5 +1,6 @@
 """Walking the chain: streaming, constant memory, the first broken link with its kind and place."""
 
+import json
 import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,35 @@ class Statement:
     hash: str
     signature: str
     public_key: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> "Statement":
+        """A statement as audit_checkpoint printed it; ValueError when it is not one."""
+        try:
+            data = json.loads(text)
+            return cls(int(data["sequence"]), str(data["hash"]), str(data["signature"]))
+        except (ValueError, KeyError, TypeError):
+            raise ValueError("--statement must be the JSON printed by audit_checkpoint.") from None
+
+
+def statement_argument(parser) -> None:
+    """The --statement option of the commands that verify the chain (audit_verify, restore)."""
+    parser.add_argument(
+        "--statement",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help="A signed head kept outside the database (as printed by audit_checkpoint); repeatable.",
+    )
+
+
+def parse_statements(texts: list[str]) -> list[Statement]:
+    from django.core.management.base import CommandError
+
+    try:
+        return [Statement.parse(text) for text in texts]
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def _signature_problem(statement: Statement, public_key: Ed25519PublicKey) -> Problem | None:

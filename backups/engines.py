@@ -87,14 +87,18 @@ def dump(target: Path, read_state: Callable[[], T]) -> T:
     # the connection holding the lock would wait on itself).
     with transaction.atomic():
         state = read_state()
-        original = sqlite3.connect(f"file:{connection.settings_dict['NAME']}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
-        try:
-            original.backup(copy)
-        finally:
-            original.close()
-            copy.close()
+        _sqlite_copy(Path(connection.settings_dict["NAME"]), target)
     return state
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    original = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        original.close()
+        copy.close()
 
 
 def is_empty() -> bool:
@@ -117,12 +121,5 @@ def load(source: Path) -> None:
             ]
         )
         return
-    target = Path(connection.settings_dict["NAME"])
     connection.close()
-    original = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
-    try:
-        original.backup(copy)
-    finally:
-        original.close()
-        copy.close()
+    _sqlite_copy(source, Path(connection.settings_dict["NAME"]))

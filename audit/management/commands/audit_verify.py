@@ -1,25 +1,18 @@
 """Walk the audit chain and check its signed checkpoints. Exit 0 when intact, 1 at the first break."""
 
-import json
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from accounts.joblock import run_scheduled
-from audit.verify import Statement, verify_chain
+from audit.verify import Statement, parse_statements, statement_argument, verify_chain
 
 
 class Command(BaseCommand):
     help = "監査記録のハッシュの連鎖と署名を検証します。最初の不整合の連番と種類を示し、0 以外で終了します。"
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--statement",
-            action="append",
-            default=[],
-            metavar="JSON",
-            help="A signed head kept outside the database (as printed by audit_checkpoint); repeatable.",
-        )
+        statement_argument(parser)
         parser.add_argument(
             "--workers",
             type=int,
@@ -28,13 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, statement: list[str], workers: int, **options) -> None:
-        statements = []
-        for text in statement:
-            try:
-                data = json.loads(text)
-                statements.append(Statement(int(data["sequence"]), data["hash"], data["signature"]))
-            except (ValueError, KeyError, TypeError):
-                raise CommandError("--statement must be the JSON printed by audit_checkpoint.") from None
+        statements = parse_statements(statement)
         run_scheduled(self, "audit_verify", lambda: self.verify(statements, workers))
 
     def verify(self, statements: list[Statement], workers: int) -> str:

@@ -1,11 +1,10 @@
 """Restore a backup into an empty database, verify it, and erase again whom the ledger names."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.verify import Statement
+from audit.verify import parse_statements, statement_argument
 from backups.exceptions import BackupError
 from backups.services import restore_backup, taken_at_text
 from cases.erasure_ledger import ledger_path
@@ -19,13 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("backup", type=Path, help="A backup directory written by `manage.py backup`.")
-        parser.add_argument(
-            "--statement",
-            action="append",
-            default=[],
-            metavar="JSON",
-            help="A signed head kept outside the database (as printed by audit_checkpoint); repeatable.",
-        )
+        statement_argument(parser)
         parser.add_argument(
             "--without-erasure-ledger",
             action="store_true",
@@ -43,13 +36,7 @@ class Command(BaseCommand):
                 "TSUNAGU_ERASURE_LEDGER is not set: without the erasure ledger, people erased after this "
                 "backup would come back. Set it to the ledger file, or pass --without-erasure-ledger."
             )
-        statements = []
-        for text in statement:
-            try:
-                data = json.loads(text)
-                statements.append(Statement(int(data["sequence"]), data["hash"], data["signature"]))
-            except (ValueError, KeyError, TypeError):
-                raise CommandError("--statement must be the JSON printed by audit_checkpoint.") from None
+        statements = parse_statements(statement)
         try:
             report = restore_backup(backup, statements=statements)
         except BackupError as refusal:
