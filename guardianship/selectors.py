@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.selectors import organisation_ids_of
+from accounts.selectors import organisation_ids_of, user_count
 from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
 from cases.exceptions import CaseRuleError
@@ -296,13 +296,28 @@ def report_to_submit(actor: User, report_id: object) -> MonitoringReport:
     return report
 
 
+APPOINTED = "guardianship.appointed"
+
+
+def appointed_count_sql() -> str:
+    """The actor's running appointments as a scalar subquery on the user's id, read with the user's
+    ids (``accounts.selectors.read_with_user_ids``, registered in apps.py, as the bell's count is):
+    its own statement was one more on the home page (bench/pages.py). Tables and columns from the
+    models."""
+    appointment, candidate = Appointment._meta, GuardianCandidate._meta
+    a, c = appointment.db_table, candidate.db_table
+    return (
+        f"SELECT COUNT(*) FROM {a} INNER JOIN {c} "  # noqa: S608
+        f"ON {a}.{appointment.get_field('candidate').column} = {c}.{candidate.pk.column} "
+        f"WHERE {c}.{candidate.get_field('user').column} = %s "
+        f"AND {a}.{appointment.get_field('ended_on').column} IS NULL"
+    )
+
+
 def is_appointed_guardian(actor: User) -> bool:
     """Whether a court's appointment, still running, makes the actor a guardian (not a role of the
     organisation chart: the home page offers them their reports)."""
-    return (
-        actor.is_authenticated
-        and GuardianCandidate.objects.filter(user=actor, appointments__ended_on__isnull=True).exists()
-    )
+    return actor.is_authenticated and user_count(actor, APPOINTED) > 0
 
 
 def candidate_pool(actor: User, *, most: int = 500) -> list[GuardianCandidate]:

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.verify import verify_chain
@@ -17,6 +18,7 @@ from guardianship import selectors, services
 from guardianship.models import Appointment, GuardianCandidate, MatchProposal, MonitoringReport
 from guardianship.vocabulary import MatterState
 from tests.guardianship.conftest import advance, matched, to_matching
+from tests.screens import browser, page
 
 S = MatterState
 P = MatchProposal.Status
@@ -81,6 +83,10 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
     assert field_groups_for(guardian_user, case) == {"identity", "contact", "guardianship"}
     report = MonitoringReport.objects.get(appointment=appointment)
     assert report.due_on == datetime.date(2027, 3, 3)
+    # The appointment makes them a guardian: their home offers the report (read with their ids).
+    assert selectors.is_appointed_guardian(type(guardian_user).objects.get(pk=guardian_user.pk))
+    home = page(browser(guardian_user).get(reverse("home")))
+    assert "提出する後見活動の報告" in home
 
     matter = advance(world, matter, "start_support")
     case.refresh_from_db()
@@ -110,6 +116,7 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
         Appointment.EndReason.REPLACED,
     )
     assert not has_case_permission(guardian_user, case, "view_case")
+    assert not selectors.is_appointed_guardian(type(guardian_user).objects.get(pk=guardian_user.pk))
     citizen.refresh_from_db()
     assert citizen.caseload == 0
     # The replacement keeps the history: the old appointment, its petition and the complaint.
