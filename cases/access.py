@@ -13,6 +13,7 @@ administrator has no implicit access to personal data (docs/design.md "Roles").
 import datetime
 import uuid
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from typing import NoReturn
 
 from django.contrib.auth.models import Group, Permission
@@ -27,6 +28,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import group_ids_of
 from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
+from audit import context as audit_context
 from audit import services as audit
 from audit.models import AuditEvent
 from cases.models import (
@@ -253,15 +255,28 @@ def revoke_expired_grants() -> int:
 
     Called before permission-filtered reads (one indexed query when there is nothing to do) and
     by ``send_reminders``, so that guardian's rows never outlive a grant by more than a request.
+    Within one request it looks once: a page of several sections (the home) reads them all under
+    the grants as they were when the request began.
     """
+    request = audit_context.current()
+    if request is not None and _grants_checked_in.get() == request.request_id:
+        return 0
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_ANY_GRANT_EXPIRED}", [connection.ops.adapt_datetimefield_value(now)])
-        if not cursor.fetchone()[0]:
-            return 0
-    with transaction.atomic():
-        expired = CaseAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=now)
-        return revoke_grants(expired, actor=None, why="expired")
+        expired_any = cursor.fetchone()[0]
+    revoked = 0
+    if expired_any:
+        with transaction.atomic():
+            expired = CaseAccessGrant.objects.filter(revoked_at__isnull=True, expires_at__lte=now)
+            revoked = revoke_grants(expired, actor=None, why="expired")
+    if request is not None:
+        _grants_checked_in.set(request.request_id)
+    return revoked
+
+
+# The request whose expired grants were revoked already (revoke_expired_grants).
+_grants_checked_in: ContextVar[str | None] = ContextVar("tsunagu_grants_checked_in", default=None)
 
 
 def permitted_case_ids(actor: User, codename: str) -> RawSQL:
