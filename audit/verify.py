@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.core.management.base import CommandError
 from django.db import connections
 from django.db.models import Max
 
@@ -69,8 +70,7 @@ def statement_argument(parser) -> None:
 
 
 def parse_statements(texts: list[str]) -> list[Statement]:
-    from django.core.management.base import CommandError
-
+    """--statement's texts for a command; a CommandError saying what is expected otherwise."""
     try:
         return [Statement.parse(text) for text in texts]
     except ValueError as error:

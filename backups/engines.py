@@ -56,9 +56,13 @@ def _run(tool: list[str]) -> None:
     except FileNotFoundError:
         raise BackupError(f"{tool[0]} is not installed: apt-get install postgresql-client") from None
     if done.returncode != 0:
-        # The tools' messages name objects and settings, not rows: safe to pass on, last lines only.
-        detail = " ".join(done.stderr.strip().splitlines()[-3:])
-        raise BackupError(f"{tool[0]} failed (exit {done.returncode}): {detail}")
+        # The error lines name objects and settings; DETAIL, CONTEXT and the failed command may quote
+        # a row's values (a person's data): those never reach the message.
+        errors = [line for line in done.stderr.splitlines() if "error:" in line and "DETAIL" not in line]
+        detail = " ".join(line.split("Command was:")[0].strip() for line in errors[-2:])
+        raise BackupError(
+            f"{tool[0]} failed (exit {done.returncode}): {detail or 'see its output, run by hand'}"
+        )
 
 
 def dump(target: Path, read_state: Callable[[], T]) -> T:

@@ -45,15 +45,17 @@ class _State:
     needed_keks: list[str]
 
 
-def _read_state() -> _State:
+def _audit_head() -> dict:
     head = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+    return head or {"sequence": 0, "hash": ""}
+
+
+def _read_state() -> _State:
     return _State(
         migrations=sorted(
             f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
         ),
-        audit_head={"sequence": head["sequence"], "hash": head["hash"]}
-        if head
-        else {"sequence": 0, "hash": ""},
+        audit_head=_audit_head(),
         needed_keks=live_kek_ids(),
     )
 
@@ -140,7 +142,7 @@ def _check_keyring(manifest: Manifest) -> None:
             "wrapped under: use a keyring that still holds them (the retired keyring kept with the backups)."
         )
     different = [
-        kek for kek in manifest.needed_keks if have["keks"][kek] != manifest.keyring["keks"].get(kek)
+        kek for kek in manifest.needed_keks if have["keks"][kek] != manifest.keyring.get("keks", {}).get(kek)
     ]
     different += [
         name for name in ("blind_index_key", "audit_signing_key") if have[name] != manifest.keyring.get(name)
@@ -156,8 +158,7 @@ def restore_backup(directory: Path, *, statements: Iterable[Statement] = ()) -> 
     manifest = check_restorable(directory)
     engines.load(directory / manifest.file)
 
-    head = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
-    loaded = {"sequence": head["sequence"], "hash": head["hash"]} if head else {"sequence": 0, "hash": ""}
+    loaded = _audit_head()
     if loaded != manifest.audit_head:
         raise BackupError(
             f"The restored audit chain ends at #{loaded['sequence']}, the manifest says "

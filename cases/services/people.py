@@ -81,18 +81,18 @@ def reapply_erasures(person_ids: Iterable[uuid.UUID]) -> int:
         with transaction.atomic():
             person = Person.objects.filter(pk=person_id, erased_at__isnull=True).first()
             if person is not None:
-                _erase(None, person, "restore", even_with_open_case=True)
+                _erase(None, person, "restore", reapplied=True)
                 erased += 1
     return erased
 
 
-def _erase(actor: User | None, person: Person, reason: str, *, even_with_open_case: bool = False) -> Person:
+def _erase(actor: User | None, person: Person, reason: str, *, reapplied: bool = False) -> Person:
     person = Person.objects.select_for_update().select_related("data_key").get(pk=person.pk)
     if person.is_erased:
         return person
     # Locking the cases too: a reopen waiting on one of them then finds the person erased.
     cases = Case.objects.select_for_update().filter(person=person).only("state")
-    if not even_with_open_case and any(case.is_open for case in cases):
+    if not reapplied and any(case.is_open for case in cases):
         raise CaseRuleError(
             _(
                 "この本人には終結していないケースがあるため、消去できません。ケースが終結または取り下げられてから消去してください。"
@@ -104,7 +104,7 @@ def _erase(actor: User | None, person: Person, reason: str, *, even_with_open_ca
     person.refresh_from_db()
     # Apart from the database, once committed: a restore re-applies it (cases/erasure_ledger.py).
     erased_id, erased_at = person.pk, person.erased_at
-    if reason != "restore":  # a re-application is in the ledger already
+    if not reapplied:  # a re-application is in the ledger already
         transaction.on_commit(lambda: erasure_ledger.append(person_id=erased_id, erased_at=erased_at))
     audit.record(
         "person.erased",

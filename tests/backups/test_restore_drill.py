@@ -174,3 +174,18 @@ def test_a_damaged_backup_is_refused(seeded, tmp_path):
     (directory / "manifest.json").unlink()
     with pytest.raises(BackupError, match="is not a Tsunagu backup"):
         check_restorable(directory)
+
+
+def test_a_database_tool_failure_is_told_without_the_row_it_quotes():
+    from backups.engines import _run
+
+    failing = (
+        "echo 'pg_restore: error: could not execute query: ERROR:  duplicate key value violates unique "
+        "constraint \"cases_person_pkey\"' >&2; echo 'DETAIL:  Key (name)=(山田 花子) already exists.' >&2; "
+        "echo 'Command was: INSERT INTO cases_person VALUES (山田 花子);' >&2; exit 1"
+    )
+    with pytest.raises(BackupError) as raised:
+        _run(["sh", "-c", failing])
+    message = str(raised.value)
+    assert "cases_person_pkey" in message and "exit 1" in message
+    assert "山田" not in message
