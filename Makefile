@@ -7,7 +7,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format lock clean
+.PHONY: setup run test lint format lock audit clean
 
 ## setup: virtualenv, pinned dependencies, compiled translations, development keyring (safe to re-run)
 setup: $(INSTALLED) $(MO_FILES) var/keyring.json
@@ -16,8 +16,9 @@ setup: $(INSTALLED) $(MO_FILES) var/keyring.json
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-virtualenv --no-deps -r requirements.lock
+# requirements-dev.lock is the production lock plus the development tools, at the same versions.
+$(INSTALLED): requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-virtualenv --require-hashes --no-deps -r requirements-dev.lock
 	$(BIN)/python -m pip check
 	touch $@
 
@@ -50,16 +51,30 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## lock: re-pin requirements.lock from pyproject.toml in a throwaway virtualenv
+## lock: re-pin requirements.lock (production) and requirements-dev.lock (+ tools) from pyproject.toml
+# uv, because it takes every file's hash from PyPI's index (pip-compile would hash only the files this
+# machine's pip happens to find), so `pip install --require-hashes` works on any Linux x86_64 host.
+# The versions already locked are kept (-c); to upgrade one, pin it in pyproject.toml first.
+UV_COMPILE = var/lockenv/bin/uv pip compile pyproject.toml --quiet --no-header --no-annotate --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_28
 lock:
-	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
-	var/lockenv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
-	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > var/lock-input.txt
-	var/lockenv/bin/python -m pip install --quiet -r var/lock-input.txt
-	{ echo "# The complete, pinned dependency set (direct + transitive) that \`make setup\` installs."; \
-	  echo "# Regenerate after changing pyproject.toml: make lock"; \
-	  var/lockenv/bin/python -m pip freeze --exclude-editable | grep -v -e '^pip=='; } > requirements.lock
-	rm -rf var/lockenv var/lock-input.txt
+	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv && var/lockenv/bin/python -m pip install --quiet uv==0.13.9
+	grep -o '^[A-Za-z0-9_.-]*==[^ ]*' requirements-dev.lock > var/lock-kept.txt || true
+	{ echo "# What a server installs: pip install --require-hashes --no-deps -r requirements.lock"; \
+	  echo "# Generated from pyproject.toml by make lock; do not edit."; \
+	  $(UV_COMPILE) -c var/lock-kept.txt; } > requirements.lock.new
+	{ echo "# requirements.lock plus the development tools, at the same versions; make setup installs it."; \
+	  echo "# Generated from pyproject.toml by make lock; do not edit."; \
+	  $(UV_COMPILE) --extra dev -c var/lock-kept.txt -c requirements.lock.new; } > requirements-dev.lock
+	mv requirements.lock.new requirements.lock
+	rm -rf var/lockenv var/lock-kept.txt
+
+## audit: check the production lock for known vulnerabilities (pip-audit; needs PyPI's JSON API or OSV)
+# --strict: a package the service cannot look up is a failure, not a silent pass.
+audit:
+	rm -rf var/auditenv && $(PYTHON) -m venv var/auditenv && var/auditenv/bin/python -m pip install --quiet pip-audit==2.10.1
+	var/auditenv/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements.lock
+	rm -rf var/auditenv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
