@@ -9,7 +9,7 @@ from accounts.roles import Role
 from accounts.selectors import roles_held
 from audit.services import chained_together
 from cases.models import CaseState
-from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, tasks_of
+from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, names_together, tasks_of
 from cases.selectors.pages import break_glass_pending
 from guardianship.selectors import home_matters, matching_meetings_between
 from referrals.access import INBOX_ROLES
@@ -24,8 +24,9 @@ HOME_MOST = 5  # rows per section of the home page; each links to its full list
 
 
 def home_sections(user) -> dict:
-    """The sections (``_sections``), their reads of names recorded in one audit append."""
-    with chained_together():
+    """The sections (``_sections``): the names of all their rows read at once (one read of the
+    grants, one of the people) and recorded in one audit append."""
+    with chained_together(), names_together():
         return _sections(user)
 
 

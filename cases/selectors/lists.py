@@ -9,12 +9,14 @@ commissioner's own concerns show what the commissioner wrote (``Concern.reported
 ``Concern.details``), never what came later.
 """
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
@@ -54,6 +56,7 @@ __all__ = [
     "inbox_page",
     "known_page",
     "my_concerns_page",
+    "names_together",
     "shown_in_notifications",
     "tasks_of",
     "who_for",
@@ -188,37 +191,78 @@ def identity_case_ids(actor: User, case_ids: Iterable) -> set:
     }
 
 
+_pending = threading.local()
+
+
+@contextmanager
+def names_together() -> Iterator[None]:
+    """``who_for`` asked inside this block answers at its end, for all its calls at once: one read
+    of the grants and one of the people, however many sections a page has (the home page). The
+    ``Who`` each call returned is filled in then, before anything renders. Nested blocks join the
+    outermost; an error leaves the names unread."""
+    if getattr(_pending, "asks", None) is not None:
+        yield
+        return
+    _pending.asks = []
+    try:
+        yield
+        asks = _pending.asks
+    finally:
+        _pending.asks = None
+    by_actor: dict = {}
+    for ask in asks:
+        by_actor.setdefault(ask[0].pk, []).append(ask)
+    for actor_asks in by_actor.values():
+        _name(actor_asks)
+
+
 def who_for(actor: User, cases: Iterable[Case], *, purpose: str = "case_work") -> dict:
     """Per case id, the ``Who`` of its row for this actor; the names decrypted are recorded as one
     audit event (fields ``name``, ``kana``; the people by id). The cases need only their id,
     reference and person id: the persons of the rows that may show identity are read here, with
     their keys, in one statement, and left on their cases. Inside ``audit.chained_together`` the
-    event joins the page's others in one append."""
+    event joins the page's others in one append; inside ``names_together`` the reads wait for the
+    block's end and join the other calls'."""
     cases = list({case.pk: case for case in cases}.values())
-    readable = identity_case_ids(actor, (case.pk for case in cases))
+    found = {case.pk: Who(reference=case.reference) for case in cases}
+    asks = getattr(_pending, "asks", None)
+    if asks is None:
+        _name([(actor, cases, found, purpose)])
+    else:
+        asks.append((actor, cases, found, purpose))
+    return found
+
+
+def _name(asks: list[tuple[User, list[Case], dict, str]]) -> None:
+    """Fill in the ``Who`` of each ask's cases (one actor's asks): the grants and the people read
+    once for all, the people shown recorded once per purpose."""
+    actor = asks[0][0]
+    readable = identity_case_ids(actor, {case.pk for _a, cases, _f, _p in asks for case in cases})
+    wanted = {case.person_id for _a, cases, _f, _p in asks for case in cases if case.pk in readable}
     people = {
         person.pk: person
-        for person in Person.objects.filter(pk__in={case.person_id for case in cases if case.pk in readable})
+        for person in Person.objects.filter(pk__in=wanted)
         .select_related("data_key")
         .only("name", "kana", "erased_at", "data_key__wrapped", "data_key__kek_id", "data_key__destroyed_at")
     }
-    shown, found = [], {}
-    for case in cases:
-        who = Who(reference=case.reference)
-        person = people.get(case.person_id) if case.pk in readable else None
-        if person is not None:
+    shown: dict[str, dict] = {}
+    for _actor, cases, found, purpose in asks:
+        for case in cases:
+            person = people.get(case.person_id) if case.pk in readable else None
+            if person is None:
+                continue
             case.person = person  # with its key: what the page decrypts next needs no more reads
+            who = found[case.pk]
             who.shows_identity = True
             if person.is_erased:
                 who.erased = True
             else:
                 who.name, who.kana = person.name, person.kana
-                shown.append(person)
-        found[case.pk] = who
-    audit.record_people_shown(
-        actor=actor, people=list({p.pk: p for p in shown}.values()), fields=("name", "kana"), purpose=purpose
-    )
-    return found
+                shown.setdefault(purpose, {})[person.pk] = person
+    for purpose, named in shown.items():
+        audit.record_people_shown(
+            actor=actor, people=list(named.values()), fields=("name", "kana"), purpose=purpose
+        )
 
 
 def shown_in_notifications(sender, actor: User, case_ids, **kwargs) -> dict:
@@ -537,15 +581,34 @@ class Tasks:
     who: dict = field(default_factory=dict)
 
 
-def _section(actor: User, section: _Section, query: TasksQuery, per_page: int = PAGE_SIZE) -> TaskSection:
-    """One statement for both tabs' counts, one for the page's rows (none when the tab is empty)."""
+def _tab_counts(actor: User) -> dict[str, dict[str, int]]:
+    """Per section, both tabs' counts: one statement for the three sections (a counting subquery
+    each, read beside the actor's own row)."""
+    counts = {
+        f"{section.name}__{code}": Subquery(
+            section.rows(actor)
+            .filter(condition)
+            .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        for section in SECTIONS
+        for code, (condition, _order) in section.tabs.items()
+    }
+    row = User.objects.filter(pk=actor.pk).values(**counts).get()
+    return {
+        section.name: {code: row[f"{section.name}__{code}"] for code in section.tabs} for section in SECTIONS
+    }
+
+
+def _section(
+    actor: User, section: _Section, counts: dict, query: TasksQuery, per_page: int = PAGE_SIZE
+) -> TaskSection:
+    """The page of rows of the tab asked for: one statement (none when the tab is empty)."""
     tab = query.tabs.get(section.name, TaskTab.OPEN)
-    rows = section.rows(actor)
-    counts = rows.aggregate(
-        **{code: Count("pk", filter=condition) for code, (condition, _o) in section.tabs.items()}
-    )
     condition, order = section.tabs[tab]
-    ordered = rows.filter(condition).select_related(section.reads or section.related).order_by(*order)
+    rows = section.rows(actor).filter(condition)
+    ordered = rows.select_related(section.reads or section.related).order_by(*order)
     page = known_page(Paginator(Counted(ordered, counts[tab]), per_page), query.pages.get(section.name))
     return TaskSection(
         name=section.name,
@@ -563,7 +626,13 @@ def tasks_of(actor: User, query: TasksQuery | None = None, *, per_page: int = PA
     first (meetings soonest first), what is done most recent first — each row naming its case as
     ``who_for`` allows (one statement, one audit event for the three sections)."""
     query = query or TasksQuery()
-    tasks = Tasks(**{section.name: _section(actor, section, query, per_page) for section in SECTIONS})
+    counts = _tab_counts(actor)
+    tasks = Tasks(
+        **{
+            section.name: _section(actor, section, counts[section.name], query, per_page)
+            for section in SECTIONS
+        }
+    )
     rows = [(row, section.case_of(row)) for section in SECTIONS for row in getattr(tasks, section.name).rows]
     with audit.chained_together():
         tasks.who = who_for(actor, [case for _row, case in rows])
