@@ -120,7 +120,7 @@ def register_events() -> None:
         ProgressEntry,
         Supporter,
     )
-    from cases.vocabulary import FieldGroup, ReporterKind, Urgency
+    from cases.vocabulary import ErasureReason, FieldGroup, ReporterKind, Urgency
 
     register("cases", kinds=SEARCH_KINDS)
 
@@ -134,7 +134,8 @@ def register_events() -> None:
             "urgency": dict(Urgency.choices),
             "purpose": dict(Consent.Purpose.choices),
             "kind": dict(MeetingKind.choices),
-            "reason": dict(CaseAccessGrant.Reason.choices),
+            # A grant's reason, or an erasure's: the codes differ.
+            "reason": {**dict(CaseAccessGrant.Reason.choices), **dict(ErasureReason.choices)},
             "progress_kind": dict(ProgressEntry.Kind.choices),
             "relation": dict(HouseholdMember.Relation.choices),
             "supporter_role": dict(Supporter.Role.choices),

@@ -75,6 +75,14 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("至急（命や安全にかかわる）")
 
 
+class ErasureReason(models.TextChoices):
+    """Why a person's data was erased (the ``person.erased`` event's ``reason``)."""
+
+    REQUEST = "request", _("本人等からの請求")
+    RETENTION = "retention", _("保存期間の満了")
+    RESTORE = "restore", _("バックアップ復元後の再消去")
+
+
 class FieldGroup(models.TextChoices):
     """What a grantee may see inside a case. A 民生委員 never sees health or finances."""
 

@@ -26,7 +26,7 @@ from cases.access import (
 )
 from cases.exceptions import CaseRuleError
 from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
-from cases.vocabulary import FieldGroup
+from cases.vocabulary import ErasureReason, FieldGroup
 from privacy.fields import BlindIndexField
 from privacy.models import DataKey
 from privacy.services import destroy_data_key
@@ -60,7 +60,7 @@ def _register(actor: User | None, registered_by: Organisation, identity: dict) -
     return person
 
 
-def erase_person(*, actor: User | None, person: Person, reason: str = "request") -> Person:
+def erase_person(*, actor: User | None, person: Person, reason: str = ErasureReason.REQUEST) -> Person:
     """Crypto-shredding: destroy the person's data key and their blind indexes; keep a tombstone row.
 
     ``actor`` None is the system itself (apply_retention, reason "retention"). Erasing twice
@@ -81,7 +81,7 @@ def reapply_erasures(person_ids: Iterable[uuid.UUID]) -> int:
         with transaction.atomic():
             person = Person.objects.filter(pk=person_id, erased_at__isnull=True).first()
             if person is not None:
-                _erase(None, person, "restore", reapplied=True)
+                _erase(None, person, ErasureReason.RESTORE, reapplied=True)
                 erased += 1
     return erased
 

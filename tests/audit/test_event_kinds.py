@@ -178,3 +178,13 @@ def test_the_access_report_says_when_the_person_was_erased_by_the_kind_marked_so
         for person in (kept, erased)
     }
     assert "消去済み" in pages[erased] and "消去済み" not in pages[kept]
+
+
+def test_an_erasure_says_why_in_words(demo, make_person):
+    from cases.services.people import erase_person
+    from cases.vocabulary import ErasureReason
+
+    erase_person(actor=None, person=make_person(), reason=ErasureReason.RETENTION)
+    erasure = AuditEvent.objects.get(event="person.erased")
+    with translation.override("ja"):
+        assert describe(erasure) == "本人の個人情報を消去しました（保存期間の満了）"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.joblock import run_scheduled
 from cases.exceptions import CaseRuleError
 from cases.services.people import erase_person, people_due_for_erasure
+from cases.vocabulary import ErasureReason
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {person.pk}  last in use {last}")
                 continue
             try:
-                erase_person(actor=None, person=person, reason="retention")
+                erase_person(actor=None, person=person, reason=ErasureReason.RETENTION)
             except CaseRuleError:  # a case was opened or reopened since the list was made
                 skipped += 1
                 self.stdout.write(f"  [{number}/{len(due)}] {person.pk} kept: a case is open again")
