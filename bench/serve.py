@@ -348,7 +348,35 @@ def cpu_busy() -> tuple[float, float]:
     return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
-def run_wrk(port: int, lua: Path, users: int, seconds: int) -> dict:
+def process_cpu(pid: int, *, reaped: bool = False) -> float:
+    """A process's CPU seconds (with its ended children's when ``reaped``); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(x) for x in fields[11 : 15 if reaped else 13])  # utime stime [cutime cstime]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(master: int) -> tuple[float, float]:
+    """CPU seconds so far of the application server (gunicorn's master, its workers, those it
+    replaced) and of PostgreSQL (the postmaster, its backends, those that ended)."""
+    server = process_cpu(master, reaped=True) + sum(
+        process_cpu(int(pid)) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    )
+    database = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            parent = int(text.rsplit(")", 1)[1].split()[1])
+            database += process_cpu(int(stat.parent.name), reaped=parent == 1)
+    return server, database
+
+
+def run_wrk(port: int, lua: Path, users: int, seconds: int, master: int) -> dict:
     command = [
         "wrk",
         f"-t{min(WRK_THREADS, users)}",
@@ -360,11 +388,13 @@ def run_wrk(port: int, lua: Path, users: int, seconds: int) -> dict:
         f"http://127.0.0.1:{port}/",
     ]
     busy0, total0 = cpu_busy()
+    server0, database0 = cpu_of(master)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     busy1, total1 = cpu_busy()
+    server1, database1 = cpu_of(master)
     found = re.search(r"^RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.M)
     if process.returncode or not found:
         raise SystemExit(f"wrk failed:\n{out}")
@@ -380,6 +410,9 @@ def run_wrk(port: int, lua: Path, users: int, seconds: int) -> dict:
         # Shares of the machine (all cores): the load generator's, and everything's.
         "wrk_cpu": (usage.ru_utime + usage.ru_stime) / (total1 - total0),
         "busy": (busy1 - busy0) / (total1 - total0),
+        # CPU milliseconds per request: the server's, PostgreSQL's.
+        "server_ms": (server1 - server0) * 1000 / max(requests, 1),
+        "database_ms": (database1 - database0) * 1000 / max(requests, 1),
     }
 
 
@@ -418,7 +451,7 @@ def main() -> None:
         )
         print(
             f"\n{'page':<22} {'users':>5} {'req/s':>8} {'p50':>9} {'p95':>9} {'× floor':>8} "
-            f"{'wrk CPU':>8} {'busy':>6}"
+            f"{'wrk CPU':>8} {'busy':>6} {'CPU ms/req: app':>16} {'PG':>5}"
         )
         results = {}
         all_ok = True
@@ -428,8 +461,8 @@ def main() -> None:
                 lua = tmp / "load.lua"
                 script(lua, url, anonymous if name.startswith("admin") else users[:count], body)
                 if args.warm:
-                    run_wrk(port, lua, count, args.warm)
-                result = run_wrk(port, lua, count, args.seconds)
+                    run_wrk(port, lua, count, args.warm, server.pid)
+                result = run_wrk(port, lua, count, args.seconds, server.pid)
                 results[name, count] = result
                 floor = floor or result["rate"]
                 bad = result["failed"] + result["errors"]
@@ -438,6 +471,7 @@ def main() -> None:
                     f"{name:<22} {count:>5} {result['rate']:8.1f} "
                     f"{result['p50']:7.1f}ms {result['p95']:7.1f}ms "
                     f"{floor / result['rate']:7.1f}× {result['wrk_cpu']:7.1%} {result['busy']:6.0%}"
+                    f" {result['server_ms']:16.1f} {result['database_ms']:5.1f}"
                     + (f"  ✗ {result['failed']} not 200, {result['errors']} socket errors" if bad else "")
                 )
         print("\nTargets")

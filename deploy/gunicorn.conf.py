@@ -15,9 +15,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: Django's ORM and Tsunagu's code are synchronous (WSGI), every request is a short
 # transaction, and PDFs are rendered in memory. One process per request at a time, no threads
-# sharing a connection. The classic sizing, 2 x cores + 1, keeps the cores busy while some workers
-# wait on PostgreSQL: 5 workers on 2 cores, 9 on 4.
-workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * multiprocessing.cpu_count() + 1)))
+# sharing a connection. One worker per core (at least two): a page is CPU work with PostgreSQL a
+# loopback round trip away, and more workers than cores only queue on the cores (bench/serve.py on
+# 2 cores: the case page at 169 requests/s with 2 workers, 149 with 2 x cores + 1 = 5; p95 with 50
+# users 319 ms against 470). PostgreSQL on another host: GUNICORN_WORKERS = 2 x cores.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(max(2, multiprocessing.cpu_count()))))
 worker_class = "sync"
 
 # A request that takes longer than this is killed and its worker replaced (a PDF of a long case
