@@ -2,9 +2,11 @@
 roles read with the user's ids (accounts.selectors.roles_held): no statement of its own on a page
 that asks whose permissions apply, the bell's one on a page that does not."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -52,22 +54,40 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
 
 class Menu:
     """The user's destinations, each once (a plaza worker who is also a ward caseworker sees one
-    inbox), read when (and if) the page shows the menu."""
+    inbox), read when (and if) the page shows the menu; ``html`` is the menu rendered once for the
+    page's two places (the desktop row and the phone's menu button)."""
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, request: HttpRequest):
+        self.request = request
 
     @cached_property
     def items(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
-        for role in roles_held(self.user):
+        for role in roles_held(self.request.user):
             for label, url_name in NEXT_ACTIONS.get(role, []):
                 seen.setdefault(url_name, label)
         return [(label, url_name) for url_name, label in seen.items()]
+
+    @cached_property
+    def html(self) -> str:
+        links = [(_("ホーム"), "home"), (_("会議の予定"), "calendar"), *self.items]
+        entries = [(label, address(url_name)) for label, url_name in links]
+        return render_to_string("includes/main_menu.html", {"entries": entries, "current": self.request.path})
+
+
+@lru_cache(maxsize=64)
+def _address(url_name: str, prefix: str) -> str:
+    return reverse(url_name)
+
+
+def address(url_name: str) -> str:
+    """A destination without arguments, reversed once per process (and script prefix): the menu
+    would otherwise reverse each on every page."""
+    return _address(url_name, get_script_prefix())
 
 
 def menu(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": Menu(user)}
+    return {"menu": Menu(request)}
