@@ -77,6 +77,9 @@ _ACCOUNTS_ADMIN = [
     # Sign-in lockouts: see them, and unlock by deleting them (audited: accounts.services.unlock_sign_in).
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
+    # API tokens: issued and revoked (api.services, audited), never edited or deleted (docs/api.md).
+    "api.view_apitoken",
+    "api.add_apitoken",
 ]
 
 # Model-level permissions per role ("app_label.codename"). Case data is not reached through

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
@@ -97,10 +99,39 @@ INSTALLED_APPS = [
     "referrals",
     "guardianship",
     "backups",  # backups and restores (docs/operations.md "Backups and restore")
+    "api",  # the REST API under /api/v1/ (docs/api.md)
     # Imported by cases and the features, importing only accounts; listed last so that its demo
     # (the demo day's reminders) runs after theirs (accounts/management/commands/seed_demo.py).
     "notifications",
 ]
+
+# The API (docs/api.md): tokens for systems, the session (with CSRF) for the browser; JSON only;
+# errors as RFC 9457 problems; the schema by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScope",
+        "api.permissions.RolePermission",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.problem_details",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tsunagu API",
+    "DESCRIPTION": "つなぐ — the same doors as the pages (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema says what exists, not what anyone may see: no sign-in needed to read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
 
 MIDDLEWARE = [
     # Before anything reads them: X-Forwarded-* only from TRUSTED_PROXIES (BEHIND_PROXY below).

@@ -38,6 +38,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("guardianship/", include("guardianship.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", include("api.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
