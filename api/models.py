@@ -11,6 +11,7 @@ class Scope(models.TextChoices):
     """What a token may do; each endpoint names the scope it needs."""
 
     CONCERNS_CREATE = "concerns:create", _("気付きの登録")
+    CASES_READ = "cases:read", _("ケースの閲覧")
 
 
 class ApiToken(models.Model):

@@ -55,3 +55,70 @@ class Problem(serializers.Serializer):
         required=False,
         help_text=_("項目ごとの誤り（400 のとき）"),
     )
+
+
+class WhoOut(serializers.Serializer):
+    """What a row says of the person: the name only where the reader's grant includes identity."""
+
+    shows_identity = serializers.BooleanField()
+    name = serializers.CharField()
+    kana = serializers.CharField()
+    erased = serializers.BooleanField()
+
+
+class CaseRowOut(serializers.Serializer):
+    id = serializers.UUIDField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    state = serializers.CharField(source="case.state")
+    urgent = serializers.BooleanField(source="case.urgent")
+    created_at = serializers.DateTimeField(source="case.created_at")
+    area = serializers.CharField(source="case.area_name")
+    lead_organisation = serializers.CharField(source="case.lead_name", allow_null=True)
+    who = WhoOut()
+
+
+class CaseListOut(serializers.Serializer):
+    """One page (50 rows) of the intake inbox under one tab, as the inbox page lists it."""
+
+    count = serializers.IntegerField(source="page.paginator.count")
+    page = serializers.IntegerField(source="page.number")
+    pages = serializers.IntegerField(source="page.paginator.num_pages")
+    tab_counts = serializers.DictField(child=serializers.IntegerField())
+    results = CaseRowOut(many=True, source="rows")
+
+
+class ConcernOnCase(serializers.Serializer):
+    noticed_on = serializers.DateField()
+    reporter_kind = serializers.CharField()
+    urgency = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField(), help_text=_("気付いたこと・分類の表示名"))
+    details = serializers.CharField(allow_null=True, help_text=_("消去済みの本人のものは null"))
+
+
+class MeetingOnCase(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    scheduled_for = serializers.DateTimeField()
+    held = serializers.BooleanField()
+    outcome = serializers.CharField(allow_null=True)
+
+
+class CaseOut(serializers.Serializer):
+    """A case as its page shows it to the reader: the person's fields of the groups their grants
+    hold (none else), the concerns and meetings where those groups allow, the actions offered."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    urgent = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    area = serializers.CharField()
+    lead_organisation = serializers.CharField(allow_null=True)
+    field_groups = serializers.ListField(child=serializers.CharField())
+    erased = serializers.BooleanField()
+    person = serializers.DictField(help_text=_("本人の項目（閲覧できる項目群のものだけ。消去済みは null）"))
+    concerns = ConcernOnCase(many=True)
+    meetings = MeetingOnCase(many=True)
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
+    )

@@ -7,5 +7,7 @@ app_name = "api"
 
 urlpatterns = [
     path("concerns/", views.ConcernCreate.as_view(), name="concerns"),
+    path("cases/", views.CaseList.as_view(), name="cases"),
+    path("cases/<uuid:case_id>/", views.CaseDetail.as_view(), name="case"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
 ]

@@ -1,14 +1,19 @@
 """The API's endpoints: thin adapters over the same services and selectors as the pages."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import ApiToken, Scope
-from api.serializers import ConcernIn, ConcernOut, Problem
-from cases.selectors import concern_form_choices
+from api.serializers import CaseListOut, CaseOut, ConcernIn, ConcernOut, Problem
+from cases.forms_lists import CaseListForm
+from cases.models import CaseState
+from cases.selectors import case_list_choices, case_page, concern_form_choices, inbox_page
+from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.services import intake
+from privacy.exceptions import DataErased
 
 
 class ConcernCreate(APIView):
@@ -41,3 +46,89 @@ class ConcernCreate(APIView):
             identity={"name": data["name"], "address": data["address"]},
         )
         return Response(ConcernOut(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseList(APIView):
+    """The intake inbox, as the inbox page lists it: one tab, 50 cases a page, each named as the
+    reader's grants allow (recorded). Query: tab, state, area, urgency, lead, sort, page — the
+    inbox page's own parameters; one it cannot use is a 400 naming it."""
+
+    required_scope = Scope.CASES_READ
+    required_permission = "cases.take_intake"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tab", enum=[code for code, _label in ListTab.CHOICES]),
+            OpenApiParameter("state", enum=CaseState.values),
+            OpenApiParameter("area", int, description="地区・圏域のID"),
+            OpenApiParameter("urgency", enum=[code for code, _label in URGENCY_CHOICES]),
+            OpenApiParameter("lead", int, description="主担当の組織のID"),
+            OpenApiParameter("sort", enum=[code for code, _label in ListSort.CHOICES]),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: CaseListOut, **dict.fromkeys([400, 401, 403], Problem)},
+        operation_id="cases_list",
+    )
+    def get(self, request):
+        form = CaseListForm(request.query_params, choices=case_list_choices(request.user))
+        query = form.query(page=request.query_params.get("page"))
+        if form.errors:
+            raise ValidationError(form.errors)
+        return Response(CaseListOut(inbox_page(request.user, query)).data)
+
+
+class CaseDetail(APIView):
+    """One case as its page shows it to the reader (refused, and recorded, as the page is: the
+    same answer whether the case is missing or not theirs to see). The read is recorded."""
+
+    required_scope = Scope.CASES_READ
+
+    @extend_schema(responses={200: CaseOut, **dict.fromkeys([401, 403], Problem)}, operation_id="cases_read")
+    def get(self, request, case_id):
+        page = case_page(request.user, case_id)
+        case = page.case
+        return Response(
+            CaseOut(
+                {
+                    "id": case.pk,
+                    "reference": case.reference,
+                    "state": case.state,
+                    "urgent": case.urgent,
+                    "created_at": case.created_at,
+                    "area": case.area.name,
+                    "lead_organisation": case.lead_organisation.name if case.lead_organisation else None,
+                    "field_groups": sorted(page.field_groups),
+                    "erased": case.person.is_erased,
+                    "person": page.person,
+                    "concerns": [
+                        {
+                            "noticed_on": concern.noticed_on,
+                            "reporter_kind": concern.reporter_kind,
+                            "urgency": concern.urgency,
+                            "tags": [str(label) for label in concern.tag_labels],
+                            "details": _readable(concern, "details"),
+                        }
+                        for concern in page.concerns
+                    ],
+                    "meetings": [
+                        {
+                            "id": meeting.pk,
+                            "kind": meeting.kind,
+                            "scheduled_for": meeting.scheduled_for,
+                            "held": meeting.is_held,
+                            "outcome": meeting.outcome or None,
+                        }
+                        for meeting in page.meetings
+                    ],
+                    "actions": sorted(page.actions),
+                }
+            ).data
+        )
+
+
+def _readable(obj: object, field: str) -> object:
+    """An encrypted field's value, or None once its person was erased (the page shows 消去済み)."""
+    try:
+        return getattr(obj, field)
+    except DataErased:
+        return None

@@ -107,6 +107,7 @@ class SharedContent:
     """What of a case a set of field groups lets someone read, decrypted."""
 
     person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
+    person: dict[str, object] = field(default_factory=dict)  # the same by field name (None if erased)
     concerns: list[Concern] = field(default_factory=list)
     meetings: list = field(default_factory=list)
     fields_read: list[str] = field(default_factory=list)  # what was decrypted: for the audit event
@@ -131,8 +132,10 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
                 label = Person._meta.get_field(name).verbose_name
                 if person.is_erased:  # the row is a tombstone: say so where the data was, read nothing
                     content.person_fields.append((label, ERASED_DISPLAY))
+                    content.person[name] = None
                     continue
                 content.person_fields.append((label, getattr(person, name)))
+                content.person[name] = content.person_fields[-1][1]
                 content.fields_read.append(name)
     if FieldGroup.CONCERN in groups:
         content.concerns = concerns_of_case(case)

@@ -240,6 +240,7 @@ class CasePage:
     field_groups: set[str]
     held: set[str]  # the case permissions the actor holds
     person_fields: list[tuple[str, object]] = field(default_factory=list)  # (label, decrypted value)
+    person: dict[str, object] = field(default_factory=dict)  # the same by field name (the API's)
     concerns: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     disclosures: list = field(default_factory=list)
@@ -339,6 +340,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
         field_groups=groups,
         held=held,
         person_fields=content.person_fields,
+        person=content.person,
         concerns=content.concerns,
         meetings=content.meetings,
         fields_read=content.fields_read,

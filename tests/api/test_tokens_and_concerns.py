@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from cases.models import Case, CaseState
 from cases.vocabulary import ConcernCategory, ObservedSignal
 from tests.screens import browser
+from tests.workflow import take as take_case
 
 URL = "/api/v1/concerns/"
 
@@ -199,3 +200,35 @@ def test_the_schema_describes_every_endpoint_without_a_warning(tmp_path):
     operation = schema["paths"][URL]["post"]
     assert {"201", "400", "401", "403", "422"} <= set(operation["responses"])
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_a_token_reaches_only_the_endpoints_of_its_scopes(world, issued, concern):
+    case = concern()
+    _token, key = issued  # concerns:create only
+    answer = Client().get(reverse("api:case", args=[case.pk]), HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer.status_code == 403
+    assert answer["Content-Type"] == "application/problem+json"
+    assert not AuditEvent.objects.filter(event="case.viewed").exists()
+
+
+def test_a_token_with_the_read_scope_reads_the_case_as_its_user_would(world, concern):
+    case = take_case(world, concern())
+    _token, key = issue_token(
+        actor=world.admin,
+        user=world.staff,
+        organisation=world.plaza,
+        name="プラザの記録システム",
+        scopes=[Scope.CASES_READ],
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    answer = Client().get(reverse("api:case", args=[case.pk]), HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer.status_code == 200
+    shown = answer.json()
+    assert shown["person"]["name"] == "佐々木 トメ" and "withdraw" in shown["actions"]  # the lead
+    # The read is recorded as the token's user, with the field names.
+    viewed = AuditEvent.objects.filter(event="case.viewed", case_id=case.pk).latest("sequence")
+    assert viewed.actor_id == world.staff.pk and "name" in viewed.fields
+    listed = Client().get(reverse("api:cases"), HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert [row["id"] for row in listed["results"]] == [str(case.pk)]
+    bad = Client().get(reverse("api:cases"), {"tab": "nope"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert bad.status_code == 400 and "tab" in bad.json()["errors"]

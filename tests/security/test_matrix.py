@@ -108,7 +108,7 @@ NOT_WALKED = frozenset({"audit:access_report_pdf"})
 
 def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     """Whether ``user`` may open the page ``name`` of ``obj``, and the case whose fields it may show."""
-    if name == "cases:case_detail":
+    if name in ("cases:case_detail", "api:case"):  # the API's case is the case page's (docs/api.md)
         return grant_level(user, obj.pk) >= AccessLevel.VIEW, obj
     if name == "cases:case_break_glass":
         return holds_role_permission(user, "break_glass"), obj
@@ -287,6 +287,7 @@ def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_da
     assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
     assert {"cases:household_member_existing", "cases:household_member_end"} <= walked
     assert {"cases:meeting_record_pdf", "referrals:summary_pdf"} <= walked  # documents to print
+    assert "api:case" in walked
 
     # Time-boxed grants run out: meeting attendees' and break-glass access end.
     past = timezone.now() - datetime.timedelta(seconds=1)

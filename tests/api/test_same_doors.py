@@ -1,0 +1,61 @@
+"""The API shows what the pages show, user by user (issue 21): computed over the demo data, not
+listed by hand — every demo user, every case, the case page and the API side by side."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from cases.models import Case, Person
+from cases.selectors.lists import ListTab
+from tests.screens import browser
+
+
+def person_labels_on_page(html: str) -> set[str]:
+    """The labels of the person's fields the case page shows (its 本人 card)."""
+    card = re.search(r"<h2>本人</h2>\s*<dl class=\"facts\">(.*?)</dl>", html, re.S)
+    return set(re.findall(r"<dt>(.*?)</dt>", card.group(1))) if card else set()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)  # seed_demo's guard
+def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
+    call_command("seed_demo")
+    cases = list(Case.objects.order_by("created_at"))
+    seen_somewhere = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for case in cases:
+            page = client.get(reverse("cases:case_detail", args=[case.pk]))
+            answer = client.get(reverse("api:case", args=[case.pk]))
+            assert (user.username, case.reference, answer.status_code) == (
+                user.username,
+                case.reference,
+                page.status_code,
+            )
+            if page.status_code != 200:
+                continue
+            seen_somewhere += 1
+            shown = answer.json()
+            labels = {str(Person._meta.get_field(name).verbose_name) for name in shown["person"]}
+            assert labels == person_labels_on_page(page.content.decode()), (user.username, case.reference)
+            assert shown["reference"] == case.reference
+    assert seen_somewhere >= len(cases)  # the lead of every case at least
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_inbox_lists_the_same_cases_through_the_api():
+    call_command("seed_demo")
+    for username in ("demo_plaza", "demo_ward"):
+        client = browser(User.objects.get(username=username))
+        for tab, _label in ListTab.CHOICES:
+            html = client.get(reverse("cases:inbox"), {"tab": tab}).content.decode()
+            on_page = set(re.findall(r'href="/cases/([0-9a-f-]{36})/"', html))
+            answer = client.get(reverse("api:cases"), {"tab": tab}).json()
+            through_api = {row["id"] for row in answer["results"]}
+            assert through_api == on_page, (username, tab)
+            assert answer["count"] == len(on_page)
