@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +133,20 @@ class SecondFactorMiddleware:
             target = "accounts:two_factor_setup"
         else:
             return None
+        if request.resolver_match.namespace == "api":
+            # A program gets an answer it can read (RFC 9457, as api/errors.py words the rest).
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": _("権限がありません"),
+                    "status": 403,
+                    "detail": _("二要素認証を済ませてから使ってください。"),
+                    "code": "second_factor_required",
+                },
+                status=403,
+                content_type="application/problem+json",
+                json_dumps_params={"ensure_ascii": False},
+            )
         # Back to the page asked for once verified; a form posted meanwhile is not replayed.
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return HttpResponseRedirect(reverse(target) + (f"?{query}" if query else ""))

@@ -232,3 +232,14 @@ def test_a_token_with_the_read_scope_reads_the_case_as_its_user_would(world, con
     assert [row["id"] for row in listed["results"]] == [str(case.pk)]
     bad = Client().get(reverse("api:cases"), {"tab": "nope"}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bad.status_code == 400 and "tab" in bad.json()["errors"]
+
+
+def test_a_session_without_its_second_factor_gets_a_problem_not_a_redirect(world):
+    client = Client()
+    client.force_login(world.staff)  # signed in with the password, the second factor not given yet
+    answer = client.get(reverse("api:cases"))
+    assert answer.status_code == 403
+    assert answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["code"] == "second_factor_required"
+    page = client.get(reverse("cases:inbox"))  # the pages still lead to the second factor
+    assert page.status_code == 302 and "two-factor" in page["Location"]
