@@ -106,6 +106,8 @@ OPEN_VIEWS = frozenset(
         # middleware anyway.
         "healthz",
         "readyz",
+        # The API's schema: what exists, open to anyone (docs/api.md).
+        "api:schema",
     }
 )
 

@@ -8,6 +8,15 @@ from accounts.models import Area
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
 
 
+class Text(serializers.CharField):
+    """A string and only a string: a number sent where text belongs is an error, not "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ConcernIn(serializers.Serializer):
     """A concern (気付き) as the concern form takes it: what was noticed, where, and who, if known."""
 
@@ -21,9 +30,9 @@ class ConcernIn(serializers.Serializer):
         child=serializers.ChoiceField(choices=ConcernCategory.choices), required=False, default=list
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
-    details = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    details = Text(max_length=4000, required=False, allow_blank=True, default="")
+    name = Text(max_length=100, required=False, allow_blank=True, default="")
+    address = Text(max_length=300, required=False, allow_blank=True, default="")
     reporter_kind = serializers.ChoiceField(
         choices=ReporterKind.choices, required=False, help_text=_("省略すると報告者の組織から決まります")
     )

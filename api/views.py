@@ -1,11 +1,16 @@
 """The API's endpoints: thin adapters over the same services and selectors as the pages."""
 
+import uuid
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import PROBLEM
 from api.models import ApiToken, Scope
 from api.serializers import CaseListOut, CaseOut, ConcernIn, ConcernOut, Problem
 from cases.forms_lists import CaseListForm
@@ -14,6 +19,11 @@ from cases.selectors import case_list_choices, case_page, concern_form_choices, 
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.services import intake
 from privacy.exceptions import DataErased
+
+
+def problems(*statuses: int) -> dict:
+    """The schema's word for the errors an operation answers with (api/errors.py)."""
+    return {(status_code, PROBLEM): Problem for status_code in statuses}
 
 
 class ConcernCreate(APIView):
@@ -25,7 +35,7 @@ class ConcernCreate(APIView):
 
     @extend_schema(
         request=ConcernIn,
-        responses={201: ConcernOut, **dict.fromkeys([400, 401, 403, 422], Problem)},
+        responses={201: ConcernOut, **problems(400, 401, 403, 422)},
         operation_id="concerns_create",
     )
     def post(self, request):
@@ -66,14 +76,19 @@ class CaseList(APIView):
             OpenApiParameter("sort", enum=[code for code, _label in ListSort.CHOICES]),
             OpenApiParameter("page", int),
         ],
-        responses={200: CaseListOut, **dict.fromkeys([400, 401, 403], Problem)},
+        responses={200: CaseListOut, **problems(400, 401, 403)},
         operation_id="cases_list",
     )
     def get(self, request):
         form = CaseListForm(request.query_params, choices=case_list_choices(request.user))
-        query = form.query(page=request.query_params.get("page"))
-        if form.errors:
-            raise ValidationError(form.errors)
+        pages = request.query_params.getlist("page")
+        query = form.query(page=pages[0] if pages else 1)
+        errors = dict(form.errors)
+        if pages and (len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1):
+            # The page clamps what it cannot use (known_page); a program is told.
+            errors["page"] = [_("ページは1以上の整数で一つだけ指定してください。")]
+        if errors:
+            raise ValidationError(errors)
         return Response(CaseListOut(inbox_page(request.user, query)).data)
 
 
@@ -83,8 +98,16 @@ class CaseDetail(APIView):
 
     required_scope = Scope.CASES_READ
 
-    @extend_schema(responses={200: CaseOut, **dict.fromkeys([401, 403], Problem)}, operation_id="cases_read")
-    def get(self, request, case_id):
+    @extend_schema(
+        parameters=[OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: CaseOut, **problems(401, 403, 404)},
+        operation_id="cases_read",
+    )
+    def get(self, request, case_id: str):
+        try:
+            case_id = uuid.UUID(case_id)
+        except ValueError:
+            raise NotFound() from None  # no case could have it: nothing to refuse or record
         page = case_page(request.user, case_id)
         case = page.case
         return Response(
