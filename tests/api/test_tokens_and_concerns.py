@@ -22,18 +22,23 @@ from tests.workflow import take as take_case
 URL = "/api/v1/concerns/"
 
 
+def issue(world, user, organisation=None, *, actor=None, scopes=(Scope.CONCERNS_CREATE,), days=1, **given):
+    """A token as ``actor`` (the sysadmin) issues it for ``user`` of ``organisation`` (their only
+    one): (token, key)."""
+    return issue_token(
+        actor=actor or world.admin,
+        user=user,
+        organisation=organisation or user.memberships.get().organisation,
+        name=given.pop("name", "x"),
+        scopes=list(scopes),
+        expires_at=given.pop("expires_at", timezone.now() + datetime.timedelta(days=days)),
+    )
+
+
 @pytest.fixture
 def issued(world):
     """A token for the demo commissioner's council, as a sysadmin issues it: (token, key)."""
-    council = world.commissioner.memberships.get().organisation
-    return issue_token(
-        actor=world.admin,
-        user=world.commissioner,
-        organisation=council,
-        name="区の相談記録システム",
-        scopes=[Scope.CONCERNS_CREATE],
-        expires_at=timezone.now() + datetime.timedelta(days=30),
-    )
+    return issue(world, world.commissioner, name="区の相談記録システム", days=30)
 
 
 def concern_body(world, **overrides) -> dict:
@@ -108,14 +113,7 @@ def test_only_a_sysadmin_issues_or_revokes(world, issued):
     token, _key = issued
     council = world.commissioner.memberships.get().organisation
     with pytest.raises(TokenError) as refused:
-        issue_token(
-            actor=world.staff,
-            user=world.commissioner,
-            organisation=council,
-            name="x",
-            scopes=[Scope.CONCERNS_CREATE],
-            expires_at=timezone.now() + datetime.timedelta(days=1),
-        )
+        issue(world, world.commissioner, actor=world.staff)
     assert refused.value.code == "not_sysadmin"
     with pytest.raises(TokenError):
         revoke_token(actor=world.staff, token=token)
@@ -124,24 +122,10 @@ def test_only_a_sysadmin_issues_or_revokes(world, issued):
         (timezone.now() + datetime.timedelta(days=400), "bad_expiry"),
     ]:
         with pytest.raises(TokenError) as refused:
-            issue_token(
-                actor=world.admin,
-                user=world.commissioner,
-                organisation=council,
-                name="x",
-                scopes=[Scope.CONCERNS_CREATE],
-                expires_at=expires_at,
-            )
+            issue(world, world.commissioner, expires_at=expires_at)
         assert refused.value.code == code
     with pytest.raises(TokenError) as refused:  # the user must belong to the organisation
-        issue_token(
-            actor=world.admin,
-            user=world.staff,
-            organisation=council,
-            name="x",
-            scopes=[Scope.CONCERNS_CREATE],
-            expires_at=timezone.now() + datetime.timedelta(days=1),
-        )
+        issue(world, world.staff, council)
     assert refused.value.code == "not_member"
 
 
@@ -169,14 +153,7 @@ def test_a_rule_of_the_workflow_is_a_422_with_its_code(world, issued):
 
 def test_a_token_acts_only_as_far_as_its_user_may(world):
     # A token for the privacy officer, who logs no concerns on the pages: refused as the page is.
-    _token, key = issue_token(
-        actor=world.admin,
-        user=world.privacy,
-        organisation=world.privacy.memberships.get().organisation,
-        name="x",
-        scopes=[Scope.CONCERNS_CREATE],
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-    )
+    _token, key = issue(world, world.privacy)
     answer = post(key, concern_body(world))
     assert answer.status_code == 403
     assert answer["Content-Type"] == "application/problem+json"
@@ -213,14 +190,7 @@ def test_a_token_reaches_only_the_endpoints_of_its_scopes(world, issued, concern
 
 def test_a_token_with_the_read_scope_reads_the_case_as_its_user_would(world, concern):
     case = take_case(world, concern())
-    _token, key = issue_token(
-        actor=world.admin,
-        user=world.staff,
-        organisation=world.plaza,
-        name="プラザの記録システム",
-        scopes=[Scope.CASES_READ],
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-    )
+    _token, key = issue(world, world.staff, world.plaza, scopes=[Scope.CASES_READ])
     answer = Client().get(reverse("api:case", args=[case.pk]), HTTP_AUTHORIZATION=f"Bearer {key}")
     assert answer.status_code == 200
     shown = answer.json()
