@@ -57,6 +57,22 @@ def start_session_clock(request: HttpRequest, user: User) -> None:
     request.session[IDLE_TIMEOUT] = idle_timeout_of(user)
 
 
+def _is_api(request: HttpRequest) -> bool:
+    """A request to the API (docs/api.md), which a program reads: answered with a problem, not
+    sent to a page."""
+    return request.path_info.startswith("/api/")
+
+
+def _problem(status: int, title: str, detail: str, code: str) -> JsonResponse:
+    """An RFC 9457 problem, as api/errors.py words the API's own."""
+    return JsonResponse(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code},
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,6 +98,8 @@ class SessionTimeoutMiddleware:
             message = _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
         else:
             message = _("ログインから時間が経過したため、ログアウトしました。もう一度ログインしてください。")
+        if _is_api(request):
+            return _problem(401, _("認証が必要です"), message, "session_ended")
         messages.warning(request, message)
         # Back to this page after signing in again, if it was one to read (a form's POST is lost).
         if request.method in ("GET", "HEAD") and request.path != reverse("logout"):
@@ -135,19 +153,12 @@ class SecondFactorMiddleware:
             target = "accounts:two_factor_setup"
         else:
             return None
-        if request.resolver_match.namespace == "api":
-            # A program gets an answer it can read (RFC 9457, as api/errors.py words the rest).
-            return JsonResponse(
-                {
-                    "type": "about:blank",
-                    "title": _("権限がありません"),
-                    "status": 403,
-                    "detail": _("二要素認証を済ませてから使ってください。"),
-                    "code": "second_factor_required",
-                },
-                status=403,
-                content_type="application/problem+json",
-                json_dumps_params={"ensure_ascii": False},
+        if _is_api(request):
+            return _problem(
+                403,
+                _("権限がありません"),
+                _("二要素認証を済ませてから使ってください。"),
+                "second_factor_required",
             )
         # Back to the page asked for once verified; a form posted meanwhile is not replayed.
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""

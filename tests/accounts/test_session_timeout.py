@@ -145,6 +145,16 @@ def test_an_htmx_request_is_sent_to_the_login_page_whole(demo):
     assert response["HX-Redirect"] == f"{reverse('login')}?next={reverse('home')}"
 
 
+def test_the_api_tells_a_program_the_session_ended(demo):
+    client = signed_in_client("demo_plaza")
+    assert client.get(reverse("api:cases")).status_code == 200
+    idle_for(client, 31 * MINUTE)
+    response = client.get(reverse("api:cases"))
+    assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "session_ended"
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_form_sent_after_the_period_is_not_acted_on(demo):
     client = signed_in_client("demo_plaza")
     idle_for(client, 31 * MINUTE)
