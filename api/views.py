@@ -84,7 +84,7 @@ class CaseList(APIView):
         pages = request.query_params.getlist("page")
         query = form.query(page=pages[0] if pages else 1)
         errors = dict(form.errors)
-        for name in ("tab", "state", "area", "urgency", "lead", "sort"):
+        for name in form.fields:  # the page's filters: given empty, a program is told
             if name in request.query_params and not request.query_params[name]:
                 errors[name] = [_("値を指定するか、パラメータごと省いてください。")]
         if pages and (len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1):

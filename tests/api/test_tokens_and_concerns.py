@@ -202,6 +202,8 @@ def test_a_token_with_the_read_scope_reads_the_case_as_its_user_would(world, con
     assert [row["id"] for row in listed["results"]] == [str(case.pk)]
     bad = Client().get(reverse("api:cases"), {"tab": "nope"}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bad.status_code == 400 and "tab" in bad.json()["errors"]
+    empty = Client().get(reverse("api:cases"), {"sort": "", "page": "0"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert empty.status_code == 400 and set(empty.json()["errors"]) == {"sort", "page"}
 
 
 def test_a_session_without_its_second_factor_gets_a_problem_not_a_redirect(world):
