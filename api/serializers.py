@@ -131,3 +131,36 @@ class CaseOut(serializers.Serializer):
     actions = serializers.ListField(
         child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
     )
+
+
+class PersonSearchIn(serializers.Serializer):
+    """The person search's query, in the body (a name never travels in a URL)."""
+
+    q = Text(
+        max_length=100,
+        help_text=_("氏名・ふりがな・電話番号・生年月日（完全一致。表記の揺れは区別しません）"),
+    )
+
+
+class CaseOfPerson(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    state = serializers.CharField()
+    area = serializers.CharField(source="area.name")
+    created_at = serializers.DateTimeField()
+
+
+class PersonFoundOut(serializers.Serializer):
+    id = serializers.UUIDField(source="person.pk")
+    name = serializers.CharField(source="person.name")
+    kana = serializers.CharField(source="person.kana")
+    birth_date = serializers.DateField(source="person.birth_date", allow_null=True)
+    registered_by = serializers.CharField(source="person.registered_by.name")
+    cases = CaseOfPerson(many=True, help_text=_("この本人のケースのうち、開けるもの"))
+
+
+class PersonSearchOut(serializers.Serializer):
+    """The people the reader may see who match, as the search page lists them (the newest few)."""
+
+    count = serializers.IntegerField(help_text=_("閲覧できる一致の数（results より多いことがある）"))
+    more = serializers.BooleanField()
+    results = PersonFoundOut(many=True, source="people")

@@ -8,6 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("concerns/", views.ConcernCreate.as_view(), name="concerns"),
     path("cases/", views.CaseList.as_view(), name="cases"),
+    path("persons/search/", views.PersonSearch.as_view(), name="person_search"),
     # Any text: an id that is no UUID is the API's 404 problem, not Django's HTML page.
     path("cases/<str:case_id>/", views.CaseDetail.as_view(), name="case"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),

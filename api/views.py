@@ -12,10 +12,18 @@ from rest_framework.views import APIView
 
 from api.errors import PROBLEM
 from api.models import ApiToken, Scope
-from api.serializers import CaseListOut, CaseOut, ConcernIn, ConcernOut, Problem
+from api.serializers import (
+    CaseListOut,
+    CaseOut,
+    ConcernIn,
+    ConcernOut,
+    PersonSearchIn,
+    PersonSearchOut,
+    Problem,
+)
 from cases.forms_lists import CaseListForm
 from cases.models import CaseState
-from cases.selectors import case_list_choices, case_page, concern_form_choices, inbox_page
+from cases.selectors import case_list_choices, case_page, concern_form_choices, inbox_page, person_search
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.services import intake
 from privacy.exceptions import DataErased
@@ -56,6 +64,25 @@ class ConcernCreate(APIView):
             identity={"name": data["name"], "address": data["address"]},
         )
         return Response(ConcernOut(case).data, status=status.HTTP_201_CREATED)
+
+
+class PersonSearch(APIView):
+    """Find a person as the search page does: exact match on name, kana, phone or birth date
+    (spelling variants folded), only among the people the reader may see, each with the cases
+    they may open. Showing the names is recorded; the query never is."""
+
+    required_scope = Scope.PERSONS_SEARCH
+    required_permission = "cases.view_person"
+
+    @extend_schema(
+        request=PersonSearchIn,
+        responses={200: PersonSearchOut, **problems(400, 401, 403)},
+        operation_id="persons_search",
+    )
+    def post(self, request):
+        given = PersonSearchIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        return Response(PersonSearchOut(person_search(request.user, given.validated_data["q"])).data)
 
 
 class CaseList(APIView):

@@ -59,3 +59,27 @@ def test_the_inbox_lists_the_same_cases_through_the_api():
             through_api = {row["id"] for row in answer["results"]}
             assert through_api == on_page, (username, tab)
             assert answer["count"] == len(on_page)
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_person_search_finds_the_same_people_and_cases_through_the_api():
+    call_command("seed_demo")
+    names = sorted({person.name for person in Person.objects.all() if not person.is_erased and person.name})
+    compared = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for name in names:
+            page = client.post(reverse("cases:person_search"), {"q": name})
+            answer = client.post(reverse("api:person_search"), {"q": name}, content_type="application/json")
+            assert answer.status_code == page.status_code, (user.username, answer.status_code)
+            if page.status_code != 200:
+                continue
+            html, found = page.content.decode(), answer.json()
+            cases_on_page = set(
+                re.findall(r'href="/cases/([0-9a-f-]{36})/"', html.split("search-results")[-1])
+            )
+            assert {case["id"] for person in found["results"] for case in person["cases"]} == cases_on_page
+            assert html.count('class="card person-found"') == len(found["results"])
+            compared += bool(found["results"])
+    assert compared > 0  # someone found someone: the comparison bit

@@ -215,3 +215,25 @@ def test_a_session_without_its_second_factor_gets_a_problem_not_a_redirect(world
     assert answer.json()["code"] == "second_factor_required"
     page = client.get(reverse("cases:inbox"))  # the pages still lead to the second factor
     assert page.status_code == 302 and "two-factor" in page["Location"]
+
+
+def test_a_person_is_found_only_by_those_who_may_see_them(world, concern):
+    case = take_case(world, concern())
+    found_by = {}
+    for user, organisation in ((world.staff, world.plaza), (world.other_staff, world.other_plaza)):
+        _token, key = issue(world, user, organisation, scopes=[Scope.PERSONS_SEARCH])
+        answer = Client().post(
+            reverse("api:person_search"),
+            json.dumps({"q": "ささき とめ"}),  # the kana: found however the name was written
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert answer.status_code == 200
+        found_by[user.username] = answer.json()
+    mine = found_by[world.staff.username]
+    assert mine["count"] == 1 and mine["results"][0]["name"] == "佐々木 トメ"
+    assert [c["id"] for c in mine["results"][0]["cases"]] == [str(case.pk)]
+    assert found_by[world.other_staff.username] == {"count": 0, "more": False, "results": []}
+    # The names shown are recorded, the query never is.
+    shown = AuditEvent.objects.filter(actor=world.staff, person_id=case.person_id).latest("sequence")
+    assert "ささき" not in shown.params and "name" in shown.fields
