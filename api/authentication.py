@@ -16,12 +16,10 @@ class TokenAuthentication(BaseAuthentication):
             return None
         match = getattr(request._request, "resolver_match", None)
         endpoint = match.view_name if match else ""
-        try:
-            if len(header) != 2:
-                raise TokenError("", "unknown")
-            token = use_token(header[1].decode("ascii", "replace"), endpoint=endpoint)
+        try:  # whatever follows "Bearer" is the key: a malformed one is refused, and recorded, as unknown
+            token = use_token(b" ".join(header[1:]).decode("ascii", "replace"), endpoint=endpoint)
         except TokenError as error:
-            raise exceptions.AuthenticationFailed(str(error) or None, code=error.code) from None
+            raise exceptions.AuthenticationFailed(str(error), code=error.code) from None
         return token.user, token
 
     def authenticate_header(self, request) -> str:

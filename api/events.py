@@ -25,6 +25,7 @@ def register_events() -> None:
                 "revoked": _("失効済み"),
                 "expired": _("期限切れ"),
                 "inactive": _("利用者が無効"),
+                "organisations_changed": _("利用者の所属が発行後に変わった"),
             },
         },
     )

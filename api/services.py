@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from accounts.selectors import holds_role
+from accounts.selectors import holds_role, organisation_ids_of
 from api.models import ApiToken, Scope
 from audit import services as audit
 
@@ -76,11 +76,26 @@ def check_issue(
         raise TokenError(_("APIトークンを発行できるのはシステム管理者だけです。"), "not_sysadmin")
     if not user.is_active or not user.memberships.filter(organisation=organisation).exists():
         raise TokenError(_("その利用者は、選んだ組織に所属していません。"), "not_member")
+    if not _of_one_organisation(token_user=user, organisation_id=organisation.pk):
+        # Every read of the user's grants takes all their organisations': a user of several would
+        # carry the others' into the token. A system gets a user of its own (docs/api.md).
+        raise TokenError(
+            _(
+                "トークンの利用者は、その組織だけに所属する利用者にしてください（システム用の利用者を作ります）。"
+            ),
+            "several_organisations",
+        )
     if not scopes or not set(scopes) <= set(Scope.values):
         raise TokenError(_("範囲を一つ以上、選べるものから選んでください。"), "unknown_scope")
     now = timezone.now()
     if not now < expires_at <= now + LONGEST_LIFE:
         raise TokenError(_("有効期限は、今から1年以内の日時にしてください。"), "bad_expiry")
+
+
+def _of_one_organisation(*, token_user: User, organisation_id: int) -> bool:
+    """Whether the user belongs to this organisation and no other (the ids read with the user's,
+    so the request's permission checks read no more)."""
+    return set(organisation_ids_of(token_user)) == {organisation_id}
 
 
 def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
@@ -112,6 +127,8 @@ def use_token(key: str, *, endpoint: str) -> ApiToken:
         why = "expired"
     elif not token.user.is_active:
         why = "inactive"
+    elif not _of_one_organisation(token_user=token.user, organisation_id=token.organisation_id):
+        why = "organisations_changed"  # a membership added or ended since the token was issued
     else:
         audit.record(
             "api_token.used",

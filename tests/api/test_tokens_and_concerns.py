@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from api.models import ApiToken, Scope
 from api.services import TokenError, issue_token, revoke_token
 from audit.models import AuditEvent
@@ -237,3 +238,30 @@ def test_a_person_is_found_only_by_those_who_may_see_them(world, concern):
     # The names shown are recorded, the query never is.
     shown = AuditEvent.objects.filter(actor=world.staff, person_id=case.person_id).latest("sequence")
     assert "ささき" not in shown.params and "name" in shown.fields
+
+
+def test_a_token_carries_one_organisations_grants_only(world, issued):
+    from accounts.services import add_membership
+
+    token, key = issued
+    # The user gains a second organisation: the token would carry its grants too, and is refused.
+    add_membership(user=world.commissioner, organisation=world.plaza, role=Role.PLAZA_STAFF)
+    answer = post(key, concern_body(world))
+    assert answer.status_code == 401 and answer.json()["code"] == "organisations_changed"
+    assert not Case.objects.exists()
+    # And a user of two organisations is given no token.
+    with pytest.raises(TokenError) as refused:
+        issue(world, world.commissioner, token.organisation)
+    assert refused.value.code == "several_organisations"
+
+
+def test_a_malformed_authorization_is_refused_and_recorded(world, issued):
+    _token, key = issued
+    answer = Client().post(
+        URL,
+        json.dumps(concern_body(world)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key} x",
+    )
+    assert answer.status_code == 401 and answer.json()["code"] == "unknown"
+    assert json.loads(AuditEvent.objects.get(event="api_token.refused").params)["why"] == "unknown"
