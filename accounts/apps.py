@@ -12,7 +12,8 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from accounts import roles
-        from accounts.selectors import ROLE_BITS, read_with_user_ids, role_bits_sql
+        from accounts.selectors import ROLE_BITS, read_with_user_ids
+        from accounts.sql import role_bits_sql
 
         # The menu on every page names the user's roles' destinations: their roles ride with the ids.
         read_with_user_ids(ROLE_BITS, role_bits_sql())

@@ -11,10 +11,17 @@ read from the grants (cases.access).
 from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.models import User
 from accounts.roles import ADMINISTRATION_PERMISSIONS
+from accounts.sql import user_by_id
 
 
 class RoleBackend(ModelBackend):
+    def get_user(self, user_id: int) -> User | None:
+        """The signed-in user of every request, read with written SQL (accounts/sql.py)."""
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def _get_permissions(self, user_obj, obj, from_name):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -8,6 +8,7 @@ And nothing but the second-factor screens until a user who needs a second factor
 
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,10 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from accounts import twofactor
 from accounts.models import User
 from accounts.selectors import is_office_staff
+from accounts.sql import device_by_id
 
 SIGNED_IN_AT = "tsunagu.signed_in_at"
 LAST_SEEN = "tsunagu.last_seen"
@@ -71,6 +75,20 @@ def _problem(status: int, title: str, detail: str, code: str) -> JsonResponse:
         content_type="application/problem+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+class DeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), reading the
+    session's second-factor device with written SQL (accounts/sql.py) as every request does.
+    The device is still checked against the user and its confirmation by django-otp."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        model_label, _slash, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        try:
+            model = apps.get_model(model_label)
+            return device_by_id(model, int(device_id)) if issubclass(model, Device) else None
+        except (ValueError, LookupError):  # as Device.from_persistent_id: a stale or forged id
+            return None
 
 
 class SessionTimeoutMiddleware:

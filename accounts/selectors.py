@@ -1,8 +1,8 @@
 """Reads about users and their organisations."""
 
-from django.db import connection
 from django.db.models import QuerySet
 
+from accounts import sql
 from accounts.models import Membership, User
 from accounts.roles import STAFF_ROLES, Role
 
@@ -25,15 +25,6 @@ def organisation_ids_of(user: User) -> list[int]:
     if "_organisation_ids" not in user.__dict__:
         _read_ids(user)
     return user.__dict__["_organisation_ids"]
-
-
-# Written, not built: every signed-in page asks it (the audit trail names the actor's
-# organisation, the case page their grants), and building the union cost several times running it
-# (bench/pages.py). Table names from the models; the user's id is a parameter.
-_IDS = (
-    f"SELECT 0, group_id FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
-    f"UNION ALL SELECT 1, organisation_id FROM {Membership._meta.db_table} WHERE user_id = %s"
-)
 
 
 # Counts an app above wants on every page it shows (the header's unread notifications), read in
@@ -67,18 +58,13 @@ def _read_ids(user: User) -> None:
     (the case page) asks once. The link tables alone, not joined to groups or organisations; the
     registered counts ride along, each a row of its own tagged 2, 3 …"""
     names = list(_COUNTS)
-    sql = _IDS + "".join(
-        f" UNION ALL SELECT {tag}, ({_COUNTS[name]})" for tag, name in enumerate(names, start=2)
-    )
     found: tuple[set[int], set[int]] = (set(), set())
     counts: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk] * (2 + len(names)))
-        for kind, value in cursor.fetchall():
-            if kind < 2:
-                found[kind].add(value)
-            else:
-                counts[names[kind - 2]] = value
+    for kind, value in sql.ids_and_counts(user.pk, [_COUNTS[name] for name in names]):
+        if kind < 2:
+            found[kind].add(value)
+        else:
+            counts[names[kind - 2]] = value
     user.__dict__["_group_ids"] = sorted(found[0])
     user.__dict__["_organisation_ids"] = sorted(found[1])
     user.__dict__["_counts"] = counts
@@ -100,21 +86,9 @@ def is_office_staff(user: User) -> bool:
     return Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
 
 
-# The user's roles as a bit mask, read with the ids (``read_with_user_ids``): the menu on every
-# page (config/context_processors.py) costs no statement of its own. One bit per role, in the
-# order of ``Role``; SUM over the distinct bits is their OR.
+# The user's roles as a bit mask, read with the ids (``read_with_user_ids``, accounts.sql.role_bits_sql):
+# the menu on every page (config/menu.py) costs no statement of its own.
 ROLE_BITS = "accounts.role_bits"
-
-
-def role_bits_sql() -> str:
-    """A scalar subquery on the user's id: the sum of the distinct bits of their memberships' roles.
-    Written, not built, because it rides in the ids' statement; roles are fixed codes, not input."""
-    meta = Membership._meta
-    cases = " ".join(f"WHEN '{role}' THEN {1 << bit}" for bit, role in enumerate(Role.values))
-    return (
-        f"SELECT COALESCE(SUM(DISTINCT CASE {meta.get_field('role').column} {cases} ELSE 0 END), 0) "  # noqa: S608
-        f"FROM {meta.db_table} WHERE {meta.get_field('user').column} = %s"
-    )
 
 
 def roles_held(user: User) -> list[str]:

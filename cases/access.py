@@ -28,6 +28,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import group_ids_of
 from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
+from accounts.sql import Columns, read_instances, read_rows
 from audit import context as audit_context
 from audit import services as audit
 from audit.models import AuditEvent
@@ -343,37 +344,6 @@ CASE_TABLE = connection.ops.quote_name(Case._meta.db_table)
 CASE_PK = connection.ops.quote_name(Case._meta.pk.column)
 
 
-class Columns:
-    """Some of a model's columns as a written SELECT names them (``sql``, under ``alias``), and the
-    instance a row's slice of them makes: what ``raw()`` does — the database's and the fields'
-    converters (an encrypted field's, a SQLite datetime's), then ``from_db`` — without building a
-    RawQuerySet per statement. ``names`` are attnames; the primary key is always read first, and
-    a row whose key is NULL (an outer join that found nothing) makes None."""
-
-    def __init__(self, model: type[Model], alias: str, names: Sequence[str] = ()) -> None:
-        wanted = {model._meta.pk.attname, *names}
-        fields = [f for f in model._meta.concrete_fields if not names or f.attname in wanted]
-        fields.sort(key=lambda f: not f.primary_key)  # the key first; from_db wants model order
-        self.model, self.width = model, len(fields)
-        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-        self._order = sorted(range(len(fields)), key=lambda i: model._meta.concrete_fields.index(fields[i]))
-        self._attnames = [fields[i].attname for i in self._order]
-        self._converters = [
-            (index, column, converters)
-            for index, column in enumerate(f.get_col(model._meta.db_table) for f in fields)
-            if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
-        ]
-
-    def build(self, row: Sequence, start: int = 0) -> Model | None:
-        values = list(row[start : start + self.width])
-        if values[0] is None:
-            return None
-        for index, column, converters in self._converters:
-            for convert in converters:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, self._attnames, [values[i] for i in self._order])
-
-
 _CASE_ROW = Columns(Case, CASE_TABLE)
 _CASE_COLUMNS = _CASE_ROW.sql
 # Django's select_for_update() is a no-op where the database has no row locks (SQLite, which
@@ -587,35 +557,6 @@ def _pk(value: object) -> object:
     return Case._meta.pk.get_db_prep_value(Case._meta.pk.to_python(value), connection)
 
 
-def _rows(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def read_instances(
-    sql: str, params: Sequence, main: Columns, extra: Sequence[str] = (), **related: Columns
-) -> list:
-    """Each row of a written SELECT as ``main``'s instance with its related ones set (relation →
-    their columns, in the order the SELECT reads them; ``person__data_key`` sets the data key of
-    the person just set), then any ``extra`` columns as plain attributes."""
-    found = []
-    for row in _rows(sql, params):
-        instance, at = main.build(row), main.width
-        for path, columns in related.items():
-            *through, name = path.split("__")
-            owner = instance
-            for step in through:
-                owner = getattr(owner, step)
-            setattr(owner, name, columns.build(row, at))
-            at += columns.width
-        for name in extra:
-            setattr(instance, name, row[at])
-            at += 1
-        found.append(instance)
-    return found
-
-
 def _named(alias: str) -> Columns:
     """A user as the page names them (``str(user)``)."""
     return Columns(User, alias, ["first_name", "last_name", "username"])
@@ -685,7 +626,7 @@ _CONCERNS_OF_CASE = (
 
 def concerns_of_case(case: Case) -> list[Concern]:
     """The case's concerns, oldest first, each knowing its case (and so its person's key)."""
-    concerns = [_CONCERN.build(row) for row in _rows(_CONCERNS_OF_CASE, [_pk(case.pk)])]
+    concerns = [_CONCERN.build(row) for row in read_rows(_CONCERNS_OF_CASE, [_pk(case.pk)])]
     for concern in concerns:
         concern.case = case
     return concerns
@@ -697,7 +638,7 @@ def concern_tags(concern_ids: Sequence) -> list[tuple]:
     if not concern_ids:
         return []
     ids = [_pk(pk) for pk in concern_ids]
-    rows = _rows(
+    rows = read_rows(
         f"SELECT concern_id, 0, id, code FROM {_table(ConcernSignal)} WHERE concern_id IN ({_in(ids)}) "  # noqa: S608
         f"UNION ALL SELECT concern_id, 1, id, code FROM {_table(ConcernCategoryTag)} "
         f"WHERE concern_id IN ({_in(ids)}) ORDER BY 2, 3",
@@ -778,7 +719,7 @@ def consents_of_case(case: Case) -> list[Consent]:
     names: dict = {}
     if consents:
         ids = [_pk(consent.pk) for consent in consents]
-        for consent_id, name in _rows(
+        for consent_id, name in read_rows(
             f"SELECT r.consent_id, o.name FROM {_table(_RECIPIENTS)} r JOIN {_table(Organisation)} o "  # noqa: S608
             f"ON o.id = r.organisation_id WHERE r.consent_id IN ({_in(ids)}) ORDER BY o.kind, o.name",
             ids,

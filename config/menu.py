@@ -2,15 +2,15 @@
 roles read with the user's ids (accounts.selectors.roles_held): no statement of its own on a page
 that asks whose permissions apply, the bell's one on a page that does not."""
 
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.selectors import roles_held
+from config.addresses import address
 
 # Next steps per role: (label, URL name). Each feature adds its entry point here when it lands;
 # a role without working screens shows none rather than a placeholder.
@@ -73,17 +73,6 @@ class Menu:
         links = [(_("ホーム"), "home"), (_("会議の予定"), "calendar"), *self.items]
         entries = [(label, address(url_name)) for label, url_name in links]
         return render_to_string("includes/main_menu.html", {"entries": entries, "current": self.request.path})
-
-
-@lru_cache(maxsize=64)
-def _address(url_name: str, prefix: str) -> str:
-    return reverse(url_name)
-
-
-def address(url_name: str) -> str:
-    """A destination without arguments, reversed once per process (and script prefix): the menu
-    would otherwise reverse each on every page."""
-    return _address(url_name, get_script_prefix())
 
 
 def menu(request: HttpRequest) -> dict:

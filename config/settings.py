@@ -150,7 +150,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.DeviceMiddleware",  # django-otp's OTPMiddleware
     "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -170,6 +170,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} reversed once per process (config/addresses.py).
+            "builtins": ["config.addresses"],
+            # {% translate "literal" %} looked up once per process and language (config/translations.py).
+            "libraries": {"i18n": "config.translations", "django_i18n": "django.templatetags.i18n"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -239,7 +243,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
 ]
-SILENCED_SYSTEM_CHECKS = ["guardian.W001"]  # its backend is left out on purpose (above)
+# guardian.W001: its backend is left out on purpose (above). templates.W003: the "i18n" library is
+# ours on purpose (TEMPLATES above); tests/test_template_tags.py fails on any other duplicate name.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001", "templates.W003"]
 # No anonymous user row: nothing in Tsunagu is visible without logging in.
 ANONYMOUS_USER_NAME = None
 
@@ -308,6 +314,8 @@ STORAGES = {
     },
 }
 
+# Django's database sessions, read with written SQL (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Sessions end with the browser and after 8 hours at most: shared office PCs are common.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # ...and after this long without a request (accounts/middleware.py): shorter for the staff roles,

@@ -31,9 +31,13 @@ graceful_timeout = 30
 keepalive = 5
 
 # Each worker is replaced after about this many requests (jittered, so they do not all restart at
-# once): any slow leak (a library's cache, fragmentation) stays bounded.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# once): any slow leak (a library's cache, fragmentation) stays bounded. A new worker's first
+# requests are slow (its database connection, templates compiled, caches empty): at 2,000 a busy
+# worker was replaced every 20 s, and the case page's p95 with 50 users was 285-312 ms against
+# 257-268 at 20,000 (bench/serve.py, 2 cores) — that is every few minutes at full load, every few
+# hours at a ward's usual one.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 
 # The workers import the application before forking: a broken keyring, setting or import stops
 # the service at start, with the reason in the journal, instead of in every worker.

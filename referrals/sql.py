@@ -6,7 +6,7 @@ docs/performance.md). Only table names from the models go into the text; values 
 from django.db import connection
 
 from accounts.models import Organisation
-from cases.access import Columns, read_instances
+from accounts.sql import Columns, read_instances
 from cases.models import Case
 from referrals.models import OPEN, Referral
 

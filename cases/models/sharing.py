@@ -19,6 +19,9 @@ from cases.vocabulary import FieldGroup
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
+# Each field group's (lazy) label by code: FieldGroup.values builds a new list on every call.
+_FIELD_GROUP_LABELS = {group.value: group.label for group in FieldGroup}
+
 
 class LegalBasis(models.Model):
     """A ground for sharing personal data. Data, not code: the law is moving (docs/cases.md "Legal bases")."""
@@ -160,7 +163,7 @@ class Disclosure(EncryptedModel):
 
     @property
     def field_group_labels(self) -> list[str]:
-        return [str(FieldGroup(code).label) for code in self.field_groups if code in FieldGroup.values]
+        return [str(_FIELD_GROUP_LABELS[code]) for code in self.field_groups if code in _FIELD_GROUP_LABELS]
 
     def personal_data_key(self) -> DataKey:
         return self.case.person.data_key

@@ -1,0 +1,146 @@
+"""Written SQL: the helpers every app's written reads use (``Columns``, ``read_instances``), and
+accounts' own reads, all of them — what every signed-in request asks before any view runs (its
+session, its user, its second-factor device) and then once (the user's group and organisation
+ids, with the counts other apps have ride along).
+
+Django's ORM builds and compiles a one-row SELECT in about 150 µs and runs it in about 15
+(bench/serve.py, docs/performance.md): on the three reads of every request that was a tenth of a
+case page. Only table and column names from the models go into the text; values are parameters.
+"""
+
+from collections.abc import Sequence
+from functools import cache
+
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from accounts.roles import Role
+
+
+class Columns:
+    """Some of a model's columns as a written SELECT names them (``sql``, under ``alias``), and the
+    instance a row's slice of them makes: what ``raw()`` does — the database's and the fields'
+    converters (an encrypted field's, a SQLite datetime's), then ``from_db`` — without building a
+    RawQuerySet per statement. ``names`` are attnames; the primary key is always read first, and
+    a row whose key is NULL (an outer join that found nothing) makes None."""
+
+    def __init__(self, model: type[Model], alias: str, names: Sequence[str] = ()) -> None:
+        wanted = {model._meta.pk.attname, *names}
+        fields = [f for f in model._meta.concrete_fields if not names or f.attname in wanted]
+        fields.sort(key=lambda f: not f.primary_key)  # the key first; from_db wants model order
+        self.model, self.width = model, len(fields)
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+        self._order = sorted(range(len(fields)), key=lambda i: model._meta.concrete_fields.index(fields[i]))
+        self._attnames = [fields[i].attname for i in self._order]
+        self._converters = [
+            (index, column, converters)
+            for index, column in enumerate(f.get_col(model._meta.db_table) for f in fields)
+            if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+        ]
+
+    def build(self, row: Sequence, start: int = 0) -> Model | None:
+        values = list(row[start : start + self.width])
+        if values[0] is None:
+            return None
+        for index, column, converters in self._converters:
+            for convert in converters:
+                values[index] = convert(values[index], column, connection)
+        return self.model.from_db(connection.alias, self._attnames, [values[i] for i in self._order])
+
+
+def read_rows(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def read_instances(
+    sql: str, params: Sequence, main: Columns, extra: Sequence[str] = (), **related: Columns
+) -> list:
+    """Each row of a written SELECT as ``main``'s instance with its related ones set (relation →
+    their columns, in the order the SELECT reads them; ``person__data_key`` sets the data key of
+    the person just set), then any ``extra`` columns as plain attributes."""
+    found = []
+    for row in read_rows(sql, params):
+        instance, at = main.build(row), main.width
+        for path, columns in related.items():
+            *through, name = path.split("__")
+            owner = instance
+            for step in through:
+                owner = getattr(owner, step)
+            setattr(owner, name, columns.build(row, at))
+            at += columns.width
+        for name in extra:
+            setattr(instance, name, row[at])
+            at += 1
+        found.append(instance)
+    return found
+
+
+def _one(sql: str, params: Sequence, columns: Columns) -> Model | None:
+    found = read_rows(sql, params)
+    return columns.build(found[0]) if found else None
+
+
+_SESSION = Columns(Session, "s")
+_LIVE_SESSION = (
+    f"SELECT {_SESSION.sql} FROM {connection.ops.quote_name(Session._meta.db_table)} s "  # noqa: S608
+    "WHERE s.session_key = %s AND s.expire_date > %s"
+)
+
+
+def live_session(key: str) -> Session | None:
+    """``Session.objects.get(session_key=key, expire_date__gt=now)``, or None."""
+    return _one(_LIVE_SESSION, [key, connection.ops.adapt_datetimefield_value(timezone.now())], _SESSION)
+
+
+_USER = Columns(User, "u")
+_USER_BY_ID = f"SELECT {_USER.sql} FROM {connection.ops.quote_name(User._meta.db_table)} u WHERE u.id = %s"  # noqa: S608
+
+
+def user_by_id(user_id: int) -> User | None:
+    """``User.objects.get(pk=user_id)``, or None."""
+    return _one(_USER_BY_ID, [user_id], _USER)
+
+
+@cache
+def _device_read(model: type[Model]) -> tuple[str, Columns]:
+    columns = Columns(model, "d")
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"SELECT {columns.sql} FROM {table} d WHERE d.id = %s", columns  # noqa: S608
+
+
+def device_by_id(model: type[Model], device_id: int) -> Model | None:
+    """``model.objects.filter(id=device_id).first()`` for a second-factor device model."""
+    sql, columns = _device_read(model)
+    return _one(sql, [device_id], columns)
+
+
+# Every signed-in page asks it (the audit trail names the actor's organisation, the case page
+# their grants): the link tables alone, not joined to groups or organisations.
+_IDS = (
+    f"SELECT 0, group_id FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
+    f"UNION ALL SELECT 1, organisation_id FROM {Membership._meta.db_table} WHERE user_id = %s"
+)
+
+
+def ids_and_counts(user_id: int, counts: Sequence[str]) -> list[tuple[int, int]]:
+    """The user's group ids (rows tagged 0), organisation ids (tagged 1) and each of ``counts`` —
+    scalar subqueries on the user's id (one %s each) — tagged 2, 3 … in one statement."""
+    sql = _IDS + "".join(f" UNION ALL SELECT {tag}, ({count})" for tag, count in enumerate(counts, start=2))
+    return read_rows(sql, [user_id] * (2 + len(counts)))
+
+
+def role_bits_sql() -> str:
+    """A scalar subquery on the user's id: the sum of the distinct bits of their memberships' roles,
+    one bit per role in the order of ``Role`` (SUM over the distinct bits is their OR). It rides in
+    the ids' statement; roles are fixed codes, not input."""
+    meta = Membership._meta
+    cases = " ".join(f"WHEN '{role}' THEN {1 << bit}" for bit, role in enumerate(Role.values))
+    return (
+        f"SELECT COALESCE(SUM(DISTINCT CASE {meta.get_field('role').column} {cases} ELSE 0 END), 0) "  # noqa: S608
+        f"FROM {meta.db_table} WHERE {meta.get_field('user').column} = %s"
+    )

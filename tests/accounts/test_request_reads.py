@@ -1,0 +1,108 @@
+"""What every signed-in request reads before any view runs — its session, its user, its
+second-factor device — read with written SQL (accounts/sql.py): each answers as Django's own
+would, refusals included."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import sql
+from accounts.backends import RoleBackend
+from accounts.models import User
+from tests.twofactor import VerifiedClient, authenticator
+
+HOME = reverse("home")
+
+
+def signed_in(user) -> VerifiedClient:
+    client = VerifiedClient()
+    client.force_login(user)
+    return client
+
+
+def test_a_live_session_signs_the_user_in_and_an_expired_one_does_not(world):
+    client = signed_in(world.staff)
+    assert client.get(HOME).status_code == 200
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert sql.live_session(key) is None
+    response = client.get(HOME)
+    assert response.status_code == 302 and "/login/" in response.url
+    assert sql.live_session("no-such-key") is None
+
+
+def test_the_session_read_is_the_stored_session(world):
+    client = signed_in(world.staff)
+    stored = Session.objects.get(pk=client.session.session_key)
+    read = sql.live_session(stored.pk)
+    assert (read.session_key, read.session_data, read.expire_date) == (
+        stored.session_key,
+        stored.session_data,
+        stored.expire_date,
+    )
+
+
+def test_the_user_read_is_the_stored_user_and_an_inactive_one_is_nobody(world):
+    stored = User.objects.get(pk=world.staff.pk)
+    read = RoleBackend().get_user(world.staff.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert RoleBackend().get_user(10**9) is None
+    client = signed_in(world.staff)
+    User.objects.filter(pk=world.staff.pk).update(is_active=False)
+    assert RoleBackend().get_user(world.staff.pk) is None
+    assert client.get(HOME).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "device_id",
+    [
+        "otp_totp.totpdevice/999999",  # no such device
+        "otp_totp.totpdevice/abc",  # not a number
+        "nosuch.model/1",  # no such model
+        "accounts.user/1",  # a model that is no device
+        "nonsense",
+    ],
+)
+def test_a_stale_or_forged_device_id_verifies_nothing(world, device_id):
+    client = signed_in(world.staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_id
+    session.save()
+    response = client.get(HOME)
+    assert response.status_code == 302 and "two-factor" in response.url
+
+
+def test_another_users_or_an_unconfirmed_device_verifies_nothing(world):
+    client = signed_in(world.staff)
+    assert client.get(HOME).status_code == 200
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(world.ward_worker).persistent_id
+    session.save()
+    assert client.get(HOME).status_code == 302
+    own = authenticator(world.staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = own.persistent_id
+    session.save()
+    assert client.get(HOME).status_code == 200
+    TOTPDevice.objects.filter(pk=own.pk).update(confirmed=False)
+    assert client.get(HOME).status_code == 302
+
+
+def test_the_device_read_is_the_stored_device(world):
+    stored = authenticator(world.staff)
+    read = sql.device_by_id(TOTPDevice, stored.pk)
+    fields = [f.attname for f in TOTPDevice._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(stored, f) for f in fields]
+
+
+def test_a_password_only_session_still_reaches_no_page(world):
+    client = Client()
+    client.force_login(world.staff)
+    assert client.get(HOME).status_code == 302
