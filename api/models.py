@@ -12,6 +12,7 @@ class Scope(models.TextChoices):
 
     CONCERNS_CREATE = "concerns:create", _("気付きの登録")
     CASES_READ = "cases:read", _("ケースの閲覧")
+    CASES_ACT = "cases:act", _("ケースの操作（受付・同意・共有・会議・段階の移行）")
     PERSONS_SEARCH = "persons:search", _("本人の検索")
 
 

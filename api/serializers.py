@@ -119,6 +119,7 @@ class CaseOut(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     state = serializers.CharField()
+    version = serializers.IntegerField(help_text=_("操作（actions）に送る version"))
     urgent = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     area = serializers.CharField()
@@ -164,3 +165,42 @@ class PersonSearchOut(serializers.Serializer):
     count = serializers.IntegerField(help_text=_("閲覧できる一致の数（results より多いことがある）"))
     more = serializers.BooleanField()
     results = PersonFoundOut(many=True, source="people")
+
+
+class ChoiceOut(serializers.Serializer):
+    value = serializers.JSONField(help_text=_("送る値（コードまたはID）"))
+    label = serializers.CharField()
+
+
+class FormFieldOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.ChoiceField(choices=["string", "integer", "boolean", "date", "datetime", "choice"])
+    many = serializers.BooleanField(help_text=_("値のリストを送る項目"))
+    required = serializers.BooleanField()
+    initial = serializers.JSONField(allow_null=True, help_text=_("空の画面が最初に入れている値"))
+    choices = ChoiceOut(many=True, allow_null=True, help_text=_("選べる値（この閲覧者とこのケースについて）"))
+
+
+class ActionFormOut(serializers.Serializer):
+    """What the action's form on the case page asks for, for this reader and this case now: POST
+    these fields (``version`` as given here) to the same address."""
+
+    action = serializers.CharField()
+    title = serializers.CharField()
+    fields = FormFieldOut(many=True)
+
+
+class CaseStandingOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ActionDoneOut(serializers.Serializer):
+    """The action was taken: the case's state and version now, and the record it made, if any
+    (a consent, a disclosure, a meeting, a watch visit)."""
+
+    action = serializers.CharField()
+    case = CaseStandingOut()
+    record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import views
+from cases.actions import CASE_ACTIONS
 
 app_name = "api"
 
@@ -11,5 +12,14 @@ urlpatterns = [
     path("persons/search/", views.PersonSearch.as_view(), name="person_search"),
     # Any text: an id that is no UUID is the API's 404 problem, not Django's HTML page.
     path("cases/<str:case_id>/", views.CaseDetail.as_view(), name="case"),
+    *(
+        path(
+            f"cases/<str:case_id>/actions/{action}/",
+            views.case_action_view(action),
+            {"action": action},
+            name=f"case_{action}",
+        )
+        for action in CASE_ACTIONS
+    ),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
 ]

@@ -4,15 +4,18 @@ import uuid
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import PROBLEM
+from api.forms import body_of, described, form_data, form_errors
 from api.models import Scope
 from api.serializers import (
+    ActionDoneOut,
+    ActionFormOut,
     CaseListOut,
     CaseOut,
     ConcernIn,
@@ -21,9 +24,18 @@ from api.serializers import (
     PersonSearchOut,
     Problem,
 )
+from cases.actions import CASE_ACTIONS
 from cases.forms_lists import CaseListForm
-from cases.models import CaseState
-from cases.selectors import case_list_choices, case_page, concern_form_choices, inbox_page, person_search
+from cases.models import Case, CaseState
+from cases.selectors import (
+    case_for_action,
+    case_list_choices,
+    case_page,
+    case_standing,
+    concern_form_choices,
+    inbox_page,
+    person_search,
+)
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.services import intake
 from privacy.exceptions import DataErased
@@ -132,11 +144,7 @@ class CaseDetail(APIView):
         operation_id="cases_read",
     )
     def get(self, request, case_id: str):
-        try:
-            case_id = uuid.UUID(case_id)
-        except ValueError:
-            raise NotFound() from None  # no case could have it: nothing to refuse or record
-        page = case_page(request.user, case_id)
+        page = case_page(request.user, _case_id(case_id))
         case = page.case
         return Response(
             CaseOut(
@@ -144,6 +152,7 @@ class CaseDetail(APIView):
                     "id": case.pk,
                     "reference": case.reference,
                     "state": case.state,
+                    "version": case.version,
                     "urgent": case.urgent,
                     "created_at": case.created_at,
                     "area": case.area.name,
@@ -175,6 +184,70 @@ class CaseDetail(APIView):
                 }
             ).data
         )
+
+
+class CaseAction(APIView):
+    """One action of the case page (cases/actions.py): the same form, the same service, under the
+    same permission. GET says what the form asks of this reader on this case now (where the page
+    offers it); POST takes it: the case's state and version after it, and the record it made.
+    One view per action (``case_action_view``), so that the schema describes each one's body."""
+
+    required_scope = Scope.CASES_ACT
+    body: type = None  # the action's body (api.forms.body_of)
+
+    def get(self, request, case_id: str, action: str):
+        codename, act = CASE_ACTIONS[action]
+        case = case_for_action(request.user, _case_id(case_id), codename, offered=action)
+        form = act.bound_form(request.user, case)
+        return Response(
+            ActionFormOut({"action": action, "title": str(act.title), "fields": described(form)}).data
+        )
+
+    def post(self, request, case_id: str, action: str):
+        codename, act = CASE_ACTIONS[action]
+        # Refused (recorded) before the body is read, as the page's form is.
+        case = case_for_action(request.user, _case_id(case_id), codename)
+        form = act.bound_form(request.user, case, form_data(request.data, self.body))
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        made = act.run(request, case, form)  # a refusal is a 422, a stale version a 409 (api.errors)
+        state, version = case_standing(case)
+        record = None
+        if made is not None and not isinstance(made, Case) and hasattr(made, "_meta"):
+            record = {"type": made._meta.model_name, "id": str(made.pk)}
+        standing = {"id": case.pk, "state": state, "version": version}
+        return Response(ActionDoneOut({"action": action, "case": standing, "record": record}).data)
+
+
+def case_action_view(name: str):
+    """The view of one case action, its body described from the page's form."""
+    _codename, act = CASE_ACTIONS[name]
+    body = body_of(act.form_class, name)
+    case_id = [OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+    title = str(act.title) or name
+    view = type(body.__name__.removesuffix("In"), (CaseAction,), {"body": body})
+    return extend_schema_view(
+        get=extend_schema(
+            parameters=case_id,
+            responses={200: ActionFormOut, **problems(401, 403, 404)},
+            operation_id=f"cases_{name}_form",
+            summary=f"{title}（入力項目）",
+        ),
+        post=extend_schema(
+            parameters=case_id,
+            request=body,
+            responses={200: ActionDoneOut, **problems(400, 401, 403, 404, 409, 422)},
+            operation_id=f"cases_{name}",
+            summary=title,
+        ),
+    )(view).as_view()
+
+
+def _case_id(given: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(given)
+    except ValueError:
+        raise NotFound() from None  # no case could have it: nothing to refuse or record
 
 
 def _readable(obj: object, field: str) -> object:

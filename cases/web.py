@@ -71,9 +71,14 @@ class Action:
     done_message: str = ""
 
     def form(self, request: HttpRequest, obj):
-        kwargs = self.form_kwargs(obj, request.user) if self.form_kwargs else {}
-        if request.method == "POST":
-            return self.form_class(request.POST, **kwargs)
+        return self.bound_form(request.user, obj, request.POST if request.method == "POST" else None)
+
+    def bound_form(self, actor, obj, data=None):
+        """The form for ``obj``: filled with ``data`` (a posted form, an API call's body), or
+        empty with what it starts with."""
+        kwargs = self.form_kwargs(obj, actor) if self.form_kwargs else {}
+        if data is not None:
+            return self.form_class(data, **kwargs)
         return self.form_class(initial=self.initial(obj) if self.initial else {}, **kwargs)
 
     def run(self, request: HttpRequest, obj, form):

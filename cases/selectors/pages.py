@@ -82,6 +82,7 @@ __all__ = [
     "case_for_action",
     "case_for_progress",
     "case_page",
+    "case_standing",
     "concern_form_choices",
     "consent_of",
     "contact_log_page",
@@ -471,6 +472,12 @@ def case_for_action(actor: User, case_id: object, codename: str, *, offered: str
     if offered and offered not in _actions(case, held_case_permissions(actor, case)):
         deny(actor, action=f"open_form:{offered}", case=case)
     return case
+
+
+def case_standing(case: Case) -> tuple[str, int]:
+    """The case's state and version as stored now (after an action its actor took on it: no
+    personal field, nothing to record)."""
+    return Case.objects.values_list("state", "version").get(pk=case.pk)
 
 
 def may_view(actor: User, case: Case) -> bool:

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
+from cases.actions import CASE_ACTIONS
 from cases.models import Case, Person
 from cases.selectors.lists import ListTab
 from tests.screens import browser
@@ -25,7 +26,7 @@ def person_labels_on_page(html: str) -> set[str]:
 def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
     call_command("seed_demo")
     cases = list(Case.objects.order_by("created_at"))
-    seen_somewhere = 0
+    seen_somewhere = forms_offered = 0
     for user in User.objects.filter(username__startswith="demo").order_by("username"):
         client = browser(user)
         for case in cases:
@@ -36,14 +37,26 @@ def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
                 case.reference,
                 page.status_code,
             )
+            # Each action's form: offered through the API exactly where the page offers it.
+            for action in CASE_ACTIONS:
+                form_page = client.get(reverse(f"cases:case_{action}", args=[case.pk]))
+                form_api = client.get(reverse(f"api:case_{action}", args=[case.pk]))
+                assert form_api.status_code == form_page.status_code, (user.username, case.reference, action)
             if page.status_code != 200:
                 continue
             seen_somewhere += 1
             shown = answer.json()
+            html = page.content.decode()
+            offered = {
+                a for a in CASE_ACTIONS if f'href="{reverse(f"cases:case_{a}", args=[case.pk])}"' in html
+            }
+            assert set(shown["actions"]) & set(CASE_ACTIONS) == offered, (user.username, case.reference)
+            forms_offered += len(offered)
             labels = {str(Person._meta.get_field(name).verbose_name) for name in shown["person"]}
             assert labels == person_labels_on_page(page.content.decode()), (user.username, case.reference)
             assert shown["reference"] == case.reference
     assert seen_somewhere >= len(cases)  # the lead of every case at least
+    assert forms_offered > 0  # the comparison of the forms bit
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from cases import forms
 from cases.models import Consent
 from cases.templatetags.case_forms import form_fields
-from cases.views import CASE_ACTIONS
+from cases.actions import CASE_ACTIONS
 from referrals.forms import ReferralForm
 from tests.workflow import shared_on_consent, take
 
