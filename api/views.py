@@ -232,6 +232,8 @@ def case_action_view(name: str):
             responses={200: ActionFormOut, **problems(401, 403, 404)},
             operation_id=f"cases_{name}_form",
             summary=f"{title}（入力項目）",
+            description=f"「{title}」の画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて"
+            "返します。画面がこの操作を示すときだけ（ほかは 403）。",
         ),
         post=extend_schema(
             parameters=case_id,
@@ -239,6 +241,8 @@ def case_action_view(name: str):
             responses={200: ActionDoneOut, **problems(400, 401, 403, 404, 409, 422)},
             operation_id=f"cases_{name}",
             summary=title,
+            description=f"「{title}」を画面と同じフォーム・同じサービスで行います。本文は画面の入力項目"
+            "（GET が示すもの）。version が古ければ 409、規則により受け付けられなければ 422。",
         ),
     )(view).as_view()
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, for the API's docs page (api/urls.py)
     # Ours, in dependency order (see docs/architecture.md): cross-cutting first, features last.
     "accounts",
     "privacy",
@@ -131,6 +132,11 @@ SPECTACULAR_SETTINGS = {
     # The schema says what exists, not what anyone may see: no sign-in needed to read it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # The docs page (/api/v1/docs/, signed-in users only) serves Swagger UI from our static files,
+    # under the same CSP as every page; it tries GETs only (a POST needs a token or CSRF header).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "supportedSubmitMethods": ["get"]},
 }
 
 MIDDLEWARE = [

@@ -65,3 +65,25 @@ def test_only_a_sysadmin_reaches_the_tokens(people, open_as):
     plaza = open_as("demo_plaza")
     plaza.goto("/admin/api/apitoken/")
     expect(plaza.locator("body")).not_to_contain_text("APIトークン")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_signed_in_staff_read_the_api_docs_under_the_pages_csp(people, open_as, new_context, viewport):
+    """Swagger UI from our static files (no CDN), under the same CSP as every page (the suite fails
+    on any violation), listing every endpoint; a visitor who has not signed in is sent to sign in."""
+    page = open_as("demo_plaza", viewport)
+    page.goto("/api/v1/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Tsunagu API")
+    for operation in (
+        "/api/v1/concerns/",
+        "/api/v1/cases/{case_id}/actions/consent/",
+        "/api/v1/persons/search/",
+    ):
+        expect(page.locator(".opblock-summary-path", has_text=operation).first).to_be_attached()
+    consent = page.locator(".opblock-post", has_text="/api/v1/cases/{case_id}/actions/consent/")
+    consent.locator(".opblock-summary-path").click()
+    expect(consent.locator(".opblock-body")).to_contain_text("obtained_on")  # the body, from the form
+    shot(page, f"api-docs-{'phone' if viewport == PHONE else 'desktop'}")
+    visitor = new_context(viewport).new_page()
+    visitor.goto(f"{page.url.split('/api/')[0]}/api/v1/docs/")
+    assert "/accounts/login/" in visitor.url
