@@ -36,7 +36,7 @@ def takes_many(field: forms.Field) -> bool:
     return isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """A choice's value or an initial value as JSON has it."""
     value = getattr(value, "value", value)  # ModelChoiceIteratorValue
     if hasattr(value, "_meta"):  # a model instance
@@ -44,7 +44,7 @@ def _plain(value: object) -> object:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)) or hasattr(value, "model"):  # a queryset
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value if isinstance(value, (int, bool, float, type(None))) else str(value)
 
 
@@ -56,7 +56,7 @@ def described(form: forms.Form) -> list[dict]:
         choices = None
         if kind_of(field) == "choice":
             choices = [
-                {"value": _plain(value), "label": str(label)}
+                {"value": plain(value), "label": str(label)}
                 for value, label in field.choices
                 if value not in ("", None)
             ]
@@ -67,7 +67,7 @@ def described(form: forms.Form) -> list[dict]:
                 "type": kind_of(field),
                 "many": takes_many(field),
                 "required": field.required,
-                "initial": _plain(form.get_initial_for_field(field, name)),
+                "initial": plain(form.get_initial_for_field(field, name)),
                 "choices": choices,
             }
         )

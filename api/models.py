@@ -14,6 +14,7 @@ class Scope(models.TextChoices):
     CASES_READ = "cases:read", _("ケースの閲覧")
     CASES_ACT = "cases:act", _("ケースの操作（受付・同意・共有・会議・段階の移行）")
     PERSONS_SEARCH = "persons:search", _("本人の検索")
+    PERSONS_UPDATE = "persons:update", _("本人の情報の変更")
 
 
 class ApiToken(models.Model):

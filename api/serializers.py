@@ -134,6 +134,21 @@ class CaseOut(serializers.Serializer):
     )
 
 
+class PersonOfCaseOut(serializers.Serializer):
+    """The person's identity and contact fields this reader may change, as they are now (the read
+    is recorded), with the version to send back with a change."""
+
+    version = serializers.IntegerField()
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text=_("変更できる項目とその値（生年月日は YYYY-MM-DD）"),
+    )
+
+
+class PersonChangedOut(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("変更後の版（次の変更に送る version）"))
+
+
 class PersonSearchIn(serializers.Serializer):
     """The person search's query, in the body (a name never travels in a URL)."""
 

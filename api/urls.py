@@ -14,6 +14,7 @@ urlpatterns = [
     path("persons/search/", views.PersonSearch.as_view(), name="person_search"),
     # Any text: an id that is no UUID is the API's 404 problem, not Django's HTML page.
     path("cases/<str:case_id>/", views.CaseDetail.as_view(), name="case"),
+    path("cases/<str:case_id>/person/", views.PersonOfCase.as_view(), name="person"),
     *(
         path(
             f"cases/<str:case_id>/actions/{action}/",

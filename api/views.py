@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import PROBLEM
-from api.forms import body_of, described, form_data, form_errors
+from api.forms import body_of, described, form_data, form_errors, plain
 from api.models import Scope
 from api.serializers import (
     ActionDoneOut,
@@ -20,12 +20,15 @@ from api.serializers import (
     CaseOut,
     ConcernIn,
     ConcernOut,
+    PersonChangedOut,
+    PersonOfCaseOut,
     PersonSearchIn,
     PersonSearchOut,
     Problem,
 )
 from cases.actions import CASE_ACTIONS
 from cases.forms_lists import CaseListForm
+from cases.forms_people import IdentityForm
 from cases.models import Case, CaseState
 from cases.selectors import (
     case_for_action,
@@ -37,7 +40,9 @@ from cases.selectors import (
     person_search,
 )
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
+from cases.selectors.people import people_form_page
 from cases.services import intake
+from cases.services.people import update_person_identity
 from privacy.exceptions import DataErased
 
 
@@ -245,6 +250,57 @@ def case_action_view(name: str):
             "（GET が示すもの）。version が古ければ 409、規則により受け付けられなければ 422。",
         ),
     )(view).as_view()
+
+
+PERSON_BODY = body_of(IdentityForm, "person_identity")
+CHANGE_PERSON = "update_person_identity"  # the page's action, named in a refusal's audit event
+
+
+class PersonOfCase(APIView):
+    """The case's person, as the page 本人の情報を変更する reads and changes them: only the identity
+    and contact fields the reader may change (their grant's field groups), the read recorded;
+    PATCH changes the fields given (others stay) at the version read — a 409 if someone changed
+    the person since."""
+
+    required_scope = Scope.PERSONS_UPDATE
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: PersonOfCaseOut, **problems(401, 403, 404)},
+        operation_id="persons_read",
+    )
+    def get(self, request, case_id: str):
+        page = people_form_page(
+            request.user, _case_id(case_id), CHANGE_PERSON, needs_identity=False, read_current=True
+        )
+        shown = {name: plain(value) for name, value in page.current.items()}
+        return Response(PersonOfCaseOut({"version": page.version, "fields": shown}).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        request=PERSON_BODY,
+        responses={200: PersonChangedOut, **problems(400, 401, 403, 404, 409, 422)},
+        operation_id="persons_update",
+    )
+    def patch(self, request, case_id: str):
+        page = people_form_page(
+            request.user, _case_id(case_id), "update_person_identity", needs_identity=False
+        )
+        data = form_data(request.data, PERSON_BODY)
+        given = [name for name in data if name != "version"]
+        refused = {name: [_("この項目は変更できません。")] for name in given if name not in page.fields}
+        if refused:
+            raise ValidationError(refused)
+        form = IdentityForm(data, fields=given)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        person = update_person_identity(
+            actor=request.user,
+            case=page.case,
+            expected_version=form.cleaned_data["version"],
+            **{name: form.cleaned_data[name] for name in given},
+        )
+        return Response(PersonChangedOut({"version": person.version}).data)
 
 
 def _case_id(given: str) -> uuid.UUID:

@@ -11,7 +11,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import Form, JapaneseDateField
+from cases.forms import Form, JapaneseDateField, VersionField
 from cases.models import HouseholdMember, Person, Supporter
 from cases.services.people import EDITABLE_FIELDS, clean_identity
 from privacy.normalise import wareki
@@ -42,6 +42,7 @@ class _IdentityChecked(Form):
 
 
 class IdentityForm(_IdentityChecked):
+    version = VersionField()  # the person's, as read: a change in between is a conflict
     name = forms.CharField(label=_("氏名"), max_length=100, required=False)
     kana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
     birth_date = _birth_date_field()
@@ -62,7 +63,7 @@ class IdentityForm(_IdentityChecked):
             }
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in fields:
+            if name not in (*fields, "version"):
                 del self.fields[name]
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_people import (
     EndMembershipForm,
     ExistingMemberForm,
@@ -32,6 +32,9 @@ def _saved(request: HttpRequest, form, act) -> bool:
         return False
     try:
         act(form.cleaned_data)
+    except Conflict as conflict:  # what was typed stays; the page must be opened again to save
+        form.add_error(None, str(conflict))
+        return False
     except CaseRuleError as error:
         form.add_error(None, error)
         return False
@@ -48,11 +51,15 @@ def person_identity(request: HttpRequest, case_id) -> HttpResponse:
         needs_identity=False,
         read_current=request.method != "POST",
     )
-    form = IdentityForm(request.POST or None, fields=page.fields, current=page.current)
+    current = {**page.current, "version": page.version} if page.current else None
+    form = IdentityForm(request.POST or None, fields=page.fields, current=current)
 
     def act(data):
         services.update_person_identity(
-            actor=request.user, case=page.case, **{name: data[name] for name in page.fields}
+            actor=request.user,
+            case=page.case,
+            expected_version=data["version"],
+            **{name: data[name] for name in page.fields},
         )
 
     if _saved(request, form, act):

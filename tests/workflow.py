@@ -4,7 +4,8 @@ import threading
 
 from django.db import connections
 
-from cases.models import Consent, MeetingKind
+from cases.access import grant_access
+from cases.models import AccessLevel, CaseAccessGrant, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 
 
@@ -57,6 +58,19 @@ def shared_on_consent(world, case, recipient, field_groups, purpose=Consent.Purp
         legal_basis=world.basis["consent"],
         consent=consent,
         purpose=purpose,
+    )
+
+
+def agency_contributes(world, case, *groups):
+    """The disability agency, asked to contribute to the case with these field groups (as a
+    referral's acceptance grants it)."""
+    grant_access(
+        case=case,
+        granted_by=None,
+        organisation=world.agency,
+        level=AccessLevel.CONTRIBUTE,
+        reason=CaseAccessGrant.Reason.REFERRAL,
+        field_groups=list(groups),
     )
 
 

@@ -53,6 +53,10 @@ class Person(EncryptedModel):
     # The normalisation the indexes were computed with; older rows wait for manage.py reindex_people.
     index_version = models.PositiveSmallIntegerField(default=current_index_version, editable=False)
 
+    # Raised by each change of the identity fields: two people editing the same person get a
+    # conflict, not a lost update (cases.services.people.update_person_identity).
+    version = models.PositiveIntegerField(_("版"), default=1, editable=False)
+
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     erased_at = models.DateTimeField(_("消去日時"), null=True, blank=True)
     # Set when a household member or a supporter is first recorded for the person (never unset):

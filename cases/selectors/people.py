@@ -214,6 +214,7 @@ class PeopleForm:
     groups: set[str]  # the field groups the actor may change
     fields: list[str]  # the identity fields they may change
     current: dict  # those fields' values now (decrypted: the read is recorded)
+    version: int = 0  # the person's version as read (the identity form sends it back)
 
 
 def people_form_page(
@@ -227,7 +228,7 @@ def people_form_page(
     if not groups or (needs_identity and FieldGroup.IDENTITY not in groups) or case.person.is_erased:
         deny(actor, action=action, case=case)
     names = editable_fields(groups)
-    page = PeopleForm(case=case, groups=groups, fields=names, current={})
+    page = PeopleForm(case=case, groups=groups, fields=names, current={}, version=case.person.version)
     if read_current:
         page.current = {name: getattr(case.person, name) for name in names}
         audit.record(

@@ -12,6 +12,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_ids_of
@@ -24,7 +25,7 @@ from cases.access import (
     identity_visible,
     require_role_permission,
 )
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
 from cases.vocabulary import ErasureReason, FieldGroup
 from privacy.fields import BlindIndexField
@@ -155,6 +156,9 @@ EDIT_GROUPS = {
 }
 EDITABLE_FIELDS = tuple(name for names in EDIT_GROUPS.values() for name in names)
 # Each identity field's blind indexes (the whole name, and its surname and given name …).
+PERSON_CHANGED = gettext_lazy(
+    "他の人が先に本人の情報を変更しました。画面を開き直して、最新の内容を確かめてから入力してください。"
+)
 _INDEXES = {
     source: [f.name for f in Person._meta.fields if isinstance(f, BlindIndexField) and f.source == source]
     for source in ("name", "kana", "phone", "birth_date")
@@ -237,10 +241,11 @@ def _live_person(case: Case) -> Person:
     return person
 
 
-def update_person_identity(*, actor: User, case: Case, **fields) -> Person:
+def update_person_identity(*, actor: User, case: Case, expected_version: int, **fields) -> Person:
     """Change the identity and contact fields of the case's person (``EDITABLE_FIELDS``; those not
-    given stay). The blind indexes follow through their fields; the change is recorded by field
-    name. Nothing is written when nothing changed."""
+    given stay), as read at ``expected_version`` (a conflict otherwise). The blind indexes follow
+    through their fields; the change is recorded by field name. Nothing is written when nothing
+    changed."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not an editable identity field: {sorted(unknown)}")
@@ -249,13 +254,20 @@ def update_person_identity(*, actor: User, case: Case, **fields) -> Person:
     cleaned = clean_identity(fields)
     with transaction.atomic():
         person = _live_person(case)
+        if person.version != expected_version:
+            raise Conflict(PERSON_CHANGED)
         changed = [name for name, value in cleaned.items() if getattr(person, name) != value]
         if not changed:
             return person
         for name in changed:
             setattr(person, name, cleaned[name])
+        person.version += 1
         person.save(
-            update_fields=[*changed, *(index for name in changed for index in _INDEXES.get(name, ()))]
+            update_fields=[
+                *changed,
+                *(index for name in changed for index in _INDEXES.get(name, ())),
+                "version",
+            ]
         )
         audit.record(
             "person.identity_changed",

@@ -26,7 +26,7 @@ def person_labels_on_page(html: str) -> set[str]:
 def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
     call_command("seed_demo")
     cases = list(Case.objects.order_by("created_at"))
-    seen_somewhere = forms_offered = 0
+    seen_somewhere = forms_offered = identities_compared = 0
     for user in User.objects.filter(username__startswith="demo").order_by("username"):
         client = browser(user)
         for case in cases:
@@ -37,6 +37,16 @@ def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
                 case.reference,
                 page.status_code,
             )
+            # The person's page to change them, and the API's: the same answer, the same fields.
+            identity_page = client.get(reverse("cases:person_identity", args=[case.pk]))
+            identity_api = client.get(reverse("api:person", args=[case.pk]))
+            assert identity_api.status_code == identity_page.status_code, (user.username, case.reference)
+            if identity_page.status_code == 200:
+                on_page = set(
+                    re.findall(r'name="(name|kana|birth_date|address|phone)"', identity_page.content.decode())
+                )
+                assert set(identity_api.json()["fields"]) == on_page, (user.username, case.reference)
+                identities_compared += 1
             # Each action's form: offered through the API exactly where the page offers it.
             for action in CASE_ACTIONS:
                 form_page = client.get(reverse(f"cases:case_{action}", args=[case.pk]))
@@ -56,7 +66,7 @@ def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
             assert labels == person_labels_on_page(page.content.decode()), (user.username, case.reference)
             assert shown["reference"] == case.reference
     assert seen_somewhere >= len(cases)  # the lead of every case at least
-    assert forms_offered > 0  # the comparison of the forms bit
+    assert forms_offered > 0 and identities_compared > 0  # the comparisons bit
 
 
 @pytest.mark.django_db

@@ -11,14 +11,14 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.access import grant_access
-from cases.exceptions import CaseRuleError
+from cases.exceptions import CaseRuleError, Conflict
 from cases.models import AccessLevel, CaseAccessGrant, HouseholdMember, Person, Supporter
 from cases.selectors import blind_index_of, person_search
 from cases.services import people
 from tests.screens import browser, page
 from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, with their households)
 from tests.statements import statements
-from tests.workflow import shared_on_consent, take
+from tests.workflow import agency_contributes, shared_on_consent, take
 
 SON = {"name": "佐々木 健一", "kana": "ささき けんいち", "birth_date": datetime.date(1972, 6, 1)}
 
@@ -43,24 +43,16 @@ def _case_page_of(user, case) -> str:
     return "" if response.status_code == 403 else page(response)
 
 
-def _contributor(world, case, *groups):
-    """The disability agency, asked to contribute to the case with these field groups."""
-    grant_access(
-        case=case,
-        granted_by=None,
-        organisation=world.agency,
-        level=AccessLevel.CONTRIBUTE,
-        reason=CaseAccessGrant.Reason.REFERRAL,
-        field_groups=list(groups),
-    )
-
-
 # --- identity -------------------------------------------------------------------------------------
 
 
 def test_the_lead_corrects_kana_and_dates_of_birth_in_wareki(world, case):
     people.update_person_identity(
-        actor=world.staff, case=case, kana="ササキ　トミ", birth_date=datetime.date(1948, 3, 15)
+        actor=world.staff,
+        case=case,
+        expected_version=_person(case).version,
+        kana="ササキ　トミ",
+        birth_date=datetime.date(1948, 3, 15),
     )
     person = _person(case)
     assert person.kana == "ささき とみ"  # katakana and the ideographic space, normalised
@@ -71,12 +63,38 @@ def test_the_lead_corrects_kana_and_dates_of_birth_in_wareki(world, case):
     assert "とみ" not in event.params + event.fields and "1948" not in event.params + event.fields
 
 
+def test_two_people_editing_the_person_get_a_conflict_not_a_lost_update(world, case):
+    """Both open the page; the first saves; the second is told, keeps what they typed, and
+    changes nothing until they open the page again."""
+    url = reverse("cases:person_identity", args=[case.pk])
+    first, second = browser(world.staff), browser(world.staff)
+    version = _person(case).version
+    assert page(first.get(url)) and page(second.get(url))
+    typed = {"name": "佐々木 トメ", "kana": "ささき とめ", "address": "はまかぜ区2-3-4", "phone": ""}
+    assert first.post(url, {**typed, "version": version}).status_code == 302
+    html = page(second.post(url, {**typed, "address": "はまかぜ区9-9-9", "version": version}))
+    assert "他の人が先に本人の情報を変更しました" in html and 'value="はまかぜ区9-9-9"' in html
+    person = _person(case)
+    assert (person.address, person.version) == ("はまかぜ区2-3-4", version + 1)
+    with pytest.raises(Conflict):
+        people.update_person_identity(
+            actor=world.staff, case=case, expected_version=version, phone="045-000-0000"
+        )
+    assert _person(case).phone == ""
+    # Nothing changed, nothing raised: the version stays.
+    people.update_person_identity(
+        actor=world.staff, case=case, expected_version=version + 1, address="はまかぜ区2-3-4"
+    )
+    assert _person(case).version == version + 1
+
+
 def test_the_identity_page_takes_wareki_and_shows_it_back(world, case):
     staff = browser(world.staff)
     url = reverse("cases:person_identity", args=[case.pk])
-    response = staff.post(
-        url, {"name": "佐々木 トメ", "kana": "ささき とめ", "birth_date": "昭和２３年３月１５日"}
-    )
+    version = _person(case).version
+    assert f'name="version" value="{version}"' in page(staff.get(url))
+    typed = {"name": "佐々木 トメ", "kana": "ささき とめ", "birth_date": "昭和２３年３月１５日"}
+    response = staff.post(url, {**typed, "version": version})
     assert response.status_code == 302
     assert _person(case).birth_date == datetime.date(1948, 3, 15)
     html = page(staff.get(url))
@@ -126,7 +144,9 @@ def test_bad_input_comes_back_as_typed_with_the_error_beside_it_and_changes_noth
 
 
 def test_the_phone_is_normalised_and_indexed(world, case):
-    people.update_person_identity(actor=world.staff, case=case, phone="０４５－１２３－４５６７")
+    people.update_person_identity(
+        actor=world.staff, case=case, expected_version=_person(case).version, phone="０４５－１２３－４５６７"
+    )
     person = _person(case)
     assert person.phone == "045-123-4567"
     assert person.phone_index == blind_index_of("phone_index", "0451234567")
@@ -138,21 +158,31 @@ def test_the_commissioner_who_reported_it_may_not_change_the_person(world, case)
     assert commissioner.get(url).status_code == 403
     assert commissioner.post(url, {"kana": "だれか"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        people.update_person_identity(actor=world.commissioner, case=case, kana="だれか")
+        people.update_person_identity(
+            actor=world.commissioner, case=case, expected_version=_person(case).version, kana="だれか"
+        )
     assert _person(case).kana == "ささき とめ"
     assert [json.loads(e.params)["action"] for e in _events("case.denied")][-1] == "update_person_identity"
 
 
 def test_an_agency_changes_only_the_groups_its_grant_includes(world, case):
     with pytest.raises(PermissionDenied):  # no grant at all
-        people.update_person_identity(actor=world.agency_worker, case=case, phone="045-111-2222")
+        people.update_person_identity(
+            actor=world.agency_worker, case=case, expected_version=_person(case).version, phone="045-111-2222"
+        )
     shared_on_consent(world, case, world.agency, ["contact"])  # sight only: a view grant
     with pytest.raises(PermissionDenied):
-        people.update_person_identity(actor=world.agency_worker, case=case, phone="045-111-2222")
-    _contributor(world, case, "contact")
-    people.update_person_identity(actor=world.agency_worker, case=case, phone="045-111-2222")
+        people.update_person_identity(
+            actor=world.agency_worker, case=case, expected_version=_person(case).version, phone="045-111-2222"
+        )
+    agency_contributes(world, case, "contact")
+    people.update_person_identity(
+        actor=world.agency_worker, case=case, expected_version=_person(case).version, phone="045-111-2222"
+    )
     with pytest.raises(PermissionDenied):  # contact, not identity
-        people.update_person_identity(actor=world.agency_worker, case=case, kana="ちがう")
+        people.update_person_identity(
+            actor=world.agency_worker, case=case, expected_version=_person(case).version, kana="ちがう"
+        )
     html = page(browser(world.agency_worker).get(reverse("cases:person_identity", args=[case.pk])))
     assert 'name="phone"' in html and 'name="address"' in html and 'name="kana"' not in html
     person = _person(case)
@@ -215,7 +245,7 @@ def test_the_household_shows_on_each_members_case_only_to_who_may_see_identity(w
 
 
 def test_only_who_may_register_people_adds_household_members(world, case):
-    _contributor(world, case, "identity")
+    agency_contributes(world, case, "identity")
     with pytest.raises(PermissionDenied):  # an agency worker registers no one (cases.add_person)
         people.add_household_member(actor=world.agency_worker, case=case, relation="child", **SON)
     with pytest.raises(PermissionDenied):

@@ -23,7 +23,7 @@ from cases.services import people
 from tests.screens import browser, page
 from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, with their households)
 from tests.statements import statements
-from tests.workflow import shared_on_consent, take
+from tests.workflow import agency_contributes, shared_on_consent, take
 
 SON = {"name": "佐々木 健一", "kana": "ささき けんいち", "birth_date": datetime.date(1972, 6, 1)}
 DAUGHTER = {"name": "佐々木 美咲", "kana": "ささき みさき", "birth_date": datetime.date(1975, 2, 14)}
@@ -60,17 +60,6 @@ def _end_url(case, member_id):
 
 def _detail(user, case) -> str:
     return page(browser(user).get(reverse("cases:case_detail", args=[case.pk])))
-
-
-def _contributor(world, case, *groups):
-    grant_access(
-        case=case,
-        granted_by=None,
-        organisation=world.agency,
-        level=AccessLevel.CONTRIBUTE,
-        reason=CaseAccessGrant.Reason.REFERRAL,
-        field_groups=list(groups),
-    )
 
 
 # --- adding someone already registered ------------------------------------------------------------
@@ -254,7 +243,7 @@ def test_a_contributing_agency_ends_a_membership_but_looks_nobody_up(world, case
     membership = people.add_existing_household_member(
         actor=world.staff, case=case, person=son, relation="child"
     )
-    _contributor(world, case, "identity")
+    agency_contributes(world, case, "identity")
     agency = browser(world.agency_worker)
     assert agency.get(_existing_url(case)).status_code == 403
     with pytest.raises(PermissionDenied):

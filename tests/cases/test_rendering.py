@@ -8,9 +8,9 @@ from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 
 from cases import forms
+from cases.actions import CASE_ACTIONS
 from cases.models import Consent
 from cases.templatetags.case_forms import form_fields
-from cases.actions import CASE_ACTIONS
 from referrals.forms import ReferralForm
 from tests.workflow import shared_on_consent, take
 
