@@ -15,6 +15,11 @@ class Scope(models.TextChoices):
     CASES_ACT = "cases:act", _("ケースの操作（受付・同意・共有・会議・段階の移行）")
     PERSONS_SEARCH = "persons:search", _("本人の検索")
     PERSONS_UPDATE = "persons:update", _("本人の情報の変更")
+    REFERRALS_READ = "referrals:read", _("つなぎの閲覧")
+    REFERRALS_ACT = (
+        "referrals:act",
+        _("つなぎの操作（下書き・送付・引き受け・質問・回答・お断り・完了・取り下げ）"),
+    )
 
 
 class ApiToken(models.Model):

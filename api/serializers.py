@@ -219,3 +219,46 @@ class ActionDoneOut(serializers.Serializer):
     action = serializers.CharField()
     case = CaseStandingOut()
     record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))
+
+
+class StandingOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ReferralDoneOut(serializers.Serializer):
+    """The action was taken: the referral's state and version now."""
+
+    action = serializers.CharField()
+    referral = StandingOut()
+
+
+class ReferralMessageOut(serializers.Serializer):
+    kind = serializers.CharField()
+    text = serializers.CharField(allow_null=True, help_text=_("消去済みの本人のものは null"))
+    organisation = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReferralOut(serializers.Serializer):
+    """A referral as its page shows it to the reader: the referrer sees it all; the agency sees
+    the purpose, the messages and the case's fields shared with it while its access lasts."""
+
+    id = serializers.UUIDField()
+    case_id = serializers.UUIDField(help_text=_("つなぐ側だけ（つなぎ先には null）"), allow_null=True)
+    state = serializers.CharField()
+    version = serializers.IntegerField(help_text=_("操作（actions）に送る version"))
+    referring_organisation = serializers.CharField()
+    recipient = serializers.CharField()
+    is_referrer = serializers.BooleanField()
+    is_recipient = serializers.BooleanField()
+    field_groups = serializers.ListField(child=serializers.CharField(), help_text=_("共有する項目群"))
+    sent_at = serializers.DateTimeField(allow_null=True)
+    accept_by = serializers.DateField(allow_null=True)
+    purpose = serializers.CharField(allow_null=True, help_text=_("読めないとき（アクセス終了後）は null"))
+    messages = ReferralMessageOut(many=True)
+    person = serializers.DictField(help_text=_("共有された本人の項目（つなぎ先が読めるあいだだけ）"))
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
+    )

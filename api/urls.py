@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api import views
 from cases.actions import CASE_ACTIONS
+from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 
 app_name = "api"
 
@@ -23,6 +24,17 @@ urlpatterns = [
             name=f"case_{action}",
         )
         for action in CASE_ACTIONS
+    ),
+    path("cases/<str:case_id>/referrals/", views.ReferralDraft.as_view(), name="referral_draft"),
+    path("referrals/<str:referral_id>/", views.ReferralDetail.as_view(), name="referral"),
+    *(
+        path(
+            f"referrals/<str:referral_id>/actions/{action}/",
+            views.referral_action_view(action),
+            {"action": action},
+            name=f"referral_{action}",
+        )
+        for action in REFERRAL_ACTIONS
     ),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # The schema to read and try (GETs) in Swagger UI: for signed-in users (the middleware asks

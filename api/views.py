@@ -25,6 +25,9 @@ from api.serializers import (
     PersonSearchIn,
     PersonSearchOut,
     Problem,
+    ReferralDoneOut,
+    ReferralOut,
+    StandingOut,
 )
 from cases.actions import CASE_ACTIONS
 from cases.forms_lists import CaseListForm
@@ -43,7 +46,13 @@ from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.selectors.people import people_form_page
 from cases.services import intake
 from cases.services.people import update_person_identity
+from cases.web import Action
 from privacy.exceptions import DataErased
+from referrals.actions import ACTIONS as REFERRAL_ACTIONS
+from referrals.actions import NEW as NEW_REFERRAL
+from referrals.actions import offered_actions
+from referrals.selectors import referral_page, referral_standing, referral_to_act_on
+from referrals.services import mark_seen_by_referrer
 
 
 def problems(*statuses: int) -> dict:
@@ -149,7 +158,7 @@ class CaseDetail(APIView):
         operation_id="cases_read",
     )
     def get(self, request, case_id: str):
-        page = case_page(request.user, _case_id(case_id))
+        page = case_page(request.user, _path_id(case_id))
         case = page.case
         return Response(
             CaseOut(
@@ -202,7 +211,7 @@ class CaseAction(APIView):
 
     def get(self, request, case_id: str, action: str):
         codename, act = CASE_ACTIONS[action]
-        case = case_for_action(request.user, _case_id(case_id), codename, offered=action)
+        case = case_for_action(request.user, _path_id(case_id), codename, offered=action)
         form = act.bound_form(request.user, case)
         return Response(
             ActionFormOut({"action": action, "title": str(act.title), "fields": described(form)}).data
@@ -211,17 +220,23 @@ class CaseAction(APIView):
     def post(self, request, case_id: str, action: str):
         codename, act = CASE_ACTIONS[action]
         # Refused (recorded) before the body is read, as the page's form is.
-        case = case_for_action(request.user, _case_id(case_id), codename)
-        form = act.bound_form(request.user, case, form_data(request.data, self.body))
-        if not form.is_valid():
-            raise ValidationError(form_errors(form))
-        made = act.run(request, case, form)  # a refusal is a 422, a stale version a 409 (api.errors)
+        case = case_for_action(request.user, _path_id(case_id), codename)
+        made = act_on(request, act, case, self.body)
         state, version = case_standing(case)
         record = None
         if made is not None and not isinstance(made, Case) and hasattr(made, "_meta"):
             record = {"type": made._meta.model_name, "id": str(made.pk)}
         standing = {"id": case.pk, "state": state, "version": version}
         return Response(ActionDoneOut({"action": action, "case": standing, "record": record}).data)
+
+
+def act_on(request, act: Action, obj, body: type) -> object:
+    """An action of a page taken through the API: the call's body typed (``body``), then the page's
+    own form and service. A refusal is a 422, a stale version a 409 (api.errors)."""
+    form = act.bound_form(request.user, obj, form_data(request.data, body))
+    if not form.is_valid():
+        raise ValidationError(form_errors(form))
+    return act.run(request, obj, form)
 
 
 def case_action_view(name: str):
@@ -271,7 +286,7 @@ class PersonOfCase(APIView):
     )
     def get(self, request, case_id: str):
         page = people_form_page(
-            request.user, _case_id(case_id), CHANGE_PERSON, needs_identity=False, read_current=True
+            request.user, _path_id(case_id), CHANGE_PERSON, needs_identity=False, read_current=True
         )
         shown = {name: plain(value) for name, value in page.current.items()}
         return Response(PersonOfCaseOut({"version": page.version, "fields": shown}).data)
@@ -284,7 +299,7 @@ class PersonOfCase(APIView):
     )
     def patch(self, request, case_id: str):
         page = people_form_page(
-            request.user, _case_id(case_id), "update_person_identity", needs_identity=False
+            request.user, _path_id(case_id), "update_person_identity", needs_identity=False
         )
         data = form_data(request.data, PERSON_BODY)
         given = [name for name in data if name != "version"]
@@ -303,11 +318,115 @@ class PersonOfCase(APIView):
         return Response(PersonChangedOut({"version": person.version}).data)
 
 
-def _case_id(given: str) -> uuid.UUID:
+class ReferralDetail(APIView):
+    """A referral as its page shows it to the reader (refused, recorded, as the page is): both
+    sides see where it stands; the agency reads the purpose, the messages and the shared fields
+    while its access lasts (the read recorded, as the page records it)."""
+
+    required_scope = Scope.REFERRALS_READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: ReferralOut, **problems(401, 403, 404)},
+        operation_id="referrals_read",
+    )
+    def get(self, request, referral_id: str):
+        view = referral_page(request.user, _path_id(referral_id))
+        referral = view.referral
+        if view.is_referrer:
+            mark_seen_by_referrer(actor=request.user, referral=referral)  # as the page does
+        return Response(
+            ReferralOut(
+                {
+                    "id": referral.pk,
+                    "case_id": referral.case_id if view.is_referrer else None,
+                    "state": referral.state,
+                    "version": referral.version,
+                    "referring_organisation": referral.referring_organisation.name,
+                    "recipient": referral.recipient.name,
+                    "is_referrer": view.is_referrer,
+                    "is_recipient": view.is_recipient,
+                    "field_groups": referral.field_groups,
+                    "sent_at": referral.sent_at,
+                    "accept_by": referral.accept_by,
+                    "purpose": _readable(referral, "purpose") if view.shows_referral_text else None,
+                    "messages": [
+                        {
+                            "kind": message.kind,
+                            "text": _readable(message, "text"),
+                            "organisation": message.organisation.name,
+                            "created_at": message.created_at,
+                        }
+                        for message in view.messages
+                    ],
+                    "person": view.content.person,
+                    "actions": offered_actions(view),
+                }
+            ).data
+        )
+
+
+class ReferralAction(APIView):
+    """One action of the referral page (referrals/actions.py), for either side: the same form and
+    service; the referral's state and version after it. One view per action (``action_views``)."""
+
+    required_scope = Scope.REFERRALS_ACT
+    body: type = None
+
+    def post(self, request, referral_id: str, action: str):
+        # Who the actor is to the referral, refused (recorded) before the body is read.
+        referral = referral_to_act_on(request.user, _path_id(referral_id)).referral
+        act_on(request, REFERRAL_ACTIONS[action], referral, self.body)
+        state, version = referral_standing(referral)
+        standing = {"id": referral.pk, "state": state, "version": version}
+        return Response(ReferralDoneOut({"action": action, "referral": standing}).data)
+
+
+def referral_action_view(name: str):
+    act = REFERRAL_ACTIONS[name]
+    body = body_of(act.form_class, f"referral_{name}")
+    view = type(body.__name__.removesuffix("In"), (ReferralAction,), {"body": body})
+    return extend_schema_view(
+        post=extend_schema(
+            parameters=[OpenApiParameter("referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+            request=body,
+            responses={200: ReferralDoneOut, **problems(400, 401, 403, 404, 409, 422)},
+            operation_id=f"referrals_{name}",
+            description="つなぎのページの同じ操作を、同じフォーム・同じサービスで行います。"
+            "version が古ければ 409、規則により受け付けられなければ 422。",
+        )
+    )(view).as_view()
+
+
+REFERRAL_BODY = body_of(NEW_REFERRAL.form_class, "referral_draft")
+
+
+class ReferralDraft(APIView):
+    """The case page's 関係機関につなぐ: a draft of a referral from the case, to send afterwards
+    (``send``); only its lead may, as on the page."""
+
+    required_scope = Scope.REFERRALS_ACT
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        request=REFERRAL_BODY,
+        responses={201: StandingOut, **problems(400, 401, 403, 404, 409, 422)},
+        operation_id="referrals_draft",
+    )
+    def post(self, request, case_id: str):
+        case = case_for_action(request.user, _path_id(case_id), "view_case_status")
+        referral = act_on(request, NEW_REFERRAL, case, REFERRAL_BODY)
+        state, version = referral_standing(referral)
+        standing = {"id": referral.pk, "state": state, "version": version}
+        return Response(StandingOut(standing).data, status=status.HTTP_201_CREATED)
+
+
+def _path_id(given: str) -> uuid.UUID:
+    """An id from the path (a case's, a referral's): one that is no UUID names nothing."""
     try:
         return uuid.UUID(given)
     except ValueError:
-        raise NotFound() from None  # no case could have it: nothing to refuse or record
+        raise NotFound() from None  # nothing could have it: nothing to refuse or record
 
 
 def _readable(obj: object, field: str) -> object:

@@ -280,3 +280,8 @@ def shared_access_is_live(referral: Referral) -> bool:
         .filter(disclosure_id=referral.disclosure_id, organisation_id=referral.recipient_id)
         .exists()
     )
+
+
+def referral_standing(referral: Referral) -> tuple[str, int]:
+    """The referral's state and version as stored now (after an action its actor took on it)."""
+    return Referral.objects.values_list("state", "version").get(pk=referral.pk)

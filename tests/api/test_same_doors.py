@@ -12,6 +12,8 @@ from accounts.models import User
 from cases.actions import CASE_ACTIONS
 from cases.models import Case, Person
 from cases.selectors.lists import ListTab
+from referrals.actions import ACTIONS as REFERRAL_ACTIONS
+from referrals.models import Referral
 from tests.screens import browser
 
 
@@ -106,3 +108,27 @@ def test_the_person_search_finds_the_same_people_and_cases_through_the_api():
             assert html.count('class="card person-found"') == len(found["results"])
             compared += bool(found["results"])
     assert compared > 0  # someone found someone: the comparison bit
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_every_demo_user_reaches_the_same_referrals_and_actions_through_the_api():
+    call_command("seed_demo")
+    compared = offered = shared = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for referral in Referral.objects.order_by("created_at"):
+            page = client.get(reverse("referrals:detail", args=[referral.pk]))
+            answer = client.get(reverse("api:referral", args=[referral.pk]))
+            assert answer.status_code == page.status_code, (user.username, referral.pk)
+            if page.status_code != 200:
+                continue
+            html = page.content.decode()
+            on_page = {a for a in REFERRAL_ACTIONS if reverse(f"referrals:{a}", args=[referral.pk]) in html}
+            shown = answer.json()
+            assert set(shown["actions"]) == on_page, (user.username, referral.pk)
+            # What the agency reads of the person: the labels the page shows, no more.
+            labels = {str(Person._meta.get_field(name).verbose_name) for name in shown["person"]}
+            assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, referral.pk)
+            compared, offered, shared = compared + 1, offered + len(on_page), shared + len(labels)
+    assert compared and offered and shared  # the comparisons bit

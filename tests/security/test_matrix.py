@@ -131,7 +131,7 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
         )
         recipient = live and holds_record_row(user, ReferralGroupObjectPermission, obj, "respond_referral")
         return referrer or recipient, obj.case
-    if name == "referrals:detail":
+    if name in ("referrals:detail", "api:referral"):  # the API's referral is the page's
         referrer = grant_level(user, obj.case_id) >= AccessLevel.LEAD
         recipient = obj.state != "draft" and holds_record_row(
             user, ReferralGroupObjectPermission, obj, "respond_referral"
@@ -289,7 +289,7 @@ def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_da
     assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
     assert {"cases:household_member_existing", "cases:household_member_end"} <= walked
     assert {"cases:meeting_record_pdf", "referrals:summary_pdf"} <= walked  # documents to print
-    assert {"api:case", "api:person"} <= walked
+    assert {"api:case", "api:person", "api:referral"} <= walked
 
     # Time-boxed grants run out: meeting attendees' and break-glass access end.
     past = timezone.now() - datetime.timedelta(seconds=1)

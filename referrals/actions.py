@@ -1,0 +1,67 @@
+"""A referral's actions as service calls (``cases.web.Action``), for both sides: the referrer's
+draft, send, answer and withdrawal, the agency's acceptance, question, refusal and completion —
+one table for the pages (referrals/views.py) and the API (api/views.py)."""
+
+from django.utils.translation import gettext_lazy
+
+from cases.web import Action, with_version
+from referrals import forms, selectors, services
+from referrals.models import AWAITING_ANSWER, ReferralState
+
+S = ReferralState
+
+NEW = Action(
+    gettext_lazy("関係機関につなぐ（下書きを作る）"),
+    gettext_lazy("下書きを作る"),
+    forms.ReferralForm,
+    services.draft_referral,  # the form's fields are the service's words: agency, fields, purpose, ground
+    "case",
+    form_kwargs=lambda case, actor: {"case": case},
+    done_message=gettext_lazy("下書きを作りました。内容を確かめて送ってください。"),
+)
+
+
+def _text_action(service, keyword: str, label: str):
+    return Action(
+        "",
+        "",
+        forms.TextForm,
+        service,
+        "referral",
+        form_kwargs=lambda referral, actor: {"label": label},
+        initial=with_version,
+        renamed={"text": keyword},
+    )
+
+
+ACTIONS = {
+    "send": Action("", "", forms.VersionedForm, services.send_referral, "referral", initial=with_version),
+    "ask": _text_action(services.ask_question, "question", gettext_lazy("つなぐ側への質問")),
+    "answer": _text_action(services.answer_question, "answer", gettext_lazy("質問への回答")),
+    "accept": Action(
+        "",
+        "",
+        forms.AcceptForm,
+        services.accept_referral,
+        "referral",
+        form_kwargs=lambda referral, actor: {"referral": referral},
+        initial=with_version,
+    ),
+    "decline": _text_action(services.decline_referral, "reason", gettext_lazy("お断りの理由")),
+    "complete": _text_action(services.complete_referral, "outcome", gettext_lazy("支援の結果")),
+    "withdraw": _text_action(services.withdraw_referral, "reason", gettext_lazy("取り下げの理由")),
+}
+
+
+def offered_actions(view: selectors.ReferralView) -> list[str]:
+    """The actions the referral's page offers the actor, in the page's order of need."""
+    referral, offered = view.referral, []
+    if view.is_referrer:
+        offered += ["send"] if referral.state == S.DRAFT else []
+        offered += ["answer"] if referral.state == S.RETURNED else []
+        offered += ["withdraw"] if referral.is_open else []
+    if view.is_recipient:
+        offered += ["accept", "ask"] if referral.state in AWAITING_ANSWER else []
+        offered += ["decline"] if referral.state in (*AWAITING_ANSWER, S.RETURNED) else []
+        offered += ["complete"] if referral.state == S.ACCEPTED else []
+    return offered

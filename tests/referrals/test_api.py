@@ -1,0 +1,91 @@
+"""A referral through the API, both sides (issue 21): the referrer drafts it from the case and
+sends it, the agency reads what is shared with it and accepts — the page's forms and services;
+a stale version a 409, the wrong side a 403 (recorded), bad input a 400 that changes nothing."""
+
+import json
+
+from django.test import Client
+from django.urls import reverse
+
+from api.models import Scope
+from audit.models import AuditEvent
+from referrals.models import Referral, ReferralState
+from tests.api.test_tokens_and_concerns import issue
+
+S = ReferralState
+BOTH = [Scope.REFERRALS_READ, Scope.REFERRALS_ACT]
+
+
+def call(key: str, url: str, body=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if body is None:
+        return Client().get(url, **headers)
+    return Client().post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def act(key: str, referral, action: str, body: dict):
+    return call(key, reverse(f"api:referral_{action}", args=[referral.pk]), body)
+
+
+def test_the_loop_through_the_api_from_both_sides(world, referred):
+    plaza = issue(world, world.staff, world.plaza, scopes=BOTH)[1]
+    agency = issue(world, world.agency_worker, world.agency, scopes=BOTH)[1]
+    drafted = call(
+        plaza,
+        reverse("api:referral_draft", args=[referred.pk]),
+        {
+            "recipient": world.agency.pk,
+            "purpose": "障害福祉サービスの利用について相談したい。",
+            "field_groups": ["identity", "concern"],
+            "legal_basis": world.basis["consent"].pk,
+            "consent": str(referred.consent.pk),
+        },
+    )
+    assert drafted.status_code == 201, drafted.content
+    referral = Referral.objects.get(pk=drafted.json()["id"])
+    assert referral.state == S.DRAFT and drafted.json()["version"] == referral.version
+    # The agency cannot see a draft; the referrer sees it with "send" offered.
+    assert call(agency, reverse("api:referral", args=[referral.pk])).status_code == 403
+    mine = call(plaza, reverse("api:referral", args=[referral.pk])).json()
+    assert (
+        mine["is_referrer"]
+        and mine["actions"] == ["send", "withdraw"]
+        and mine["case_id"] == str(referred.pk)
+    )
+    assert act(plaza, referral, "send", {"version": referral.version - 1}).status_code == 409
+    sent = act(plaza, referral, "send", {"version": referral.version})
+    assert sent.status_code == 200 and sent.json()["referral"]["state"] == S.SENT
+    # The agency reads the purpose and the shared fields, and only those; the read is recorded.
+    theirs = call(agency, reverse("api:referral", args=[referral.pk])).json()
+    assert theirs["is_recipient"] and theirs["case_id"] is None
+    assert theirs["purpose"].startswith("障害福祉サービス") and theirs["person"]["name"] == "佐々木 トメ"
+    assert "phone" not in theirs["person"] and "address" not in theirs["person"]  # contact was not shared
+    assert set(theirs["actions"]) == {"accept", "ask", "decline"}
+    viewed = AuditEvent.objects.filter(event="referral.viewed", actor_id=world.agency_worker.pk).latest(
+        "sequence"
+    )
+    assert "name" in viewed.fields and "トメ" not in viewed.fields
+    # The wrong side is refused (recorded) before the body is read; the right side accepts.
+    accept = {"version": theirs["version"], "worker": world.agency_worker.pk}
+    assert act(plaza, referral, "accept", accept).status_code == 403
+    assert AuditEvent.objects.filter(event="case.denied", actor_id=world.staff.pk).exists()
+    accepted = act(agency, referral, "accept", accept)
+    assert accepted.status_code == 200, accepted.content
+    referral.refresh_from_db()
+    assert referral.state == S.ACCEPTED and accepted.json()["referral"]["version"] == referral.version
+
+
+def test_bad_input_and_a_missing_scope_change_nothing(world, sent):
+    referral = sent()
+    agency = issue(world, world.agency_worker, world.agency, scopes=BOTH)[1]
+    for body, field in [
+        ({"version": referral.version, "text": 5}, "text"),
+        ({"version": referral.version, "text": "x", "reason": "y"}, "reason"),
+        ({"version": referral.version}, "text"),  # the page's own check: 内容 is required
+    ]:
+        answer = act(agency, referral, "ask", body)
+        assert answer.status_code == 400 and field in answer.json()["errors"], (body, answer.content)
+    reader = issue(world, world.anshin_worker, world.anshin, scopes=[Scope.REFERRALS_READ])[1]
+    assert act(reader, referral, "decline", {"version": referral.version, "text": "x"}).status_code == 403
+    referral.refresh_from_db()
+    assert referral.state == S.SENT and not referral.messages.exists()
