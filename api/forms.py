@@ -9,10 +9,14 @@ from functools import partial
 from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from api.serializers import Text
+from cases.forms import VersionField
+
+VERSION_HELP = gettext_lazy("読んだときの版（ケースなどを読んだ答えの version）。古ければ 409")
 
 # PostgreSQL's integer columns: a larger number would fail in the database, not in the form.
 LARGEST = 2**31 - 1
@@ -84,6 +88,8 @@ def body_of(form_class: type[forms.Form], name: str) -> type[serializers.Seriali
 
 
 def _json_field(field: forms.Field) -> serializers.Field:
+    if isinstance(field, VersionField):  # the page's form sends it hidden; a program must send it
+        return serializers.IntegerField(min_value=1, max_value=LARGEST, help_text=VERSION_HELP)
     options = {
         "required": field.required,
         "allow_null": not field.required,
@@ -118,8 +124,10 @@ def form_data(body: object, shape: type[serializers.Serializer]) -> dict:
     if not isinstance(body, Mapping):
         message = _("項目名と値の組（JSONのオブジェクト）を送ってください。")
         raise ValidationError({"non_field_errors": [message]})
-    checked = shape(data=body, partial=True)  # what is required, the form says
+    checked = shape(data=body, partial=True)  # what is required, the form says…
     errors = {name: [_("この操作にない項目です。")] for name in body if name not in checked.fields}
+    if "version" in checked.fields and body.get("version") is None:  # …but for the version
+        errors["version"] = [_("読んだときの version を送ってください。")]
     if not checked.is_valid():
         errors.update(checked.errors)
     if errors:

@@ -20,6 +20,8 @@ class Scope(models.TextChoices):
         "referrals:act",
         _("つなぎの操作（下書き・送付・引き受け・質問・回答・お断り・完了・取り下げ）"),
     )
+    MATTERS_READ = "matters:read", _("後見の案件の閲覧")
+    MATTERS_ACT = "matters:act", _("後見の案件の操作（検討・申立て・審判・終了など）")
 
 
 class ApiToken(models.Model):

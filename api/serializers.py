@@ -206,7 +206,9 @@ class ActionFormOut(serializers.Serializer):
     fields = FormFieldOut(many=True)
 
 
-class CaseStandingOut(serializers.Serializer):
+class StandingOut(serializers.Serializer):
+    """Where a record (a case, a referral, a matter) stands after an action: its version to send next."""
+
     id = serializers.UUIDField()
     state = serializers.CharField()
     version = serializers.IntegerField()
@@ -217,14 +219,8 @@ class ActionDoneOut(serializers.Serializer):
     (a consent, a disclosure, a meeting, a watch visit)."""
 
     action = serializers.CharField()
-    case = CaseStandingOut()
+    case = StandingOut()
     record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))
-
-
-class StandingOut(serializers.Serializer):
-    id = serializers.UUIDField()
-    state = serializers.CharField()
-    version = serializers.IntegerField()
 
 
 class ReferralDoneOut(serializers.Serializer):
@@ -239,6 +235,12 @@ class ReferralMessageOut(serializers.Serializer):
     text = serializers.CharField(allow_null=True, help_text=_("消去済みの本人のものは null"))
     organisation = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class HeldMeetingOut(serializers.Serializer):
+    held_at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    minutes = serializers.CharField(allow_null=True, help_text=_("消去済みの本人のものは null"))
 
 
 class ReferralOut(serializers.Serializer):
@@ -259,6 +261,40 @@ class ReferralOut(serializers.Serializer):
     purpose = serializers.CharField(allow_null=True, help_text=_("読めないとき（アクセス終了後）は null"))
     messages = ReferralMessageOut(many=True)
     person = serializers.DictField(help_text=_("共有された本人の項目（つなぎ先が読めるあいだだけ）"))
+    concerns = ConcernOnCase(many=True, help_text=_("共有された気付き（同じく）"))
+    meetings = HeldMeetingOut(many=True, help_text=_("共有された会議の議事録（開催済みのもの。同じく）"))
     actions = serializers.ListField(
         child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
     )
+
+
+class PetitionOut(serializers.Serializer):
+    type = serializers.CharField()
+    petitioner_kind = serializers.CharField(help_text=_("申立人の種別（市町村長申立てを含む）"))
+    filed_on = serializers.DateField(allow_null=True)
+    ruling = serializers.CharField(allow_null=True)
+
+
+class MatterOut(serializers.Serializer):
+    """A guardianship matter as its page shows it to its centre: where it stands, the assessment
+    the centre recorded, the petition, and the case's fields disclosed to the centre."""
+
+    id = serializers.UUIDField()
+    case_reference = serializers.CharField()
+    state = serializers.CharField()
+    version = serializers.IntegerField(help_text=_("操作（actions）に送る version"))
+    centre = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    assessment = serializers.DictField(
+        child=serializers.CharField(allow_null=True), help_text=_("判断能力・本人の希望（消去済みは null）")
+    )
+    petition = PetitionOut(allow_null=True)
+    person = serializers.DictField(help_text=_("中核機関に共有された本人の項目"))
+
+
+class MatterDoneOut(serializers.Serializer):
+    """The action was taken: the matter's state and version now, and the record it made, if any."""
+
+    action = serializers.CharField()
+    matter = StandingOut()
+    record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api import views
 from cases.actions import CASE_ACTIONS
+from guardianship.actions import MATTER_ACTIONS
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 
 app_name = "api"
@@ -35,6 +36,16 @@ urlpatterns = [
             name=f"referral_{action}",
         )
         for action in REFERRAL_ACTIONS
+    ),
+    path("matters/<str:matter_id>/", views.MatterDetail.as_view(), name="matter"),
+    *(
+        path(
+            f"matters/<str:matter_id>/actions/{action}/",
+            views.matter_action_view(action),
+            {"action": action},
+            name=f"matter_{action}",
+        )
+        for action in MATTER_ACTIONS
     ),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # The schema to read and try (GETs) in Swagger UI: for signed-in users (the middleware asks

@@ -20,6 +20,8 @@ from api.serializers import (
     CaseOut,
     ConcernIn,
     ConcernOut,
+    MatterDoneOut,
+    MatterOut,
     PersonChangedOut,
     PersonOfCaseOut,
     PersonSearchIn,
@@ -43,10 +45,13 @@ from cases.selectors import (
     person_search,
 )
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
-from cases.selectors.people import people_form_page
+from cases.selectors.people import people_form_page, require_changeable
 from cases.services import intake
-from cases.services.people import update_person_identity
+from cases.services.people import EDITABLE_FIELDS, update_person_identity
 from cases.web import Action
+from guardianship.actions import MATTER_ACTIONS
+from guardianship.models import GuardianshipMatter
+from guardianship.selectors import matter_page, matter_standing, matter_to_act_on
 from privacy.exceptions import DataErased
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.actions import NEW as NEW_REFERRAL
@@ -174,16 +179,7 @@ class CaseDetail(APIView):
                     "field_groups": sorted(page.field_groups),
                     "erased": case.person.is_erased,
                     "person": page.person,
-                    "concerns": [
-                        {
-                            "noticed_on": concern.noticed_on,
-                            "reporter_kind": concern.reporter_kind,
-                            "urgency": concern.urgency,
-                            "tags": [str(label) for label in concern.tag_labels],
-                            "details": _readable(concern, "details"),
-                        }
-                        for concern in page.concerns
-                    ],
+                    "concerns": _concern_rows(page.concerns),
                     "meetings": [
                         {
                             "id": meeting.pk,
@@ -298,14 +294,13 @@ class PersonOfCase(APIView):
         operation_id="persons_update",
     )
     def patch(self, request, case_id: str):
-        page = people_form_page(
-            request.user, _path_id(case_id), "update_person_identity", needs_identity=False
-        )
+        page = people_form_page(request.user, _path_id(case_id), CHANGE_PERSON, needs_identity=False)
+        # A field outside their groups is refused (recorded) as the service would, before any value
+        # is read; a name that is no field at all is a 400 below.
+        named = request.data if isinstance(request.data, dict) else {}
+        require_changeable(request.user, page, [n for n in named if n in EDITABLE_FIELDS], CHANGE_PERSON)
         data = form_data(request.data, PERSON_BODY)
         given = [name for name in data if name != "version"]
-        refused = {name: [_("この項目は変更できません。")] for name in given if name not in page.fields}
-        if refused:
-            raise ValidationError(refused)
         form = IdentityForm(data, fields=given)
         if not form.is_valid():
             raise ValidationError(form_errors(form))
@@ -360,6 +355,17 @@ class ReferralDetail(APIView):
                         for message in view.messages
                     ],
                     "person": view.content.person,
+                    "concerns": _concern_rows(view.content.concerns),
+                    # What the page shows of the meetings: those held, with their minutes.
+                    "meetings": [
+                        {
+                            "held_at": meeting.held_at,
+                            "kind": meeting.kind,
+                            "minutes": _readable(meeting, "minutes"),
+                        }
+                        for meeting in view.content.meetings
+                        if meeting.is_held
+                    ],
                     "actions": offered_actions(view),
                 }
             ).data
@@ -414,11 +420,85 @@ class ReferralDraft(APIView):
         operation_id="referrals_draft",
     )
     def post(self, request, case_id: str):
-        case = case_for_action(request.user, _path_id(case_id), "view_case_status")
+        case = case_for_action(request.user, _path_id(case_id), "lead_case")  # refused before the body
         referral = act_on(request, NEW_REFERRAL, case, REFERRAL_BODY)
         state, version = referral_standing(referral)
         standing = {"id": referral.pk, "state": state, "version": version}
         return Response(StandingOut(standing).data, status=status.HTTP_201_CREATED)
+
+
+ASSESSMENT = ("capacity_concerns", "wishes", "wishes_supported_by", "wishes_how")
+
+
+class MatterDetail(APIView):
+    """A guardianship matter as its page shows it to its centre (anyone else refused, recorded, as
+    the page is); the read recorded as the page records it."""
+
+    required_scope = Scope.MATTERS_READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("matter_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: MatterOut, **problems(401, 403, 404)},
+        operation_id="matters_read",
+    )
+    def get(self, request, matter_id: str):
+        overview = matter_page(request.user, _path_id(matter_id))
+        matter, petition = overview.matter, overview.petition
+        return Response(
+            MatterOut(
+                {
+                    "id": matter.pk,
+                    "case_reference": matter.case.reference,
+                    "state": matter.state,
+                    "version": matter.version,
+                    "centre": matter.centre.name,
+                    "opened_at": matter.opened_at,
+                    "assessment": {name: _readable(matter, name) for name in ASSESSMENT},
+                    "petition": petition
+                    and {
+                        "type": petition.type,
+                        "petitioner_kind": petition.petitioner_kind,
+                        "filed_on": petition.filed_on,
+                        "ruling": petition.ruling or None,
+                    },
+                    "person": overview.content.person,
+                }
+            ).data
+        )
+
+
+class MatterAction(APIView):
+    """One action of the matter page (guardianship/actions.py), for its centre only: the same form
+    and service; the matter's state and version after it. One view per action."""
+
+    required_scope = Scope.MATTERS_ACT
+    body: type = None
+
+    def post(self, request, matter_id: str, action: str):
+        matter = matter_to_act_on(request.user, _path_id(matter_id))  # refused, recorded, first
+        made = act_on(request, MATTER_ACTIONS[action], matter, self.body)
+        state, version = matter_standing(matter)
+        record = None
+        if made is not None and not isinstance(made, GuardianshipMatter) and hasattr(made, "_meta"):
+            record = {"type": made._meta.model_name, "id": str(made.pk)}
+        standing = {"id": matter.pk, "state": state, "version": version}
+        return Response(MatterDoneOut({"action": action, "matter": standing, "record": record}).data)
+
+
+def matter_action_view(name: str):
+    act = MATTER_ACTIONS[name]
+    body = body_of(act.form_class, f"matter_{name}")
+    view = type(body.__name__.removesuffix("In"), (MatterAction,), {"body": body})
+    return extend_schema_view(
+        post=extend_schema(
+            parameters=[OpenApiParameter("matter_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+            request=body,
+            responses={200: MatterDoneOut, **problems(400, 401, 403, 404, 409, 422)},
+            operation_id=f"matters_{name}",
+            description="後見の案件のページの同じ操作を、同じフォーム・同じサービスで行います。"
+            "version が古ければ 409、規則により受け付けられなければ 422。",
+        )
+    )(view).as_view()
 
 
 def _path_id(given: str) -> uuid.UUID:
@@ -427,6 +507,20 @@ def _path_id(given: str) -> uuid.UUID:
         return uuid.UUID(given)
     except ValueError:
         raise NotFound() from None  # nothing could have it: nothing to refuse or record
+
+
+def _concern_rows(concerns: list) -> list[dict]:
+    """The concerns as the case page and a referral's page show them."""
+    return [
+        {
+            "noticed_on": concern.noticed_on,
+            "reporter_kind": concern.reporter_kind,
+            "urgency": concern.urgency,
+            "tags": [str(label) for label in concern.tag_labels],
+            "details": _readable(concern, "details"),
+        }
+        for concern in concerns
+    ]
 
 
 def _readable(obj: object, field: str) -> object:

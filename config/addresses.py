@@ -5,8 +5,11 @@ Django's ``reverse()`` walks the URL patterns and quotes each argument on every 
 a case page has 26): a tenth of the page's rendering (docs/performance.md, bench/serve.py). An
 address depends only on the view's name, its arguments, the application namespace, the URL
 configuration and the script prefix, so the answer is kept per process for those; a failure is
-never kept. No address carries personal data (ids only), so the cache holds none."""
+never kept. Only addresses whose arguments are ids (integers, UUIDs) are kept: an address with
+text in it — a password-reset link's token, say — is reversed each time and never held in a
+long-lived worker's memory."""
 
+import uuid
 from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
@@ -34,12 +37,17 @@ def _reversed(
 def address(
     view_name: str, args: Sequence = (), kwargs: dict | None = None, current_app: str | None = None
 ) -> str:
-    """``reverse()``, answered from the process's memory after the first time."""
-    key_kwargs = tuple(sorted((kwargs or {}).items()))
-    try:
-        return _reversed(view_name, tuple(args), key_kwargs, current_app, get_urlconf(), get_script_prefix())
-    except TypeError:  # an argument that cannot be a key (unhashable): reversed each time
+    """``reverse()``, answered from the process's memory after the first time where the arguments
+    are ids only."""
+    kwargs = kwargs or {}
+    if not all(_is_id(value) for value in (*args, *kwargs.values())):
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+    key_kwargs = tuple(sorted(kwargs.items()))
+    return _reversed(view_name, tuple(args), key_kwargs, current_app, get_urlconf(), get_script_prefix())
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, uuid.UUID) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 class AddressNode(URLNode):

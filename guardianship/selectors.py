@@ -609,3 +609,8 @@ def home_matters(actor: User, *, most: int = 5) -> tuple[int, list[GuardianshipM
     for matter in matters:
         matter.who = who[matter.case_id]
     return worked_on.count(), matters
+
+
+def matter_standing(matter: GuardianshipMatter) -> tuple[str, int]:
+    """The matter's state and version as stored now (after an action its centre took on it)."""
+    return GuardianshipMatter.objects.values_list("state", "version").get(pk=matter.pk)

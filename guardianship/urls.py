@@ -1,6 +1,7 @@
 from django.urls import path
 
 from guardianship import views
+from guardianship.actions import MATTER_ACTIONS
 
 app_name = "guardianship"
 
@@ -23,7 +24,7 @@ urlpatterns = [
             {"action": action},
             name=f"matter_{action}",
         )
-        for action in views.MATTER_ACTIONS
+        for action in MATTER_ACTIONS
     ),
     path("matters/<uuid:matter_id>/matching/", views.matching_review, name="matching_review"),
     path(

@@ -38,7 +38,7 @@ def referral_new(request: HttpRequest, case_id) -> HttpResponse:
     """The case page's panel "関係機関につなぐ": a draft, to be checked and sent from its page."""
     # Its empty form, where the lead may share the case (the page's "disclose"); the service decides a POST.
     offered = "disclose" if request.method != "POST" else ""
-    case = case_selectors.case_for_action(request.user, case_id, "view_case_status", offered=offered)
+    case = case_selectors.case_for_action(request.user, case_id, "lead_case", offered=offered)
     return act_or_show_form(
         request,
         NEW,

@@ -1,6 +1,8 @@
 """The template tags kept per process (config/addresses.py, config/translations.py) render exactly
 what Django's own tags render, in every language and under every script prefix."""
 
+import uuid
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -23,6 +25,18 @@ def test_the_url_tag_reverses_as_djangos_does():
     assert render("{% url 'no-such-view' as there %}[{{ there }}]") == "[]"
     with pytest.raises(NoReverseMatch):
         render("{% url 'no-such-view' %}")
+
+
+def test_only_addresses_of_ids_are_kept():
+    """A password-reset link's token (text) is never held in the worker's memory; ids are."""
+    from config.addresses import _reversed
+
+    _reversed.cache_clear()
+    render("{% url 'password_reset_confirm' uidb64='MQ' token='secret-token' %}")
+    assert _reversed.cache_info().currsize == 0  # nothing kept
+    pk = uuid.uuid4()
+    render("{% url 'cases:case_detail' pk %}{% url 'cases:case_detail' pk %}", pk=pk)
+    assert _reversed.cache_info().currsize == 1 and _reversed.cache_info().hits == 1
 
 
 def test_the_url_tag_follows_the_script_prefix():

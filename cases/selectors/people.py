@@ -243,6 +243,13 @@ def people_form_page(
     return page
 
 
+def require_changeable(actor: User, page: PeopleForm, names: list[str], action: str) -> None:
+    """Refuse (recorded) a change that names a field outside the groups the actor may change, as
+    the service would — before any value is read."""
+    if set(names) - set(page.fields):
+        deny(actor, action=action, case=page.case)
+
+
 def supporter_of(actor: User, case: Case, supporter_id: object) -> Supporter:
     """A live supporter of the case's person (to end); any other id is refused like a forbidden one."""
     supporter = (

@@ -106,3 +106,19 @@ def test_a_password_only_session_still_reaches_no_page(world):
     client = Client()
     client.force_login(world.staff)
     assert client.get(HOME).status_code == 302
+
+
+def test_the_written_reads_still_override_the_libraries_own():
+    """DeviceMiddleware and our SessionStore replace private methods of django-otp and Django: an
+    upgrade that renames one would leave ours unused (correct, but slow again) — fail here."""
+    from django_otp.middleware import OTPMiddleware
+
+    from accounts.middleware import DeviceMiddleware
+
+    assert callable(getattr(OTPMiddleware, "_device_from_persistent_id", None))
+    assert callable(getattr(OTPMiddleware, "_normalize_persistent_id", None))
+    assert DeviceMiddleware._device_from_persistent_id is not OTPMiddleware._device_from_persistent_id
+    # Likewise the session store's read (Django's, also private).
+    from django.contrib.sessions.backends import db
+
+    assert callable(getattr(db.SessionStore, "_get_session_from_db", None))

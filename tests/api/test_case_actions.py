@@ -52,6 +52,9 @@ def test_a_plaza_accepts_a_concern_through_the_api(world, concern):
     }
     accepted = AuditEvent.objects.filter(case_id=case.pk, event="case.transitioned").latest("sequence")
     assert accepted.actor_id == world.staff.pk  # as the token's user, as the page records it
+    # No version at all is a mistake of the caller's (400), not someone else's change (409).
+    missing = act(key, case, "close", {})
+    assert missing.status_code == 400 and "version" in missing.json()["errors"]
     # Again with the version it was read at: someone (here, itself) changed it since.
     stale = act(key, case, "accept", {"version": case.version - 1})
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"

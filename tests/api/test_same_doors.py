@@ -12,6 +12,7 @@ from accounts.models import User
 from cases.actions import CASE_ACTIONS
 from cases.models import Case, Person
 from cases.selectors.lists import ListTab
+from guardianship.models import GuardianshipMatter
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.models import Referral
 from tests.screens import browser
@@ -132,3 +133,23 @@ def test_every_demo_user_reaches_the_same_referrals_and_actions_through_the_api(
             assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, referral.pk)
             compared, offered, shared = compared + 1, offered + len(on_page), shared + len(labels)
     assert compared and offered and shared  # the comparisons bit
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_every_demo_user_reaches_the_same_guardianship_matters_through_the_api():
+    call_command("seed_demo")
+    compared = shared = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for matter in GuardianshipMatter.objects.order_by("opened_at"):
+            page = client.get(reverse("guardianship:matter", args=[matter.pk]))
+            answer = client.get(reverse("api:matter", args=[matter.pk]))
+            assert answer.status_code == page.status_code, (user.username, matter.pk)
+            if page.status_code != 200:
+                continue
+            labels = {str(Person._meta.get_field(name).verbose_name) for name in answer.json()["person"]}
+            html = page.content.decode()
+            assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, matter.pk)
+            compared, shared = compared + 1, shared + len(labels)
+    assert compared and shared  # the comparisons bit

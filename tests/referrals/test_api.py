@@ -52,7 +52,7 @@ def test_the_loop_through_the_api_from_both_sides(world, referred):
         and mine["actions"] == ["send", "withdraw"]
         and mine["case_id"] == str(referred.pk)
     )
-    assert act(plaza, referral, "send", {"version": referral.version - 1}).status_code == 409
+    assert act(plaza, referral, "send", {"version": referral.version + 1}).status_code == 409
     sent = act(plaza, referral, "send", {"version": referral.version})
     assert sent.status_code == 200 and sent.json()["referral"]["state"] == S.SENT
     # The agency reads the purpose and the shared fields, and only those; the read is recorded.
@@ -61,10 +61,13 @@ def test_the_loop_through_the_api_from_both_sides(world, referred):
     assert theirs["purpose"].startswith("障害福祉サービス") and theirs["person"]["name"] == "佐々木 トメ"
     assert "phone" not in theirs["person"] and "address" not in theirs["person"]  # contact was not shared
     assert set(theirs["actions"]) == {"accept", "ask", "decline"}
+    # The concern group was shared: its details too (recorded below); the meetings group was not.
+    assert theirs["concerns"][0]["details"] == "息子さんと二人暮らし。最近姿を見かけない。"
+    assert theirs["meetings"] == []
     viewed = AuditEvent.objects.filter(event="referral.viewed", actor_id=world.agency_worker.pk).latest(
         "sequence"
     )
-    assert "name" in viewed.fields and "トメ" not in viewed.fields
+    assert "name" in viewed.fields and "concern.details" in viewed.fields and "トメ" not in viewed.fields
     # The wrong side is refused (recorded) before the body is read; the right side accepts.
     accept = {"version": theirs["version"], "worker": world.agency_worker.pk}
     assert act(plaza, referral, "accept", accept).status_code == 403
@@ -89,3 +92,12 @@ def test_bad_input_and_a_missing_scope_change_nothing(world, sent):
     assert act(reader, referral, "decline", {"version": referral.version, "text": "x"}).status_code == 403
     referral.refresh_from_db()
     assert referral.state == S.SENT and not referral.messages.exists()
+
+
+def test_only_the_lead_drafts_and_is_refused_before_the_body_is_read(world, referred):
+    """The commissioner who reported the concern sees its status, but may not refer it: an empty
+    body gets the same recorded 403 as a full one, never the form's field list."""
+    key = issue(world, world.commissioner, scopes=BOTH)[1]
+    answer = call(key, reverse("api:referral_draft", args=[referred.pk]), {})
+    assert answer.status_code == 403 and "errors" not in answer.json()
+    assert AuditEvent.objects.filter(event="case.denied", actor_id=world.commissioner.pk).exists()

@@ -137,7 +137,7 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             user, ReferralGroupObjectPermission, obj, "respond_referral"
         )
         return referrer or recipient, obj.case
-    if name in ("guardianship:matter", "guardianship:matching_review"):
+    if name in ("guardianship:matter", "guardianship:matching_review", "api:matter"):
         return holds_record_row(user, MatterGroupObjectPermission, obj, "manage_matter"), obj.case
     if name == "guardianship:meeting":
         # The centre of every matter on the agenda; or an attendee from a professional association
@@ -289,7 +289,7 @@ def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_da
     assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
     assert {"cases:household_member_existing", "cases:household_member_end"} <= walked
     assert {"cases:meeting_record_pdf", "referrals:summary_pdf"} <= walked  # documents to print
-    assert {"api:case", "api:person", "api:referral"} <= walked
+    assert {"api:case", "api:person", "api:referral", "api:matter"} <= walked
 
     # Time-boxed grants run out: meeting attendees' and break-glass access end.
     past = timezone.now() - datetime.timedelta(seconds=1)
