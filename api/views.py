@@ -34,7 +34,7 @@ from api.serializers import (
 from cases.actions import CASE_ACTIONS
 from cases.forms_lists import CaseListForm
 from cases.forms_people import IdentityForm
-from cases.models import Case, CaseState
+from cases.models import CaseState
 from cases.selectors import (
     case_for_action,
     case_list_choices,
@@ -50,7 +50,6 @@ from cases.services import intake
 from cases.services.people import EDITABLE_FIELDS, update_person_identity
 from cases.web import Action
 from guardianship.actions import MATTER_ACTIONS
-from guardianship.models import GuardianshipMatter
 from guardianship.selectors import matter_page, matter_standing, matter_to_act_on
 from privacy.exceptions import DataErased
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
@@ -218,11 +217,8 @@ class CaseAction(APIView):
         # Refused (recorded) before the body is read, as the page's form is.
         case = case_for_action(request.user, _path_id(case_id), codename)
         made = act_on(request, act, case, self.body)
-        state, version = case_standing(case)
-        record = None
-        if made is not None and not isinstance(made, Case) and hasattr(made, "_meta"):
-            record = {"type": made._meta.model_name, "id": str(made.pk)}
-        standing = {"id": case.pk, "state": state, "version": version}
+        standing = _standing(case, case_standing(case))
+        record = record_made(made, case)
         return Response(ActionDoneOut({"action": action, "case": standing, "record": record}).data)
 
 
@@ -235,32 +231,54 @@ def act_on(request, act: Action, obj, body: type) -> object:
     return act.run(request, obj, form)
 
 
-def case_action_view(name: str):
-    """The view of one case action, its body described from the page's form."""
-    _codename, act = CASE_ACTIONS[name]
-    body = body_of(act.form_class, name)
-    case_id = [OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+def record_made(made: object, acted_on: object) -> dict | None:
+    """The record an action made (a consent, a meeting …), named by kind and id; none when the
+    service answered with the object acted on."""
+    if made is None or type(made) is type(acted_on) or not hasattr(made, "_meta"):
+        return None
+    return {"type": made._meta.model_name, "id": str(made.pk)}
+
+
+def view_of_action(base: type, name: str, act: Action, path_id: str, prefix: str, done: type, **get):
+    """One view of ``base`` for one action of a page, its body described from the page's form
+    (``get``: the schema of a GET that describes the form, where the view has one)."""
+    body = body_of(act.form_class, f"{prefix}_{name}")
     title = str(act.title) or name
-    view = type(body.__name__.removesuffix("In"), (CaseAction,), {"body": body})
-    return extend_schema_view(
-        get=extend_schema(
-            parameters=case_id,
-            responses={200: ActionFormOut, **problems(401, 403, 404)},
-            operation_id=f"cases_{name}_form",
-            summary=f"{title}（入力項目）",
-            description=f"「{title}」の画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて"
-            "返します。画面がこの操作を示すときだけ（ほかは 403）。",
-        ),
-        post=extend_schema(
-            parameters=case_id,
+    view = type(body.__name__.removesuffix("In"), (base,), {"body": body})
+    parameters = [OpenApiParameter(path_id, OpenApiTypes.UUID, OpenApiParameter.PATH)]
+    schemas = {
+        "post": extend_schema(
+            parameters=parameters,
             request=body,
-            responses={200: ActionDoneOut, **problems(400, 401, 403, 404, 409, 422)},
-            operation_id=f"cases_{name}",
+            responses={200: done, **problems(400, 401, 403, 404, 409, 422)},
+            operation_id=f"{prefix}_{name}",
             summary=title,
-            description=f"「{title}」を画面と同じフォーム・同じサービスで行います。本文は画面の入力項目"
-            "（GET が示すもの）。version が古ければ 409、規則により受け付けられなければ 422。",
-        ),
-    )(view).as_view()
+            description=f"「{title}」を画面と同じフォーム・同じサービスで行います。本文は画面の入力項目。"
+            "version が古ければ 409、規則により受け付けられなければ 422。",
+        )
+    }
+    if get:
+        schemas["get"] = extend_schema(
+            parameters=parameters,
+            responses={200: ActionFormOut, **problems(401, 403, 404)},
+            operation_id=f"{prefix}_{name}_form",
+            summary=f"{title}（入力項目）",
+            **get,
+        )
+    return extend_schema_view(**schemas)(view).as_view()
+
+
+def case_action_view(name: str):
+    return view_of_action(
+        CaseAction,
+        name,
+        CASE_ACTIONS[name][1],
+        "case_id",
+        "cases",
+        ActionDoneOut,
+        description="画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて返します。"
+        "画面がこの操作を示すときだけ（ほかは 403）。",
+    )
 
 
 PERSON_BODY = body_of(IdentityForm, "person_identity")
@@ -383,25 +401,14 @@ class ReferralAction(APIView):
         # Who the actor is to the referral, refused (recorded) before the body is read.
         referral = referral_to_act_on(request.user, _path_id(referral_id)).referral
         act_on(request, REFERRAL_ACTIONS[action], referral, self.body)
-        state, version = referral_standing(referral)
-        standing = {"id": referral.pk, "state": state, "version": version}
+        standing = _standing(referral, referral_standing(referral))
         return Response(ReferralDoneOut({"action": action, "referral": standing}).data)
 
 
 def referral_action_view(name: str):
-    act = REFERRAL_ACTIONS[name]
-    body = body_of(act.form_class, f"referral_{name}")
-    view = type(body.__name__.removesuffix("In"), (ReferralAction,), {"body": body})
-    return extend_schema_view(
-        post=extend_schema(
-            parameters=[OpenApiParameter("referral_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-            request=body,
-            responses={200: ReferralDoneOut, **problems(400, 401, 403, 404, 409, 422)},
-            operation_id=f"referrals_{name}",
-            description="つなぎのページの同じ操作を、同じフォーム・同じサービスで行います。"
-            "version が古ければ 409、規則により受け付けられなければ 422。",
-        )
-    )(view).as_view()
+    return view_of_action(
+        ReferralAction, name, REFERRAL_ACTIONS[name], "referral_id", "referrals", ReferralDoneOut
+    )
 
 
 REFERRAL_BODY = body_of(NEW_REFERRAL.form_class, "referral_draft")
@@ -422,8 +429,7 @@ class ReferralDraft(APIView):
     def post(self, request, case_id: str):
         case = case_for_action(request.user, _path_id(case_id), "lead_case")  # refused before the body
         referral = act_on(request, NEW_REFERRAL, case, REFERRAL_BODY)
-        state, version = referral_standing(referral)
-        standing = {"id": referral.pk, "state": state, "version": version}
+        standing = _standing(referral, referral_standing(referral))
         return Response(StandingOut(standing).data, status=status.HTTP_201_CREATED)
 
 
@@ -477,28 +483,19 @@ class MatterAction(APIView):
     def post(self, request, matter_id: str, action: str):
         matter = matter_to_act_on(request.user, _path_id(matter_id))  # refused, recorded, first
         made = act_on(request, MATTER_ACTIONS[action], matter, self.body)
-        state, version = matter_standing(matter)
-        record = None
-        if made is not None and not isinstance(made, GuardianshipMatter) and hasattr(made, "_meta"):
-            record = {"type": made._meta.model_name, "id": str(made.pk)}
-        standing = {"id": matter.pk, "state": state, "version": version}
+        standing = _standing(matter, matter_standing(matter))
+        record = record_made(made, matter)
         return Response(MatterDoneOut({"action": action, "matter": standing, "record": record}).data)
 
 
 def matter_action_view(name: str):
-    act = MATTER_ACTIONS[name]
-    body = body_of(act.form_class, f"matter_{name}")
-    view = type(body.__name__.removesuffix("In"), (MatterAction,), {"body": body})
-    return extend_schema_view(
-        post=extend_schema(
-            parameters=[OpenApiParameter("matter_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-            request=body,
-            responses={200: MatterDoneOut, **problems(400, 401, 403, 404, 409, 422)},
-            operation_id=f"matters_{name}",
-            description="後見の案件のページの同じ操作を、同じフォーム・同じサービスで行います。"
-            "version が古ければ 409、規則により受け付けられなければ 422。",
-        )
-    )(view).as_view()
+    return view_of_action(MatterAction, name, MATTER_ACTIONS[name], "matter_id", "matters", MatterDoneOut)
+
+
+def _standing(obj, state_and_version: tuple[str, int]) -> dict:
+    """Where a record stands after an action (StandingOut)."""
+    state, version = state_and_version
+    return {"id": obj.pk, "state": state, "version": version}
 
 
 def _path_id(given: str) -> uuid.UUID:
