@@ -298,3 +298,78 @@ class MatterDoneOut(serializers.Serializer):
     action = serializers.CharField()
     matter = StandingOut()
     record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))
+
+
+class AttendeeOut(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True)
+    acknowledged = serializers.BooleanField(help_text=_("守秘義務を確認済み"))
+
+
+class GuestOut(serializers.Serializer):
+    id = serializers.UUIDField(help_text=_("誓約書（紙）の受領（guest_acknowledged）に送るID"))
+    name = serializers.CharField(allow_null=True)
+    relation = serializers.CharField(allow_null=True)
+    organisation = serializers.CharField(allow_null=True)
+    paper_acknowledged = serializers.BooleanField(help_text=_("誓約書（紙）受領済み"))
+
+
+class AmendmentOut(serializers.Serializer):
+    amended_at = serializers.DateTimeField()
+    amended_by = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+    previous_minutes = serializers.CharField(allow_null=True)
+
+
+class DecisionOut(serializers.Serializer):
+    outcome = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+
+
+class ActionItemOut(serializers.Serializer):
+    description = serializers.CharField(allow_null=True)
+    owner = serializers.CharField()
+    due_on = serializers.DateField()
+    done = serializers.BooleanField()
+    result = serializers.CharField(allow_null=True)
+
+
+class MeetingContentOut(serializers.Serializer):
+    agenda = serializers.CharField(allow_null=True)
+    attendees = AttendeeOut(many=True)
+    guests = GuestOut(many=True, help_text=_("アカウントのない出席者"))
+    minutes = serializers.CharField(allow_null=True, help_text=_("開催前は空。消去済みの本人のものは null"))
+    amendments = AmendmentOut(many=True, help_text=_("議事録の以前の版（古い順）"))
+    decisions = DecisionOut(many=True)
+    action_items = ActionItemOut(many=True)
+
+
+class MeetingOut(serializers.Serializer):
+    """A support meeting as its page shows it to the reader: to an attendee, what it is and the
+    duty of confidentiality to acknowledge; its content (attendees, agenda, minutes, decisions,
+    action items) while the reader's grant on the case includes meetings (the read recorded)."""
+
+    id = serializers.UUIDField()
+    case_id = serializers.UUIDField()
+    kind = serializers.CharField()
+    scheduled_for = serializers.DateTimeField()
+    held_at = serializers.DateTimeField(allow_null=True)
+    legal_basis = serializers.CharField()
+    convened_by = serializers.CharField()
+    version = serializers.IntegerField(help_text=_("ケースの version（会議の記録 hold に送る）"))
+    attending = serializers.BooleanField(help_text=_("閲覧者が出席者として招かれている"))
+    acknowledged = serializers.BooleanField(help_text=_("閲覧者が守秘義務を確認済み"))
+    confidentiality = serializers.CharField(help_text=_("確認する守秘義務の文言"))
+    content = MeetingContentOut(allow_null=True, help_text=_("内容を閲覧できないときは null"))
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
+    )
+
+
+class MeetingDoneOut(serializers.Serializer):
+    """The action was taken: the meeting's case's state and version now (recording the meeting
+    moves the case on), and the record it made, if any (an attendee, a guest, an action item)."""
+
+    action = serializers.CharField()
+    case = StandingOut()
+    record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))

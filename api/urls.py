@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import views
-from cases.actions import CASE_ACTIONS
+from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
 from guardianship.actions import MATTER_ACTIONS
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 
@@ -25,6 +25,16 @@ urlpatterns = [
             name=f"case_{action}",
         )
         for action in CASE_ACTIONS
+    ),
+    path("meetings/<str:meeting_id>/", views.MeetingDetail.as_view(), name="meeting"),
+    *(
+        path(
+            f"meetings/<str:meeting_id>/actions/{action}/",
+            views.meeting_action_view(action),
+            {"action": action},
+            name=f"meeting_{action}",
+        )
+        for action in MEETING_ACTIONS
     ),
     path("cases/<str:case_id>/referrals/", views.ReferralDraft.as_view(), name="referral_draft"),
     path("referrals/<str:referral_id>/", views.ReferralDetail.as_view(), name="referral"),

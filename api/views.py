@@ -22,6 +22,8 @@ from api.serializers import (
     ConcernOut,
     MatterDoneOut,
     MatterOut,
+    MeetingDoneOut,
+    MeetingOut,
     PersonChangedOut,
     PersonOfCaseOut,
     PersonSearchIn,
@@ -31,10 +33,11 @@ from api.serializers import (
     ReferralOut,
     StandingOut,
 )
-from cases.actions import CASE_ACTIONS
+from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
 from cases.forms_lists import CaseListForm
 from cases.forms_people import IdentityForm
 from cases.models import CaseState
+from cases.models.meetings import confidentiality_text
 from cases.selectors import (
     case_for_action,
     case_list_choices,
@@ -42,6 +45,8 @@ from cases.selectors import (
     case_standing,
     concern_form_choices,
     inbox_page,
+    meeting_for_action,
+    meeting_page,
     person_search,
 )
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
@@ -277,6 +282,134 @@ def case_action_view(name: str):
         "cases",
         ActionDoneOut,
         description="画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて返します。"
+        "画面がこの操作を示すときだけ（ほかは 403）。",
+    )
+
+
+class MeetingDetail(APIView):
+    """A support meeting as its page shows it: to an attendee, what it is and the duty of
+    confidentiality to acknowledge (``acknowledge``); its content while the reader's grant on the
+    case includes meetings (the read recorded, as the page records it). Anyone else is refused,
+    recorded, alike whether the meeting exists or not."""
+
+    required_scope = Scope.CASES_READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={200: MeetingOut, **problems(401, 403, 404)},
+        operation_id="meetings_read",
+    )
+    def get(self, request, meeting_id: str):
+        page = meeting_page(request.user, _path_id(meeting_id))
+        meeting, attendance = page.meeting, page.attendance
+        return Response(
+            MeetingOut(
+                {
+                    "id": meeting.pk,
+                    "case_id": meeting.case_id,
+                    "kind": meeting.kind,
+                    "scheduled_for": meeting.scheduled_for,
+                    "held_at": meeting.held_at,
+                    "legal_basis": meeting.legal_basis.name,
+                    "convened_by": meeting.convened_by.name,
+                    "version": meeting.case.version,
+                    "attending": attendance is not None,
+                    "acknowledged": attendance is not None and attendance.acknowledged_at is not None,
+                    "confidentiality": confidentiality_text(meeting),
+                    "content": _meeting_content(page) if page.shows_content else None,
+                    "actions": sorted(page.actions),
+                }
+            ).data
+        )
+
+
+def _meeting_content(page) -> dict:
+    """What the meeting page shows of its content (read and recorded by ``meeting_page``)."""
+    meeting = page.meeting
+    held = meeting.is_held
+    return {
+        "agenda": _readable(meeting, "agenda"),
+        "attendees": [
+            {
+                "name": str(attendance.user),
+                "organisation": attendance.organisation.name,
+                "acknowledged": attendance.acknowledged_at is not None,
+            }
+            for attendance in meeting.attendances.all()
+        ],
+        "guests": [
+            {
+                "id": guest.pk,
+                "name": _readable(guest, "name"),
+                "relation": _readable(guest, "relation"),
+                "organisation": _readable(guest, "organisation"),
+                "paper_acknowledged": guest.paper_acknowledged_at is not None,
+            }
+            for guest in page.guests
+        ],
+        "minutes": _readable(meeting, "minutes") if held else "",
+        "amendments": [
+            {
+                "amended_at": amendment.amended_at,
+                "amended_by": str(amendment.amended_by),
+                "reason": _readable(amendment, "reason"),
+                "previous_minutes": _readable(amendment, "previous_minutes"),
+            }
+            for amendment in page.amendments
+        ],
+        "decisions": [
+            {"outcome": decision.outcome, "reason": _readable(decision, "reason")}
+            for decision in (meeting.decisions.all() if held else ())
+        ],
+        "action_items": [
+            {
+                "description": _readable(item, "description"),
+                "owner": str(item.owner),
+                "due_on": item.due_on,
+                "done": item.done_at is not None,
+                "result": _readable(item, "result"),
+            }
+            for item in (meeting.action_items.all() if held else ())
+        ],
+    }
+
+
+class MeetingAction(APIView):
+    """One action of the meeting page (cases/actions.py MEETING_ACTIONS): an attendee's
+    acknowledgement of confidentiality; the lead's record of the meeting (``hold``, with the case's
+    version), its attendees and guests before it is held, its minutes and action items after. GET
+    describes the form, POST takes it — only where the page offers it (refused, recorded, first)."""
+
+    required_scope = Scope.CASES_ACT
+    body: type = None
+
+    def get(self, request, meeting_id: str, action: str):
+        page = meeting_for_action(request.user, _path_id(meeting_id), action)
+        act = MEETING_ACTIONS[action]
+        form = act.bound_form(request.user, page.meeting)
+        return Response(
+            ActionFormOut({"action": action, "title": str(act.title), "fields": described(form)}).data
+        )
+
+    def post(self, request, meeting_id: str, action: str):
+        page = meeting_for_action(request.user, _path_id(meeting_id), action)
+        meeting = page.meeting
+        made = act_on(request, MEETING_ACTIONS[action], meeting, self.body)
+        standing = _standing(meeting.case, case_standing(meeting.case))
+        return Response(
+            MeetingDoneOut({"action": action, "case": standing, "record": record_made(made, meeting)}).data
+        )
+
+
+def meeting_action_view(name: str):
+    return view_of_action(
+        MeetingAction,
+        name,
+        MEETING_ACTIONS[name],
+        "meeting_id",
+        "meetings",
+        MeetingDoneOut,
+        description="画面の入力項目（選べる値と最初の値）を、この閲覧者とこの会議について返します。"
         "画面がこの操作を示すときだけ（ほかは 403）。",
     )
 

@@ -157,3 +157,80 @@ CASE_ACTIONS: dict[str, tuple[str, Action]] = {
 }
 # What the page opens by itself: the step the case waits for.
 OPEN_ACTIONS = {"conclude"}
+
+
+def _add_attendee(*, actor, meeting, attendee):
+    ((user, organisation),) = selectors.meeting_attendees([attendee])
+    return meetings.add_meeting_attendee(actor=actor, meeting=meeting, user=user, organisation=organisation)
+
+
+def _acknowledge_guest(*, actor, meeting, guest):
+    return meetings.record_guest_acknowledgement(actor=actor, guest=guest)
+
+
+def _for_meeting(meeting, actor) -> dict:
+    return {"meeting": meeting}
+
+
+def _meeting_action(title, button, form_class, service, done, **options) -> Action:
+    return Action(
+        title, button, form_class, service, "meeting", form_kwargs=_for_meeting, done_message=done, **options
+    )
+
+
+# The meeting page's actions (which of them it offers: ``selectors.MeetingPage.actions``): an
+# attendee's acknowledgement; the lead's record of the meeting, its attendees before it is held,
+# and its minutes and action items after.
+MEETING_ACTIONS: dict[str, Action] = {
+    "acknowledge": _meeting_action(
+        gettext_lazy("守秘義務の確認"),
+        gettext_lazy("確認しました"),
+        forms.ConfirmForm,
+        meetings.acknowledge_confidentiality,
+        gettext_lazy("守秘義務を確認しました。"),
+    ),
+    "hold": _meeting_action(
+        gettext_lazy("会議の記録"),
+        gettext_lazy("記録する"),
+        forms.HoldMeetingForm,
+        meetings.hold_meeting,
+        gettext_lazy("会議の記録を保存しました。"),
+        initial=lambda meeting: {"version": meeting.case.version},
+    ),
+    "add_attendee": _meeting_action(
+        gettext_lazy("出席者を追加する（職員・民生委員）"),
+        gettext_lazy("追加する"),
+        forms.AddAttendeeForm,
+        _add_attendee,
+        gettext_lazy("出席者を追加しました。"),
+    ),
+    "add_guest": _meeting_action(
+        gettext_lazy("アカウントのない出席者を記録する（家族・近隣・医師など）"),
+        gettext_lazy("記録する"),
+        forms.GuestForm,
+        meetings.add_meeting_guest,
+        gettext_lazy("出席者（アカウントなし）を記録しました。"),
+    ),
+    "guest_acknowledged": _meeting_action(
+        gettext_lazy("誓約書（紙）の受領"),
+        gettext_lazy("誓約書を受け取った"),
+        forms.GuestAcknowledgedForm,
+        _acknowledge_guest,
+        gettext_lazy("誓約書（紙）の受領を記録しました。"),
+    ),
+    "amend": _meeting_action(
+        gettext_lazy("議事録を修正する"),
+        gettext_lazy("修正を保存する"),
+        forms.AmendMinutesForm,
+        meetings.amend_minutes,
+        gettext_lazy("議事録を修正しました。修正前の議事録も残っています。"),
+        renamed={"amendments": "expected_amendments"},
+    ),
+    "add_item": _meeting_action(
+        gettext_lazy("役割分担を追加する"),
+        gettext_lazy("追加する"),
+        forms.ActionItemForm,
+        meetings.add_action_item,
+        gettext_lazy("役割分担を追加しました。"),
+    ),
+}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.roles import Role
-from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingKind
+from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingGuest, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
@@ -323,6 +323,12 @@ class HoldMeetingForm(VersionedForm):
             raise forms.ValidationError(_("役割分担には担当者と期限を入れてください。"))
         return data
 
+    def service_arguments(self) -> dict:
+        """The one optional action item as the service's list of items."""
+        data = dict(self.cleaned_data)
+        action, owner, due = data.pop("action"), data.pop("action_owner"), data.pop("action_due")
+        return {**data, "action_items": [(action, owner, due)] if action else []}
+
 
 def _action_owners(meeting):
     """Whom an action item may be given to: the meeting's attendees and the lead's staff."""
@@ -365,6 +371,27 @@ class GuestForm(Form):
     )
     organisation = forms.CharField(label=_("所属（任意）"), max_length=200, required=False)
     paper_acknowledged = forms.BooleanField(label=_("守秘義務の誓約書（紙）に署名を受けた"), required=False)
+
+
+class GuestAcknowledgedForm(Form):
+    """The lead has the paper undertaking of one guest still without it."""
+
+    guest = forms.ModelChoiceField(
+        label=_("誓約書（紙）を受け取った出席者"), queryset=MeetingGuest.objects.none()
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guest"].queryset = meeting.guests.filter(paper_acknowledged_at__isnull=True)
+        # Named as the page names them: decrypted on the lead's page, never in the choice's value.
+        self.fields["guest"].label_from_instance = lambda guest: guest.name
+
+
+class ConfirmForm(Form):
+    """A button that asks nothing more (an attendee's 確認しました)."""
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class AmendMinutesForm(Form):

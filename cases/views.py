@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import forms, forms_lists, selectors
-from cases.actions import CASE_ACTIONS, OPEN_ACTIONS
+from cases.actions import CASE_ACTIONS, MEETING_ACTIONS, OPEN_ACTIONS
 from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models.meetings import confidentiality_text
 from cases.services import intake, lifecycle, meetings, progress, sharing
-from cases.web import Action, act_or_show_form, report_outcome, show_refusal
+from cases.web import Action, act_or_show_form, form_data_or_error, report_outcome, show_refusal
 from printing.pdf import pdf_response, render_pdf
 
 # --- people ----------------------------------------------------------------------------------
@@ -300,113 +300,50 @@ def meeting_record_pdf(request: HttpRequest, meeting_id) -> HttpResponse:
     return pdf_response(pdf, f"meeting-record_{meeting.case.reference}_{held_on.isoformat()}.pdf")
 
 
-# The meeting page's forms for its lead, each posted by its own button (name = key): the form,
-# and the service call with the form's data. Attendees are added before the meeting is held;
-# minutes are amended and further items added after.
-def _add_attendee(actor, meeting, data):
-    ((user, organisation),) = selectors.meeting_attendees([data["attendee"]])
-    meetings.add_meeting_attendee(actor=actor, meeting=meeting, user=user, organisation=organisation)
-    return _("出席者を追加しました。")
-
-
-def _add_guest(actor, meeting, data):
-    meetings.add_meeting_guest(actor=actor, meeting=meeting, **data)
-    return _("出席者（アカウントなし）を記録しました。")
-
-
-def _amend(actor, meeting, data):
-    meetings.amend_minutes(
-        actor=actor,
-        meeting=meeting,
-        minutes=data["minutes"],
-        reason=data["reason"],
-        expected_amendments=data["amendments"],
-    )
-    return _("議事録を修正しました。修正前の議事録も残っています。")
-
-
-def _add_item(actor, meeting, data):
-    meetings.add_action_item(actor=actor, meeting=meeting, **data)
-    return _("役割分担を追加しました。")
-
-
-MEETING_FORMS = {
-    "add_attendee": (lambda page: not page.meeting.is_held, forms.AddAttendeeForm, _add_attendee),
-    "add_guest": (lambda page: not page.meeting.is_held, forms.GuestForm, _add_guest),
-    "amend": (lambda page: page.meeting.is_held, forms.AmendMinutesForm, _amend),
-    "add_item": (lambda page: page.meeting.is_held, forms.ActionItemForm, _add_item),
-}
+# The meeting page's actions (cases.actions.MEETING_ACTIONS) each posted by its own button (its
+# name); these two are buttons alone, their outcome said above the page.
+MEETING_BUTTONS = {"acknowledge": lambda posted: {}, "guest_acknowledged": lambda posted: {"guest": posted}}
 
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
     page = selectors.meeting_page(request.user, meeting_id)  # refuses, audited, before any input is read
     meeting = page.meeting
-    if request.method == "POST" and page.may_acknowledge and "acknowledge" in request.POST:
-        try:
-            meetings.acknowledge_confidentiality(actor=request.user, meeting=meeting)
-        except CaseRuleError as error:  # the consent it rests on no longer covers the attendee
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("守秘義務を確認しました。"))
+    posted = ""
+    if request.method == "POST":
+        posted = next((name for name in MEETING_ACTIONS if name in request.POST and name in page.actions), "")
+    if posted in MEETING_BUTTONS:
+        act = MEETING_ACTIONS[posted]
+        form = act.bound_form(request.user, meeting, MEETING_BUTTONS[posted](request.POST[posted]))
+
+        def press():
+            form_data_or_error(request, form)  # a guest no longer awaiting it: said, nothing changed
+            act.run(request, meeting, form)
+
+        report_outcome(request, press, act.done_message)
         return redirect("cases:meeting_detail", meeting_id=meeting.pk)
-    if request.method == "POST" and page.can_lead and "guest_acknowledged" in request.POST:
-        guest = next((g for g in page.guests if str(g.pk) == request.POST["guest_acknowledged"]), None)
-        if guest is not None:
+    shown = {}
+    for name, act in MEETING_ACTIONS.items():
+        if name in MEETING_BUTTONS or name not in page.actions:
+            continue
+        data = request.POST if posted == name else None
+        # The record of the meeting is the page's main form; the lead's others each have a prefix.
+        prefix = None if name == "hold" else name
+        form = shown[name] = act.bound_form(request.user, meeting, data, prefix=prefix)
+        if data is not None and form.is_valid():
             try:
-                meetings.record_guest_acknowledgement(actor=request.user, guest=guest)
-            except CaseRuleError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("誓約書（紙）の受領を記録しました。"))
-        return redirect("cases:meeting_detail", meeting_id=meeting.pk)
-    lead_forms = {}
-    if page.can_lead and not meeting.case.person.is_erased:  # an erased person's record takes no more
-        for key, (offered, form_class, act) in MEETING_FORMS.items():
-            if not offered(page):
-                continue
-            posted = request.method == "POST" and key in request.POST
-            form = form_class(request.POST if posted else None, prefix=key, meeting=meeting)
-            lead_forms[key] = form
-            if posted and form.is_valid():
-                try:
-                    done = act(request.user, meeting, form.cleaned_data)
-                except Conflict as conflict:
-                    messages.error(request, str(conflict))
-                except CaseRuleError as error:
-                    show_refusal(form, error)
-                else:
-                    messages.success(request, done)
-                    return redirect("cases:meeting_detail", meeting_id=meeting.pk)
-    hold_form = None
-    if page.may_hold:
-        hold_form = forms.HoldMeetingForm(
-            request.POST if "hold" in request.POST else None,
-            meeting=meeting,
-            initial={"version": meeting.case.version},
-        )
-        if request.method == "POST" and "hold" in request.POST and hold_form.is_valid():
-            data = hold_form.cleaned_data
-            items = [(data["action"], data["action_owner"], data["action_due"])] if data["action"] else []
-            try:
-                meetings.hold_meeting(
-                    actor=request.user,
-                    meeting=meeting,
-                    expected_version=data["version"],
-                    minutes=data["minutes"],
-                    decision=data["decision"],
-                    reason=data["reason"],
-                    action_items=items,
-                )
+                act.run(request, meeting, form)
             except Conflict as conflict:
-                messages.error(request, str(conflict))
+                form.add_error(None, str(conflict))
             except CaseRuleError as error:
-                hold_form.add_error(None, error)
+                show_refusal(form, error)
             else:
-                messages.success(request, _("会議の記録を保存しました。"))
-                return redirect("cases:case_detail", case_id=meeting.case_id)
+                messages.success(request, act.done_message)
+                if name == "hold":
+                    return redirect("cases:case_detail", case_id=meeting.case_id)
+                return redirect("cases:meeting_detail", meeting_id=meeting.pk)
+    hold_form = shown.pop("hold", None)
+    lead_forms = shown
     return render(
         request,
         "cases/meeting_detail.html",

@@ -23,8 +23,8 @@ ACTION_PAGE = "cases/action.html"
 ACTION_FORM = "cases/_action.html"
 
 
-def report_outcome(request: HttpRequest, act) -> bool:
-    """Run ``act()``; say on the next page that it was recorded, or why nothing changed."""
+def report_outcome(request: HttpRequest, act, done: str = "") -> bool:
+    """Run ``act()``; say on the next page that it was recorded (``done``), or why nothing changed."""
     try:
         act()
     except Conflict as conflict:
@@ -33,7 +33,7 @@ def report_outcome(request: HttpRequest, act) -> bool:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("記録しました。"))
+        messages.success(request, done or _("記録しました。"))
         return True
     return False
 
@@ -73,13 +73,16 @@ class Action:
     def form(self, request: HttpRequest, obj):
         return self.bound_form(request.user, obj, request.POST if request.method == "POST" else None)
 
-    def bound_form(self, actor, obj, data=None):
+    def bound_form(self, actor, obj, data=None, prefix: str | None = None):
         """The form for ``obj``: filled with ``data`` (a posted form, an API call's body), or
-        empty with what it starts with."""
+        empty with what it starts with; ``prefix`` for one of several forms of one page."""
         kwargs = self.form_kwargs(obj, actor) if self.form_kwargs else {}
+        kwargs["prefix"] = prefix
         if data is not None:
             return self.form_class(data, **kwargs)
-        return self.form_class(initial=self.initial(obj) if self.initial else {}, **kwargs)
+        if self.initial:  # else what the form itself starts with
+            kwargs["initial"] = self.initial(obj)
+        return self.form_class(**kwargs)
 
     def run(self, request: HttpRequest, obj, form):
         # A form may say how its fields become the service's words (a date and a time as one).

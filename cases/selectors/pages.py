@@ -92,6 +92,7 @@ __all__ = [
     "link_labels",
     "may_view",
     "meeting_attendees",
+    "meeting_for_action",
     "meeting_page",
     "meeting_record",
     "people_for_report",
@@ -586,12 +587,23 @@ class MeetingPage:
         )
 
     @property
-    def may_acknowledge(self) -> bool:
-        return self.attendance is not None
+    def actions(self) -> set[str]:
+        """The page's actions (cases.actions.MEETING_ACTIONS) it offers this actor now: an
+        attendee acknowledges (once); the lead records the meeting, its attendees before it is
+        held and its minutes and action items after — while the person's record takes more."""
+        acknowledging = self.attendance is not None and self.attendance.acknowledged_at is None
+        offered = {"acknowledge"} if acknowledging else set()
+        if self.can_lead and not self.meeting.is_held:
+            offered.add("hold")
+        if self.can_lead and not self.meeting.case.person.is_erased:
+            if self.meeting.is_held:
+                offered |= {"amend", "add_item"}
+            else:
+                offered |= {"add_attendee", "add_guest", "guest_acknowledged"}
+        return offered
 
-    @property
-    def may_hold(self) -> bool:
-        return self.can_lead and not self.meeting.is_held
+
+HELD_MEETING_FIELDS = ["decision.reason", "action_item.description", "action_item.result"]
 
 
 def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
@@ -637,9 +649,20 @@ def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
                 "meeting.minutes",
                 *(["guest.name", "guest.relation", "guest.organisation"] if page.guests else []),
                 *(["amendment.previous_minutes", "amendment.reason"] if page.amendments else []),
+                # A held meeting's page shows its decisions and action items, done or not.
+                *(HELD_MEETING_FIELDS if meeting.is_held else []),
             ],
             purpose="meeting",
         )
+    return page
+
+
+def meeting_for_action(actor: User, meeting_id: object, action: str) -> MeetingPage:
+    """The meeting page (``meeting_page``: refused, recorded, to whoever may not open it) for one
+    of its actions: refused, recorded, before any input is read, where the page does not offer it."""
+    page = meeting_page(actor, meeting_id)
+    if action not in page.actions:
+        deny(actor, action=f"meeting:{action}", case=page.meeting.case)
     return page
 
 

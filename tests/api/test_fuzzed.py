@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from api.models import Scope
 from api.services import issue_token
 from config.wsgi import application
+from tests.workflow import support_meeting
 from tests.workflow import take as take_case
 
 
@@ -42,6 +43,12 @@ def in_process():
 def taken(world, concern):
     """A case the demo plaza leads, to read and act on (its id replaces the examples' random ones)."""
     return take_case(world, concern())
+
+
+@pytest.fixture
+def meeting(world, taken, soon):
+    """A meeting on that case, not yet held (the fuzzer's bodies may hold it)."""
+    return support_meeting(world, taken, soon, attendees=[(world.agency_worker, world.agency)])
 
 
 @pytest.fixture
@@ -72,12 +79,14 @@ def keys(world, taken, in_process) -> list[str]:
         HealthCheck.filter_too_much,
     ],
 )
-def test_every_operation_as_every_role(case, keys, world, taken):
+def test_every_operation_as_every_role(case, keys, world, taken, meeting):
     if isinstance(case.body, dict) and isinstance(case.body.get("area"), int):
         # A district the reporters serve, so that the rest of the body reaches the service.
         case.body["area"] = world.district.pk
     if "case_id" in (case.path_parameters or {}):
         case.path_parameters["case_id"] = str(taken.pk)  # a random id reaches only the refusal
+    if "meeting_id" in (case.path_parameters or {}):
+        case.path_parameters["meeting_id"] = str(meeting.pk)
     for key in keys:
         headers = {"Authorization": f"Bearer {key}"}
         response = case.call(headers=headers)

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from cases.actions import CASE_ACTIONS
-from cases.models import Case, Person
+from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
+from cases.models import Case, Person, SupportMeeting
 from cases.selectors.lists import ListTab
 from guardianship.models import GuardianshipMatter
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
@@ -153,3 +153,32 @@ def test_every_demo_user_reaches_the_same_guardianship_matters_through_the_api()
             assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, matter.pk)
             compared, shared = compared + 1, shared + len(labels)
     assert compared and shared  # the comparisons bit
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_every_demo_user_reaches_the_same_meetings_and_forms_through_the_api():
+    call_command("seed_demo")
+    compared = with_content = offered = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for meeting in SupportMeeting.objects.order_by("created_at"):
+            page = client.get(reverse("cases:meeting_detail", args=[meeting.pk]))
+            answer = client.get(reverse("api:meeting", args=[meeting.pk]))
+            assert answer.status_code == page.status_code, (user.username, meeting.pk)
+            for action in MEETING_ACTIONS:  # a form described exactly where the page offers it
+                form = client.get(reverse(f"api:meeting_{action}", args=[meeting.pk]))
+                assert form.status_code == (
+                    200 if page.status_code == 200 and action in answer.json()["actions"] else 403
+                )
+            if page.status_code != 200:
+                continue
+            html, shown = page.content.decode(), answer.json()
+            assert (shown["content"] is not None) == ('id="attendees"' in html), (user.username, meeting.pk)
+            # Each button of the page by its name; a guest's paper undertaking only while one awaits it.
+            on_page = {a for a in MEETING_ACTIONS if f'name="{a}"' in html}
+            assert on_page - {"guest_acknowledged"} == set(shown["actions"]) - {"guest_acknowledged"}
+            assert on_page <= set(shown["actions"]), (user.username, meeting.pk)
+            compared, with_content = compared + 1, with_content + (shown["content"] is not None)
+            offered += len(on_page)
+    assert compared and with_content and offered  # the comparisons bit

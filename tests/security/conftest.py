@@ -35,6 +35,7 @@ from referrals.models import Referral
 # (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
 ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("cases", "meeting_id"): SupportMeeting,
+    ("api", "meeting_id"): SupportMeeting,
     ("guardianship", "meeting_id"): MatchingMeeting,
     ("", "case_id"): Case,
     ("", "consent_id"): Consent,

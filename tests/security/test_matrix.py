@@ -119,7 +119,7 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
         # An action's form (cases.web): offered only to who may take that action in the case's
         # state — never to anyone who may not open the case at all. (None: "at most".)
         return (None if grant_level(user, obj.pk) >= AccessLevel.VIEW else False), obj
-    if name == "cases:meeting_detail":
+    if name in ("cases:meeting_detail", "api:meeting"):  # the API's meeting is the page's
         attendee = MeetingAttendance.objects.filter(meeting=obj, user=user).exists()
         return attendee or FieldGroup.MEETINGS in granted_groups(user, obj.case_id), obj.case
     if name == "cases:meeting_record_pdf":  # the record prints what the page shows of the meeting
@@ -289,7 +289,7 @@ def test_every_object_page_shows_each_role_exactly_what_its_grants_allow(demo_da
     assert {"cases:case_detail", "cases:meeting_detail", "referrals:detail", "guardianship:matter"} <= walked
     assert {"cases:household_member_existing", "cases:household_member_end"} <= walked
     assert {"cases:meeting_record_pdf", "referrals:summary_pdf"} <= walked  # documents to print
-    assert {"api:case", "api:person", "api:referral", "api:matter"} <= walked
+    assert {"api:case", "api:person", "api:referral", "api:matter", "api:meeting"} <= walked
 
     # Time-boxed grants run out: meeting attendees' and break-glass access end.
     past = timezone.now() - datetime.timedelta(seconds=1)
