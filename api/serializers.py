@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Area
+from cases.models import AccessLevel
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
 
 
@@ -112,6 +113,33 @@ class MeetingOnCase(serializers.Serializer):
     outcome = serializers.CharField(allow_null=True)
 
 
+class ConsentOnCase(serializers.Serializer):
+    id = serializers.UUIDField(help_text=_("撤回の記録（consents/{id}/withdraw/）に使うID"))
+    purpose = serializers.CharField()
+    method = serializers.CharField()
+    obtained_on = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    recipients = serializers.ListField(child=serializers.CharField(), help_text=_("共有先の組織名"))
+    withdrawn = serializers.BooleanField()
+
+
+class DisclosureOnCase(serializers.Serializer):
+    disclosed_at = serializers.DateTimeField()
+    recipient = serializers.CharField()
+    legal_basis = serializers.CharField()
+    field_groups = serializers.ListField(child=serializers.CharField())
+
+
+class GrantOnCase(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("アクセスの終了（grants/{id}/end/）に使うID"))
+    holder = serializers.CharField(help_text=_("組織名、または一人に与えられたときはその人"))
+    level = serializers.ChoiceField(choices=[level.name.lower() for level in AccessLevel])
+    reason = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    field_groups = serializers.ListField(child=serializers.CharField())
+    endable = serializers.BooleanField(help_text=_("主担当が終了できる（主担当自身のものは終了できない）"))
+
+
 class CaseOut(serializers.Serializer):
     """A case as its page shows it to the reader: the person's fields of the groups their grants
     hold (none else), the concerns and meetings where those groups allow, the actions offered."""
@@ -129,6 +157,9 @@ class CaseOut(serializers.Serializer):
     person = serializers.DictField(help_text=_("本人の項目（閲覧できる項目群のものだけ。消去済みは null）"))
     concerns = ConcernOnCase(many=True)
     meetings = MeetingOnCase(many=True)
+    consents = ConsentOnCase(many=True, help_text=_("同意の記録（ケースに記録できる閲覧者だけ。ほかは空）"))
+    disclosures = DisclosureOnCase(many=True, help_text=_("情報共有の記録（主担当だけ。ほかは空）"))
+    grants = GrantOnCase(many=True, help_text=_("いま有効なアクセス権（主担当だけ。ほかは空）"))
     actions = serializers.ListField(
         child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
     )

@@ -17,6 +17,12 @@ urlpatterns = [
     # Any text: an id that is no UUID is the API's 404 problem, not Django's HTML page.
     path("cases/<str:case_id>/", views.CaseDetail.as_view(), name="case"),
     path("cases/<str:case_id>/person/", views.PersonOfCase.as_view(), name="person"),
+    path(
+        "cases/<str:case_id>/consents/<str:consent_id>/withdraw/",
+        views.ConsentWithdrawal.as_view(),
+        name="consent_withdraw",
+    ),
+    path("cases/<str:case_id>/grants/<str:grant_id>/end/", views.AccessEnd.as_view(), name="access_end"),
     *(
         path(
             f"cases/<str:case_id>/actions/{action}/",

@@ -36,7 +36,7 @@ from api.serializers import (
 from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
 from cases.forms_lists import CaseListForm
 from cases.forms_people import IdentityForm
-from cases.models import CaseState
+from cases.models import AccessLevel, CaseState
 from cases.models.meetings import confidentiality_text
 from cases.selectors import (
     case_for_action,
@@ -44,6 +44,8 @@ from cases.selectors import (
     case_page,
     case_standing,
     concern_form_choices,
+    consent_of,
+    grant_of,
     inbox_page,
     meeting_for_action,
     meeting_page,
@@ -53,6 +55,7 @@ from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.selectors.people import people_form_page, require_changeable
 from cases.services import intake
 from cases.services.people import EDITABLE_FIELDS, update_person_identity
+from cases.services.sharing import end_access, withdraw_consent
 from cases.web import Action
 from guardianship.actions import MATTER_ACTIONS
 from guardianship.selectors import matter_page, matter_standing, matter_to_act_on
@@ -194,10 +197,95 @@ class CaseDetail(APIView):
                         }
                         for meeting in page.meetings
                     ],
+                    "consents": [
+                        {
+                            "id": consent.pk,
+                            "purpose": consent.purpose,
+                            "method": consent.method,
+                            "obtained_on": consent.obtained_on,
+                            "valid_until": consent.valid_until,
+                            "recipients": consent.recipient_names,
+                            "withdrawn": consent.withdrawn_at is not None,
+                        }
+                        for consent in page.consents
+                    ],
+                    "disclosures": [
+                        {
+                            "disclosed_at": disclosure.disclosed_at,
+                            "recipient": disclosure.recipient.name,
+                            "legal_basis": disclosure.legal_basis.name,
+                            "field_groups": disclosure.field_groups,
+                        }
+                        for disclosure in page.disclosures
+                    ],
+                    "grants": [
+                        {
+                            "id": grant.pk,
+                            "holder": grant.organisation.name if grant.organisation else str(grant.user),
+                            "level": AccessLevel(grant.level).name.lower(),
+                            "reason": grant.reason,
+                            "expires_at": grant.expires_at,
+                            "field_groups": grant.field_groups,
+                            "endable": grant.reason != grant.Reason.OWNER,
+                        }
+                        for grant in page.grants
+                    ],
                     "actions": sorted(page.actions),
                 }
             ).data
         )
+
+
+class ConsentWithdrawal(APIView):
+    """The case page's 撤回を記録 on one of its consents: from now on nothing is shared under it and
+    the access resting on it ends (sharing.withdraw_consent). Refused, recorded, to whoever may not
+    record on the case, and for a consent that is not the case's, before anything changes."""
+
+    required_scope = Scope.CASES_ACT
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter("consent_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+        ],
+        request=None,
+        responses={200: ActionDoneOut, **problems(401, 403, 404, 422)},
+        operation_id="cases_consent_withdraw",
+        summary="同意の撤回を記録する",
+    )
+    def post(self, request, case_id: str, consent_id: str):
+        case = case_for_action(request.user, _path_id(case_id), "change_case")
+        consent = withdraw_consent(actor=request.user, consent=consent_of(request.user, case, consent_id))
+        standing = _standing(case, case_standing(case))
+        return Response(
+            ActionDoneOut(
+                {"action": "withdraw_consent", "case": standing, "record": record_made(consent, case)}
+            ).data
+        )
+
+
+class AccessEnd(APIView):
+    """The case page's アクセスを終了 on one of the case's live grants to another (not the lead's
+    own): the organisation or person no longer sees the case (sharing.end_access). The lead's
+    alone; refused, recorded, to anyone else and for a grant that is not one of these."""
+
+    required_scope = Scope.CASES_ACT
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter("grant_id", int, OpenApiParameter.PATH),
+        ],
+        request=None,
+        responses={200: ActionDoneOut, **problems(401, 403, 404, 422)},
+        operation_id="cases_access_end",
+        summary="アクセスを終了する",
+    )
+    def post(self, request, case_id: str, grant_id: str):
+        case = case_for_action(request.user, _path_id(case_id), "lead_case")
+        end_access(actor=request.user, grant=grant_of(request.user, case, grant_id))
+        standing = _standing(case, case_standing(case))
+        return Response(ActionDoneOut({"action": "end_access", "case": standing, "record": None}).data)
 
 
 class CaseAction(APIView):

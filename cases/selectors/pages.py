@@ -487,11 +487,15 @@ def may_view(actor: User, case: Case) -> bool:
 
 
 def grant_of(actor: User, case: Case, grant_id: object) -> CaseAccessGrant:
-    """A live grant of this case (the lead ends it); any other id, or none, is refused like a
-    forbidden one."""
+    """A live grant of this case to another (the lead ends it; its own, the lead's, it cannot —
+    the page offers no button for it); any other id, or none, is refused like a forbidden one."""
     grant = None
     if str(grant_id).isdigit():
-        grant = CaseAccessGrant.objects.filter(case=case, pk=grant_id, revoked_at__isnull=True).first()
+        grant = (
+            CaseAccessGrant.objects.filter(case=case, pk=grant_id, revoked_at__isnull=True)
+            .exclude(reason=CaseAccessGrant.Reason.OWNER)
+            .first()
+        )
     if grant is None:
         deny(actor, action="end_access", case=case)
     return grant

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from api.models import Scope
 from audit.models import AuditEvent
 from cases.actions import CASE_ACTIONS
-from cases.models import Case, CaseState, Consent, Disclosure
+from cases.models import Case, CaseAccessGrant, CaseState, Consent, Disclosure
+from cases.services import sharing
 from cases.vocabulary import FieldGroup
 from tests.api.test_tokens_and_concerns import issue
 from tests.workflow import take as take_case
@@ -195,3 +196,64 @@ def test_any_value_in_any_field_is_answered_never_a_server_error(world, concern,
     body = data.draw(st.dictionaries(st.sampled_from(names), values, max_size=len(names)))
     answer = act(key, case, action, body)
     assert answer.status_code in (200, 400, 403, 409, 422), (action, body, answer.content)
+
+
+def test_the_lead_ends_access_and_a_contributor_records_a_withdrawn_consent(world, concern):
+    case = take_case(world, concern())
+    key = staff_key(world)
+    consent = sharing.record_consent(
+        actor=world.staff,
+        case=case,
+        purpose=Consent.Purpose.SHARING,
+        recipients=[world.agency],
+        method="oral",
+    )
+    sharing.disclose(
+        actor=world.staff,
+        case=case,
+        recipient=world.agency,
+        field_groups=[FieldGroup.IDENTITY],
+        legal_basis=world.basis["consent"],
+        consent=consent,
+    )
+    shown = read_case(key, case)
+    (agency,) = [g for g in shown["grants"] if g["holder"] == world.agency.name]
+    (own,) = [g for g in shown["grants"] if g["reason"] == "owner"]
+    assert (agency["endable"], own["endable"], agency["field_groups"]) == (True, False, [FieldGroup.IDENTITY])
+    assert [d["recipient"] for d in shown["disclosures"]] == [world.agency.name]
+    assert [(c["id"], c["withdrawn"]) for c in shown["consents"]] == [(str(consent.pk), False)]
+    # What the agency may read of the case has none of these: they are the lead's.
+    agency_key = issue(world, world.agency_worker, scopes=[Scope.CASES_READ, Scope.CASES_ACT])[1]
+    seen = read_case(agency_key, case)
+    assert (seen["grants"], seen["disclosures"], seen["consents"]) == ([], [], [])
+
+    def end(who: str, grant_id) -> object:
+        return Client().post(
+            f"/api/v1/cases/{case.pk}/grants/{grant_id}/end/", HTTP_AUTHORIZATION=f"Bearer {who}"
+        )
+
+    # Not the agency's to end; not the lead's own; not a grant of another case.
+    other = CaseAccessGrant.objects.filter(case=take_case(world, concern())).first()
+    for who, grant_id in [(agency_key, agency["id"]), (key, own["id"]), (key, other.pk), (key, "x")]:
+        assert end(who, grant_id).status_code == 403, (who, grant_id)
+    assert (
+        CaseAccessGrant.objects.filter(pk__in=[agency["id"], own["id"], other.pk], revoked_at=None).count()
+        == 3
+    )
+    ended = end(key, agency["id"])
+    assert ended.status_code == 200 and ended.json()["action"] == "end_access"
+    assert read_case(agency_key, case) is None  # the agency sees the case no more
+
+    withdrawn = Client().post(
+        f"/api/v1/cases/{case.pk}/consents/{consent.pk}/withdraw/", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["record"] == {"type": "consent", "id": str(consent.pk)}
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert [c["withdrawn"] for c in read_case(key, case)["consents"]] == [True]
+
+
+def read_case(key: str, case) -> dict | None:
+    answer = Client().get(reverse("api:case", args=[case.pk]), HTTP_AUTHORIZATION=f"Bearer {key}")
+    return answer.json() if answer.status_code == 200 else None

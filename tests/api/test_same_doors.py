@@ -29,7 +29,7 @@ def person_labels_on_page(html: str) -> set[str]:
 def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
     call_command("seed_demo")
     cases = list(Case.objects.order_by("created_at"))
-    seen_somewhere = forms_offered = identities_compared = 0
+    seen_somewhere = forms_offered = identities_compared = buttons = 0
     for user in User.objects.filter(username__startswith="demo").order_by("username"):
         client = browser(user)
         for case in cases:
@@ -68,8 +68,17 @@ def test_every_demo_user_reaches_the_same_cases_and_fields_through_the_api():
             labels = {str(Person._meta.get_field(name).verbose_name) for name in shown["person"]}
             assert labels == person_labels_on_page(page.content.decode()), (user.username, case.reference)
             assert shown["reference"] == case.reference
+            # The lists' buttons: each grant the lead may end, each consent still to withdraw.
+            endable = {str(g["id"]) for g in shown["grants"] if g["endable"]}
+            assert endable == set(re.findall(r'name="grant" value="(\d+)"', html)), (
+                user.username,
+                case.reference,
+            )
+            live = {c["id"] for c in shown["consents"] if not c["withdrawn"]}
+            assert live == set(re.findall(r'name="consent" value="([0-9a-f-]{36})"', html))
+            buttons += len(endable) + len(live)
     assert seen_somewhere >= len(cases)  # the lead of every case at least
-    assert forms_offered > 0 and identities_compared > 0  # the comparisons bit
+    assert forms_offered > 0 and identities_compared > 0 and buttons > 0  # the comparisons bit
 
 
 @pytest.mark.django_db

@@ -329,6 +329,7 @@ def test_the_pages_list_forms_act_on_the_button_pressed_and_refuse_any_other_id(
     assert "アクセスを終了" in page(staff.get(reverse("cases:case_detail", args=[case.pk])))
     other_case = concern()
     foreign = CaseAccessGrant.objects.filter(case=other_case).first()
+    own = CaseAccessGrant.objects.get(case=case, reason=CaseAccessGrant.Reason.OWNER, revoked_at__isnull=True)
     withdraw = reverse("cases:case_consent_withdraw", args=[case.pk])
     end = reverse("cases:case_end_access", args=[case.pk])
     denied = AuditEvent.objects.filter(event="case.denied").count()
@@ -339,13 +340,16 @@ def test_the_pages_list_forms_act_on_the_button_pressed_and_refuse_any_other_id(
         (end, {}),
         (end, {"grant": "1; DROP"}),
         (end, {"grant": foreign.pk}),
+        (end, {"grant": own.pk}),  # the lead's own: it would lock itself out of its case
     ]:
         assert staff.post(url, data).status_code == 403, (url, data)
-    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 6
+    assert AuditEvent.objects.filter(event="case.denied").count() == denied + 7
     consent.refresh_from_db()
     grant.refresh_from_db()
     assert consent.withdrawn_at is None and grant.revoked_at is None
     assert CaseAccessGrant.objects.get(pk=foreign.pk).revoked_at is None
+    own.refresh_from_db()
+    assert own.revoked_at is None
 
     # Only the lead ends an organisation's access: not the agency it was given to.
     assert browser(world.agency_worker).post(end, {"grant": grant.pk}).status_code == 403
