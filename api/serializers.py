@@ -404,3 +404,44 @@ class MeetingDoneOut(serializers.Serializer):
     action = serializers.CharField()
     case = StandingOut()
     record = serializers.DictField(allow_null=True, help_text=_("作られた記録の種類（type）とID（id）"))
+
+
+class ReferralRowOut(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    state = serializers.CharField()
+    case_reference = serializers.CharField(source="case.reference")
+    urgent = serializers.BooleanField(source="case.urgent")
+    referring_organisation = serializers.CharField(source="referring_organisation.name")
+    recipient = serializers.CharField(source="recipient.name")
+    assigned_worker = serializers.CharField(allow_null=True, help_text=_("つなぎ先の担当者"))
+    sent_at = serializers.DateTimeField(allow_null=True)
+    accept_by = serializers.DateField(allow_null=True)
+    referrer_attention = serializers.BooleanField(help_text=_("つなぐ側の未確認の知らせがある"))
+    who = WhoOut()
+
+    def to_representation(self, referral):
+        shown = super().to_representation(referral)
+        shown["assigned_worker"] = str(referral.assigned_worker) if referral.assigned_worker_id else None
+        return shown
+
+
+class ReferralPageOut(serializers.Serializer):
+    count = serializers.IntegerField(source="paginator.count")
+    page = serializers.IntegerField(source="number")
+    pages = serializers.IntegerField(source="paginator.num_pages")
+    results = ReferralRowOut(many=True, source="object_list")
+
+
+class ReferralListOut(serializers.Serializer):
+    """The referral inbox as its page lists it: received (one tab, 50 a page) and sent."""
+
+    tab_counts = serializers.DictField(child=serializers.IntegerField())
+    received = ReferralPageOut(help_text=_("このつなぎ先が受け取ったもの（下書きを除く）"))
+    sent = ReferralPageOut(help_text=_("この組織が主担当のケースから送ったもの（下書きを含む）"))
+
+
+class MatterRowOut(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    state = serializers.CharField()
+    area = serializers.CharField(source="area.name")
+    opened_at = serializers.DateTimeField()

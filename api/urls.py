@@ -43,6 +43,7 @@ urlpatterns = [
         for action in MEETING_ACTIONS
     ),
     path("cases/<str:case_id>/referrals/", views.ReferralDraft.as_view(), name="referral_draft"),
+    path("referrals/", views.ReferralList.as_view(), name="referrals"),
     path("referrals/<str:referral_id>/", views.ReferralDetail.as_view(), name="referral"),
     *(
         path(
@@ -53,6 +54,7 @@ urlpatterns = [
         )
         for action in REFERRAL_ACTIONS
     ),
+    path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<str:matter_id>/", views.MatterDetail.as_view(), name="matter"),
     *(
         path(

@@ -22,6 +22,7 @@ from api.serializers import (
     ConcernOut,
     MatterDoneOut,
     MatterOut,
+    MatterRowOut,
     MeetingDoneOut,
     MeetingOut,
     PersonChangedOut,
@@ -30,6 +31,7 @@ from api.serializers import (
     PersonSearchOut,
     Problem,
     ReferralDoneOut,
+    ReferralListOut,
     ReferralOut,
     StandingOut,
 )
@@ -58,12 +60,21 @@ from cases.services.people import EDITABLE_FIELDS, update_person_identity
 from cases.services.sharing import end_access, withdraw_consent
 from cases.web import Action
 from guardianship.actions import MATTER_ACTIONS
-from guardianship.selectors import matter_page, matter_standing, matter_to_act_on
+from guardianship.selectors import centre_matters, matter_page, matter_standing, matter_to_act_on
 from privacy.exceptions import DataErased
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.actions import NEW as NEW_REFERRAL
 from referrals.actions import offered_actions
-from referrals.selectors import referral_page, referral_standing, referral_to_act_on
+from referrals.forms import ReferralListForm
+from referrals.models import ReferralState
+from referrals.selectors import (
+    ReferralSort,
+    ReferralTab,
+    referral_inbox,
+    referral_page,
+    referral_standing,
+    referral_to_act_on,
+)
 from referrals.services import mark_seen_by_referrer
 
 
@@ -144,18 +155,71 @@ class CaseList(APIView):
     )
     def get(self, request):
         form = CaseListForm(request.query_params, choices=case_list_choices(request.user))
-        pages = request.query_params.getlist("page")
-        query = form.query(page=pages[0] if pages else 1)
-        errors = dict(form.errors)
-        for name in form.fields:  # the page's filters: given empty, a program is told
-            if name in request.query_params and not request.query_params[name]:
-                errors[name] = [_("値を指定するか、パラメータごと省いてください。")]
-        if pages and (len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1):
-            # The page clamps what it cannot use (known_page); a program is told.
-            errors["page"] = [_("ページは1以上の整数で一つだけ指定してください。")]
-        if errors:
-            raise ValidationError(errors)
-        return Response(CaseListOut(inbox_page(request.user, query)).data)
+        return Response(CaseListOut(inbox_page(request.user, list_query(request, form))).data)
+
+
+def list_query(request, form, pages: dict[str, str] | None = None):
+    """A list's query read from the call's parameters by the list page's own form; what the page
+    would quietly drop or clamp — a value not on offer, a filter given empty, a page that is not
+    one positive number — is a 400 naming it. ``pages``: parameter → the query's page keyword."""
+    params = request.query_params
+    numbers = {}
+    errors = {}
+    for parameter, keyword in (pages or {"page": "page"}).items():
+        given = params.getlist(parameter)
+        if given and (len(given) > 1 or not given[0].isdigit() or int(given[0]) < 1):
+            errors[parameter] = [_("ページは1以上の整数で一つだけ指定してください。")]
+        numbers[keyword] = given[0] if given else 1
+    query = form.query(**numbers)
+    errors |= form.errors
+    for name in form.fields:
+        if name in params and not params[name]:
+            errors[name] = [_("値を指定するか、パラメータごと省いてください。")]
+    if errors:
+        raise ValidationError(errors)
+    return query
+
+
+class ReferralList(APIView):
+    """The referral inbox, as its page lists it: what the reader's agency received (one tab, the
+    page's filters, 50 a page) and what the reader's organisation sent (what needs attention first,
+    ``sent`` its page); each named as the reader's grants allow (recorded). Query: tab, state,
+    urgency, sort, page, sent — the page's own parameters; one it cannot use is a 400 naming it."""
+
+    required_scope = Scope.REFERRALS_READ
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tab", enum=[code for code, _label in ReferralTab.CHOICES]),
+            OpenApiParameter(
+                "state", enum=[state.value for state in ReferralState if state != ReferralState.DRAFT]
+            ),
+            OpenApiParameter("urgency", enum=[code for code, _label in URGENCY_CHOICES]),
+            OpenApiParameter("sort", enum=[code for code, _label in ReferralSort.CHOICES]),
+            OpenApiParameter("page", int, description="受け取った一覧のページ"),
+            OpenApiParameter("sent", int, description="送った一覧のページ"),
+        ],
+        responses={200: ReferralListOut, **problems(400, 401, 403)},
+        operation_id="referrals_list",
+    )
+    def get(self, request):
+        query = list_query(
+            request, ReferralListForm(request.query_params), {"page": "page", "sent": "sent_page"}
+        )
+        return Response(ReferralListOut(referral_inbox(request.user, query)).data)
+
+
+class MatterList(APIView):
+    """The matters of the reader's guardianship centre, as its home lists them: state, area and
+    when each was opened (nothing personal; the case's number is on the matter's read)."""
+
+    required_scope = Scope.MATTERS_READ
+
+    @extend_schema(
+        responses={200: MatterRowOut(many=True), **problems(401, 403)}, operation_id="matters_list"
+    )
+    def get(self, request):
+        return Response(MatterRowOut(centre_matters(request.user), many=True).data)
 
 
 class CaseDetail(APIView):

@@ -506,13 +506,20 @@ class CentreHome:
     report: CentreReport
 
 
+def centre_matters(actor: User) -> list[GuardianshipMatter]:
+    """The matters of the actor's centre, as its home lists them (state, area, when opened: nothing
+    personal). Refused, recorded, for who is not of a centre."""
+    matters = list(matters_for(actor))
+    if not matters and not actor.has_perm("guardianship.manage_candidates"):
+        deny(actor, action="open_guardianship_centre")
+    return matters
+
+
 def centre_home(actor: User) -> CentreHome:
     """The centre's home: its matters, what a matching meeting could be made of, and its figures
     (plaintext columns only, nothing decrypted, so nothing to record). Refused, recorded, for who
     is not of a centre."""
-    matters = list(matters_for(actor))
-    if not matters and not actor.has_perm("guardianship.manage_candidates"):
-        deny(actor, action="open_guardianship_centre")
+    matters = centre_matters(actor)
     matching = any(m.state == MatterState.CANDIDATE_MATCHING for m in matters)
     return CentreHome(
         matters=matters,

@@ -15,6 +15,7 @@ from cases.selectors.lists import ListTab
 from guardianship.models import GuardianshipMatter
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.models import Referral
+from referrals.selectors import ReferralTab
 from tests.screens import browser
 
 
@@ -191,3 +192,31 @@ def test_every_demo_user_reaches_the_same_meetings_and_forms_through_the_api():
             compared, with_content = compared + 1, with_content + (shown["content"] is not None)
             offered += len(on_page)
     assert compared and with_content and offered  # the comparisons bit
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_referral_inbox_and_the_centres_matters_list_the_same_through_the_api():
+    call_command("seed_demo")
+    listed = matters_listed = 0
+    for user in User.objects.filter(username__startswith="demo").order_by("username"):
+        client = browser(user)
+        for tab, _label in ReferralTab.CHOICES:
+            page = client.get(reverse("referrals:inbox"), {"tab": tab})
+            answer = client.get(reverse("api:referrals"), {"tab": tab})
+            assert answer.status_code == page.status_code, (user.username, tab)
+            if page.status_code != 200:
+                continue
+            on_page = set(re.findall(r'href="/referrals/([0-9a-f-]{36})/"', page.content.decode()))
+            shown = answer.json()
+            through_api = {row["id"] for part in ("received", "sent") for row in shown[part]["results"]}
+            assert through_api == on_page, (user.username, tab)
+            listed += len(on_page)
+        home = client.get(reverse("guardianship:home"))
+        matters = client.get(reverse("api:matters"))
+        assert matters.status_code == home.status_code, user.username
+        if home.status_code == 200:
+            on_page = set(re.findall(r'href="/guardianship/matters/([0-9a-f-]{36})/"', home.content.decode()))
+            assert {row["id"] for row in matters.json()} == on_page
+            matters_listed += len(on_page)
+    assert listed and matters_listed  # the comparisons bit

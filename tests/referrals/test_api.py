@@ -101,3 +101,38 @@ def test_only_the_lead_drafts_and_is_refused_before_the_body_is_read(world, refe
     answer = call(key, reverse("api:referral_draft", args=[referred.pk]), {})
     assert answer.status_code == 403 and "errors" not in answer.json()
     assert AuditEvent.objects.filter(event="case.denied", actor_id=world.commissioner.pk).exists()
+
+
+def test_the_inbox_lists_both_sides_and_names_what_it_cannot_use(world, sent):
+    referral = sent()
+    agency = issue(world, world.agency_worker, world.agency, scopes=BOTH)[1]
+    plaza = issue(world, world.staff, world.plaza, scopes=BOTH)[1]
+    received = call(agency, reverse("api:referrals")).json()
+    assert [row["id"] for row in received["received"]["results"]] == [str(referral.pk)]
+    assert received["tab_counts"]["waiting"] == 1 and received["sent"]["count"] == 0
+    row = received["received"]["results"][0]
+    assert (row["state"], row["recipient"], row["case_reference"]) == (
+        S.SENT,
+        world.agency.name,
+        referral.case.reference,
+    )
+    sent_by_plaza = call(plaza, reverse("api:referrals")).json()
+    assert [row["id"] for row in sent_by_plaza["sent"]["results"]] == [str(referral.pk)]
+    assert sent_by_plaza["received"]["results"] == []
+    # What the page would quietly drop or clamp, a program is told, by name.
+    for query, named in [
+        ("tab=nonsense", "tab"),
+        ("sent=0", "sent"),
+        ("state=", "state"),
+        ("page=1&page=2", "page"),
+    ]:
+        answer = call(agency, f"{reverse('api:referrals')}?{query}")
+        assert answer.status_code == 400 and named in answer.json()["errors"], query
+    # The centre's matters are its own list; a referral agency has none to list.
+    assert (
+        call(
+            issue(world, world.agency_worker, world.agency, scopes=[Scope.MATTERS_READ])[1],
+            reverse("api:matters"),
+        ).status_code
+        == 403
+    )
