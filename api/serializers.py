@@ -321,6 +321,9 @@ class MatterOut(serializers.Serializer):
     )
     petition = PetitionOut(allow_null=True)
     person = serializers.DictField(help_text=_("中核機関に共有された本人の項目"))
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("この閲覧者に開かれている操作")
+    )
 
 
 class MatterDoneOut(serializers.Serializer):

@@ -59,12 +59,12 @@ from cases.services import intake
 from cases.services.people import EDITABLE_FIELDS, update_person_identity
 from cases.services.sharing import end_access, withdraw_consent
 from cases.web import Action
-from guardianship.actions import MATTER_ACTIONS
+from guardianship.actions import MATTER_ACTIONS, matter_for_form, offered_on
 from guardianship.selectors import centre_matters, matter_page, matter_standing, matter_to_act_on
 from privacy.exceptions import DataErased
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.actions import NEW as NEW_REFERRAL
-from referrals.actions import offered_actions
+from referrals.actions import offered_actions, referral_for_form
 from referrals.forms import ReferralListForm
 from referrals.models import ReferralState
 from referrals.selectors import (
@@ -364,10 +364,7 @@ class CaseAction(APIView):
     def get(self, request, case_id: str, action: str):
         codename, act = CASE_ACTIONS[action]
         case = case_for_action(request.user, _path_id(case_id), codename, offered=action)
-        form = act.bound_form(request.user, case)
-        return Response(
-            ActionFormOut({"action": action, "title": str(act.title), "fields": described(form)}).data
-        )
+        return Response(_form_described(action, act, request.user, case))
 
     def post(self, request, case_id: str, action: str):
         codename, act = CASE_ACTIONS[action]
@@ -377,6 +374,12 @@ class CaseAction(APIView):
         standing = _standing(case, case_standing(case))
         record = record_made(made, case)
         return Response(ActionDoneOut({"action": action, "case": standing, "record": record}).data)
+
+
+def _form_described(name: str, act: Action, actor, obj) -> dict:
+    """What an action's empty form asks of this actor on this record now (ActionFormOut)."""
+    form = act.bound_form(actor, obj)
+    return ActionFormOut({"action": name, "title": str(act.title), "fields": described(form)}).data
 
 
 def act_on(request, act: Action, obj, body: type) -> object:
@@ -537,11 +540,7 @@ class MeetingAction(APIView):
 
     def get(self, request, meeting_id: str, action: str):
         page = meeting_for_action(request.user, _path_id(meeting_id), action)
-        act = MEETING_ACTIONS[action]
-        form = act.bound_form(request.user, page.meeting)
-        return Response(
-            ActionFormOut({"action": action, "title": str(act.title), "fields": described(form)}).data
-        )
+        return Response(_form_described(action, MEETING_ACTIONS[action], request.user, page.meeting))
 
     def post(self, request, meeting_id: str, action: str):
         page = meeting_for_action(request.user, _path_id(meeting_id), action)
@@ -682,6 +681,10 @@ class ReferralAction(APIView):
     required_scope = Scope.REFERRALS_ACT
     body: type = None
 
+    def get(self, request, referral_id: str, action: str):
+        referral = referral_for_form(request.user, _path_id(referral_id), action).referral
+        return Response(_form_described(action, REFERRAL_ACTIONS[action], request.user, referral))
+
     def post(self, request, referral_id: str, action: str):
         # Who the actor is to the referral, refused (recorded) before the body is read.
         referral = referral_to_act_on(request.user, _path_id(referral_id)).referral
@@ -692,7 +695,14 @@ class ReferralAction(APIView):
 
 def referral_action_view(name: str):
     return view_of_action(
-        ReferralAction, name, REFERRAL_ACTIONS[name], "referral_id", "referrals", ReferralDoneOut
+        ReferralAction,
+        name,
+        REFERRAL_ACTIONS[name],
+        "referral_id",
+        "referrals",
+        ReferralDoneOut,
+        description="画面の入力項目（選べる値と最初の値。受け入れなら担当者の候補）を、この閲覧者と"
+        "このつなぎについて返します。画面がこの操作を示すときだけ（ほかは 403）。",
     )
 
 
@@ -753,6 +763,7 @@ class MatterDetail(APIView):
                         "ruling": petition.ruling or None,
                     },
                     "person": overview.content.person,
+                    "actions": offered_on(overview),
                 }
             ).data
         )
@@ -765,6 +776,10 @@ class MatterAction(APIView):
     required_scope = Scope.MATTERS_ACT
     body: type = None
 
+    def get(self, request, matter_id: str, action: str):
+        matter = matter_for_form(request.user, _path_id(matter_id), action)
+        return Response(_form_described(action, MATTER_ACTIONS[action], request.user, matter))
+
     def post(self, request, matter_id: str, action: str):
         matter = matter_to_act_on(request.user, _path_id(matter_id))  # refused, recorded, first
         made = act_on(request, MATTER_ACTIONS[action], matter, self.body)
@@ -774,7 +789,16 @@ class MatterAction(APIView):
 
 
 def matter_action_view(name: str):
-    return view_of_action(MatterAction, name, MATTER_ACTIONS[name], "matter_id", "matters", MatterDoneOut)
+    return view_of_action(
+        MatterAction,
+        name,
+        MATTER_ACTIONS[name],
+        "matter_id",
+        "matters",
+        MatterDoneOut,
+        description="画面の入力項目（選べる値と最初の値）を、この案件の状態について返します。"
+        "画面がこの操作を示すときだけ（ほかは 403）。",
+    )
 
 
 def _standing(obj, state_and_version: tuple[str, int]) -> dict:

@@ -19,7 +19,7 @@ from cases.web import (
 )
 from guardianship import forms, selectors, services
 from guardianship.access import may_manage, require_pool_permission
-from guardianship.actions import MATTER_ACTIONS
+from guardianship.actions import MATTER_ACTIONS, offered_on
 from guardianship.vocabulary import MatterState
 from printing.pdf import pdf_response, render_pdf
 
@@ -75,39 +75,41 @@ def centre_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The steps the page offers as one button each (guardianship.actions.offered_on says which).
+STEPS = {
+    "start_assessment": _("検討（アセスメント）を始める"),
+    "form_team": _("チームづくりへ進む"),
+    "start_matching": _("候補者調整へ進む"),
+    "start_support": _("後見人等とともに支援を始める"),
+}
+
+
 def _matter_forms(o: selectors.MatterOverview) -> dict:
     matter = o.matter
+    offered = offered_on(o)
     initial = {"version": matter.version}
-    context: dict = {}
-    steps = {
-        S.INTAKE: [("start_assessment", _("検討（アセスメント）を始める"))],
-        S.ASSESSMENT: [("form_team", _("チームづくりへ進む"))],
-        S.TEAM_FORMATION: [],
-        S.PETITION_PREPARATION: [("start_matching", _("候補者調整へ進む"))],
-        S.APPOINTED: [("start_support", _("後見人等とともに支援を始める"))],
-    }
-    context["steps"] = steps.get(matter.state, [])
+    context: dict = {"steps": [(name, label) for name, label in STEPS.items() if name in offered]}
     # Panels whose forms load when opened (their choices are read only then).
-    context["end_panel"] = matter.state != S.ENDED
-    if matter.state not in (S.INTAKE, S.ENDED):
+    context["end_panel"] = "end_matter" in offered
+    if "add_team_member" in offered:
         context["team_panel"] = True
         context["team_open"] = matter.state == S.TEAM_FORMATION and not o.team
-    if matter.state == S.SUPPORTING:
+    if "request_replacement" in offered:
         context["replacement_form"] = forms.ReplacementForm(initial=initial)
-    if matter.state in (S.ASSESSMENT, S.TEAM_FORMATION, S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
+    if "assess" in offered:
         context["assessment_form"] = forms.AssessmentForm.for_matter(matter)
-    if matter.state == S.ASSESSMENT:
+    if "choose_alternative" in offered:
         context["alternative_form"] = forms.AlternativeForm(initial=initial)
-    if matter.state == S.TEAM_FORMATION:
+    if "prepare_petition" in offered:
         context["petition_form"] = forms.PetitionForm(initial=initial)
-    if matter.state == S.CANDIDATE_MATCHING:
+    if "file" in offered:
         context["file_form"] = forms.DateForm(initial=initial)
-    if matter.state == S.FILED:
+    if "ruling" in offered:
         context["ruling_form"] = forms.RulingForm(initial=initial)
-    if any(a.is_active for a in o.appointments):
+    if "complaint" in offered:
         context["complaint_form"] = forms.ComplaintForm()
         context["schedule_report_form"] = forms.ScheduleReportForm()
-    if o.petition and matter.state in (S.PETITION_PREPARATION, S.CANDIDATE_MATCHING):
+    if "documents" in offered:
         context["documents_form"] = forms.DocumentsForm(documents=o.petition.documents.all())
     return context
 

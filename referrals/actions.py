@@ -4,6 +4,7 @@ one table for the pages (referrals/views.py) and the API (api/views.py)."""
 
 from django.utils.translation import gettext_lazy
 
+from cases.access import deny
 from cases.web import Action, with_version
 from referrals import forms, selectors, services
 from referrals.models import AWAITING_ANSWER, ReferralState
@@ -65,3 +66,12 @@ def offered_actions(view: selectors.ReferralView) -> list[str]:
         offered += ["decline"] if referral.state in (*AWAITING_ANSWER, S.RETURNED) else []
         offered += ["complete"] if referral.state == S.ACCEPTED else []
     return offered
+
+
+def referral_for_form(actor, referral_id: object, action: str) -> selectors.ReferralView:
+    """Who the actor is to the referral (refused, recorded, first), for one action's form: only
+    where the page offers it to them now (refused, recorded, otherwise); nothing decrypted."""
+    view = selectors.referral_to_act_on(actor, referral_id)
+    if action not in offered_actions(view):
+        deny(actor, action=f"open_form:{action}", case=view.referral.case)
+    return view

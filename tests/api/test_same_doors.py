@@ -12,6 +12,7 @@ from accounts.models import User
 from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
 from cases.models import Case, Person, SupportMeeting
 from cases.selectors.lists import ListTab
+from guardianship.actions import MATTER_ACTIONS
 from guardianship.models import GuardianshipMatter
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.models import Referral
@@ -138,6 +139,9 @@ def test_every_demo_user_reaches_the_same_referrals_and_actions_through_the_api(
             on_page = {a for a in REFERRAL_ACTIONS if reverse(f"referrals:{a}", args=[referral.pk]) in html}
             shown = answer.json()
             assert set(shown["actions"]) == on_page, (user.username, referral.pk)
+            for action in REFERRAL_ACTIONS:  # each form described exactly where the page offers it
+                form = client.get(reverse(f"api:referral_{action}", args=[referral.pk]))
+                assert form.status_code == (200 if action in on_page else 403), (referral.pk, action)
             # What the agency reads of the person: the labels the page shows, no more.
             labels = {str(Person._meta.get_field(name).verbose_name) for name in shown["person"]}
             assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, referral.pk)
@@ -149,7 +153,7 @@ def test_every_demo_user_reaches_the_same_referrals_and_actions_through_the_api(
 @override_settings(DEBUG=True)
 def test_every_demo_user_reaches_the_same_guardianship_matters_through_the_api():
     call_command("seed_demo")
-    compared = shared = 0
+    compared = shared = offered = 0
     for user in User.objects.filter(username__startswith="demo").order_by("username"):
         client = browser(user)
         for matter in GuardianshipMatter.objects.order_by("opened_at"):
@@ -161,8 +165,16 @@ def test_every_demo_user_reaches_the_same_guardianship_matters_through_the_api()
             labels = {str(Person._meta.get_field(name).verbose_name) for name in answer.json()["person"]}
             html = page.content.decode()
             assert all(f"<dt>{label}</dt>" in html for label in labels), (user.username, matter.pk)
-            compared, shared = compared + 1, shared + len(labels)
-    assert compared and shared  # the comparisons bit
+            # The steps and forms the page offers, and each form described exactly where it does.
+            on_page = {
+                a for a in MATTER_ACTIONS if reverse(f"guardianship:matter_{a}", args=[matter.pk]) in html
+            }
+            assert set(answer.json()["actions"]) == on_page, (user.username, matter.pk)
+            for action in MATTER_ACTIONS:
+                form = client.get(reverse(f"api:matter_{action}", args=[matter.pk]))
+                assert form.status_code == (200 if action in on_page else 403), (matter.pk, action)
+            compared, shared, offered = compared + 1, shared + len(labels), offered + len(on_page)
+    assert compared and shared and offered  # the comparisons bit
 
 
 @pytest.mark.django_db

@@ -33,6 +33,10 @@ def test_the_centre_reads_the_matter_and_takes_its_steps(world, matter):
         "sequence"
     )
     assert "name" in viewed.fields and "トメ" not in viewed.fields
+    assert shown["actions"] == ["start_assessment", "end_matter"]
+    # Each step's form is described only where the page offers it (filing comes much later).
+    assert call(centre, reverse("api:matter_start_assessment", args=[matter.pk])).status_code == 200
+    assert call(centre, reverse("api:matter_file", args=[matter.pk])).status_code == 403
     url = reverse("api:matter_start_assessment", args=[matter.pk])
     assert call(centre, url, {"version": shown["version"] + 1}).status_code == 409
     started = call(centre, url, {"version": shown["version"]})
@@ -40,6 +44,8 @@ def test_the_centre_reads_the_matter_and_takes_its_steps(world, matter):
     assert started.json()["matter"]["state"] == MatterState.ASSESSMENT
     matter.refresh_from_db()
     assert matter.state == MatterState.ASSESSMENT and started.json()["matter"]["version"] == matter.version
+    after = call(centre, reverse("api:matter", args=[matter.pk])).json()["actions"]
+    assert after == ["form_team", "end_matter", "add_team_member", "assess", "choose_alternative"]
     bad = call(centre, reverse("api:matter_file", args=[matter.pk]), {"version": matter.version, "on": 5})
     assert bad.status_code == 400 and "on" in bad.json()["errors"]
 

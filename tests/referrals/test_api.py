@@ -136,3 +136,20 @@ def test_the_inbox_lists_both_sides_and_names_what_it_cannot_use(world, sent):
         ).status_code
         == 403
     )
+
+
+def test_the_agency_is_told_whom_it_may_assign_and_only_where_it_may_accept(world, sent):
+    referral = sent()
+    agency = issue(world, world.agency_worker, world.agency, scopes=BOTH)[1]
+    plaza = issue(world, world.staff, world.plaza, scopes=BOTH)[1]
+    described = call(agency, reverse("api:referral_accept", args=[referral.pk]))
+    assert described.status_code == 200
+    fields = {f["name"]: f for f in described.json()["fields"]}
+    assert world.agency_worker.pk in {c["value"] for c in fields["worker"]["choices"]}
+    assert world.staff.pk not in {c["value"] for c in fields["worker"]["choices"]}
+    assert fields["version"]["initial"] == referral.version
+    # Accepting is the agency's; the referrer is refused the form (recorded), as the page offers it none.
+    denied = AuditEvent.objects.filter(event="case.denied", actor=world.staff).count()
+    assert call(plaza, reverse("api:referral_accept", args=[referral.pk])).status_code == 403
+    assert AuditEvent.objects.filter(event="case.denied", actor=world.staff).count() == denied + 1
+    assert call(plaza, reverse("api:referral_withdraw", args=[referral.pk])).status_code == 200
