@@ -93,7 +93,7 @@ def _json_field(field: forms.Field) -> serializers.Field:
     options = {
         "required": field.required,
         "allow_null": not field.required,
-        "help_text": str(field.label or ""),
+        "help_text": field.label or "",  # lazy: the schema in the reader's language
     }
     one = _value_of(field)
     if takes_many(field):
@@ -113,7 +113,7 @@ def _value_of(field: forms.Field) -> Callable[..., serializers.Field]:
             return serializers.UUIDField
         return partial(serializers.IntegerField, min_value=1, max_value=LARGEST)
     if kind == "choice" and field.choices:
-        return partial(serializers.ChoiceField, choices=[(v, str(label)) for v, label in field.choices if v])
+        return partial(serializers.ChoiceField, choices=[(v, label) for v, label in field.choices if v])
     # Text, a date (ISO or 和暦, as typed on the page), a choice the case decides (an outcome).
     return partial(Text, allow_blank=True, max_length=getattr(field, "max_length", None))
 

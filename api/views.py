@@ -2,7 +2,9 @@
 
 import uuid
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -144,9 +146,9 @@ class CaseList(APIView):
         parameters=[
             OpenApiParameter("tab", enum=[code for code, _label in ListTab.CHOICES]),
             OpenApiParameter("state", enum=CaseState.values),
-            OpenApiParameter("area", int, description="地区・圏域のID"),
+            OpenApiParameter("area", int, description=gettext_lazy("地区・圏域のID")),
             OpenApiParameter("urgency", enum=[code for code, _label in URGENCY_CHOICES]),
-            OpenApiParameter("lead", int, description="主担当の組織のID"),
+            OpenApiParameter("lead", int, description=gettext_lazy("主担当の組織のID")),
             OpenApiParameter("sort", enum=[code for code, _label in ListSort.CHOICES]),
             OpenApiParameter("page", int),
         ],
@@ -196,8 +198,8 @@ class ReferralList(APIView):
             ),
             OpenApiParameter("urgency", enum=[code for code, _label in URGENCY_CHOICES]),
             OpenApiParameter("sort", enum=[code for code, _label in ReferralSort.CHOICES]),
-            OpenApiParameter("page", int, description="受け取った一覧のページ"),
-            OpenApiParameter("sent", int, description="送った一覧のページ"),
+            OpenApiParameter("page", int, description=gettext_lazy("受け取った一覧のページ")),
+            OpenApiParameter("sent", int, description=gettext_lazy("送った一覧のページ")),
         ],
         responses={200: ReferralListOut, **problems(400, 401, 403)},
         operation_id="referrals_list",
@@ -403,7 +405,7 @@ def view_of_action(base: type, name: str, act: Action, path_id: str, prefix: str
     """One view of ``base`` for one action of a page, its body described from the page's form
     (``get``: the schema of a GET that describes the form, where the view has one)."""
     body = body_of(act.form_class, f"{prefix}_{name}")
-    title = str(act.title) or name
+    title = act.title or name  # lazy, as are the texts below: the schema in the reader's language
     view = type(body.__name__.removesuffix("In"), (base,), {"body": body})
     parameters = [OpenApiParameter(path_id, OpenApiTypes.UUID, OpenApiParameter.PATH)]
     schemas = {
@@ -413,8 +415,13 @@ def view_of_action(base: type, name: str, act: Action, path_id: str, prefix: str
             responses={200: done, **problems(400, 401, 403, 404, 409, 422)},
             operation_id=f"{prefix}_{name}",
             summary=title,
-            description=f"「{title}」を画面と同じフォーム・同じサービスで行います。本文は画面の入力項目。"
-            "version が古ければ 409、規則により受け付けられなければ 422。",
+            description=format_lazy(
+                gettext_lazy(
+                    "「{title}」を画面と同じフォーム・同じサービスで行います。本文は画面の入力項目。"
+                    "version が古ければ 409、規則により受け付けられなければ 422。"
+                ),
+                title=title,
+            ),
         )
     }
     if get:
@@ -422,7 +429,7 @@ def view_of_action(base: type, name: str, act: Action, path_id: str, prefix: str
             parameters=parameters,
             responses={200: ActionFormOut, **problems(401, 403, 404)},
             operation_id=f"{prefix}_{name}_form",
-            summary=f"{title}（入力項目）",
+            summary=format_lazy(gettext_lazy("{title}（入力項目）"), title=title),
             **get,
         )
     return extend_schema_view(**schemas)(view).as_view()
@@ -436,8 +443,10 @@ def case_action_view(name: str):
         "case_id",
         "cases",
         ActionDoneOut,
-        description="画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて返します。"
-        "画面がこの操作を示すときだけ（ほかは 403）。",
+        description=gettext_lazy(
+            "画面の入力項目（選べる値と最初の値）を、この閲覧者とこのケースについて返します。"
+            "画面がこの操作を示すときだけ（ほかは 403）。"
+        ),
     )
 
 
@@ -560,8 +569,10 @@ def meeting_action_view(name: str):
         "meeting_id",
         "meetings",
         MeetingDoneOut,
-        description="画面の入力項目（選べる値と最初の値）を、この閲覧者とこの会議について返します。"
-        "画面がこの操作を示すときだけ（ほかは 403）。",
+        description=gettext_lazy(
+            "画面の入力項目（選べる値と最初の値）を、この閲覧者とこの会議について返します。"
+            "画面がこの操作を示すときだけ（ほかは 403）。"
+        ),
     )
 
 
@@ -701,8 +712,10 @@ def referral_action_view(name: str):
         "referral_id",
         "referrals",
         ReferralDoneOut,
-        description="画面の入力項目（選べる値と最初の値。受け入れなら担当者の候補）を、この閲覧者と"
-        "このつなぎについて返します。画面がこの操作を示すときだけ（ほかは 403）。",
+        description=gettext_lazy(
+            "画面の入力項目（選べる値と最初の値。受け入れなら担当者の候補）を、この閲覧者と"
+            "このつなぎについて返します。画面がこの操作を示すときだけ（ほかは 403）。"
+        ),
     )
 
 
@@ -796,8 +809,10 @@ def matter_action_view(name: str):
         "matter_id",
         "matters",
         MatterDoneOut,
-        description="画面の入力項目（選べる値と最初の値）を、この案件の状態について返します。"
-        "画面がこの操作を示すときだけ（ほかは 403）。",
+        description=gettext_lazy(
+            "画面の入力項目（選べる値と最初の値）を、この案件の状態について返します。"
+            "画面がこの操作を示すときだけ（ほかは 403）。"
+        ),
     )
 
 

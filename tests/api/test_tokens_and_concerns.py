@@ -180,6 +180,28 @@ def test_the_schema_describes_every_endpoint_without_a_warning(tmp_path):
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+def test_the_schema_speaks_the_readers_language():
+    """The actions' bodies are described from the pages' forms: their labels, summaries and
+    descriptions translated when the schema is asked for, not fixed when the module was imported."""
+    described = {}
+    for language in ("ja", "en"):
+        schema = Client().get(reverse("api:schema"), {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language).json()
+        operation = schema["paths"]["/api/v1/cases/{case_id}/actions/withdraw/"]["post"]
+        reason = schema["components"]["schemas"]["CasesWithdrawActionIn"]["properties"]["reason"]
+        described[language] = (
+            operation["summary"],
+            operation["description"].split("。")[0],
+            reason["description"],
+        )
+    assert described["ja"] == (
+        "ケースを取り下げる",
+        "「ケースを取り下げる」を画面と同じフォーム・同じサービスで行います",
+        "取り下げの理由",
+    )
+    assert described["en"][0] == "Withdraw the case" and described["en"][2] == "Reason for withdrawal"
+    assert described["en"][1].startswith("Takes “Withdraw the case” with the page's own form")
+
+
 def test_a_token_reaches_only_the_endpoints_of_its_scopes(world, issued, concern):
     case = concern()
     _token, key = issued  # concerns:create only
