@@ -10,6 +10,21 @@ from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 
 app_name = "api"
 
+
+def action_paths(kind: str, actions: dict, view_of) -> list:
+    """One address per action of a page (``<kind>s/<id>/actions/<action>/``, named
+    ``<kind>_<action>``), each its own view, so that the schema describes each one's body."""
+    return [
+        path(
+            f"{kind}s/<str:{kind}_id>/actions/{action}/",
+            view_of(action),
+            {"action": action},
+            name=f"{kind}_{action}",
+        )
+        for action in actions
+    ]
+
+
 urlpatterns = [
     path("concerns/", views.ConcernCreate.as_view(), name="concerns"),
     path("cases/", views.CaseList.as_view(), name="cases"),
@@ -23,48 +38,16 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("cases/<str:case_id>/grants/<str:grant_id>/end/", views.AccessEnd.as_view(), name="access_end"),
-    *(
-        path(
-            f"cases/<str:case_id>/actions/{action}/",
-            views.case_action_view(action),
-            {"action": action},
-            name=f"case_{action}",
-        )
-        for action in CASE_ACTIONS
-    ),
+    *action_paths("case", CASE_ACTIONS, views.case_action_view),
     path("meetings/<str:meeting_id>/", views.MeetingDetail.as_view(), name="meeting"),
-    *(
-        path(
-            f"meetings/<str:meeting_id>/actions/{action}/",
-            views.meeting_action_view(action),
-            {"action": action},
-            name=f"meeting_{action}",
-        )
-        for action in MEETING_ACTIONS
-    ),
+    *action_paths("meeting", MEETING_ACTIONS, views.meeting_action_view),
     path("cases/<str:case_id>/referrals/", views.ReferralDraft.as_view(), name="referral_draft"),
     path("referrals/", views.ReferralList.as_view(), name="referrals"),
     path("referrals/<str:referral_id>/", views.ReferralDetail.as_view(), name="referral"),
-    *(
-        path(
-            f"referrals/<str:referral_id>/actions/{action}/",
-            views.referral_action_view(action),
-            {"action": action},
-            name=f"referral_{action}",
-        )
-        for action in REFERRAL_ACTIONS
-    ),
+    *action_paths("referral", REFERRAL_ACTIONS, views.referral_action_view),
     path("matters/", views.MatterList.as_view(), name="matters"),
     path("matters/<str:matter_id>/", views.MatterDetail.as_view(), name="matter"),
-    *(
-        path(
-            f"matters/<str:matter_id>/actions/{action}/",
-            views.matter_action_view(action),
-            {"action": action},
-            name=f"matter_{action}",
-        )
-        for action in MATTER_ACTIONS
-    ),
+    *action_paths("matter", MATTER_ACTIONS, views.matter_action_view),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # The schema to read and try (GETs) in Swagger UI: for signed-in users (the middleware asks
     # for the second factor first); its script is served from the same address (?script=). Its
