@@ -34,6 +34,10 @@ def seed(structure: DemoStructure) -> None:
     )
     if len(matters) < 3:
         return
+    # Their centre took them on three months ago: the matching meeting was two months ago, the
+    # first one's petition filed 50 days ago (a filing may not precede its matter's opening).
+    opened = timezone.now() - datetime.timedelta(days=90)
+    GuardianshipMatter.objects.filter(pk__in=[m.pk for m in matters]).update(opened_at=opened)
     fake = Faker("ja_JP")
     fake.seed_instance(20261129)
     coordinator = structure.users["demo_coordinator"]

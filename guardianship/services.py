@@ -669,6 +669,15 @@ def file_petition(
             )
         if accepted_proposal(locked) is None:
             raise CaseRuleError(_("受任の内諾を得た候補者がいません。"), code="no_candidate")
+        opened_on = timezone.localdate(locked.opened_at)
+        if filed_on > timezone.localdate():
+            raise CaseRuleError(_("申立日に未来の日付は入れられません。"), code="filed_in_future")
+        if filed_on < opened_on:  # the report's days from intake to filing would go negative
+            raise CaseRuleError(
+                _("申立日は案件の受付日（%(opened)s）以降の日付にしてください。")
+                % {"opened": opened_on.isoformat()},
+                code="filed_before_opening",
+            )
         petition.filed_on = filed_on
         petition.save(update_fields=["filed_on"])
 
@@ -692,6 +701,8 @@ def record_ruling(
         petition = current_petition(locked)
         if ruled_on < petition.filed_on:
             raise CaseRuleError(_("審判日は申立日より後の日付にしてください。"), code="ruling_before_filing")
+        if ruled_on > timezone.localdate():
+            raise CaseRuleError(_("審判日に未来の日付は入れられません。"), code="ruled_in_future")
         petition.ruling = Petition.Ruling.APPOINTED if appointed else Petition.Ruling.DISMISSED
         petition.ruled_on = ruled_on
         petition.save(update_fields=["ruling", "ruled_on"])

@@ -1,5 +1,6 @@
 """Walking a case to a state through the services, as the demo plaza would; racing two actors."""
 
+import datetime
 import threading
 
 from django.db import connections
@@ -72,6 +73,18 @@ def agency_contributes(world, case, *groups):
         reason=CaseAccessGrant.Reason.REFERRAL,
         field_groups=list(groups),
     )
+
+
+def opened_days_ago(matter, days: int):
+    """The guardianship matter as if its centre had opened it ``days`` ago: a petition's filing
+    may not precede its opening, nor a ruling come before the filing or after today."""
+    from guardianship.models import GuardianshipMatter
+
+    GuardianshipMatter.objects.filter(pk=matter.pk).update(
+        opened_at=matter.opened_at - datetime.timedelta(days=days)
+    )
+    matter.refresh_from_db()
+    return matter
 
 
 def race(**attempts) -> dict[str, object]:

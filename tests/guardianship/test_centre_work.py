@@ -28,6 +28,7 @@ from guardianship.vocabulary import MatterState
 from privacy.normalise import wareki
 from tests.guardianship.conftest import advance, form_team_of, matched, to_matching
 from tests.screens import browser, follow_post, page
+from tests.workflow import opened_days_ago
 
 S = MatterState
 TODAY = timezone.localdate
@@ -345,6 +346,7 @@ def to_state(world, matter, state, candidate):
         return supporting(world, matter, candidate)
     candidate("citizen")
     matter, _chosen = matched(world, matter)
+    matter = opened_days_ago(matter, 30)
     matter = services.file_petition(
         actor=world.coordinator,
         matter=matter,

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from guardianship import services
@@ -12,6 +13,7 @@ from guardianship.models import GuardianCandidate, MatchProposal
 from tests.guardianship.conftest import to_matching
 from tests.screens import browser, page
 from tests.statements import assert_reads_once
+from tests.workflow import opened_days_ago
 
 
 @pytest.fixture
@@ -29,19 +31,19 @@ def appointed(world, matter, candidate):
     first = meeting.items.get().proposals.get(rank=1)
     services.choose_candidate(actor=world.coordinator, proposal=first, reason="自宅に近い")
     services.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=True)
-    matter.refresh_from_db()
+    matter = opened_days_ago(matter, 120)
     matter = services.file_petition(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
-        filed_on=datetime.date(2026, 12, 10),
+        filed_on=timezone.localdate() - datetime.timedelta(days=60),
     )
     matter = services.record_ruling(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
         appointed=True,
-        ruled_on=datetime.date(2027, 2, 1),
+        ruled_on=timezone.localdate() - datetime.timedelta(days=10),
     )
     assert matter.state == "appointed"
     return matter, meeting

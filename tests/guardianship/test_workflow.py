@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.verify import verify_chain
@@ -19,6 +20,7 @@ from guardianship.models import Appointment, GuardianCandidate, MatchProposal, M
 from guardianship.vocabulary import MatterState
 from tests.guardianship.conftest import advance, matched, to_matching
 from tests.screens import browser, page
+from tests.workflow import opened_days_ago
 
 S = MatterState
 P = MatchProposal.Status
@@ -52,11 +54,12 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
     assert matter.wishes == "自宅で暮らし続けたい"
     matter, chosen = matched(world, matter)
     assert chosen == citizen  # stable matter, same district, lighter load: the citizen guardian first
+    matter = opened_days_ago(matter, 120)
     matter = services.file_petition(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
-        filed_on=datetime.date(2026, 12, 10),
+        filed_on=timezone.localdate() - datetime.timedelta(days=60),
     )
     assert matter.state == S.FILED
     # The case waits for the matter until a guardian is appointed.
@@ -70,7 +73,7 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
         matter=matter,
         expected_version=matter.version,
         appointed=True,
-        ruled_on=datetime.date(2027, 2, 1),
+        ruled_on=timezone.localdate() - datetime.timedelta(days=10),
     )
     assert matter.state == S.APPOINTED
     appointment = matter.appointments.get()
@@ -82,7 +85,7 @@ def test_from_decision_to_a_citizen_guardian_in_the_team_and_a_replacement(world
     assert not has_case_permission(guardian_user, case, "change_case")
     assert field_groups_for(guardian_user, case) == {"identity", "contact", "guardianship"}
     report = MonitoringReport.objects.get(appointment=appointment)
-    assert report.due_on == datetime.date(2027, 3, 3)
+    assert report.due_on == timezone.localdate() - datetime.timedelta(days=10) + datetime.timedelta(days=30)
     # The appointment makes them a guardian: their home offers the report (read with their ids).
     assert selectors.is_appointed_guardian(type(guardian_user).objects.get(pk=guardian_user.pk))
     home = page(browser(guardian_user).get(reverse("home")))
@@ -155,26 +158,43 @@ def test_alternative_support_and_dismissal_paths(world, matter, concern, soon, c
     second = GuardianshipMatter.objects.get(case=other)
     candidate("lawyer")
     second, _chosen = matched(world, second)
+    today = timezone.localdate()
+    # Filed before the centre opened the matter, or on a day still to come: refused.
+    for filed_on, code in [
+        (today - datetime.timedelta(days=1), "filed_before_opening"),
+        (today + datetime.timedelta(days=1), "filed_in_future"),
+    ]:
+        with pytest.raises(CaseRuleError) as refused:
+            services.file_petition(
+                actor=world.coordinator, matter=second, expected_version=second.version, filed_on=filed_on
+            )
+        assert refused.value.code == code
+    second = opened_days_ago(second, 90)
     second = services.file_petition(
         actor=world.coordinator,
         matter=second,
         expected_version=second.version,
-        filed_on=datetime.date(2026, 12, 1),
+        filed_on=today - datetime.timedelta(days=60),
     )
-    with pytest.raises(CaseRuleError, match="審判日"):
-        services.record_ruling(
-            actor=world.coordinator,
-            matter=second,
-            expected_version=second.version,
-            appointed=False,
-            ruled_on=datetime.date(2026, 11, 1),
-        )
+    for ruled_on, code in [
+        (today - datetime.timedelta(days=61), "ruling_before_filing"),
+        (today + datetime.timedelta(days=1), "ruled_in_future"),
+    ]:
+        with pytest.raises(CaseRuleError, match="審判日") as refused:
+            services.record_ruling(
+                actor=world.coordinator,
+                matter=second,
+                expected_version=second.version,
+                appointed=False,
+                ruled_on=ruled_on,
+            )
+        assert refused.value.code == code
     second = services.record_ruling(
         actor=world.coordinator,
         matter=second,
         expected_version=second.version,
         appointed=False,
-        ruled_on=datetime.date(2027, 1, 15),
+        ruled_on=today,
     )
     assert second.state == S.DISMISSED and not second.appointments.exists()
     assert advance(world, second, "end_matter", reason="dismissed").state == S.ENDED
@@ -192,7 +212,7 @@ def test_filing_needs_every_document_and_a_candidate_who_agreed(world, matter, c
             actor=world.coordinator,
             matter=matter,
             expected_version=matter.version,
-            filed_on=datetime.date(2026, 12, 1),
+            filed_on=timezone.localdate(),
         )
     services.update_document(
         actor=world.coordinator, petition=petition, kind="medical_certificate", status="received"
@@ -202,7 +222,7 @@ def test_filing_needs_every_document_and_a_candidate_who_agreed(world, matter, c
             actor=world.coordinator,
             matter=matter,
             expected_version=matter.version,
-            filed_on=datetime.date(2026, 12, 1),
+            filed_on=timezone.localdate(),
         )
     matter.refresh_from_db()
     assert matter.state == S.CANDIDATE_MATCHING
@@ -277,18 +297,19 @@ def test_send_reminders_tells_the_centre_of_a_guardian_report_due(world, matter,
 
     candidate("citizen")
     matter, _chosen = matched(world, matter)
+    matter = opened_days_ago(matter, 700)  # the first report long overdue
     matter = services.file_petition(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
-        filed_on=datetime.date(2025, 1, 10),
+        filed_on=timezone.localdate() - datetime.timedelta(days=690),
     )
     services.record_ruling(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
         appointed=True,
-        ruled_on=datetime.date(2025, 2, 1),
+        ruled_on=timezone.localdate() - datetime.timedelta(days=670),
     )
     call_command("send_reminders")
     out = capsys.readouterr().out
@@ -304,10 +325,19 @@ def test_send_reminders_tells_the_centre_of_a_guardian_report_due(world, matter,
     assert GuardianCandidate.objects.get(pk=appointment.candidate_id).caseload == 0
 
 
+def test_the_centres_report_counts_every_matter_of_a_state(world, matter, other_matter):
+    """Two matters in intake are two (the grouped count once kept the list's ordering, and each
+    matter was a group of its own: the report said 1)."""
+    report = selectors.centre_report(world.coordinator)
+    assert dict(report.matters_by_state)["受付"] == 2
+    assert sum(n for _label, n in report.matters_by_state) == 2
+
+
 def test_the_centres_report(world, matter, candidate):
     candidate("citizen")
     candidate("lawyer", max_caseload=10, caseload=4)
     matter, _chosen = matched(world, matter)
+    matter = opened_days_ago(matter, 150)
     opened = matter.opened_at.date()
     matter = services.file_petition(
         actor=world.coordinator,

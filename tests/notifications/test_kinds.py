@@ -19,7 +19,7 @@ from guardianship import services as guardianship
 from notifications.models import Kind, Notification
 from referrals import services as referrals
 from tests.guardianship.conftest import to_matching
-from tests.workflow import decided, support_meeting, take
+from tests.workflow import decided, opened_days_ago, support_meeting, take
 
 
 def kinds_of(user) -> list[str]:
@@ -165,19 +165,19 @@ def test_the_centre_hears_of_a_new_matter_and_of_a_guardian_report_due(world, ma
     first = meeting.items.get().proposals.order_by("rank").first()
     guardianship.choose_candidate(actor=world.coordinator, proposal=first, reason="地域の事情に詳しい")
     guardianship.record_candidate_answer(actor=world.coordinator, proposal=first, accepted=True)
-    matter.refresh_from_db()
+    matter = opened_days_ago(matter, 700)  # the first report long overdue
     matter = guardianship.file_petition(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
-        filed_on=datetime.date(2025, 1, 10),
+        filed_on=timezone.localdate() - datetime.timedelta(days=690),
     )
     guardianship.record_ruling(
         actor=world.coordinator,
         matter=matter,
         expected_version=matter.version,
         appointed=True,
-        ruled_on=datetime.date(2025, 2, 1),
+        ruled_on=timezone.localdate() - datetime.timedelta(days=670),
     )
     call_command("send_reminders", stdout=io.StringIO())
     due = {n.recipient: n.link for n in Notification.objects.filter(kind=Kind.GUARDIAN_REPORT_DUE)}
