@@ -131,8 +131,8 @@ class ContactLogForm(forms.ModelForm):
 
     class Meta:
         model = ContactLog
-        fields = ["occurred_on", "kind", "category"]
-        widgets = {"kind": forms.RadioSelect}
+        fields = ["occurred_on", "kind", "counterpart", "category"]
+        widgets = {"kind": forms.RadioSelect, "counterpart": forms.RadioSelect}
 
 
 class VersionField(forms.IntegerField):

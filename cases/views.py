@@ -16,7 +16,7 @@ from cases.actions import CASE_ACTIONS, MEETING_ACTIONS, OPEN_ACTIONS
 from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models.meetings import confidentiality_text
-from cases.services import intake, lifecycle, meetings, progress, sharing
+from cases.services import contacts, intake, lifecycle, meetings, progress, sharing
 from cases.web import Action, act_or_show_form, form_data_or_error, report_outcome, show_refusal
 from printing.pdf import pdf_response, render_pdf
 
@@ -102,16 +102,15 @@ def contact_log(request: HttpRequest) -> HttpResponse:
     """相談・連絡調整: what the plan's indicator ⑧ counts."""
     form = forms.ContactLogForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        entry = form.save(commit=False)
-        entry.commissioner = request.user
-        entry.save()
-        messages.success(request, _("記録しました。"))
-        return redirect("cases:contact_log")
-    page = selectors.contact_log_page(request.user)
+        try:
+            contacts.record_contact(actor=request.user, **form.cleaned_data)
+        except CaseRuleError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("記録しました。"))
+            return redirect("cases:contact_log")
     return render(
-        request,
-        "cases/contact_log.html",
-        {"form": form, "counts": page.counts, "recent": page.recent, "fiscal_year": page.fiscal_year},
+        request, "cases/contact_log.html", {"form": form, "o": selectors.contact_log_page(request.user)}
     )
 
 

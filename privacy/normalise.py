@@ -145,6 +145,21 @@ def wareki(date: datetime.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
+def fiscal_year_of(date: datetime.date) -> int:
+    """The fiscal year (年度) a day falls in, by the calendar year of its April: 2027-03-31 is 2026."""
+    return date.year if date.month >= 4 else date.year - 1
+
+
+def fiscal_year_label(year: int) -> str:
+    """A fiscal year as offices write it: 令和8年度（2026年度）. A new era names the fiscal year it
+    began in (2019: 令和元年度; 1988, whose 平成 began in January 1989: 昭和63年度)."""
+    for name, _letter, start in ERAS:
+        if start.year <= year:
+            number = year - start.year + 1
+            return f"{name}{'元' if number == 1 else number}年度（{year}年度）"
+    return f"{year}年度"
+
+
 def date_with_wareki(date: datetime.date) -> str:
     """The date as screens show a date of birth: the Western date first, its era date beside it —
     1948-03-15（昭和23年3月15日）. Before the first era known here, the Western date alone."""

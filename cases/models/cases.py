@@ -273,6 +273,13 @@ class ContactLog(models.Model):
         CONSULTATION = "consultation", _("相談")
         LIAISON = "liaison", _("連絡調整")
 
+    class Counterpart(models.TextChoices):
+        """With whom, as indicator ⑧ counts them (委員相互・その他関係機関)."""
+
+        FELLOW_COMMISSIONER = "fellow_commissioner", _("委員相互")
+        AGENCY = "agency", _("関係機関")
+        OTHER = "other", _("その他")
+
     commissioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -281,6 +288,7 @@ class ContactLog(models.Model):
     )
     occurred_on = models.DateField(_("日付"), default=timezone.localdate)
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    counterpart = models.CharField(_("相談・連絡の相手"), max_length=20, choices=Counterpart.choices)
     category = models.CharField(_("分野"), max_length=40, choices=ConcernCategory.choices, blank=True)
     with_organisation = models.ForeignKey(
         Organisation, verbose_name=_("連絡先の機関"), on_delete=models.PROTECT, null=True, blank=True
@@ -293,7 +301,11 @@ class ContactLog(models.Model):
         verbose_name_plural = _("相談・連絡調整の記録")
         indexes = [models.Index(fields=["commissioner", "occurred_on"], name="contactlog_who_when")]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["consultation", "liaison"]), name="contactlog_kind")
+            models.CheckConstraint(condition=Q(kind__in=["consultation", "liaison"]), name="contactlog_kind"),
+            models.CheckConstraint(
+                condition=Q(counterpart__in=["fellow_commissioner", "agency", "other"]),
+                name="contactlog_counterpart",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,8 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,7 @@ from cases.selectors.search import SearchResults, people_found
 from cases.services.intake import intake_organisations  # who receives a concern: one rule
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind, Urgency
+from privacy.normalise import fiscal_year_label, fiscal_year_of
 
 __all__ = [
     "CasePage",
@@ -186,23 +188,46 @@ def urgent_help(actor: User, case_id: object) -> UrgentHelp:
 
 @dataclass
 class ContactLogPage:
-    counts: dict
-    recent: list[ContactLog]
-    fiscal_year: int
+    """A commissioner's own consultations and liaisons for indicator ⑧ (相談先と連絡調整回数:
+    委員相互・その他関係機関): this fiscal year's by counterpart and kind, and by month."""
+
+    fiscal_year_label: str
+    by_counterpart: list[tuple[str, int, int, int]]  # (counterpart, consultations, liaisons, both)
+    totals: tuple[int, int, int]
+    by_month: list[tuple[str, int]]  # ("4月", n) … ("3月", n), the months so far
+    recent: list[ContactLog]  # the latest 20, whatever the year
 
 
 def contact_log_page(actor: User) -> ContactLogPage:
-    """The commissioner's own consultations and liaisons: this fiscal year's counts, the latest 20."""
+    """The commissioner's own record (nothing personal in it: nothing to record)."""
     today = timezone.localdate()
-    fiscal_year = today.year if today.month >= 4 else today.year - 1  # Japanese fiscal year, from April
-    counts = ContactLog.objects.filter(
-        commissioner=actor, occurred_on__gte=datetime.date(fiscal_year, 4, 1)
-    ).aggregate(
-        consultation=Count("pk", filter=Q(kind=ContactLog.Kind.CONSULTATION)),
-        liaison=Count("pk", filter=Q(kind=ContactLog.Kind.LIAISON)),
+    year = fiscal_year_of(today)
+    this_year = ContactLog.objects.filter(
+        commissioner=actor, occurred_on__gte=datetime.date(year, 4, 1), occurred_on__lte=today
+    ).order_by()
+    counts = {
+        (row["counterpart"], row["kind"]): row["n"]
+        for row in this_year.values("counterpart", "kind").annotate(n=Count("pk"))
+    }
+    by_counterpart = []
+    for code, label in ContactLog.Counterpart.choices:
+        consultations = counts.get((code, ContactLog.Kind.CONSULTATION), 0)
+        liaisons = counts.get((code, ContactLog.Kind.LIAISON), 0)
+        by_counterpart.append((label, consultations, liaisons, consultations + liaisons))
+    months = dict(
+        this_year.annotate(month=ExtractMonth("occurred_on")).values_list("month").annotate(n=Count("pk"))
     )
-    recent = list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20])
-    return ContactLogPage(counts=counts, recent=recent, fiscal_year=fiscal_year)
+    elapsed = (today.year - year) * 12 + today.month - 3  # April is the first
+    return ContactLogPage(
+        fiscal_year_label=fiscal_year_label(year),
+        by_counterpart=by_counterpart,
+        totals=tuple(sum(row[i] for row in by_counterpart) for i in (1, 2, 3)),
+        by_month=[
+            (_("%(month)d月") % {"month": month}, months.get(month, 0))
+            for month in [*range(4, 13), 1, 2, 3][:elapsed]
+        ],
+        recent=list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20]),
+    )
 
 
 # --- the tasks' actions (the lists themselves: cases.selectors.lists) ------------------------------

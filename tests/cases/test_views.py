@@ -175,19 +175,6 @@ def test_inbox_lists_urgent_first(world, concern):
     assert html.index(str(urgent.pk)) < html.index(str(routine.pk))
 
 
-def test_commissioner_contact_log_counts_for_the_indicator(world):
-    client = browser(world.commissioner)
-    for kind in ("consultation", "consultation", "liaison"):
-        follow_post(
-            client,
-            reverse("cases:contact_log"),
-            {"occurred_on": timezone.localdate().isoformat(), "kind": kind, "category": "social_isolation"},
-        )
-    html = page(client.get(reverse("cases:contact_log")))
-    counts = re.findall(r"<dd>(\d+)</dd>", html)
-    assert counts[:2] == ["2", "1"]
-
-
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_case_screens_render_in_both_languages(world, concern, language):
     case = concern()
