@@ -134,6 +134,11 @@ class ContactLogForm(forms.ModelForm):
         fields = ["occurred_on", "kind", "counterpart", "category"]
         widgets = {"kind": forms.RadioSelect, "counterpart": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "counterpart"):  # a radio button for each answer, none for "no answer"
+            self.fields[name].choices = [(code, label) for code, label in self.fields[name].choices if code]
+
 
 class VersionField(forms.IntegerField):
     """The version of the object a form was drawn from. Missing or garbled, it is stale by
