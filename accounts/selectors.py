@@ -1,14 +1,28 @@
 """Reads about users and their organisations."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts import sql
-from accounts.models import Membership, User
+from accounts.models import Area, Membership, User
 from accounts.roles import STAFF_ROLES, Role
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def districts_served(user: User) -> QuerySet[Area]:
+    """The districts (地区) the user's organisations serve: those they serve themselves, those
+    under a ward or municipality they serve, and those holding a plaza area they serve."""
+    served = Area.objects.filter(served_by__in=organisation_ids_of(user))
+    return (
+        Area.objects.filter(
+            Q(pk__in=served) | Q(parent__in=served) | Q(parent__parent__in=served) | Q(children__in=served),
+            level=Area.Level.DISTRICT,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def group_ids_of(user: User) -> list[int]:

@@ -134,10 +134,14 @@ class ContactLogForm(forms.ModelForm):
         fields = ["occurred_on", "kind", "counterpart", "category"]
         widgets = {"kind": forms.RadioSelect, "counterpart": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("kind", "counterpart"):  # a radio button for each answer, none for "no answer"
             self.fields[name].choices = [(code, label) for code, label in self.fields[name].choices if code]
+        if len(districts) > 1:  # a commissioner of one district is not asked
+            self.fields["district"] = forms.ModelChoiceField(
+                label=_("地区"), queryset=Area.objects.filter(pk__in=[d.pk for d in districts])
+            )
 
 
 class VersionField(forms.IntegerField):

@@ -100,7 +100,10 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.add_contactlog", raise_exception=True)
 def contact_log(request: HttpRequest) -> HttpResponse:
     """相談・連絡調整: what the plan's indicator ⑧ counts."""
-    form = forms.ContactLogForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    page = selectors.contact_log_page(request.user)
+    form = forms.ContactLogForm(
+        request.POST or None, initial={"occurred_on": timezone.localdate()}, districts=page.districts
+    )
     if request.method == "POST" and form.is_valid():
         try:
             contacts.record_contact(actor=request.user, **form.cleaned_data)
@@ -109,9 +112,7 @@ def contact_log(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("記録しました。"))
             return redirect("cases:contact_log")
-    return render(
-        request, "cases/contact_log.html", {"form": form, "o": selectors.contact_log_page(request.user)}
-    )
+    return render(request, "cases/contact_log.html", {"form": form, "o": page})
 
 
 # --- the inbox and the case page -----------------------------------------------------------------

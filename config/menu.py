@@ -19,18 +19,21 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("気付きを記録する"), "cases:concern_new"),
         (_("報告した気付きの状況"), "cases:my_concerns"),
         (_("相談・連絡調整を記録する"), "cases:contact_log"),
+        (_("計画の指標"), "indicators:index"),
     ],
     Role.PLAZA_STAFF: [
         (_("受付・担当ケース"), "cases:inbox"),
         (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
+        (_("計画の指標"), "indicators:index"),
     ],
     Role.WARD_CASEWORKER: [
         (_("受付・担当ケース"), "cases:inbox"),
         (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
+        (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
         (_("案件・候補者調整会議・集計"), "guardianship:home"),

@@ -39,6 +39,7 @@ urlpatterns = [
     path("guardianship/", include("guardianship.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
+    path("indicators/", include("indicators.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

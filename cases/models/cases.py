@@ -289,6 +289,11 @@ class ContactLog(models.Model):
     occurred_on = models.DateField(_("日付"), default=timezone.localdate)
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     counterpart = models.CharField(_("相談・連絡の相手"), max_length=20, choices=Counterpart.choices)
+    # The commissioner's district when it happened (the indicator counts by district); none on an
+    # entry from before the district was kept.
+    district = models.ForeignKey(
+        Area, verbose_name=_("地区"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     category = models.CharField(_("分野"), max_length=40, choices=ConcernCategory.choices, blank=True)
     with_organisation = models.ForeignKey(
         Organisation, verbose_name=_("連絡先の機関"), on_delete=models.PROTECT, null=True, blank=True

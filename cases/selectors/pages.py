@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
-from accounts.selectors import organisation_ids_of
+from accounts.selectors import districts_served, organisation_ids_of
 from audit import services as audit
 from cases.access import (
     case_with_person,
@@ -196,6 +196,7 @@ class ContactLogPage:
     totals: tuple[int, int, int]
     by_month: list[tuple[str, int]]  # ("4月", n) … ("3月", n), the months so far
     recent: list[ContactLog]  # the latest 20, whatever the year
+    districts: list[Area]  # the commissioner's (to choose from when there are several)
 
 
 def contact_log_page(actor: User) -> ContactLogPage:
@@ -227,6 +228,7 @@ def contact_log_page(actor: User) -> ContactLogPage:
             for month in [*range(4, 13), 1, 2, 3][:elapsed]
         ],
         recent=list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20]),
+        districts=list(districts_served(actor)),
     )
 
 

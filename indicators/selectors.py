@@ -1,0 +1,80 @@
+"""The indicators' figures for one actor: read through the feature apps' selectors, for the
+districts the actor's organisations serve (accounts.selectors.districts_served); anyone whose
+organisations serve none is refused, recorded. Counts only: nothing personal to record."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import districts_served, roles_held
+from cases.access import deny
+from cases.models import ContactLog
+from cases.selectors.figures import contact_counts
+from indicators.definitions import CONTACTS, Indicator
+from privacy.normalise import fiscal_year_label, fiscal_year_of
+
+FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+# Whose work the figures are, within their districts. Until small numbers are suppressed (issue
+# 22), nobody else sees them.
+READERS = frozenset({Role.COMMISSIONER, Role.PLAZA_STAFF, Role.WARD_CASEWORKER})
+YEARS_OFFERED = 5  # this fiscal year and the four before it
+
+
+@dataclass
+class DistrictRow:
+    name: str
+    by_counterpart: list[int]  # in ContactLog.Counterpart's order
+    total: int
+    by_month: list[int]  # April to March
+
+
+@dataclass
+class ContactsTable:
+    """Indicator ⑧ for one fiscal year: a row per district, and the rows' sum."""
+
+    indicator: Indicator
+    fiscal_year: int
+    fiscal_year_label: str
+    counterparts: list[str]
+    months: list[str]
+    rows: list[DistrictRow] = field(default_factory=list)
+    totals: DistrictRow | None = None
+
+
+def years_offered() -> list[tuple[int, str]]:
+    """The fiscal years to choose from, this one first."""
+    this_year = fiscal_year_of(timezone.localdate())
+    return [(year, fiscal_year_label(year)) for year in range(this_year, this_year - YEARS_OFFERED, -1)]
+
+
+def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsTable:
+    """⑧ in the districts the actor serves (a commissioner: their own; a ward office: the ward's)."""
+    reads = actor.is_authenticated and actor.is_active and READERS & set(roles_held(actor))
+    districts = list(districts_served(actor)) if reads else []
+    if not districts:
+        deny(actor, action="open_indicators")
+    year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
+    counts = contact_counts(districts, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
+    codes = ContactLog.Counterpart.values
+    table = ContactsTable(
+        indicator=CONTACTS,
+        fiscal_year=year,
+        fiscal_year_label=fiscal_year_label(year),
+        counterparts=[str(label) for label in ContactLog.Counterpart.labels],
+        months=[_("%(month)d月") % {"month": month} for month in FISCAL_MONTHS],
+    )
+    for district in districts:
+        by_counterpart = [sum(counts.get((district.pk, m, code), 0) for m in FISCAL_MONTHS) for code in codes]
+        by_month = [sum(counts.get((district.pk, m, code), 0) for code in codes) for m in FISCAL_MONTHS]
+        table.rows.append(DistrictRow(district.name, by_counterpart, sum(by_counterpart), by_month))
+    table.totals = DistrictRow(
+        str(_("計")),
+        [sum(row.by_counterpart[i] for row in table.rows) for i in range(len(codes))],
+        sum(row.total for row in table.rows),
+        [sum(row.by_month[i] for row in table.rows) for i in range(len(FISCAL_MONTHS))],
+    )
+    return table
