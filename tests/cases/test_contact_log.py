@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.services import add_membership
 from cases.exceptions import CaseRuleError
 from cases.models import ContactLog
 from cases.services.contacts import record_contact
@@ -103,3 +105,26 @@ def test_fiscal_years_are_named_as_offices_name_them(year, label):
     assert fiscal_year_label(year) == label
     assert fiscal_year_of(datetime.date(year + 1, 3, 31)) == year
     assert fiscal_year_of(datetime.date(year, 4, 1)) == year
+
+
+def test_the_district_is_the_commissioners_and_one_of_several_is_chosen(world):
+    first, second, third = world.demo.districts[:3]
+    today = timezone.localdate()
+    entry = record_contact(actor=world.commissioner, occurred_on=today, kind="liaison", counterpart=C.AGENCY)
+    assert entry.district == first  # the council's district, unasked
+    add_membership(
+        user=world.commissioner,
+        organisation=world.demo.organisations[f"council:{second.name}"],
+        role=Role.COMMISSIONER,
+    )
+    client = browser(world.commissioner)
+    body = {"occurred_on": today.isoformat(), "kind": "liaison", "counterpart": C.AGENCY, "category": ""}
+    asked = page(client.post(reverse("cases:contact_log"), body))
+    assert 'name="district"' in asked and ContactLog.objects.count() == 1  # which one? asked, nothing kept
+    assert f">{third.name}<" not in asked  # only theirs are offered
+    page(client.post(reverse("cases:contact_log"), {**body, "district": third.pk}))
+    assert ContactLog.objects.count() == 1
+    follow_post(client, reverse("cases:contact_log"), {**body, "district": second.pk})
+    assert ContactLog.objects.latest("pk").district == second
+    with pytest.raises(CaseRuleError):
+        record_contact(actor=world.commissioner, occurred_on=today, kind="liaison", counterpart=C.AGENCY)
