@@ -14,6 +14,7 @@ from accounts.selectors import districts_served, roles_held
 from cases.access import deny
 from cases.models import ContactLog
 from cases.selectors.figures import contact_counts
+from indicators.charts import BarChart, bar_chart
 from indicators.definitions import CONTACTS, Indicator
 from privacy.normalise import fiscal_year_label, fiscal_year_of
 
@@ -43,6 +44,7 @@ class ContactsTable:
     months: list[str]
     rows: list[DistrictRow] = field(default_factory=list)
     totals: DistrictRow | None = None
+    chart: BarChart | None = None  # the totals by month
 
 
 def years_offered() -> list[tuple[int, str]]:
@@ -76,5 +78,9 @@ def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsT
         [sum(row.by_counterpart[i] for row in table.rows) for i in range(len(codes))],
         sum(row.total for row in table.rows),
         [sum(row.by_month[i] for row in table.rows) for i in range(len(FISCAL_MONTHS))],
+    )
+    title = _("%(year)sの月別の回数（地区・相手の計）") % {"year": table.fiscal_year_label}
+    table.chart = bar_chart(
+        title, [(str(month), n) for month, n in zip(table.months, table.totals.by_month, strict=True)]
     )
     return table

@@ -1,0 +1,69 @@
+"""Charts drawn on the server as SVG: a few rectangles and labels from a template, each chart
+with the table of its figures beside it (the table is what a screen reader and a copy-paste
+read; the chart is for the eye). A charting library would bring a JavaScript build or a
+dependency for what is, here, one kind of bar chart (docs/indicators.md)."""
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 640, 240
+LEFT, BOTTOM, TOP = 48, 32, 12  # room for the scale's figures, the months' labels, the top line
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: list[Bar]
+    ticks: list[tuple[int, float]]  # (value, y) of the scale's lines
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    baseline: float = HEIGHT - BOTTOM
+
+
+def bar_chart(title: str, values: list[tuple[str, int]]) -> BarChart:
+    """Bars for ``values`` (label, count), on a scale from 0 to a round top; an empty year draws
+    its axis and zeroes, not a division by zero."""
+    top = _round_top(max((value for _label, value in values), default=0))
+    plot = HEIGHT - BOTTOM - TOP
+    slot = (WIDTH - LEFT) / max(len(values), 1)
+    bars = []
+    for index, (label, value) in enumerate(values):
+        height = plot * value / top
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=LEFT + index * slot + slot * 0.15,
+                y=HEIGHT - BOTTOM - height,
+                width=slot * 0.7,
+                height=height,
+            )
+        )
+    ticks = [(top * step // 4, HEIGHT - BOTTOM - plot * step / 4) for step in range(5)]
+    return BarChart(title=title, bars=bars, ticks=ticks)
+
+
+def _round_top(largest: int) -> int:
+    """The scale's top: the largest value rounded up along 4, 8, 20, 40, 80, 200 … — each of the
+    scale's four steps a round whole number."""
+    top = 4
+    while top < largest:
+        for factor in (2, 2.5, 2):  # 4 → 8 → 20 → 40 → 80 → 200 …
+            top = int(top * factor)
+            if top >= largest:
+                break
+    return top

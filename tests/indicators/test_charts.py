@@ -1,0 +1,26 @@
+"""The server-drawn bar chart: bars in proportion to their values on a round scale, every value
+named in its bar's title, an empty year drawn without dividing by zero."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicators.charts import HEIGHT, bar_chart
+
+
+@given(st.lists(st.integers(min_value=0, max_value=100_000), min_size=1, max_size=12))
+def test_bars_are_in_proportion_on_a_scale_that_holds_them(values):
+    chart = bar_chart("t", [(str(i), v) for i, v in enumerate(values)])
+    top, _y = chart.ticks[-1]
+    assert top >= max(values) and top % 4 == 0  # four whole steps
+    assert all(value == top * step // 4 for step, (value, _y) in enumerate(chart.ticks))
+    plot = chart.baseline - chart.ticks[-1][1]
+    for bar, value in zip(chart.bars, values, strict=True):
+        assert abs(bar.height - plot * value / top) < 1e-6 and abs(bar.y + bar.height - chart.baseline) < 1e-6
+        assert 0 <= bar.y <= HEIGHT and bar.value == value
+    lefts = [bar.x for bar in chart.bars]
+    assert lefts == sorted(lefts)  # in the order given (April to March)
+
+
+def test_an_empty_year_draws_zeroes():
+    chart = bar_chart("t", [("4月", 0), ("5月", 0)])
+    assert [bar.height for bar in chart.bars] == [0, 0] and chart.ticks[-1][0] == 4
