@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class Indicator:
+    key: str  # for addresses and the audit trail (a code of ASCII)
     code: str  # as the plan numbers it
     title: str
     counts: str  # what one counted thing is
@@ -16,6 +17,7 @@ class Indicator:
 
 
 CONTACTS = Indicator(
+    key="8",
     code="⑧",
     title=_("民生委員・児童委員が困りごとを相談されたときの相談先と連絡調整回数（委員相互・その他関係機関）"),
     counts=_(
@@ -26,3 +28,6 @@ CONTACTS = Indicator(
     ),
     excludes=_("記録されなかった相談・連絡、地区の記録がない以前の記録、今日より後の日付（記録できない）。"),
 )
+
+
+INDICATORS = {indicator.key: indicator for indicator in (CONTACTS,)}

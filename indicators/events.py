@@ -1,0 +1,26 @@
+"""indicators' audit event kinds (registered from ``IndicatorsConfig.ready``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import Action, EventKind, register
+
+KINDS = [
+    EventKind(
+        "indicators.exported",
+        Action.EXPORT,
+        _("指標{indicator}を書き出しました（{fiscal_year}年度、{rows}行、{format}）"),
+    ),
+]
+
+
+def register_events() -> None:
+    from indicators.definitions import INDICATORS
+
+    register(
+        "indicators",
+        kinds=KINDS,
+        parameter_labels={
+            "indicator": {key: indicator.code for key, indicator in INDICATORS.items()},
+            "format": {"xlsx": "Excel", "csv": "CSV"},
+        },
+    )

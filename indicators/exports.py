@@ -1,0 +1,58 @@
+"""An indicator's table as a file to take away: Excel (the table, and a sheet with its definition)
+or CSV in UTF-8 with a byte-order mark, which Excel on Windows opens as UTF-8. Japanese headers,
+one row per district and the total, figures as numbers."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from indicators.selectors import ContactsTable
+
+
+def contacts_rows(table: ContactsTable) -> list[list[object]]:
+    """The header and one row per district, then the total: by counterpart, their sum, by month."""
+    header = [_("地区"), *table.counterparts, _("計"), *map(str, table.months)]
+    rows = [[row.name, *row.by_counterpart, row.total, *row.by_month] for row in [*table.rows, table.totals]]
+    return [header, *rows]
+
+
+def definition_rows(table: ContactsTable) -> list[list[str]]:
+    indicator = table.indicator
+    return [
+        [_("指標"), f"{indicator.code} {indicator.title}"],
+        [_("年度"), table.fiscal_year_label],
+        [_("数えるもの"), str(indicator.counts)],
+        [_("もとの記録"), str(indicator.source)],
+        [_("数えないもの"), str(indicator.excludes)],
+        [_("小さい数の秘匿"), _("適用していません（担当地区の組織の中だけで使う数）。")],
+        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+    ]
+
+
+def contacts_xlsx(table: ContactsTable) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"指標{table.indicator.code}"
+    for row in contacts_rows(table):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    definitions = book.create_sheet(_("定義"))
+    for row in definition_rows(table):
+        definitions.append(row)
+    definitions.column_dimensions["A"].width = 16
+    definitions.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def contacts_csv(table: ContactsTable) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(contacts_rows(table))
+    return "\ufeff".encode() + out.getvalue().encode()

@@ -1,0 +1,33 @@
+"""The indicators page in Chromium, as a ward caseworker on a desktop and a commissioner on a
+phone: the chart and its table, the Excel file downloaded and read back with the same numbers."""
+
+import io
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, shot
+from tests.indicators.test_contacts import generated
+
+
+def test_a_ward_caseworker_reads_the_chart_and_takes_the_excel_file(people, open_as):
+    generated(people)
+    ward = open_as("demo_ward", DESKTOP)
+    ward.goto("/")
+    ward.get_by_role("link", name="計画の指標").first.click()
+    expect(ward.locator("figure.chart svg[role=img] rect.bar")).to_have_count(12)
+    totals = ward.locator("#contacts-by-counterpart tfoot td")
+    on_page = [int(n) for n in totals.all_inner_texts()]
+    assert on_page[-1] > 0
+    shot(ward, "indicators-desktop")
+    with ward.expect_download() as downloading:
+        ward.get_by_role("link", name="Excelで書き出す").click()
+    book = load_workbook(io.BytesIO(downloading.value.path().read_bytes()))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[-1][0] == "計" and list(rows[-1][1:5]) == on_page
+
+    commissioner = open_as("demo_commissioner", PHONE)
+    commissioner.goto("/indicators/")
+    expect(commissioner.locator("#contacts-by-counterpart tbody tr")).to_have_count(1)  # their district
+    assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(commissioner, "indicators-phone")
