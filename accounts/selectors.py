@@ -1,9 +1,11 @@
 """Reads about users and their organisations."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from accounts import sql
-from accounts.models import Area, Membership, User
+from accounts.models import Area, Membership, Organisation, User
 from accounts.roles import STAFF_ROLES, Role
 
 
@@ -11,10 +13,14 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
 
 
-def districts_served(user: User) -> QuerySet[Area]:
-    """The districts (地区) the user's organisations serve: those they serve themselves, those
-    under a ward or municipality they serve, and those holding a plaza area they serve."""
-    served = Area.objects.filter(served_by__in=organisation_ids_of(user))
+def districts_served(user: User, kinds: Iterable[str] = ()) -> QuerySet[Area]:
+    """The districts (地区) the user's organisations (of these kinds, if any are named) serve:
+    those they serve themselves, those under a ward or municipality they serve, and those holding
+    a plaza area they serve."""
+    organisations = Organisation.objects.filter(pk__in=organisation_ids_of(user))
+    if kinds:
+        organisations = organisations.filter(kind__in=list(kinds))
+    served = Area.objects.filter(served_by__in=organisations)
     return (
         Area.objects.filter(
             Q(pk__in=served) | Q(parent__in=served) | Q(parent__parent__in=served) | Q(children__in=served),

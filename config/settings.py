@@ -471,3 +471,7 @@ TSUNAGU_SERVICE_USER = os.environ.get("TSUNAGU_SERVICE_USER", "")
 # An append-only file, apart from the database, of erasures (person id and time only), re-applied
 # after a restore so that a backup never brings an erased person back (cases/erasure_ledger.py).
 TSUNAGU_ERASURE_LEDGER = os.environ.get("TSUNAGU_ERASURE_LEDGER", "")
+
+# Small numbers in figures shown outside the organisation that holds their records: counts from 1
+# to this less one are hidden, with as many more as it takes (indicators/suppression.py).
+TSUNAGU_SMALL_NUMBERS = int(os.environ.get("TSUNAGU_SMALL_NUMBERS", "5"))

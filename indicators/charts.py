@@ -12,7 +12,7 @@ LEFT, BOTTOM, TOP = 48, 32, 12  # room for the scale's figures, the months' labe
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | None  # None: hidden (a small number), drawn as no bar
     x: float
     y: float
     width: float
@@ -34,15 +34,15 @@ class BarChart:
     baseline: float = HEIGHT - BOTTOM
 
 
-def bar_chart(title: str, values: list[tuple[str, int]]) -> BarChart:
-    """Bars for ``values`` (label, count), on a scale from 0 to a round top; an empty year draws
-    its axis and zeroes, not a division by zero."""
-    top = _round_top(max((value for _label, value in values), default=0))
+def bar_chart(title: str, values: list[tuple[str, int | None]]) -> BarChart:
+    """Bars for ``values`` (label, count or None where hidden), on a scale from 0 to a round top;
+    an empty year draws its axis and zeroes, not a division by zero."""
+    top = _round_top(max((value for _label, value in values if value is not None), default=0))
     plot = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT) / max(len(values), 1)
     bars = []
     for index, (label, value) in enumerate(values):
-        height = plot * value / top
+        height = plot * (value or 0) / top
         bars.append(
             Bar(
                 label=label,

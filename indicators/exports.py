@@ -1,6 +1,7 @@
 """An indicator's table as a file to take away: Excel (the table, and a sheet with its definition)
 or CSV in UTF-8 with a byte-order mark, which Excel on Windows opens as UTF-8. Japanese headers,
-one row per district and the total, figures as numbers."""
+one row per district and the total, figures as numbers, a hidden one as ＊; each file states the
+rule on small numbers applied (Excel: the definitions' sheet; CSV: its last row)."""
 
 import csv
 import io
@@ -12,11 +13,16 @@ from openpyxl.styles import Font
 
 from indicators.selectors import ContactsTable
 
+HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
+
 
 def contacts_rows(table: ContactsTable) -> list[list[object]]:
     """The header and one row per district, then the total: by counterpart, their sum, by month."""
     header = [_("地区"), *table.counterparts, _("計"), *map(str, table.months)]
-    rows = [[row.name, *row.by_counterpart, row.total, *row.by_month] for row in [*table.rows, table.totals]]
+    rows = [
+        [row.name, *(HIDDEN if n is None else n for n in (*row.by_counterpart, row.total, *row.by_month))]
+        for row in [*table.rows, table.totals]
+    ]
     return [header, *rows]
 
 
@@ -28,7 +34,7 @@ def definition_rows(table: ContactsTable) -> list[list[str]]:
         [_("数えるもの"), str(indicator.counts)],
         [_("もとの記録"), str(indicator.source)],
         [_("数えないもの"), str(indicator.excludes)],
-        [_("小さい数の秘匿"), _("適用していません（担当地区の組織の中だけで使う数）。")],
+        [_("小さい数の秘匿"), table.rule],
         [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
     ]
 
@@ -54,5 +60,5 @@ def contacts_xlsx(table: ContactsTable) -> bytes:
 
 def contacts_csv(table: ContactsTable) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(contacts_rows(table))
+    csv.writer(out, lineterminator="\r\n").writerows([*contacts_rows(table), [_("注"), table.rule]])
     return "\ufeff".encode() + out.getvalue().encode()

@@ -5,10 +5,11 @@ organisations serve none is refused, recorded. Counts only: nothing personal to 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import OrganisationKind, User
 from accounts.roles import Role
 from accounts.selectors import districts_served, roles_held
 from audit import services as audit
@@ -17,6 +18,7 @@ from cases.models import ContactLog
 from cases.selectors.figures import contact_counts
 from indicators.charts import BarChart, bar_chart
 from indicators.definitions import CONTACTS, Indicator
+from indicators.suppression import suppressed
 from privacy.normalise import fiscal_year_label, fiscal_year_of
 
 FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
@@ -29,23 +31,52 @@ YEARS_OFFERED = 5  # this fiscal year and the four before it
 @dataclass
 class DistrictRow:
     name: str
-    by_counterpart: list[int]  # in ContactLog.Counterpart's order
-    total: int
-    by_month: list[int]  # April to March
+    by_counterpart: list[int | None]  # in ContactLog.Counterpart's order; None: hidden
+    total: int | None
+    by_month: list[int | None]  # April to March
 
 
 @dataclass
 class ContactsTable:
-    """Indicator ⑧ for one fiscal year: a row per district, and the rows' sum."""
+    """Indicator ⑧ for one fiscal year: a row per district, and the rows' sum; ``exact`` when the
+    reader's commissioners' council holds the records of every district shown, else small numbers
+    hidden (``threshold``, indicators/suppression.py)."""
 
     indicator: Indicator
     fiscal_year: int
     fiscal_year_label: str
     counterparts: list[str]
     months: list[str]
+    exact: bool = True
+    threshold: int = 0
     rows: list[DistrictRow] = field(default_factory=list)
     totals: DistrictRow | None = None
     chart: BarChart | None = None  # the totals by month
+
+    @property
+    def rule(self) -> str:
+        """The rule applied, as the page and the files state it."""
+        if self.exact:
+            return str(_("秘匿なし（記録を持つ民生委員児童委員協議会の中の数）"))
+        return str(
+            _("%(threshold)d未満の数と、合計から逆算できないようにさらに伏せた数を「＊」で示す")
+            % {"threshold": self.threshold}
+        )
+
+
+def contact_sums(districts: int, counterparts: int) -> list:
+    """The sums of ⑧'s table (rows: the districts, then their total; columns: by counterpart, the
+    row's total, by month): each row's counterparts and months add up to its total, each column's
+    districts to the total row."""
+    total_column = counterparts
+    columns = counterparts + 1 + len(FISCAL_MONTHS)
+    sums = []
+    for r in range(districts + 1):
+        sums.append(([(r, c) for c in range(counterparts)], (r, total_column)))
+        sums.append(([(r, c) for c in range(total_column + 1, columns)], (r, total_column)))
+    for c in range(columns):
+        sums.append(([(r, c) for r in range(districts)], (districts, c)))
+    return sums
 
 
 def years_offered() -> list[tuple[int, str]]:
@@ -70,16 +101,27 @@ def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsT
         counterparts=[str(label) for label in ContactLog.Counterpart.labels],
         months=[_("%(month)d月") % {"month": month} for month in FISCAL_MONTHS],
     )
+    width = len(codes) + 1 + len(FISCAL_MONTHS)  # by counterpart, the total, by month
+    grid = []
     for district in districts:
         by_counterpart = [sum(counts.get((district.pk, m, code), 0) for m in FISCAL_MONTHS) for code in codes]
         by_month = [sum(counts.get((district.pk, m, code), 0) for code in codes) for m in FISCAL_MONTHS]
-        table.rows.append(DistrictRow(district.name, by_counterpart, sum(by_counterpart), by_month))
-    table.totals = DistrictRow(
-        str(_("計")),
-        [sum(row.by_counterpart[i] for row in table.rows) for i in range(len(codes))],
-        sum(row.total for row in table.rows),
-        [sum(row.by_month[i] for row in table.rows) for i in range(len(FISCAL_MONTHS))],
-    )
+        grid.append([*by_counterpart, sum(by_counterpart), *by_month])
+    grid.append([sum(row[column] for row in grid) for column in range(width)])
+    theirs = {
+        district.pk for district in districts_served(actor, kinds=[OrganisationKind.COMMISSIONER_COUNCIL])
+    }
+    table.exact = all(district.pk in theirs for district in districts)
+    if not table.exact:
+        table.threshold = settings.TSUNAGU_SMALL_NUMBERS
+        for r, c in suppressed(grid, contact_sums(len(districts), len(codes)), table.threshold):
+            grid[r][c] = None
+    names = [district.name for district in districts] + [str(_("計"))]
+    rows = [
+        DistrictRow(name, row[: len(codes)], row[len(codes)], row[len(codes) + 1 :])
+        for name, row in zip(names, grid, strict=True)
+    ]
+    table.rows, table.totals = rows[:-1], rows[-1]
     title = _("%(year)sの月別の回数（地区・相手の計）") % {"year": table.fiscal_year_label}
     table.chart = bar_chart(
         title, [(str(month), n) for month, n in zip(table.months, table.totals.by_month, strict=True)]

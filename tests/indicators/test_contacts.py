@@ -7,6 +7,7 @@ import random
 import re
 from collections import Counter
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,17 +56,16 @@ def generated(world, seed: int = 20261204) -> tuple[Counter, dict]:
     return made, who
 
 
-def table(html: str, table_id: str) -> dict[str, list[int]]:
+def table(html: str, table_id: str) -> dict[str, list[int | None]]:
+    """A table of the page by its rows' names; a hidden figure (＊) is None."""
     body = re.search(rf'<table class="table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
     return {
-        name: [int(n) for n in cells]
-        for name, cells in [
-            (m.group(1), re.findall(r"<td>(\d+)</td>", m.group(2)))
-            for m in re.finditer(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body)
-        ]
+        m.group(1): [None if n == "＊" else int(n) for n in re.findall(r"<td>(\d+|＊)</td>", m.group(2))]
+        for m in re.finditer(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body)
     }
 
 
+@override_settings(TSUNAGU_SMALL_NUMBERS=1)  # nothing hidden: every figure compared
 def test_the_figures_are_the_records_by_district_counterpart_and_month(world):
     made, who = generated(world)
     ward = browser(world.ward_worker)

@@ -32,13 +32,16 @@ def test_the_files_hold_the_pages_figures_and_each_export_is_recorded(world):
     sheet, definitions = book.worksheets
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("地区", "委員相互", "関係機関", "その他", "計") and rows[0][5] == "4月"
-    assert {row[0]: list(row[1:]) for row in rows[1:]} == on_page
-    assert "数えるもの" in [row[0] for row in definitions.iter_rows(values_only=True)]
+    assert {row[0]: [None if n == "＊" else n for n in row[1:]] for row in rows[1:]} == on_page
+    assert None in [n for row in on_page.values() for n in row]  # small numbers hidden, as on the page
+    stated = dict(definitions.iter_rows(values_only=True))
+    assert "数えるもの" in stated and "5未満" in stated["小さい数の秘匿"]
 
     answer = ward.get(reverse("indicators:contacts_csv"), {"year": year})
     assert answer.content.startswith("\ufeff".encode())
     read = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert {row[0]: [int(n) for n in row[1:]] for row in read[1:]} == on_page
+    assert {row[0]: [None if n == "＊" else int(n) for n in row[1:]] for row in read[1:-1]} == on_page
+    assert read[-1][0] == "注"
 
     exported = AuditEvent.objects.filter(event="indicators.exported", actor=world.ward_worker).order_by(
         "sequence"
