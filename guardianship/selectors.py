@@ -419,9 +419,33 @@ def reports_due_to(actor: User) -> QuerySet[MonitoringReport]:
     ).select_related("appointment__matter")
 
 
-def _median_days(pairs) -> float | None:
+# The ranges of days a duration is counted in (from, to — both included; None: no end).
+DAY_RANGES = [(0, 30), (31, 60), (61, 90), (91, 180), (181, 365), (366, None)]
+
+
+@dataclass
+class Durations:
+    """Days between two steps of the matters: the median, and how many fell in each range."""
+
+    median: float | None
+    by_range: list[tuple[str, int]]  # (label, count), DAY_RANGES' order
+
+    @property
+    def count(self) -> int:
+        return sum(n for _label, n in self.by_range)
+
+
+def _durations(pairs) -> Durations:
     days = [(end - start).days for start, end in pairs if start and end]
-    return statistics.median(days) if days else None
+    by_range = []
+    for low, high in DAY_RANGES:
+        label = (
+            _("%(low)d〜%(high)d日") % {"low": low, "high": high}
+            if high
+            else _("%(low)d日以上") % {"low": low}
+        )
+        by_range.append((label, sum(low <= d and (high is None or d <= high) for d in days)))
+    return Durations(median=statistics.median(days) if days else None, by_range=by_range)
 
 
 @dataclass
@@ -431,8 +455,8 @@ class CentreReport:
     petitions_by_petitioner: list
     mayor_petitions: int
     candidates_by_kind: list  # (label, count, caseload, capacity)
-    median_days_to_filing: float | None
-    median_days_to_ruling: float | None
+    days_to_filing: Durations  # from the matter's opening to the petition's filing
+    days_to_ruling: Durations  # from the filing to the ruling
 
 
 def centre_report(actor: User) -> CentreReport:
@@ -465,10 +489,8 @@ def centre_report(actor: User) -> CentreReport:
             for code, label in CandidateKind.choices
             if code in candidates
         ],
-        median_days_to_filing=_median_days(
-            (timezone.localtime(opened).date(), filed) for opened, filed in filing
-        ),
-        median_days_to_ruling=_median_days(
+        days_to_filing=_durations((timezone.localtime(opened).date(), filed) for opened, filed in filing),
+        days_to_ruling=_durations(
             petitions.filter(ruled_on__isnull=False).values_list("filed_on", "ruled_on")
         ),
     )

@@ -71,6 +71,10 @@ def centre_home(request: HttpRequest) -> HttpResponse:
             "meeting_form": form,
             "form_open": form is not None and form.is_bound,
             "report": home.report,
+            "durations": [
+                (_("受付から申立てまで"), home.report.days_to_filing),
+                (_("申立てから審判まで"), home.report.days_to_ruling),
+            ],
         },
     )
 

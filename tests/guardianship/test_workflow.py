@@ -356,7 +356,17 @@ def test_the_centres_report(world, matter, candidate):
     assert dict(report.matters_by_state)["選任"] == 1
     assert dict(report.petitions_by_type)["後見"] == 1
     assert report.mayor_petitions == 1
-    assert report.median_days_to_filing in (39, 40, 41) and report.median_days_to_ruling == 60
+    assert report.days_to_filing.median in (39, 40, 41) and report.days_to_ruling.median == 60
+    # As distributions too: the one filing in 31〜60 days, the one ruling in 31〜60.
+    assert dict(report.days_to_filing.by_range) == {
+        "0〜30日": 0,
+        "31〜60日": 1,
+        "61〜90日": 0,
+        "91〜180日": 0,
+        "181〜365日": 0,
+        "366日以上": 0,
+    }
+    assert dict(report.days_to_ruling.by_range)["31〜60日"] == 1 and report.days_to_ruling.count == 1
     by_kind = {label: (n, load, capacity) for label, n, load, capacity in report.candidates_by_kind}
     assert by_kind["市民後見人"] == (1, 1, 3) and by_kind["弁護士"] == (1, 4, 10)
     assert selectors.centre_report(world.staff).matters_by_state == [
@@ -382,3 +392,14 @@ def test_a_stranger_is_refused_a_transition_before_the_input_is_read(world, matt
             alternative="anshin",
             reason="",
         )
+
+
+def test_durations_fall_in_their_ranges_at_the_edges():
+    day = datetime.date(2026, 4, 1)
+    pairs = [
+        (day, day + datetime.timedelta(days=n)) for n in (0, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366, 900)
+    ]
+    durations = selectors._durations(pairs)
+    assert [n for _label, n in durations.by_range] == [2, 2, 2, 2, 2, 2]
+    assert durations.count == 12 and durations.median == (90 + 91) / 2
+    assert selectors._durations([]).median is None
