@@ -323,7 +323,11 @@ class HoldMeetingForm(VersionedForm):
         from cases.models import Decision
 
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = Decision._meta.get_field("outcome").choices
+        # No answer chosen until the lead chooses one: a form left as it came must not record a decision.
+        self.fields["decision"].choices = [
+            ("", _("（選んでください）")),
+            *Decision._meta.get_field("outcome").choices,
+        ]
         self.fields["action_owner"].queryset = _action_owners(meeting)
 
     def clean(self):
@@ -386,7 +390,10 @@ class GuestAcknowledgedForm(Form):
     """The lead has the paper undertaking of one guest still without it."""
 
     guest = forms.ModelChoiceField(
-        label=_("誓約書（紙）を受け取った出席者"), queryset=MeetingGuest.objects.none()
+        label=_("誓約書（紙）を受け取った出席者"),
+        queryset=MeetingGuest.objects.none(),
+        # Pressed again from a page opened before: the receipt is recorded already.
+        error_messages={"invalid_choice": _("この出席者の誓約書（紙）の受領は記録済みです。")},
     )
 
     def __init__(self, *args, meeting, **kwargs):

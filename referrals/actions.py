@@ -22,35 +22,81 @@ NEW = Action(
 )
 
 
-def _text_action(service, keyword: str, label: str):
+def _text_action(service, keyword: str, label: str, title, button, done) -> Action:
     return Action(
-        "",
-        "",
+        title,
+        button,
         forms.TextForm,
         service,
         "referral",
         form_kwargs=lambda referral, actor: {"label": label},
         initial=with_version,
         renamed={"text": keyword},
+        done_message=done,
     )
 
 
+# The referral page's actions: the title of each one's panel, its button, what the next page says.
 ACTIONS = {
-    "send": Action("", "", forms.VersionedForm, services.send_referral, "referral", initial=with_version),
-    "ask": _text_action(services.ask_question, "question", gettext_lazy("つなぐ側への質問")),
-    "answer": _text_action(services.answer_question, "answer", gettext_lazy("質問への回答")),
+    "send": Action(
+        gettext_lazy("送る"),
+        gettext_lazy("つなぎ先に送る"),
+        forms.VersionedForm,
+        services.send_referral,
+        "referral",
+        initial=with_version,
+        done_message=gettext_lazy("つなぎ先に送りました。"),
+    ),
+    "ask": _text_action(
+        services.ask_question,
+        "question",
+        gettext_lazy("つなぐ側への質問"),
+        gettext_lazy("質問して差し戻す"),
+        gettext_lazy("質問を送る"),
+        gettext_lazy("質問を送りました。"),
+    ),
+    "answer": _text_action(
+        services.answer_question,
+        "answer",
+        gettext_lazy("質問への回答"),
+        gettext_lazy("質問に回答する"),
+        gettext_lazy("回答して送り直す"),
+        gettext_lazy("回答して送り直しました。"),
+    ),
     "accept": Action(
-        "",
-        "",
+        gettext_lazy("引き受ける"),
+        gettext_lazy("引き受ける"),
         forms.AcceptForm,
         services.accept_referral,
         "referral",
         form_kwargs=lambda referral, actor: {"referral": referral},
         initial=with_version,
+        done_message=gettext_lazy("引き受けました。"),
     ),
-    "decline": _text_action(services.decline_referral, "reason", gettext_lazy("お断りの理由")),
-    "complete": _text_action(services.complete_referral, "outcome", gettext_lazy("支援の結果")),
-    "withdraw": _text_action(services.withdraw_referral, "reason", gettext_lazy("取り下げの理由")),
+    "decline": _text_action(
+        services.decline_referral,
+        "reason",
+        gettext_lazy("お断りの理由"),
+        gettext_lazy("お断りする"),
+        gettext_lazy("お断りする"),
+        gettext_lazy("お断りしました。"),
+    ),
+    "complete": _text_action(
+        services.complete_referral,
+        "outcome",
+        gettext_lazy("支援の結果"),
+        gettext_lazy("完了を記録する"),
+        gettext_lazy("完了にする"),
+        gettext_lazy("完了を記録しました。"),
+    ),
+    "withdraw": _text_action(
+        services.withdraw_referral,
+        "reason",
+        gettext_lazy("取り下げの理由"),
+        gettext_lazy("つなぎを取り下げる"),
+        gettext_lazy("取り下げる"),
+        gettext_lazy("取り下げました。"),
+    ),
 }
 
 

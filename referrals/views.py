@@ -62,7 +62,7 @@ def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     return render(
         request,
         "referrals/detail.html",
-        {"v": view, "r": referral, **with_distinct_ids(_forms_for(view, request.user))},
+        {"v": view, "r": referral, "actions": ACTIONS, **with_distinct_ids(_forms_for(view, request.user))},
     )
 
 

@@ -273,3 +273,20 @@ def test_a_commissioner_who_never_attended_is_not_given_a_watch_visit(world, con
             actor=world.staff, case=case, due_on=timezone.localdate(), assigned_to=world.commissioner
         )
     assert not WatchVisit.objects.exists()
+
+
+def test_the_record_of_a_meeting_starts_with_no_decision_chosen(world, meeting):
+    """A lead who leaves the decision as the form came records nothing: no outcome is preselected
+    (the browser would otherwise send the first, つなぎ済み)."""
+    client = browser(world.staff)
+    url = reverse("cases:meeting_detail", args=[meeting.pk])
+    html = page(client.get(url))
+    select = html[html.index('name="decision"') : html.index("</select>", html.index('name="decision"'))]
+    assert select.index('<option value="" selected>') < select.index('value="referred"')
+    meeting.case.refresh_from_db()
+    answer = client.post(
+        url, {"hold": "1", "version": meeting.case.version, "minutes": "検討した", "reason": "理由"}
+    )
+    assert answer.status_code == 200 and "検討した" in page(answer)  # what was typed, kept
+    meeting.refresh_from_db()
+    assert not meeting.is_held

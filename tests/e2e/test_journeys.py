@@ -31,8 +31,8 @@ def action(page: Page, title: str):
     return box
 
 
-def recorded(page: Page) -> None:
-    expect(page.locator(".message.success")).to_contain_text("記録しました")
+def recorded(page: Page, said: str = "記録しました") -> None:
+    expect(page.locator(".message.success")).to_contain_text(said)
 
 
 def pool(world) -> User:
@@ -160,7 +160,7 @@ def test_the_whole_journey(people, open_as, live_server):
     refer.get_by_label("同意（同意による場合）").select_option(index=1)
     refer.get_by_role("button", name="下書きを作る").click()
     plaza.get_by_role("button", name="つなぎ先に送る").click()
-    recorded(plaza)
+    recorded(plaza, "つなぎ先に送りました")
     assert Referral.objects.get().state == "sent"
 
     # 3. The agency sees only the shared fields, accepts and completes.
@@ -175,11 +175,11 @@ def test_the_whole_journey(people, open_as, live_server):
     accept = action(agency, "引き受ける")
     accept.get_by_label("担当者").select_option(index=1)
     accept.get_by_role("button", name="引き受ける").click()
-    recorded(agency)
+    recorded(agency, "引き受けました")
     complete = action(agency, "完了を記録する")
     complete.get_by_label("支援の結果").fill("相談支援を開始した。")
     complete.get_by_role("button", name="完了にする").click()
-    recorded(agency)
+    recorded(agency, "完了を記録しました")
     commissioner.get_by_role("link", name="つなぐ").click()
     commissioner.locator("#main").get_by_role("link", name="報告した気付きの状況", exact=True).click()
     expect(commissioner.locator("main")).to_contain_text("つながりました")
