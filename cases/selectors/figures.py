@@ -5,7 +5,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 
 from accounts.models import Area
 from cases.models import ContactLog
@@ -16,11 +15,16 @@ def contact_counts(
 ) -> dict[tuple[int, int, str], int]:
     """Indicator ⑧'s counts: the commissioners' consultations and liaisons in these districts
     between two days (both included), by (district id, month, counterpart) — kinds together."""
+    # Grouped by day, the months summed here: a month extracted in SQL is a function call per row
+    # on SQLite (bench/indicators.py), and a year has no more than 366 days a district.
     rows = (
         ContactLog.objects.filter(district__in=list(districts), occurred_on__gte=start, occurred_on__lte=end)
         .order_by()
-        .annotate(month=ExtractMonth("occurred_on"))
-        .values_list("district_id", "month", "counterpart")
+        .values_list("district_id", "occurred_on", "counterpart")
         .annotate(n=Count("pk"))
     )
-    return {(district, month, counterpart): n for district, month, counterpart, n in rows}
+    counts: dict[tuple[int, int, str], int] = {}
+    for district, day, counterpart, n in rows:
+        key = (district, day.month, counterpart)
+        counts[key] = counts.get(key, 0) + n
+    return counts
