@@ -14,9 +14,9 @@ from api.models import Scope
 from audit.models import AuditEvent
 from cases.actions import CASE_ACTIONS
 from cases.models import Case, CaseAccessGrant, CaseState, Consent, Disclosure
-from cases.services import sharing
 from cases.vocabulary import FieldGroup
 from tests.api.test_tokens_and_concerns import issue
+from tests.workflow import shared_on_consent
 from tests.workflow import take as take_case
 
 
@@ -201,21 +201,7 @@ def test_any_value_in_any_field_is_answered_never_a_server_error(world, concern,
 def test_the_lead_ends_access_and_a_contributor_records_a_withdrawn_consent(world, concern):
     case = take_case(world, concern())
     key = staff_key(world)
-    consent = sharing.record_consent(
-        actor=world.staff,
-        case=case,
-        purpose=Consent.Purpose.SHARING,
-        recipients=[world.agency],
-        method="oral",
-    )
-    sharing.disclose(
-        actor=world.staff,
-        case=case,
-        recipient=world.agency,
-        field_groups=[FieldGroup.IDENTITY],
-        legal_basis=world.basis["consent"],
-        consent=consent,
-    )
+    consent = shared_on_consent(world, case, world.agency, [FieldGroup.IDENTITY]).consent
     shown = read_case(key, case)
     (agency,) = [g for g in shown["grants"] if g["holder"] == world.agency.name]
     (own,) = [g for g in shown["grants"] if g["reason"] == "owner"]
