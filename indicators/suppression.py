@@ -1,34 +1,91 @@
 """Small numbers kept from being told: a figure shown outside the organisation that holds its
 records hides the counts from 1 to threshold − 1 (a handful of contacts can point at a person),
-then hides more — secondary suppression — until no total gives a hidden figure away.
+then hides more — secondary suppression — until no small figure can be worked out from the rest.
 
 A table is its figures (cells and totals alike) and its sums: each sum names its parts and its
-total. After the small figures are hidden, any sum with exactly one hidden figure would give it
-away (the total minus the parts shown), so one more of its figures is hidden — the smallest part
-shown, a total only when no part is left — until every sum hides none or at least two."""
+total. Someone holding the table knows every sum and every figure shown, so the hidden figures
+are the unknowns of a set of linear equations. A hidden figure is given away when the equations
+fix it — not only when a sum hides it alone, but through any combination of sums (two hidden
+figures forced equal by one sum and added in another). After the small figures are hidden, as long
+as the equations fix one of them, one more figure beside it is hidden — the smallest part shown of
+a sum it is in, a total only when no part is left — and the equations are solved again."""
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 Cell = tuple[int, int]
 Sum = tuple[Sequence[Cell], Cell]  # (its parts, its total)
 
 
 def suppressed(values: list[list[int]], sums: list[Sum], threshold: int) -> set[Cell]:
-    """The figures to hide: every one from 1 to threshold − 1, and as many more as it takes."""
-    hidden = {(r, c) for r, row in enumerate(values) for c, value in enumerate(row) if 0 < value < threshold}
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in sums:
-            members = [*parts, total]
-            if sum(cell in hidden for cell in members) != 1:
-                continue
-            shown = [cell for cell in parts if cell not in hidden]
-            # The smallest part shown (a non-zero one first: hiding a zero tells the least); the
-            # total only when every part is hidden but one.
-            candidates = sorted(
-                shown, key=lambda cell: (values[cell[0]][cell[1]] == 0, values[cell[0]][cell[1]])
-            )
-            hidden.add(candidates[0] if candidates else total)
-            changed = True
+    """The figures to hide: every one from 1 to threshold − 1, and as many more as it takes for
+    none of those to be fixed by the table's sums."""
+    small = {(r, c) for r, row in enumerate(values) for c, value in enumerate(row) if 0 < value < threshold}
+    hidden = set(small)
+    while given_away := sorted(fixed(sums, hidden) & small):
+        cell = given_away[0]
+        hidden.add(_beside(cell, values, sums, hidden))
     return hidden
+
+
+def fixed(sums: list[Sum], hidden: set[Cell]) -> set[Cell]:
+    """The hidden figures that the sums determine, whatever the others are: a figure is fixed when
+    the equations, reduced, have a row naming it alone."""
+    unknowns = sorted(hidden)
+    column = {cell: j for j, cell in enumerate(unknowns)}
+    rows = []
+    for parts, total in sums:
+        row = [Fraction(0)] * len(unknowns)
+        for cell in parts:
+            if cell in column:
+                row[column[cell]] += 1
+        if total in column:
+            row[column[total]] -= 1
+        if any(row):
+            rows.append(row)
+    found = set()
+    for row in _reduced(rows):
+        named = [j for j, value in enumerate(row) if value]
+        if len(named) == 1:
+            found.add(unknowns[named[0]])
+    return found
+
+
+def _reduced(rows: list[list[Fraction]]) -> list[list[Fraction]]:
+    """The rows in reduced row echelon form (exact arithmetic: no rounding decides a leak)."""
+    rows = [list(row) for row in rows]
+    pivot_row = 0
+    width = len(rows[0]) if rows else 0
+    for j in range(width):
+        pivot = next((i for i in range(pivot_row, len(rows)) if rows[i][j]), None)
+        if pivot is None:
+            continue
+        rows[pivot_row], rows[pivot] = rows[pivot], rows[pivot_row]
+        lead = rows[pivot_row][j]
+        rows[pivot_row] = [value / lead for value in rows[pivot_row]]
+        for i in range(len(rows)):
+            if i != pivot_row and rows[i][j]:
+                factor = rows[i][j]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[pivot_row], strict=True)]
+        pivot_row += 1
+    return rows[:pivot_row]
+
+
+def _beside(cell: Cell, values: list[list[int]], sums: list[Sum], hidden: set[Cell]) -> Cell:
+    """One more figure to hide with ``cell``: of the sums it is in, the smallest part shown (a
+    non-zero one first: hiding a zero tells the least), else a total shown, else the smallest
+    figure shown anywhere."""
+
+    def value(other: Cell) -> int:
+        return values[other[0]][other[1]]
+
+    parts = [other for ps, total in sums if cell in (*ps, total) for other in ps if other not in hidden]
+    if parts:
+        return min(parts, key=lambda other: (value(other) == 0, value(other), other))
+    totals = [total for ps, total in sums if cell in (*ps, total) and total not in hidden]
+    if totals:
+        return min(totals)
+    # Its sums hide all they hold, yet others fix it: the smallest figure shown anywhere. (With
+    # every figure hidden, none is fixed: the sums alone cannot tell a count from zero.)
+    shown = [(r, c) for r, row in enumerate(values) for c in range(len(row)) if (r, c) not in hidden]
+    return min(shown, key=lambda other: (value(other) == 0, value(other), other))

@@ -9,9 +9,10 @@ import io
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from cases.models import ContactLog
 from indicators.selectors import contact_sums
 from indicators.suppression import suppressed
 from privacy.normalise import fiscal_year_of
@@ -21,20 +22,38 @@ from tests.screens import browser, page
 COUNTERPARTS = 3
 
 
+PRIME = 2**61 - 1  # ranks of these 0/±1 matrices, exact in this field as over the rationals here
+
+
+def rank(rows: list[list[int]]) -> int:
+    rows, count = [[value % PRIME for value in row] for row in rows], 0
+    for j in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(count, len(rows)) if rows[i][j]), None)
+        if pivot is None:
+            continue
+        rows[count], rows[pivot] = rows[pivot], rows[count]
+        inverse = pow(rows[count][j], PRIME - 2, PRIME)
+        for i in range(count + 1, len(rows)):
+            if rows[i][j]:
+                factor = rows[i][j] * inverse % PRIME
+                rows[i] = [(a - factor * b) % PRIME for a, b in zip(rows[i], rows[count], strict=True)]
+        count += 1
+    return count
+
+
 def recovered(values, sums, hidden) -> set:
-    """What someone with the table works out: each sum with one figure unknown gives it, and each
-    figure found may open another sum."""
-    known = {(r, c) for r, row in enumerate(values) for c in range(len(row))} - hidden
-    found, progress = set(), True
-    while progress:
-        progress = False
-        for parts, total in sums:
-            unknown = [cell for cell in (*parts, total) if cell not in known]
-            if len(unknown) == 1:
-                known.add(unknown[0])
-                found.add(unknown[0])
-                progress = True
-    return found
+    """What someone with the table works out exactly: a hidden figure whose own equation (it alone)
+    follows from the sums — adding it to them does not raise their rank. (Another method than the
+    one suppression uses: no shared mistake.)"""
+    unknowns = sorted(hidden)
+    equations = []
+    for parts, total in sums:
+        row = [(cell in parts) - (cell == total) for cell in unknowns]
+        if any(row):
+            equations.append(row)
+    base = rank(equations)
+    alone = [[int(cell == other) for other in unknowns] for cell in unknowns]
+    return {cell for cell, own in zip(unknowns, alone, strict=True) if rank([*equations, own]) == base}
 
 
 def with_totals(cells: list[list[int]]) -> list[list[int]]:
@@ -57,7 +76,20 @@ def district_tables(draw):
     return with_totals(cells)
 
 
-@settings(max_examples=300, deadline=None)
+# A table in which hiding each sum's lone hidden figure was not enough: two sums fixed a small one
+# together (found in review; kept so that the test always meets it).
+GIVEN_AWAY = [
+    [7, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0],
+    [3, 12, 0, 15, 0, 0, 0, 1, 0, 0, 0, 10, 0, 0, 0, 4],
+    [8, 1, 12, 21, 0, 0, 2, 2, 0, 0, 11, 0, 0, 6, 0, 0],
+    [33, 3, 1, 37, 11, 0, 9, 0, 0, 6, 11, 0, 0, 0, 0, 0],
+    [23, 1, 3, 27, 10, 10, 0, 0, 0, 4, 3, 0, 0, 0, 0, 0],
+    [74, 17, 17, 108, 21, 10, 11, 3, 0, 10, 25, 10, 0, 14, 0, 4],
+]
+
+
+@example(GIVEN_AWAY, 5)
+@settings(max_examples=100, deadline=None)
 @given(district_tables(), st.integers(min_value=2, max_value=10))
 def test_no_hidden_figure_is_recovered_from_the_totals(values, threshold):
     sums = contact_sums(len(values) - 1, COUNTERPARTS)
@@ -66,9 +98,9 @@ def test_no_hidden_figure_is_recovered_from_the_totals(values, threshold):
     hidden = suppressed(values, sums, threshold)
     small = {(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if 0 < v < threshold}
     assert small <= hidden
-    assert not recovered(values, sums, hidden) & hidden
-    for parts, total in sums:  # every sum hides none or at least two
-        assert sum(cell in hidden for cell in (*parts, total)) != 1
+    assert not recovered(values, sums, hidden) & small
+    for parts, total in sums:  # so, in particular, no sum hides a small figure alone
+        assert not (sum(cell in hidden for cell in (*parts, total)) == 1 and hidden & small & {*parts, total})
 
 
 def test_a_ward_caseworkers_file_gives_nothing_hidden_away(world):
@@ -88,10 +120,25 @@ def test_a_ward_caseworkers_file_gives_nothing_hidden_away(world):
     )
     assert read[-1][0] == "注" and "5未満" in read[-1][1]
     rows = read[1:-1]
-    values = [[None if n == "＊" else int(n) for n in row[1:]] for row in rows]
-    hidden = {(r, c) for r, row in enumerate(values) for c, n in enumerate(row) if n is None}
-    placeholder = [[0 if n is None else n for n in row] for row in values]
-    assert not recovered(placeholder, contact_sums(len(rows) - 1, COUNTERPARTS), hidden)
+    hidden = {(r, c) for r, row in enumerate(rows) for c, n in enumerate(row[1:]) if n == "＊"}
+    # The true figures, from what was made, in the file's rows and columns.
+    true = []
+    for name, *_figures in rows[:-1]:
+        mine = {k: n for k, n in made.items() if (k[0], k[1]) == (name, year)}
+        by_counterpart = [
+            sum(n for k, n in mine.items() if k[3] == code) for code in ContactLog.Counterpart.values
+        ]
+        true.append(
+            [
+                *by_counterpart,
+                sum(by_counterpart),
+                *(sum(n for k, n in mine.items() if k[2] == m) for m in MONTHS),
+            ]
+        )
+    true.append([sum(column) for column in zip(*true, strict=True)])
+    small = {(r, c) for r, row in enumerate(true) for c, n in enumerate(row) if 0 < n < 5}
+    assert small and small <= hidden
+    assert not recovered(true, contact_sums(len(rows) - 1, COUNTERPARTS), hidden) & small
     # What is shown is what was made; what is small is hidden.
     for district in who:
         for month, shown_value in zip(MONTHS, by_month[district.name], strict=True):
