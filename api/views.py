@@ -542,13 +542,14 @@ class MeetingAction(APIView):
     """One action of the meeting page (cases/actions.py MEETING_ACTIONS): an attendee's
     acknowledgement of confidentiality; the lead's record of the meeting (``hold``, with the case's
     version), its attendees and guests before it is held, its minutes and action items after. GET
-    describes the form, POST takes it — only where the page offers it (refused, recorded, first)."""
+    describes the form where the page offers it now; POST takes it from whoever takes that action
+    (anyone else refused, recorded, first) — a meeting held since is the service's 422."""
 
     required_scope = Scope.CASES_ACT
     body: type = None
 
     def get(self, request, meeting_id: str, action: str):
-        page = meeting_for_action(request.user, _path_id(meeting_id), action)
+        page = meeting_for_action(request.user, _path_id(meeting_id), action, offered=True)
         return Response(_form_described(action, MEETING_ACTIONS[action], request.user, page.meeting))
 
     def post(self, request, meeting_id: str, action: str):

@@ -633,6 +633,14 @@ class MeetingPage:
                 offered |= {"add_attendee", "add_guest", "guest_acknowledged"}
         return offered
 
+    def may_take(self, action: str) -> bool:
+        """Whether the actor is the one who takes ``action`` on this meeting — its attendee, or
+        its lead while the person's record takes more —, whatever the meeting's state now (held
+        or not, acknowledged already): the service says why it refuses that."""
+        if action == "acknowledge":
+            return self.attendance is not None
+        return self.can_lead and (action == "hold" or not self.meeting.case.person.is_erased)
+
 
 HELD_MEETING_FIELDS = ["decision.reason", "action_item.description", "action_item.result"]
 
@@ -688,11 +696,13 @@ def meeting_page(actor: User, meeting_id: object) -> MeetingPage:
     return page
 
 
-def meeting_for_action(actor: User, meeting_id: object, action: str) -> MeetingPage:
+def meeting_for_action(actor: User, meeting_id: object, action: str, *, offered: bool = False) -> MeetingPage:
     """The meeting page (``meeting_page``: refused, recorded, to whoever may not open it) for one
-    of its actions: refused, recorded, before any input is read, where the page does not offer it."""
+    of its actions, refused, recorded, before any input is read to whoever does not take it;
+    ``offered``: its empty form only where the page offers it now (a change of the meeting's state
+    since, for one who takes it, is the service's refusal, not a denial)."""
     page = meeting_page(actor, meeting_id)
-    if action not in page.actions:
+    if not page.may_take(action) or (offered and action not in page.actions):
         deny(actor, action=f"meeting:{action}", case=page.meeting.case)
     return page
 

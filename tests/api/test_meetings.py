@@ -98,7 +98,8 @@ def test_from_invitation_to_record_through_the_api(world, concern, soon):
     # Held: attendees no more; amendments (at the count read, else a conflict) and items instead.
     assert set(read(lead, meeting.pk).json()["actions"]) == {"amend", "add_item"}
     assert form_of(lead, meeting, "add_attendee").status_code == 403
-    assert act(lead, meeting, "add_guest", {"name": "架空", "relation": "近隣"}).status_code == 403
+    late = act(lead, meeting, "add_guest", {"name": "架空", "relation": "近隣"})
+    assert late.status_code == 422 and late.json()["code"] == "already_held"  # the lead's, too late
     amend = {"minutes": "長男・長女と面談した。", "reason": "出席者の漏れ", "amendments": 0}
     assert act(lead, meeting, "amend", amend).status_code == 200
     assert act(lead, meeting, "amend", amend).status_code == 409
