@@ -228,7 +228,7 @@ def contact_log_page(actor: User) -> ContactLogPage:
             for month in [*range(4, 13), 1, 2, 3][:elapsed]
         ],
         recent=list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20]),
-        districts=list(districts_served(actor)),
+        districts=list(districts_served(actor, kinds=[OrganisationKind.COMMISSIONER_COUNCIL])),
     )
 
 

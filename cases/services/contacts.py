@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Area, User
+from accounts.models import Area, OrganisationKind, User
 from accounts.selectors import districts_served
 from cases.access import require_role_permission
 from cases.exceptions import CaseRuleError
@@ -30,10 +30,11 @@ def record_contact(
     if occurred_on > timezone.localdate():
         message = ValidationError(_("今日より後の日付は記録できません。"), code="contact_in_future")
         raise CaseRuleError({"occurred_on": [message]})
-    theirs = list(districts_served(actor))
+    theirs = list(districts_served(actor, kinds=[OrganisationKind.COMMISSIONER_COUNCIL]))
     if district is None and len(theirs) == 1:
         (district,) = theirs
-    elif district not in theirs and theirs:
+    # One of theirs, and which when they have several; none without a council, nor another's.
+    if (district is None and len(theirs) > 1) or (district is not None and district not in theirs):
         message = ValidationError(_("担当する地区から選んでください。"), code="not_their_district")
         raise CaseRuleError({"district": [message]})
     entry = ContactLog(

@@ -410,7 +410,10 @@ def review_break_glass(
 
 
 def end_access(*, actor: User, grant: CaseAccessGrant) -> int:
-    """The lead organisation ends an organisation's or a person's access to the case."""
+    """The lead organisation ends an organisation's or a person's access to the case — never its
+    own, which would lock it out of the case it leads."""
     require_case_permission(actor, grant.case, "lead_case", action="end_access")
+    if grant.reason == CaseAccessGrant.Reason.OWNER:
+        raise CaseRuleError(_("主担当のアクセスは終了できません。"), code="owner_access")
     with transaction.atomic():
         return revoke_grants(CaseAccessGrant.objects.filter(pk=grant.pk), actor=actor, why="ended_by_lead")

@@ -128,3 +128,18 @@ def test_the_district_is_the_commissioners_and_one_of_several_is_chosen(world):
     assert ContactLog.objects.latest("pk").district == second
     with pytest.raises(CaseRuleError):
         record_contact(actor=world.commissioner, occurred_on=today, kind="liaison", counterpart=C.AGENCY)
+
+
+def test_a_district_is_never_anothers(world):
+    """Without a council, no district is kept, and none may be named; with one, none of another's."""
+    today = timezone.localdate()
+    elsewhere = world.demo.districts[2]
+    with pytest.raises(CaseRuleError):
+        record_contact(
+            actor=world.commissioner,
+            occurred_on=today,
+            kind="liaison",
+            counterpart=C.AGENCY,
+            district=elsewhere,
+        )
+    assert not ContactLog.objects.exists()

@@ -291,6 +291,7 @@ def test_the_pages_list_forms_act_on_the_button_pressed_and_refuse_any_other_id(
     missing, garbled or foreign id is refused (403, recorded) and changes nothing."""
     from audit.models import AuditEvent
     from cases import selectors
+    from cases.exceptions import CaseRuleError
     from cases.models import CaseAccessGrant, Consent
     from cases.services import sharing
 
@@ -337,6 +338,8 @@ def test_the_pages_list_forms_act_on_the_button_pressed_and_refuse_any_other_id(
     assert CaseAccessGrant.objects.get(pk=foreign.pk).revoked_at is None
     own.refresh_from_db()
     assert own.revoked_at is None
+    with pytest.raises(CaseRuleError):  # the service refuses it too, whoever calls it
+        sharing.end_access(actor=world.staff, grant=own)
 
     # Only the lead ends an organisation's access: not the agency it was given to.
     assert browser(world.agency_worker).post(end, {"grant": grant.pk}).status_code == 403
