@@ -317,7 +317,7 @@ class ConsentWithdrawal(APIView):
         request=None,
         responses={200: ActionDoneOut, **problems(401, 403, 404, 422)},
         operation_id="cases_consent_withdraw",
-        summary="同意の撤回を記録する",
+        summary=gettext_lazy("同意の撤回を記録する"),
     )
     def post(self, request, case_id: str, consent_id: str):
         case = case_for_action(request.user, _path_id(case_id), "change_case")
@@ -345,7 +345,7 @@ class AccessEnd(APIView):
         request=None,
         responses={200: ActionDoneOut, **problems(401, 403, 404, 422)},
         operation_id="cases_access_end",
-        summary="アクセスを終了する",
+        summary=gettext_lazy("アクセスを終了する"),
     )
     def post(self, request, case_id: str, grant_id: str):
         case = case_for_action(request.user, _path_id(case_id), "lead_case")

@@ -20,7 +20,10 @@ def contacts_rows(table: ContactsTable) -> list[list[object]]:
     """The header and one row per district, then the total: by counterpart, their sum, by month."""
     header = [_("地区"), *table.counterparts, _("計"), *map(str, table.months)]
     rows = [
-        [row.name, *(HIDDEN if n is None else n for n in (*row.by_counterpart, row.total, *row.by_month))]
+        [
+            _as_text(row.name),
+            *(HIDDEN if n is None else n for n in (*row.by_counterpart, row.total, *row.by_month)),
+        ]
         for row in [*table.rows, table.totals]
     ]
     return [header, *rows]
@@ -62,3 +65,8 @@ def contacts_csv(table: ContactsTable) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([*contacts_rows(table), [_("注"), table.rule]])
     return "\ufeff".encode() + out.getvalue().encode()
+
+
+def _as_text(name: str) -> str:
+    """A name a spreadsheet must not take for a formula (one an administrator typed as "=…")."""
+    return f"'{name}" if name[:1] in ("=", "+", "-", "@") else name

@@ -19,11 +19,10 @@ from cases.selectors.figures import contact_counts
 from indicators.charts import BarChart, bar_chart
 from indicators.definitions import CONTACTS, Indicator
 from indicators.suppression import suppressed
-from privacy.normalise import fiscal_year_label, fiscal_year_of
+from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
 
-FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
-# Whose work the figures are, within their districts. Until small numbers are suppressed (issue
-# 22), nobody else sees them.
+# Whose work the figures are, within their districts (exact for a council's own, small numbers
+# hidden for the others); the other organisations' indicators are still to come (issue 22).
 READERS = frozenset({Role.COMMISSIONER, Role.PLAZA_STAFF, Role.WARD_CASEWORKER})
 YEARS_OFFERED = 5  # this fiscal year and the four before it
 

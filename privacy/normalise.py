@@ -145,14 +145,18 @@ def wareki(date: datetime.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
+FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]  # a fiscal year's months, in its order
+
+
 def fiscal_year_of(date: datetime.date) -> int:
     """The fiscal year (年度) a day falls in, by the calendar year of its April: 2027-03-31 is 2026."""
     return date.year if date.month >= 4 else date.year - 1
 
 
 def fiscal_year_label(year: int) -> str:
-    """A fiscal year as offices write it: 令和8年度（2026年度）. A new era names the fiscal year it
-    began in (2019: 令和元年度; 1988, whose 平成 began in January 1989: 昭和63年度)."""
+    """A fiscal year as offices write it: 令和8年度（2026年度）. The era is the one that began by the
+    end of the fiscal year's first calendar year: 2019 (令和 from May) is 令和元年度, while 1988 —
+    平成 began in January 1989, within it — stays 昭和63年度."""
     for name, _letter, start in ERAS:
         if start.year <= year:
             number = year - start.year + 1

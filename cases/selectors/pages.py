@@ -68,7 +68,7 @@ from cases.selectors.search import SearchResults, people_found
 from cases.services.intake import intake_organisations  # who receives a concern: one rule
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind, Urgency
-from privacy.normalise import fiscal_year_label, fiscal_year_of
+from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
 
 __all__ = [
     "CasePage",
@@ -224,8 +224,7 @@ def contact_log_page(actor: User) -> ContactLogPage:
         by_counterpart=by_counterpart,
         totals=tuple(sum(row[i] for row in by_counterpart) for i in (1, 2, 3)),
         by_month=[
-            (_("%(month)d月") % {"month": month}, months.get(month, 0))
-            for month in [*range(4, 13), 1, 2, 3][:elapsed]
+            (_("%(month)d月") % {"month": month}, months.get(month, 0)) for month in FISCAL_MONTHS[:elapsed]
         ],
         recent=list(ContactLog.objects.filter(commissioner=actor).order_by("-occurred_on", "-pk")[:20]),
         districts=list(districts_served(actor, kinds=[OrganisationKind.COMMISSIONER_COUNCIL])),

@@ -17,13 +17,14 @@ from cases.access import grant_access
 from cases.models import AccessLevel, Case, CaseAccessGrant, CaseReferenceCounter, CaseState, Person
 from cases.selectors.lists import PAGE_SIZE, ListQuery, ListSort, ListTab
 from cases.services import lifecycle
-from cases.services.references import allocate_case_reference, fiscal_year
+from cases.services.references import allocate_case_reference
+from privacy.normalise import fiscal_year_of
 from tests.screens import browser, page
 from tests.workflow import decided, race, support_meeting, take
 
 
 def this_year_prefix() -> str:
-    return f"{fiscal_year(timezone.localdate())}-はまかぜ"
+    return f"{fiscal_year_of(timezone.localdate())}-はまかぜ"
 
 
 # --- the case number -------------------------------------------------------------------------------
