@@ -148,12 +148,12 @@ def referral_inbox(
     sent = Referral.objects.filter(case_id__in=permitted_case_ids(actor, "lead_case"))
     received_rows = (
         to_mine.filter(filters, state__in=shown_states)
-        .select_related("case", "referring_organisation", "assigned_worker")
+        .select_related("case", "referring_organisation", "recipient", "assigned_worker")
         .order_by(*ReferralSort.ORDER[query.sort])
     )
-    sent_rows = sent.select_related("case", "recipient", "assigned_worker").order_by(
-        "-referrer_attention", _urgency_order(), "-updated_at", "pk"
-    )
+    sent_rows = sent.select_related(
+        "case", "referring_organisation", "recipient", "assigned_worker"
+    ).order_by("-referrer_attention", _urgency_order(), "-updated_at", "pk")
     received_page = known_page(Paginator(Counted(received_rows, counts["shown"]), per_page), query.page)
     sent_page = known_page(Paginator(sent_rows, per_page), query.sent_page)  # its count, then its page
     referrals = [*received_page.object_list, *sent_page.object_list]

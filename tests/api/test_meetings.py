@@ -15,6 +15,8 @@ from api.models import Scope
 from audit.models import AuditEvent
 from cases.models import CaseState, MeetingGuest
 from tests.api.test_tokens_and_concerns import issue
+from tests.screens import browser
+from tests.statements import assert_reads_once
 from tests.workflow import support_meeting, take
 
 BOTH = (Scope.CASES_READ, Scope.CASES_ACT)
@@ -126,3 +128,19 @@ def test_no_one_else_reads_a_meeting_or_learns_whether_it_exists(world, concern,
     # Without the scope, even the lead is refused.
     read_only = issue(world, world.staff, world.plaza, scopes=[Scope.CASES_READ])[1]
     assert act(read_only, meeting, "add_guest", {"name": "架空", "relation": "長男"}).status_code == 403
+
+
+def test_the_meeting_and_its_case_are_read_once_each(world, concern, soon):
+    """Attendees, guests, decisions, items and the case's consents and grants with their rows."""
+    case = take(world, concern())
+    meeting = support_meeting(world, case, soon, attendees=[(world.agency_worker, world.agency)])
+    lead = browser(world.staff)
+    for name in ("一", "二", "三"):
+        lead.post(
+            reverse("api:meeting_add_guest", args=[meeting.pk]),
+            {"name": name, "relation": "親族"},
+            content_type="application/json",
+        )
+    assert MeetingGuest.objects.filter(meeting=meeting).count() == 3
+    assert_reads_once(lead, reverse("api:meeting", args=[meeting.pk]))
+    assert_reads_once(lead, reverse("api:case", args=[case.pk]))

@@ -31,3 +31,10 @@ def test_the_referral_inbox_as_referrer(world, received_in_bulk):
     received_in_bulk(55)
     html = assert_reads_once(browser(world.staff), reverse("referrals:inbox") + "?sent=2")
     assert "本人 000" in html and "2 / 2" in html
+
+
+def test_the_referral_inbox_through_the_api_reads_each_thing_once(world, received_in_bulk):
+    """Each row names both sides' organisations: read with the rows, not once a row."""
+    received_in_bulk(12)
+    assert_reads_once(browser(world.agency_worker), reverse("api:referrals"))
+    assert_reads_once(browser(world.staff), reverse("api:referrals"))
