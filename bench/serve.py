@@ -212,7 +212,7 @@ def seed(user_count: int) -> dict:
 
 def start_server(env: dict[str, str], log: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py")],
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py")],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
