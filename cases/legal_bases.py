@@ -54,6 +54,22 @@ CATALOGUE = [
         "organisation_kinds": SUPPORT_MEETING_MEMBERS,
     },
     {
+        "code": "hardship-9",
+        "name": "生活困窮者自立支援制度の支援会議での情報共有（構成員に守秘義務）",
+        "citation": "生活困窮者自立支援法 第9条",
+        "allows_meeting_without_consent": True,
+        "requires_reference": True,
+        "organisation_kinds": [
+            "ward_office",
+            "self_reliance_support",
+            "care_plaza",
+            "anshin_centre",
+            "disability_consultation",
+            "commissioner_council",
+            "other",
+        ],
+    },
+    {
         "code": "child-welfare-25-2",
         "name": "要保護児童対策地域協議会での情報共有",
         "citation": "児童福祉法 第25条の2・第25条の5",

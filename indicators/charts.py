@@ -22,6 +22,10 @@ class Bar:
     def label_x(self) -> float:
         return self.x + self.width / 2
 
+    @property
+    def label_y(self) -> float:
+        return self.y + self.height / 2
+
 
 @dataclass(frozen=True)
 class BarChart:
@@ -55,6 +59,43 @@ def bar_chart(title: str, values: list[tuple[str, int | None]]) -> BarChart:
         )
     ticks = [(top * step // 4, HEIGHT - BOTTOM - plot * step / 4) for step in range(5)]
     return BarChart(title=title, bars=bars, ticks=ticks)
+
+
+ROW, LABELS = 24, 150  # a row chart's bar pitch, and the room for its labels (a district's name)
+
+
+@dataclass(frozen=True)
+class RowChart:
+    """Bars across, one row per label: for comparing many named things (districts), whose names
+    would overlap under bars standing side by side."""
+
+    title: str
+    bars: list[Bar]
+    ticks: list[tuple[int, float]]  # (value, x) of the scale's lines
+    height: int
+    width: int = WIDTH
+    left: int = LABELS
+    top: int = TOP
+
+
+def row_chart(title: str, values: list[tuple[str, int | None]]) -> RowChart:
+    """Bars across for ``values`` (label, count or None where hidden), on a scale from 0 to a round
+    top, in the order given."""
+    top = _round_top(max((value for _label, value in values if value is not None), default=0))
+    plot = WIDTH - LABELS - 16  # room on the right for the top figure
+    bars = [
+        Bar(
+            label=label,
+            value=value,
+            x=LABELS,
+            y=TOP + index * ROW + ROW * 0.15,
+            width=plot * (value or 0) / top,
+            height=ROW * 0.7,
+        )
+        for index, (label, value) in enumerate(values)
+    ]
+    ticks = [(top * step // 4, LABELS + plot * step / 4) for step in range(5)]
+    return RowChart(title=title, bars=bars, ticks=ticks, height=TOP + len(values) * ROW + BOTTOM)
 
 
 def _round_top(largest: int) -> int:

@@ -30,4 +30,100 @@ CONTACTS = Indicator(
 )
 
 
-INDICATORS = {indicator.key: indicator for indicator in (CONTACTS,)}
+# Counted from the cases, by the district of each case (a row per district of the reader's).
+COMPLEX_MEETINGS = Indicator(
+    key="1-2",
+    code="1-(2)",
+    title=_("複合的な課題を抱えた人を支援するための、地域住民と専門職による会議の開催数"),
+    counts=_(
+        "開催した会議（支援会議・重層的支援会議・個別ケース会議・地域ケア会議）の一回ごと。"
+        "出席者に住民（民生委員、または家族・近隣などアカウントのない出席者）と専門職（その他の組織の職員）の"
+        "両方がいて、ケースの相談に二つ以上の分類（8050、生活困窮など）がついているもの。"
+    ),
+    source=_("ケースの会議の記録（開催日時・出席者の所属）と、相談についた分類。"),
+    excludes=_("予定のまま開かれていない会議、住民か専門職の一方だけの会議、課題が一つだけのケースの会議。"),
+)
+HARDSHIP_PARTICIPANTS = Indicator(
+    key="1-4",
+    code="1-(4)",
+    title=_("生活困窮者自立支援制度支援会議の参加者数"),
+    counts=_(
+        "生活困窮者自立支援法第9条の支援会議として開催した会議の出席者（職員とアカウントのない出席者）の"
+        "延べ人数。会議ごとに数える。"
+    ),
+    source=_("根拠を「生活困窮者自立支援法 第9条」として開いた会議の出席者の記録。"),
+    excludes=_("開かれていない会議、ほかの根拠で開いた会議、Tsunagu の外で開いた会議。"),
+)
+RIGHTS_CONSULTATIONS = Indicator(
+    key="5",
+    code="⑤",
+    title=_("相談支援機関における権利擁護に関する相談取扱件数"),
+    counts=_(
+        "区福祉保健センター・地域ケアプラザ（地域包括支援センター）・基幹相談支援センターが主担当のケースに"
+        "受け付けた相談のうち、判断能力の低下・高齢者虐待・障害者虐待・消費者被害・身寄りがない、のいずれかの"
+        "分類がついたものの件数（受け付けた日の年度）。"
+    ),
+    source=_("ケースの相談の記録（受付日時・分類）と、ケースの主担当の組織。"),
+    excludes=_(
+        "ほかの機関が主担当のケース、それらの分類のない相談、児童虐待（子どもの権利擁護は別に数える）。"
+    ),
+)
+SELF_RELIANCE_PERSONS = Indicator(
+    key="4a",
+    code="④(a)",
+    title=_("生活困窮者自立支援制度相談者数（Tsunagu からつないだ人）"),
+    counts=_("年度のうちに自立相談支援機関がつなぎを引き受けた人の数。同じ人は地区ごとに一人と数える。"),
+    source=_("ケースのつなぎ（引き受けた日時・つなぎ先の組織の種別）。"),
+    excludes=_(
+        "引き受けられなかったつなぎ、自立相談支援機関に直接相談した人（Tsunagu を通らない相談）。"
+        "計画の数はそれを含むため、この数はその一部。"
+    ),
+)
+DISTRICT_REVIEWS = Indicator(
+    key="9",
+    code="⑨",
+    title=_("個別課題を見据えた地域支援の検討をした地区別支援チーム数"),
+    counts=_(
+        "個別のケースについて地域ケア会議を開いた地区の数（下の表は地区ごとの開催回数。1回以上の地区を数える）。"
+    ),
+    source=_("会議の種類を「地域ケア会議」として開いた会議の記録と、ケースの地区。"),
+    excludes=_("個別のケースによらない地域ケア会議（Tsunagu は記録しない）、開かれていない会議。"),
+)
+DISTRICT_INDICATORS = (
+    COMPLEX_MEETINGS,
+    HARDSHIP_PARTICIPANTS,
+    RIGHTS_CONSULTATIONS,
+    SELF_RELIANCE_PERSONS,
+    DISTRICT_REVIEWS,
+)
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    code: str
+    title: str
+    why: str
+
+
+# The plan's other indicators of the same chapter that its work would count, and why Tsunagu does
+# not (yet): said on the page, not left out silently.
+NOT_COUNTED = (
+    NotCounted(
+        "⑥(b)",
+        _("民間事業者と連携した見守り参加事業者数"),
+        _("見守り協定とその事業者をまだ記録していないため（協定の登録は今後の機能）。"),
+    ),
+    NotCounted(
+        "⑦",
+        _("地域ケアプラザが事務局機能を果たしている地域福祉団体・機関とのネットワーク数"),
+        _("ネットワークとその事務局をまだ記録していないため。"),
+    ),
+    NotCounted(
+        "1-(3)",
+        _("区協議会（区成年後見サポートネット）参加者数"),
+        _("区協議会の開催と参加者数をまだ記録していないため。"),
+    ),
+)
+
+
+INDICATORS = {indicator.key: indicator for indicator in (CONTACTS, *DISTRICT_INDICATORS)}

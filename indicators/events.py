@@ -14,13 +14,16 @@ KINDS = [
 
 
 def register_events() -> None:
-    from indicators.definitions import INDICATORS
+    from indicators.definitions import DISTRICT_INDICATORS, INDICATORS
 
     register(
         "indicators",
         kinds=KINDS,
         parameter_labels={
-            "indicator": {key: indicator.code for key, indicator in INDICATORS.items()},
+            "indicator": {
+                **{key: indicator.code for key, indicator in INDICATORS.items()},
+                "districts": "・".join(indicator.code for indicator in DISTRICT_INDICATORS),
+            },
             "format": {"xlsx": "Excel", "csv": "CSV"},
         },
     )

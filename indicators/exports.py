@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from indicators.selectors import ContactsTable
+from indicators.definitions import Indicator
+from indicators.selectors import ContactsTable, DistrictTable
 
 HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
 
@@ -29,41 +30,74 @@ def contacts_rows(table: ContactsTable) -> list[list[object]]:
     return [header, *rows]
 
 
-def definition_rows(table: ContactsTable) -> list[list[str]]:
-    indicator = table.indicator
+def district_rows(table: DistrictTable) -> list[list[object]]:
+    """The header (each indicator's code and title) and one row per district, then the total."""
+    header = [_("地区"), *(f"{indicator.code} {indicator.title}" for indicator in table.indicators)]
+    rows = [
+        [_as_text(row.name), *(HIDDEN if n is None else n for n in row.values)]
+        for row in [*table.rows, table.totals]
+    ]
+    return [header, *rows]
+
+
+def _defined(indicator: Indicator) -> list[list[str]]:
     return [
         [_("指標"), f"{indicator.code} {indicator.title}"],
-        [_("年度"), table.fiscal_year_label],
         [_("数えるもの"), str(indicator.counts)],
         [_("もとの記録"), str(indicator.source)],
         [_("数えないもの"), str(indicator.excludes)],
+    ]
+
+
+def definition_rows(table: ContactsTable | DistrictTable) -> list[list[str]]:
+    """The year, each indicator's definition, the rule on small numbers and when it was written."""
+    indicators = [table.indicator] if isinstance(table, ContactsTable) else table.indicators
+    return [
+        [_("年度"), table.fiscal_year_label],
+        *(row for indicator in indicators for row in _defined(indicator)),
         [_("小さい数の秘匿"), table.rule],
         [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
     ]
 
 
 def contacts_xlsx(table: ContactsTable) -> bytes:
+    return _xlsx(f"指標{table.indicator.code}", contacts_rows(table), definition_rows(table))
+
+
+def contacts_csv(table: ContactsTable) -> bytes:
+    return _csv(contacts_rows(table), table.rule)
+
+
+def districts_xlsx(table: DistrictTable) -> bytes:
+    return _xlsx(_("地区別の指標"), district_rows(table), definition_rows(table))
+
+
+def districts_csv(table: DistrictTable) -> bytes:
+    return _csv(district_rows(table), table.rule)
+
+
+def _xlsx(title: str, rows: list[list[object]], definitions: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = f"指標{table.indicator.code}"
-    for row in contacts_rows(table):
+    sheet.title = title
+    for row in rows:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
-    definitions = book.create_sheet(_("定義"))
-    for row in definition_rows(table):
-        definitions.append(row)
-    definitions.column_dimensions["A"].width = 16
-    definitions.column_dimensions["B"].width = 100
+    described = book.create_sheet(_("定義"))
+    for row in definitions:
+        described.append(row)
+    described.column_dimensions["A"].width = 16
+    described.column_dimensions["B"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def contacts_csv(table: ContactsTable) -> bytes:
+def _csv(rows: list[list[object]], rule: str) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([*contacts_rows(table), [_("注"), table.rule]])
+    csv.writer(out, lineterminator="\r\n").writerows([*rows, [_("注"), rule]])
     return "\ufeff".encode() + out.getvalue().encode()
 
 

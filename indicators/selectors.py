@@ -9,17 +9,33 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganisationKind, User
+from accounts.models import Area, OrganisationKind, User
 from accounts.roles import Role
 from accounts.selectors import districts_served, roles_held
 from audit import services as audit
 from cases.access import deny
 from cases.models import ContactLog
-from cases.selectors.figures import contact_counts
-from indicators.charts import BarChart, bar_chart
-from indicators.definitions import CONTACTS, Indicator
+from cases.selectors.figures import (
+    community_care_meeting_counts,
+    complex_meeting_counts,
+    contact_counts,
+    hardship_meeting_participants,
+    rights_consultation_counts,
+)
+from indicators.charts import BarChart, RowChart, bar_chart, row_chart
+from indicators.definitions import (
+    COMPLEX_MEETINGS,
+    CONTACTS,
+    DISTRICT_INDICATORS,
+    DISTRICT_REVIEWS,
+    HARDSHIP_PARTICIPANTS,
+    RIGHTS_CONSULTATIONS,
+    SELF_RELIANCE_PERSONS,
+    Indicator,
+)
 from indicators.suppression import suppressed
 from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
+from referrals.selectors import self_reliance_person_counts
 
 # Whose work the figures are, within their districts (exact for a council's own, small numbers
 # hidden for the others); the other organisations' indicators are still to come (issue 22).
@@ -55,12 +71,18 @@ class ContactsTable:
     @property
     def rule(self) -> str:
         """The rule applied, as the page and the files state it."""
-        if self.exact:
-            return str(_("秘匿なし（記録を持つ民生委員児童委員協議会の中の数）"))
-        return str(
-            _("%(threshold)d未満の数と、合計から逆算できないようにさらに伏せた数を「＊」で示す")
-            % {"threshold": self.threshold}
+        return rule_text(
+            self.exact, self.threshold, _("秘匿なし（記録を持つ民生委員児童委員協議会の中の数）")
         )
+
+
+def rule_text(exact: bool, threshold: int, exact_text: str) -> str:
+    if exact:
+        return str(exact_text)
+    return str(
+        _("%(threshold)d未満の数と、合計から逆算できないようにさらに伏せた数を「＊」で示す")
+        % {"threshold": threshold}
+    )
 
 
 def contact_sums(districts: int, counterparts: int) -> list:
@@ -84,12 +106,47 @@ def years_offered() -> list[tuple[int, str]]:
     return [(year, fiscal_year_label(year)) for year in range(this_year, this_year - YEARS_OFFERED, -1)]
 
 
-def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsTable:
-    """⑧ in the districts the actor serves (a commissioner: their own; a ward office: the ward's)."""
+def _districts_read(actor: User) -> list[Area]:
+    """The districts whose figures the actor reads; anyone who reads none is refused, recorded."""
     reads = actor.is_authenticated and actor.is_active and READERS & set(roles_held(actor))
     districts = list(districts_served(actor)) if reads else []
     if not districts:
         deny(actor, action="open_indicators")
+    return districts
+
+
+def _protect(
+    actor: User, districts: list[Area], grid: list[list], sums: list, holder: str
+) -> tuple[bool, int]:
+    """(exact, threshold): exact when the actor's organisations of the ``holder`` kind serve every
+    district shown; else the grid's small numbers are hidden (None) with its ``sums`` protected."""
+    theirs = {district.pk for district in districts_served(actor, kinds=[holder])}
+    if all(district.pk in theirs for district in districts):
+        return True, 0
+    threshold = settings.TSUNAGU_SMALL_NUMBERS
+    for r, c in suppressed(grid, sums, threshold):
+        grid[r][c] = None
+    return False, threshold
+
+
+def _record_export(actor: User, key: str, table: "ContactsTable | DistrictTable", file_format: str) -> None:
+    """An indicator table taken away as a file: which, the year, how many rows, which format —
+    counts only, no field."""
+    audit.record(
+        "indicators.exported",
+        actor=actor,
+        params={
+            "indicator": key,
+            "fiscal_year": table.fiscal_year,
+            "rows": len(table.rows),
+            "format": file_format,
+        },
+    )
+
+
+def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsTable:
+    """⑧ in the districts the actor serves (a commissioner: their own; a ward office: the ward's)."""
+    districts = _districts_read(actor)
     year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
     counts = contact_counts(districts, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
     codes = ContactLog.Counterpart.values
@@ -107,14 +164,13 @@ def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsT
         by_month = [sum(counts.get((district.pk, m, code), 0) for code in codes) for m in FISCAL_MONTHS]
         grid.append([*by_counterpart, sum(by_counterpart), *by_month])
     grid.append([sum(row[column] for row in grid) for column in range(width)])
-    theirs = {
-        district.pk for district in districts_served(actor, kinds=[OrganisationKind.COMMISSIONER_COUNCIL])
-    }
-    table.exact = all(district.pk in theirs for district in districts)
-    if not table.exact:
-        table.threshold = settings.TSUNAGU_SMALL_NUMBERS
-        for r, c in suppressed(grid, contact_sums(len(districts), len(codes)), table.threshold):
-            grid[r][c] = None
+    table.exact, table.threshold = _protect(
+        actor,
+        districts,
+        grid,
+        contact_sums(len(districts), len(codes)),
+        OrganisationKind.COMMISSIONER_COUNCIL,
+    )
     names = [district.name for district in districts] + [str(_("計"))]
     rows = [
         DistrictRow(name, row[: len(codes)], row[len(codes)], row[len(codes) + 1 :])
@@ -132,14 +188,87 @@ def contacts_export(actor: User, fiscal_year: int | None, file_format: str) -> C
     """⑧ to take away as a file: the page's table (refused, recorded, as the page is), the export
     recorded — the indicator, the year, how many rows, which format; counts only, no field."""
     table = contacts_indicator(actor, fiscal_year)
-    audit.record(
-        "indicators.exported",
-        actor=actor,
-        params={
-            "indicator": table.indicator.key,
-            "fiscal_year": table.fiscal_year,
-            "rows": len(table.rows),
-            "format": file_format,
-        },
+    _record_export(actor, table.indicator.key, table, file_format)
+    return table
+
+
+# Each indicator of the district table with the feature app's count of it.
+DISTRICT_COUNTS = {
+    COMPLEX_MEETINGS: complex_meeting_counts,
+    HARDSHIP_PARTICIPANTS: hardship_meeting_participants,
+    RIGHTS_CONSULTATIONS: rights_consultation_counts,
+    SELF_RELIANCE_PERSONS: self_reliance_person_counts,
+    DISTRICT_REVIEWS: community_care_meeting_counts,
+}
+
+
+@dataclass
+class FiguresRow:
+    name: str
+    values: list[int | None]  # in DISTRICT_INDICATORS' order; None: hidden
+
+
+@dataclass
+class DistrictTable:
+    """The indicators counted from the cases, for one fiscal year: a row per district (the case's),
+    a column per indicator, and the columns' sums; ``exact`` for the ward office of every district
+    shown, else small numbers hidden (``threshold``, indicators/suppression.py) — the cases' records
+    are held by the plazas and agencies that lead them."""
+
+    fiscal_year: int
+    fiscal_year_label: str
+    indicators: tuple[Indicator, ...] = DISTRICT_INDICATORS
+    exact: bool = True
+    threshold: int = 0
+    rows: list[FiguresRow] = field(default_factory=list)
+    totals: FiguresRow | None = None
+    reviewing_districts: int = 0  # ⑨: districts with one community-care meeting or more
+    charts: list[RowChart] = field(default_factory=list)  # an indicator's districts side by side
+
+    @property
+    def rule(self) -> str:
+        return rule_text(self.exact, self.threshold, _("秘匿なし（区役所が受け持つ地区の数）"))
+
+    @property
+    def described(self) -> list[tuple[Indicator, RowChart]]:
+        """Each indicator with its chart, for the page's definitions."""
+        return list(zip(self.indicators, self.charts, strict=True))
+
+
+def column_sums(rows: int, columns: int) -> list:
+    """The sums of a table whose columns add up down to a total row (its last)."""
+    return [([(r, c) for r in range(rows)], (rows, c)) for c in range(columns)]
+
+
+def district_indicators(actor: User, fiscal_year: int | None = None) -> DistrictTable:
+    """1-(2), 1-(4), ⑤, ④(a) and ⑨ in the districts the actor serves, by the cases' districts."""
+    districts = _districts_read(actor)
+    year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
+    start, end = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+    counts = [count(districts, start, end) for count in DISTRICT_COUNTS.values()]
+    grid = [[found.get(district.pk, 0) for found in counts] for district in districts]
+    grid.append([sum(row[c] for row in grid) for c in range(len(counts))])
+    table = DistrictTable(fiscal_year=year, fiscal_year_label=fiscal_year_label(year))
+    reviews = DISTRICT_INDICATORS.index(DISTRICT_REVIEWS)
+    table.reviewing_districts = sum(1 for row in grid[:-1] if row[reviews] > 0)
+    table.exact, table.threshold = _protect(
+        actor, districts, grid, column_sums(len(districts), len(counts)), OrganisationKind.WARD_OFFICE
     )
+    names = [district.name for district in districts] + [str(_("計"))]
+    rows = [FiguresRow(name, row) for name, row in zip(names, grid, strict=True)]
+    table.rows, table.totals = rows[:-1], rows[-1]
+    table.charts = [
+        row_chart(
+            _("%(code)s 地区別（%(year)s）") % {"code": indicator.code, "year": table.fiscal_year_label},
+            [(row.name, row.values[c]) for row in table.rows],
+        )
+        for c, indicator in enumerate(table.indicators)
+    ]
+    return table
+
+
+def district_export(actor: User, fiscal_year: int | None, file_format: str) -> DistrictTable:
+    """The district table as a file (refused, recorded, as the page is), the export recorded."""
+    table = district_indicators(actor, fiscal_year)
+    _record_export(actor, "districts", table, file_format)
     return table

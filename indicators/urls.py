@@ -8,11 +8,12 @@ urlpatterns = [
     path("", views.index, name="index"),
     *(
         path(
-            f"contacts.{file_format}",
-            views.contacts_file,
-            {"file_format": file_format},
-            name=f"contacts_{file_format}",
+            f"{table}.{file_format}",
+            views.table_file,
+            {"table": table, "file_format": file_format},
+            name=f"{table}_{file_format}",
         )
-        for file_format in views.EXPORTS
+        for table in views.TABLES
+        for file_format in views.CONTENT_TYPES
     ),
 ]

@@ -3,29 +3,50 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indicators import exports, selectors
+from indicators.definitions import NOT_COUNTED
 from indicators.forms import YearForm
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The plan's indicators for the districts the user's organisations serve (today: ⑧)."""
+    """The plan's indicators for the districts the user's organisations serve: ⑧ from the
+    commissioners' contact log, the others from the cases, and those not counted with the reason."""
     form = YearForm(request.GET)
-    table = selectors.contacts_indicator(request.user, form.asked_year())
-    return render(request, "indicators/index.html", {"form": form, "contacts": table})
+    year = form.asked_year()
+    contacts = selectors.contacts_indicator(request.user, year)
+    districts = selectors.district_indicators(request.user, year)
+    return render(
+        request,
+        "indicators/index.html",
+        {"form": form, "contacts": contacts, "districts": districts, "not_counted": NOT_COUNTED},
+    )
 
 
-EXPORTS = {
-    "xlsx": (exports.contacts_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (exports.contacts_csv, "text/csv; charset=utf-8"),
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+# Each table that can be taken away: its selector (the page's, the export recorded), its files.
+TABLES = {
+    "contacts": (
+        selectors.contacts_export,
+        {"xlsx": exports.contacts_xlsx, "csv": exports.contacts_csv},
+        "indicator-8",
+    ),
+    "districts": (
+        selectors.district_export,
+        {"xlsx": exports.districts_xlsx, "csv": exports.districts_csv},
+        "indicators-by-district",
+    ),
 }
 
 
 @login_required
-def contacts_file(request: HttpRequest, file_format: str) -> HttpResponse:
-    """⑧ as Excel or CSV, for the year the page shows (``?year=``)."""
-    table = selectors.contacts_export(request.user, YearForm(request.GET).asked_year(), file_format)
-    make, content_type = EXPORTS[file_format]
-    response = HttpResponse(make(table), content_type=content_type)
-    name = f"indicator-8_{table.fiscal_year}.{file_format}"  # no name of anyone: a year and a number
+def table_file(request: HttpRequest, table: str, file_format: str) -> HttpResponse:
+    """An indicator table as Excel or CSV, for the year the page shows (``?year=``)."""
+    export, makers, stem = TABLES[table]
+    found = export(request.user, YearForm(request.GET).asked_year(), file_format)
+    response = HttpResponse(makers[file_format](found), content_type=CONTENT_TYPES[file_format])
+    name = f"{stem}_{found.fiscal_year}.{file_format}"  # no name of anyone: a year and a number
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,5 +1,7 @@
 """Permission-filtered reads of referrals, for both sides."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -7,10 +9,11 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Area, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
 from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
+from cases.selectors.figures import day_bounds
 from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -285,3 +288,24 @@ def shared_access_is_live(referral: Referral) -> bool:
 def referral_standing(referral: Referral) -> tuple[str, int]:
     """The referral's state and version as stored now (after an action its actor took on it)."""
     return Referral.objects.values_list("state", "version").get(pk=referral.pk)
+
+
+def self_reliance_person_counts(
+    districts: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Indicator ④(a)'s part Tsunagu sees: the persons whose referral a 自立相談支援機関
+    (生活困窮者自立支援法) accepted between two days, each once a district, by the case's district.
+    Counts only (the indicators app): nothing personal read, nothing to record."""
+    since, until = day_bounds(start, end)
+    rows = (
+        Referral.objects.filter(
+            case__area__in=list(districts),
+            recipient__kind=OrganisationKind.SELF_RELIANCE_SUPPORT,
+            accepted_at__gte=since,
+            accepted_at__lt=until,
+        )
+        .order_by()
+        .values_list("case__area")
+        .annotate(n=Count("case__person", distinct=True))
+    )
+    return dict(rows)

@@ -4,10 +4,39 @@ nothing personal decrypted or shown, so nothing to record."""
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.utils import timezone
 
-from accounts.models import Area
-from cases.models import ContactLog
+from accounts.models import Area, OrganisationKind
+from cases.models import (
+    Concern,
+    ConcernCategoryTag,
+    ContactLog,
+    MeetingAttendance,
+    MeetingGuest,
+    MeetingKind,
+    SupportMeeting,
+)
+from cases.vocabulary import ConcernCategory
+
+# The support meeting of 生活困窮者自立支援法 §9 (cases/legal_bases.py), whose participants 1-(4) counts.
+HARDSHIP_MEETING_BASIS = "hardship-9"
+# 相談支援機関: the ward's welfare and health centre, the plazas' 地域包括支援センター, and the
+# 基幹相談支援センター (the plan's ⑤).
+CONSULTATION_AGENCIES = [
+    OrganisationKind.WARD_OFFICE,
+    OrganisationKind.CARE_PLAZA,
+    OrganisationKind.DISABILITY_CONSULTATION,
+]
+# What a consultation about rights advocacy is about (⑤): deciding for oneself, abuse, being
+# cheated, nobody to stand for one.
+RIGHTS_ADVOCACY = [
+    ConcernCategory.REDUCED_CAPACITY,
+    ConcernCategory.ELDER_ABUSE,
+    ConcernCategory.DISABILITY_ABUSE,
+    ConcernCategory.CONSUMER_FRAUD,
+    ConcernCategory.NO_KIN,
+]
 
 
 def contact_counts(
@@ -28,3 +57,111 @@ def contact_counts(
         key = (district, day.month, counterpart)
         counts[key] = counts.get(key, 0) + n
     return counts
+
+
+def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants from the start of ``start`` to the start of the day after ``end``, local time:
+    a timestamp column compared with these needs no date function per row."""
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    return first, datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+
+
+def _by_district(rows) -> dict[int, int]:
+    return {district: n for district, n in rows}
+
+
+def _held_meetings(districts: Iterable[Area], start: datetime.date, end: datetime.date):
+    since, until = day_bounds(start, end)
+    return SupportMeeting.objects.filter(
+        case__area__in=list(districts), held_at__gte=since, held_at__lt=until
+    ).order_by()
+
+
+def complex_meeting_counts(
+    districts: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Indicator 1-(2): meetings held between two days on a case with two or more kinds of trouble
+    (its concerns' categories), at which residents (a commissioner, or a guest: family,
+    neighbours) and professionals (an attendee of any other organisation) sat together — by the
+    case's district."""
+    resident = Exists(MeetingGuest.objects.filter(meeting=OuterRef("pk"))) | Exists(
+        MeetingAttendance.objects.filter(
+            meeting=OuterRef("pk"), organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
+        )
+    )
+    professional = Exists(
+        MeetingAttendance.objects.filter(meeting=OuterRef("pk")).exclude(
+            organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
+        )
+    )
+    kinds = (
+        ConcernCategoryTag.objects.filter(concern__case=OuterRef("case"))
+        .order_by()
+        .values("concern__case")
+        .annotate(n=Count("code", distinct=True))
+        .values("n")
+    )
+    rows = (
+        _held_meetings(districts, start, end)
+        .filter(resident, professional)
+        .annotate(kinds=Subquery(kinds))
+        .filter(kinds__gte=2)
+        .values_list("case__area")
+        .annotate(n=Count("pk"))
+    )
+    return _by_district(rows)
+
+
+def hardship_meeting_participants(
+    districts: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Indicator 1-(4): the participants (attendees and guests, each meeting counted apart) of the
+    support meetings held under 生活困窮者自立支援法 §9 between two days, by the case's district."""
+    meetings = _held_meetings(districts, start, end).filter(legal_basis__code=HARDSHIP_MEETING_BASIS)
+    counts: dict[int, int] = {}
+    for model in (MeetingAttendance, MeetingGuest):
+        rows = (
+            model.objects.filter(meeting__in=meetings.values("pk"))
+            .order_by()
+            .values_list("meeting__case__area")
+            .annotate(n=Count("pk"))
+        )
+        for district, n in rows:
+            counts[district] = counts.get(district, 0) + n
+    return counts
+
+
+def community_care_meeting_counts(
+    districts: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Indicator ⑨'s figures: 地域ケア会議 held between two days on an individual's case — the
+    district's team reviewing its support with that person's trouble in view — by district."""
+    rows = (
+        _held_meetings(districts, start, end)
+        .filter(kind=MeetingKind.COMMUNITY_CARE)
+        .values_list("case__area")
+        .annotate(n=Count("pk"))
+    )
+    return _by_district(rows)
+
+
+def rights_consultation_counts(
+    districts: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Indicator ⑤: concerns received between two days that are about rights advocacy (their
+    categories), on cases a consultation agency leads, by the case's district."""
+    since, until = day_bounds(start, end)
+    rows = (
+        Concern.objects.filter(
+            case__area__in=list(districts),
+            case__lead_organisation__kind__in=CONSULTATION_AGENCIES,
+            created_at__gte=since,
+            created_at__lt=until,
+        )
+        .filter(Exists(ConcernCategoryTag.objects.filter(concern=OuterRef("pk"), code__in=RIGHTS_ADVOCACY)))
+        .order_by()
+        .values_list("case__area")
+        .annotate(n=Count("pk"))
+    )
+    return _by_district(rows)

@@ -15,19 +15,27 @@ def test_a_ward_caseworker_reads_the_chart_and_takes_the_excel_file(people, open
     ward = open_as("demo_ward", DESKTOP)
     ward.goto("/")
     ward.get_by_role("link", name="計画の指標").first.click()
-    expect(ward.locator("figure.chart svg[role=img] rect.bar")).to_have_count(12)
+    expect(ward.locator("#indicator-contacts figure.chart svg[role=img] rect.bar")).to_have_count(12)
     totals = ward.locator("#contacts-by-counterpart tfoot td")
     on_page = [int(n) for n in totals.all_inner_texts()]
     assert on_page[-1] > 0
     shot(ward, "indicators-desktop")
     with ward.expect_download() as downloading:
-        ward.get_by_role("link", name="Excelで書き出す").click()
+        ward.locator("#indicator-contacts").get_by_role("link", name="Excelで書き出す").click()
     book = load_workbook(io.BytesIO(downloading.value.path().read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[-1][0] == "計" and list(rows[-1][1:5]) == on_page
 
+    # The indicators counted from the cases: a row per district of the ward, each indicator's
+    # definition and its districts side by side behind its code.
+    expect(ward.locator("#districts-table tbody tr")).to_have_count(14)
+    ward.locator("#indicator-1-2 summary").click()
+    expect(ward.locator("#indicator-1-2 figure.chart rect.bar")).to_have_count(14)
+    shot(ward, "indicators-districts-desktop")
+
     commissioner = open_as("demo_commissioner", PHONE)
     commissioner.goto("/indicators/")
     expect(commissioner.locator("#contacts-by-counterpart tbody tr")).to_have_count(1)  # their district
+    expect(commissioner.locator("#districts-table tbody tr")).to_have_count(1)
     assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(commissioner, "indicators-phone")

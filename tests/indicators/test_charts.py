@@ -4,7 +4,7 @@ named in its bar's title, an empty year drawn without dividing by zero."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.charts import HEIGHT, bar_chart
+from indicators.charts import HEIGHT, bar_chart, row_chart
 
 
 @given(st.lists(st.integers(min_value=0, max_value=100_000), min_size=1, max_size=12))
@@ -24,3 +24,17 @@ def test_bars_are_in_proportion_on_a_scale_that_holds_them(values):
 def test_an_empty_year_draws_zeroes():
     chart = bar_chart("t", [("4月", 0), ("5月", 0)])
     assert [bar.height for bar in chart.bars] == [0, 0] and chart.ticks[-1][0] == 4
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=100_000)), min_size=1, max_size=30))
+def test_rows_are_in_proportion_one_below_the_other(values):
+    chart = row_chart("t", [(f"地区{i}", v) for i, v in enumerate(values)])
+    top, right = chart.ticks[-1]
+    assert top >= max((v for v in values if v is not None), default=0) and top % 4 == 0
+    plot = right - chart.left
+    for bar, value in zip(chart.bars, values, strict=True):
+        assert bar.x == chart.left and abs(bar.width - plot * (value or 0) / top) < 1e-6
+        assert bar.value == value and bar.x + bar.width <= chart.width
+    tops = [bar.y for bar in chart.bars]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)  # one row each, in the order given
+    assert chart.bars[-1].y + chart.bars[-1].height <= chart.height

@@ -1,0 +1,217 @@
+"""The indicators counted from the cases (1-(2), 1-(4), ⑤, ④(a), ⑨), computed over records made
+at random and remembered as they are made: each record falls on one of the days around the fiscal
+year's turn (31 March, 1 April) or elsewhere in the two years, in one of two districts, and the
+expected counts are what the generator kept; the page must show exactly those."""
+
+import datetime
+import json
+import random
+import re
+from collections import Counter
+
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership
+from audit.models import AuditEvent
+from cases.models import (
+    Concern,
+    ConcernCategoryTag,
+    Disclosure,
+    MeetingAttendance,
+    MeetingGuest,
+    MeetingKind,
+    SupportMeeting,
+)
+from cases.vocabulary import ConcernCategory
+from indicators.definitions import DISTRICT_INDICATORS
+from privacy.normalise import fiscal_year_label, fiscal_year_of
+from referrals.models import Referral, ReferralState
+from tests.indicators.test_contacts import table
+from tests.screens import browser, page
+
+CODES = [indicator.key for indicator in DISTRICT_INDICATORS]  # the table's columns
+
+
+def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
+    """Cases in two districts with concerns, meetings and referrals on random days of this fiscal
+    year and the last, and what each indicator should count: (indicator key, district name,
+    fiscal year) → count. Some records are made not to count (a meeting never held, one of
+    professionals alone, a concern of another kind, a case an anshin centre leads)."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    april = datetime.date(fiscal_year_of(today), 4, 1)
+    last_april = april.replace(year=april.year - 1)
+    days = [april, april - datetime.timedelta(days=1), last_april] + [
+        day for n in range(0, 700, 5) if (day := today - datetime.timedelta(days=n)) >= last_april
+    ]
+    council = {d: world.demo.organisations[f"council:{d.name}"] for d in world.demo.districts[:2]}
+    self_reliance = world.demo.organisations["self_reliance_support"]
+    made: Counter = Counter()
+
+    def at(day: datetime.date) -> datetime.datetime:
+        hour = rng.choice([0, 9, 23])  # the day's first and last hours as well
+        return datetime.datetime.combine(day, datetime.time(hour, 30), tzinfo=timezone.get_current_timezone())
+
+    for n in range(24):
+        district = rng.choice(list(council))
+        lead = rng.choice([world.plaza, world.plaza, world.ward, world.anshin])
+        person = make_person(name=f"試験 {n}")
+        case = make_case(person, area=district, lead_organisation=lead)
+        consultation_agency = lead != world.anshin
+        # Concerns: each with one or two categories.
+        kinds = set()
+        for _ in range(rng.randint(1, 3)):
+            day = rng.choice(days)
+            concern = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
+            Concern.objects.filter(pk=concern.pk).update(created_at=at(day))
+            codes = rng.sample(
+                [
+                    ConcernCategory.REDUCED_CAPACITY,
+                    ConcernCategory.CONSUMER_FRAUD,
+                    ConcernCategory.EIGHTY_FIFTY,
+                ],
+                rng.randint(1, 2),
+            )
+            for code in codes:
+                ConcernCategoryTag.objects.create(concern=concern, code=code)
+            kinds.update(codes)
+            if consultation_agency and {
+                ConcernCategory.REDUCED_CAPACITY,
+                ConcernCategory.CONSUMER_FRAUD,
+            } & set(codes):
+                made[("5", district.name, fiscal_year_of(day))] += 1
+        # Meetings: held or not, with residents and professionals or not.
+        for _ in range(rng.randint(0, 3)):
+            day = rng.choice(days)
+            held = rng.random() < 0.8
+            hardship = rng.random() < 0.4
+            kind = rng.choice([MeetingKind.SUPPORT_MEETING, MeetingKind.COMMUNITY_CARE])
+            meeting = SupportMeeting.objects.create(
+                case=case,
+                kind=kind,
+                legal_basis=world.basis["hardship-9" if hardship else "swa-106-6"],
+                convened_by=world.plaza,
+                scheduled_for=at(day),
+                access_until=at(day) + datetime.timedelta(days=3),
+                held_at=at(day) if held else None,
+            )
+            professionals = rng.randint(0, 2)
+            for user in [world.staff, world.ward_worker][:professionals]:
+                organisation = Membership.objects.filter(user=user).first().organisation
+                MeetingAttendance.objects.create(meeting=meeting, user=user, organisation=organisation)
+            commissioner = rng.random() < 0.5
+            if commissioner:
+                MeetingAttendance.objects.create(
+                    meeting=meeting, user=world.commissioner, organisation=council[district]
+                )
+            guests = rng.randint(0, 2)
+            for g in range(guests):
+                MeetingGuest.objects.create(
+                    meeting=meeting, name=f"家族 {g}", relation="長男", recorded_by=world.staff
+                )
+            if not held:
+                continue
+            year = fiscal_year_of(day)
+            if professionals and (commissioner or guests) and len(kinds) >= 2:
+                made[("1-2", district.name, year)] += 1
+            if hardship:
+                made[("1-4", district.name, year)] += professionals + commissioner + guests
+            if kind == MeetingKind.COMMUNITY_CARE:
+                made[("9", district.name, year)] += 1
+        # Referrals to the self-reliance desk: a person counted once a year whatever their number.
+        years = set()
+        for _ in range(rng.randint(0, 2)):
+            day = rng.choice(days)
+            accepted = rng.random() < 0.8  # else declined
+            recipient = self_reliance if rng.random() < 0.8 else world.agency
+            Referral.objects.create(
+                case=case,
+                referring_organisation=world.plaza,
+                recipient=recipient,
+                disclosure=Disclosure.objects.create(
+                    case=case,
+                    recipient=recipient,
+                    legal_basis=world.basis["swa-106-6"],
+                    disclosed_by=world.staff,
+                ),
+                created_by=world.staff,
+                purpose="相談したい。",
+                legal_basis=world.basis["consent"],
+                # settled, so that a case may be referred to the same desk again
+                state=ReferralState.COMPLETED if accepted else ReferralState.DECLINED,
+                settled_at=at(day),
+                accepted_at=at(day) if accepted else None,
+                assigned_worker=world.agency_worker if accepted else None,
+                sent_at=at(day),
+                accept_by=day + datetime.timedelta(days=7),
+            )
+        for referral in Referral.objects.filter(
+            case=case, recipient=self_reliance, accepted_at__isnull=False
+        ):
+            years.add(fiscal_year_of(timezone.localtime(referral.accepted_at).date()))
+        for year in years:
+            made[("4a", district.name, year)] += 1
+    return made
+
+
+@override_settings(TSUNAGU_SMALL_NUMBERS=5)
+def test_the_ward_office_sees_each_indicator_as_made_by_district_and_fiscal_year(
+    world, make_person, make_case
+):
+    made = generated(world, make_person, make_case)
+    districts = sorted({district for _code, district, _year in made})
+    years = sorted({year for _code, _district, year in made})
+    assert len(districts) == 2 and len(years) == 2, "the generator spans two districts and two years"
+    ward = browser(world.ward_worker)
+    for year in years:
+        html = page(ward.get(reverse("indicators:index"), {"year": year}))
+        assert fiscal_year_label(year) in html
+        shown = table(html, "districts-table")
+        for district in districts:
+            assert shown[district] == [made[(code, district, year)] for code in CODES], (district, year)
+        assert shown["計"] == [sum(made[(code, d, year)] for d in districts) for code in CODES]
+        reviewing = sum(1 for d in districts if made[("9", d, year)])
+        assert f"地区：{reviewing}地区" in html
+        assert "秘匿なし（区役所が受け持つ地区の数）" in html
+
+
+@override_settings(TSUNAGU_SMALL_NUMBERS=5)
+def test_a_plaza_sees_the_small_figures_hidden_and_the_rest_as_made(world, make_person, make_case):
+    made = generated(world, make_person, make_case)
+    year = fiscal_year_of(timezone.localdate())
+    html = page(browser(world.staff).get(reverse("indicators:index"), {"year": year}))
+    shown = table(html, "districts-table")
+    small = 0
+    for district, values in shown.items():
+        if district == "計":
+            continue
+        for code, value in zip(CODES, values, strict=True):
+            expected = made[(code, district, year)]
+            assert value in (expected, None)
+            if 0 < expected < 5:
+                small += 1
+                assert value is None, (code, district)
+    assert small, "the generated year has small figures to hide"
+    assert "5未満の数" in re.search(r'id="districts-rule">(.*?)</dd>', html).group(1)
+
+
+def test_the_district_table_is_exported_audited_and_refused_to_an_agency(world, make_person, make_case):
+    generated(world, make_person, make_case)
+    ward = browser(world.ward_worker)
+    year = fiscal_year_of(timezone.localdate())
+    response = ward.get(reverse("indicators:districts_csv"))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("地区,1-(2)") and "秘匿なし" in text.splitlines()[-1]
+    event = AuditEvent.objects.filter(event="indicators.exported").latest("sequence")
+    assert json.loads(event.params) == {
+        "indicator": "districts",
+        "fiscal_year": year,
+        "rows": 14,
+        "format": "csv",
+    }
+    agency = browser(world.agency_worker)
+    assert agency.get(reverse("indicators:districts_xlsx")).status_code == 403
+    assert AuditEvent.objects.filter(event="indicators.exported").count() == 1
