@@ -21,7 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils.translation import gettext_lazy as _
 
 from accounts.acting import current_actor
-from accounts.models import Membership, MembershipRequest, User
+from accounts.models import Membership, MembershipRequest, Organisation, OrganisationKind, User
 from accounts.roles import Role
 from accounts.signals import password_reset_link_sent
 from audit.events import COMMON, register
@@ -254,6 +254,14 @@ def connect() -> None:
         target=_of_user,
         params=_request_params,
     )
+    # Who serves which districts decides who reads which figures and receives which referrals.
+    watch(
+        Organisation,
+        created="organisation.created",
+        deleted="organisation.deleted",
+        changed="organisation.changed",
+        params=lambda organisation, names: {"organisation_kind": organisation.kind},
+    )
     m2m_changed.connect(
         _groups_changed, sender=User.groups.through, dispatch_uid="audit.administration.groups"
     )
@@ -262,6 +270,7 @@ def connect() -> None:
         COMMON,
         parameter_labels={
             "role": dict(Role.choices),
+            "organisation_kind": dict(OrganisationKind.choices),
             "change": {"added": _("追加"), "removed": _("削除")},
             "decision": {"approved": _("承認"), "rejected": _("却下")},
         },

@@ -237,6 +237,9 @@ KINDS = [
     EventKind(
         "auth.password_reset_sent", Action.PERMISSION_CHANGE, _("パスワード再設定のリンクを送りました")
     ),
+    EventKind("organisation.created", Action.CREATE, _("組織を追加しました（{organisation_kind}）")),
+    EventKind("organisation.changed", Action.UPDATE, _("組織を変更しました（{organisation_kind}）")),
+    EventKind("organisation.deleted", Action.UPDATE, _("組織を削除しました（{organisation_kind}）")),
     EventKind("membership.added", Action.PERMISSION_CHANGE, _("所属を追加しました（{role}）")),
     EventKind("membership.changed", Action.PERMISSION_CHANGE, _("所属を変更しました（{role}）")),
     EventKind("membership.removed", Action.PERMISSION_CHANGE, _("所属を削除しました（{role}）")),

@@ -51,7 +51,10 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("監査記録を検証する"), "audit:chain_status"),
         (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
     ],
-    Role.SYSADMIN: [(_("利用者・組織・地域を管理する"), "admin:index")],
+    Role.SYSADMIN: [
+        (_("利用者・組織・地域を管理する"), "admin:index"),
+        (_("Excel から取り込む（導入時）"), "onboarding:upload"),
+    ],
 }
 
 

@@ -383,7 +383,32 @@ def start_matching(*, actor: User, matter: GuardianshipMatter, expected_version:
     return _transition(actor=actor, matter=matter, expected_version=expected_version, name="start_matching")
 
 
-def register_candidate(
+def register_candidate(*, actor: User, relative_of: Person | None = None, **candidate) -> GuardianCandidate:
+    """Add someone to the candidate pool (a citizen guardian from the bank: with the dates of
+    their training and registration; a relative: of a person whose open matter the actor's centre
+    works on); ``candidate`` as ``enrol_candidate`` takes it. Name and contact are encrypted under
+    a key of their own."""
+    require_pool_permission(actor, action="guardianship.register_candidate")
+    if relative_of is not None and not (
+        GuardianshipMatter.objects.filter(case__person=relative_of, pk__in=permitted_matter_ids(actor))
+        .exclude(state=S.ENDED)
+        .exists()
+    ):
+        deny(actor, action="guardianship.register_candidate")
+    return enrol_candidate(actor=actor, relative_of=relative_of, **candidate)
+
+
+def candidate_problem(candidate: GuardianCandidate, unchecked: Iterable[str] = ()) -> list[str]:
+    """What is wrong with a candidate not yet saved (the model's rules, in words), or nothing;
+    ``unchecked`` fields are left to the caller (an organisation that the same import makes)."""
+    try:
+        candidate.full_clean(exclude=["data_key", *unchecked], validate_constraints=False)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def enrol_candidate(
     *,
     actor: User,
     kind: str,
@@ -400,16 +425,8 @@ def register_candidate(
     training_completed_on: datetime.date | None = None,
     registered_on: datetime.date | None = None,
 ) -> GuardianCandidate:
-    """Add someone to the candidate pool (a citizen guardian from the bank: with the dates of
-    their training and registration; a relative: of a person whose open matter the actor's centre
-    works on). Name and contact are encrypted under a key of their own."""
-    require_pool_permission(actor, action="guardianship.register_candidate")
-    if relative_of is not None and not (
-        GuardianshipMatter.objects.filter(case__person=relative_of, pk__in=permitted_matter_ids(actor))
-        .exclude(state=S.ENDED)
-        .exists()
-    ):
-        deny(actor, action="guardianship.register_candidate")
+    """The candidate written and recorded, once the caller has decided the actor may: the centre's
+    ``register_candidate``, or an administrator's onboarding import (onboarding.services)."""
     with transaction.atomic():
         candidate = GuardianCandidate(
             data_key=DataKey.objects.generate(),
@@ -426,10 +443,8 @@ def register_candidate(
             training_completed_on=training_completed_on,
             registered_on=registered_on,
         )
-        try:
-            candidate.full_clean(exclude=["data_key"], validate_constraints=False)  # clean() says it in words
-        except ValidationError as error:  # shown as a rule error; nothing is saved
-            raise CaseRuleError(error.messages, code="invalid_candidate") from None
+        if problems := candidate_problem(candidate):  # clean() says it in words; nothing is saved
+            raise CaseRuleError(problems, code="invalid_candidate")
         candidate.save(force_insert=True)
         candidate.areas.set(areas)
         audit.record(

@@ -30,7 +30,6 @@ KINDS = [
 
 
 def register_events() -> None:
-    from accounts.models import OrganisationKind
     from cases.events import shared_content_field_labels
     from referrals.models import ReferralState
 
@@ -40,7 +39,7 @@ def register_events() -> None:
         parameter_labels={
             "from": dict(ReferralState.choices),
             "to": dict(ReferralState.choices),
-            "organisation_kind": dict(OrganisationKind.choices),
+            # organisation_kind: audit's common vocabulary (the organisations' own events use it)
             "document": {"case_summary": _("つなぎのためのケース概要")},
         },
         field_labels={

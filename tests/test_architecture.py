@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"cases"},
     {"referrals", "guardianship", "backups"},
-    {"api", "indicators"},
+    {"api", "indicators", "onboarding"},
     {"config"},
 ]
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}

@@ -1,0 +1,29 @@
+"""onboarding's audit event kinds (registered from ``OnboardingConfig.ready``): counts and sheet
+names only — what the rows said is in the records they made (each audited as an administrative
+change) or nowhere."""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import Action, EventKind, register
+
+KINDS = [
+    EventKind(
+        "onboarding.checked",
+        Action.CREATE,
+        _(
+            "取り込むファイルを確かめました（組織{organisations}、利用者{users}、候補者{candidates}、誤り{errors}）"
+        ),
+    ),
+    EventKind(
+        "onboarding.imported",
+        Action.CREATE,
+        _(
+            "ファイルを取り込みました（組織{organisations}、利用者{users}、所属{memberships}、承認待ち{requests}、候補者{candidates}）"
+        ),
+    ),
+    EventKind("onboarding.discarded", Action.ERASE, _("取り込み待ちのファイルを破棄しました")),
+]
+
+
+def register_events() -> None:
+    register("onboarding", kinds=KINDS)

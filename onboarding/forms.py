@@ -1,0 +1,134 @@
+"""One form per row of the workbook (each row checked as a form on a page would be: the same
+messages, in Japanese first), and the upload. A choice may be written as it reads on screen (its
+label) or as its code."""
+
+import re
+
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrganisationKind
+from accounts.roles import Role
+from guardianship.vocabulary import CandidateKind, Language, Specialism
+
+SEPARATORS = re.compile(r"[、,，/／\n]+")
+# The candidates the onboarding file may list: a relative is registered from their relative's matter.
+IMPORTED_CANDIDATE_KINDS = [
+    (code, label) for code, label in CandidateKind.choices if code != CandidateKind.RELATIVE
+]
+
+
+def accepted(choices) -> list[str]:
+    return [str(label) for _code, label in choices]
+
+
+class LabelledChoiceField(forms.ChoiceField):
+    """A choice written as its label (民生委員・児童委員) or its code (commissioner)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        for code, label in self.choices:
+            if text in (str(code), str(label)):
+                return code
+        return text
+
+    def validate(self, value):
+        if value and value not in {str(code) for code, _label in self.choices}:
+            raise forms.ValidationError(
+                _("「%(value)s」は選べません。選べるのは：%(choices)s")
+                % {"value": value, "choices": "、".join(accepted(self.choices))},
+                code="invalid_choice",
+            )
+        super().validate(value)
+
+
+class LabelledListField(forms.Field):
+    """Several choices in one cell, separated by 、 or commas."""
+
+    def __init__(self, *, choices, **kwargs):
+        self.choices = list(choices)
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        found = []
+        for part in SEPARATORS.split(str(value or "")):
+            part = part.strip()
+            if not part:
+                continue
+            code = next((c for c, label in self.choices if part in (str(c), str(label))), None)
+            if code is None:
+                raise forms.ValidationError(
+                    _("「%(value)s」は選べません。選べるのは：%(choices)s")
+                    % {"value": part, "choices": "、".join(accepted(self.choices))},
+                    code="invalid_choice",
+                )
+            found.append(code)
+        return sorted(set(found))
+
+
+class NamesField(forms.Field):
+    """Names (of areas) in one cell, separated by 、 or commas; looked up by the service."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return [part.strip() for part in SEPARATORS.split(str(value or "")) if part.strip()]
+
+
+class OrganisationRow(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = LabelledChoiceField(choices=OrganisationKind.choices)
+    phone = forms.CharField(max_length=20, required=False)
+    areas = NamesField()
+
+
+class UserRow(forms.Form):
+    username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField()
+    organisation = forms.CharField(max_length=200)
+    role = LabelledChoiceField(choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if not username.isascii():
+            raise forms.ValidationError(_("ログインIDは半角英数字と @.+-_ で書いてください。"), code="ascii")
+        return username
+
+
+class CandidateRow(forms.Form):
+    kind = LabelledChoiceField(choices=IMPORTED_CANDIDATE_KINDS)
+    name = forms.CharField(max_length=100)
+    contact = forms.CharField(max_length=300, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    max_caseload = forms.IntegerField(min_value=1, max_value=100)
+    caseload = forms.IntegerField(
+        min_value=0, max_value=100, required=False, validators=[MinValueValidator(0)]
+    )
+    areas = NamesField()
+    languages = LabelledListField(choices=Language.choices)
+    specialisms = LabelledListField(choices=Specialism.choices)
+    training_completed_on = forms.DateField(required=False)
+    registered_on = forms.DateField(required=False)
+
+
+ROW_FORMS = {"organisations": OrganisationRow, "users": UserRow, "candidates": CandidateRow}
+
+
+class UploadForm(forms.Form):
+    workbook = forms.FileField(
+        label=_("取り込むファイル（Excel）"),
+        help_text=_("ひな形に書き込んだ .xlsx ファイル。まず確かめるだけで、まだ何も登録しません。"),
+    )
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("ファイルが大きすぎます（20MBまで）。"), code="too_large")
+        return upload

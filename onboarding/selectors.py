@@ -1,0 +1,24 @@
+"""The administrator's own kept workbook (onboarding.models.StagedImport): refused to anyone else,
+and after STAGED_FOR. Its content is decrypted only by the import (onboarding.services)."""
+
+from django.utils import timezone
+
+from accounts.models import User
+from cases.access import deny
+from onboarding.models import STAGED_FOR, StagedImport
+from onboarding.services import require_administrator
+
+
+def staged_for(actor: User, staged_id: object) -> StagedImport:
+    """The actor's own kept file, within STAGED_FOR; anyone else's, or none, is refused."""
+    require_administrator(actor, "onboarding.import")
+    staged = (
+        StagedImport.objects.filter(
+            pk=staged_id, uploaded_by=actor, created_at__gte=timezone.now() - STAGED_FOR
+        )
+        .select_related("data_key")
+        .first()
+    )
+    if staged is None:
+        deny(actor, action="onboarding.import")
+    return staged

@@ -1,0 +1,354 @@
+"""The onboarding import: a municipality's organisations, staff and guardian candidates from one
+workbook (onboarding/workbook.py), checked row by row, then written all at once or not at all.
+
+``stage_workbook`` checks the file: every problem with its sheet, row and column, nothing written
+(but the check itself recorded); a file without problems is kept, encrypted, until its
+administrator confirms. ``import_staged`` checks it again — the directory may have changed since —
+and writes everything in one transaction as that administrator: organisations and users (each an
+audited administrative change), memberships through ``request_membership`` (a role that reads
+cases waits for a second administrator, as on the admin pages), candidates through
+``enrol_candidate``. Then the kept file and its key are destroyed.
+"""
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.acting import acting_as
+from accounts.models import Area, Membership, Organisation, OrganisationKind, User
+from accounts.services import is_administrator, request_membership
+from audit import services as audit
+from cases.access import deny
+from guardianship.models import GuardianCandidate
+from guardianship.services import candidate_problem, enrol_candidate
+from onboarding import workbook
+from onboarding.forms import ROW_FORMS
+from onboarding.models import STAGED_FOR, StagedImport
+from privacy.models import DataKey
+
+CANDIDATE_FIELDS = (
+    "kind",
+    "name",
+    "contact",
+    "max_caseload",
+    "caseload",
+    "languages",
+    "specialisms",
+    "training_completed_on",
+    "registered_on",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str  # as the workbook names it
+    row: int  # the spreadsheet's row (0: the file as a whole)
+    column: str  # its header ("" : the row as a whole)
+    message: str
+
+
+@dataclass
+class Checked:
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # sheet key → cleaned rows
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {sheet.key: len(self.rows.get(sheet.key, [])) for sheet in workbook.SHEETS}
+
+
+class ImportRefused(Exception):
+    def __init__(self, checked: Checked):
+        super().__init__(_("取り込めない行があります。何も登録していません。"))
+        self.checked = checked
+
+
+def require_administrator(actor: User, action: str) -> None:
+    if not (actor.is_authenticated and actor.is_active and is_administrator(actor)):
+        deny(actor, action=action)
+
+
+def _municipality() -> Area | None:
+    found = list(Area.objects.filter(level=Area.Level.MUNICIPALITY)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def check_workbook(content: bytes) -> Checked:
+    """Every row of every sheet checked, against the directory and against the file's other rows."""
+    checked = Checked()
+    try:
+        sheets = workbook.read(content)
+    except workbook.UnreadableWorkbook as error:
+        checked.problems.append(Problem("", 0, "", str(error)))
+        return checked
+    for sheet in workbook.SHEETS:
+        for row in sheets.get(sheet.key, []):
+            form = ROW_FORMS[sheet.key](data=row.values)
+            if form.is_valid():
+                checked.rows.setdefault(sheet.key, []).append({"row": row.number, **form.cleaned_data})
+            else:
+                for name, errors in form.errors.items():
+                    column = sheet.header_of(name) if name != "__all__" else ""
+                    checked.problems.extend(Problem(sheet.title, row.number, column, e) for e in errors)
+    _check_organisations(checked)
+    _check_users(checked)
+    _check_candidates(checked)
+    checked.problems.sort(
+        key=lambda p: ([s.title for s in workbook.SHEETS].index(p.sheet) if p.sheet else -1, p.row)
+    )
+    return checked
+
+
+def _areas(names: list[str], sheet: workbook.Sheet, row: dict, checked: Checked) -> list[Area]:
+    found = []
+    for name in names:
+        matches = list(Area.objects.filter(name=name)[:2])
+        if len(matches) != 1:
+            message = (
+                _("地域「%(name)s」がありません。")
+                if not matches
+                else _("「%(name)s」という地域が複数あります。")
+            ) % {"name": name}
+            checked.problems.append(Problem(sheet.title, row["row"], sheet.header_of("areas"), message))
+        else:
+            found.extend(matches)
+    return found
+
+
+def _check_organisations(checked: Checked) -> None:
+    sheet, rows = workbook.ORGANISATIONS, checked.rows.get("organisations", [])
+    municipality = _municipality()
+    if rows and municipality is None:
+        checked.problems.append(
+            Problem(
+                sheet.title,
+                0,
+                "",
+                _("市区町村がひとつに決まらないため、組織を取り込めません（地域を確かめてください）。"),
+            )
+        )
+    seen: dict[str, int] = {}
+    existing = set(
+        Organisation.objects.filter(name__in=[r["name"] for r in rows]).values_list("name", flat=True)
+    )
+    for row in rows:
+        row["municipality"] = municipality
+        row["areas"] = _areas(row["areas"], sheet, row, checked)
+        if row["name"] in existing:
+            checked.problems.append(
+                Problem(sheet.title, row["row"], sheet.header_of("name"), _("同じ名称の組織が既にあります。"))
+            )
+        elif row["name"] in seen:
+            checked.problems.append(
+                Problem(
+                    sheet.title,
+                    row["row"],
+                    sheet.header_of("name"),
+                    _("%(row)d行目と同じ名称です。") % {"row": seen[row["name"]]},
+                )
+            )
+        seen.setdefault(row["name"], row["row"])
+
+
+def _organisation_names(checked: Checked, names: set[str]) -> dict[str, Organisation | str]:
+    """Each name: the organisation in the directory, or the name itself when the file's 組織 sheet
+    makes it (resolved when written)."""
+    found: dict[str, Organisation | str] = {o.name: o for o in Organisation.objects.filter(name__in=names)}
+    for row in checked.rows.get("organisations", []):
+        found.setdefault(row["name"], row["name"])
+    return found
+
+
+def _check_users(checked: Checked) -> None:
+    sheet, rows = workbook.USERS, checked.rows.get("users", [])
+    organisations = _organisation_names(checked, {r["organisation"] for r in rows})
+    taken = set(
+        User.objects.filter(username__in=[r["username"] for r in rows]).values_list("username", flat=True)
+    )
+    first: dict[str, dict] = {}
+    memberships: dict[tuple, int] = {}
+    for row in rows:
+        column = sheet.header_of
+        if row["username"] in taken:
+            checked.problems.append(
+                Problem(
+                    sheet.title, row["row"], column("username"), _("このログインIDは既に使われています。")
+                )
+            )
+        same = first.setdefault(row["username"], row)
+        for name in ("last_name", "first_name", "email"):
+            if row[name] != same[name]:
+                checked.problems.append(
+                    Problem(
+                        sheet.title,
+                        row["row"],
+                        column(name),
+                        _("同じログインIDの%(row)d行目と違います。") % {"row": same["row"]},
+                    )
+                )
+        organisation = organisations.get(row["organisation"])
+        if organisation is None:
+            checked.problems.append(
+                Problem(
+                    sheet.title,
+                    row["row"],
+                    column("organisation"),
+                    _("この名称の組織がありません（「組織」シートにもありません）。"),
+                )
+            )
+        key = (row["username"], row["organisation"], row["role"])
+        if key in memberships:
+            checked.problems.append(
+                Problem(
+                    sheet.title,
+                    row["row"],
+                    column("role"),
+                    _("%(row)d行目と同じ所属です。") % {"row": memberships[key]},
+                )
+            )
+        memberships.setdefault(key, row["row"])
+        row["organisation"] = organisation
+
+
+def _check_candidates(checked: Checked) -> None:
+    sheet, rows = workbook.CANDIDATES, checked.rows.get("candidates", [])
+    organisations = _organisation_names(checked, {r["organisation"] for r in rows if r["organisation"]})
+    for row in rows:
+        named = row["organisation"]
+        row["organisation"] = organisations.get(named) if named else None
+        if named and row["organisation"] is None:
+            checked.problems.append(
+                Problem(
+                    sheet.title,
+                    row["row"],
+                    sheet.header_of("organisation"),
+                    _("この名称の組織がありません（「組織」シートにもありません）。"),
+                )
+            )
+        row["areas"] = _areas(row["areas"], sheet, row, checked)
+        row["caseload"] = row["caseload"] or 0
+        row["languages"] = row["languages"] or ["ja"]
+        # The columns that are the candidate's own fields, as the model and enrol_candidate take them.
+        row["fields"] = {name: row[name] for name in CANDIDATE_FIELDS}
+        # Its rules ask only whether there is an organisation (one the file makes has no id yet).
+        draft = GuardianCandidate(
+            **row["fields"], organisation_id=0 if row["organisation"] is not None else None
+        )
+        checked.problems.extend(
+            Problem(sheet.title, row["row"], "", message)
+            for message in candidate_problem(draft, unchecked=["organisation"])
+        )
+
+
+def stage_workbook(*, actor: User, content: bytes) -> tuple[Checked, StagedImport | None]:
+    """The file checked (recorded: counts and the number of problems); kept for confirmation only
+    when it has none. The administrator's older kept files, and anyone's past STAGED_FOR, go."""
+    require_administrator(actor, "onboarding.check")
+    checked = check_workbook(content)
+    with transaction.atomic():
+        _drop_stale(actor)
+        audit.record(
+            "onboarding.checked",
+            actor=actor,
+            params={**checked.counts, "errors": len(checked.problems)},
+        )
+        if checked.problems:
+            return checked, None
+        staged = StagedImport.objects.create(
+            data_key=DataKey.objects.generate(),
+            uploaded_by=actor,
+            content=base64.b64encode(content).decode(),
+            digest=hashlib.sha256(content).hexdigest(),
+            rows=checked.counts,
+        )
+    return checked, staged
+
+
+def _drop_stale(actor: User) -> None:
+    stale = StagedImport.objects.filter(uploaded_by=actor) | StagedImport.objects.filter(
+        created_at__lt=timezone.now() - STAGED_FOR
+    )
+    for staged in stale.select_related("data_key"):
+        _destroy(staged)
+
+
+def _destroy(staged: StagedImport) -> None:
+    key = staged.data_key
+    staged.delete()
+    key.destroy()
+    key.save(update_fields=["wrapped", "destroyed_at"])
+
+
+def import_staged(*, actor: User, staged: StagedImport) -> dict[str, int]:
+    """Everything the kept file lists, written at once as ``actor`` — or, when a check finds a
+    problem now (ImportRefused), nothing. Returns what was made."""
+    require_administrator(actor, "onboarding.import")
+    content = base64.b64decode(staged.content)
+    checked = check_workbook(content)
+    if checked.problems:
+        raise ImportRefused(checked)
+    made = {"organisations": 0, "users": 0, "memberships": 0, "requests": 0, "candidates": 0}
+    with transaction.atomic(), acting_as(actor):
+        organisations: dict[str, Organisation] = {}
+        for row in checked.rows.get("organisations", []):
+            organisation = Organisation.objects.create(
+                name=row["name"], kind=row["kind"], municipality=row["municipality"], phone=row["phone"]
+            )
+            organisation.areas.set(row["areas"])
+            organisations[organisation.name] = organisation
+            made["organisations"] += 1
+        users: dict[str, User] = {}
+        for row in checked.rows.get("users", []):
+            user = users.get(row["username"])
+            if user is None:
+                user = User.objects.create_user(
+                    username=row["username"],
+                    email=row["email"],
+                    last_name=row["last_name"],
+                    first_name=row["first_name"],
+                )  # no password: they set their own through the sign-in page's e-mailed link
+                users[user.username] = user
+                made["users"] += 1
+            organisation = row["organisation"]
+            organisation = organisations[organisation] if isinstance(organisation, str) else organisation
+            given = request_membership(actor=actor, user=user, organisation=organisation, role=row["role"])
+            made["memberships" if isinstance(given, Membership) else "requests"] += 1
+        for row in checked.rows.get("candidates", []):
+            organisation = row["organisation"]
+            enrol_candidate(
+                actor=actor,
+                **row["fields"],
+                organisation=organisations[organisation] if isinstance(organisation, str) else organisation,
+                areas=row["areas"],
+            )
+            made["candidates"] += 1
+        audit.record("onboarding.imported", actor=actor, params=made)
+        _destroy(staged)
+    return made
+
+
+def discard_staged(*, actor: User, staged: StagedImport) -> None:
+    with transaction.atomic():
+        _destroy(staged)
+        audit.record("onboarding.discarded", actor=actor)
+
+
+def template_workbook() -> bytes:
+    """The empty workbook with what each column accepts."""
+    from accounts.roles import Role
+    from guardianship.vocabulary import Language, Specialism
+    from onboarding.forms import IMPORTED_CANDIDATE_KINDS, accepted
+
+    return workbook.template(
+        {
+            ("organisations", "kind"): accepted(OrganisationKind.choices),
+            ("users", "role"): accepted(Role.choices),
+            ("candidates", "kind"): accepted(IMPORTED_CANDIDATE_KINDS),
+            ("candidates", "languages"): accepted(Language.choices),
+            ("candidates", "specialisms"): accepted(Specialism.choices),
+        }
+    )

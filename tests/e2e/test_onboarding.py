@@ -1,0 +1,48 @@
+"""The onboarding import in Chromium, as the system administrator on a phone and a desktop: a file
+with a mistake comes back with its row and column, the corrected file is checked, confirmed and
+imported; a plaza worker is refused."""
+
+from playwright.sync_api import expect
+
+from accounts.models import MembershipRequest, Organisation
+from tests.e2e.conftest import DESKTOP, PHONE, shot
+from tests.onboarding.test_import import good_file, xlsx
+
+
+def test_an_administrator_imports_a_workbook_after_correcting_it(people, open_as, tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(
+        xlsx(organisations=[{"名称": "誤りのある組織", "種別": "町内会"}])  # not a kind Tsunagu knows
+    )
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(good_file(people))
+
+    admin = open_as("demo_admin", PHONE)
+    admin.goto("/")
+    admin.get_by_role("link", name="Excel から取り込む（導入時）").click()
+    admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(bad))
+    admin.get_by_role("button", name="確かめる").click()
+    row = admin.locator("#problem-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("組織")
+    expect(row).to_contain_text("種別")
+    expect(row).to_contain_text("「町内会」は選べません")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(admin, "onboarding-problems-phone")
+    assert not Organisation.objects.filter(name="誤りのある組織").exists()
+
+    admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(good))
+    admin.get_by_role("button", name="確かめる").click()
+    expect(admin.locator("#preview")).to_contain_text("後見人候補者")
+    shot(admin, "onboarding-confirm-phone")
+    admin.get_by_role("button", name="取り込む").click()
+    expect(admin.locator(".messages, [role=status]").first).to_contain_text("取り込みました")
+    assert Organisation.objects.filter(name="試験市あおば地域ケアプラザ").exists()
+    assert MembershipRequest.objects.filter(user__username="aoba_sato").count() == 2
+
+    desk = open_as("demo_admin", DESKTOP)
+    desk.goto("/onboarding/")
+    shot(desk, "onboarding-desktop")
+    plaza = open_as("demo_plaza", DESKTOP)
+    plaza.goto("/onboarding/")
+    expect(plaza.get_by_role("heading", name="この操作は許可されていません")).to_be_visible()
