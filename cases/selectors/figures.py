@@ -118,11 +118,17 @@ def hardship_meeting_participants(
 ) -> dict[int, int]:
     """Indicator 1-(4): the participants (attendees and guests, each meeting counted apart) of the
     support meetings held under 生活困窮者自立支援法 §9 between two days, by the case's district."""
-    meetings = _held_meetings(districts, start, end).filter(legal_basis__code=HARDSHIP_MEETING_BASIS)
+    since, until = day_bounds(start, end)
     counts: dict[int, int] = {}
     for model in (MeetingAttendance, MeetingGuest):
+        # Joined to its meeting and case directly: a subquery of the meetings would read them twice.
         rows = (
-            model.objects.filter(meeting__in=meetings.values("pk"))
+            model.objects.filter(
+                meeting__case__area__in=list(districts),
+                meeting__held_at__gte=since,
+                meeting__held_at__lt=until,
+                meeting__legal_basis__code=HARDSHIP_MEETING_BASIS,
+            )
             .order_by()
             .values_list("meeting__case__area")
             .annotate(n=Count("pk"))
