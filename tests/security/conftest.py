@@ -30,6 +30,7 @@ from guardianship.models import (
     TeamMember,
 )
 from notifications.models import Notification
+from onboarding.models import StagedImport
 from referrals.models import Referral
 
 # (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
@@ -53,6 +54,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "member_id"): HouseholdMember,
     ("", "notification_id"): Notification,
     ("guardianship", "member_id"): TeamMember,
+    ("", "staged_id"): StagedImport,
 }
 
 
@@ -78,7 +80,11 @@ def demo_data(world):
     from guardianship import demo as guardianship_demo
     from referrals import demo as referrals_demo
 
+    from onboarding.services import stage_workbook, template_workbook
+
     with override_settings(DEBUG=True):
         for module in (cases_demo, referrals_demo, guardianship_demo):
             module.seed(world.demo)
+    # An onboarding workbook (the empty template) the administrator has checked and not yet imported.
+    stage_workbook(actor=world.admin, content=template_workbook())
     return world
