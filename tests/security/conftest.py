@@ -78,9 +78,8 @@ def demo_data(world):
     ``manage.py seed_demo`` loads; it refuses to run outside DEBUG), with the world's people."""
     from cases import demo as cases_demo
     from guardianship import demo as guardianship_demo
-    from referrals import demo as referrals_demo
-
     from onboarding.services import stage_workbook, template_workbook
+    from referrals import demo as referrals_demo
 
     with override_settings(DEBUG=True):
         for module in (cases_demo, referrals_demo, guardianship_demo):
