@@ -40,6 +40,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("後見人等の候補者名簿"), "guardianship:candidates"),
         (_("つなぎの受付"), "referrals:inbox"),
         (_("出席する会議と役割分担"), "cases:my_tasks"),
+        (_("計画の指標"), "indicators:index"),
     ],
     Role.AGENCY_WORKER: [
         (_("つなぎの受付"), "referrals:inbox"),

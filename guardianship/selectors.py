@@ -1,6 +1,8 @@
 """Permission-filtered reads of the rights-advocacy track."""
 
+import datetime
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -9,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import Area, User
 from accounts.selectors import organisation_ids_of, user_count
 from audit import services as audit
 from cases.access import deny, field_groups_for, revoke_expired_grants
 from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content, who_for
+from cases.selectors.figures import day_bounds
 from guardianship import matching
 from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
 from guardianship.matching import explain, explain_exclusion
@@ -435,8 +438,8 @@ class Durations:
         return sum(n for _label, n in self.by_range)
 
 
-def _durations(pairs) -> Durations:
-    days = [(end - start).days for start, end in pairs if start and end]
+def durations(days: list[int]) -> Durations:
+    """Numbers of days counted in DAY_RANGES, with their median."""
     by_range = []
     for low, high in DAY_RANGES:
         label = (
@@ -489,9 +492,16 @@ def centre_report(actor: User) -> CentreReport:
             for code, label in CandidateKind.choices
             if code in candidates
         ],
-        days_to_filing=_durations((timezone.localtime(opened).date(), filed) for opened, filed in filing),
-        days_to_ruling=_durations(
-            petitions.filter(ruled_on__isnull=False).values_list("filed_on", "ruled_on")
+        days_to_filing=durations(
+            [(filed - timezone.localtime(opened).date()).days for opened, filed in filing]
+        ),
+        days_to_ruling=durations(
+            [
+                (ruled - filed).days
+                for filed, ruled in petitions.filter(ruled_on__isnull=False).values_list(
+                    "filed_on", "ruled_on"
+                )
+            ]
         ),
     )
 
@@ -645,3 +655,33 @@ def home_matters(actor: User, *, most: int = 5) -> tuple[int, list[GuardianshipM
 def matter_standing(matter: GuardianshipMatter) -> tuple[str, int]:
     """The matter's state and version as stored now (after an action its centre took on it)."""
     return GuardianshipMatter.objects.values_list("state", "version").get(pk=matter.pk)
+
+
+@dataclass
+class PipelineCounts:
+    """The rights-advocacy track of some districts over some days, for the plan's indicators
+    (``indicators``): counts of plaintext columns only, nothing personal read, nothing to record."""
+
+    matters_by_state: dict[str, int]  # matters opened in the days, by their state now
+    petitions_by_petitioner: dict[str, int]  # petitions filed in the days
+    days_to_filing: list[int]  # of each of those petitions: from the matter's intake to filing
+    days_to_ruling: list[int]  # of each petition ruled on in the days: from filing to ruling
+
+
+def pipeline_counts(districts: Iterable[Area], start: datetime.date, end: datetime.date) -> PipelineCounts:
+    """The matters of these districts (the case's) between two days, both included."""
+    since, until = day_bounds(start, end)
+    in_districts = GuardianshipMatter.objects.filter(area__in=list(districts)).order_by()
+    opened = in_districts.filter(opened_at__gte=since, opened_at__lt=until)
+    petitions = Petition.objects.filter(matter__in=in_districts.values("pk")).order_by()
+    filed = petitions.filter(filed_on__gte=start, filed_on__lte=end)
+    ruled = petitions.filter(ruled_on__gte=start, ruled_on__lte=end)
+    return PipelineCounts(
+        matters_by_state=dict(opened.values_list("state").annotate(n=Count("pk"))),
+        petitions_by_petitioner=dict(filed.values_list("petitioner_kind").annotate(n=Count("pk"))),
+        days_to_filing=[
+            (filed_on - timezone.localtime(opened_at).date()).days
+            for opened_at, filed_on in filed.values_list("matter__opened_at", "filed_on")
+        ],
+        days_to_ruling=[(r - f).days for f, r in ruled.values_list("filed_on", "ruled_on")],
+    )

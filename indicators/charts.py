@@ -61,7 +61,8 @@ def bar_chart(title: str, values: list[tuple[str, int | None]]) -> BarChart:
     return BarChart(title=title, bars=bars, ticks=ticks)
 
 
-ROW, LABELS = 24, 150  # a row chart's bar pitch, and the room for its labels (a district's name)
+ROW, LABELS = 24, 150  # a row chart's bar pitch, and the least room for its labels (a district's name)
+LABEL_EM = 16  # a label's character, at the labels' size (static/css: 15px), in the chart's units
 
 
 @dataclass(frozen=True)
@@ -82,20 +83,22 @@ def row_chart(title: str, values: list[tuple[str, int | None]]) -> RowChart:
     """Bars across for ``values`` (label, count or None where hidden), on a scale from 0 to a round
     top, in the order given."""
     top = _round_top(max((value for _label, value in values if value is not None), default=0))
-    plot = WIDTH - LABELS - 16  # room on the right for the top figure
+    # Room for the longest label (a state such as 後見人等とともに支援中), up to half the chart.
+    left = min(max([LABELS, *(LABEL_EM * len(label) + 8 for label, _value in values)]), WIDTH // 2)
+    plot = WIDTH - left - 16  # room on the right for the top figure
     bars = [
         Bar(
             label=label,
             value=value,
-            x=LABELS,
+            x=left,
             y=TOP + index * ROW + ROW * 0.15,
             width=plot * (value or 0) / top,
             height=ROW * 0.7,
         )
         for index, (label, value) in enumerate(values)
     ]
-    ticks = [(top * step // 4, LABELS + plot * step / 4) for step in range(5)]
-    return RowChart(title=title, bars=bars, ticks=ticks, height=TOP + len(values) * ROW + BOTTOM)
+    ticks = [(top * step // 4, left + plot * step / 4) for step in range(5)]
+    return RowChart(title=title, bars=bars, ticks=ticks, height=TOP + len(values) * ROW + BOTTOM, left=left)
 
 
 def _round_top(largest: int) -> int:

@@ -98,6 +98,22 @@ DISTRICT_INDICATORS = (
 )
 
 
+# Not a numbered indicator of the plan, but what its chapter on guardianship asks to watch.
+PIPELINE = Indicator(
+    key="guardianship",
+    code="",
+    title=_("権利擁護・成年後見の流れ"),
+    counts=_(
+        "その年度に受け付けた案件（今の状態別）、その年度に家庭裁判所へ出した申立て（申立人別。"
+        "市町村長申立てを含む）、その申立ての受付から申立てまでの日数、その年度に出た審判の申立てから審判までの日数。"
+    ),
+    source=_(
+        "中核機関の案件の記録（受付日時・状態）と申立ての記録（申立人・申立日・審判日）。地区はケースの地区。"
+    ),
+    excludes=_("申立日のない申立て（準備中のもの）、Tsunagu の外で受け付けた案件。"),
+)
+
+
 @dataclass(frozen=True)
 class NotCounted:
     code: str

@@ -14,7 +14,7 @@ KINDS = [
 
 
 def register_events() -> None:
-    from indicators.definitions import DISTRICT_INDICATORS, INDICATORS
+    from indicators.definitions import DISTRICT_INDICATORS, INDICATORS, PIPELINE
 
     register(
         "indicators",
@@ -23,6 +23,7 @@ def register_events() -> None:
             "indicator": {
                 **{key: indicator.code for key, indicator in INDICATORS.items()},
                 "districts": "・".join(indicator.code for indicator in DISTRICT_INDICATORS),
+                PIPELINE.key: PIPELINE.title,
             },
             "format": {"xlsx": "Excel", "csv": "CSV"},
         },

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.definitions import Indicator
-from indicators.selectors import ContactsTable, DistrictTable
+from indicators.selectors import ContactsTable, DistrictTable, PipelineTable
 
 HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
 
@@ -40,6 +40,12 @@ def district_rows(table: DistrictTable) -> list[list[object]]:
     return [header, *rows]
 
 
+def pipeline_rows(table: PipelineTable) -> list[list[object]]:
+    """The header and one row per part of each breakdown, then its total (and a median of days)."""
+    header = [_("区分"), _("内訳"), _("数")]
+    return [header, *([title, part, HIDDEN if n is None else n] for title, part, n in table.rows)]
+
+
 def _defined(indicator: Indicator) -> list[list[str]]:
     return [
         [_("指標"), f"{indicator.code} {indicator.title}"],
@@ -49,9 +55,9 @@ def _defined(indicator: Indicator) -> list[list[str]]:
     ]
 
 
-def definition_rows(table: ContactsTable | DistrictTable) -> list[list[str]]:
+def definition_rows(table: ContactsTable | DistrictTable | PipelineTable) -> list[list[str]]:
     """The year, each indicator's definition, the rule on small numbers and when it was written."""
-    indicators = [table.indicator] if isinstance(table, ContactsTable) else table.indicators
+    indicators = table.indicators if isinstance(table, DistrictTable) else [table.indicator]
     return [
         [_("年度"), table.fiscal_year_label],
         *(row for indicator in indicators for row in _defined(indicator)),
@@ -74,6 +80,14 @@ def districts_xlsx(table: DistrictTable) -> bytes:
 
 def districts_csv(table: DistrictTable) -> bytes:
     return _csv(district_rows(table), table.rule)
+
+
+def pipeline_xlsx(table: PipelineTable) -> bytes:
+    return _xlsx(_("権利擁護・成年後見の流れ"), pipeline_rows(table), definition_rows(table))
+
+
+def pipeline_csv(table: PipelineTable) -> bytes:
+    return _csv(pipeline_rows(table), table.rule)
 
 
 def _xlsx(title: str, rows: list[list[object]], definitions: list[list[str]]) -> bytes:

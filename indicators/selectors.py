@@ -22,6 +22,8 @@ from cases.selectors.figures import (
     hardship_meeting_participants,
     rights_consultation_counts,
 )
+from guardianship.selectors import durations, pipeline_counts
+from guardianship.vocabulary import MatterState, PetitionerKind
 from indicators.charts import BarChart, RowChart, bar_chart, row_chart
 from indicators.definitions import (
     COMPLEX_MEETINGS,
@@ -29,6 +31,7 @@ from indicators.definitions import (
     DISTRICT_INDICATORS,
     DISTRICT_REVIEWS,
     HARDSHIP_PARTICIPANTS,
+    PIPELINE,
     RIGHTS_CONSULTATIONS,
     SELF_RELIANCE_PERSONS,
     Indicator,
@@ -37,9 +40,11 @@ from indicators.suppression import suppressed
 from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
 from referrals.selectors import self_reliance_person_counts
 
-# Whose work the figures are, within their districts (exact for a council's own, small numbers
-# hidden for the others); the other organisations' indicators are still to come (issue 22).
-READERS = frozenset({Role.COMMISSIONER, Role.PLAZA_STAFF, Role.WARD_CASEWORKER})
+# Whose work the figures are, within their districts (exact for the organisation holding the
+# records, small numbers hidden for the others).
+READERS = frozenset(
+    {Role.COMMISSIONER, Role.PLAZA_STAFF, Role.WARD_CASEWORKER, Role.GUARDIANSHIP_COORDINATOR}
+)
 YEARS_OFFERED = 5  # this fiscal year and the four before it
 
 
@@ -271,4 +276,109 @@ def district_export(actor: User, fiscal_year: int | None, file_format: str) -> D
     """The district table as a file (refused, recorded, as the page is), the export recorded."""
     table = district_indicators(actor, fiscal_year)
     _record_export(actor, "districts", table, file_format)
+    return table
+
+
+@dataclass
+class Breakdown:
+    """One count split several ways (matters by state, petitions by petitioner, days in ranges),
+    its parts adding up to its total; None where hidden."""
+
+    title: str
+    parts: list[tuple[str, int | None]]
+    total: int | None
+    days: bool = False  # parts are ranges of days, with a median
+    median: float | None = None  # None too where the total is hidden or small
+    chart: RowChart | None = None
+
+
+@dataclass
+class PipelineTable:
+    """The rights-advocacy track of the districts shown, for one fiscal year; ``exact`` for a
+    guardianship centre serving every district shown (the matters' records are its), else small
+    numbers hidden — the petitions' total shared by two breakdowns."""
+
+    fiscal_year: int
+    fiscal_year_label: str
+    indicator: Indicator = PIPELINE
+    exact: bool = True
+    threshold: int = 0
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def rule(self) -> str:
+        return rule_text(self.exact, self.threshold, _("秘匿なし（記録を持つ中核機関の数）"))
+
+    @property
+    def rows(self) -> list[tuple[str, str, float | None]]:
+        """(breakdown, part, count) for the files: each breakdown's parts, its total, its median."""
+        rows = []
+        for b in self.breakdowns:
+            rows += [(b.title, label, n) for label, n in b.parts]
+            rows.append((b.title, str(_("計")), b.total))
+            if b.days:
+                rows.append((b.title, str(_("中央値（日）")), b.median))
+        return rows
+
+
+def pipeline_indicators(actor: User, fiscal_year: int | None = None) -> PipelineTable:
+    """The matters, petitions and rulings of the districts the actor serves (the cases')."""
+    districts = _districts_read(actor)
+    year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
+    found = pipeline_counts(districts, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
+    filing, ruling = durations(found.days_to_filing), durations(found.days_to_ruling)
+    states = [(str(label), found.matters_by_state.get(code, 0)) for code, label in MatterState.choices]
+    petitioners = [
+        (str(label), found.petitions_by_petitioner.get(code, 0)) for code, label in PetitionerKind.choices
+    ]
+    # One row of figures: each breakdown's parts, then its total; the days to filing share the
+    # petitions' total (the same petitions), so that hiding it in one breakdown and showing it in
+    # the other gives nothing away.
+    parts = [states, petitioners, filing.by_range, ruling.by_range]
+    row: list[int] = []
+    sums, places = [], []  # places: (first part, total) of each breakdown in the row
+    for breakdown in parts:
+        first = len(row)
+        row.extend(n for _label, n in breakdown)
+        if breakdown is filing.by_range:
+            total = places[-1][1]
+        else:
+            total = len(row)
+            row.append(sum(n for _label, n in breakdown))
+        sums.append(([(0, c) for c in range(first, first + len(breakdown))], (0, total)))
+        places.append((first, total))
+    grid = [row]
+    table = PipelineTable(fiscal_year=year, fiscal_year_label=fiscal_year_label(year))
+    table.exact, table.threshold = _protect(
+        actor, districts, grid, sums, OrganisationKind.GUARDIANSHIP_CENTRE
+    )
+    titles = [
+        _("その年度に受け付けた案件（今の状態）"),
+        _("その年度の申立て（申立人別）"),
+        _("受付から申立てまでの日数"),
+        _("申立てから審判までの日数"),
+    ]
+    of_days = [None, None, filing, ruling]
+    for title, (first, total), breakdown, days in zip(titles, places, parts, of_days, strict=True):
+        shown = [(label, grid[0][first + i]) for i, (label, _n) in enumerate(breakdown)]
+        count = grid[0][total]
+        # A median of days only where their count is shown and not small: of few, it tells of each.
+        told = days is not None and count is not None and (table.exact or count >= table.threshold)
+        table.breakdowns.append(
+            Breakdown(
+                title=str(title),
+                parts=shown,
+                total=count,
+                days=days is not None,
+                median=days.median if told else None,
+                chart=row_chart(f"{title}（{table.fiscal_year_label}）", shown),
+            )
+        )
+    return table
+
+
+def pipeline_export(actor: User, fiscal_year: int | None, file_format: str) -> PipelineTable:
+    """The pipeline as a file (refused, recorded, as the page is), the export recorded."""
+    table = pipeline_indicators(actor, fiscal_year)
+    _record_export(actor, table.indicator.key, table, file_format)
     return table

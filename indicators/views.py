@@ -10,15 +10,23 @@ from indicators.forms import YearForm
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The plan's indicators for the districts the user's organisations serve: ⑧ from the
-    commissioners' contact log, the others from the cases, and those not counted with the reason."""
+    commissioners' contact log, the others from the cases, the guardianship track, and those not
+    counted with the reason."""
     form = YearForm(request.GET)
     year = form.asked_year()
     contacts = selectors.contacts_indicator(request.user, year)
     districts = selectors.district_indicators(request.user, year)
+    pipeline = selectors.pipeline_indicators(request.user, year)
     return render(
         request,
         "indicators/index.html",
-        {"form": form, "contacts": contacts, "districts": districts, "not_counted": NOT_COUNTED},
+        {
+            "form": form,
+            "contacts": contacts,
+            "districts": districts,
+            "pipeline": pipeline,
+            "not_counted": NOT_COUNTED,
+        },
     )
 
 
@@ -37,6 +45,11 @@ TABLES = {
         selectors.district_export,
         {"xlsx": exports.districts_xlsx, "csv": exports.districts_csv},
         "indicators-by-district",
+    ),
+    "guardianship": (
+        selectors.pipeline_export,
+        {"xlsx": exports.pipeline_xlsx, "csv": exports.pipeline_csv},
+        "guardianship-pipeline",
     ),
 }
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, shot
 from tests.indicators.test_contacts import generated
+from tests.indicators.test_pipeline import made_matters
 
 
 def test_a_ward_caseworker_reads_the_chart_and_takes_the_excel_file(people, open_as):
@@ -39,3 +40,27 @@ def test_a_ward_caseworker_reads_the_chart_and_takes_the_excel_file(people, open
     expect(commissioner.locator("#districts-table tbody tr")).to_have_count(1)
     assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(commissioner, "indicators-phone")
+
+
+def test_the_centre_reads_the_guardianship_track_and_a_ward_office_its_protected_figures(
+    people, open_as, make_person, make_case
+):
+    made_matters(people, make_person, make_case)
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        centre = open_as("demo_coordinator", size)
+        centre.goto("/")
+        if size is PHONE:
+            centre.locator("summary", has_text="メニュー").click()
+        centre.get_by_role("link", name="計画の指標").first.click()
+        section = centre.locator("#guardianship-pipeline")
+        expect(section.locator("figure.chart svg[role=img]")).to_have_count(4)
+        expect(section.locator("#pipeline-rule")).to_contain_text("秘匿なし")
+        expect(section.get_by_role("row", name="市町村長（市長申立て）")).to_have_count(1)
+        section.scroll_into_view_if_needed()
+        assert centre.evaluate("document.documentElement.scrollWidth") <= size["width"]
+        shot(centre, f"indicators-pipeline-{name}")
+    ward = open_as("demo_ward", DESKTOP)
+    ward.goto("/indicators/")
+    expect(ward.locator("#pipeline-rule")).to_contain_text("5未満")
+    ward.locator("#guardianship-pipeline").scroll_into_view_if_needed()
+    shot(ward, "indicators-pipeline-ward-desktop")

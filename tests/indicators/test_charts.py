@@ -38,3 +38,11 @@ def test_rows_are_in_proportion_one_below_the_other(values):
     tops = [bar.y for bar in chart.bars]
     assert tops == sorted(tops) and len(set(tops)) == len(tops)  # one row each, in the order given
     assert chart.bars[-1].y + chart.bars[-1].height <= chart.height
+
+
+def test_a_long_label_gets_the_room_it_needs_up_to_half_the_chart():
+    short = row_chart("t", [("中央", 1)])
+    long = row_chart("t", [("後見人等とともに支援中", 1), ("受付", 2)])
+    endless = row_chart("t", [("あ" * 60, 1)])
+    assert short.left == 150 and long.left >= 16 * len("後見人等とともに支援中")
+    assert endless.left == endless.width // 2 and endless.bars[0].x + endless.bars[0].width <= endless.width
