@@ -24,6 +24,7 @@ def register_events() -> None:
                 **{key: indicator.code for key, indicator in INDICATORS.items()},
                 "districts": "・".join(indicator.code for indicator in DISTRICT_INDICATORS),
                 PIPELINE.key: PIPELINE.title,
+                "trends": _("（年度の推移）"),
             },
             "format": {"xlsx": "Excel", "csv": "CSV"},
         },

@@ -8,12 +8,14 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.definitions import Indicator
-from indicators.selectors import ContactsTable, DistrictTable, PipelineTable
+from indicators.selectors import ContactsTable, DistrictTable, PipelineTable, TrendTable
 
+TRENDS_RULE = gettext_lazy("各年度の表の数のまま（その表で伏せた数は「＊」）。表ごとの決まりは各行に示す")
 HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
 
 
@@ -44,6 +46,18 @@ def pipeline_rows(table: PipelineTable) -> list[list[object]]:
     """The header and one row per part of each breakdown, then its total (and a median of days)."""
     header = [_("区分"), _("内訳"), _("数")]
     return [header, *([title, part, HIDDEN if n is None else n] for title, part, n in table.rows)]
+
+
+def trend_rows(table: TrendTable) -> list[list[object]]:
+    """The header (the years) and one row per indicator, with the rule of the tables it comes from."""
+    header = [_("指標"), _("名称"), *table.year_labels, _("小さい数の秘匿")]
+    return [
+        header,
+        *(
+            [row.code, row.title, *(HIDDEN if n is None else n for n in row.values), row.rule]
+            for row in table.rows
+        ),
+    ]
 
 
 def _defined(indicator: Indicator) -> list[list[str]]:
@@ -88,6 +102,19 @@ def pipeline_xlsx(table: PipelineTable) -> bytes:
 
 def pipeline_csv(table: PipelineTable) -> bytes:
     return _csv(pipeline_rows(table), table.rule)
+
+
+def trends_xlsx(table: TrendTable) -> bytes:
+    definitions = [
+        [_("年度"), f"{table.first_label}〜{table.fiscal_year_label}"],
+        [_("小さい数の秘匿"), str(TRENDS_RULE)],
+        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+    ]
+    return _xlsx(_("年度の推移"), trend_rows(table), definitions)
+
+
+def trends_csv(table: TrendTable) -> bytes:
+    return _csv(trend_rows(table), TRENDS_RULE)
 
 
 def _xlsx(title: str, rows: list[list[object]], definitions: list[list[str]]) -> bytes:

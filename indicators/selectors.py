@@ -37,7 +37,7 @@ from indicators.definitions import (
     Indicator,
 )
 from indicators.suppression import suppressed
-from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
+from privacy.normalise import FISCAL_MONTHS, fiscal_year_in_era, fiscal_year_label, fiscal_year_of
 from referrals.selectors import self_reliance_person_counts
 
 # Whose work the figures are, within their districts (exact for the organisation holding the
@@ -292,6 +292,9 @@ class Breakdown:
     chart: RowChart | None = None
 
 
+PIPELINE_PETITIONS = 1  # the breakdown of the petitions by petitioner, in PipelineTable.breakdowns
+
+
 @dataclass
 class PipelineTable:
     """The rights-advocacy track of the districts shown, for one fiscal year; ``exact`` for a
@@ -352,7 +355,7 @@ def pipeline_indicators(actor: User, fiscal_year: int | None = None) -> Pipeline
     table.exact, table.threshold = _protect(
         actor, districts, grid, sums, OrganisationKind.GUARDIANSHIP_CENTRE
     )
-    titles = [
+    titles = [  # in the order of ``parts``; PIPELINE_PETITIONS is the petitioners'
         _("その年度に受け付けた案件（今の状態）"),
         _("その年度の申立て（申立人別）"),
         _("受付から申立てまでの日数"),
@@ -381,4 +384,103 @@ def pipeline_export(actor: User, fiscal_year: int | None, file_format: str) -> P
     """The pipeline as a file (refused, recorded, as the page is), the export recorded."""
     table = pipeline_indicators(actor, fiscal_year)
     _record_export(actor, table.indicator.key, table, file_format)
+    return table
+
+
+@dataclass
+class TrendRow:
+    code: str
+    title: str
+    values: list[int | None]  # oldest year first; None: hidden on that year's page
+    rule: str  # the rule on small numbers of the year's table it is taken from
+    chart: BarChart | None = None
+
+
+@dataclass
+class TrendTable:
+    """The indicators' totals over the fiscal years up to one (``TREND_YEARS``, oldest first), each
+    figure the one that year's page shows — hidden there, hidden here, so that putting the years
+    side by side tells nothing a year's page does not."""
+
+    fiscal_year: int  # the last year shown
+    years: list[int]
+    year_labels: list[str]
+    rows: list[TrendRow] = field(default_factory=list)
+
+    @property
+    def rules(self) -> list[tuple[str, str]]:
+        """Each rule applied, with the rows it applies to (their codes or titles)."""
+        grouped: dict[str, list[str]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.rule, []).append(row.code or row.title)
+        return [("・".join(dict.fromkeys(names)), rule) for rule, names in grouped.items()]
+
+    @property
+    def first_label(self) -> str:
+        return fiscal_year_label(self.years[0])
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+
+TREND_YEARS = 5
+
+
+def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
+    """⑧, the district indicators and the guardianship track's petitions for the five fiscal years
+    up to ``fiscal_year`` (this one by default): each year's totals as its page shows them. Five
+    years are five times a year's counting (docs/performance.md)."""
+    last = fiscal_year if fiscal_year is not None else years_offered()[0][0]
+    years = list(range(last - TREND_YEARS + 1, last + 1))
+    table = TrendTable(fiscal_year=last, years=years, year_labels=[fiscal_year_in_era(y) for y in years])
+    contacts = [contacts_indicator(actor, year) for year in years]
+    districts = [district_indicators(actor, year) for year in years]
+    pipelines = [pipeline_indicators(actor, year) for year in years]
+    petitions = PIPELINE_PETITIONS
+    mayor = PetitionerKind.values.index(PetitionerKind.MAYOR)
+    table.rows = [
+        TrendRow(CONTACTS.code, str(CONTACTS.title), [c.totals.total for c in contacts], contacts[-1].rule),
+        *(
+            TrendRow(
+                indicator.code,
+                str(indicator.title),
+                [d.totals.values[i] for d in districts],
+                districts[-1].rule,
+            )
+            for i, indicator in enumerate(DISTRICT_INDICATORS)
+        ),
+        TrendRow(
+            DISTRICT_REVIEWS.code,
+            str(_("個別課題を見据えた地域支援の検討をした地区の数")),
+            [d.reviewing_districts for d in districts],
+            str(_("地区の数（秘匿なし）")),
+        ),
+        TrendRow(
+            "",
+            str(_("家庭裁判所への申立て")),
+            [p.breakdowns[petitions].total for p in pipelines],
+            pipelines[-1].rule,
+        ),
+        TrendRow(
+            "",
+            str(_("うち市町村長申立て")),
+            [p.breakdowns[petitions].parts[mayor][1] for p in pipelines],
+            pipelines[-1].rule,
+        ),
+    ]
+    for row in table.rows:
+        title = _("%(title)s（%(first)s〜%(last)s）") % {
+            "title": f"{row.code} {row.title}".strip(),
+            "first": table.year_labels[0],
+            "last": table.year_labels[-1],
+        }
+        row.chart = bar_chart(title, list(zip(table.year_labels, row.values, strict=True)))
+    return table
+
+
+def trends_export(actor: User, fiscal_year: int | None, file_format: str) -> TrendTable:
+    """The trends as a file (refused, recorded, as the page is), the export recorded."""
+    table = indicator_trends(actor, fiscal_year)
+    _record_export(actor, "trends", table, file_format)
     return table

@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("trends/", views.trends, name="trends"),
     *(
         path(
             f"{table}.{file_format}",

@@ -30,6 +30,17 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def trends(request: HttpRequest) -> HttpResponse:
+    """The indicators' totals over five fiscal years, up to the one asked (``?year=``)."""
+    form = YearForm(request.GET)
+    return render(
+        request,
+        "indicators/trends.html",
+        {"form": form, "trends": selectors.indicator_trends(request.user, form.asked_year())},
+    )
+
+
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -50,6 +61,11 @@ TABLES = {
         selectors.pipeline_export,
         {"xlsx": exports.pipeline_xlsx, "csv": exports.pipeline_csv},
         "guardianship-pipeline",
+    ),
+    "trends": (
+        selectors.trends_export,
+        {"xlsx": exports.trends_xlsx, "csv": exports.trends_csv},
+        "indicator-trends",
     ),
 }
 

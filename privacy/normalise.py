@@ -157,11 +157,18 @@ def fiscal_year_label(year: int) -> str:
     """A fiscal year as offices write it: 令和8年度（2026年度）. The era is the one that began by the
     end of the fiscal year's first calendar year: 2019 (令和 from May) is 令和元年度, while 1988 —
     平成 began in January 1989, within it — stays 昭和63年度."""
+    era = fiscal_year_in_era(year)
+    return f"{era}（{year}年度）" if era else f"{year}年度"
+
+
+def fiscal_year_in_era(year: int) -> str:
+    """The era's name of a fiscal year alone (令和8年度), where a chart has room for no more; empty
+    before the first era known here."""
     for name, _letter, start in ERAS:
         if start.year <= year:
             number = year - start.year + 1
-            return f"{name}{'元' if number == 1 else number}年度（{year}年度）"
-    return f"{year}年度"
+            return f"{name}{'元' if number == 1 else number}年度"
+    return ""
 
 
 def date_with_wareki(date: datetime.date) -> str:

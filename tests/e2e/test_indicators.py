@@ -64,3 +64,24 @@ def test_the_centre_reads_the_guardianship_track_and_a_ward_office_its_protected
     expect(ward.locator("#pipeline-rule")).to_contain_text("5未満")
     ward.locator("#guardianship-pipeline").scroll_into_view_if_needed()
     shot(ward, "indicators-pipeline-ward-desktop")
+
+
+def test_the_trends_over_five_years_with_their_charts_and_file(people, open_as, make_person, make_case):
+    generated(people)
+    made_matters(people, make_person, make_case)
+    ward = open_as("demo_ward", DESKTOP)
+    ward.goto("/indicators/")
+    ward.get_by_role("link", name="年度の推移を見る（この年度までの5年）").click()
+    expect(ward.locator("#trends-table tbody tr")).to_have_count(9)
+    expect(ward.locator("#trends figure.chart svg[role=img]")).to_have_count(9)
+    on_page = ward.locator("#trends-table tbody tr").first.locator("td").all_inner_texts()[:5]
+    shot(ward, "indicators-trends-desktop")
+    with ward.expect_download() as downloading:
+        ward.get_by_role("link", name="Excelで書き出す").click()
+    rows = list(load_workbook(io.BytesIO(downloading.value.path().read_bytes())).worksheets[0].values)
+    assert [str(n) for n in rows[1][2:7]] == on_page
+    commissioner = open_as("demo_commissioner", PHONE)
+    commissioner.goto("/indicators/trends/")
+    expect(commissioner.locator("#trends figure.chart")).to_have_count(9)
+    assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(commissioner, "indicators-trends-phone")

@@ -4,6 +4,7 @@ over matters made at random around the fiscal year's turn, the expected figures 
 made. Exact for the centre; small numbers hidden for a ward office."""
 
 import datetime
+import io
 import json
 import random
 import re
@@ -13,6 +14,7 @@ from collections import Counter
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from guardianship.models import GuardianshipMatter, Petition
@@ -223,3 +225,17 @@ def test_a_median_of_few_is_told_to_the_centre_alone(world, make_person, make_ca
     assert to_filing[1:] == (2, "15日")
     to_filing = breakdowns(page(browser(world.ward_worker).get(reverse("indicators:index"), asked)))[2]
     assert to_filing[1:] == (None, "—")
+
+
+def test_the_pipelines_excel_file_holds_the_pages_figures(world, make_person, make_case):
+    made = made_matters(world, make_person, make_case)
+    year = fiscal_year_of(timezone.localdate())
+    response = browser(world.coordinator).get(reverse("indicators:guardianship_xlsx"), {"year": year})
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].values)
+    assert rows[0] == ("区分", "内訳", "数")
+    by_part = {(title, part): n for title, part, n in rows[1:]}
+    assert by_part[("その年度の申立て（申立人別）", "計")] == len(made[year]["to_filing"])
+    assert by_part[("受付から申立てまでの日数", "中央値（日）")] == statistics.median(made[year]["to_filing"])
+    definitions = dict(book["定義"].values)
+    assert definitions["小さい数の秘匿"] == "秘匿なし（記録を持つ中核機関の数）"
