@@ -95,12 +95,20 @@ _CASE_WORK = [
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMISSIONER: ["accounts.view_organisation", "cases.add_concern", "cases.add_contactlog"],
-    Role.PLAZA_STAFF: _CASE_WORK,
-    Role.WARD_CASEWORKER: [*_CASE_WORK, "cases.take_urgent", "cases.break_glass"],
+    Role.PLAZA_STAFF: [*_CASE_WORK, "networks.add_network", "networks.change_network"],
+    Role.WARD_CASEWORKER: [
+        *_CASE_WORK,
+        "cases.take_urgent",
+        "cases.break_glass",
+        "guardianship.add_councilmeeting",
+        "guardianship.delete_councilmeeting",
+    ],
     Role.GUARDIANSHIP_COORDINATOR: [
         "accounts.view_organisation",
         "accounts.view_area",
         "guardianship.manage_candidates",
+        "guardianship.add_councilmeeting",
+        "guardianship.delete_councilmeeting",
     ],
     Role.AGENCY_WORKER: ["accounts.view_organisation"],
     Role.PRIVACY_OFFICER: [

@@ -20,6 +20,12 @@ def districts_served(user: User, kinds: Iterable[str] = ()) -> QuerySet[Area]:
     organisations = Organisation.objects.filter(pk__in=organisation_ids_of(user))
     if kinds:
         organisations = organisations.filter(kind__in=list(kinds))
+    return districts_of(organisations)
+
+
+def districts_of(organisations: QuerySet[Organisation]) -> QuerySet[Area]:
+    """The districts these organisations serve: those they serve themselves, those under a ward
+    or municipality they serve, and those holding a plaza area they serve."""
     served = Area.objects.filter(served_by__in=organisations)
     return (
         Area.objects.filter(
@@ -29,6 +35,17 @@ def districts_served(user: User, kinds: Iterable[str] = ()) -> QuerySet[Area]:
         .distinct()
         .order_by("name")
     )
+
+
+def council_areas_of(organisations: QuerySet[Organisation]) -> QuerySet[Area]:
+    """The areas whose councils these organisations take part in: the wards they serve, are
+    inside or hold (a ward office its ward, a plaza the ward of its districts, a city-wide centre
+    every ward), and a city they serve that has no wards (its council is the city's)."""
+    served = Area.objects.filter(served_by__in=organisations)
+    around = Q(pk__in=served) | Q(children__in=served) | Q(children__children__in=served)
+    wards = Q(level=Area.Level.WARD) & (around | Q(parent__in=served))
+    wardless = Q(level=Area.Level.MUNICIPALITY) & around & ~Q(children__level=Area.Level.WARD)
+    return Area.objects.filter(wards | wardless).distinct().order_by("name")
 
 
 def group_ids_of(user: User) -> list[int]:

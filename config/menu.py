@@ -26,6 +26,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
+        (_("地域のネットワーク"), "networks:index"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.WARD_CASEWORKER: [
@@ -33,6 +34,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("つなぎの状況"), "referrals:inbox"),
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
+        (_("区協議会の開催"), "guardianship:council"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
@@ -40,6 +42,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("後見人等の候補者名簿"), "guardianship:candidates"),
         (_("つなぎの受付"), "referrals:inbox"),
         (_("出席する会議と役割分担"), "cases:my_tasks"),
+        (_("区協議会の開催"), "guardianship:council"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.AGENCY_WORKER: [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
     path("indicators/", include("indicators.urls")),
+    path("networks/", include("networks.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

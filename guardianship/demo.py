@@ -21,10 +21,11 @@ from accounts.models import Organisation, User
 from cases.models import CaseState, Consent, LegalBasis
 from cases.services.sharing import disclose, record_consent
 from guardianship import services
-from guardianship.models import GuardianshipMatter, MatchingMeeting
+from guardianship.models import CouncilMeeting, GuardianshipMatter, MatchingMeeting
 
 
 def seed(structure: DemoStructure) -> None:
+    _seed_council(structure)
     if MatchingMeeting.objects.exists():
         return
     matters = list(
@@ -251,3 +252,26 @@ def _guardian_user(fake: Faker) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
+
+
+def _seed_council(structure: DemoStructure) -> None:
+    """The ward council's meetings of this fiscal year and the last (indicator 1-(3)): one every
+    three months, recorded by the ward office."""
+    if CouncilMeeting.objects.exists():
+        return
+    today = timezone.localdate()
+    for months_ago, participants, theme in [
+        (1, 38, "事例検討：身寄りのない高齢者の入院"),
+        (4, 42, "市民後見人の活動報告"),
+        (7, 35, "金融機関との連携"),
+        (10, 40, "事例検討：8050世帯の親なき後"),
+        (13, 31, "年度の振り返り"),
+        (16, 44, "意思決定支援の研修"),
+    ]:
+        services.record_council_meeting(
+            actor=structure.users["demo_ward"],
+            area=structure.ward,
+            held_on=today - datetime.timedelta(days=30 * months_ago),
+            participants=participants,
+            theme=theme,
+        )

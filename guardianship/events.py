@@ -22,6 +22,8 @@ KINDS = [
     EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
     EventKind("guardianship.ended", Action.TRANSITION, _("案件を終えました（{reason}）")),
     EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
+    EventKind("guardianship.council_recorded", Action.CREATE, _("区協議会の開催を記録しました")),
+    EventKind("guardianship.council_deleted", Action.UPDATE, _("区協議会の開催の記録を取り消しました")),
 ]
 
 

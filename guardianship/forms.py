@@ -312,3 +312,25 @@ class ComplaintForm(forms.Form):
 class CloseComplaintForm(forms.Form):
     handling = forms.CharField(label=_("対応"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("結果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CouncilMeetingForm(forms.Form):
+    """A meeting of a ward's guardianship council (of the wards the user's organisations take part in)."""
+
+    area = forms.ModelChoiceField(
+        label=_("区"), queryset=Area.objects.none(), empty_label=_("区を選んでください")
+    )
+    held_on = JapaneseDateField(label=_("開催日"), past=True)
+    participants = forms.IntegerField(label=_("参加者数"), min_value=1, max_value=10_000)
+    theme = forms.CharField(
+        label=_("テーマ"),
+        max_length=200,
+        required=False,
+        help_text=_("事例を取り上げたときも、個人が分かることは書かないでください。"),
+    )
+
+    def __init__(self, *args, areas: list[Area], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("name")
+        if len(areas) == 1:  # chosen already, still shown: the page says whose council it is
+            self.fields["area"].initial = areas[0].pk

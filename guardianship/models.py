@@ -699,6 +699,33 @@ class Complaint(EncryptedModel):
         return self.matter.case.person.data_key
 
 
+class CouncilMeeting(models.Model):
+    """A meeting of a ward's guardianship council (区協議会: 区成年後見サポートネット; a city without
+    wards has the city's): when, and how many took part — what the plan's indicator 1-(3) counts.
+    No one is named."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("区（区のない市では市）"), on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField(_("開催日"))
+    participants = models.PositiveIntegerField(_("参加者数"))
+    theme = models.CharField(_("テーマ"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("区協議会の開催")
+        verbose_name_plural = _("区協議会の開催")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["area", "held_on"], name="council_area_held")]
+        constraints = [
+            models.CheckConstraint(condition=Q(participants__gte=1), name="council_has_participants"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CouncilMeeting {self.pk}"
+
+
 # The centre's group holds view/manage on its matters: direct foreign-key rows.
 class MatterUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(GuardianshipMatter, on_delete=models.CASCADE)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Area, User
 from accounts.selectors import organisation_ids_of, user_count
 from audit import services as audit
-from cases.access import deny, field_groups_for, revoke_expired_grants
+from cases.access import deny, field_groups_for, require_role_permission, revoke_expired_grants
 from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content, who_for
 from cases.selectors.figures import day_bounds
@@ -24,6 +24,7 @@ from guardianship.matching import explain, explain_exclusion
 from guardianship.models import (
     Appointment,
     Complaint,
+    CouncilMeeting,
     GuardianCandidate,
     GuardianshipMatter,
     MatchingMeeting,
@@ -32,7 +33,7 @@ from guardianship.models import (
     Petition,
     TeamMember,
 )
-from guardianship.services import current_petition, is_outside_attendee, meeting_attendees
+from guardianship.services import council_areas, current_petition, is_outside_attendee, meeting_attendees
 from guardianship.vocabulary import CandidateKind, GuardianshipType, MatterState, PetitionerKind, Specialism
 
 
@@ -685,3 +686,47 @@ def pipeline_counts(districts: Iterable[Area], start: datetime.date, end: dateti
         ],
         days_to_ruling=[(r - f).days for f, r in ruled.values_list("filed_on", "ruled_on")],
     )
+
+
+@dataclass
+class CouncilPage:
+    areas: list[Area]  # the wards (or wardless city) whose council meetings the actor records
+    meetings: list[CouncilMeeting]  # theirs, the latest first
+
+
+COUNCIL_MEETINGS_SHOWN = 100
+
+
+def council_page(actor: User) -> CouncilPage:
+    """The council meetings of the actor's wards; refused, recorded, for anyone who may not record
+    them or whose organisations take part in no council. Nothing personal: nothing to record."""
+    require_role_permission(actor, "guardianship.add_councilmeeting", action="open_council_meetings")
+    areas = council_areas(actor)
+    if not areas:
+        deny(actor, action="open_council_meetings")
+    meetings = CouncilMeeting.objects.filter(area__in=areas).select_related("area")
+    return CouncilPage(areas=areas, meetings=list(meetings[:COUNCIL_MEETINGS_SHOWN]))
+
+
+def council_meeting_to_delete(actor: User, meeting_id: object) -> CouncilMeeting:
+    """A council meeting of the actor's wards; refused, recorded, otherwise (one that does not exist
+    as well)."""
+    require_role_permission(actor, "guardianship.delete_councilmeeting", action="delete_council_meeting")
+    meeting = CouncilMeeting.objects.filter(pk=meeting_id, area__in=council_areas(actor)).first()
+    if meeting is None:
+        deny(actor, action="delete_council_meeting")
+    return meeting
+
+
+def council_participant_counts(
+    areas: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Indicator 1-(3): the councils' meetings between two days (both included) and their
+    participants, by area: {area id: (meetings, participants)}."""
+    rows = (
+        CouncilMeeting.objects.filter(area__in=list(areas), held_on__gte=start, held_on__lte=end)
+        .order_by()
+        .values_list("area")
+        .annotate(n=Count("pk"), people=Sum("participants"))
+    )
+    return {area: (n, people) for area, n, people in rows}

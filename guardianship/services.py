@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.roles import Role
+from accounts.selectors import council_areas_of, organisation_ids_of
 from audit import services as audit
-from cases.access import deny, grant_access, revoke_grants
+from cases.access import deny, grant_access, require_role_permission, revoke_grants
 from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseAccessGrant, Person
 from cases.transitions import RowMachine, act, transition
@@ -42,6 +43,7 @@ from guardianship.models import (
     Appointment,
     Complaint,
     ConflictDeclaration,
+    CouncilMeeting,
     GuardianCandidate,
     GuardianshipMatter,
     MatchingAcknowledgement,
@@ -975,3 +977,46 @@ def close_complaint(*, actor: User, complaint: Complaint, handling: str, outcome
             what="complaint_closed",
         )
     return complaint
+
+
+# --- the ward council's meetings (indicator 1-(3)) -------------------------------------------------
+
+
+def council_areas(actor: User) -> list[Area]:
+    """The wards (a city without wards: the city) whose council meetings the actor records."""
+    return list(council_areas_of(Organisation.objects.filter(pk__in=organisation_ids_of(actor))))
+
+
+def record_council_meeting(
+    *, actor: User, area: Area, held_on: datetime.date, participants: int, theme: str = ""
+) -> CouncilMeeting:
+    """A meeting of a ward's guardianship council that the actor's office or centre takes part in;
+    never on a day to come (it would count in a year that has not happened)."""
+    require_role_permission(actor, "guardianship.add_councilmeeting", action="record_council_meeting")
+    errors = {}
+    if area not in council_areas(actor):
+        errors["area"] = [
+            ValidationError(_("所属する組織が受け持つ区から選んでください。"), code="not_their_ward")
+        ]
+    if held_on > timezone.localdate():
+        errors["held_on"] = [ValidationError(_("今日より後の日付は記録できません。"), code="in_future")]
+    if errors:
+        raise CaseRuleError(errors)
+    meeting = CouncilMeeting(
+        area=area, held_on=held_on, participants=participants, theme=theme, recorded_by=actor
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+        audit.record("guardianship.council_recorded", actor=actor, target=meeting)
+    return meeting
+
+
+def delete_council_meeting(*, actor: User, meeting: CouncilMeeting) -> None:
+    """A meeting recorded by mistake taken back (the audit trail keeps that it was recorded)."""
+    require_role_permission(actor, "guardianship.delete_councilmeeting", action="delete_council_meeting")
+    if meeting.area not in council_areas(actor):
+        deny(actor, action="delete_council_meeting")
+    with transaction.atomic():
+        audit.record("guardianship.council_deleted", actor=actor, target=meeting)
+        meeting.delete()

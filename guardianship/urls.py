@@ -51,6 +51,12 @@ urlpatterns = [
         for action in ("choose", "answer")
     ),
     path("candidates/", views.candidates, name="candidates"),
+    path("council/", views.council_meetings, name="council"),
+    path(
+        "council/<int:council_meeting_id>/delete/",
+        views.council_meeting_delete,
+        name="council_meeting_delete",
+    ),
     path("reports/", views.my_reports, name="my_reports"),
     path("reports/<uuid:report_id>/submit/", views.report_action, {"action": "submit"}, name="report_submit"),
 ]

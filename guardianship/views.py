@@ -253,3 +253,26 @@ report_action = action_view(
     {"submit": form_action(forms.ReportForm, services.submit_report, "report")},
     _after_report,
 )
+
+
+@login_required
+def council_meetings(request: HttpRequest) -> HttpResponse:
+    """The ward guardianship council's meetings and participants (indicator 1-(3)), and a form for
+    another."""
+    page = selectors.council_page(request.user)  # refuses, recorded
+    form = forms.CouncilMeetingForm(request.POST or None, areas=page.areas)
+    if request.method == "POST" and _registered(
+        request, form, lambda f: services.record_council_meeting(actor=request.user, **f.cleaned_data)
+    ):
+        return redirect("guardianship:council")
+    return render(request, "guardianship/council.html", {"o": page, "form": form})
+
+
+@login_required
+@require_POST
+def council_meeting_delete(request: HttpRequest, council_meeting_id: int) -> HttpResponse:
+    """A meeting recorded by mistake taken back."""
+    meeting = selectors.council_meeting_to_delete(request.user, council_meeting_id)  # refuses, recorded
+    services.delete_council_meeting(actor=request.user, meeting=meeting)
+    messages.success(request, gettext("記録を取り消しました。"))
+    return redirect("guardianship:council")

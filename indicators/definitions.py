@@ -89,11 +89,34 @@ DISTRICT_REVIEWS = Indicator(
     source=_("会議の種類を「地域ケア会議」として開いた会議の記録と、ケースの地区。"),
     excludes=_("個別のケースによらない地域ケア会議（Tsunagu は記録しない）、開かれていない会議。"),
 )
+COUNCIL_PARTICIPANTS = Indicator(
+    key="1-3",
+    code="1-(3)",
+    title=_("区協議会（区成年後見サポートネット）参加者数"),
+    counts=_(
+        "年度のうちに開いた区協議会の参加者の延べ人数（開催ごとに記録した参加者数の計）と、開催回数。区ごと。"
+    ),
+    source=_("区役所・中核機関の職員が記録する「区協議会の開催」（開催日・参加者数。名前は持たない）。"),
+    excludes=_("記録されなかった開催、協議会の部会や研修（開催として記録しない限り）。"),
+)
+NETWORKS = Indicator(
+    key="7",
+    code="⑦",
+    title=_("地域ケアプラザが事務局機能を果たしている地域福祉団体・機関とのネットワーク数"),
+    counts=_(
+        "年度のうちに一日でも地域ケアプラザが事務局を担っていたネットワークの数（ネットワークの地区ごと）。"
+    ),
+    source=_(
+        "地域ケアプラザの職員が登録する「地域のネットワーク」（名称・地区・事務局を担った期間。個人の情報は持たない）。"
+    ),
+    excludes=_("登録されていないネットワーク、ケアプラザ以外が事務局のネットワーク。"),
+)
 DISTRICT_INDICATORS = (
     COMPLEX_MEETINGS,
     HARDSHIP_PARTICIPANTS,
     RIGHTS_CONSULTATIONS,
     SELF_RELIANCE_PERSONS,
+    NETWORKS,
     DISTRICT_REVIEWS,
 )
 
@@ -129,17 +152,9 @@ NOT_COUNTED = (
         _("民間事業者と連携した見守り参加事業者数"),
         _("見守り協定とその事業者をまだ記録していないため（協定の登録は今後の機能）。"),
     ),
-    NotCounted(
-        "⑦",
-        _("地域ケアプラザが事務局機能を果たしている地域福祉団体・機関とのネットワーク数"),
-        _("ネットワークとその事務局をまだ記録していないため。"),
-    ),
-    NotCounted(
-        "1-(3)",
-        _("区協議会（区成年後見サポートネット）参加者数"),
-        _("区協議会の開催と参加者数をまだ記録していないため。"),
-    ),
 )
 
 
-INDICATORS = {indicator.key: indicator for indicator in (CONTACTS, *DISTRICT_INDICATORS)}
+INDICATORS = {
+    indicator.key: indicator for indicator in (CONTACTS, *DISTRICT_INDICATORS, COUNCIL_PARTICIPANTS)
+}

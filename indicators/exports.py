@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.definitions import Indicator
-from indicators.selectors import ContactsTable, DistrictTable, PipelineTable, TrendTable
+from indicators.selectors import ContactsTable, CouncilTable, DistrictTable, PipelineTable, TrendTable
 
 TRENDS_RULE = gettext_lazy("各年度の表の数のまま（その表で伏せた数は「＊」）。表ごとの決まりは各行に示す")
 HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
@@ -48,6 +48,15 @@ def pipeline_rows(table: PipelineTable) -> list[list[object]]:
     return [header, *([title, part, HIDDEN if n is None else n] for title, part, n in table.rows)]
 
 
+def council_rows(table: CouncilTable) -> list[list[object]]:
+    """The header and one row per council (its area), then the total."""
+    header = [_("区"), _("開催回数"), _("参加者数")]
+    return [
+        header,
+        *([_as_text(name), meetings, people] for name, meetings, people in [*table.rows, table.totals]),
+    ]
+
+
 def trend_rows(table: TrendTable) -> list[list[object]]:
     """The header (the years) and one row per indicator, with the rule of the tables it comes from."""
     header = [_("指標"), _("名称"), *table.year_labels, _("小さい数の秘匿")]
@@ -69,7 +78,7 @@ def _defined(indicator: Indicator) -> list[list[str]]:
     ]
 
 
-def definition_rows(table: ContactsTable | DistrictTable | PipelineTable) -> list[list[str]]:
+def definition_rows(table: ContactsTable | DistrictTable | PipelineTable | CouncilTable) -> list[list[str]]:
     """The year, each indicator's definition, the rule on small numbers and when it was written."""
     indicators = table.indicators if isinstance(table, DistrictTable) else [table.indicator]
     return [
@@ -102,6 +111,14 @@ def pipeline_xlsx(table: PipelineTable) -> bytes:
 
 def pipeline_csv(table: PipelineTable) -> bytes:
     return _csv(pipeline_rows(table), table.rule)
+
+
+def council_xlsx(table: CouncilTable) -> bytes:
+    return _xlsx(f"指標{table.indicator.code}", council_rows(table), definition_rows(table))
+
+
+def council_csv(table: CouncilTable) -> bytes:
+    return _csv(council_rows(table), table.rule)
 
 
 def trends_xlsx(table: TrendTable) -> bytes:

@@ -22,21 +22,24 @@ from cases.selectors.figures import (
     hardship_meeting_participants,
     rights_consultation_counts,
 )
-from guardianship.selectors import durations, pipeline_counts
+from guardianship.selectors import council_participant_counts, durations, pipeline_counts
 from guardianship.vocabulary import MatterState, PetitionerKind
 from indicators.charts import BarChart, RowChart, bar_chart, row_chart
 from indicators.definitions import (
     COMPLEX_MEETINGS,
     CONTACTS,
+    COUNCIL_PARTICIPANTS,
     DISTRICT_INDICATORS,
     DISTRICT_REVIEWS,
     HARDSHIP_PARTICIPANTS,
+    NETWORKS,
     PIPELINE,
     RIGHTS_CONSULTATIONS,
     SELF_RELIANCE_PERSONS,
     Indicator,
 )
 from indicators.suppression import suppressed
+from networks.selectors import network_counts
 from privacy.normalise import FISCAL_MONTHS, fiscal_year_in_era, fiscal_year_label, fiscal_year_of
 from referrals.selectors import self_reliance_person_counts
 
@@ -203,6 +206,7 @@ DISTRICT_COUNTS = {
     HARDSHIP_PARTICIPANTS: hardship_meeting_participants,
     RIGHTS_CONSULTATIONS: rights_consultation_counts,
     SELF_RELIANCE_PERSONS: self_reliance_person_counts,
+    NETWORKS: network_counts,
     DISTRICT_REVIEWS: community_care_meeting_counts,
 }
 
@@ -250,7 +254,7 @@ def district_indicators(actor: User, fiscal_year: int | None = None) -> District
     districts = _districts_read(actor)
     year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
     start, end = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
-    counts = [count(districts, start, end) for count in DISTRICT_COUNTS.values()]
+    counts = [DISTRICT_COUNTS[indicator](districts, start, end) for indicator in DISTRICT_INDICATORS]
     grid = [[found.get(district.pk, 0) for found in counts] for district in districts]
     grid.append([sum(row[c] for row in grid) for c in range(len(counts))])
     table = DistrictTable(fiscal_year=year, fiscal_year_label=fiscal_year_label(year))
@@ -276,6 +280,43 @@ def district_export(actor: User, fiscal_year: int | None, file_format: str) -> D
     """The district table as a file (refused, recorded, as the page is), the export recorded."""
     table = district_indicators(actor, fiscal_year)
     _record_export(actor, "districts", table, file_format)
+    return table
+
+
+@dataclass
+class CouncilTable:
+    """1-(3) for one fiscal year: a row per council (the wards of the districts shown; a city
+    without wards: the city) with its meetings and participants, and their sum. Counts of people at
+    a council's meetings, none named: shown as they are."""
+
+    fiscal_year: int
+    fiscal_year_label: str
+    indicator: Indicator = COUNCIL_PARTICIPANTS
+    rows: list[tuple[str, int, int]] = field(default_factory=list)  # (area, meetings, participants)
+    totals: tuple[str, int, int] = ("", 0, 0)
+    rule: str = ""
+
+
+def council_indicator(actor: User, fiscal_year: int | None = None) -> CouncilTable:
+    """1-(3) for the councils of the districts the actor serves."""
+    districts = _districts_read(actor)
+    year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
+    areas = list(Area.objects.filter(pk__in={d.parent_id for d in districts if d.parent_id}).order_by("name"))
+    counts = council_participant_counts(areas, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
+    rows = [(area.name, *counts.get(area.pk, (0, 0))) for area in areas]
+    return CouncilTable(
+        fiscal_year=year,
+        fiscal_year_label=fiscal_year_label(year),
+        rows=rows,
+        totals=(str(_("計")), sum(r[1] for r in rows), sum(r[2] for r in rows)),
+        rule=str(_("秘匿なし（名前のない参加者の数）")),
+    )
+
+
+def council_export(actor: User, fiscal_year: int | None, file_format: str) -> CouncilTable:
+    """1-(3) as a file (refused, recorded, as the page is), the export recorded."""
+    table = council_indicator(actor, fiscal_year)
+    _record_export(actor, table.indicator.key, table, file_format)
     return table
 
 
@@ -437,6 +478,7 @@ def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
     contacts = [contacts_indicator(actor, year) for year in years]
     districts = [district_indicators(actor, year) for year in years]
     pipelines = [pipeline_indicators(actor, year) for year in years]
+    councils = [council_indicator(actor, year) for year in years]
     petitions = PIPELINE_PETITIONS
     mayor = PetitionerKind.values.index(PetitionerKind.MAYOR)
     table.rows = [
@@ -449,6 +491,12 @@ def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
                 districts[-1].rule,
             )
             for i, indicator in enumerate(DISTRICT_INDICATORS)
+        ),
+        TrendRow(
+            COUNCIL_PARTICIPANTS.code,
+            str(COUNCIL_PARTICIPANTS.title),
+            [c.totals[2] for c in councils],
+            councils[-1].rule,
         ),
         TrendRow(
             DISTRICT_REVIEWS.code,

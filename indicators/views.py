@@ -17,6 +17,7 @@ def index(request: HttpRequest) -> HttpResponse:
     contacts = selectors.contacts_indicator(request.user, year)
     districts = selectors.district_indicators(request.user, year)
     pipeline = selectors.pipeline_indicators(request.user, year)
+    council = selectors.council_indicator(request.user, year)
     return render(
         request,
         "indicators/index.html",
@@ -25,6 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "districts": districts,
             "pipeline": pipeline,
+            "council": council,
             "not_counted": NOT_COUNTED,
         },
     )
@@ -56,6 +58,11 @@ TABLES = {
         selectors.district_export,
         {"xlsx": exports.districts_xlsx, "csv": exports.districts_csv},
         "indicators-by-district",
+    ),
+    "council": (
+        selectors.council_export,
+        {"xlsx": exports.council_xlsx, "csv": exports.council_csv},
+        "indicator-1-3",
     ),
     "guardianship": (
         selectors.pipeline_export,

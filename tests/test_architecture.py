@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"privacy", "notifications", "printing"},
     {"audit"},
     {"cases"},
-    {"referrals", "guardianship", "backups"},
+    {"referrals", "guardianship", "networks", "backups"},
     {"api", "indicators", "onboarding"},
     {"config"},
 ]

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, HouseholdMember, SupportMeeting
 from guardianship.models import GuardianshipMatter, MatchingMeeting
+from networks.models import Network
 from referrals.models import Referral
 from tests.e2e.conftest import DESKTOP, PHONE
 
@@ -24,10 +25,11 @@ def demo_data(people):
     """The demo's cases, referrals and guardianship matters, made through the services."""
     from cases import demo as cases_demo
     from guardianship import demo as guardianship_demo
+    from networks import demo as networks_demo
     from referrals import demo as referrals_demo
 
     with override_settings(DEBUG=True):
-        for module in (cases_demo, referrals_demo, guardianship_demo):
+        for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo):
             module.seed(people.demo)
     return people
 
@@ -67,6 +69,12 @@ def main_pages() -> list[tuple[str, str, dict]]:
         ("demo_privacy", "/cases/people/lookup-for-report/", DESKTOP),
         ("demo_plaza", "/notifications/", PHONE),
         ("demo_plaza", "/notifications/settings/", DESKTOP),
+        ("demo_ward", "/indicators/", DESKTOP),
+        ("demo_ward", "/indicators/trends/", PHONE),
+        ("demo_coordinator", "/indicators/", PHONE),
+        ("demo_ward", "/guardianship/council/", PHONE),
+        ("demo_plaza", "/networks/", PHONE),
+        ("demo_plaza", f"/networks/{Network.objects.first().pk}/", DESKTOP),
     ]
 
 

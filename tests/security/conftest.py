@@ -23,12 +23,14 @@ from cases.models import (
 )
 from guardianship.models import (
     Complaint,
+    CouncilMeeting,
     GuardianshipMatter,
     MatchingMeeting,
     MatchProposal,
     MonitoringReport,
     TeamMember,
 )
+from networks.models import Network
 from notifications.models import Notification
 from onboarding.models import StagedImport
 from referrals.models import Referral
@@ -55,6 +57,8 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "notification_id"): Notification,
     ("guardianship", "member_id"): TeamMember,
     ("", "staged_id"): StagedImport,
+    ("", "network_id"): Network,
+    ("", "council_meeting_id"): CouncilMeeting,
 }
 
 
@@ -78,11 +82,12 @@ def demo_data(world):
     ``manage.py seed_demo`` loads; it refuses to run outside DEBUG), with the world's people."""
     from cases import demo as cases_demo
     from guardianship import demo as guardianship_demo
+    from networks import demo as networks_demo
     from onboarding.services import stage_workbook, template_workbook
     from referrals import demo as referrals_demo
 
     with override_settings(DEBUG=True):
-        for module in (cases_demo, referrals_demo, guardianship_demo):
+        for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo):
             module.seed(world.demo)
     # An onboarding workbook (the empty template) the administrator has checked and not yet imported.
     stage_workbook(actor=world.admin, content=template_workbook())

@@ -166,6 +166,11 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     if name == "cases:household_member_end":
         case, member = obj
         return changes_identity(user, case) and member.household_id in households_now(case), case
+    if name == "networks:change":  # a network's page: the staff of the plaza that runs it
+        return (
+            holds_role_permission(user, "change_network")
+            and user.memberships.filter(organisation=obj.secretariat_id).exists()
+        ), None
     if name == "onboarding:confirm":  # a checked workbook: its administrator's alone, nothing of a case
         return obj.uploaded_by_id == user.pk, None
     raise AssertionError(f"{name} takes an id but the matrix has no rule for it: add one")
