@@ -272,6 +272,8 @@ register(
         # accounts.signin's locks and accounts.middleware's session limits
         "locked": {"account": _("アカウント"), "address": _("接続元アドレス")},
         "session_limit": {"idle": _("一定時間操作なし"), "absolute": _("ログインからの上限時間")},
+        # the files an export makes (printing.tables)
+        "format": {"xlsx": "Excel", "csv": "CSV"},
     },
 )
 # The common parameter labels, every event's fallback (audit.administration adds accounts' roles).

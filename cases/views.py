@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases import forms, forms_lists, selectors
+from cases import exports, forms, forms_lists, selectors
 from cases.actions import CASE_ACTIONS, MEETING_ACTIONS, OPEN_ACTIONS
 from cases.exceptions import CaseRuleError, Conflict
 from cases.forms_progress import ProgressCorrectionForm, ProgressForm
 from cases.models.meetings import confidentiality_text
 from cases.services import contacts, intake, lifecycle, meetings, progress, sharing
 from cases.web import Action, act_or_show_form, form_data_or_error, report_outcome, show_refusal
+from printing import tables
 from printing.pdf import pdf_response, render_pdf
 
 # --- people ----------------------------------------------------------------------------------
@@ -124,6 +125,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = forms_lists.CaseListForm(request.GET, choices=selectors.case_list_choices(request.user))
     page = selectors.inbox_page(request.user, form.query(page=request.GET.get("page")))
     return render(request, "cases/inbox.html", {"o": page, "form": form, "tabs": forms_lists.case_tabs(page)})
+
+
+@login_required
+@permission_required("cases.take_intake", raise_exception=True)
+def inbox_file(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The inbox under its tab and filters as Excel or CSV (the query as the page's); too long a
+    list is refused with the reason on the inbox."""
+    form = forms_lists.CaseListForm(request.GET, choices=selectors.case_list_choices(request.user))
+    query = form.query()
+    back = redirect(f"{reverse('cases:inbox')}?{request.GET.urlencode()}")
+    if form.errors:  # a filter not understood is not dropped from a file: the list says why
+        return back
+    try:
+        found = selectors.inbox_export(request.user, query, file_format)
+    except CaseRuleError as refusal:
+        messages.error(request, refusal.messages[0])
+        return back
+    make = exports.case_list_xlsx if file_format == "xlsx" else exports.case_list_csv
+    return tables.file_response(make(found), file_format, f"cases_{timezone.localdate():%Y%m%d}")
 
 
 @login_required

@@ -26,6 +26,5 @@ def register_events() -> None:
                 PIPELINE.key: PIPELINE.title,
                 "trends": _("（年度の推移）"),
             },
-            "format": {"xlsx": "Excel", "csv": "CSV"},
         },
     )

@@ -3,17 +3,13 @@ or CSV in UTF-8 with a byte-order mark, which Excel on Windows opens as UTF-8. J
 one row per district and the total, figures as numbers, a hidden one as ＊; each file states the
 rule on small numbers applied (Excel: the definitions' sheet; CSV: its last row)."""
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from indicators.definitions import Indicator
 from indicators.selectors import ContactsTable, CouncilTable, DistrictTable, PipelineTable, TrendTable
+from printing import tables
 
 TRENDS_RULE = gettext_lazy("各年度の表の数のまま（その表で伏せた数は「＊」）。表ごとの決まりは各行に示す")
 HIDDEN = "＊"  # a small number, or one that would give a small number away (indicators/suppression.py)
@@ -24,7 +20,7 @@ def contacts_rows(table: ContactsTable) -> list[list[object]]:
     header = [_("地区"), *table.counterparts, _("計"), *map(str, table.months)]
     rows = [
         [
-            _as_text(row.name),
+            row.name,
             *(HIDDEN if n is None else n for n in (*row.by_counterpart, row.total, *row.by_month)),
         ]
         for row in [*table.rows, table.totals]
@@ -36,8 +32,7 @@ def district_rows(table: DistrictTable) -> list[list[object]]:
     """The header (each indicator's code and title) and one row per district, then the total."""
     header = [_("地区"), *(f"{indicator.code} {indicator.title}" for indicator in table.indicators)]
     rows = [
-        [_as_text(row.name), *(HIDDEN if n is None else n for n in row.values)]
-        for row in [*table.rows, table.totals]
+        [row.name, *(HIDDEN if n is None else n for n in row.values)] for row in [*table.rows, table.totals]
     ]
     return [header, *rows]
 
@@ -53,7 +48,7 @@ def council_rows(table: CouncilTable) -> list[list[object]]:
     header = [_("区"), _("開催回数"), _("参加者数")]
     return [
         header,
-        *([_as_text(name), meetings, people] for name, meetings, people in [*table.rows, table.totals]),
+        *([name, meetings, people] for name, meetings, people in [*table.rows, table.totals]),
     ]
 
 
@@ -135,30 +130,8 @@ def trends_csv(table: TrendTable) -> bytes:
 
 
 def _xlsx(title: str, rows: list[list[object]], definitions: list[list[str]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    described = book.create_sheet(_("定義"))
-    for row in definitions:
-        described.append(row)
-    described.column_dimensions["A"].width = 16
-    described.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables.xlsx(title, rows, definitions, _("定義"))
 
 
 def _csv(rows: list[list[object]], rule: str) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([*rows, [_("注"), rule]])
-    return "\ufeff".encode() + out.getvalue().encode()
-
-
-def _as_text(name: str) -> str:
-    """A name a spreadsheet must not take for a formula (one an administrator typed as "=…")."""
-    return f"'{name}" if name[:1] in ("=", "+", "-", "@") else name
+    return tables.csv_bytes(rows, [_("注"), rule])

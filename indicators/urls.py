@@ -1,6 +1,7 @@
 from django.urls import path
 
 from indicators import views
+from printing import tables
 
 app_name = "indicators"
 
@@ -15,6 +16,6 @@ urlpatterns = [
             name=f"{table}_{file_format}",
         )
         for table in views.TABLES
-        for file_format in views.CONTENT_TYPES
+        for file_format in tables.CONTENT_TYPES
     ),
 ]

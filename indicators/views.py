@@ -5,6 +5,7 @@ from django.shortcuts import render
 from indicators import exports, selectors
 from indicators.definitions import NOT_COUNTED
 from indicators.forms import YearForm
+from printing import tables
 
 
 @login_required
@@ -43,10 +44,6 @@ def trends(request: HttpRequest) -> HttpResponse:
     )
 
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 # Each table that can be taken away: its selector (the page's, the export recorded), its files.
 TABLES = {
     "contacts": (
@@ -82,7 +79,5 @@ def table_file(request: HttpRequest, table: str, file_format: str) -> HttpRespon
     """An indicator table as Excel or CSV, for the year the page shows (``?year=``)."""
     export, makers, stem = TABLES[table]
     found = export(request.user, YearForm(request.GET).asked_year(), file_format)
-    response = HttpResponse(makers[file_format](found), content_type=CONTENT_TYPES[file_format])
-    name = f"{stem}_{found.fiscal_year}.{file_format}"  # no name of anyone: a year and a number
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    # The file's name: what and which year, no one's name.
+    return tables.file_response(makers[file_format](found), file_format, f"{stem}_{found.fiscal_year}")

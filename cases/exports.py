@@ -1,0 +1,63 @@
+"""A case list as a file to take away (printing.tables): one row per case as the list shows it —
+the case number always, the name and kana only where the list shows them — with Japanese headers
+and a sheet saying what the file holds. What a user may take, and the record of it, are the
+selector's (cases.selectors.lists.inbox_export)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.selectors.lists import CaseListExport
+from printing import tables
+
+
+def case_list_rows(found: CaseListExport) -> list[list[object]]:
+    header = [
+        _("ケース番号"),
+        _("氏名"),
+        _("ふりがな"),
+        _("状態"),
+        _("緊急"),
+        _("地区"),
+        _("受付日時"),
+        _("主担当"),
+    ]
+    rows = [header]
+    for row in found.rows:
+        case, who = row.case, row.who
+        rows.append(
+            [
+                case.reference,
+                who.label if who.shows_identity else "",
+                who.kana if who.shows_identity and not who.erased else "",
+                case.get_state_display(),
+                _("緊急") if case.urgent else "",
+                case.area_name or "",
+                timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
+                case.lead_name or "",
+            ]
+        )
+    return rows
+
+
+def _described(found: CaseListExport) -> list[list[str]]:
+    return [
+        [_("一覧"), _("受付・担当ケース（%(tab)s）") % {"tab": found.tab_label}],
+        [_("件数"), str(len(found.rows))],
+        [_("氏名"), _("本人確認の情報を見ることを認められたケースだけ。ほかは空欄。")],
+        [
+            _("取扱い"),
+            _(
+                "個人情報を含みます。必要な人の間だけで使い、用が済んだら消してください。書き出したことは監査記録に残ります。"
+            ),
+        ],
+        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+    ]
+
+
+def case_list_xlsx(found: CaseListExport) -> bytes:
+    return tables.xlsx(_("ケース一覧"), case_list_rows(found), _described(found), _("この一覧について"))
+
+
+def case_list_csv(found: CaseListExport) -> bytes:
+    handling = _described(found)[3]
+    return tables.csv_bytes(case_list_rows(found), handling)
