@@ -80,6 +80,9 @@ _ACCOUNTS_ADMIN = [
     # API tokens: issued and revoked (api.services, audited), never edited or deleted (docs/api.md).
     "api.view_apitoken",
     "api.add_apitoken",
+    # A municipality's settings: each change a new version (configuration.services, audited).
+    "configuration.view_municipalconfiguration",
+    "configuration.add_municipalconfiguration",
 ]
 
 # Model-level permissions per role ("app_label.codename"). Case data is not reached through

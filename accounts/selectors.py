@@ -13,11 +13,15 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
 
 
-def districts_served(user: User, kinds: Iterable[str] = ()) -> QuerySet[Area]:
-    """The districts (地区) the user's organisations (of these kinds, if any are named) serve:
-    those they serve themselves, those under a ward or municipality they serve, and those holding
-    a plaza area they serve."""
-    organisations = Organisation.objects.filter(pk__in=organisation_ids_of(user))
+def districts_served(user: User, kinds: Iterable[str] = (), roles: Iterable[str] = ()) -> QuerySet[Area]:
+    """The districts (地区) the user's organisations (of these kinds, if any are named; where the
+    user holds one of these roles, if any are named) serve: those they serve themselves, those
+    under a ward or municipality they serve, and those holding a plaza area they serve."""
+    if roles:
+        held = Membership.objects.filter(user=user, role__in=list(roles)).values("organisation")
+        organisations = Organisation.objects.filter(pk__in=held)
+    else:
+        organisations = Organisation.objects.filter(pk__in=organisation_ids_of(user))
     if kinds:
         organisations = organisations.filter(kind__in=list(kinds))
     return districts_of(organisations)

@@ -34,6 +34,11 @@ class CasesConfig(AppConfig):
 
         register_events()
 
+        # What a municipality may set of the concern form's words (configuration's page).
+        from cases.configuration import register_settings
+
+        register_settings()
+
         # The notifications page asks what it may say of each case (cases imports notifications,
         # never the other way).
         from cases.selectors.lists import shown_in_notifications

@@ -11,6 +11,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
+from accounts.models import Area, User
 from cases.models import (
     OPEN_STATES,
     BreakGlassAccess,
@@ -40,7 +41,7 @@ from cases.services.people import (
 )
 from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, open_break_glass, record_consent
-from cases.vocabulary import ConcernCategory, ObservedSignal, Urgency
+from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
 
 PEOPLE_PER_PLAZA = 3
 
@@ -152,6 +153,26 @@ def seed(structure: DemoStructure) -> None:
     _seed_progress(structure)
     _seed_households_and_supporters(structure)
     _seed_break_glass(structure)
+    _seed_second_city()
+
+
+def _seed_second_city() -> None:
+    """The second demo city's commissioner (configuration/demo.py) has reported a concern that
+    waits at its plaza: both have work on their home, on the city's shorter form's words."""
+    commissioner = User.objects.filter(username="demo_midori_commissioner").first()
+    if commissioner is None or Case.objects.filter(concerns__reported_by=commissioner).exists():
+        return
+    area = Area.objects.get(name="みどり北地区")
+    report_concern(
+        actor=commissioner,
+        area=area,
+        reporter_kind=ReporterKind.COMMISSIONER,
+        signals=[ObservedSignal.NOT_SEEN, ObservedSignal.MAIL_PILING_UP],
+        categories=[ConcernCategory.SOCIAL_ISOLATION],
+        urgency=Urgency.ROUTINE,
+        details="一人暮らしの方。この一週間、姿を見かけず、郵便受けがいっぱい。",
+        identity={"name": "北川 ミドリ", "address": "みどり市みどり北1丁目"},
+    )
 
 
 def _seed_cases(structure: DemoStructure, fake: Faker) -> None:

@@ -109,12 +109,17 @@ class ConcernForm(Form):
     )
     reporter_kind = forms.ChoiceField(label=_("報告者"), choices=ReporterKind.choices)
 
-    def __init__(self, *args, areas, reporter_kind: str, **kwargs):
+    def __init__(self, *args, choices, **kwargs):
+        """``choices``: cases.selectors.concern_form_choices — where, as whom, and what the
+        reporter's municipality offers (a code it does not offer is refused like an unknown one)."""
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
-        if areas.count() == 1:
-            self.fields["area"].initial = areas.first()
-        self.fields["reporter_kind"].initial = reporter_kind
+        self.fields["area"].queryset = choices.areas
+        if choices.areas.count() == 1:
+            self.fields["area"].initial = choices.areas.first()
+        self.fields["signals"].choices = choices.signals
+        self.fields["categories"].choices = choices.categories
+        self.fields["reporter_kind"].choices = choices.reporter_kinds
+        self.fields["reporter_kind"].initial = choices.reporter_kind
 
     def clean(self):
         data = super().clean()

@@ -54,7 +54,7 @@ def person_lookup_for_report(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.add_concern", raise_exception=True)
 def concern_new(request: HttpRequest) -> HttpResponse:
     choices = selectors.concern_form_choices(request.user)
-    form = forms.ConcernForm(request.POST or None, areas=choices.areas, reporter_kind=choices.reporter_kind)
+    form = forms.ConcernForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

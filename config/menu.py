@@ -58,6 +58,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
     Role.SYSADMIN: [
         (_("利用者・組織・地域を管理する"), "admin:index"),
         (_("Excel から取り込む（導入時）"), "onboarding:upload"),
+        (_("自治体ごとの設定"), "configuration:edit"),
     ],
 }
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "privacy",
     "printing",  # documents to print: HTML to PDF in memory (docs/documents.md)
     "audit",
+    "configuration",  # each municipality's settings, versioned (docs/configuration.md)
     "cases",
     "referrals",
     "guardianship",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("indicators/", include("indicators.urls")),
     path("networks/", include("networks.urls")),
+    path("configuration/", include("configuration.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

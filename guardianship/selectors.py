@@ -17,9 +17,11 @@ from audit import services as audit
 from cases.access import deny, field_groups_for, require_role_permission, revoke_expired_grants
 from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content, who_for
-from cases.selectors.figures import day_bounds
+from cases.selectors.figures import day_bounds, in_districts
+from configuration.selectors import values_of
 from guardianship import matching
 from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
+from guardianship.configuration import MAYOR_LABEL
 from guardianship.matching import explain, explain_exclusion
 from guardianship.models import (
     Appointment,
@@ -464,7 +466,9 @@ class CentreReport:
 
 
 def centre_report(actor: User) -> CentreReport:
-    """The centre's figures: plaintext columns only, nothing decrypted."""
+    """The centre's figures: plaintext columns only, nothing decrypted (the mayor's petitions
+    named as the centre's municipality says)."""
+    values = values_of(actor)
     # Grouped without the lists' ordering: a column left in ORDER BY joins the GROUP BY, and every
     # matter became a group of one.
     matters = matters_for(actor).order_by()
@@ -485,7 +489,8 @@ def centre_report(actor: User) -> CentreReport:
         matters_by_state=[(label, by_state.get(code, 0)) for code, label in MatterState.choices],
         petitions_by_type=[(label, by_type.get(code, 0)) for code, label in GuardianshipType.choices],
         petitions_by_petitioner=[
-            (label, by_petitioner.get(code, 0)) for code, label in PetitionerKind.choices
+            (values[MAYOR_LABEL] if code == PetitionerKind.MAYOR else label, by_petitioner.get(code, 0))
+            for code, label in PetitionerKind.choices
         ],
         mayor_petitions=by_petitioner.get(PetitionerKind.MAYOR, 0),
         candidates_by_kind=[
@@ -672,9 +677,9 @@ class PipelineCounts:
 def pipeline_counts(districts: Iterable[Area], start: datetime.date, end: datetime.date) -> PipelineCounts:
     """The matters of these districts (the case's) between two days, both included."""
     since, until = day_bounds(start, end)
-    in_districts = GuardianshipMatter.objects.filter(area__in=list(districts)).order_by()
-    opened = in_districts.filter(opened_at__gte=since, opened_at__lt=until)
-    petitions = Petition.objects.filter(matter__in=in_districts.values("pk")).order_by()
+    theirs = GuardianshipMatter.objects.filter(in_districts("area", districts)).order_by()
+    opened = theirs.filter(opened_at__gte=since, opened_at__lt=until)
+    petitions = Petition.objects.filter(matter__in=theirs.values("pk")).order_by()
     filed = petitions.filter(filed_on__gte=start, filed_on__lte=end)
     ruled = petitions.filter(ruled_on__gte=start, ruled_on__lte=end)
     return PipelineCounts(

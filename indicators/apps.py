@@ -8,5 +8,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from indicators.events import register_events
+        from indicators.selectors import register_settings
 
         register_events()
+        register_settings()

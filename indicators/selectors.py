@@ -3,6 +3,7 @@ districts the actor's organisations serve (accounts.selectors.districts_served);
 organisations serve none is refused, recorded. Counts only: nothing personal to record."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from cases.selectors.figures import (
     hardship_meeting_participants,
     rights_consultation_counts,
 )
+from configuration.registry import Setting, register
+from configuration.selectors import values_of
+from guardianship.configuration import MAYOR_LABEL
 from guardianship.selectors import council_participant_counts, durations, pipeline_counts
 from guardianship.vocabulary import MatterState, PetitionerKind
 from indicators.charts import BarChart, RowChart, bar_chart, row_chart
@@ -114,10 +118,20 @@ def years_offered() -> list[tuple[int, str]]:
     return [(year, fiscal_year_label(year)) for year in range(this_year, this_year - YEARS_OFFERED, -1)]
 
 
+# The role through which an organisation of each kind holds the records its figures count: who
+# reads them exact (a privacy officer at the ward office reads no case, so no exact figure).
+HOLDERS = {
+    OrganisationKind.WARD_OFFICE: Role.WARD_CASEWORKER,
+    OrganisationKind.COMMISSIONER_COUNCIL: Role.COMMISSIONER,
+    OrganisationKind.GUARDIANSHIP_CENTRE: Role.GUARDIANSHIP_COORDINATOR,
+}
+
+
 def _districts_read(actor: User) -> list[Area]:
-    """The districts whose figures the actor reads; anyone who reads none is refused, recorded."""
+    """The districts whose figures the actor reads — those of the organisations where they hold a
+    reader's role; anyone who reads none is refused, recorded."""
     reads = actor.is_authenticated and actor.is_active and READERS & set(roles_held(actor))
-    districts = list(districts_served(actor)) if reads else []
+    districts = list(districts_served(actor, roles=READERS)) if reads else []
     if not districts:
         deny(actor, action="open_indicators")
     return districts
@@ -126,20 +140,23 @@ def _districts_read(actor: User) -> list[Area]:
 def _protect(
     actor: User, districts: list[Area], grid: list[list], sums: list, holder: str
 ) -> tuple[bool, int]:
-    """(exact, threshold): exact when the actor's organisations of the ``holder`` kind serve every
-    district shown; else the grid's small numbers are hidden (None) with its ``sums`` protected."""
-    theirs = {district.pk for district in districts_served(actor, kinds=[holder])}
+    """(exact, threshold): exact when the actor's organisations of the ``holder`` kind, where they
+    hold its holding role (HOLDERS), serve every district shown; else the grid's small numbers are
+    hidden (None) with its ``sums`` protected."""
+    theirs = {district.pk for district in districts_served(actor, kinds=[holder], roles=[HOLDERS[holder]])}
     if all(district.pk in theirs for district in districts):
         return True, 0
-    threshold = settings.TSUNAGU_SMALL_NUMBERS
+    threshold = values_of(actor)[SMALL_NUMBERS]
     for r, c in suppressed(grid, sums, threshold):
         grid[r][c] = None
     return False, threshold
 
 
-def _record_export(actor: User, key: str, table: "ContactsTable | DistrictTable", file_format: str) -> None:
-    """An indicator table taken away as a file: which, the year, how many rows, which format —
+def export_table(actor: User, read: Callable, key: str, fiscal_year: int | None, file_format: str):
+    """A table to take away as a file: the page's ``read`` (refused, recorded, as the page is),
+    and the export recorded — which table (``key``), the year, how many rows, which format;
     counts only, no field."""
+    table = read(actor, fiscal_year)
     audit.record(
         "indicators.exported",
         actor=actor,
@@ -150,6 +167,7 @@ def _record_export(actor: User, key: str, table: "ContactsTable | DistrictTable"
             "format": file_format,
         },
     )
+    return table
 
 
 def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsTable:
@@ -189,14 +207,6 @@ def contacts_indicator(actor: User, fiscal_year: int | None = None) -> ContactsT
     table.chart = bar_chart(
         title, [(str(month), n) for month, n in zip(table.months, table.totals.by_month, strict=True)]
     )
-    return table
-
-
-def contacts_export(actor: User, fiscal_year: int | None, file_format: str) -> ContactsTable:
-    """⑧ to take away as a file: the page's table (refused, recorded, as the page is), the export
-    recorded — the indicator, the year, how many rows, which format; counts only, no field."""
-    table = contacts_indicator(actor, fiscal_year)
-    _record_export(actor, table.indicator.key, table, file_format)
     return table
 
 
@@ -276,13 +286,6 @@ def district_indicators(actor: User, fiscal_year: int | None = None) -> District
     return table
 
 
-def district_export(actor: User, fiscal_year: int | None, file_format: str) -> DistrictTable:
-    """The district table as a file (refused, recorded, as the page is), the export recorded."""
-    table = district_indicators(actor, fiscal_year)
-    _record_export(actor, "districts", table, file_format)
-    return table
-
-
 @dataclass
 class CouncilTable:
     """1-(3) for one fiscal year: a row per council (the wards of the districts shown; a city
@@ -311,13 +314,6 @@ def council_indicator(actor: User, fiscal_year: int | None = None) -> CouncilTab
         totals=(str(_("計")), sum(r[1] for r in rows), sum(r[2] for r in rows)),
         rule=str(_("秘匿なし（名前のない参加者の数）")),
     )
-
-
-def council_export(actor: User, fiscal_year: int | None, file_format: str) -> CouncilTable:
-    """1-(3) as a file (refused, recorded, as the page is), the export recorded."""
-    table = council_indicator(actor, fiscal_year)
-    _record_export(actor, table.indicator.key, table, file_format)
-    return table
 
 
 @dataclass
@@ -372,8 +368,9 @@ def pipeline_indicators(actor: User, fiscal_year: int | None = None) -> Pipeline
     found = pipeline_counts(districts, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
     filing, ruling = durations(found.days_to_filing), durations(found.days_to_ruling)
     states = [(str(label), found.matters_by_state.get(code, 0)) for code, label in MatterState.choices]
+    labels = {**dict(PetitionerKind.choices), PetitionerKind.MAYOR: values_of(actor)[MAYOR_LABEL]}
     petitioners = [
-        (str(label), found.petitions_by_petitioner.get(code, 0)) for code, label in PetitionerKind.choices
+        (str(labels[code]), found.petitions_by_petitioner.get(code, 0)) for code in PetitionerKind.values
     ]
     # One row of figures: each breakdown's parts, then its total; the days to filing share the
     # petitions' total (the same petitions), so that hiding it in one breakdown and showing it in
@@ -418,13 +415,6 @@ def pipeline_indicators(actor: User, fiscal_year: int | None = None) -> Pipeline
                 chart=row_chart(f"{title}（{table.fiscal_year_label}）", shown),
             )
         )
-    return table
-
-
-def pipeline_export(actor: User, fiscal_year: int | None, file_format: str) -> PipelineTable:
-    """The pipeline as a file (refused, recorded, as the page is), the export recorded."""
-    table = pipeline_indicators(actor, fiscal_year)
-    _record_export(actor, table.indicator.key, table, file_format)
     return table
 
 
@@ -527,8 +517,20 @@ def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
     return table
 
 
-def trends_export(actor: User, fiscal_year: int | None, file_format: str) -> TrendTable:
-    """The trends as a file (refused, recorded, as the page is), the export recorded."""
-    table = indicator_trends(actor, fiscal_year)
-    _record_export(actor, "trends", table, file_format)
-    return table
+SMALL_NUMBERS = "indicators.small_numbers"
+
+
+def register_settings() -> None:
+    """What a municipality may set of its indicators (configuration.registry): the threshold below
+    which a figure shown outside the organisation holding its records is hidden."""
+    register(
+        Setting(
+            SMALL_NUMBERS,
+            _("指標：伏せる小さい数の基準"),
+            "number",
+            default=lambda: settings.TSUNAGU_SMALL_NUMBERS,
+            help=_("この数より小さい数（1以上）は、記録を持つ組織の外には「＊」で示します。"),
+            least=2,
+            most=100,
+        )
+    )

@@ -7,8 +7,9 @@ total. Someone holding the table knows every sum and every figure shown, so the 
 are the unknowns of a set of linear equations. A hidden figure is given away when the equations
 fix it — not only when a sum hides it alone, but through any combination of sums (two hidden
 figures forced equal by one sum and added in another). After the small figures are hidden, as long
-as the equations fix one of them, one more figure beside it is hidden — the smallest part shown of
-a sum it is in, a total only when no part is left — and the equations are solved again."""
+as the equations fix one of them, one more figure beside it is hidden — the first part shown of a
+sum it is in, chosen by place and never by size, a total only when no part is left — and the
+equations are solved again."""
 
 from collections.abc import Sequence
 from fractions import Fraction
@@ -72,20 +73,21 @@ def _reduced(rows: list[list[Fraction]]) -> list[list[Fraction]]:
 
 
 def _beside(cell: Cell, values: list[list[int]], sums: list[Sum], hidden: set[Cell]) -> Cell:
-    """One more figure to hide with ``cell``: of the sums it is in, the smallest part shown (a
-    non-zero one first: hiding a zero tells the least), else a total shown, else the smallest
-    figure shown anywhere."""
+    """One more figure to hide with ``cell``: of the sums it is in, the first part shown by place
+    (a non-zero one first: hiding a zero tells the least), else a total shown, else the first
+    figure shown anywhere. By place, not by size: were it the smallest, whoever knows the rule
+    would know the other hidden figure is no larger than any shown, and could bound the small one."""
 
     def value(other: Cell) -> int:
         return values[other[0]][other[1]]
 
     parts = [other for ps, total in sums if cell in (*ps, total) for other in ps if other not in hidden]
     if parts:
-        return min(parts, key=lambda other: (value(other) == 0, value(other), other))
+        return min(parts, key=lambda other: (value(other) == 0, other))
     totals = [total for ps, total in sums if cell in (*ps, total) and total not in hidden]
     if totals:
         return min(totals)
     # Its sums hide all they hold, yet others fix it: the smallest figure shown anywhere. (With
     # every figure hidden, none is fixed: the sums alone cannot tell a count from zero.)
     shown = [(r, c) for r, row in enumerate(values) for c in range(len(row)) if (r, c) not in hidden]
-    return min(shown, key=lambda other: (value(other) == 0, value(other), other))
+    return min(shown, key=lambda other: (value(other) == 0, other))

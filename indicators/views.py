@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indicators import exports, selectors
-from indicators.definitions import NOT_COUNTED
+from indicators.definitions import CONTACTS, COUNCIL_PARTICIPANTS, NOT_COUNTED, PIPELINE
 from indicators.forms import YearForm
 from printing import tables
 
@@ -44,30 +44,36 @@ def trends(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Each table that can be taken away: its selector (the page's, the export recorded), its files.
+# Each table that can be taken away: the page's read of it, its key in the audit trail, its files,
+# the stem of their names.
 TABLES = {
     "contacts": (
-        selectors.contacts_export,
+        selectors.contacts_indicator,
+        CONTACTS.key,
         {"xlsx": exports.contacts_xlsx, "csv": exports.contacts_csv},
         "indicator-8",
     ),
     "districts": (
-        selectors.district_export,
+        selectors.district_indicators,
+        "districts",
         {"xlsx": exports.districts_xlsx, "csv": exports.districts_csv},
         "indicators-by-district",
     ),
     "council": (
-        selectors.council_export,
+        selectors.council_indicator,
+        COUNCIL_PARTICIPANTS.key,
         {"xlsx": exports.council_xlsx, "csv": exports.council_csv},
         "indicator-1-3",
     ),
     "guardianship": (
-        selectors.pipeline_export,
+        selectors.pipeline_indicators,
+        PIPELINE.key,
         {"xlsx": exports.pipeline_xlsx, "csv": exports.pipeline_csv},
         "guardianship-pipeline",
     ),
     "trends": (
-        selectors.trends_export,
+        selectors.indicator_trends,
+        "trends",
         {"xlsx": exports.trends_xlsx, "csv": exports.trends_csv},
         "indicator-trends",
     ),
@@ -77,7 +83,7 @@ TABLES = {
 @login_required
 def table_file(request: HttpRequest, table: str, file_format: str) -> HttpResponse:
     """An indicator table as Excel or CSV, for the year the page shows (``?year=``)."""
-    export, makers, stem = TABLES[table]
-    found = export(request.user, YearForm(request.GET).asked_year(), file_format)
+    read, key, makers, stem = TABLES[table]
+    found = selectors.export_table(request.user, read, key, YearForm(request.GET).asked_year(), file_format)
     # The file's name: what and which year, no one's name.
     return tables.file_response(makers[file_format](found), file_format, f"{stem}_{found.fiscal_year}")

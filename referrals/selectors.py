@@ -13,7 +13,7 @@ from accounts.models import Area, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
 from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
-from cases.selectors.figures import day_bounds
+from cases.selectors.figures import by_district, day_bounds, in_districts
 from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -297,15 +297,10 @@ def self_reliance_person_counts(
     (生活困窮者自立支援法) accepted between two days, each once a district, by the case's district.
     Counts only (the indicators app): nothing personal read, nothing to record."""
     since, until = day_bounds(start, end)
-    rows = (
-        Referral.objects.filter(
-            case__area__in=list(districts),
-            recipient__kind=OrganisationKind.SELF_RELIANCE_SUPPORT,
-            accepted_at__gte=since,
-            accepted_at__lt=until,
-        )
-        .order_by()
-        .values_list("case__area")
-        .annotate(n=Count("case__person", distinct=True))
+    rows = Referral.objects.filter(
+        in_districts("case__area", districts),
+        recipient__kind=OrganisationKind.SELF_RELIANCE_SUPPORT,
+        accepted_at__gte=since,
+        accepted_at__lt=until,
     )
-    return dict(rows)
+    return by_district(rows, "case__area", Count("case__person", distinct=True))

@@ -4,7 +4,8 @@ nothing personal decrypted or shown, so nothing to record."""
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.models import Area, OrganisationKind
@@ -67,14 +68,37 @@ def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datet
     return first, datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
 
 
-def _by_district(rows) -> dict[int, int]:
-    return {district: n for district, n in rows}
+def in_districts(path: str, districts: Iterable[Area]) -> Q:
+    """Rows whose area at ``path`` (e.g. "case__area") is one of these districts or a plaza area
+    (圏域) inside one: a concern may be filed under either."""
+    ids = [district.pk for district in districts]
+    return Q(**{f"{path}__in": ids}) | Q(
+        **{f"{path}__parent__in": ids, f"{path}__level": Area.Level.PLAZA_AREA}
+    )
+
+
+def district_of(path: str) -> DbCase:
+    """The district of the area at ``path``: the area itself, or the district a plaza area lies in."""
+    return DbCase(
+        When(**{f"{path}__level": Area.Level.PLAZA_AREA}, then=F(f"{path}__parent")), default=F(path)
+    )
+
+
+def by_district(rows: QuerySet, path: str, count: Count) -> dict[int, int]:
+    """``rows`` counted (``count``) by the district of their area at ``path``."""
+    grouped = (
+        rows.order_by().values(district=district_of(path)).annotate(n=count).values_list("district", "n")
+    )
+    counts: dict[int, int] = {}
+    for district, n in grouped:
+        counts[district] = counts.get(district, 0) + n
+    return counts
 
 
 def _held_meetings(districts: Iterable[Area], start: datetime.date, end: datetime.date):
     since, until = day_bounds(start, end)
     return SupportMeeting.objects.filter(
-        case__area__in=list(districts), held_at__gte=since, held_at__lt=until
+        in_districts("case__area", districts), held_at__gte=since, held_at__lt=until
     ).order_by()
 
 
@@ -107,10 +131,8 @@ def complex_meeting_counts(
         .filter(resident, professional)
         .annotate(kinds=Subquery(kinds))
         .filter(kinds__gte=2)
-        .values_list("case__area")
-        .annotate(n=Count("pk"))
     )
-    return _by_district(rows)
+    return by_district(rows, "case__area", Count("pk"))
 
 
 def hardship_meeting_participants(
@@ -122,18 +144,13 @@ def hardship_meeting_participants(
     counts: dict[int, int] = {}
     for model in (MeetingAttendance, MeetingGuest):
         # Joined to its meeting and case directly: a subquery of the meetings would read them twice.
-        rows = (
-            model.objects.filter(
-                meeting__case__area__in=list(districts),
-                meeting__held_at__gte=since,
-                meeting__held_at__lt=until,
-                meeting__legal_basis__code=HARDSHIP_MEETING_BASIS,
-            )
-            .order_by()
-            .values_list("meeting__case__area")
-            .annotate(n=Count("pk"))
+        rows = model.objects.filter(
+            in_districts("meeting__case__area", districts),
+            meeting__held_at__gte=since,
+            meeting__held_at__lt=until,
+            meeting__legal_basis__code=HARDSHIP_MEETING_BASIS,
         )
-        for district, n in rows:
+        for district, n in by_district(rows, "meeting__case__area", Count("pk")).items():
             counts[district] = counts.get(district, 0) + n
     return counts
 
@@ -143,13 +160,8 @@ def community_care_meeting_counts(
 ) -> dict[int, int]:
     """Indicator ⑨'s figures: 地域ケア会議 held between two days on an individual's case — the
     district's team reviewing its support with that person's trouble in view — by district."""
-    rows = (
-        _held_meetings(districts, start, end)
-        .filter(kind=MeetingKind.COMMUNITY_CARE)
-        .values_list("case__area")
-        .annotate(n=Count("pk"))
-    )
-    return _by_district(rows)
+    rows = _held_meetings(districts, start, end).filter(kind=MeetingKind.COMMUNITY_CARE)
+    return by_district(rows, "case__area", Count("pk"))
 
 
 def rights_consultation_counts(
@@ -158,16 +170,10 @@ def rights_consultation_counts(
     """Indicator ⑤: concerns received between two days that are about rights advocacy (their
     categories), on cases a consultation agency leads, by the case's district."""
     since, until = day_bounds(start, end)
-    rows = (
-        Concern.objects.filter(
-            case__area__in=list(districts),
-            case__lead_organisation__kind__in=CONSULTATION_AGENCIES,
-            created_at__gte=since,
-            created_at__lt=until,
-        )
-        .filter(Exists(ConcernCategoryTag.objects.filter(concern=OuterRef("pk"), code__in=RIGHTS_ADVOCACY)))
-        .order_by()
-        .values_list("case__area")
-        .annotate(n=Count("pk"))
-    )
-    return _by_district(rows)
+    rows = Concern.objects.filter(
+        in_districts("case__area", districts),
+        case__lead_organisation__kind__in=CONSULTATION_AGENCIES,
+        created_at__gte=since,
+        created_at__lt=until,
+    ).filter(Exists(ConcernCategoryTag.objects.filter(concern=OuterRef("pk"), code__in=RIGHTS_ADVOCACY)))
+    return by_district(rows, "case__area", Count("pk"))

@@ -32,6 +32,7 @@ from cases.access import (
     require_case_permission,
     transitions_of_case,
 )
+from cases.configuration import CATEGORIES, REPORTER_KINDS, SIGNALS
 from cases.models import (
     IN_WORK_STATES,
     OPEN_STATES,
@@ -68,6 +69,7 @@ from cases.selectors.search import SearchResults, people_found
 from cases.services.intake import intake_organisations  # who receives a concern: one rule
 from cases.signals import case_page_sections
 from cases.vocabulary import FieldGroup, ReporterKind, Urgency
+from configuration.selectors import offered, values_of
 from privacy.normalise import FISCAL_MONTHS, fiscal_year_label, fiscal_year_of
 
 __all__ = [
@@ -137,6 +139,10 @@ def people_for_report(actor: User, query: str) -> list[Person]:
 class ConcernFormChoices:
     areas: object  # QuerySet[Area]: the districts and plaza areas the reporter's plazas serve
     reporter_kind: str
+    # What the reporter's municipality offers (configuration: cases/configuration.py): (code, label)
+    signals: list[tuple[str, str]]
+    categories: list[tuple[str, str]]
+    reporter_kinds: list[tuple[str, str]]
 
 
 def concern_form_choices(actor: User) -> ConcernFormChoices:
@@ -151,8 +157,13 @@ def concern_form_choices(actor: User) -> ConcernFormChoices:
         .distinct()
         .order_by("name")
     )
+    values = values_of(actor)
     return ConcernFormChoices(
-        areas=areas, reporter_kind=ReporterKind.COMMISSIONER if is_commissioner else ReporterKind.AGENCY
+        areas=areas,
+        reporter_kind=ReporterKind.COMMISSIONER if is_commissioner else ReporterKind.AGENCY,
+        signals=offered(values, SIGNALS),
+        categories=offered(values, CATEGORIES),
+        reporter_kinds=offered(values, REPORTER_KINDS),
     )
 
 

@@ -27,8 +27,13 @@ def test_seed_demo_builds_the_kanazawa_shaped_municipality_and_is_idempotent(cap
     municipality = Area.objects.get(code=demo.MUNICIPALITY_CODE)
     assert municipality.level == Area.Level.MUNICIPALITY
     assert Area.objects.filter(level=Area.Level.WARD, parent=municipality).count() == 1
-    assert Area.objects.filter(level=Area.Level.DISTRICT).count() == 14
-    assert Organisation.objects.filter(kind=Organisation.Kind.CARE_PLAZA).count() == 10
+    assert Area.objects.filter(level=Area.Level.DISTRICT, parent__parent=municipality).count() == 14
+    plazas = Organisation.objects.filter(kind=Organisation.Kind.CARE_PLAZA, municipality=municipality)
+    assert plazas.count() == 10
+    # The second city, configured apart (configuration/demo.py): no wards, its districts under it.
+    second = Area.objects.get(name="みどり市")
+    assert not second.children.filter(level=Area.Level.WARD).exists()
+    assert second.children.filter(level=Area.Level.DISTRICT).count() == 3
     for kind in (
         Organisation.Kind.WARD_OFFICE,
         Organisation.Kind.GUARDIANSHIP_CENTRE,

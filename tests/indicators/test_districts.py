@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Area, Membership
 from audit.models import AuditEvent
 from cases.models import (
     Concern,
@@ -59,7 +59,9 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
         district = rng.choice(list(council))
         lead = rng.choice([world.plaza, world.plaza, world.ward, world.anshin])
         person = make_person(name=f"試験 {n}")
-        case = make_case(person, area=district, lead_organisation=lead)
+        # Filed under the district, or under a plaza area (圏域) inside it: counted in the district.
+        area = rng.choice([district, *Area.objects.filter(level=Area.Level.PLAZA_AREA, parent=district)])
+        case = make_case(person, area=area, lead_organisation=lead)
         consultation_agency = lead != world.anshin
         # Concerns: each with one or two categories.
         kinds = set()
@@ -235,3 +237,20 @@ def test_the_district_table_is_exported_audited_and_refused_to_an_agency(world, 
     agency = browser(world.agency_worker)
     assert agency.get(reverse("indicators:districts_xlsx")).status_code == 403
     assert AuditEvent.objects.filter(event="indicators.exported").count() == 1
+
+
+def test_a_reader_reads_through_a_readers_role_only(world, make_person, make_case):
+    """A commissioner who is also the ward office's privacy officer reads their own district, and
+    not exact: a privacy officer reads no case, so that membership opens no figure."""
+    from accounts.roles import Role
+    from accounts.services import add_membership
+
+    generated(world, make_person, make_case)
+    add_membership(
+        user=world.commissioner,
+        organisation=world.demo.organisations["区政推進課"],
+        role=Role.PRIVACY_OFFICER,
+    )
+    html = page(browser(world.commissioner).get(reverse("indicators:index")))
+    assert list(table(html, "districts-table")) == [world.district.name, "計"]
+    assert browser(world.privacy).get(reverse("indicators:index")).status_code == 403

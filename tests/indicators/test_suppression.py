@@ -155,3 +155,15 @@ def test_a_commissioner_sees_their_councils_own_figures_exactly(world):
     html = page(browser(world.commissioner).get(reverse("indicators:index")))
     contacts = re.search(r'<section class="card" id="indicator-contacts">.*?</section>', html, re.S).group(0)
     assert "秘匿なし" in contacts and "＊" not in contacts
+
+
+def test_the_second_figure_hidden_is_chosen_by_place_not_by_size():
+    """Were it the smallest shown, a reader knowing the rule would learn that the other hidden
+    figure is no larger than any shown (4, 6, 6 of 16: ＊, ＊, 6 — then the pair is 4 and 6)."""
+    from indicators.selectors import column_sums
+
+    for values in ([4, 6, 5], [4, 9, 6], [4, 6, 6]):
+        grid = [[v] for v in values] + [[sum(values)]]
+        assert suppressed(grid, column_sums(3, 1), 5) == {(0, 0), (1, 0)}, values
+    grid = [[7], [6], [3], [16]]  # the small one last: the first shown beside it is the first row
+    assert suppressed(grid, column_sums(3, 1), 5) == {(0, 0), (2, 0)}

@@ -1,0 +1,43 @@
+"""What a municipality may set of the cases' words (configuration.registry): which observed signs,
+concern categories and reporter kinds the concern form offers. The codes and labels stay these;
+a city offers those that fit its practice."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind
+from configuration.registry import Setting, register
+
+SIGNALS = "cases.signals"
+CATEGORIES = "cases.categories"
+REPORTER_KINDS = "cases.reporter_kinds"
+
+
+def register_settings() -> None:
+    register(
+        Setting(
+            SIGNALS,
+            _("気付きの記録：気付いたこと"),
+            "choices",
+            default=lambda: list(ObservedSignal.values),
+            choices=lambda: list(ObservedSignal.choices),
+            help=_("民生委員が気付きを記録するときに選べる項目です。"),
+        ),
+        Setting(
+            CATEGORIES,
+            _("気付きの記録：心配なこと（分類）"),
+            "choices",
+            default=lambda: list(ConcernCategory.values),
+            choices=lambda: list(ConcernCategory.choices),
+            help=_(
+                "計画の指標に使う分類（判断能力の低下・虐待・消費者被害・身寄りがない など）を外すと、"
+                "その指標は数えられなくなります。"
+            ),
+        ),
+        Setting(
+            REPORTER_KINDS,
+            _("気付きの記録：報告者の種別"),
+            "choices",
+            default=lambda: list(ReporterKind.values),
+            choices=lambda: list(ReporterKind.choices),
+        ),
+    )
