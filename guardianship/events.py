@@ -20,6 +20,11 @@ KINDS = [
     EventKind("guardianship.candidate_answered", Action.UPDATE, _("候補者の受任の意向を記録しました")),
     EventKind("guardianship.candidate_registered", Action.CREATE, _("後見人等の候補者を登録しました")),
     EventKind("guardianship.candidates_viewed", Action.VIEW, _("候補者名簿を閲覧しました（{count} 件）")),
+    EventKind(
+        "guardianship.candidates_exported",
+        Action.EXPORT,
+        _("候補者名簿を書き出しました（{rows}件、{format}）"),
+    ),
     EventKind("guardianship.ended", Action.TRANSITION, _("案件を終えました（{reason}）")),
     EventKind("guardianship.conflict_declared", Action.CREATE, _("候補者の利益相反を記録しました")),
     EventKind("guardianship.council_recorded", Action.CREATE, _("区協議会の開催を記録しました")),

@@ -18,6 +18,7 @@ from cases.access import deny, field_groups_for, require_role_permission, revoke
 from cases.exceptions import CaseRuleError
 from cases.selectors import SharedContent, shared_content, who_for
 from cases.selectors.figures import day_bounds, in_districts
+from cases.selectors.lists import EXPORT_MOST
 from configuration.selectors import values_of
 from guardianship import matching
 from guardianship.access import may_manage, permitted_matter_ids, require_report_permission
@@ -735,3 +736,24 @@ def council_participant_counts(
         .annotate(n=Count("pk"), people=Sum("participants"))
     )
     return {area: (n, people) for area, n, people in rows}
+
+
+def candidate_pool_export(actor: User, file_format: str) -> list[GuardianCandidate]:
+    """The whole candidate pool to take away as a file, for who manages it (others are refused,
+    recorded): the export recorded — how many rows, the field ``name`` (their personal data shown),
+    which format. More than EXPORT_MOST rows are refused, nothing recorded."""
+    if not actor.has_perm("guardianship.manage_candidates"):
+        deny(actor, action="export_candidates")
+    pool = list(candidates_for(actor).prefetch_related("areas")[: EXPORT_MOST + 1])
+    if len(pool) > EXPORT_MOST:
+        raise CaseRuleError(
+            _("書き出せるのは%(most)s件までです。") % {"most": f"{EXPORT_MOST:,}"}, code="too_many_rows"
+        )
+    audit.record(
+        "guardianship.candidates_exported",
+        actor=actor,
+        target_type="guardianship.guardiancandidate",
+        fields=["name"] if pool else [],
+        params={"rows": len(pool), "format": file_format},
+    )
+    return pool

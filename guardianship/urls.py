@@ -51,6 +51,10 @@ urlpatterns = [
         for action in ("choose", "answer")
     ),
     path("candidates/", views.candidates, name="candidates"),
+    path(
+        "candidates/candidates.xlsx", views.candidates_file, {"file_format": "xlsx"}, name="candidates_xlsx"
+    ),
+    path("candidates/candidates.csv", views.candidates_file, {"file_format": "csv"}, name="candidates_csv"),
     path("council/", views.council_meetings, name="council"),
     path(
         "council/<int:council_meeting_id>/delete/",

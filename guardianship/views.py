@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -17,10 +18,11 @@ from cases.web import (
     form_action,
     show_refusal,
 )
-from guardianship import forms, selectors, services
+from guardianship import exports, forms, selectors, services
 from guardianship.access import may_manage, require_pool_permission
 from guardianship.actions import MATTER_ACTIONS, offered_on
 from guardianship.vocabulary import MatterState
+from printing import tables
 from printing.pdf import pdf_response, render_pdf
 
 S = MatterState
@@ -232,6 +234,18 @@ def candidates(request: HttpRequest) -> HttpResponse:
         "guardianship/candidates.html",
         {"pool": pool, "form": form, "form_open": form.is_bound or bool(request.GET.get("relative_of"))},
     )
+
+
+@login_required
+def candidates_file(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The candidate pool as Excel or CSV; too long a pool is refused with the reason on its page."""
+    try:
+        pool = selectors.candidate_pool_export(request.user, file_format)  # refuses, recorded
+    except CaseRuleError as refusal:
+        messages.error(request, refusal.messages[0])
+        return redirect("guardianship:candidates")
+    make = exports.candidates_xlsx if file_format == "xlsx" else exports.candidates_csv
+    return tables.file_response(make(pool), file_format, f"candidates_{timezone.localdate():%Y%m%d}")
 
 
 @login_required

@@ -84,6 +84,7 @@ def test_nobody_else_changes_settings(world):
             actor=world.staff, municipality=world.demo.municipality, expected_version=0, values={}
         )
     assert not MunicipalConfiguration.objects.exists()
+    assert AuditEvent.objects.filter(event="access.denied", actor=world.staff).count() == 2  # page and post
 
 
 @override_settings(TSUNAGU_SMALL_NUMBERS=5)

@@ -24,3 +24,18 @@ def test_a_plaza_worker_takes_the_inbox_as_excel(people, open_as, concern):
     expect(phone.get_by_role("link", name="この一覧をExcelで書き出す")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(phone, "inbox-export-phone")
+
+
+def test_the_centre_takes_its_candidate_pool_as_excel(people, open_as):
+    from guardianship.services import register_candidate
+
+    register_candidate(
+        actor=people.coordinator, kind="lawyer", name="候補 弁護", max_caseload=5, areas=[people.district]
+    )
+    centre = open_as("demo_coordinator", DESKTOP)
+    centre.goto("/guardianship/candidates/")
+    with centre.expect_download() as downloading:
+        centre.get_by_role("link", name="名簿をExcelで書き出す").click()
+    rows = list(load_workbook(io.BytesIO(downloading.value.path().read_bytes())).worksheets[0].values)
+    assert [row[0] for row in rows[1:]] == ["候補 弁護"]
+    shot(centre, "candidates-export-desktop")
