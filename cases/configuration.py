@@ -5,7 +5,7 @@ a city offers those that fit its practice."""
 from django.utils.translation import gettext_lazy as _
 
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind
-from configuration.registry import Setting, register
+from configuration.registry import offering, register
 
 SIGNALS = "cases.signals"
 CATEGORIES = "cases.categories"
@@ -14,30 +14,20 @@ REPORTER_KINDS = "cases.reporter_kinds"
 
 def register_settings() -> None:
     register(
-        Setting(
+        offering(
             SIGNALS,
             _("気付きの記録：気付いたこと"),
-            "choices",
-            default=lambda: list(ObservedSignal.values),
-            choices=lambda: list(ObservedSignal.choices),
+            ObservedSignal,
             help=_("民生委員が気付きを記録するときに選べる項目です。"),
         ),
-        Setting(
+        offering(
             CATEGORIES,
             _("気付きの記録：心配なこと（分類）"),
-            "choices",
-            default=lambda: list(ConcernCategory.values),
-            choices=lambda: list(ConcernCategory.choices),
+            ConcernCategory,
             help=_(
                 "計画の指標に使う分類（判断能力の低下・虐待・消費者被害・身寄りがない など）を外すと、"
                 "その指標は数えられなくなります。"
             ),
         ),
-        Setting(
-            REPORTER_KINDS,
-            _("気付きの記録：報告者の種別"),
-            "choices",
-            default=lambda: list(ReporterKind.values),
-            choices=lambda: list(ReporterKind.choices),
-        ),
+        offering(REPORTER_KINDS, _("気付きの記録：報告者の種別"), ReporterKind),
     )

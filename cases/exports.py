@@ -39,25 +39,15 @@ def case_list_rows(found: CaseListExport) -> list[list[object]]:
     return rows
 
 
-def _described(found: CaseListExport) -> list[list[str]]:
-    return [
-        [_("一覧"), _("受付・担当ケース（%(tab)s）") % {"tab": found.tab_label}],
-        [_("件数"), str(len(found.rows))],
-        [_("氏名"), _("本人確認の情報を見ることを認められたケースだけ。ほかは空欄。")],
-        [
-            _("取扱い"),
-            _(
-                "個人情報を含みます。必要な人の間だけで使い、用が済んだら消してください。書き出したことは監査記録に残ります。"
-            ),
-        ],
-        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
-    ]
-
-
-def case_list_xlsx(found: CaseListExport) -> bytes:
-    return tables.xlsx(_("ケース一覧"), case_list_rows(found), _described(found), _("この一覧について"))
-
-
-def case_list_csv(found: CaseListExport) -> bytes:
-    handling = _described(found)[3]
-    return tables.csv_bytes(case_list_rows(found), handling)
+def case_list_file(found: CaseListExport, file_format: str) -> bytes:
+    return tables.list_file(
+        file_format,
+        _("ケース一覧"),
+        case_list_rows(found),
+        _("受付・担当ケース（%(tab)s）") % {"tab": found.tab_label},
+        _(
+            "個人情報を含みます。必要な人の間だけで使い、用が済んだら消してください。"
+            "書き出したことは監査記録に残ります。"
+        ),
+        notes=[[_("氏名"), _("本人確認の情報を見ることを認められたケースだけ。ほかは空欄。")]],
+    )

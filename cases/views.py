@@ -142,8 +142,8 @@ def inbox_file(request: HttpRequest, file_format: str) -> HttpResponse:
     except CaseRuleError as refusal:
         messages.error(request, refusal.messages[0])
         return back
-    make = exports.case_list_xlsx if file_format == "xlsx" else exports.case_list_csv
-    return tables.file_response(make(found), file_format, f"cases_{timezone.localdate():%Y%m%d}")
+    content = exports.case_list_file(found, file_format)
+    return tables.file_response(content, file_format, f"cases_{timezone.localdate():%Y%m%d}")
 
 
 @login_required

@@ -26,6 +26,18 @@ class Setting:
         return self.default() if callable(self.default) else self.default
 
 
+def offering(key: str, label: str, vocabulary: type, help: str = "") -> Setting:
+    """A "choices" setting over an app's vocabulary (a TextChoices): every code offered by default."""
+    return Setting(
+        key,
+        label,
+        "choices",
+        default=lambda: list(vocabulary.values),
+        choices=lambda: list(vocabulary.choices),
+        help=help,
+    )
+
+
 @dataclass
 class Registry:
     settings: dict[str, Setting] = field(default_factory=dict)

@@ -2,7 +2,6 @@
 page shows it, with Japanese headers and a sheet saying what the file holds and how to handle it.
 Who may take it, and the record of it, are the selector's (``candidate_pool_export``)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guardianship.models import GuardianCandidate
@@ -37,23 +36,14 @@ def candidate_rows(pool: list[GuardianCandidate]) -> list[list[object]]:
     return rows
 
 
-def _described(pool: list[GuardianCandidate]) -> list[list[str]]:
-    return [
-        [_("一覧"), _("後見人等の候補者名簿")],
-        [_("件数"), str(len(pool))],
-        [
-            _("取扱い"),
-            _(
-                "候補者の個人情報を含みます。中核機関の中だけで使い、用が済んだら消してください。書き出したことは監査記録に残ります。"
-            ),
-        ],
-        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
-    ]
-
-
-def candidates_xlsx(pool: list[GuardianCandidate]) -> bytes:
-    return tables.xlsx(_("候補者名簿"), candidate_rows(pool), _described(pool), _("この一覧について"))
-
-
-def candidates_csv(pool: list[GuardianCandidate]) -> bytes:
-    return tables.csv_bytes(candidate_rows(pool), _described(pool)[2])
+def candidates_file(pool: list[GuardianCandidate], file_format: str) -> bytes:
+    return tables.list_file(
+        file_format,
+        _("候補者名簿"),
+        candidate_rows(pool),
+        _("後見人等の候補者名簿"),
+        _(
+            "候補者の個人情報を含みます。中核機関の中だけで使い、用が済んだら消してください。"
+            "書き出したことは監査記録に残ります。"
+        ),
+    )

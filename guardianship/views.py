@@ -244,8 +244,8 @@ def candidates_file(request: HttpRequest, file_format: str) -> HttpResponse:
     except CaseRuleError as refusal:
         messages.error(request, refusal.messages[0])
         return redirect("guardianship:candidates")
-    make = exports.candidates_xlsx if file_format == "xlsx" else exports.candidates_csv
-    return tables.file_response(make(pool), file_format, f"candidates_{timezone.localdate():%Y%m%d}")
+    content = exports.candidates_file(pool, file_format)
+    return tables.file_response(content, file_format, f"candidates_{timezone.localdate():%Y%m%d}")
 
 
 @login_required

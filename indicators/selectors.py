@@ -24,7 +24,7 @@ from cases.selectors.figures import (
     rights_consultation_counts,
 )
 from configuration.registry import Setting, register
-from configuration.selectors import values_of
+from configuration.selectors import Values, values_of
 from guardianship.configuration import MAYOR_LABEL
 from guardianship.selectors import council_participant_counts, durations, pipeline_counts
 from guardianship.vocabulary import MatterState, PetitionerKind
@@ -127,14 +127,32 @@ HOLDERS = {
 }
 
 
+@dataclass
+class Reader:
+    """What the figures shown to one actor depend on, read once per user object (a request's user
+    is loaded afresh for each request): the districts they read, their municipality's settings,
+    and — asked as the tables need them — the districts they read exact, by holder kind."""
+
+    districts: list[Area]
+    values: Values
+    held: dict[str, set[int]] = field(default_factory=dict)
+
+
+def _reader(actor: User) -> Reader:
+    """The actor as a reader of figures: the districts of the organisations where they hold a
+    reader's role; anyone who reads none is refused, recorded (each time they ask)."""
+    reader = actor.__dict__.get("_indicators_reader")
+    if reader is None:
+        reads = actor.is_authenticated and actor.is_active and READERS & set(roles_held(actor))
+        districts = list(districts_served(actor, roles=READERS)) if reads else []
+        if not districts:
+            deny(actor, action="open_indicators")
+        reader = actor.__dict__["_indicators_reader"] = Reader(districts=districts, values=values_of(actor))
+    return reader
+
+
 def _districts_read(actor: User) -> list[Area]:
-    """The districts whose figures the actor reads — those of the organisations where they hold a
-    reader's role; anyone who reads none is refused, recorded."""
-    reads = actor.is_authenticated and actor.is_active and READERS & set(roles_held(actor))
-    districts = list(districts_served(actor, roles=READERS)) if reads else []
-    if not districts:
-        deny(actor, action="open_indicators")
-    return districts
+    return _reader(actor).districts
 
 
 def _protect(
@@ -143,10 +161,13 @@ def _protect(
     """(exact, threshold): exact when the actor's organisations of the ``holder`` kind, where they
     hold its holding role (HOLDERS), serve every district shown; else the grid's small numbers are
     hidden (None) with its ``sums`` protected."""
-    theirs = {district.pk for district in districts_served(actor, kinds=[holder], roles=[HOLDERS[holder]])}
-    if all(district.pk in theirs for district in districts):
+    reader = _reader(actor)
+    if holder not in reader.held:
+        held = districts_served(actor, kinds=[holder], roles=[HOLDERS[holder]])
+        reader.held[holder] = {district.pk for district in held}
+    if all(district.pk in reader.held[holder] for district in districts):
         return True, 0
-    threshold = values_of(actor)[SMALL_NUMBERS]
+    threshold = reader.values[SMALL_NUMBERS]
     for r, c in suppressed(grid, sums, threshold):
         grid[r][c] = None
     return False, threshold
@@ -368,7 +389,7 @@ def pipeline_indicators(actor: User, fiscal_year: int | None = None) -> Pipeline
     found = pipeline_counts(districts, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
     filing, ruling = durations(found.days_to_filing), durations(found.days_to_ruling)
     states = [(str(label), found.matters_by_state.get(code, 0)) for code, label in MatterState.choices]
-    labels = {**dict(PetitionerKind.choices), PetitionerKind.MAYOR: values_of(actor)[MAYOR_LABEL]}
+    labels = {**dict(PetitionerKind.choices), PetitionerKind.MAYOR: _reader(actor).values[MAYOR_LABEL]}
     petitioners = [
         (str(labels[code]), found.petitions_by_petitioner.get(code, 0)) for code in PetitionerKind.values
     ]

@@ -7,6 +7,8 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -44,6 +46,24 @@ def csv_bytes(rows: list[list[object]], note: list[str]) -> bytes:
     writer.writerows([[as_text(value) if isinstance(value, str) else value for value in row] for row in rows])
     writer.writerow([str(value) for value in note])
     return "\ufeff".encode() + out.getvalue().encode()
+
+
+def list_file(
+    file_format: str, sheet: str, rows: list[list[object]], what: str, handling: str, notes=()
+) -> bytes:
+    """A list of people's records (the first row its header) as a file: Excel with a sheet saying
+    what it is, how many rows, ``notes`` (what, text), how to handle it and when it was written;
+    CSV with how to handle it as its last row."""
+    if file_format == "csv":
+        return csv_bytes(rows, [_("取扱い"), handling])
+    about = [
+        [_("一覧"), what],
+        [_("件数"), str(len(rows) - 1)],
+        *notes,
+        [_("取扱い"), handling],
+        [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+    ]
+    return xlsx(sheet, rows, about, _("この一覧について"))
 
 
 def as_text(value: str) -> str:
