@@ -41,7 +41,7 @@ from cases.services.people import (
 )
 from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, open_break_glass, record_consent
-from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
+from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency, WithdrawalKind
 
 PEOPLE_PER_PLAZA = 3
 
@@ -206,7 +206,11 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
             continue
         if target == CaseState.WITHDRAWN:
             withdraw(
-                actor=commissioner, case=case, expected_version=case.version, reason="旅行中だったと分かった"
+                actor=commissioner,
+                case=case,
+                expected_version=case.version,
+                reason="旅行中だったと分かった",
+                kind=WithdrawalKind.NO_LONGER_NEEDED,
             )
             continue
         if target == "escalated":

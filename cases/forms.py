@@ -13,7 +13,14 @@ from accounts.roles import Role
 from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingGuest, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
-from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
+from cases.vocabulary import (
+    ConcernCategory,
+    FieldGroup,
+    ObservedSignal,
+    ReporterKind,
+    Urgency,
+    WithdrawalKind,
+)
 from privacy.normalise import parse_date
 
 
@@ -174,6 +181,9 @@ class VersionedForm(Form):
 
 
 class WithdrawForm(VersionedForm):
+    kind = forms.ChoiceField(
+        label=_("取り下げの区分"), choices=WithdrawalKind.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("取り下げの理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -75,6 +75,15 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("至急（命や安全にかかわる）")
 
 
+class WithdrawalKind(models.TextChoices):
+    """Why a case was withdrawn, as the indicators need it: a case registered in error (a
+    duplicate, the wrong person, a test) was no consultation and is not counted; one that turned
+    out not to need support was still handled, and is."""
+
+    IN_ERROR = "in_error", _("誤って登録した（重複・人違いなど。指標に数えない）")
+    NO_LONGER_NEEDED = "no_longer_needed", _("対応の必要がなくなった（指標には数える）")
+
+
 class ErasureReason(models.TextChoices):
     """Why a person's data was erased (the ``person.erased`` event's ``reason``)."""
 

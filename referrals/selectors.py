@@ -13,7 +13,7 @@ from accounts.models import Area, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
 from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
-from cases.selectors.figures import by_district, day_bounds, in_districts
+from cases.selectors.figures import by_district, counted, day_bounds, in_districts
 from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -299,6 +299,7 @@ def self_reliance_person_counts(
     since, until = day_bounds(start, end)
     rows = Referral.objects.filter(
         in_districts("case__area", districts),
+        counted("case"),
         recipient__kind=OrganisationKind.SELF_RELIANCE_SUPPORT,
         accepted_at__gte=since,
         accepted_at__lt=until,

@@ -362,7 +362,7 @@ def test_a_killed_server_leaves_every_state_with_its_event_and_every_confirmed_s
     # one they took; the commissioner withdraws the concerns she reported, racing the plaza's
     # intake (one of each pair wins, the other is shown a conflict); a third plaza session walks
     # the watched cases through close, reopen and withdraw; two commissioner sessions report.
-    withdraw = {"reason": REASON}
+    withdraw = {"reason": REASON, "kind": "in_error"}
     home = "/"
 
     def intake_walk(cases, withdraw_every_other: bool):

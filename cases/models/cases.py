@@ -22,7 +22,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from accounts.models import Area, Organisation
 from cases.models.fsm import THROUGH_ENGINE
 from cases.models.people import Household, Person
-from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
+from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency, WithdrawalKind
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
@@ -85,6 +85,16 @@ class Case(FSMModelMixin, EncryptedModel):
     # When an agency first took the person on (a referral accepted): what the reporter is told.
     connected_at = models.DateTimeField(_("つながった日時"), null=True, blank=True)
     withdrawal_reason = EncryptedTextField(_("取り下げの理由"), max_length=1000, blank=True)
+    # Plaintext, unlike the reason: the indicators leave out cases registered in error. Empty on
+    # cases withdrawn before it was asked (counted, as they were).
+    withdrawal_kind = models.CharField(
+        _("取り下げの区分"),
+        max_length=20,
+        choices=WithdrawalKind.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     class Meta:
         verbose_name = _("ケース")

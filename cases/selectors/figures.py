@@ -18,7 +18,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.vocabulary import ConcernCategory
+from cases.vocabulary import ConcernCategory, WithdrawalKind
 
 # The support meeting of 生活困窮者自立支援法 §9 (cases/legal_bases.py), whose participants 1-(4) counts.
 HARDSHIP_MEETING_BASIS = "hardship-9"
@@ -77,6 +77,12 @@ def in_districts(path: str, districts: Iterable[Area]) -> Q:
     )
 
 
+def counted(case: str) -> Q:
+    """Rows of cases the indicators count: not those withdrawn as registered in error (a duplicate,
+    the wrong person), which were no consultation. ``case`` is the path to the case ("case")."""
+    return ~Q(**{f"{case}__withdrawal_kind": WithdrawalKind.IN_ERROR})
+
+
 def district_of(path: str) -> DbCase:
     """The district of the area at ``path``: the area itself, or the district a plaza area lies in."""
     return DbCase(
@@ -98,7 +104,7 @@ def by_district(rows: QuerySet, path: str, count: Count) -> dict[int, int]:
 def _held_meetings(districts: Iterable[Area], start: datetime.date, end: datetime.date):
     since, until = day_bounds(start, end)
     return SupportMeeting.objects.filter(
-        in_districts("case__area", districts), held_at__gte=since, held_at__lt=until
+        in_districts("case__area", districts), counted("case"), held_at__gte=since, held_at__lt=until
     ).order_by()
 
 
@@ -146,6 +152,7 @@ def hardship_meeting_participants(
         # Joined to its meeting and case directly: a subquery of the meetings would read them twice.
         rows = model.objects.filter(
             in_districts("meeting__case__area", districts),
+            counted("meeting__case"),
             meeting__held_at__gte=since,
             meeting__held_at__lt=until,
             meeting__legal_basis__code=HARDSHIP_MEETING_BASIS,
@@ -172,6 +179,7 @@ def rights_consultation_counts(
     since, until = day_bounds(start, end)
     rows = Concern.objects.filter(
         in_districts("case__area", districts),
+        counted("case"),
         case__lead_organisation__kind__in=CONSULTATION_AGENCIES,
         created_at__gte=since,
         created_at__lt=until,

@@ -14,6 +14,7 @@ from cases.exceptions import CaseRuleError
 from cases.models import Case, CaseAccessGrant, CaseState, Decision, MeetingAttendance, WatchVisit
 from cases.signals import case_decided, conclusion_blockers
 from cases.transitions import CASES, lead_transition, transition
+from cases.vocabulary import WithdrawalKind
 
 
 def decide(*, actor: User, case: Case, expected_version: int, outcome: str) -> Case:
@@ -109,9 +110,10 @@ def reopen(*, actor: User, case: Case, expected_version: int) -> Case:
     )
 
 
-def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> Case:
-    """Withdraw a case opened in error or no longer needed. A reason is required. Before intake,
-    the person who reported the concern may withdraw it; afterwards the lead organisation."""
+def withdraw(*, actor: User, case: Case, expected_version: int, reason: str, kind: str) -> Case:
+    """Withdraw a case opened in error or no longer needed (``kind``, WithdrawalKind: the
+    indicators leave out the former). A reason is required. Before intake, the person who reported
+    the concern may withdraw it; afterwards the lead organisation."""
     is_reporter = (
         case.state == CaseState.NOTICED
         and CaseAccessGrant.objects.filter(
@@ -122,7 +124,13 @@ def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> 
     def keep_reason(locked: Case) -> None:
         if not reason.strip():  # once the actor is known to be permitted
             raise CaseRuleError(_("取り下げの理由を入力してください。"), code="reason_required")
+        if kind not in WithdrawalKind.values:
+            raise CaseRuleError(
+                _("取り下げの区分（誤って登録した／対応の必要がなくなった）を選んでください。"),
+                code="kind_required",
+            )
         locked.withdrawal_reason = reason
+        locked.withdrawal_kind = kind
 
     return transition(
         CASES,
@@ -132,7 +140,7 @@ def withdraw(*, actor: User, case: Case, expected_version: int, reason: str) -> 
         name="withdraw",
         permission="view_case_status" if is_reporter else "lead_case",
         before=keep_reason,
-        fields=("withdrawal_reason",),
+        fields=("withdrawal_reason", "withdrawal_kind"),
     )
 
 

@@ -166,7 +166,7 @@ def test_only_a_token_with_the_act_scope_acts_and_only_as_far_as_its_user_may(wo
     assert act(reader, case, "accept", {"version": case.version}).status_code == 403
     other = issue(world, world.other_staff, world.other_plaza, scopes=[Scope.CASES_ACT])[1]
     taken = take_case(world, case)
-    refused = act(other, taken, "withdraw", {"version": taken.version, "reason": "x"})
+    refused = act(other, taken, "withdraw", {"version": taken.version, "reason": "x", "kind": "in_error"})
     assert refused.status_code == 403
     assert AuditEvent.objects.filter(event="case.denied", actor_id=world.other_staff.pk).exists()
     assert Case.objects.get(pk=case.pk).state == CaseState.SHARING

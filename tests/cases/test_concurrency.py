@@ -20,7 +20,7 @@ def test_concurrent_transitions_leave_one_winner_and_a_consistent_trail(committe
     outcomes = race(
         intake=lambda: intake.accept_intake(actor=world.staff, case=case, expected_version=version),
         withdraw=lambda: lifecycle.withdraw(
-            actor=world.commissioner, case=case, expected_version=version, reason="勘違い"
+            actor=world.commissioner, case=case, expected_version=version, reason="勘違い", kind="in_error"
         ),
     )
     winners = [name for name, result in outcomes.items() if isinstance(result, Case)]

@@ -201,7 +201,9 @@ def test_a_closed_case_is_found_under_its_tab(world, concern, soon):
 
 def test_a_concern_withdrawn_before_intake_is_under_the_ended_tab(world, concern):
     case = concern()
-    lifecycle.withdraw(actor=world.commissioner, case=case, expected_version=case.version, reason="勘違い")
+    lifecycle.withdraw(
+        actor=world.commissioner, case=case, expected_version=case.version, reason="勘違い", kind="in_error"
+    )
     assert case.reference in _inbox(world.staff, tab="ended")
     assert case.reference not in _inbox(world.staff)
 

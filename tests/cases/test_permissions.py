@@ -42,7 +42,7 @@ def actions(world, case, soon):
             attendees=[],
         ),
         "withdraw": lambda a: lifecycle.withdraw(
-            actor=a, case=case, expected_version=case.version, reason="理由"
+            actor=a, case=case, expected_version=case.version, reason="理由", kind="no_longer_needed"
         ),
         "reopen": lambda a: lifecycle.reopen(actor=a, case=case, expected_version=case.version),
         "close": lambda a: lifecycle.close(actor=a, case=case, expected_version=case.version),
@@ -175,7 +175,7 @@ def test_an_outsider_is_refused_before_the_input_is_read(world, concern, soon):
     case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
     steps = {
         "withdraw": lambda a: lifecycle.withdraw(
-            actor=a, case=case, expected_version=case.version, reason=" "
+            actor=a, case=case, expected_version=case.version, reason=" ", kind="in_error"
         ),
         "schedule_meeting": lambda a: meetings.schedule_meeting(
             actor=a,

@@ -37,7 +37,9 @@ def test_a_transition_is_checked_and_locked_in_one_statement(world, concern):
 
     case = intake.accept_intake(actor=world.staff, case=concern(), expected_version=1)
     with CaptureQueriesContext(connection) as ctx:
-        lifecycle.withdraw(actor=world.staff, case=case, expected_version=case.version, reason="誤登録")
+        lifecycle.withdraw(
+            actor=world.staff, case=case, expected_version=case.version, reason="誤登録", kind="in_error"
+        )
     sql = [q["sql"] for q in ctx.captured_queries]
     locks = [s for s in sql if s.startswith('SELECT "cases_case"')]
     assert len(locks) == 1 and "cases_casegroupobjectpermission" in locks[0]

@@ -143,7 +143,9 @@ def test_a_stale_page_gets_a_conflict_message_and_changes_nothing(world, concern
     stale = case.version
     follow_post(staff, reverse("cases:case_accept", args=[case.pk]), {"version": stale})
     html = follow_post(
-        staff, reverse("cases:case_withdraw", args=[case.pk]), {"version": stale, "reason": "古い画面"}
+        staff,
+        reverse("cases:case_withdraw", args=[case.pk]),
+        {"version": stale, "reason": "古い画面", "kind": "in_error"},
     )
     assert "他の人が先に" in html
     case.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -13,6 +14,7 @@ from cases.exceptions import CaseRuleError, Conflict
 from cases.models import AccessLevel, CaseAccessGrant, CaseState, Consent, MeetingKind
 from cases.services import intake, lifecycle, meetings, sharing
 from privacy.fields import ciphertexts_as_stored
+from tests.screens import browser
 from tests.workflow import decided, support_meeting, take
 
 
@@ -100,9 +102,14 @@ def test_referral_path_through_consent_disclosure_meeting_and_decision(world, co
     case = lifecycle.reopen(actor=world.staff, case=case, expected_version=case.version)
     assert case.state == CaseState.SHARING and case.ended_at is None
     case = lifecycle.withdraw(
-        actor=world.staff, case=case, expected_version=case.version, reason="転居のため"
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        reason="転居のため",
+        kind="no_longer_needed",
     )
     assert case.state == CaseState.WITHDRAWN and case.withdrawal_reason == "転居のため"
+    assert case.withdrawal_kind == "no_longer_needed"  # the indicators still count it
     transitions = [
         (e["from"], e["to"])
         for e in (
@@ -155,7 +162,9 @@ def test_every_decision_outcome(world, concern, soon, outcome):
 
 def test_urgent_escalation_makes_the_ward_office_lead_at_once_and_first_in_its_inbox(world, concern):
     routine = take(world, concern())
-    lifecycle.withdraw(actor=world.staff, case=routine, expected_version=routine.version, reason="重複")
+    lifecycle.withdraw(
+        actor=world.staff, case=routine, expected_version=routine.version, reason="重複", kind="in_error"
+    )
     older = concern()
     urgent = concern(urgency="urgent", categories=["elder_abuse"])
     with pytest.raises(CaseRuleError, match="同意以外"):
@@ -188,7 +197,13 @@ def test_stale_versions_are_conflicts_not_lost_updates(world, concern):
     stale = case.version
     take(world, case)
     with pytest.raises(Conflict) as conflict:
-        lifecycle.withdraw(actor=world.staff, case=case, expected_version=stale, reason="古い画面から")
+        lifecycle.withdraw(
+            actor=world.staff,
+            case=case,
+            expected_version=stale,
+            reason="古い画面から",
+            kind="no_longer_needed",
+        )
     assert "他の人が先に" in str(conflict.value)
     case.refresh_from_db()
     assert case.state == CaseState.SHARING
@@ -324,9 +339,17 @@ def test_time_boxed_access_ends_by_itself(world, concern, soon):
 def test_a_refused_transition_changes_nothing_and_its_refusal_is_recorded(world, concern):
     case = take(world, concern())
     with pytest.raises(PermissionDenied):
-        lifecycle.withdraw(actor=world.other_staff, case=case, expected_version=case.version, reason="誤登録")
+        lifecycle.withdraw(
+            actor=world.other_staff,
+            case=case,
+            expected_version=case.version,
+            reason="誤登録",
+            kind="in_error",
+        )
     with pytest.raises(PermissionDenied):  # a wrong version changes nothing for a stranger either
-        lifecycle.withdraw(actor=world.other_staff, case=case, expected_version=99, reason="誤登録")
+        lifecycle.withdraw(
+            actor=world.other_staff, case=case, expected_version=99, reason="誤登録", kind="in_error"
+        )
     fresh = type(case).objects.get(pk=case.pk)
     assert (fresh.state, fresh.version) == (case.state, case.version)
     assert events(case, "case.denied").count() == 2
@@ -336,7 +359,13 @@ def test_a_refused_transition_changes_nothing_and_its_refusal_is_recorded(world,
 def test_a_transition_writes_what_it_changed_sealed_versioned_and_stamped(world, concern):
     case = take(world, concern())
     before = type(case).objects.get(pk=case.pk)
-    lifecycle.withdraw(actor=world.staff, case=case, expected_version=case.version, reason="転居のため")
+    lifecycle.withdraw(
+        actor=world.staff,
+        case=case,
+        expected_version=case.version,
+        reason="転居のため",
+        kind="no_longer_needed",
+    )
     stored = type(case).objects.get(pk=case.pk)  # read back: not the object the service returned
     assert (stored.state, stored.version) == (CaseState.WITHDRAWN, before.version + 1)
     assert stored.updated_at > before.updated_at and stored.ended_at is not None
@@ -359,7 +388,9 @@ def test_a_transition_never_honours_an_expired_grant_and_revokes_it_for_good(wor
     helper = type(helper).objects.get(pk=helper.pk)
     CaseAccessGrant.objects.filter(user=helper).update(expires_at=timezone.now())
     with pytest.raises(PermissionDenied):
-        lifecycle.withdraw(actor=helper, case=case, expected_version=case.version, reason="誤登録")
+        lifecycle.withdraw(
+            actor=helper, case=case, expected_version=case.version, reason="誤登録", kind="in_error"
+        )
     # The revocation stands although the transition was refused (and rolled back).
     assert not CaseAccessGrant.objects.filter(user=helper, revoked_at__isnull=True).exists()
     assert events(case, "case.access_revoked").filter(params__contains='"expired"').count() == 1
@@ -389,13 +420,21 @@ def test_break_glass_is_reasoned_time_limited_audited_and_reviewed(world, concer
 def test_the_reporter_may_withdraw_their_own_concern_before_intake_only(world, concern):
     case = concern()
     case = lifecycle.withdraw(
-        actor=world.commissioner, case=case, expected_version=case.version, reason="勘違いでした"
+        actor=world.commissioner,
+        case=case,
+        expected_version=case.version,
+        reason="勘違いでした",
+        kind="in_error",
     )
     assert case.state == CaseState.WITHDRAWN
     taken = take(world, concern())
     with pytest.raises(PermissionDenied):
         lifecycle.withdraw(
-            actor=world.commissioner, case=taken, expected_version=taken.version, reason="取り下げたい"
+            actor=world.commissioner,
+            case=taken,
+            expected_version=taken.version,
+            reason="取り下げたい",
+            kind="no_longer_needed",
         )
 
 
@@ -463,3 +502,28 @@ def test_the_timeline_places_a_consent_when_it_was_recorded(world, concern):
     )
     whats = [str(entry["what"]) for entry in selectors.case_page(world.staff, case.pk).timeline]
     assert whats[0] == "気付き受付" and whats[-1] == f"同意（{timezone.localdate():%Y-%m-%d} に取得）"
+
+
+def test_a_withdrawal_says_whether_the_case_was_registered_in_error(world, concern):
+    case = take(world, concern())
+    for kind in ("", "mistake"):
+        with pytest.raises(CaseRuleError) as refused:
+            lifecycle.withdraw(
+                actor=world.staff, case=case, expected_version=case.version, reason="重複", kind=kind
+            )
+        assert refused.value.code == "kind_required"
+    case.refresh_from_db()
+    assert case.state != CaseState.WITHDRAWN and case.withdrawal_kind == ""
+    response = browser(world.staff).post(
+        reverse("cases:case_withdraw", args=[case.pk]), {"version": case.version, "reason": "重複"}
+    )
+    html = response.content.decode()
+    assert "この項目は必須です。" in html and "重複</textarea>" in html  # kept as typed
+    case.refresh_from_db()
+    assert case.state != CaseState.WITHDRAWN
+    browser(world.staff).post(
+        reverse("cases:case_withdraw", args=[case.pk]),
+        {"version": case.version, "reason": "重複", "kind": "in_error"},
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.WITHDRAWN and case.withdrawal_kind == "in_error"

@@ -16,6 +16,8 @@ from django.utils import timezone
 from accounts.models import Area, Membership
 from audit.models import AuditEvent
 from cases.models import (
+    Case,
+    CaseState,
     Concern,
     ConcernCategoryTag,
     Disclosure,
@@ -24,7 +26,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.vocabulary import ConcernCategory
+from cases.vocabulary import ConcernCategory, WithdrawalKind
 from indicators.definitions import DISTRICT_INDICATORS
 from networks.models import Network
 from privacy.normalise import fiscal_year_label, fiscal_year_of
@@ -39,7 +41,8 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
     """Cases in two districts with concerns, meetings and referrals on random days of this fiscal
     year and the last, and what each indicator should count: (indicator key, district name,
     fiscal year) → count. Some records are made not to count (a meeting never held, one of
-    professionals alone, a concern of another kind, a case an anshin centre leads)."""
+    professionals alone, a concern of another kind, a case an anshin centre leads, a case withdrawn
+    as registered in error)."""
     rng = random.Random(seed)
     today = timezone.localdate()
     april = datetime.date(fiscal_year_of(today), 4, 1)
@@ -63,6 +66,7 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
         area = rng.choice([district, *Area.objects.filter(level=Area.Level.PLAZA_AREA, parent=district)])
         case = make_case(person, area=area, lead_organisation=lead)
         consultation_agency = lead != world.anshin
+        mine: Counter = Counter()  # what this case's records count, unless it was registered in error
         # Concerns: each with one or two categories.
         kinds = set()
         for _ in range(rng.randint(1, 3)):
@@ -84,7 +88,7 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
                 ConcernCategory.REDUCED_CAPACITY,
                 ConcernCategory.CONSUMER_FRAUD,
             } & set(codes):
-                made[("5", district.name, fiscal_year_of(day))] += 1
+                mine[("5", district.name, fiscal_year_of(day))] += 1
         # Meetings: held or not, with residents and professionals or not.
         for _ in range(rng.randint(0, 3)):
             day = rng.choice(days)
@@ -118,11 +122,11 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
                 continue
             year = fiscal_year_of(day)
             if professionals and (commissioner or guests) and len(kinds) >= 2:
-                made[("1-2", district.name, year)] += 1
+                mine[("1-2", district.name, year)] += 1
             if hardship:
-                made[("1-4", district.name, year)] += professionals + commissioner + guests
+                mine[("1-4", district.name, year)] += professionals + commissioner + guests
             if kind == MeetingKind.COMMUNITY_CARE:
-                made[("9", district.name, year)] += 1
+                mine[("9", district.name, year)] += 1
         # Referrals to the self-reliance desk: a person counted once a year whatever their number.
         years = set()
         for _ in range(rng.randint(0, 2)):
@@ -155,7 +159,16 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
         ):
             years.add(fiscal_year_of(timezone.localtime(referral.accepted_at).date()))
         for year in years:
-            made[("4a", district.name, year)] += 1
+            mine[("4a", district.name, year)] += 1
+        # Withdrawn at the end: as registered in error, nothing of it counts; as no longer
+        # needed, all of it still does.
+        withdrawn = rng.choice(["", "", "", WithdrawalKind.IN_ERROR, WithdrawalKind.NO_LONGER_NEEDED])
+        if withdrawn:
+            Case.objects.filter(pk=case.pk).update(
+                state=CaseState.WITHDRAWN, withdrawal_kind=withdrawn, ended_at=timezone.now()
+            )
+        if withdrawn != WithdrawalKind.IN_ERROR:
+            made.update(mine)
     # Networks (⑦): counted in each fiscal year they ran a day of, if a care plaza runs them.
     this_year = fiscal_year_of(today)
     for n in range(12):
