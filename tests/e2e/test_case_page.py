@@ -52,3 +52,28 @@ def test_an_agency_sees_only_what_was_shared_and_no_actions(open_as, referred):
     expect(page.locator("details.action")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "case-page-agency-phone")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_the_lead_withdraws_a_case_saying_it_was_registered_in_error(open_as, referred, viewport, name):
+    page = open_as("demo_plaza", viewport)
+    page.goto(f"/cases/{referred.pk}/")
+    page.get_by_text("ケースを取り下げる", exact=True).click()
+    page.get_by_label("取り下げの理由").fill("同じ方の気付きが二重に登録されていた")
+    page.get_by_role("button", name="取り下げる").click()
+    # No kind chosen: the browser asks for one before anything is sent (the server's own error
+    # for a client that sends none: tests/cases/test_workflow.py), the reason stays as typed.
+    kind = page.locator("input[name=kind]").first
+    expect(kind).to_be_visible()
+    assert kind.evaluate("radio => radio.validity.valueMissing")
+    expect(page.get_by_label("取り下げの理由")).to_have_value("同じ方の気付きが二重に登録されていた")
+    referred.refresh_from_db()
+    assert referred.state == CaseState.REFERRED
+    shot(page, f"case-withdraw-form-{name}")
+    page.get_by_label("誤って登録した（重複・人違いなど。指標に数えない）").check()
+    page.get_by_role("button", name="取り下げる").click()
+    expect(page.locator("h1 .state")).to_have_text("取り下げ")
+    referred.refresh_from_db()
+    assert (referred.state, referred.withdrawal_kind) == (CaseState.WITHDRAWN, "in_error")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    shot(page, f"case-withdrawn-{name}")
