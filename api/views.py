@@ -54,6 +54,7 @@ from cases.selectors import (
     meeting_for_action,
     meeting_page,
     person_search,
+    require_offered,
 )
 from cases.selectors.lists import URGENCY_CHOICES, ListSort, ListTab
 from cases.selectors.people import people_form_page, require_changeable
@@ -365,7 +366,8 @@ class CaseAction(APIView):
 
     def get(self, request, case_id: str, action: str):
         codename, act = CASE_ACTIONS[action]
-        case = case_for_action(request.user, _path_id(case_id), codename, offered=action)
+        case = case_for_action(request.user, _path_id(case_id), codename)
+        require_offered(request.user, case, action)
         return Response(_form_described(action, act, request.user, case))
 
     def post(self, request, case_id: str, action: str):

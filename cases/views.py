@@ -240,10 +240,18 @@ def _case_action(name: str):
 
     @login_required
     def view(request: HttpRequest, case_id) -> HttpResponse:
-        offered = name if request.method != "POST" else ""
-        case = selectors.case_for_action(request.user, case_id, codename, offered=offered)
+        case = selectors.case_for_action(request.user, case_id, codename)
         back = reverse("cases:case_detail", kwargs={"case_id": case.pk})
-        return act_or_show_form(request, action, case, done=lambda _result: _after(request, case), back=back)
+        return act_or_show_form(
+            request,
+            action,
+            case,
+            done=lambda _result: _after(request, case),
+            back=back,
+            # The form, empty or with input errors, only where the case page offers the action
+            # (a POST with input the form accepts goes to the service, which says why it refuses).
+            before_showing=lambda: selectors.require_offered(request.user, case, name),
+        )
 
     return view
 

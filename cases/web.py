@@ -130,12 +130,20 @@ def with_version(obj) -> dict:
 
 
 def act_or_show_form(
-    request: HttpRequest, action: Action, obj, *, done: str | Callable[[object], str], back: str
+    request: HttpRequest,
+    action: Action,
+    obj,
+    *,
+    done: str | Callable[[object], str],
+    back: str,
+    before_showing: Callable[[], None] | None = None,
 ) -> HttpResponse:
     """The view's answer for one action on ``obj`` (found, and the actor's permission checked,
     before this is called): the form, or the outcome (a form's ``about`` is a sentence shown
     above its fields). ``done`` is where a success goes (a URL, or
-    a function of what the service returned), ``back`` the page the form belongs to."""
+    a function of what the service returned), ``back`` the page the form belongs to.
+    ``before_showing`` refuses (raises) whoever may not be shown the form: called before an empty
+    form or one with input errors is shown, not before the service (which says why it refuses)."""
     form = action.form(request, obj)
     # Ids named for the action: a page may load several of these forms into its panels.
     form.auto_id = request.path.rstrip("/").rsplit("/", 1)[-1] + "-%s"
@@ -152,6 +160,8 @@ def act_or_show_form(
             messages.success(request, action.done_message or _("記録しました。"))
             done = done(result) if callable(done) else done
             return redirect(done)
+    elif before_showing is not None:
+        before_showing()
     context = {"form": form, "action": action, "url": request.path, "back": back}
     return render(request, ACTION_FORM if request.htmx else ACTION_PAGE, context)
 

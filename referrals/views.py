@@ -36,15 +36,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, case_id) -> HttpResponse:
     """The case page's panel "関係機関につなぐ": a draft, to be checked and sent from its page."""
-    # Its empty form, where the lead may share the case (the page's "disclose"); the service decides a POST.
-    offered = "disclose" if request.method != "POST" else ""
-    case = case_selectors.case_for_action(request.user, case_id, "lead_case", offered=offered)
+    case = case_selectors.case_for_action(request.user, case_id, "lead_case")
     return act_or_show_form(
         request,
         NEW,
         case,
         done=lambda referral: reverse("referrals:detail", args=[referral.pk]),
         back=reverse("cases:case_detail", args=[case.pk]),
+        # Its form, where the lead may share the case (the page's "disclose"); the service decides a POST.
+        before_showing=lambda: case_selectors.require_offered(request.user, case, "disclose"),
     )
 
 

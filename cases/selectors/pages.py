@@ -101,6 +101,7 @@ __all__ = [
     "meeting_record",
     "people_for_report",
     "person_search",
+    "require_offered",
     "urgent_help",
     "watch_visit_of",
 ]
@@ -501,15 +502,17 @@ def _timeline(page: CasePage) -> list[dict]:
     return entries
 
 
-def case_for_action(actor: User, case_id: object, codename: str, *, offered: str = "") -> Case:
+def case_for_action(actor: User, case_id: object, codename: str) -> Case:
     """The case of an action of its page, if the actor holds the permission the action's service
-    asks for: refused (recorded) before their input is read. ``offered``: the action's empty form
-    is shown only where the case page offers it (the actor's permissions, the case's state); a
-    POST goes to the service, which says why it refuses."""
-    case = case_for(actor, case_id, codename)
-    if offered and offered not in _actions(case, held_case_permissions(actor, case)):
-        deny(actor, action=f"open_form:{offered}", case=case)
-    return case
+    asks for: refused (recorded) before their input is read."""
+    return case_for(actor, case_id, codename)
+
+
+def require_offered(actor: User, case: Case, action: str) -> None:
+    """An action's form is shown only where the case page offers it (the actor's permissions, the
+    case's state); anyone else is refused, recorded."""
+    if action not in _actions(case, held_case_permissions(actor, case)):
+        deny(actor, action=f"open_form:{action}", case=case)
 
 
 def case_standing(case: Case) -> tuple[str, int]:
