@@ -21,7 +21,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils.translation import gettext_lazy as _
 
 from accounts.acting import current_actor
-from accounts.models import Membership, MembershipRequest, Organisation, OrganisationKind, User
+from accounts.models import (
+    Area,
+    AreaLevel,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    OrganisationKind,
+    User,
+)
 from accounts.roles import Role
 from accounts.signals import password_reset_link_sent
 from audit.events import COMMON, register
@@ -262,6 +270,14 @@ def connect() -> None:
         changed="organisation.changed",
         params=lambda organisation, names: {"organisation_kind": organisation.kind},
     )
+    # The area tree decides which districts an organisation serves and whose figures a reader sees.
+    watch(
+        Area,
+        created="area.created",
+        deleted="area.deleted",
+        changed="area.changed",
+        params=lambda area, names: {"area_level": area.level},
+    )
     m2m_changed.connect(
         _groups_changed, sender=User.groups.through, dispatch_uid="audit.administration.groups"
     )
@@ -271,6 +287,7 @@ def connect() -> None:
         parameter_labels={
             "role": dict(Role.choices),
             "organisation_kind": dict(OrganisationKind.choices),
+            "area_level": dict(AreaLevel.choices),
             "change": {"added": _("追加"), "removed": _("削除")},
             "decision": {"approved": _("承認"), "rejected": _("却下")},
         },

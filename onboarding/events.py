@@ -11,14 +11,14 @@ KINDS = [
         "onboarding.checked",
         Action.CREATE,
         _(
-            "取り込むファイルを確かめました（組織{organisations}、利用者{users}、候補者{candidates}、誤り{errors}）"
+            "取り込むファイルを確かめました（地域{areas}、組織{organisations}、利用者{users}、候補者{candidates}、共有の根拠{legal_bases}、誤り{errors}）"
         ),
     ),
     EventKind(
         "onboarding.imported",
         Action.CREATE,
         _(
-            "ファイルを取り込みました（組織{organisations}、利用者{users}、所属{memberships}、承認待ち{requests}、候補者{candidates}）"
+            "ファイルを取り込みました（地域{areas}、組織{organisations}、利用者{users}、所属{memberships}、承認待ち{requests}、候補者{candidates}、共有の根拠{legal_bases}）"
         ),
     ),
     EventKind("onboarding.discarded", Action.ERASE, _("取り込み待ちのファイルを破棄しました")),

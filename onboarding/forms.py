@@ -9,7 +9,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganisationKind
+from accounts.models import AreaLevel, OrganisationKind, validate_local_government_code
 from accounts.roles import Role
 from guardianship.vocabulary import CandidateKind, Language, Specialism
 
@@ -78,6 +78,51 @@ class NamesField(forms.Field):
         return [part.strip() for part in SEPARATORS.split(str(value or "")) if part.strip()]
 
 
+class YesNoField(forms.Field):
+    """はい or いいえ (also ○/×, yes/no, 1/0, or an Excel TRUE/FALSE); an empty cell is ``default``."""
+
+    YES = frozenset({"はい", "○", "〇", "yes", "true", "1"})
+    NO = frozenset({"いいえ", "×", "no", "false", "0"})
+
+    def __init__(self, *, default: bool, **kwargs):
+        self.default = default
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if not text:
+            return self.default
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise forms.ValidationError(
+            _("「%(value)s」は「はい」か「いいえ」で書いてください。"),
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class AreaRow(forms.Form):
+    name = forms.CharField(max_length=100)
+    level = LabelledChoiceField(choices=AreaLevel.choices)
+    parent = forms.CharField(max_length=100, required=False)
+    code = forms.CharField(max_length=6, required=False, validators=[validate_local_government_code])
+
+
+class LegalBasisRow(forms.Form):
+    code = forms.SlugField(max_length=40)
+    name = forms.CharField(max_length=200)
+    citation = forms.CharField(max_length=200)
+    is_consent = YesNoField(default=False)
+    allows_meeting_without_consent = YesNoField(default=False)
+    requires_reference = YesNoField(default=False)
+    organisation_kinds = LabelledListField(choices=OrganisationKind.choices)
+    is_active = YesNoField(default=True)
+
+
 class OrganisationRow(forms.Form):
     name = forms.CharField(max_length=200)
     kind = LabelledChoiceField(choices=OrganisationKind.choices)
@@ -116,7 +161,13 @@ class CandidateRow(forms.Form):
     registered_on = forms.DateField(required=False)
 
 
-ROW_FORMS = {"organisations": OrganisationRow, "users": UserRow, "candidates": CandidateRow}
+ROW_FORMS = {
+    "areas": AreaRow,
+    "organisations": OrganisationRow,
+    "users": UserRow,
+    "candidates": CandidateRow,
+    "legal_bases": LegalBasisRow,
+}
 
 
 class UploadForm(forms.Form):

@@ -1,13 +1,14 @@
-"""The onboarding import: a municipality's organisations, staff and guardian candidates from one
-workbook (onboarding/workbook.py), checked row by row, then written all at once or not at all.
+"""The onboarding import: a municipality's area tree, organisations, staff, guardian candidates and
+legal-basis catalogue entries from one workbook (onboarding/workbook.py), checked row by row, then
+written all at once or not at all.
 
 ``stage_workbook`` checks the file: every problem with its sheet, row and column, nothing written
 (but the check itself recorded); a file without problems is kept, encrypted, until its
 administrator confirms. ``import_staged`` checks it again — the directory may have changed since —
-and writes everything in one transaction as that administrator: organisations and users (each an
-audited administrative change), memberships through ``request_membership`` (a role that reads
-cases waits for a second administrator, as on the admin pages), candidates through
-``enrol_candidate``. Then the kept file and its key are destroyed.
+and writes everything in one transaction as that administrator: areas, organisations, users and
+legal bases (each an audited administrative change), memberships through ``request_membership``
+(a role that reads cases waits for a second administrator, as on the admin pages), candidates
+through ``enrol_candidate``. Then the kept file and its key are destroyed.
 """
 
 import base64
@@ -19,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.acting import acting_as
-from accounts.models import Area, Membership, Organisation, OrganisationKind, User
+from accounts.models import Area, AreaLevel, Membership, Organisation, OrganisationKind, User
 from accounts.services import is_administrator, request_membership
 from audit import services as audit
 from cases.access import deny
+from cases.models import LegalBasis
 from guardianship.models import GuardianCandidate
 from guardianship.services import candidate_problem, enrol_candidate
 from onboarding import workbook
@@ -72,9 +74,18 @@ def require_administrator(actor: User, action: str) -> None:
         deny(actor, action=action)
 
 
-def _municipality() -> Area | None:
-    found = list(Area.objects.filter(level=Area.Level.MUNICIPALITY)[:2])
+# An area the file names: one in the directory, or a row of the file's 地域 sheet (made when written).
+Place = Area | dict
+
+
+def _municipality(checked: Checked) -> Place | None:
+    found: list[Place] = list(Area.objects.filter(level=Area.Level.MUNICIPALITY)[:2])
+    found += [row for row in checked.rows.get("areas", []) if row["level"] == AreaLevel.MUNICIPALITY]
     return found[0] if len(found) == 1 else None
+
+
+def _level(place: Place) -> str:
+    return place.level if isinstance(place, Area) else place["level"]
 
 
 def check_workbook(content: bytes) -> Checked:
@@ -94,34 +105,121 @@ def check_workbook(content: bytes) -> Checked:
                 for name, errors in form.errors.items():
                     column = sheet.header_of(name) if name != "__all__" else ""
                     checked.problems.extend(Problem(sheet.title, row.number, column, e) for e in errors)
+    _check_areas(checked)
     _check_organisations(checked)
     _check_users(checked)
     _check_candidates(checked)
+    _check_legal_bases(checked)
     checked.problems.sort(
         key=lambda p: ([s.title for s in workbook.SHEETS].index(p.sheet) if p.sheet else -1, p.row)
     )
     return checked
 
 
-def _areas(names: list[str], sheet: workbook.Sheet, row: dict, checked: Checked) -> list[Area]:
-    found = []
+def _places(names: list[str], checked: Checked) -> dict[str, list[Place]]:
+    """Each name: the areas of the directory and the rows of the file's 地域 sheet that have it."""
+    found: dict[str, list[Place]] = {name: [] for name in names}
+    for area in Area.objects.filter(name__in=names):
+        found[area.name].append(area)
+    for row in checked.rows.get("areas", []):
+        if row["name"] in found:
+            found[row["name"]].append(row)
+    return found
+
+
+def _place(name: str, places: dict[str, list[Place]]) -> tuple[Place | None, str]:
+    """The one area with this name, or None and what is wrong."""
+    matches = places.get(name, [])
+    if len(matches) == 1:
+        return matches[0], ""
+    message = (
+        _("地域「%(name)s」がありません。") if not matches else _("「%(name)s」という地域が複数あります。")
+    )
+    return None, message % {"name": name}
+
+
+def _areas(names: list[str], sheet: workbook.Sheet, row: dict, checked: Checked) -> list[Place]:
+    found, places = [], _places(names, checked)
     for name in names:
-        matches = list(Area.objects.filter(name=name)[:2])
-        if len(matches) != 1:
-            message = (
-                _("地域「%(name)s」がありません。")
-                if not matches
-                else _("「%(name)s」という地域が複数あります。")
-            ) % {"name": name}
+        place, message = _place(name, places)
+        if place is None:
             checked.problems.append(Problem(sheet.title, row["row"], sheet.header_of("areas"), message))
         else:
-            found.extend(matches)
+            found.append(place)
     return found
+
+
+def _check_areas(checked: Checked) -> None:
+    """The model's rules (a code for a municipality or ward, a parent of a coarser level, a name
+    once under its parent, a code once), against the directory and the file's other rows."""
+    sheet, rows = workbook.AREAS, checked.rows.get("areas", [])
+    column = sheet.header_of
+    places = _places(sorted({r["parent"] for r in rows if r["parent"]}), checked)
+    codes_taken = set(
+        Area.objects.filter(code__in=[r["code"] for r in rows if r["code"]]).values_list("code", flat=True)
+    )
+    codes: dict[str, int] = {}
+    under: dict[tuple, int] = {}
+    for row in rows:
+
+        def problem(name: str, message: str, row=row) -> None:
+            checked.problems.append(Problem(sheet.title, row["row"], column(name), message))
+
+        level, code = row["level"], row["code"]
+        if level in (AreaLevel.MUNICIPALITY, AreaLevel.WARD) and not code:
+            problem("code", _("市区町村と区には地方公共団体コードが必要です。"))
+        if code in codes_taken:
+            problem("code", _("このコードの地域が既にあります。"))
+        elif code in codes:
+            problem("code", _("%(row)d行目と同じコードです。") % {"row": codes[code]})
+        if code:
+            codes.setdefault(code, row["row"])
+        parent = None
+        if level == AreaLevel.MUNICIPALITY:
+            if row["parent"]:
+                problem("parent", _("市区町村の行は、上位の地域を空欄にしてください。"))
+        elif not row["parent"]:
+            problem("parent", _("上位の地域を書いてください（既にある地域か、このシートの別の行）。"))
+        else:
+            parent, message = _place(row["parent"], places)
+            if parent is None:
+                problem("parent", message)
+            elif Area.LEVEL_DEPTH[_level(parent)] >= Area.LEVEL_DEPTH[level]:
+                problem("parent", _("上位の地域は、この地域より大きな階層でなければなりません。"))
+                parent = None
+        row["parent"] = parent
+        if parent is None:
+            continue
+        place = ("area", parent.pk) if isinstance(parent, Area) else ("row", parent["row"])
+        if isinstance(parent, Area) and Area.objects.filter(parent=parent, name=row["name"]).exists():
+            problem("name", _("同じ上位の地域の下に、同じ名称の地域が既にあります。"))
+        elif (place, row["name"]) in under:
+            problem(
+                "name",
+                _("%(row)d行目と同じ上位の地域の下で、同じ名称です。") % {"row": under[place, row["name"]]},
+            )
+        under.setdefault((place, row["name"]), row["row"])
+
+
+def _check_legal_bases(checked: Checked) -> None:
+    sheet, rows = workbook.LEGAL_BASES, checked.rows.get("legal_bases", [])
+    taken = set(LegalBasis.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row["code"] in taken:
+            message = _("このコードの根拠が既にあります（変更は管理画面で）。")
+        elif row["code"] in seen:
+            message = _("%(row)d行目と同じコードです。") % {"row": seen[row["code"]]}
+        else:
+            message = ""
+        if message:
+            checked.problems.append(Problem(sheet.title, row["row"], sheet.header_of("code"), message))
+        seen.setdefault(row["code"], row["row"])
 
 
 def _check_organisations(checked: Checked) -> None:
     sheet, rows = workbook.ORGANISATIONS, checked.rows.get("organisations", [])
-    municipality = _municipality()
+    municipality = _municipality(checked)
     if rows and municipality is None:
         checked.problems.append(
             Problem(
@@ -291,14 +389,28 @@ def import_staged(*, actor: User, staged: StagedImport) -> dict[str, int]:
     checked = check_workbook(content)
     if checked.problems:
         raise ImportRefused(checked)
-    made = {"organisations": 0, "users": 0, "memberships": 0, "requests": 0, "candidates": 0}
+    made = dict.fromkeys(
+        ("areas", "organisations", "users", "memberships", "requests", "candidates", "legal_bases"), 0
+    )
     with transaction.atomic(), acting_as(actor):
+        areas: dict[int, Area] = {}  # the file's row number → the area made from it
+
+        def area(place: Place) -> Area:
+            return place if isinstance(place, Area) else areas[place["row"]]
+
+        # Coarser levels first: a parent on the sheet is always made before its children.
+        for row in sorted(checked.rows.get("areas", []), key=lambda r: Area.LEVEL_DEPTH[r["level"]]):
+            parent = row["parent"] and area(row["parent"])
+            areas[row["row"]] = Area.objects.create(
+                name=row["name"], level=row["level"], parent=parent, code=row["code"]
+            )
+            made["areas"] += 1
         organisations: dict[str, Organisation] = {}
         for row in checked.rows.get("organisations", []):
             organisation = Organisation.objects.create(
-                name=row["name"], kind=row["kind"], municipality=row["municipality"], phone=row["phone"]
+                name=row["name"], kind=row["kind"], municipality=area(row["municipality"]), phone=row["phone"]
             )
-            organisation.areas.set(row["areas"])
+            organisation.areas.set([area(place) for place in row["areas"]])
             organisations[organisation.name] = organisation
             made["organisations"] += 1
         users: dict[str, User] = {}
@@ -323,9 +435,12 @@ def import_staged(*, actor: User, staged: StagedImport) -> dict[str, int]:
                 actor=actor,
                 **row["fields"],
                 organisation=organisations[organisation] if isinstance(organisation, str) else organisation,
-                areas=row["areas"],
+                areas=[area(place) for place in row["areas"]],
             )
             made["candidates"] += 1
+        for row in checked.rows.get("legal_bases", []):
+            LegalBasis.objects.create(**{name: value for name, value in row.items() if name != "row"})
+            made["legal_bases"] += 1
         audit.record("onboarding.imported", actor=actor, params=made)
         _destroy(staged)
     return made
@@ -341,10 +456,18 @@ def template_workbook() -> bytes:
     """The empty workbook with what each column accepts."""
     from accounts.roles import Role
     from guardianship.vocabulary import Language, Specialism
-    from onboarding.forms import IMPORTED_CANDIDATE_KINDS, accepted
+    from onboarding.forms import IMPORTED_CANDIDATE_KINDS, LegalBasisRow, YesNoField, accepted
 
+    yes_no = [_("はい"), _("いいえ")]
     return workbook.template(
         {
+            ("areas", "level"): accepted(AreaLevel.choices),
+            ("legal_bases", "organisation_kinds"): accepted(OrganisationKind.choices),
+            **{
+                ("legal_bases", name): yes_no
+                for name, f in LegalBasisRow.base_fields.items()
+                if isinstance(f, YesNoField)
+            },
             ("organisations", "kind"): accepted(OrganisationKind.choices),
             ("users", "role"): accepted(Role.choices),
             ("candidates", "kind"): accepted(IMPORTED_CANDIDATE_KINDS),

@@ -57,8 +57,9 @@ def confirm(request: HttpRequest, staged_id) -> HttpResponse:
         messages.success(
             request,
             _(
-                "取り込みました：組織 %(organisations)d、利用者 %(users)d、所属 %(memberships)d"
-                "（別の管理者の承認待ち %(requests)d）、後見人候補者 %(candidates)d。"
+                "取り込みました：地域 %(areas)d、組織 %(organisations)d、利用者 %(users)d、"
+                "所属 %(memberships)d（別の管理者の承認待ち %(requests)d）、"
+                "後見人候補者 %(candidates)d、共有の根拠 %(legal_bases)d。"
             )
             % made,
         )

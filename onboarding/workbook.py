@@ -36,6 +36,24 @@ class Sheet:
 
 
 LIST_NOTE = _("複数あるときは「、」で区切る")
+YES_NO_NOTE = _("「はい」か「いいえ」")
+
+AREAS = Sheet(
+    "areas",
+    "地域",
+    (
+        Column(
+            "name", "名称", _("区・地区・ケアプラザ圏域の名称（同じ上位の地域の下では重ならない名称）"), True
+        ),
+        Column("level", "階層", _("区、地区、ケアプラザ圏域 など（下の一覧）"), True),
+        Column(
+            "parent",
+            "上位の地域",
+            _("既にある地域か、このシートの別の行の名称。市区町村の行は空欄"),
+        ),
+        Column("code", "地方公共団体コード", _("市区町村と区は必須の6桁（例 141003）。地区・圏域は空欄")),
+    ),
+)
 
 ORGANISATIONS = Sheet(
     "organisations",
@@ -91,7 +109,30 @@ CANDIDATES = Sheet(
         Column("registered_on", "市民後見人バンクへの登録日", _("市民後見人は必須")),
     ),
 )
-SHEETS = (ORGANISATIONS, USERS, CANDIDATES)
+LEGAL_BASES = Sheet(
+    "legal_bases",
+    "共有の根拠",
+    (
+        Column("code", "コード", _("半角英数字と - _ の40字まで（既にあるコードは使えません）"), True),
+        Column("name", "名称", _("画面に出る根拠の名称"), True),
+        Column("citation", "根拠条文", _("例 社会福祉法第106条の6"), True),
+        Column("is_consent", "本人の同意による", YES_NO_NOTE + _("（空欄は「いいえ」）")),
+        Column(
+            "allows_meeting_without_consent",
+            "同意前の会議で共有できる",
+            YES_NO_NOTE + _("（空欄は「いいえ」）"),
+        ),
+        Column("requires_reference", "参照の記入が必要", YES_NO_NOTE + _("（空欄は「いいえ」）")),
+        Column(
+            "organisation_kinds",
+            "用いることができる組織の種別",
+            _("空欄はすべての種別。") + LIST_NOTE,
+        ),
+        Column("is_active", "有効", YES_NO_NOTE + _("（空欄は「はい」）")),
+    ),
+)
+# In the order they are written: areas before the organisations and candidates that name them.
+SHEETS = (AREAS, ORGANISATIONS, USERS, CANDIDATES, LEGAL_BASES)
 
 
 class UnreadableWorkbook(Exception):

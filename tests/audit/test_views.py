@@ -49,8 +49,13 @@ def test_event_search_filters(client, officer, looked_at, demo):
     by_actor = client.get(url, {"actor": "demo_plaza"}).context["page"]
     assert {row.event for row in by_actor} == {"auth.login", "person.listed"}
     by_action = client.get(url, {"action": "create"}).context["page"]
-    # The demo's organisations and users were created too (seed_demo, audited with no actor).
-    assert {row.event for row in by_action} == {"person.registered", "organisation.created", "user.created"}
+    # The demo's areas, organisations and users were created too (seed_demo, audited with no actor).
+    assert {row.event for row in by_action} == {
+        "person.registered",
+        "area.created",
+        "organisation.created",
+        "user.created",
+    }
     by_organisation = client.get(url, {"organisation": demo.plazas[0].pk}).context["page"]
     assert {row.event for row in by_organisation} == {"person.registered", "auth.login", "person.listed"}
     today = datetime.date.today()

@@ -4,7 +4,7 @@ imported; a plaza worker is refused."""
 
 from playwright.sync_api import expect
 
-from accounts.models import MembershipRequest, Organisation
+from accounts.models import Area, MembershipRequest, Organisation
 from tests.e2e.conftest import DESKTOP, PHONE, shot
 from tests.onboarding.test_import import good_file, xlsx
 
@@ -12,7 +12,10 @@ from tests.onboarding.test_import import good_file, xlsx
 def test_an_administrator_imports_a_workbook_after_correcting_it(people, open_as, tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(
-        xlsx(organisations=[{"名称": "誤りのある組織", "種別": "町内会"}])  # not a kind Tsunagu knows
+        xlsx(
+            organisations=[{"名称": "誤りのある組織", "種別": "町内会"}],  # not a kind Tsunagu knows
+            areas=[{"名称": "コードのない区", "階層": "区", "上位の地域": people.demo.municipality.name}],
+        )
     )
     good = tmp_path / "good.xlsx"
     good.write_bytes(good_file(people))
@@ -22,14 +25,16 @@ def test_an_administrator_imports_a_workbook_after_correcting_it(people, open_as
     admin.get_by_role("link", name="Excel から取り込む（導入時）").click()
     admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(bad))
     admin.get_by_role("button", name="確かめる").click()
-    row = admin.locator("#problem-table tbody tr")
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("組織")
-    expect(row).to_contain_text("種別")
-    expect(row).to_contain_text("「町内会」は選べません")
+    rows = admin.locator("#problem-table tbody tr")
+    expect(rows).to_have_count(2)  # in the workbook's order: areas first
+    expect(rows.nth(0)).to_contain_text("地方公共団体コード")
+    expect(rows.nth(0)).to_contain_text("市区町村と区には地方公共団体コードが必要です。")
+    expect(rows.nth(1)).to_contain_text("種別")
+    expect(rows.nth(1)).to_contain_text("「町内会」は選べません")
     assert admin.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(admin, "onboarding-problems-phone")
     assert not Organisation.objects.filter(name="誤りのある組織").exists()
+    assert not Area.objects.filter(name="コードのない区").exists()
 
     admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(good))
     admin.get_by_role("button", name="確かめる").click()

@@ -160,6 +160,8 @@ def test_a_good_file_is_checked_kept_encrypted_then_imported_all_at_once(world):
     # Recorded: the check, the import with its counts, and each record made by the administrator.
     imported = AuditEvent.objects.get(event="onboarding.imported")
     assert json.loads(imported.params) == {
+        "areas": 0,
+        "legal_bases": 0,
         "organisations": 2,
         "users": 2,
         "memberships": 0,
@@ -295,3 +297,131 @@ def test_the_template_has_every_sheet_and_what_each_column_takes(world):
     assert "民生委員・児童委員" in notes[("利用者", "役割")]
     # The template, filled as it comes, is read back without problems.
     assert check_workbook(answer.content).problems == []
+
+
+def code(first_five: str) -> str:
+    from accounts.models import local_government_code_check_digit
+
+    return first_five + local_government_code_check_digit(first_five)
+
+
+def test_areas_and_legal_bases_are_imported_with_what_names_them(world):
+    """A ward, its district and a plaza area from the 地域 sheet, in any order; an organisation and
+    a candidate on the same file serve them; a legal basis joins the catalogue. Each record is an
+    audited administrative change by the administrator."""
+    from accounts.models import Area
+    from cases.models import LegalBasis
+
+    content = xlsx(
+        areas=[  # the child first: rows are written coarser levels first
+            {"名称": "試験圏域", "階層": "ケアプラザ圏域", "上位の地域": "試験地区"},
+            {"名称": "試験地区", "階層": "district", "上位の地域": "試験区"},
+            {
+                "名称": "試験区",
+                "階層": "区",
+                "上位の地域": world.demo.municipality.name,
+                "地方公共団体コード": code("14199"),
+            },
+        ],
+        organisations=[
+            {"名称": "試験地区の地域ケアプラザ", "種別": "care_plaza", "担当地域": "試験地区、試験圏域"}
+        ],
+        candidates=[
+            {"種別": "社会福祉士", "氏名・名称": "試験 次郎", "受任できる件数": 2, "活動できる地域": "試験区"}
+        ],
+        legal_bases=[
+            {
+                "コード": "test-ordinance-12",
+                "名称": "試験市個人情報保護条例第12条",
+                "根拠条文": "試験市条例第12条",
+                "参照の記入が必要": "はい",
+                "用いることができる組織の種別": "区役所（福祉保健センター）の課、care_plaza",
+            }
+        ],
+    )
+    assert check_workbook(content).problems == []
+    admin = browser(world.admin)
+    answer = admin.post(upload(admin, content)["Location"], {"import": "1"})
+    assert answer.status_code == 302
+    ward = Area.objects.get(name="試験区")
+    assert (ward.level, ward.parent, ward.code) == ("ward", world.demo.municipality, code("14199"))
+    district = Area.objects.get(name="試験地区", parent=ward, level="district")
+    plaza_area = Area.objects.get(name="試験圏域", parent=district, level="plaza_area")
+    plaza = Organisation.objects.get(name="試験地区の地域ケアプラザ")
+    assert set(plaza.areas.all()) == {district, plaza_area}
+    assert plaza.municipality == world.demo.municipality
+    assert list(GuardianCandidate.objects.get(kind="social_worker").areas.all()) == [ward]
+    basis = LegalBasis.objects.get(code="test-ordinance-12")
+    assert (basis.requires_reference, basis.is_consent, basis.is_active) == (True, False, True)
+    assert sorted(basis.organisation_kinds) == ["care_plaza", "ward_office"]
+    made = AuditEvent.objects.filter(event="area.created", actor=world.admin)
+    assert sorted(json.loads(e.params)["area_level"] for e in made) == ["district", "plaza_area", "ward"]
+    assert AuditEvent.objects.filter(event="legal_basis.created", actor=world.admin).count() == 1
+    imported = json.loads(AuditEvent.objects.get(event="onboarding.imported").params)
+    assert (imported["areas"], imported["organisations"], imported["legal_bases"]) == (3, 1, 1)
+    assert "試験" not in "".join(AuditEvent.objects.values_list("params", flat=True))
+
+
+def test_area_and_legal_basis_rows_that_break_the_rules_are_refused(world):
+    from accounts.models import Area
+    from cases.models import LegalBasis
+
+    district, neighbour = world.demo.districts[:2]
+    before = (Area.objects.count(), LegalBasis.objects.count())
+    content = xlsx(
+        areas=[
+            {"名称": "コードのない区", "階層": "区", "上位の地域": world.demo.municipality.name},
+            {"名称": "逆さの地区", "階層": "地区", "上位の地域": "迷子の圏域"},
+            {"名称": "試験圏域", "階層": "plaza_area", "上位の地域": neighbour.name},
+            {"名称": "迷子の圏域", "階層": "plaza_area", "上位の地域": "どこにもない地区"},
+            {"名称": district.name, "階層": "地区", "上位の地域": world.demo.ward.name},
+            {
+                "名称": "二つ目の市",
+                "階層": "市区町村",
+                "上位の地域": world.demo.ward.name,
+                "地方公共団体コード": world.demo.ward.code,
+            },
+            {"名称": "試験圏域", "階層": "plaza_area", "上位の地域": neighbour.name},
+            {
+                "名称": "誤りのコード",
+                "階層": "区",
+                "上位の地域": world.demo.municipality.name,
+                "地方公共団体コード": "141000",
+            },
+        ],
+        legal_bases=[
+            {"コード": LegalBasis.objects.first().code, "名称": "既にある", "根拠条文": "第1条"},
+            {"コード": "new-basis", "名称": "新しい", "根拠条文": "第2条"},
+            {"コード": "new-basis", "名称": "二度目", "根拠条文": "第3条"},
+            {"コード": "other-basis", "名称": "迷い", "根拠条文": "第5条", "本人の同意による": "たぶん"},
+            {
+                "コード": "日本語のコード",
+                "名称": "書式",
+                "根拠条文": "第4条",
+                "用いることができる組織の種別": "町内会",
+            },
+        ],
+    )
+    found = {(p.sheet, p.row, p.column): p.message for p in check_workbook(content).problems}
+    assert found.pop(("地域", 2, "地方公共団体コード")) == "市区町村と区には地方公共団体コードが必要です。"
+    assert (
+        found.pop(("地域", 3, "上位の地域")) == "上位の地域は、この地域より大きな階層でなければなりません。"
+    )
+    assert found.pop(("地域", 5, "上位の地域")) == "地域「どこにもない地区」がありません。"
+    assert found.pop(("地域", 6, "名称")) == "同じ上位の地域の下に、同じ名称の地域が既にあります。"
+    assert found.pop(("地域", 7, "地方公共団体コード")) == "このコードの地域が既にあります。"
+    assert found.pop(("地域", 7, "上位の地域")) == "市区町村の行は、上位の地域を空欄にしてください。"
+    assert found.pop(("地域", 8, "名称")) == "4行目と同じ上位の地域の下で、同じ名称です。"
+    assert "検査数字" in found.pop(("地域", 9, "地方公共団体コード"))
+    assert found.pop(("共有の根拠", 2, "コード")) == "このコードの根拠が既にあります（変更は管理画面で）。"
+    assert found.pop(("共有の根拠", 4, "コード")) == "3行目と同じコードです。"
+    assert (
+        found.pop(("共有の根拠", 5, "本人の同意による"))
+        == "「たぶん」は「はい」か「いいえ」で書いてください。"
+    )
+    assert found.pop(("共有の根拠", 6, "コード"))  # Django's own words for a slug
+    assert "「町内会」は選べません" in found.pop(("共有の根拠", 6, "用いることができる組織の種別"))
+    assert found == {}  # nothing else, and the rows without a problem are not blamed
+    admin = browser(world.admin)
+    assert upload(admin, content).status_code == 200
+    assert (Area.objects.count(), LegalBasis.objects.count()) == before and not StagedImport.objects.exists()
