@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.roles import Role
+from cases.configuration import LEGAL_BASES, MEETING_KINDS, values_where
 from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingGuest, MeetingKind
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
@@ -21,6 +22,7 @@ from cases.vocabulary import (
     Urgency,
     WithdrawalKind,
 )
+from configuration.selectors import offered
 from privacy.normalise import parse_date
 
 
@@ -198,12 +200,16 @@ class OutcomeForm(VersionedForm):
 
 
 def legal_bases_for(organisation: Organisation | None, **filters):
-    """The active legal bases this organisation may invoke (``LegalBasis.may_be_invoked_by``):
-    a form offers only those, and the service checks again."""
+    """The active legal bases this organisation may invoke (``LegalBasis.may_be_invoked_by``) and
+    its municipality offers (configuration: ``cases.legal_bases``): a form offers only those, and
+    the service checks again (``check_legal_basis``)."""
     bases = LegalBasis.objects.filter(is_active=True, **filters).order_by("code")
     if organisation is None:
         return bases
-    return bases.filter(pk__in=[b.pk for b in bases if b.may_be_invoked_by(organisation)])
+    offered = set(values_where(organisation)[LEGAL_BASES])
+    return bases.filter(
+        pk__in=[b.pk for b in bases if b.code in offered and b.may_be_invoked_by(organisation)]
+    )
 
 
 class EscalateForm(VersionedForm):
@@ -311,6 +317,8 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # The kinds of meeting the case's municipality holds (configuration: cases.meeting_kinds).
+        self.fields["kind"].choices = offered(values_where(case.lead_organisation), MEETING_KINDS)
         self.fields["consent"].label_from_instance = consent_label
         self.fields["attendees"].label_from_instance = lambda u: " / ".join(
             [str(u), *(m.organisation.name for m in u.memberships.all())]

@@ -1,6 +1,7 @@
 """The demo's settings (see ``manage.py seed_demo``): つなぐ市, whose ward heads petition for
 guardianship (区長申立て), and a second, smaller city configured differently — みどり市, a city
-without wards, with a shorter concern form and a higher threshold for small numbers — with a
+without wards, with a shorter concern form, fewer kinds of meeting (its case meetings' attendees
+undertaking to hand their papers back) and a higher threshold for small numbers — with a
 plaza worker and a commissioner of its own; the demo's administrator runs both cities.
 Fictional throughout; idempotent."""
 
@@ -81,6 +82,9 @@ def seed(structure: DemoStructure) -> None:
                     "other",
                 ],
                 "cases.reporter_kinds": ["commissioner", "neighbour", "agency"],
+                # No 重層的支援会議 in a small city; its case meetings' papers are collected.
+                "cases.meeting_kinds": ["support_meeting", "individual_case", "community_care"],
+                "cases.undertaking_individual_case": "会議の資料は、会議の終わりにすべて回収します。",
                 "guardianship.mayor_petition_label": "市長申立て",
                 "indicators.small_numbers": 10,
             },

@@ -18,7 +18,14 @@ def field_for(setting: Setting) -> forms.Field:
         return forms.IntegerField(
             label=setting.label, min_value=setting.least, max_value=setting.most, help_text=setting.help
         )
-    return forms.CharField(label=setting.label, max_length=setting.most, help_text=setting.help)
+    return forms.CharField(
+        label=setting.label,
+        max_length=setting.most,
+        required=setting.least > 0,
+        help_text=setting.help,
+        # A sentence or two gets a box to read it in; a word, a line.
+        widget=forms.Textarea(attrs={"rows": 3}) if setting.most > 100 else None,
+    )
 
 
 class ConfigurationForm(forms.Form):

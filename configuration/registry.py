@@ -19,7 +19,9 @@ class Setting:
     default: object  # a list of codes, a text or a number; a callable for one read when asked
     help: str = ""
     choices: Callable[[], list[tuple[str, str]]] | None = None  # (code, label), for "choices"
-    least: int = 0  # "number": the smallest allowed; "choices": how many must be offered
+    # "number": the smallest allowed; "choices": how many must be offered; "text": the shortest
+    # (0: may be left empty)
+    least: int = 0
     most: int = 0  # "number": the largest; "text": the longest
 
     def default_value(self) -> object:

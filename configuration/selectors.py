@@ -17,13 +17,19 @@ EDIT_PERMISSION = "configuration.add_municipalconfiguration"
 
 @dataclass
 class Values:
-    """A municipality's settings in force, by key; ``version`` 0 when it has never set any."""
+    """A municipality's settings in force, by key; ``version`` 0 when it has never set any. A
+    setting the municipality has not set reads as its default when asked (a default may be a
+    read of its own, e.g. the legal-basis catalogue's entries)."""
 
     version: int
-    by_key: dict[str, object]
+    stored: dict[str, object]
 
     def __getitem__(self, key: str) -> object:
-        return self.by_key[key]
+        return self.stored[key] if key in self.stored else SETTINGS.settings[key].default_value()
+
+    @property
+    def by_key(self) -> dict[str, object]:
+        return {key: self[key] for key in SETTINGS.settings}
 
 
 def values_for(municipality_id: int | None) -> Values:
@@ -36,7 +42,7 @@ def values_for(municipality_id: int | None) -> Values:
     stored = latest.values if latest else {}
     return Values(
         version=latest.version if latest else 0,
-        by_key={key: stored.get(key, setting.default_value()) for key, setting in SETTINGS.settings.items()},
+        stored={key: value for key, value in stored.items() if key in SETTINGS.settings},
     )
 
 

@@ -47,11 +47,14 @@ def check_value(key: str, value: object) -> object:
                 code="out_of_range",
             )
         return value
-    text = str(value).strip()
-    if not text or len(text) > setting.most:
-        raise ValidationError(
-            _("1文字から%(most)d文字までで入力してください。") % {"most": setting.most}, code="bad_length"
+    text = str(value if value is not None else "").strip()
+    if not setting.least <= len(text) <= setting.most:
+        message = (
+            _("%(least)d文字から%(most)d文字までで入力してください。")
+            if setting.least
+            else _("%(most)d文字までで入力してください。")
         )
+        raise ValidationError(message % {"least": setting.least, "most": setting.most}, code="bad_length")
     return text
 
 

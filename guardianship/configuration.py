@@ -18,6 +18,7 @@ def register_settings() -> None:
             "text",
             default=lambda: str(PetitionerKind.MAYOR.label),
             help=_("例：市長申立て、区長申立て。集計と書類の申立人の欄に使います。"),
+            least=1,
             most=40,
         )
     )

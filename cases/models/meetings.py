@@ -61,7 +61,7 @@ def confidentiality_text(meeting: "SupportMeeting") -> str:
         ) % {"basis": basis.name, "citation": basis.citation}
     if meeting.kind == MeetingKind.COMMUNITY_CARE:
         text += str(_COMMUNITY_CARE_DUTY)
-    return str(text)
+    return str(text) + meeting.undertaking
 
 
 class SupportMeeting(EncryptedModel):
@@ -88,6 +88,10 @@ class SupportMeeting(EncryptedModel):
     )
     agenda = EncryptedTextField(_("議題"), max_length=2000, blank=True)
     minutes = EncryptedTextField(_("議事録"), max_length=20000, blank=True)
+    # What the convening municipality adds to the undertaking for this kind of meeting, as it was
+    # when the meeting was scheduled (configuration: cases.undertaking_<kind>): every attendee
+    # acknowledges the same words, whatever the municipality sets later. Policy, nothing personal.
+    undertaking = models.TextField(_("自治体が加える誓約の文"), blank=True, default="", db_default="")
     held_at = models.DateTimeField(_("開催日時"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

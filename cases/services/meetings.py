@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from audit import services as audit
 from cases.access import grant_access, require_case_permission
+from cases.configuration import UNDERTAKINGS, values_where
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import (
     AccessLevel,
@@ -94,6 +95,7 @@ def schedule_meeting(
             access_until=scheduled_for + datetime.timedelta(hours=access_hours_after),
             agenda=agenda,
             consent=consent if on_consent else None,
+            undertaking=values_where(lead)[UNDERTAKINGS[kind]],
         )
         meeting.save(force_insert=True)
         MeetingAttendance.objects.bulk_create(

@@ -17,6 +17,7 @@ from cases.access import (
     require_role_permission,
     revoke_grants,
 )
+from cases.configuration import LEGAL_BASES, values_where
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
@@ -43,6 +44,12 @@ def check_legal_basis(legal_basis: LegalBasis, organisation: Organisation, refer
             _("「%(basis)s」は、%(kind)sが用いることのできる根拠ではありません。")
             % {"basis": legal_basis.name, "kind": organisation.get_kind_display()},
             code="basis_not_for_organisation",
+        )
+    if legal_basis.code not in values_where(organisation)[LEGAL_BASES]:
+        raise CaseRuleError(
+            _("「%(basis)s」は、この自治体で共有の根拠として選べるものではありません（自治体ごとの設定）。")
+            % {"basis": legal_basis.name},
+            code="basis_not_offered",
         )
     if legal_basis.requires_reference and not reference.strip():
         raise CaseRuleError(

@@ -19,8 +19,14 @@ from tests.screens import browser, page
 
 
 def form_values(**overrides) -> dict:
+    from cases.configuration import LEGAL_BASES
+    from cases.models import LegalBasis
+    from cases.models.meetings import MeetingKind
+
     values = {
         "version": "0",
+        "cases.meeting_kinds": list(MeetingKind.values),
+        LEGAL_BASES: list(LegalBasis.objects.filter(is_active=True).values_list("code", flat=True)),
         "cases.signals": ["mail_piling_up", "not_seen"],
         "cases.categories": ["social_isolation", "eighty_fifty", "other"],
         "cases.reporter_kinds": ["commissioner", "neighbour", "agency"],
@@ -133,3 +139,87 @@ def test_the_demos_second_city_is_configured_apart(world):
     html = page(midori.get(reverse("cases:concern_new")))
     assert "姿を見かけない" in html and "においがする" not in html
     assert "においがする" in page(browser(world.commissioner).get(reverse("cases:concern_new")))
+
+
+def test_a_city_chooses_its_kinds_of_meeting_and_what_their_attendees_also_undertake(world, concern, soon):
+    """The meeting form offers the kinds the city holds; a meeting keeps the undertaking in force
+    when it was scheduled, whatever the city sets later."""
+    from cases.forms import MeetingForm
+    from cases.models.meetings import confidentiality_text
+    from tests.workflow import support_meeting, take
+
+    city = world.demo.municipality
+    change_configuration(
+        actor=world.admin,
+        municipality=city,
+        expected_version=0,
+        values={
+            "cases.meeting_kinds": ["support_meeting", "individual_case"],
+            "cases.undertaking_support_meeting": "資料は会議の終わりに回収します。",
+        },
+    )
+    case = take(world, concern())
+    form = MeetingForm(case=case)
+    assert [code for code, _label in form.fields["kind"].choices] == ["support_meeting", "individual_case"]
+    refused = MeetingForm({"kind": "multi_agency"}, case=case)
+    assert not refused.is_valid() and "kind" in refused.errors
+    meeting = support_meeting(world, case, soon)
+    assert confidentiality_text(meeting).startswith("この支援会議（社会福祉法第106条の6）")
+    assert confidentiality_text(meeting).endswith("資料は会議の終わりに回収します。")
+    url = reverse("cases:meeting_detail", args=[meeting.pk])
+    assert "資料は会議の終わりに回収します。" in page(browser(world.staff).get(url))
+    change_configuration(
+        actor=world.admin,
+        municipality=city,
+        expected_version=1,
+        values={"cases.undertaking_support_meeting": "別の文にしました。"},
+    )
+    meeting.refresh_from_db()
+    assert confidentiality_text(meeting).endswith("資料は会議の終わりに回収します。")
+    # A city that adds nothing adds nothing; an empty text is allowed, an over-long one is not.
+    assert values_for(city.pk)["cases.undertaking_community_care"] == ""
+    html = page(
+        browser(world.admin).post(
+            reverse("configuration:edit"),
+            form_values(version="2", **{"cases.undertaking_community_care": "長" * 401}),
+        )
+    )
+    assert "400 文字以下でなければなりません" in html
+    assert values_for(city.pk).version == 2
+    from django.core.exceptions import ValidationError
+
+    from configuration.services import check_value
+
+    assert check_value("cases.undertaking_community_care", "  ") == ""
+    with pytest.raises(ValidationError, match="400文字までで入力してください"):
+        check_value("cases.undertaking_community_care", "長" * 401)
+    with pytest.raises(ValidationError, match="1文字から40文字までで入力してください"):
+        check_value("guardianship.mayor_petition_label", " ")
+
+
+def test_a_city_chooses_the_legal_bases_its_organisations_share_on(world, concern):
+    """A basis the city does not offer is not in the forms, and the service refuses it even when
+    asked directly (the API, a stale page); another city still offers it."""
+    from cases.exceptions import CaseRuleError
+    from cases.forms import legal_bases_for
+    from cases.models import LegalBasis
+    from cases.services.sharing import check_legal_basis
+
+    everything = set(LegalBasis.objects.filter(is_active=True).values_list("code", flat=True))
+    change_configuration(
+        actor=world.admin,
+        municipality=world.demo.municipality,
+        expected_version=0,
+        values={"cases.legal_bases": sorted(everything - {"hardship-9"})},
+    )
+    offered = {basis.code for basis in legal_bases_for(world.plaza)}
+    assert "hardship-9" not in offered and "swa-106-6" in offered
+    with pytest.raises(CaseRuleError, match="この自治体で共有の根拠として選べるものではありません"):
+        check_legal_basis(LegalBasis.objects.get(code="hardship-9"), world.plaza, "第1回")
+    check_legal_basis(LegalBasis.objects.get(code="swa-106-6"), world.plaza, "第1回")
+    with override_settings(DEBUG=True):
+        demo.seed(world.demo)
+    midori_plaza = __import__("accounts.models", fromlist=["Organisation"]).Organisation.objects.get(
+        name="みどり地域包括支援センター"
+    )
+    assert "hardship-9" in {basis.code for basis in legal_bases_for(midori_plaza)}
