@@ -45,9 +45,6 @@ def case_list_file(found: CaseListExport, file_format: str) -> bytes:
         _("ケース一覧"),
         case_list_rows(found),
         _("受付・担当ケース（%(tab)s）") % {"tab": found.tab_label},
-        _(
-            "個人情報を含みます。必要な人の間だけで使い、用が済んだら消してください。"
-            "書き出したことは監査記録に残ります。"
-        ),
+        tables.PERSONAL_DATA_HANDLING,
         notes=[[_("氏名"), _("本人確認の情報を見ることを認められたケースだけ。ほかは空欄。")]],
     )

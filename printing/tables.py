@@ -9,6 +9,7 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -48,12 +49,20 @@ def csv_bytes(rows: list[list[object]], note: list[str]) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode()
 
 
+# How a list of people's records is to be handled, said in the file (its 取扱い).
+PERSONAL_DATA_HANDLING = gettext_lazy(
+    "個人情報を含みます。必要な人の間だけで使い、用が済んだら消してください。"
+    "書き出したことは監査記録に残ります。"
+)
+
+
 def list_file(
     file_format: str, sheet: str, rows: list[list[object]], what: str, handling: str, notes=()
 ) -> bytes:
     """A list of people's records (the first row its header) as a file: Excel with a sheet saying
     what it is, how many rows, ``notes`` (what, text), how to handle it and when it was written;
     CSV with how to handle it as its last row."""
+    handling = str(handling)
     if file_format == "csv":
         return csv_bytes(rows, [_("取扱い"), handling])
     about = [

@@ -10,6 +10,11 @@ KINDS = [
     EventKind("referral.transitioned", Action.TRANSITION, _("つなぎの状態を変更しました（{from} → {to}）")),
     EventKind("referral.viewed", Action.VIEW, _("つなぎで共有された情報を閲覧しました")),
     EventKind("referral.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
+    EventKind(
+        "referral.list_exported",
+        Action.EXPORT,
+        _("自機関あてのつなぎの一覧を書き出しました（{rows}件、{format}）"),
+    ),
     # The acceptance deadlines are administered (audit.administration.watch, from ReferralsConfig.ready).
     EventKind(
         "acceptance_deadline.created",

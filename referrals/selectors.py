@@ -5,15 +5,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
+from cases.exceptions import CaseRuleError
 from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
 from cases.selectors.figures import by_district, counted, day_bounds, in_districts
+from cases.selectors.lists import EXPORT_MOST
 from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -135,11 +137,7 @@ def referral_inbox(
         deny(actor, action="open_referral_inbox")
     query = query or ReferralQuery()
     _refresh()
-    # Drafts are the referrer's alone.
-    to_mine = Referral.objects.filter(pk__in=permitted_referral_ids(actor)).exclude(state=S.DRAFT)
-    filters = Q(case__urgent=query.urgency == "urgent") if query.urgency else Q()
-    tab_states = ReferralTab.STATES[query.tab]
-    shown_states = [query.state] if query.state in tab_states else tab_states
+    to_mine, filters, shown_states = _received(actor, query)
     counts = to_mine.aggregate(
         **{
             tab: Count("pk", filter=filters & Q(state__in=states))
@@ -149,11 +147,7 @@ def referral_inbox(
         received_any=Count("pk"),  # whatever the filters
     )
     sent = Referral.objects.filter(case_id__in=permitted_case_ids(actor, "lead_case"))
-    received_rows = (
-        to_mine.filter(filters, state__in=shown_states)
-        .select_related("case", "referring_organisation", "recipient", "assigned_worker")
-        .order_by(*ReferralSort.ORDER[query.sort])
-    )
+    received_rows = _received_rows(to_mine, filters, shown_states, query)
     sent_rows = sent.select_related(
         "case", "referring_organisation", "recipient", "assigned_worker"
     ).order_by("-referrer_attention", _urgency_order(), "-updated_at", "pk")
@@ -169,8 +163,60 @@ def referral_inbox(
         sent=sent_page,
         tab_counts={tab: counts[tab] for tab in ReferralTab.STATES},
         received_any=bool(counts["received_any"]),
-        states=[(state.value, state.label) for state in tab_states],
+        states=[(state.value, state.label) for state in ReferralTab.STATES[query.tab]],
     )
+
+
+def _received(actor: User, query: ReferralQuery) -> tuple[QuerySet[Referral], Q, list[str]]:
+    """The referrals to the actor's organisations (drafts are the referrer's alone), the query's
+    filters, and the states its tab and state filter show."""
+    to_mine = Referral.objects.filter(pk__in=permitted_referral_ids(actor)).exclude(state=S.DRAFT)
+    filters = Q(case__urgent=query.urgency == "urgent") if query.urgency else Q()
+    tab_states = ReferralTab.STATES[query.tab]
+    return to_mine, filters, [query.state] if query.state in tab_states else tab_states
+
+
+def _received_rows(to_mine: QuerySet[Referral], filters: Q, states: list[str], query: ReferralQuery):
+    return (
+        to_mine.filter(filters, state__in=states)
+        .select_related("case", "referring_organisation", "recipient", "assigned_worker")
+        .order_by(*ReferralSort.ORDER[query.sort])
+    )
+
+
+@dataclass
+class ReferralListExport:
+    rows: list[Referral]  # each with ``who``, as the inbox lists it
+    tab_label: str
+
+
+def referral_inbox_export(actor: User, query: ReferralQuery, file_format: str) -> ReferralListExport:
+    """Every referral the inbox lists under one tab with its filters, in its order, to take away
+    as a file: each case's name as ``who_for`` allows it (recorded as shown), and the export
+    recorded — how many rows, which fields, which format. More than EXPORT_MOST rows are refused,
+    nothing recorded: the filters narrow it."""
+    if not may_open_inbox(actor):
+        deny(actor, action="export_referral_inbox")
+    _refresh()
+    listed = list(_received_rows(*_received(actor, query), query)[: EXPORT_MOST + 1])
+    if len(listed) > EXPORT_MOST:
+        raise CaseRuleError(
+            _("書き出せるのは%(most)s件までです。状態や緊急度で絞り込んでから書き出してください。")
+            % {"most": f"{EXPORT_MOST:,}"},
+            code="too_many_rows",
+        )
+    with transaction.atomic():
+        who = who_for(actor, [referral.case for referral in listed])  # records the names shown
+        named = any(w.shows_identity and not w.erased for w in who.values())
+        audit.record(
+            "referral.list_exported",
+            actor=actor,
+            fields=("name", "kana") if named else (),
+            params={"rows": len(listed), "format": file_format},
+        )
+    for referral in listed:
+        referral.who = who[referral.case_id]
+    return ReferralListExport(rows=listed, tab_label=str(dict(ReferralTab.CHOICES)[query.tab]))
 
 
 @dataclass

@@ -1,17 +1,21 @@
 """Thin adapters: the agency's and the referrer's inboxes, one referral, and its actions."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
+from cases.exceptions import CaseRuleError
 from cases.forms import with_distinct_ids
 from cases.forms_lists import tabs
 from cases.web import act_or_show_form, action_view
+from printing import tables
 from printing.pdf import pdf_response, render_pdf
-from referrals import forms, selectors, services
+from referrals import exports, forms, selectors, services
 from referrals.actions import ACTIONS, NEW, offered_actions
 
 
@@ -31,6 +35,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "tabs": tabs(selectors.ReferralTab.CHOICES, lists.tab_counts, lists.query.tab),
         },
     )
+
+
+@login_required
+def inbox_file(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The received list under its tab and filters as Excel or CSV (the query as the page's); too
+    long a list is refused with the reason on the inbox."""
+    form = forms.ReferralListForm(request.GET)
+    back = redirect(f"{reverse('referrals:inbox')}?{request.GET.urlencode()}")
+    if form.errors:  # a filter not understood is not dropped from a file: the list says why
+        return back
+    try:
+        found = selectors.referral_inbox_export(request.user, form.query(), file_format)
+    except CaseRuleError as refusal:
+        messages.error(request, refusal.messages[0])
+        return back
+    content = exports.referral_list_file(found, file_format)
+    return tables.file_response(content, file_format, f"referrals_{timezone.localdate():%Y%m%d}")
 
 
 @login_required
