@@ -2,9 +2,11 @@
 home page, switches tabs, filters, pages through more than 50 referrals; the privacy officer is
 refused and not linked to it."""
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from referrals.models import ReferralState
@@ -62,6 +64,11 @@ def test_the_agency_switches_tabs_filters_and_pages(open_as, inbox, viewport, na
     expect(page.locator(".referral-list li.urgent")).to_contain_text("至急 000")
     _fits(page, viewport)
     shot(page, f"referral-inbox-agency-urgent-{name}")
+    # The list as filtered, taken away: the file reads back with the one row shown.
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="この一覧をExcelで書き出す").click()
+    rows = list(load_workbook(io.BytesIO(downloading.value.path().read_bytes())).worksheets[0].values)
+    assert [row[1] for row in rows[1:]] == ["至急 000"]
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])
