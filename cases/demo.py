@@ -265,7 +265,12 @@ def _seed_cases(structure: DemoStructure, fake: Faker) -> None:
         acknowledge_confidentiality(actor=commissioner, meeting=meeting)
         # A family member attends without an account: her undertaking signed on paper.
         add_meeting_guest(
-            actor=staff, meeting=meeting, name="山本 由美", relation="長女", paper_acknowledged=True
+            actor=staff,
+            meeting=meeting,
+            name="山本 由美",
+            relation="長女",
+            standing="resident",
+            paper_acknowledged=True,
         )
         case.refresh_from_db()
         in_a_week = timezone.localdate() + datetime.timedelta(days=7)

@@ -121,7 +121,7 @@ def register_events() -> None:
         ProgressEntry,
         Supporter,
     )
-    from cases.vocabulary import ErasureReason, FieldGroup, ReporterKind, Urgency
+    from cases.vocabulary import ErasureReason, FieldGroup, GuestStanding, ReporterKind, Urgency
 
     register("cases", kinds=SEARCH_KINDS)
 
@@ -135,6 +135,7 @@ def register_events() -> None:
             "urgency": dict(Urgency.choices),
             "purpose": dict(Consent.Purpose.choices),
             "kind": dict(MeetingKind.choices),
+            "standing": dict(GuestStanding.choices),
             # A grant's reason, or an erasure's: the codes differ.
             "reason": {**dict(CaseAccessGrant.Reason.choices), **dict(ErasureReason.choices)},
             "progress_kind": dict(ProgressEntry.Kind.choices),

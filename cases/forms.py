@@ -17,6 +17,7 @@ from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import (
     ConcernCategory,
     FieldGroup,
+    GuestStanding,
     ObservedSignal,
     ReporterKind,
     Urgency,
@@ -404,6 +405,12 @@ class GuestForm(Form):
     name = forms.CharField(label=_("氏名"), max_length=200)
     relation = forms.CharField(
         label=_("本人との関係・役割"), max_length=200, help_text=_("例: 長女、近隣住民、主治医")
+    )
+    standing = forms.ChoiceField(
+        label=_("出席の立場"),
+        choices=GuestStanding.choices,
+        widget=forms.RadioSelect,
+        help_text=_("住民と専門職がともに出席した会議は、計画の指標 1-(2) に数えます。"),
     )
     organisation = forms.CharField(label=_("所属（任意）"), max_length=200, required=False)
     paper_acknowledged = forms.BooleanField(label=_("守秘義務の誓約書（紙）に署名を受けた"), required=False)

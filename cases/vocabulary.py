@@ -84,6 +84,16 @@ class WithdrawalKind(models.TextChoices):
     NO_LONGER_NEEDED = "no_longer_needed", _("対応の必要がなくなった（指標には数える）")
 
 
+class GuestStanding(models.TextChoices):
+    """Whether an attendee without an account sits at a meeting as a resident or as a
+    professional: indicator 1-(2) counts meetings where both sat together. Plaintext, because the
+    guest's organisation and relation are encrypted; an empty value is a guest recorded before
+    this was asked (counted as a resident, as then)."""
+
+    RESIDENT = "resident", _("住民（家族・近隣・知人など）")
+    PROFESSIONAL = "professional", _("専門職・関係機関（医師・事業所の職員など）")
+
+
 class ErasureReason(models.TextChoices):
     """Why a person's data was erased (the ``person.erased`` event's ``reason``)."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from cases.models.cases import Case, CaseState
 from cases.models.sharing import LegalBasis
+from cases.vocabulary import GuestStanding
 from privacy.fields import EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
@@ -142,6 +143,9 @@ class MeetingGuest(EncryptedModel):
     name = EncryptedTextField(_("氏名"), max_length=200)
     relation = EncryptedTextField(_("本人との関係・役割"), max_length=200)
     organisation = EncryptedTextField(_("所属"), max_length=200, blank=True)
+    standing = models.CharField(
+        _("出席の立場"), max_length=20, choices=GuestStanding.choices, blank=True, default="", db_default=""
+    )
     paper_acknowledged_at = models.DateTimeField(_("守秘義務の誓約書（紙）の受領日時"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

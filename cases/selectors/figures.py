@@ -18,7 +18,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.vocabulary import ConcernCategory, WithdrawalKind
+from cases.vocabulary import ConcernCategory, GuestStanding, WithdrawalKind
 
 # The support meeting of 生活困窮者自立支援法 §9 (cases/legal_bases.py), whose participants 1-(4) counts.
 HARDSHIP_MEETING_BASIS = "hardship-9"
@@ -112,21 +112,23 @@ def complex_meeting_counts(
     districts: Iterable[Area], start: datetime.date, end: datetime.date
 ) -> dict[int, int]:
     """Indicator 1-(2): meetings held between two days on a case with two or more kinds of trouble
-    (its concerns' categories), at which residents (a commissioner, or a guest: family,
-    neighbours) and professionals (an attendee of any other organisation) sat together — by the
-    case's district."""
-    resident = Exists(MeetingGuest.objects.filter(meeting=OuterRef("pk"))) | Exists(
-        MeetingAttendance.objects.filter(
-            meeting=OuterRef("pk"), organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
-        )
+    (the categories of its concerns recorded by the time the meeting was held), at which residents
+    (a commissioner, or a guest as a resident: family, neighbours) and professionals (an attendee
+    of any other organisation, or a guest as a professional) sat together — by the case's
+    district. A guest recorded before guests were asked their standing counts as a resident."""
+    guests = MeetingGuest.objects.filter(meeting=OuterRef("pk"))
+    commissioners = MeetingAttendance.objects.filter(
+        meeting=OuterRef("pk"), organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
     )
-    professional = Exists(
-        MeetingAttendance.objects.filter(meeting=OuterRef("pk")).exclude(
-            organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
-        )
+    staff = MeetingAttendance.objects.filter(meeting=OuterRef("pk")).exclude(
+        organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
     )
+    resident = Exists(commissioners) | Exists(guests.exclude(standing=GuestStanding.PROFESSIONAL))
+    professional = Exists(staff) | Exists(guests.filter(standing=GuestStanding.PROFESSIONAL))
     kinds = (
-        ConcernCategoryTag.objects.filter(concern__case=OuterRef("case"))
+        ConcernCategoryTag.objects.filter(
+            concern__case=OuterRef("case"), concern__created_at__lte=OuterRef("held_at")
+        )
         .order_by()
         .values("concern__case")
         .annotate(n=Count("code", distinct=True))

@@ -30,7 +30,7 @@ from cases.models import (
 )
 from cases.services.sharing import check_consent, check_legal_basis, consent_ends_at
 from cases.transitions import CASES, act, lead_transition
-from cases.vocabulary import FieldGroup
+from cases.vocabulary import FieldGroup, GuestStanding
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -306,15 +306,22 @@ def add_meeting_guest(
     meeting: SupportMeeting,
     name: str,
     relation: str,
+    standing: str,
     organisation: str = "",
     paper_acknowledged: bool = False,
 ) -> MeetingGuest:
     """Record an attendee without an account (a family member, a neighbour, a doctor) for a
-    meeting still to be held, and, if they have signed it, their paper undertaking."""
+    meeting still to be held — as a resident or as a professional (``GuestStanding``: indicator
+    1-(2)) — and, if they have signed it, their paper undertaking."""
     name, relation, organisation = name.strip(), relation.strip(), organisation.strip()
     if not name or not relation:
         raise CaseRuleError(
             _("出席者の氏名と、本人との関係・役割を入力してください。"), code="guest_incomplete"
+        )
+    if standing not in GuestStanding.values:
+        raise CaseRuleError(
+            _("住民として出席するのか、専門職・関係機関として出席するのかを選んでください。"),
+            code="guest_standing_required",
         )
     with transaction.atomic():
         locked = _meeting_to_lead(actor, meeting, "add_meeting_guest", held=False)
@@ -323,6 +330,7 @@ def add_meeting_guest(
             name=name,
             relation=relation,
             organisation=organisation,
+            standing=standing,
             paper_acknowledged_at=timezone.now() if paper_acknowledged else None,
             recorded_by=actor,
         )
@@ -335,7 +343,7 @@ def add_meeting_guest(
             case_id=case.pk,
             person_id=case.person_id,
             fields=["guest.name", "guest.relation", *(["guest.organisation"] if organisation else [])],
-            params={"meeting": str(locked.pk), "guest": str(guest.pk)},
+            params={"meeting": str(locked.pk), "guest": str(guest.pk), "standing": standing},
         )
     return guest
 

@@ -54,7 +54,7 @@ def test_from_invitation_to_record_through_the_api(world, concern, soon):
     assert asked.status_code == 200, asked.content
     assert asked.json()["record"]["type"] == "meetingattendance"
     # A guest without an account, then their paper undertaking; a second time it is no choice.
-    guest = act(lead, meeting, "add_guest", {"name": "架空 一郎", "relation": "長男"})
+    guest = act(lead, meeting, "add_guest", {"name": "架空 一郎", "relation": "長男", "standing": "resident"})
     assert guest.status_code == 200, guest.content
     guest_id = guest.json()["record"]["id"]
     assert act(lead, meeting, "guest_acknowledged", {"guest": guest_id}).status_code == 200
@@ -100,7 +100,7 @@ def test_from_invitation_to_record_through_the_api(world, concern, soon):
     # Held: attendees no more; amendments (at the count read, else a conflict) and items instead.
     assert set(read(lead, meeting.pk).json()["actions"]) == {"amend", "add_item"}
     assert form_of(lead, meeting, "add_attendee").status_code == 403
-    late = act(lead, meeting, "add_guest", {"name": "架空", "relation": "近隣"})
+    late = act(lead, meeting, "add_guest", {"name": "架空", "relation": "近隣", "standing": "resident"})
     assert late.status_code == 422 and late.json()["code"] == "already_held"  # the lead's, too late
     amend = {"minutes": "長男・長女と面談した。", "reason": "出席者の漏れ", "amendments": 0}
     assert act(lead, meeting, "amend", amend).status_code == 200
@@ -122,12 +122,22 @@ def test_no_one_else_reads_a_meeting_or_learns_whether_it_exists(world, concern,
     other = issue(world, world.other_staff, scopes=BOTH)[1]
     assert read(other, meeting.pk).status_code == 403
     assert read(other, uuid.uuid4()).status_code == 403  # the same answer for none at all
-    assert act(other, meeting, "add_guest", {"name": "架空", "relation": "長男"}).status_code == 403
+    assert (
+        act(
+            other, meeting, "add_guest", {"name": "架空", "relation": "長男", "standing": "resident"}
+        ).status_code
+        == 403
+    )
     assert AuditEvent.objects.filter(event="case.denied", actor=world.other_staff).count() == 3
     assert not MeetingGuest.objects.filter(meeting=meeting).exists()
     # Without the scope, even the lead is refused.
     read_only = issue(world, world.staff, world.plaza, scopes=[Scope.CASES_READ])[1]
-    assert act(read_only, meeting, "add_guest", {"name": "架空", "relation": "長男"}).status_code == 403
+    assert (
+        act(
+            read_only, meeting, "add_guest", {"name": "架空", "relation": "長男", "standing": "resident"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_meeting_and_its_case_are_read_once_each(world, concern, soon):
@@ -138,7 +148,7 @@ def test_the_meeting_and_its_case_are_read_once_each(world, concern, soon):
     for name in ("一", "二", "三"):
         lead.post(
             reverse("api:meeting_add_guest", args=[meeting.pk]),
-            {"name": name, "relation": "親族"},
+            {"name": name, "relation": "親族", "standing": "resident"},
             content_type="application/json",
         )
     assert MeetingGuest.objects.filter(meeting=meeting).count() == 3

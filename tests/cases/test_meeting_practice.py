@@ -82,7 +82,7 @@ def test_only_the_lead_adds_attendees_and_only_before_the_meeting(world, meeting
 
 def test_a_guest_is_recorded_and_the_meeting_waits_for_their_paper_undertaking(world, meeting):
     guest = meetings.add_meeting_guest(
-        actor=world.staff, meeting=meeting, name="佐々木 一郎", relation="長男", organisation=""
+        actor=world.staff, meeting=meeting, name="佐々木 一郎", relation="長男", standing="resident"
     )
     with pytest.raises(CaseRuleError, match="守秘義務の確認をしていない出席者"):
         held(world, meeting)
@@ -96,9 +96,17 @@ def test_a_guest_is_recorded_and_the_meeting_waits_for_their_paper_undertaking(w
 
 def test_a_guest_without_name_or_relation_is_refused_and_nothing_is_saved(world, meeting):
     with pytest.raises(CaseRuleError, match="氏名と、本人との関係"):
-        meetings.add_meeting_guest(actor=world.staff, meeting=meeting, name="  ", relation="主治医")
+        meetings.add_meeting_guest(
+            actor=world.staff, meeting=meeting, name="  ", relation="主治医", standing="professional"
+        )
+    with pytest.raises(CaseRuleError, match="住民として出席するのか"):
+        meetings.add_meeting_guest(
+            actor=world.staff, meeting=meeting, name="山田", relation="主治医", standing=""
+        )
     with pytest.raises(PermissionDenied):
-        meetings.add_meeting_guest(actor=world.other_staff, meeting=meeting, name="山田", relation="主治医")
+        meetings.add_meeting_guest(
+            actor=world.other_staff, meeting=meeting, name="山田", relation="主治医", standing="professional"
+        )
     assert not MeetingGuest.objects.exists()
 
 

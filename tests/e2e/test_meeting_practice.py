@@ -39,9 +39,11 @@ def test_a_meeting_with_a_commissioner_and_a_guest_from_invitation_to_watch_visi
     # A guest: the form keeps what was typed when the relation is missing.
     plaza.get_by_text("アカウントのない出席者を記録する").click()
     plaza.get_by_label("氏名").fill("佐々木 花子")
+    plaza.get_by_label("住民（家族・近隣・知人など）").check()  # she sits as a resident (indicator 1-(2))
     plaza.get_by_label("本人との関係・役割").fill(" ")  # the browser lets it through; the server does not
     plaza.locator("button[name=add_guest]").click()
     expect(plaza.get_by_label("氏名")).to_have_value("佐々木 花子")
+    expect(plaza.get_by_label("住民（家族・近隣・知人など）")).to_be_checked()
     expect(plaza.locator("#attendees .error")).to_have_count(1)
     plaza.get_by_label("本人との関係・役割").fill("長女")
     plaza.locator("button[name=add_guest]").click()

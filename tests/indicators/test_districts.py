@@ -67,12 +67,13 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
         case = make_case(person, area=area, lead_organisation=lead)
         consultation_agency = lead != world.anshin
         mine: Counter = Counter()  # what this case's records count, unless it was registered in error
-        # Concerns: each with one or two categories.
-        kinds = set()
+        # Concerns: each with one or two categories, recorded on a day of their own.
+        recorded = []  # (when, categories)
         for _ in range(rng.randint(1, 3)):
             day = rng.choice(days)
+            when = at(day)
             concern = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
-            Concern.objects.filter(pk=concern.pk).update(created_at=at(day))
+            Concern.objects.filter(pk=concern.pk).update(created_at=when)
             codes = rng.sample(
                 [
                     ConcernCategory.REDUCED_CAPACITY,
@@ -83,7 +84,7 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
             )
             for code in codes:
                 ConcernCategoryTag.objects.create(concern=concern, code=code)
-            kinds.update(codes)
+            recorded.append((when, set(codes)))
             if consultation_agency and {
                 ConcernCategory.REDUCED_CAPACITY,
                 ConcernCategory.CONSUMER_FRAUD,
@@ -95,14 +96,15 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
             held = rng.random() < 0.8
             hardship = rng.random() < 0.4
             kind = rng.choice([MeetingKind.SUPPORT_MEETING, MeetingKind.COMMUNITY_CARE])
+            when = at(day)
             meeting = SupportMeeting.objects.create(
                 case=case,
                 kind=kind,
                 legal_basis=world.basis["hardship-9" if hardship else "swa-106-6"],
                 convened_by=world.plaza,
-                scheduled_for=at(day),
-                access_until=at(day) + datetime.timedelta(days=3),
-                held_at=at(day) if held else None,
+                scheduled_for=when,
+                access_until=when + datetime.timedelta(days=3),
+                held_at=when if held else None,
             )
             professionals = rng.randint(0, 2)
             for user in [world.staff, world.ward_worker][:professionals]:
@@ -113,15 +115,26 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
                 MeetingAttendance.objects.create(
                     meeting=meeting, user=world.commissioner, organisation=council[district]
                 )
-            guests = rng.randint(0, 2)
-            for g in range(guests):
+            # A guest sits as a resident, as a professional, or was recorded before that was asked
+            # (""): counted as a resident, as then.
+            standings = [rng.choice(["resident", "professional", ""]) for _ in range(rng.randint(0, 2))]
+            for g, standing in enumerate(standings):
                 MeetingGuest.objects.create(
-                    meeting=meeting, name=f"家族 {g}", relation="長男", recorded_by=world.staff
+                    meeting=meeting,
+                    name=f"出席 {g}",
+                    relation="長男",
+                    standing=standing,
+                    recorded_by=world.staff,
                 )
+            guests = len(standings)
             if not held:
                 continue
             year = fiscal_year_of(day)
-            if professionals and (commissioner or guests) and len(kinds) >= 2:
+            # The kinds of trouble known when it met: a concern recorded later does not count.
+            kinds = set().union(*(codes for recorded_at, codes in recorded if recorded_at <= when))
+            residents = commissioner or any(standing != "professional" for standing in standings)
+            staff = professionals or "professional" in standings
+            if staff and residents and len(kinds) >= 2:
                 mine[("1-2", district.name, year)] += 1
             if hardship:
                 mine[("1-4", district.name, year)] += professionals + commissioner + guests
