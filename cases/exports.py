@@ -10,11 +10,22 @@ from cases.selectors.lists import CaseListExport
 from printing import tables
 
 
+def who_headers() -> list[str]:
+    return [_("ケース番号"), _("氏名"), _("ふりがな")]
+
+
+def who_cells(reference: str, who) -> list[str]:
+    """A row's case number, and its name and kana only where the list shows them."""
+    return [
+        reference,
+        who.label if who.shows_identity else "",
+        who.kana if who.shows_identity and not who.erased else "",
+    ]
+
+
 def case_list_rows(found: CaseListExport) -> list[list[object]]:
     header = [
-        _("ケース番号"),
-        _("氏名"),
-        _("ふりがな"),
+        *who_headers(),
         _("状態"),
         _("緊急"),
         _("地区"),
@@ -26,9 +37,7 @@ def case_list_rows(found: CaseListExport) -> list[list[object]]:
         case, who = row.case, row.who
         rows.append(
             [
-                case.reference,
-                who.label if who.shows_identity else "",
-                who.kana if who.shows_identity and not who.erased else "",
+                *who_cells(case.reference, who),
                 case.get_state_display(),
                 _("緊急") if case.urgent else "",
                 case.area_name or "",

@@ -6,6 +6,7 @@ What a user may take, and the record of it, are the selector's
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.exports import who_cells, who_headers
 from printing import tables
 from referrals.selectors import ReferralListExport
 
@@ -16,9 +17,7 @@ def _day(moment) -> str:
 
 def referral_list_rows(found: ReferralListExport) -> list[list[object]]:
     header = [
-        _("ケース番号"),
-        _("氏名"),
-        _("ふりがな"),
+        *who_headers(),
         _("状態"),
         _("緊急"),
         _("つないだ組織"),
@@ -31,9 +30,7 @@ def referral_list_rows(found: ReferralListExport) -> list[list[object]]:
         who = referral.who
         rows.append(
             [
-                referral.case.reference,
-                who.label if who.shows_identity else "",
-                who.kana if who.shows_identity and not who.erased else "",
+                *who_cells(referral.case.reference, who),
                 referral.get_state_display(),
                 _("緊急") if referral.case.urgent else "",
                 referral.referring_organisation.name,

@@ -5,17 +5,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, OrganisationKind, User
 from audit import services as audit
 from cases.access import deny, has_case_permission, live_grants, permitted_case_ids, revoke_expired_grants
-from cases.exceptions import CaseRuleError
 from cases.selectors import PAGE_SIZE, Counted, SharedContent, known_page, shared_content, who_for
+from cases.selectors import lists as case_lists
 from cases.selectors.figures import by_district, counted, day_bounds, in_districts
-from cases.selectors.lists import EXPORT_MOST
+from cases.selectors.lists import names_exported, refuse_long_export
 from referrals.access import may_open_inbox, may_respond, permitted_referral_ids
 from referrals.models import Referral, ReferralState
 from referrals.services import mark_overdue_referrals
@@ -193,27 +193,14 @@ class ReferralListExport:
 def referral_inbox_export(actor: User, query: ReferralQuery, file_format: str) -> ReferralListExport:
     """Every referral the inbox lists under one tab with its filters, in its order, to take away
     as a file: each case's name as ``who_for`` allows it (recorded as shown), and the export
-    recorded — how many rows, which fields, which format. More than EXPORT_MOST rows are refused,
-    nothing recorded: the filters narrow it."""
+    recorded — how many rows, which fields, which format. More than ``EXPORT_MOST`` rows (the
+    lists' limit, cases.selectors.lists) are refused, nothing recorded: the filters narrow it."""
     if not may_open_inbox(actor):
         deny(actor, action="export_referral_inbox")
     _refresh()
-    listed = list(_received_rows(*_received(actor, query), query)[: EXPORT_MOST + 1])
-    if len(listed) > EXPORT_MOST:
-        raise CaseRuleError(
-            _("書き出せるのは%(most)s件までです。状態や緊急度で絞り込んでから書き出してください。")
-            % {"most": f"{EXPORT_MOST:,}"},
-            code="too_many_rows",
-        )
-    with transaction.atomic():
-        who = who_for(actor, [referral.case for referral in listed])  # records the names shown
-        named = any(w.shows_identity and not w.erased for w in who.values())
-        audit.record(
-            "referral.list_exported",
-            actor=actor,
-            fields=("name", "kana") if named else (),
-            params={"rows": len(listed), "format": file_format},
-        )
+    listed = list(_received_rows(*_received(actor, query), query)[: case_lists.EXPORT_MOST + 1])
+    refuse_long_export(listed, _("状態や緊急度"))
+    who = names_exported(actor, [referral.case for referral in listed], "referral.list_exported", file_format)
     for referral in listed:
         referral.who = who[referral.case_id]
     return ReferralListExport(rows=listed, tab_label=str(dict(ReferralTab.CHOICES)[query.tab]))

@@ -408,6 +408,33 @@ class CaseListExport:
     tab_label: str
 
 
+def refuse_long_export(listed: list, narrow_by: str) -> None:
+    """A list to take away longer than EXPORT_MOST rows is refused, saying how to narrow it
+    (``narrow_by``: the list's own filters, in words)."""
+    if len(listed) > EXPORT_MOST:
+        raise CaseRuleError(
+            _("書き出せるのは%(most)s件までです。%(filters)sで絞り込んでから書き出してください。")
+            % {"most": f"{EXPORT_MOST:,}", "filters": narrow_by},
+            code="too_many_rows",
+        )
+
+
+def names_exported(actor: User, cases: list, event: str, file_format: str) -> dict:
+    """The names of a list's cases taken away as a file, as ``who_for`` allows them (recorded as
+    shown), and the export recorded as ``event``: how many rows, which format, and the fields
+    ``name`` and ``kana`` when any name is in it."""
+    with transaction.atomic():
+        who = who_for(actor, cases)
+        named = any(w.shows_identity and not w.erased for w in who.values())
+        audit.record(
+            event,
+            actor=actor,
+            fields=("name", "kana") if named else (),
+            params={"rows": len(cases), "format": file_format},
+        )
+    return who
+
+
 def inbox_export(actor: User, query: ListQuery, file_format: str) -> CaseListExport:
     """Every row of the inbox under one tab with its filters, in its order, to take away as a
     file: each row's name as ``who_for`` allows it (recorded as shown), and the export recorded —
@@ -418,21 +445,8 @@ def inbox_export(actor: User, query: ListQuery, file_format: str) -> CaseListExp
     shown_states = [query.state] if query.state in tab_states else tab_states
     ordered = cases.filter(state__in=shown_states).order_by(*ListSort.ORDER[query.sort])
     listed = _case_rows(ordered)(slice(0, EXPORT_MOST + 1))
-    if len(listed) > EXPORT_MOST:
-        raise CaseRuleError(
-            _("書き出せるのは%(most)s件までです。地区や状態で絞り込んでから書き出してください。")
-            % {"most": f"{EXPORT_MOST:,}"},
-            code="too_many_rows",
-        )
-    with transaction.atomic():
-        who = who_for(actor, listed)
-        named = any(w.shows_identity and not w.erased for w in who.values())
-        audit.record(
-            "case.list_exported",
-            actor=actor,
-            fields=("name", "kana") if named else (),
-            params={"rows": len(listed), "format": file_format},
-        )
+    refuse_long_export(listed, _("地区や状態"))
+    who = names_exported(actor, listed, "case.list_exported", file_format)
     return CaseListExport(
         query=query,
         rows=[CaseRow(case=case, who=who[case.pk]) for case in listed],

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
-from referrals import selectors
+from cases.selectors import lists
 from referrals.models import ReferralState
 from tests.screens import browser, page
 
@@ -49,7 +49,7 @@ def test_the_csv_keeps_the_filters_and_a_list_too_long_is_refused(world, receive
     assert content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][0] == "ケース番号" and len(rows) == 2 and rows[-1][0] == "取扱い"  # no urgent one
-    monkeypatch.setattr(selectors, "EXPORT_MOST", 1)
+    monkeypatch.setattr(lists, "EXPORT_MOST", 1)
     response = agency.get(reverse("referrals:inbox_xlsx"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("referrals:inbox"))
     assert "書き出せるのは1件までです" in page(agency.get(response["Location"]))
