@@ -52,6 +52,11 @@ KINDS = [
     EventKind("case.progress_corrected", Action.CREATE, _("支援経過を訂正しました（{progress_kind}）")),
     EventKind("case.printed", Action.EXPORT, _("印刷用PDFを作りました（{document}）")),
     EventKind("case.list_exported", Action.EXPORT, _("ケースの一覧を書き出しました（{rows}件、{format}）")),
+    EventKind(
+        "case.tasks_exported",
+        Action.EXPORT,
+        _("自分の役割分担・見守りの一覧を書き出しました（{rows}件、{format}）"),
+    ),
     EventKind("case.break_glass", Action.BREAK_GLASS, _("緊急アクセスを開始しました")),
     EventKind("case.break_glass_reviewed", Action.UPDATE, _("緊急アクセスを確認しました")),
     # People, households and supporters, changed from a case (cases.services.people).

@@ -14,6 +14,16 @@ urlpatterns = [
     path("inbox/cases.xlsx", views.inbox_file, {"file_format": "xlsx"}, name="inbox_xlsx"),
     path("inbox/cases.csv", views.inbox_file, {"file_format": "csv"}, name="inbox_csv"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    *(
+        path(
+            f"tasks/{section}.{file_format}",
+            views.tasks_file,
+            {"section": section, "file_format": file_format},
+            name=f"tasks_{section}_{file_format}",
+        )
+        for section in ("meetings", "items", "visits")
+        for file_format in ("xlsx", "csv")
+    ),
     path("tasks/actions/<uuid:item_id>/done/", views.action_item_done, name="action_item_done"),
     path("tasks/actions/<uuid:item_id>/undo/", views.action_item_undo, name="action_item_undo"),
     path("tasks/visits/<uuid:visit_id>/", views.watch_visit_record, name="watch_visit_record"),

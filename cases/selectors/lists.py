@@ -49,6 +49,7 @@ __all__ = [
     "ListQuery",
     "ListSort",
     "ListTab",
+    "TaskListExport",
     "TaskSection",
     "Tasks",
     "TasksQuery",
@@ -62,6 +63,7 @@ __all__ = [
     "my_concerns_page",
     "names_together",
     "shown_in_notifications",
+    "tasks_export",
     "tasks_of",
     "who_for",
 ]
@@ -419,10 +421,10 @@ def refuse_long_export(listed: list, narrow_by: str) -> None:
         )
 
 
-def names_exported(actor: User, cases: list, event: str, file_format: str) -> dict:
+def names_exported(actor: User, cases: list, event: str, file_format: str, **params: str) -> dict:
     """The names of a list's cases taken away as a file, as ``who_for`` allows them (recorded as
-    shown), and the export recorded as ``event``: how many rows, which format, and the fields
-    ``name`` and ``kana`` when any name is in it."""
+    shown), and the export recorded as ``event``: how many rows, which format (and ``params``),
+    and the fields ``name`` and ``kana`` when any name is in it."""
     with transaction.atomic():
         who = who_for(actor, cases)
         named = any(w.shows_identity and not w.erased for w in who.values())
@@ -430,7 +432,7 @@ def names_exported(actor: User, cases: list, event: str, file_format: str) -> di
             event,
             actor=actor,
             fields=("name", "kana") if named else (),
-            params={"rows": len(cases), "format": file_format},
+            params={"rows": len(cases), "format": file_format, **params},
         )
     return who
 
@@ -697,27 +699,65 @@ def tasks_of(actor: User, query: TasksQuery | None = None, *, per_page: int = PA
     rows = [(row, section.case_of(row)) for section in SECTIONS for row in getattr(tasks, section.name).rows]
     with audit.chained_together():
         tasks.who = who_for(actor, [case for _row, case in rows])
-        # An action item's text and result are its owner's to read, whatever their grant on the
-        # case now: the item was given to them (recorded: the fields, the cases by id).
-        items = tasks.items.rows
-        if items:
-            audit.append(
-                [
-                    audit.new_event(
-                        "case.viewed",
-                        actor=actor,
-                        target=case,
-                        case_id=case.pk,
-                        person_id=case.person_id,
-                        fields=[
-                            "action_item.description",
-                            *(["action_item.result"] if tasks.items.tab == TaskTab.DONE else []),
-                        ],
-                        purpose="case_work",
-                    )
-                    for case in {item.meeting.case_id: item.meeting.case for item in items}.values()
-                ]
-            )
+        _items_read(actor, tasks.items.rows, tasks.items.tab)
     for row, case in rows:  # what the template shows beside each: its case's number and name
         row.who = tasks.who[case.pk]
     return tasks
+
+
+def _items_read(actor: User, items: list, tab: str) -> None:
+    """An action item's text and result are its owner's to read, whatever their grant on the case
+    now: the item was given to them (recorded: the fields, the cases by id)."""
+    if items:
+        audit.append(
+            [
+                audit.new_event(
+                    "case.viewed",
+                    actor=actor,
+                    target=case,
+                    case_id=case.pk,
+                    person_id=case.person_id,
+                    fields=[
+                        "action_item.description",
+                        *(["action_item.result"] if tab == TaskTab.DONE else []),
+                    ],
+                    purpose="case_work",
+                )
+                for case in {item.meeting.case_id: item.meeting.case for item in items}.values()
+            ]
+        )
+
+
+@dataclass
+class TaskListExport:
+    section: str  # meetings, items or visits
+    tab: str
+    label: str  # the section and its tab, in words
+    rows: list  # each with ``who``
+
+
+def tasks_export(actor: User, section_name: str, query: TasksQuery, file_format: str) -> TaskListExport:
+    """One section of the tasks page under the tab asked for, every row in its order, to take
+    away as a file: each row's case as ``who_for`` allows it, an action item's text and result
+    recorded as the page records them, and the export recorded (section, tab, rows, format). More
+    than EXPORT_MOST rows are refused, nothing recorded."""
+    section = next(s for s in SECTIONS if s.name == section_name)
+    tab = query.tabs.get(section.name, TaskTab.OPEN)
+    condition, order = section.tabs[tab]
+    rows = section.rows(actor).filter(condition).select_related(section.reads or section.related)
+    listed = list(rows.order_by(*order)[: EXPORT_MOST + 1])
+    refuse_long_export(listed, _("未完了と完了の切り替え"))
+    cases = [section.case_of(row) for row in listed]
+    with transaction.atomic(), audit.chained_together():
+        who = names_exported(actor, cases, "case.tasks_exported", file_format, section=section.name, tab=tab)
+        if section.name == "items":
+            _items_read(actor, listed, tab)
+    for row, case in zip(listed, cases, strict=True):
+        row.who = who[case.pk]
+    headings = {"meetings": _("出席を求められている会議"), "items": _("役割分担"), "visits": _("見守り訪問")}
+    return TaskListExport(
+        section=section.name,
+        tab=tab,
+        label=f"{headings[section.name]}（{dict(section.choices)[tab]}）",
+        rows=listed,
+    )

@@ -258,3 +258,47 @@ def test_the_full_page_reads_each_thing_once(world, mine):
     mine.items(PAGE_SIZE + 1), mine.visits(PAGE_SIZE + 1), mine.meetings(PAGE_SIZE + 1)
     html = assert_reads_once(browser(world.staff), f"{TASKS}?items_page=2&meetings=open&visits_page=2")
     assert html.count("杉浦 銀次") == PAGE_SIZE + 2
+
+
+def test_a_section_taken_away_holds_its_tabs_rows_what_the_page_shows_and_is_recorded(world, mine):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    mine.items(2)
+    [done] = mine.items(1, done=True)
+    done.result = "電話がつながった"
+    done.save(update_fields=["result"])
+    mine.visits(1)
+    staff = browser(world.staff)
+    html = page(staff.get(TASKS))
+    assert reverse("cases:tasks_items_xlsx") in html and reverse("cases:tasks_visits_csv") in html
+    last = AuditEvent.objects.latest("sequence").sequence
+    response = staff.get(reverse("cases:tasks_items_xlsx"))
+    assert response["Content-Disposition"].startswith('attachment; filename="tasks_items_')
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[0] == ("期限", "役割分担", "ケース番号", "氏名", "ふりがな", "完了", "結果")
+    assert [row[1] for row in rows[1:]] == ["役割 0", "役割 1"]  # the open tab, soonest due first
+    assert rows[1][3:5] == ("杉浦 銀次", "すぎうら ぎんじ") and rows[1][2] == mine.case.reference
+    [exported] = AuditEvent.objects.filter(sequence__gt=last, event="case.tasks_exported")
+    assert json.loads(exported.params) == {"rows": 2, "format": "xlsx", "section": "items", "tab": "open"}
+    assert sorted(json.loads(exported.fields)) == ["kana", "name"]
+    [viewed] = AuditEvent.objects.filter(sequence__gt=last, event="case.viewed")
+    assert json.loads(viewed.fields) == ["action_item.description"] and viewed.case_id == str(mine.case.pk)
+    # The done tab: with its result, recorded as read.
+    last = AuditEvent.objects.latest("sequence").sequence
+    content = staff.get(reverse("cases:tasks_items_csv"), {"items": "done"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[1][1] == "役割 0" and rows[1][6] == "電話がつながった" and rows[-1][0] == "取扱い"
+    [viewed] = AuditEvent.objects.filter(sequence__gt=last, event="case.viewed")
+    assert json.loads(viewed.fields) == ["action_item.description", "action_item.result"]
+    # Someone else's file holds none of it.
+    other = browser(world.commissioner).get(reverse("cases:tasks_visits_csv")).content.decode("utf-8-sig")
+    assert mine.case.reference not in other and "杉浦" not in other
+
+
+def test_a_tasks_file_names_a_case_only_where_the_page_does(world, mine):
+    mine.visits(1, user=world.commissioner)  # the commissioner holds no grant with identity on it
+    content = browser(world.commissioner).get(reverse("cases:tasks_visits_csv")).content.decode("utf-8-sig")
+    assert mine.case.reference in content and "杉浦" not in content

@@ -9,6 +9,7 @@ import datetime
 import io
 
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -109,7 +110,13 @@ def test_a_meeting_with_a_commissioner_and_a_guest_from_invitation_to_watch_visi
     commissioner.goto("/cases/tasks/?items=done")
     done = commissioner.locator("#items li.task-item")
     expect(done).to_contain_text("郵便物はたまっていない")
+    assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(commissioner, "tasks-item-done-phone")
+    # The done items taken away: the file holds what the page shows.
+    with commissioner.expect_download() as downloading:
+        commissioner.locator("#items").get_by_role("link", name="Excelで書き出す").click()
+    rows = list(load_workbook(io.BytesIO(downloading.value.path().read_bytes())).worksheets[0].values)
+    assert [(row[1], row[6]) for row in rows[1:]] == [("郵便受けの様子を見る", "郵便物はたまっていない")]
     done.get_by_role("button", name="完了を取り消す").click()
     expect(commissioner.locator(".message.success")).to_contain_text("完了を取り消しました")
 
