@@ -210,10 +210,11 @@ DATABASES = {
 # A persistent connection is checked before each request reuses it: a database restarted (or a
 # PgBouncer recycled) overnight costs one reconnect, not the first user's request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"].get("CONN_MAX_AGE", 0) != 0
-# Planner settings for PostgreSQL on SSDs (docs/performance.md), applied to the database once by
+# Planner settings for PostgreSQL on SSDs, and no JIT compilation — it took 400 of an indicator's
+# 650 ms and pays only for long analytic queries (docs/performance.md) —, applied to the database once by
 # `manage.py apply_planner_settings` (ALTER DATABASE ... SET; docs/operations.md), never as a
 # connection startup parameter, which PgBouncer in transaction mode refuses.
-TSUNAGU_PLANNER_SETTINGS = {"random_page_cost": "1.1", "effective_io_concurrency": "200"}
+TSUNAGU_PLANNER_SETTINGS = {"random_page_cost": "1.1", "effective_io_concurrency": "200", "jit": "off"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel separately from the SQL (binary for bytea), instead of being spliced into
     # the statement as hex text: encrypted columns are bytea, and splicing doubles their size.

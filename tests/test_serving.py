@@ -268,7 +268,7 @@ def test_apply_planner_settings_sets_them_on_the_database_once():
         cursor.execute("SELECT current_database()")
         name = cursor.fetchone()[0]
         stored = current_settings(cursor, name)
-    assert stored == {"random_page_cost": "1.1", "effective_io_concurrency": "200"}
+    assert stored == {"random_page_cost": "1.1", "effective_io_concurrency": "200", "jit": "off"}
     assert "Set on database" in out.getvalue()
     again = io.StringIO()
     call_command("apply_planner_settings", stdout=again)

@@ -1,4 +1,5 @@
-"""Applies the planner settings for SSDs to the PostgreSQL database itself (ALTER DATABASE ... SET).
+"""Applies the planner settings (SSD costs, no JIT) to the PostgreSQL database itself
+(ALTER DATABASE ... SET).
 
 Every new connection then starts with them, whichever way it comes (directly or through PgBouncer
 in transaction mode, which refuses the libpq `options` startup parameter). Idempotent: a setting
@@ -26,7 +27,10 @@ def current_settings(cursor, database: str) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = "PostgreSQL のプランナ設定（SSD 向け）をデータベースに設定します（ALTER DATABASE … SET、冪等）。"
+    help = (
+        "PostgreSQL のプランナ設定（SSD 向け、JIT なし）をデータベースに設定します"
+        "（ALTER DATABASE … SET、冪等）。"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
