@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MinValueValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AreaLevel, OrganisationKind, validate_local_government_code
@@ -24,13 +25,22 @@ def accepted(choices) -> list[str]:
     return [str(label) for _code, label in choices]
 
 
+def names_of(code: object, label: object) -> set[str]:
+    """What a cell may say for a choice: its code, its label as the reader's language says it,
+    and its Japanese label — the workbook's sheets and headers are Japanese whatever language the
+    administrator's screens are in."""
+    with translation.override("ja"):
+        japanese = str(label)
+    return {str(code), str(label), japanese}
+
+
 class LabelledChoiceField(forms.ChoiceField):
     """A choice written as its label (民生委員・児童委員) or its code (commissioner)."""
 
     def to_python(self, value):
         text = super().to_python(value)
         for code, label in self.choices:
-            if text in (str(code), str(label)):
+            if text in names_of(code, label):
                 return code
         return text
 
@@ -57,7 +67,7 @@ class LabelledListField(forms.Field):
             part = part.strip()
             if not part:
                 continue
-            code = next((c for c, label in self.choices if part in (str(c), str(label))), None)
+            code = next((c for c, label in self.choices if part in names_of(c, label)), None)
             if code is None:
                 raise forms.ValidationError(
                     _("「%(value)s」は選べません。選べるのは：%(choices)s")

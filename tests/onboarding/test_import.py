@@ -425,3 +425,37 @@ def test_area_and_legal_basis_rows_that_break_the_rules_are_refused(world):
     admin = browser(world.admin)
     assert upload(admin, content).status_code == 200
     assert (Area.objects.count(), LegalBasis.objects.count()) == before and not StagedImport.objects.exists()
+
+
+def test_a_workbook_written_in_japanese_is_read_whatever_the_screens_language(world):
+    """The sheets and headers are Japanese; so are the choices written in them, even when the
+    administrator's screens are in English (or the cell says the English label)."""
+    from django.utils import translation
+
+    content = xlsx(
+        areas=[
+            {
+                "名称": "英語画面の区",
+                "階層": "区",
+                "上位の地域": world.demo.municipality.name,
+                "地方公共団体コード": code("14198"),
+            }
+        ],
+        users=[
+            {
+                "ログインID": "en_screen",
+                "姓": "英",
+                "メールアドレス": "en@example.org",
+                "所属組織": world.plaza.name,
+                "役割": "民生委員・児童委員",
+            }
+        ],
+        candidates=[
+            {"種別": "Lawyer", "氏名・名称": "候補", "受任できる件数": 1, "対応できる言語": "日本語、英語"}
+        ],
+    )
+    with translation.override("en"):
+        assert check_workbook(content).problems == []
+    with translation.override("ja"):
+        [problem] = check_workbook(content).problems  # an English label is for English screens
+        assert (problem.sheet, problem.column) == ("後見人候補者", "種別")
