@@ -41,7 +41,7 @@ run: setup
 ## test: set up, lint, and run the whole suite (on PostgreSQL when DATABASE_URL points there)
 test: setup lint
 	@$(PYTHON) printing/system.py
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
