@@ -160,6 +160,9 @@ def _check_areas(checked: Checked) -> None:
     )
     codes: dict[str, int] = {}
     under: dict[tuple, int] = {}
+    # The names already under the directory's areas the sheet names as parents: one read, not one a row.
+    named = [place for found in places.values() for place in found if isinstance(place, Area)]
+    taken_under = set(Area.objects.filter(parent__in=named).values_list("parent_id", "name"))
     for row in rows:
 
         def problem(name: str, message: str, row=row) -> None:
@@ -191,7 +194,7 @@ def _check_areas(checked: Checked) -> None:
         if parent is None:
             continue
         place = ("area", parent.pk) if isinstance(parent, Area) else ("row", parent["row"])
-        if isinstance(parent, Area) and Area.objects.filter(parent=parent, name=row["name"]).exists():
+        if isinstance(parent, Area) and (parent.pk, row["name"]) in taken_under:
             problem("name", _("同じ上位の地域の下に、同じ名称の地域が既にあります。"))
         elif (place, row["name"]) in under:
             problem(
