@@ -3,7 +3,11 @@
     .venv/bin/python bench/privacy.py [--people 100000] [--database-url postgres://...]
 
 Prints: encrypt+decrypt throughput per field kind; bulk creation of N persons with encryption
-against the same model with plain fields (target ratio ≤ 2×); blind-index lookup against
+against the same model with plain fields (target ratio ≤ 2×); the onboarding import of N persons
+with their open cases (cases.services.importing, batches of onboarding.people.BATCH_ROWS, one
+transaction each: keys, persons, cases, the ground each is held on, lead grants, guardian's rows,
+three audit events a row) against the same persons and cases written as plain rows (target ratio
+≤ 2×); blind-index lookup against
 decrypt-and-scan over those N (target ratio ≥ 1,000×, lookup ≤ 5 ms); the search page's selector
 (people_found) by full name, by surname alone and by given name alone, with how many it matched
 (surnames are 50 common ones, so each is shared by about 2% of the N; every other 高橋 is written
@@ -25,6 +29,8 @@ LAST_NAME_PAIRS = list(JapaneseNames.last_name_pairs)
 def _arguments(parser) -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument("--only-import", action="store_true", help="only the import (section 3)")
+    parser.add_argument("--skip-import", action="store_true")
 
 
 ARGS = harness.start(__doc__, _arguments)
@@ -38,6 +44,23 @@ from cases.selectors.search import RESULT_LIMIT, people_found  # noqa: E402
 from privacy.fields import Ciphertext  # noqa: E402
 from privacy.models import DataKey  # noqa: E402
 from privacy.normalise import normalise_name  # noqa: E402
+
+
+class PlainCase(models.Model):  # noqa: DJ008 — never displayed
+    """A case of a PlainPerson: the columns an imported case has, in plaintext."""
+
+    id = models.UUIDField(primary_key=True, default=Person._meta.pk.default)
+    person = models.ForeignKey("PlainPerson", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=20)
+    reference = models.CharField(max_length=40, unique=True)
+    opened_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "cases"
+        db_table = "bench_plain_case"
 
 
 class PlainPerson(models.Model):  # noqa: DJ008 — never displayed
@@ -147,6 +170,82 @@ def bench_bulk_create(people: list[dict], plaza: Organisation) -> tuple[float, f
     return plain, encrypted
 
 
+def bench_import(people: list[dict], district: Area, plaza: Organisation, admin: User) -> None:
+    from accounts.sql import insert_instances
+    from cases.models import LegalBasis
+    from cases.services.importing import OpenCaseRecord, import_open_cases
+    from onboarding.people import BATCH_ROWS
+
+    basis = LegalBasis.objects.get(code="consent")
+    opened = datetime.date(2019, 5, 1)
+    records = [
+        OpenCaseRecord(
+            identity=identity,
+            area=district,
+            lead=plaza,
+            state="watching",
+            opened_on=opened,
+            legal_basis=basis,
+            reference="同意書",
+        )
+        for identity in people
+    ]
+
+    def plain_rows(start: int) -> tuple[list, list]:
+        persons = [PlainPerson(registered_by=plaza, **p) for p in people[start : start + BATCH_ROWS]]
+        cases = [
+            PlainCase(
+                person=person,
+                area=district,
+                lead_organisation=plaza,
+                state="watching",
+                reference=f"2019-bench-{start + i:07d}",
+                opened_on=opened,
+            )
+            for i, person in enumerate(persons)
+        ]
+        return persons, cases
+
+    def write_plain_orm() -> None:
+        for start in range(0, len(people), BATCH_ROWS):
+            persons, cases = plain_rows(start)
+            with transaction.atomic():
+                PlainPerson.objects.bulk_create(persons)
+                PlainCase.objects.bulk_create(cases)
+
+    def write_plain_as_imported() -> None:
+        for start in range(0, len(people), BATCH_ROWS):
+            persons, cases = plain_rows(start)
+            with transaction.atomic():
+                insert_instances(persons)
+                insert_instances(cases)
+
+    def write_imported() -> None:
+        for start in range(0, len(records), BATCH_ROWS):
+            import_open_cases(actor=admin, records=records[start : start + BATCH_ROWS])
+
+    plain = timed(write_plain_orm)
+    with connection.cursor() as cursor:  # the same rows again, written the other way
+        cursor.execute(f"DELETE FROM {PlainCase._meta.db_table}")  # noqa: S608 — the bench's own table
+        cursor.execute(f"DELETE FROM {PlainPerson._meta.db_table}")  # noqa: S608
+    plain_same_way = timed(write_plain_as_imported)
+    imported = timed(write_imported)
+    n = len(people)
+    print(
+        f"\n3. Import of {n:,} persons with their open cases (batches of {BATCH_ROWS}, one transaction each)"
+    )
+    print(f"   plain rows (person, case), bulk_create        {plain:8.2f} s  ({n / plain:>9,.0f} rows/s)")
+    same_rate = n / plain_same_way
+    print(
+        f"   plain rows, written as the import writes      {plain_same_way:8.2f} s  ({same_rate:>9,.0f} rows/s)"  # noqa: E501
+    )
+    print(
+        f"   import_open_cases (everything it writes)      {imported:8.2f} s  ({n / imported:>9,.0f} rows/s)"
+    )
+    print(f"   ratio import/plain rows (bulk_create)         {imported / plain:8.2f}×   (target ≤ 2×)")
+    print(f"   ratio import/plain rows (written the same)    {imported / plain_same_way:8.2f}×")
+
+
 def bench_lookup(people: list[dict], actor: User) -> None:
     rng = random.Random(7)
     targets = [people[rng.randrange(len(people))] for _ in range(ARGS.lookups)]
@@ -216,18 +315,27 @@ def bench_search(people: list[dict], actor: User) -> None:
 def main() -> None:
     with connection.schema_editor() as editor:
         editor.create_model(PlainPerson)
+        editor.create_model(PlainCase)
     city = Area.objects.create(level=Area.Level.MUNICIPALITY, name="つなぐ市", code="990001")
+    district = Area.objects.create(level=Area.Level.DISTRICT, name="ベンチ地区", parent=city)
     plaza = Organisation.objects.create(
         name="ベンチ地域ケアプラザ", kind=Organisation.Kind.CARE_PLAZA, municipality=city
     )
+    plaza.areas.set([district])
+    admin = User.objects.create(username="bench_admin", is_superuser=True)
     actor = User.objects.create(username="bench")
     Membership.objects.create(user=actor, organisation=plaza, role="plaza_staff")
     actor = User.objects.get(pk=actor.pk)
 
     harness.banner("privacy")
+    if ARGS.only_import:
+        bench_import(identities(ARGS.people), district, plaza, admin)
+        return
     bench_fields()
     people = identities(ARGS.people)
     bench_bulk_create(people, plaza)
+    if not ARGS.skip_import:
+        bench_import(identities(ARGS.people), district, plaza, admin)
     bench_lookup(people, actor)
     bench_search(people, actor)
 

@@ -28,7 +28,7 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import group_ids_of
 from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
-from accounts.sql import Columns, read_instances, read_rows
+from accounts.sql import Columns, insert_instances, insert_values, read_instances, read_rows
 from audit import context as audit_context
 from audit import services as audit
 from audit.models import AuditEvent
@@ -235,6 +235,49 @@ def change_access(
         ]
     )
     return created
+
+
+def grant_leads_of_new_cases(
+    cases: Sequence[Case], *, actor: User | None, field_groups: Sequence[str]
+) -> None:
+    """Each of these new cases — none has a grant or a permission row yet — granted to its lead
+    organisation as its lead (every field in ``field_groups``), with guardian's group rows: what
+    ``change_access`` does one case at a time, two inserts for all of them (an import). The
+    caller's audit event for each case names the grant (``case.imported``)."""
+    groups = sorted(set(field_groups))
+    now = timezone.now()
+    insert_instances(
+        [
+            CaseAccessGrant(
+                case=case,
+                organisation_id=case.lead_organisation_id,
+                level=AccessLevel.LEAD,
+                reason=CaseAccessGrant.Reason.OWNER,
+                field_groups=groups,
+                granted_by=actor,
+                granted_at=now,
+            )
+            for case in cases
+        ]
+    )
+    organisations = {case.lead_organisation_id for case in cases}
+    _ensure_organisation_groups(organisations)
+    group_of = dict(
+        Group.objects.filter(name__in=[organisation_group_name(pk) for pk in organisations]).values_list(
+            "name", "pk"
+        )
+    )
+    permissions = [case_permission_id(codename) for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD]]
+    insert_values(
+        CaseGroupObjectPermission,
+        ["permission_id", "group_id", "content_object_id"],
+        [
+            (permission, group_of[organisation_group_name(case.lead_organisation_id)], case_key)
+            for case in cases
+            for case_key in [Case._meta.pk.get_db_prep_value(case.pk, connection)]
+            for permission in permissions
+        ],
+    )
 
 
 def grant_access(*, case: Case, granted_by: User | None, **spec) -> CaseAccessGrant:
@@ -730,17 +773,18 @@ def consents_of_case(case: Case) -> list[Consent]:
     return consents
 
 
-_TRANSITION = Columns(AuditEvent, "e", ["occurred_at", "actor_id", "params"])
+_TRANSITION = Columns(AuditEvent, "e", ["occurred_at", "actor_id", "event", "params"])
 _TRANSITIONS_OF_CASE = (
     f"SELECT {_TRANSITION.sql}, {_USER_NAME.sql} FROM {_table(AuditEvent)} e "  # noqa: S608
     f"LEFT JOIN {_table(User)} u ON u.id = e.actor_id "
-    "WHERE e.case_id = %s AND e.event = 'case.transitioned' ORDER BY e.occurred_at"
+    "WHERE e.case_id = %s AND e.event IN ('case.transitioned', 'case.imported') ORDER BY e.occurred_at"
 )
 
 
 def transitions_of_case(case: Case) -> list[AuditEvent]:
-    """The case's transitions as the audit trail records them, with their actors, and only those:
-    the index audit_case_event_time finds them however often the case has been viewed."""
+    """The case's transitions as the audit trail records them, with their actors, and only those
+    (and, for a case brought in from earlier records, its import): the index audit_case_event_time
+    finds them however often the case has been viewed."""
     return read_instances(_TRANSITIONS_OF_CASE, [str(case.pk)], _TRANSITION, actor=_USER_NAME)
 
 

@@ -23,6 +23,9 @@ KINDS = [
     ),
     EventKind("case.reported", Action.CREATE, _("気付きを受け付けました（報告者: {reporter_kind}）")),
     EventKind("case.concern_added", Action.CREATE, _("気付きを追加しました")),
+    EventKind(
+        "case.imported", Action.CREATE, _("以前の記録からケースを取り込みました（保有の根拠: {legal_basis}）")
+    ),
     EventKind("case.viewed", Action.VIEW, _("ケースを閲覧しました")),
     EventKind("case.transitioned", Action.TRANSITION, _("ケースの状態を変更しました（{from} → {to}）")),
     EventKind(
@@ -148,6 +151,7 @@ def register_events() -> None:
             "supporter_role": dict(Supporter.Role.choices),
             "document": {"meeting_record": _("支援会議の記録")},
             "finding": dict(BreakGlassFinding.choices),
+            "state": dict(CaseState.choices),
         },
         field_labels={
             **shared_content_field_labels(),
@@ -188,6 +192,9 @@ def register_events() -> None:
             },
             "meeting": _("関連する会議"),
             "referral": _("関連するつなぎ"),
+            # A case brought in from earlier records (cases.services.importing)
+            "reference": _("根拠の参照"),
+            "imported.reference": _("保有の根拠の参照"),
             **people_field_labels(),
         },
     )

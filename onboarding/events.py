@@ -22,6 +22,16 @@ KINDS = [
         ),
     ),
     EventKind("onboarding.discarded", Action.ERASE, _("取り込み待ちのファイルを破棄しました")),
+    EventKind(
+        "onboarding.people_checked",
+        Action.CREATE,
+        _("本人とケースのファイルを確かめました（取り込める行{people}、誤り{errors}）"),
+    ),
+    EventKind(
+        "onboarding.people_imported",
+        Action.CREATE,
+        _("本人とケースを取り込みました（{people}人、{batches}回に分けて）"),
+    ),
 ]
 
 

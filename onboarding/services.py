@@ -28,7 +28,7 @@ from cases.models import LegalBasis
 from guardianship.models import GuardianCandidate
 from guardianship.services import candidate_problem, enrol_candidate
 from onboarding import workbook
-from onboarding.forms import ROW_FORMS
+from onboarding.forms import ROW_FORMS, row_checker
 from onboarding.models import STAGED_FOR, StagedImport
 from privacy.models import DataKey
 
@@ -97,12 +97,13 @@ def check_workbook(content: bytes) -> Checked:
         checked.problems.append(Problem("", 0, "", str(error)))
         return checked
     for sheet in workbook.SHEETS:
+        check = row_checker(ROW_FORMS[sheet.key])
         for row in sheets.get(sheet.key, []):
-            form = ROW_FORMS[sheet.key](data=row.values)
-            if form.is_valid():
-                checked.rows.setdefault(sheet.key, []).append({"row": row.number, **form.cleaned_data})
+            cleaned, found = check(row.values)
+            if not found:
+                checked.rows.setdefault(sheet.key, []).append({"row": row.number, **cleaned})
             else:
-                for name, errors in form.errors.items():
+                for name, errors in found.items():
                     column = sheet.header_of(name) if name != "__all__" else ""
                     checked.problems.extend(Problem(sheet.title, row.number, column, e) for e in errors)
     _check_areas(checked)
@@ -351,7 +352,7 @@ def stage_workbook(*, actor: User, content: bytes) -> tuple[Checked, StagedImpor
     require_administrator(actor, "onboarding.check")
     checked = check_workbook(content)
     with transaction.atomic():
-        _drop_stale(actor)
+        drop_stale(actor)
         audit.record(
             "onboarding.checked",
             actor=actor,
@@ -369,15 +370,17 @@ def stage_workbook(*, actor: User, content: bytes) -> tuple[Checked, StagedImpor
     return checked, staged
 
 
-def _drop_stale(actor: User) -> None:
-    stale = StagedImport.objects.filter(uploaded_by=actor) | StagedImport.objects.filter(
+def drop_stale(actor: User, kind: str = StagedImport.Kind.DIRECTORY) -> None:
+    """The administrator's kept files of this kind, and anyone's past STAGED_FOR — but not a people
+    import partly written (onboarding/people.py), kept until it is finished or dropped on its page."""
+    stale = StagedImport.objects.filter(uploaded_by=actor, kind=kind) | StagedImport.objects.filter(
         created_at__lt=timezone.now() - STAGED_FOR
     )
-    for staged in stale.select_related("data_key"):
-        _destroy(staged)
+    for staged in stale.filter(written=0).select_related("data_key"):
+        destroy_staged(staged)
 
 
-def _destroy(staged: StagedImport) -> None:
+def destroy_staged(staged: StagedImport) -> None:
     key = staged.data_key
     staged.delete()
     key.destroy()
@@ -445,13 +448,13 @@ def import_staged(*, actor: User, staged: StagedImport) -> dict[str, int]:
             LegalBasis.objects.create(**{name: value for name, value in row.items() if name != "row"})
             made["legal_bases"] += 1
         audit.record("onboarding.imported", actor=actor, params=made)
-        _destroy(staged)
+        destroy_staged(staged)
     return made
 
 
 def discard_staged(*, actor: User, staged: StagedImport) -> None:
     with transaction.atomic():
-        _destroy(staged)
+        destroy_staged(staged)
         audit.record("onboarding.discarded", actor=actor)
 
 

@@ -134,6 +134,32 @@ LEGAL_BASES = Sheet(
 # In the order they are written: areas before the organisations and candidates that name them.
 SHEETS = (AREAS, ORGANISATIONS, USERS, CANDIDATES, LEGAL_BASES)
 
+# The second workbook, once the directory is in: the persons and open cases kept before Tsunagu.
+PEOPLE = Sheet(
+    "people",
+    "本人とケース",
+    (
+        Column("name", "氏名", _("姓と名の間に空白（例 山田 花子）"), True),
+        Column("kana", "ふりがな", _("ひらがなかカタカナ")),
+        Column("birth_date", "生年月日", _("例 1948-03-15")),
+        Column("address", "住所", ""),
+        Column("phone", "電話番号", ""),
+        Column("notes", "メモ", _("4,000字まで")),
+        Column("area", "地域", _("本人が暮らす地区・圏域の名称（既にある地域）"), True),
+        Column("lead", "主担当の組織", _("このケースを受け持つ組織の名称。その地域を担当している組織"), True),
+        Column("opened_on", "受付日", _("元の記録でケースを受け付けた日（例 2019-04-01）"), True),
+        Column("state", "状態", _("情報共有・アセスメント か 見守り（空欄は情報共有・アセスメント）")),
+        Column(
+            "legal_basis",
+            "保有の根拠",
+            _("この組織が本人の情報を持つ根拠。共有の根拠の一覧のコードか名称（下の一覧）"),
+            True,
+        ),
+        Column("reference", "根拠の参照", _("根拠が参照の記入を求めるとき必須（同意書の日付や番号など）")),
+    ),
+)
+PEOPLE_SHEETS = (PEOPLE,)
+
 
 class UnreadableWorkbook(Exception):
     """Not a workbook this page can read; the message says what to do."""
@@ -145,12 +171,12 @@ class Row:
     values: dict[str, object]
 
 
-def template(choices: dict[tuple[str, str], list[str]]) -> bytes:
+def template(choices: dict[tuple[str, str], list[str]], sheets: tuple[Sheet, ...] = SHEETS) -> bytes:
     """The empty workbook: one sheet per kind of record with its headers, and a 説明 sheet with
     what each column takes (``choices``: (sheet key, column name) → the labels it accepts)."""
     book = Workbook()
     book.remove(book.active)
-    for sheet in SHEETS:
+    for sheet in sheets:
         ws = book.create_sheet(sheet.title)
         ws.append([column.header for column in sheet.columns])
         for cell in ws[1]:
@@ -158,7 +184,7 @@ def template(choices: dict[tuple[str, str], list[str]]) -> bytes:
         ws.freeze_panes = "A2"
     notes = book.create_sheet(str(_("説明")))
     notes.append([str(_("シート")), str(_("列")), str(_("必須")), str(_("書き方")), str(_("選べるもの"))])
-    for sheet in SHEETS:
+    for sheet in sheets:
         for column in sheet.columns:
             notes.append(
                 [
@@ -174,7 +200,7 @@ def template(choices: dict[tuple[str, str], list[str]]) -> bytes:
     return out.getvalue()
 
 
-def read(content: bytes) -> dict[str, list[Row]]:
+def read(content: bytes, sheets: tuple[Sheet, ...] = SHEETS) -> dict[str, list[Row]]:
     """The rows of each sheet present, by sheet key: each a dict of column name → the cell's value
     (text stripped, a date as a date; an empty cell is absent)."""
     try:
@@ -185,7 +211,7 @@ def read(content: bytes) -> dict[str, list[Row]]:
         ) from error
     found: dict[str, list[Row]] = {}
     try:
-        for sheet in SHEETS:
+        for sheet in sheets:
             if sheet.title not in book.sheetnames:
                 continue
             lines = book[sheet.title].iter_rows(values_only=True)
@@ -220,7 +246,7 @@ def read(content: bytes) -> dict[str, list[Row]]:
     if not found:
         raise UnreadableWorkbook(
             _("取り込むシートがありません。ひな形のシート名（%(sheets)s）のままにしてください。")
-            % {"sheets": "、".join(sheet.title for sheet in SHEETS)}
+            % {"sheets": "、".join(sheet.title for sheet in sheets)}
         )
     return found
 

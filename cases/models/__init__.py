@@ -36,6 +36,7 @@ from cases.models.sharing import (
     CaseUserObjectPermission,
     Consent,
     Disclosure,
+    ImportedCase,
     LegalBasis,
 )
 from cases.models.supporters import Supporter
@@ -68,6 +69,7 @@ __all__ = [
     "Household",
     "HouseholdMember",
     "ImmutableEntry",
+    "ImportedCase",
     "LegalBasis",
     "MeetingAttendance",
     "MeetingGuest",

@@ -169,6 +169,31 @@ class Disclosure(EncryptedModel):
         return self.case.person.data_key
 
 
+class ImportedCase(EncryptedModel):
+    """A case brought in from records kept before Tsunagu (paper, a spreadsheet): the ground on
+    which its lead organisation holds the person's data, and the day the case was opened there.
+    Written by the onboarding import (cases.services.importing), never changed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="imported")
+    legal_basis = models.ForeignKey(
+        LegalBasis, verbose_name=_("保有の根拠"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = EncryptedTextField(_("根拠の参照"), max_length=500, blank=True)
+    opened_on = models.DateField(_("元の記録での受付日"))
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("取り込んだ日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("取り込んだケース")
+        verbose_name_plural = _("取り込んだケース")
+
+    def __str__(self) -> str:
+        return f"ImportedCase {str(self.pk)[:8]}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.case.person.data_key
+
+
 class AccessLevel(models.IntegerChoices):
     STATUS = 10, _("状況のみ")
     VIEW = 20, _("閲覧")

@@ -44,6 +44,7 @@ from cases.models import (
     Concern,
     Consent,
     ContactLog,
+    ImportedCase,
     MeetingAttendance,
     Person,
     SupportMeeting,
@@ -447,11 +448,18 @@ def _timeline(page: CasePage) -> list[dict]:
     case = page.case
     reached = page.states_reached = {case.state}
     entries = []
+    imported = False
     for event in transitions_of_case(case):
-        state = CaseState(json.loads(event.params)["to"])
+        params = json.loads(event.params)
+        state = CaseState(params["to"] if event.event == "case.transitioned" else params["state"])
         reached.add(state)
-        entries.append({"at": event.occurred_at, "what": state.label, "who": event.actor})
-    entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
+        if event.event == "case.imported":
+            imported = True
+            entries.append({"at": event.occurred_at, "what": _imported_line(page, state), "who": event.actor})
+        else:
+            entries.append({"at": event.occurred_at, "what": state.label, "who": event.actor})
+    if not imported:
+        entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
     entries += [{"at": c.created_at, "what": _("気付き"), "who": None} for c in page.concerns[1:]]
     entries += [
         {
@@ -500,6 +508,24 @@ def _timeline(page: CasePage) -> list[dict]:
         )
         entry["progress"] = None  # a progress entry's place (progress_record): asked of every row
     return entries
+
+
+def _imported_line(page: CasePage, state: CaseState) -> str:
+    """Where a case brought in from earlier records began: its state then, the day it was opened
+    there and the ground its lead holds the person's data on, with the ground's reference for the
+    lead (as the page shows them its disclosures; recorded as read). Read only for such a case."""
+    imported = ImportedCase.objects.select_related("legal_basis").get(case_id=page.case.pk)
+    ground = imported.legal_basis.name
+    if page.can_lead and not page.case.person.is_erased:  # an erased person's key is gone
+        imported.case = page.case  # the reference decrypts under the person's key, read with the case
+        if imported.reference:
+            ground += f"（{imported.reference}）"
+            page.fields_read.append("imported.reference")
+    return _("以前の記録から取り込み: %(state)s（元の記録での受付日 %(date)s、保有の根拠: %(ground)s）") % {
+        "state": state.label,
+        "date": f"{imported.opened_on:%Y-%m-%d}",
+        "ground": ground,
+    }
 
 
 def case_for_action(actor: User, case_id: object, codename: str) -> Case:

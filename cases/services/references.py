@@ -50,14 +50,21 @@ def allocate_case_reference(area: Area, day: datetime.date | None = None) -> str
     the caller's transaction: the counter row stays locked until it commits, so that a concurrent
     creation waits for it and takes the next number (on SQLite the whole database's write lock,
     BEGIN IMMEDIATE, does the same). A rolled-back creation gives its number back."""
-    prefix = reference_prefix(area, day or timezone.localdate())
+    (reference,) = allocate_case_references(area, day or timezone.localdate(), 1)
+    return reference
+
+
+def allocate_case_references(area: Area, day: datetime.date, count: int) -> list[str]:
+    """``count`` consecutive case numbers at once (an import), as ``allocate_case_reference``
+    takes one."""
+    prefix = reference_prefix(area, day)
     counter = CaseReferenceCounter.objects.filter(prefix=prefix)
     with transaction.atomic():
         # UPDATE takes the row lock and adds to the value as committed, however long it waited.
-        if not counter.update(last=F("last") + 1):
+        if not counter.update(last=F("last") + count):
             # The fiscal year's first case creates the row. Two at once: one insert wins, the other
             # (IntegrityError in get_or_create's savepoint) finds the winner's row; both then count.
             CaseReferenceCounter.objects.get_or_create(prefix=prefix)
-            counter.update(last=F("last") + 1)
-        number = counter.values_list("last", flat=True).get()
-    return format_reference(prefix, number)
+            counter.update(last=F("last") + count)
+        last = counter.values_list("last", flat=True).get()
+    return [format_reference(prefix, number) for number in range(last - count + 1, last + 1)]

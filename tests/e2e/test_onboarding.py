@@ -51,3 +51,51 @@ def test_an_administrator_imports_a_workbook_after_correcting_it(people, open_as
     plaza = open_as("demo_plaza", DESKTOP)
     plaza.goto("/onboarding/")
     expect(plaza.get_by_role("heading", name="この操作は許可されていません")).to_be_visible()
+
+
+def test_an_administrator_imports_people_and_their_cases_with_the_bar_moving(
+    people, open_as, tmp_path, monkeypatch
+):
+    from cases.models import Case
+    from onboarding import people as people_import
+    from tests.onboarding.test_people_import import row
+    from tests.onboarding.test_people_import import xlsx as people_file
+
+    monkeypatch.setattr(people_import, "BATCH_ROWS", 2)  # five rows: three batches, asked in turn
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(people_file([row(people, 0), row(people, 1, 状態="支援会議")]))
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(people_file([row(people, n) for n in range(5)]))
+
+    admin = open_as("demo_admin", PHONE)
+    admin.goto("/onboarding/")
+    admin.get_by_role("link", name="本人とケースを取り込む（地域・組織を登録した後で）").click()
+    admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(bad))
+    admin.get_by_role("button", name="確かめる").click()
+    rows = admin.locator("#problem-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_contain_text("状態")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(admin, "onboarding-people-problems-phone")
+    assert not Case.objects.filter(imported__isnull=False).exists()
+
+    admin.get_by_label("取り込むファイル（Excel）").set_input_files(str(good))
+    admin.get_by_role("button", name="確かめる").click()
+    expect(admin.get_by_text("本人とケースを 5 件登録します")).to_be_visible()
+    shot(admin, "onboarding-people-confirm-phone")
+    admin.get_by_role("button", name="取り込む").click()
+    expect(admin.get_by_role("status")).to_contain_text("本人とケースを 5 件取り込みました")
+    expect(admin.locator("progress")).to_have_attribute("value", "5")
+    shot(admin, "onboarding-people-done-phone")
+    assert Case.objects.filter(imported__isnull=False).count() == 5
+
+    case = Case.objects.filter(imported__isnull=False).first()
+    plaza = open_as("demo_plaza", DESKTOP)
+    plaza.goto(f"/cases/{case.pk}/")
+    expect(plaza.locator(".timeline")).to_contain_text("以前の記録から取り込み: 見守り")
+    shot(plaza, "onboarding-people-case-desktop")
+    plaza.goto("/onboarding/people/")
+    expect(plaza.get_by_role("heading", name="この操作は許可されていません")).to_be_visible()
+    desk = open_as("demo_admin", DESKTOP)
+    desk.goto("/onboarding/people/")
+    shot(desk, "onboarding-people-desktop")

@@ -196,7 +196,7 @@ def test_one_bad_row_writes_nothing_and_says_where(world):
         ("利用者", 4, "役割"),
         ("後見人候補者", 3, "受任できる件数"),
     ]
-    assert "「町内会長」は選べません" in html and "<td>4</td><td>役割</td>" in html
+    assert "「町内会長」は選べません" in html and '行">4</td><td data-label="列">役割</td>' in html
     checked = AuditEvent.objects.get(event="onboarding.checked")
     assert json.loads(checked.params)["errors"] == 2
 

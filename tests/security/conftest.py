@@ -83,12 +83,18 @@ def demo_data(world):
     from cases import demo as cases_demo
     from guardianship import demo as guardianship_demo
     from networks import demo as networks_demo
+    from onboarding.people import stage_people
     from onboarding.services import stage_workbook, template_workbook
     from referrals import demo as referrals_demo
+    from tests.onboarding.test_people_import import row as person_row
+    from tests.onboarding.test_people_import import xlsx as people_file
 
     with override_settings(DEBUG=True):
         for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo):
             module.seed(world.demo)
-    # An onboarding workbook (the empty template) the administrator has checked and not yet imported.
+    # An onboarding workbook (the empty template) the administrator has checked and not yet imported,
+    # and a file of persons and their open cases, checked and not yet imported.
     stage_workbook(actor=world.admin, content=template_workbook())
+    _checked, staged = stage_people(actor=world.admin, content=people_file([person_row(world, 0)]))
+    assert staged is not None, _checked.problems
     return world

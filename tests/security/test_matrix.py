@@ -172,7 +172,9 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             and user.memberships.filter(organisation=obj.secretariat_id).exists()
         ), None
     if name == "onboarding:confirm":  # a checked workbook: its administrator's alone, nothing of a case
-        return obj.uploaded_by_id == user.pk, None
+        return obj.uploaded_by_id == user.pk and obj.kind == "directory", None
+    if name == "onboarding:people_import":  # a checked people file, as the workbook, on its own page
+        return obj.uploaded_by_id == user.pk and obj.kind == "people", None
     raise AssertionError(f"{name} takes an id but the matrix has no rule for it: add one")
 
 
