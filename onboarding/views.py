@@ -32,8 +32,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def template_file(request: HttpRequest) -> HttpResponse:
     services.require_administrator(request.user, "onboarding.template")
-    response = HttpResponse(services.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="tsunagu-onboarding.xlsx"'
+    return _workbook(services.template_workbook(), "tsunagu-onboarding.xlsx")
+
+
+def _workbook(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -94,9 +98,7 @@ def people_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def people_template(request: HttpRequest) -> HttpResponse:
     services.require_administrator(request.user, "onboarding.template")
-    response = HttpResponse(people.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="tsunagu-people.xlsx"'
-    return response
+    return _workbook(people.template_workbook(), "tsunagu-people.xlsx")
 
 
 @login_required
