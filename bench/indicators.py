@@ -193,7 +193,10 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
         name: User.objects.create(username=f"bench_{name}").pk for name in ("staff", "ward", "commissioner")
     }
     basis = {code: LegalBasis.objects.get(code=code).pk for code in ("swa-106-6", "hardship-9")}
+    from cases.vocabulary import RIGHTS_ADVOCACY
+
     d = Dialect(connection.vendor)
+    rights = ", ".join(str(i) for i, code in enumerate(CATEGORIES) if code in RIGHTS_ADVOCACY)
     first, count = districts[0].pk, len(districts)
     concerns, meetings, referrals = cases * 3 // 2, cases * 3 // 10, cases // 10
     networks = count * 3  # Yokohama: 781 networks for 255 districts
@@ -219,10 +222,12 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
             f" {d.false}, 'sharing', 1, {d.now}, {d.now}, {d.blob}",
             cases,
         ),
-        d.insert(
-            "cases_concern (id, case_id, reporter_kind, urgency, noticed_on, details, created_at)",
+        d.insert(  # marked about rights advocacy as report_concern marks it, from the tags below
+            "cases_concern (id, case_id, reporter_kind, urgency, noticed_on, details, created_at,"
+            " about_rights_advocacy)",
             f"{d.id('n')}, {d.id(f'1 + (n - 1) % {cases}')}, 'commissioner', 'routine',"
-            f" {d.day(day_c)}, {d.blob}, {d.at(day_c)}",
+            f" {d.day(day_c)}, {d.blob}, {d.at(day_c)},"
+            f" ((n * 31) % 7 IN ({rights}) OR (n % 2 = 0 AND ((n * 31) % 7 + 1) % 7 IN ({rights})))",
             concerns,
         ),
         d.insert(
@@ -323,7 +328,8 @@ def naive_cases(districts: list[Area]) -> dict:
     """The five indicators from the year's rows read into Python, counted there (the definitions
     in indicators/definitions.py, applied row by row)."""
     from cases.models import Concern, ConcernCategoryTag, MeetingAttendance, MeetingGuest, SupportMeeting
-    from cases.selectors.figures import CONSULTATION_AGENCIES, HARDSHIP_MEETING_BASIS, RIGHTS_ADVOCACY
+    from cases.selectors.figures import CONSULTATION_AGENCIES, HARDSHIP_MEETING_BASIS
+    from cases.vocabulary import RIGHTS_ADVOCACY
     from referrals.models import Referral
 
     since, until = year_bounds()

@@ -36,6 +36,18 @@ class ConcernCategory(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+# What a consultation about rights advocacy is about (indicator ⑤): deciding for oneself, abuse,
+# being cheated, nobody to stand for one. Kept on each concern as it is recorded
+# (Concern.about_rights_advocacy); a change here needs a migration that marks the concerns again.
+RIGHTS_ADVOCACY = [
+    ConcernCategory.REDUCED_CAPACITY,
+    ConcernCategory.ELDER_ABUSE,
+    ConcernCategory.DISABILITY_ABUSE,
+    ConcernCategory.CONSUMER_FRAUD,
+    ConcernCategory.NO_KIN,
+]
+
+
 ABUSE_CATEGORIES = {
     ConcernCategory.ELDER_ABUSE,
     ConcernCategory.DISABILITY_ABUSE,

@@ -220,6 +220,9 @@ class Concern(EncryptedModel):
     # case's record says by then (a corrected name is not theirs to see).
     reported_name = EncryptedCharField(_("報告時の氏名"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    # Whether one of its categories is about rights advocacy (vocabulary.RIGHTS_ADVOCACY), written
+    # with the categories when it is recorded (they never change): what indicator ⑤ counts.
+    about_rights_advocacy = models.BooleanField(_("権利擁護に関する相談"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("気付き")

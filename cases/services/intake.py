@@ -31,7 +31,14 @@ from cases.services.people import register_person
 from cases.services.references import allocate_case_reference
 from cases.services.sharing import check_legal_basis, record_disclosure
 from cases.transitions import CASES, transition
-from cases.vocabulary import ConcernCategory, FieldGroup, ObservedSignal, ReporterKind, Urgency
+from cases.vocabulary import (
+    RIGHTS_ADVOCACY,
+    ConcernCategory,
+    FieldGroup,
+    ObservedSignal,
+    ReporterKind,
+    Urgency,
+)
 from notifications.models import Kind
 from notifications.selectors import staff_of
 from notifications.services import notify
@@ -130,6 +137,7 @@ def report_concern(
             urgency=urgency,
             details=details,
             reported_name=(identity or {}).get("name", ""),
+            about_rights_advocacy=bool(set(categories) & set(RIGHTS_ADVOCACY)),
             **({"noticed_on": noticed_on} if noticed_on else {}),
         )
         concern.full_clean(exclude=["case", "reported_by"])

@@ -26,7 +26,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.vocabulary import ConcernCategory, WithdrawalKind
+from cases.vocabulary import RIGHTS_ADVOCACY, ConcernCategory, WithdrawalKind
 from indicators.definitions import DISTRICT_INDICATORS
 from networks.models import Network
 from privacy.normalise import fiscal_year_label, fiscal_year_of
@@ -72,8 +72,6 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
         for _ in range(rng.randint(1, 3)):
             day = rng.choice(days)
             when = at(day)
-            concern = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
-            Concern.objects.filter(pk=concern.pk).update(created_at=when)
             codes = rng.sample(
                 [
                     ConcernCategory.REDUCED_CAPACITY,
@@ -82,6 +80,14 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
                 ],
                 rng.randint(1, 2),
             )
+            concern = Concern.objects.create(
+                case=case,
+                reporter_kind="commissioner",
+                details="試験",
+                # as report_concern marks it (tests/cases/test_concerns.py checks that it does)
+                about_rights_advocacy=bool(set(codes) & set(RIGHTS_ADVOCACY)),
+            )
+            Concern.objects.filter(pk=concern.pk).update(created_at=when)
             for code in codes:
                 ConcernCategoryTag.objects.create(concern=concern, code=code)
             recorded.append((when, set(codes)))
@@ -280,3 +286,33 @@ def test_a_reader_reads_through_a_readers_role_only(world, make_person, make_cas
     html = page(browser(world.commissioner).get(reverse("indicators:index")))
     assert list(table(html, "districts-table")) == [world.district.name, "計"]
     assert browser(world.privacy).get(reverse("indicators:index")).status_code == 403
+
+
+def test_a_concern_is_marked_about_rights_advocacy_from_its_categories_as_it_is_recorded(concern):
+    """What ⑤ counts is written with the concern: marked exactly when a category is about rights
+    advocacy, by the service every concern goes through (the API's and the screen's)."""
+    for categories, marked in [
+        ([ConcernCategory.EIGHTY_FIFTY, ConcernCategory.SOCIAL_ISOLATION], False),
+        ([ConcernCategory.EIGHTY_FIFTY, ConcernCategory.CONSUMER_FRAUD], True),
+        ([ConcernCategory.ELDER_ABUSE], True),
+        ([], False),
+    ]:
+        case = concern(categories=categories, details="試験")
+        recorded = Concern.objects.get(case=case)
+        assert recorded.about_rights_advocacy is marked, categories
+        tags = set(ConcernCategoryTag.objects.filter(concern=recorded).values_list("code", flat=True))
+        assert bool(tags & set(RIGHTS_ADVOCACY)) is marked
+
+
+def test_the_migration_marks_the_concerns_recorded_before_it(concern):
+    import importlib
+
+    from django.apps import apps
+
+    case = concern(categories=[ConcernCategory.NO_KIN])
+    ordinary = concern(categories=[ConcernCategory.EIGHTY_FIFTY])
+    Concern.objects.update(about_rights_advocacy=False)  # as they stood before the column
+    migration = importlib.import_module("cases.migrations.0023_concern_about_rights_advocacy")
+    migration.mark_concerns(apps, None)
+    assert Concern.objects.get(case=case).about_rights_advocacy
+    assert not Concern.objects.get(case=ordinary).about_rights_advocacy
