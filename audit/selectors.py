@@ -86,8 +86,11 @@ def access_report_document(actor: User, person_id: str) -> list[AuditEvent]:
 
 
 class _Missing(dict):
+    """A parameter the event does not carry — recorded before its kind's words named it (an
+    onboarding check before areas were imported) — reads as a dash, not as its placeholder."""
+
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return "—"
 
 
 def describe(event: AuditEvent) -> str:

@@ -190,3 +190,16 @@ def test_event_descriptions_render_in_both_languages(demo, language, make_person
     with translation.override(language):
         text = describe(event)
     assert text == ("本人を登録しました" if language == "ja" else "Registered a person")
+
+
+def test_a_parameter_an_older_event_does_not_carry_reads_as_a_dash(db):
+    """An onboarding check recorded before areas and legal bases were imported names neither."""
+    from audit.selectors import describe
+    from audit.services import record
+
+    older = record(
+        "onboarding.checked",
+        params={"organisations": 2, "users": 3, "candidates": 0, "errors": 1},
+    )
+    text = describe(older)
+    assert "{" not in text and "地域—" in text and "組織2" in text
