@@ -57,7 +57,7 @@ class RuleMemo:
 
     areas_served: dict[int, set[int]] = field(default_factory=dict)  # organisation → area ids
     within: dict[int, set[int]] = field(default_factory=dict)  # area → itself and its ancestors
-    grounds: dict[tuple, str] = field(default_factory=dict)  # (basis, lead, referenced) → problem
+    grounds: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (basis, lead, referenced) → problem
 
 
 def record_problems(record: OpenCaseRecord, memo: RuleMemo) -> list[tuple[str, str]]:
