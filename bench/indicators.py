@@ -9,9 +9,13 @@ fiscal year by district, month and counterpart, over ``--rows`` contact-log rows
 counted from the cases (indicators.selectors.DISTRICT_COUNTS: 1-(2), 1-(4), ⑤, ④(a), ⑨) over
 ``--cases`` cases, each with a person, and per case on average 1.5 concerns with one or two
 categories, 0.3 meetings (attendees, some guests) and 0.1 accepted referrals to a self-reliance
-desk. Everything spread over three fiscal years and ``--districts`` districts, written with
-set-based SQL of the benchmark's own (the ORM would take longer to load it than everything it
-measures; the personal columns hold one byte, as nothing counted decrypts them). Then each
+desk; 1-(3) over each ward's monthly guardianship council meeting, and the rights-advocacy track
+(guardianship.selectors.pipeline_counts: matters by state, petitions by petitioner, days to filing
+and to ruling) over a guardianship matter for one case in a hundred, a petition for every other
+matter and a ruling for every other petition. Everything spread over three fiscal years and
+``--districts`` districts, written with set-based SQL of the benchmark's own (the ORM would take
+longer to load it than everything it measures; the personal columns hold one byte, as nothing
+counted decrypts them). Then each
 indicator for the middle year is timed (the median of 5) against reading the year's rows into
 Python and counting them there, and the two must agree. Target (issue 22): every indicator of a
 year under 2 s on PostgreSQL over 1,000,000 cases and 5,000,000 contact-log rows — together, as
@@ -43,6 +47,7 @@ from cases.models import ContactLog  # noqa: E402
 from cases.selectors.figures import contact_counts  # noqa: E402
 
 YEAR = 2025  # the middle one of the three written
+YEAR_START, YEAR_END = datetime.date(YEAR, 4, 1), datetime.date(YEAR + 1, 3, 31)
 COMMISSIONERS = 1000
 
 # n: 1 … rows. Each row's district, commissioner, day (within three fiscal years from April 2024),
@@ -184,6 +189,8 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
         "anshin": OrganisationKind.ANSHIN_CENTRE,
         "council": OrganisationKind.COMMISSIONER_COUNCIL,
         "desk": OrganisationKind.SELF_RELIANCE_SUPPORT,
+        "centre": OrganisationKind.GUARDIANSHIP_CENTRE,
+        "court": OrganisationKind.FAMILY_COURT,
     }
     org = {
         name: Organisation.objects.create(name=f"ベンチ{name}", kind=kind, municipality=city, phone="000").pk
@@ -200,6 +207,14 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
     first, count = districts[0].pk, len(districts)
     concerns, meetings, referrals = cases * 3 // 2, cases * 3 // 10, cases // 10
     networks = count * 3  # Yokohama: 781 networks for 255 districts
+    # The rights-advocacy track: a matter for one case in a hundred (at most one open a case), a
+    # petition for every other matter, a ruling for every other petition; and each ward's
+    # guardianship council meeting every month (1-(3)).
+    matters = cases // 100
+    wards = sorted({district.parent_id for district in districts})
+    council_meetings = len(wards) * 36
+    matter_states = ["intake", "assessment", "petition_preparation", "filed", "appointed", "supporting"]
+    day_g = "(n * 7919) % 1095"
     leads = [org["plaza"], org["ward"], org["disability"], org["anshin"]]
     day_c, day_m, day_r = "(n * 7919) % 1095", "(n * 15485863) % 1095", "(n * 104723) % 1095"
     statements = [
@@ -293,6 +308,37 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
             f" {d.at(f'{day_r} + 30')}, {d.false}",
             referrals,
         ),
+        d.insert(
+            "guardianship_guardianshipmatter (id, case_id, centre_id, area_id, opened_by_id, state, version,"
+            " opened_at, end_reason, capacity_concerns, wishes, wishes_supported_by, wishes_how, alternative,"
+            " alternative_reason, has_disputes, has_real_estate, has_debts, has_abuse, has_family_conflict,"
+            " large_estate, language, needed_specialisms)",
+            f"{d.id('n')}, {d.id('1 + (n - 1) * 100')}, {org['centre']},"
+            f" {first} + ((1 + (n - 1) * 100) * 13) % {count}, {user['staff']},"
+            f" {d.pick(matter_states, f'n % {len(matter_states)}')}, 1, {d.at(day_g)}, '',"
+            f" {d.blob}, {d.blob}, {d.blob}, {d.blob}, '', {d.blob},"
+            f" {d.false}, {d.false}, {d.false}, {d.false}, {d.false},"
+            f" {d.false}, 'ja', '[]'",
+            matters,
+        ),
+        d.insert(
+            "guardianship_petition (id, matter_id, type, petitioner_kind, court_id, subsidy_petition_costs,"
+            " subsidy_remuneration, filed_on, ruling, ruled_on, notes, created_at)",
+            f"{d.id('n')}, {d.id('n')}, {d.pick(['guardianship', 'curatorship', 'assistance'], 'n % 3')},"
+            f" {d.pick(['self', 'spouse', 'relative', 'mayor'], '(n / 2) % 4')}, {org['court']},"
+            f" {d.false}, {d.false}, {d.day(f'{day_g} + 30 + n % 60')},"
+            f" CASE WHEN n % 4 = 0 THEN 'appointed' ELSE '' END,"
+            f" CASE WHEN n % 4 = 0 THEN {d.day(f'{day_g} + 90 + n % 60')} ELSE NULL END, {d.blob}, {d.now}",
+            matters,
+            where="n % 2 = 0",
+        ),
+        d.insert(
+            "guardianship_councilmeeting (area_id, held_on, participants, theme, recorded_by_id,"
+            " recorded_at)",
+            f"{d.pick(wards, f'n % {len(wards)}')}, {d.day('(n * 31) % 1095')}, 10 + n % 20, '',"
+            f" {user['staff']}, {d.now}",
+            council_meetings,
+        ),
         d.insert(  # a fifth run by the ward office (not counted), a third ended after 200 days
             "networks_network (name, secretariat_id, district_id, purpose, started_on, ended_on, version,"
             " created_by_id, created_at, updated_at)",
@@ -315,6 +361,8 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
         "meetings": meetings,
         "referrals": referrals,
         "networks": networks,
+        "guardianship matters": matters,
+        "council meetings": council_meetings,
     }
 
 
@@ -322,6 +370,59 @@ def year_bounds() -> tuple[datetime.datetime, datetime.datetime]:
     from cases.selectors.figures import day_bounds
 
     return day_bounds(datetime.date(YEAR, 4, 1), datetime.date(YEAR + 1, 3, 31))
+
+
+def naive_council(districts: list[Area]) -> dict[int, tuple[int, int]]:
+    """1-(3) from the year's council meetings read into Python: meetings and participants by ward."""
+    from guardianship.models import CouncilMeeting
+
+    found: dict[int, tuple[int, int]] = {}
+    for area, held_on, participants in CouncilMeeting.objects.values_list("area", "held_on", "participants"):
+        if area in {d.parent_id for d in districts} and YEAR_START <= held_on <= YEAR_END:
+            n, people = found.get(area, (0, 0))
+            found[area] = (n + 1, people + participants)
+    return found
+
+
+def naive_track(districts: list[Area]):
+    """The rights-advocacy track from every matter and petition read into Python."""
+    from django.utils import timezone
+
+    from guardianship.models import GuardianshipMatter, Petition
+    from guardianship.selectors import PipelineCounts
+
+    since, until = year_bounds()
+    areas = {district.pk for district in districts}
+    matters = {
+        pk: (area, opened_at, state)
+        for pk, area, opened_at, state in GuardianshipMatter.objects.values_list(
+            "pk", "area", "opened_at", "state"
+        )
+    }
+    found = PipelineCounts(Counter(), Counter(), [], [])
+    for area, opened_at, state in matters.values():
+        if area in areas and since <= opened_at < until:
+            found.matters_by_state[state] += 1
+    rows = Petition.objects.values_list("matter", "petitioner_kind", "filed_on", "ruled_on")
+    for matter, petitioner, filed_on, ruled_on in rows:
+        area, opened_at, _state = matters[matter]
+        if area not in areas:
+            continue
+        if filed_on and YEAR_START <= filed_on <= YEAR_END:
+            found.petitions_by_petitioner[petitioner] += 1
+            found.days_to_filing.append((filed_on - timezone.localtime(opened_at).date()).days)
+        if ruled_on and YEAR_START <= ruled_on <= YEAR_END:
+            found.days_to_ruling.append((ruled_on - filed_on).days)
+    return found
+
+
+def same_track(one, other) -> bool:
+    return (
+        dict(one.matters_by_state) == dict(other.matters_by_state)
+        and dict(one.petitions_by_petitioner) == dict(other.petitions_by_petitioner)
+        and sorted(one.days_to_filing) == sorted(other.days_to_filing)
+        and sorted(one.days_to_ruling) == sorted(other.days_to_ruling)
+    )
 
 
 def naive_cases(districts: list[Area]) -> dict:
@@ -473,6 +574,23 @@ with harness.throwaway_database(ARGS):
         print(f"  {indicator.code:<10} {took * 1000:21.0f} ms")
         if ARGS.explain:
             explain(count, districts)
+    from guardianship.selectors import council_participant_counts, pipeline_counts
+
+    wards = list(Area.objects.filter(pk__in={district.parent_id for district in districts}))
+    for code, count, areas, naive_count, same in [
+        ("1-(3)", council_participant_counts, wards, naive_council, lambda a, b: a == b),
+        ("track", pipeline_counts, districts, naive_track, same_track),
+    ]:
+        took, result = timed(count, areas, YEAR_START, YEAR_END)
+        naive_start = time.perf_counter()
+        expected = naive_count(districts)
+        naive_time += time.perf_counter() - naive_start
+        if not same(result, expected):
+            raise SystemExit(f"the selector and the naive count disagree on {code}")
+        total = total + took
+        if took > worst:
+            worst, worst_code = took, code
+        print(f"  {code:<10} {took * 1000:21.0f} ms")
     print(
         f"  {'the others':<10} {(total - fast) * 1000:21.0f} ms {naive_time * 1000:11.0f} ms"
         f" {naive_time / (total - fast):7.1f}×"

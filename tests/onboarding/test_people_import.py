@@ -22,7 +22,7 @@ from onboarding.models import StagedBatch, StagedImport
 from onboarding.workbook import PEOPLE
 from privacy.models import DataKey
 from tests.onboarding.test_import import _named
-from tests.screens import browser, page
+from tests.screens import browser, follow_post, page
 
 HEADERS = [column.header for column in PEOPLE.columns]
 
@@ -247,3 +247,24 @@ def test_an_imported_persons_erasure_leaves_the_case_page_readable(world):
     erase_person(actor=None, person=Person.objects.get(pk=case.person_id))
     shown = page(browser(world.staff).get(reverse("cases:case_detail", args=[case.pk])))
     assert "保有の根拠: 本人（または代理人）の同意）" in shown and "同意書" not in shown
+
+
+def test_imported_cases_stand_in_the_leads_lists_home_and_exports(world):
+    """A case without a concern (it came from paper) is listed like any other: the inbox's
+    watching tab and its export, the home page, the person search."""
+    _checked, staged = people.stage_people(actor=world.admin, content=xlsx([row(world, 0)]))
+    people.write_batch(actor=world.admin, staged=staged, number=0)
+    case = Case.objects.get(imported__isnull=False)
+    staff = browser(world.staff)
+    for url in (
+        reverse("cases:inbox") + "?tab=watching",
+        reverse("cases:inbox_csv") + "?tab=watching",
+        reverse("home"),
+        reverse("cases:my_tasks"),
+    ):
+        answer = staff.get(url)
+        assert answer.status_code == 200, url
+    listed = page(staff.get(reverse("cases:inbox") + "?tab=watching"))
+    assert case.reference in listed and "取込 太郎0" in listed
+    found = follow_post(staff, reverse("cases:person_search"), {"q": "取込 太郎0"})
+    assert reverse("cases:case_detail", args=[case.pk]) in found and "見守り" in found
