@@ -272,9 +272,8 @@ def grant_leads_of_new_cases(
         CaseGroupObjectPermission,
         ["permission_id", "group_id", "content_object_id"],
         [
-            (permission, group_of[organisation_group_name(case.lead_organisation_id)], case_key)
+            (permission, group_of[organisation_group_name(case.lead_organisation_id)], _pk(case.pk))
             for case in cases
-            for case_key in [Case._meta.pk.get_db_prep_value(case.pk, connection)]
             for permission in permissions
         ],
     )

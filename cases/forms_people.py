@@ -26,8 +26,9 @@ def _birth_date_field() -> JapaneseDateField:
     )
 
 
-class _IdentityChecked(Form):
-    """Runs the service's checks on the identity fields the form has, each error beside its field."""
+class IdentityChecked(Form):
+    """Runs the service's checks on the identity fields the form has, each error beside its field
+    (the screens' forms, and each row of the onboarding import's 本人とケース sheet)."""
 
     def clean(self):
         data = super().clean()
@@ -41,7 +42,7 @@ class _IdentityChecked(Form):
         return data
 
 
-class IdentityForm(_IdentityChecked):
+class IdentityForm(IdentityChecked):
     version = VersionField()  # the person's, as read: a change in between is a conflict
     name = forms.CharField(label=_("氏名"), max_length=100, required=False)
     kana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
@@ -76,7 +77,7 @@ def _relation_field() -> forms.ChoiceField:
     )
 
 
-class HouseholdMemberForm(_IdentityChecked):
+class HouseholdMemberForm(IdentityChecked):
     relation = _relation_field()
     name = forms.CharField(label=_("氏名"), max_length=100)
     kana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)

@@ -19,8 +19,6 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Area, Organisation, User
@@ -36,7 +34,7 @@ from cases.services.importing import (
 )
 from onboarding import workbook
 from onboarding.forms import PersonCaseRow, row_checker
-from onboarding.models import STAGED_FOR, StagedBatch, StagedImport
+from onboarding.models import StagedBatch, StagedImport
 from onboarding.services import Problem, destroy_staged, drop_stale, require_administrator
 from privacy.models import DataKey
 
@@ -288,17 +286,6 @@ def _records(rows: list[dict]) -> list[OpenCaseRecord]:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
-
-
-def unfinished_for(actor: User) -> StagedImport | None:
-    """The administrator's people import waiting to be confirmed (within STAGED_FOR) or carried on,
-    if any: what its page (onboarding.selectors.staged_for) still opens."""
-    return (
-        StagedImport.objects.filter(uploaded_by=actor, kind=StagedImport.Kind.PEOPLE)
-        .filter(Q(created_at__gte=timezone.now() - STAGED_FOR) | Q(written__gt=0))
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def progress(staged: StagedImport, *, running: bool, problem: str = "") -> dict:

@@ -91,7 +91,7 @@ def people_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "onboarding/people_upload.html",
-        {"form": form, "checked": checked, "unfinished": people.unfinished_for(request.user)},
+        {"form": form, "checked": checked, "unfinished": selectors.unfinished_people_import(request.user)},
     )
 
 
@@ -129,7 +129,8 @@ def people_import(request: HttpRequest, staged_id) -> HttpResponse:
             elif finished:
                 messages.success(
                     request,
-                    _("本人とケースを %(n)d 件取り込みました。") % {"n": staged.rows.get("people", 0)},
+                    _("本人とケースを %(n)s 件取り込みました。")
+                    % {"n": staged.rows.get(people.SHEET.key, 0)},
                 )
                 return redirect("onboarding:people")
             return redirect("onboarding:people_import", staged_id=staged.pk)

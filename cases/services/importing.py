@@ -27,7 +27,7 @@ from audit import services as audit
 from cases.access import deny, grant_leads_of_new_cases
 from cases.exceptions import CaseRuleError
 from cases.models import AccessLevel, Case, CaseState, ImportedCase, LegalBasis, Person
-from cases.services.intake import ALL_FIELD_GROUPS
+from cases.services.intake import ALL_FIELD_GROUPS, serves
 from cases.services.references import allocate_case_references, numbering_unit
 from cases.services.sharing import check_legal_basis
 from privacy.models import DataKey
@@ -55,8 +55,7 @@ class RuleMemo:
     """What the rules found for one organisation, area or ground, kept across the rows of an import
     (a city's caseload names a few of each, a thousand times over)."""
 
-    areas_served: dict[int, set[int]] = field(default_factory=dict)  # organisation → area ids
-    within: dict[int, set[int]] = field(default_factory=dict)  # area → itself and its ancestors
+    serves: dict[tuple[int, int], bool] = field(default_factory=dict)  # (organisation, area) → served
     grounds: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # (basis, lead, referenced) → problem
 
 
@@ -70,11 +69,10 @@ def record_problems(record: OpenCaseRecord, memo: RuleMemo) -> list[tuple[str, s
     birth_date = record.identity.get("birth_date")
     if birth_date and birth_date > record.opened_on:
         problems.append(("opened_on", _("受付日が生年月日より前です。")))
-    if record.lead.pk not in memo.areas_served:
-        memo.areas_served[record.lead.pk] = set(record.lead.areas.values_list("pk", flat=True))
-    if record.area.pk not in memo.within:
-        memo.within[record.area.pk] = {record.area.pk, *(a.pk for a in record.area.ancestors())}
-    if not memo.areas_served[record.lead.pk] & memo.within[record.area.pk]:
+    pair = (record.lead.pk, record.area.pk)
+    if pair not in memo.serves:
+        memo.serves[pair] = serves(record.lead, record.area)
+    if not memo.serves[pair]:
         problems.append(("lead", _("主担当の組織は、この地域を担当していません。")))
     ground = (record.legal_basis.pk, record.lead.pk, bool(record.reference.strip()))
     if ground not in memo.grounds:

@@ -88,7 +88,8 @@ def intake_organisations(area: Area, urgency: str) -> list[Organisation]:
     return intake
 
 
-def _serves(organisation: Organisation, area: Area) -> bool:
+def serves(organisation: Organisation, area: Area) -> bool:
+    """Whether the organisation serves the area: it has the area, or an area the area lies in."""
     return organisation.areas.filter(pk__in=[a.pk for a in [area, *area.ancestors()]]).exists()
 
 
@@ -110,7 +111,7 @@ def report_concern(
     a 至急 one the ward office sections that receive urgent concerns too, at the top of theirs."""
     require_role_permission(actor, "cases.add_concern", action="report_concern")
     reporter_organisation = acting_organisation(actor, organisation)
-    if not _serves(reporter_organisation, area):
+    if not serves(reporter_organisation, area):
         raise CaseRuleError(_("担当地域の外の気付きは登録できません。"), code="outside_area")
     if not set(signals) <= set(ObservedSignal.values) or not set(categories) <= set(ConcernCategory.values):
         raise CaseRuleError(_("選べない項目が含まれています。"), code="unknown_code")
@@ -272,7 +273,7 @@ def escalate_urgent(
         acting = locked.lead_organisation
         if acting is None:  # still at intake: the actor's organisation that received the concern
             acting = Organisation.objects.get(pk=_intake_organisation_id(actor, locked))
-        if ward_office.kind != OrganisationKind.WARD_OFFICE or not _serves(ward_office, locked.area):
+        if ward_office.kind != OrganisationKind.WARD_OFFICE or not serves(ward_office, locked.area):
             raise CaseRuleError(_("この地域を担当する区役所の課を選んでください。"), code="not_ward_office")
         check_legal_basis(legal_basis, acting, reference)
         if legal_basis.is_consent:
