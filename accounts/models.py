@@ -50,6 +50,10 @@ class OrganisationKind(models.TextChoices):
     FAMILY_COURT = "family_court", _("家庭裁判所")
     PROFESSIONAL_ASSOCIATION = "professional_association", _("専門職団体")
     COMMISSIONER_COUNCIL = "commissioner_council", _("民生委員児童委員協議会")
+    # Parties to agreements (cases.Agreement), often without any user account.
+    BUSINESS = "business", _("事業者（見守り協定など）")
+    NEIGHBOURHOOD_ASSOCIATION = "neighbourhood_association", _("自治会・町内会")
+    VETERINARY_CLINIC = "veterinary_clinic", _("動物病院")
     OTHER = "other", _("その他")
 
 

@@ -103,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CASE_WORK,
         "cases.take_urgent",
         "cases.break_glass",
+        "cases.manage_agreements",
         "guardianship.add_councilmeeting",
         "guardianship.delete_councilmeeting",
     ],

@@ -35,6 +35,7 @@ from audit.models import AuditEvent
 from cases.models import (
     LEVEL_PERMISSIONS,
     AccessLevel,
+    Agreement,
     Case,
     CaseAccessGrant,
     CaseGroupObjectPermission,
@@ -48,6 +49,7 @@ from cases.models import (
     LegalBasis,
     Person,
     ProgressEntry,
+    ReportingCredential,
     SupportMeeting,
 )
 from cases.vocabulary import FieldGroup
@@ -662,13 +664,20 @@ def _in(values: Sequence) -> str:
 
 _CONCERN = Columns(Concern, "c")
 _CONCERNS_OF_CASE = (
-    f"SELECT {_CONCERN.sql} FROM {_table(Concern)} c WHERE c.case_id = %s ORDER BY c.created_at"  # noqa: S608
+    f"SELECT {_CONCERN.sql}, a.title, p.name FROM {_table(Concern)} c "  # noqa: S608
+    f"LEFT JOIN {_table(ReportingCredential)} r ON r.id = c.credential_id "
+    f"LEFT JOIN {_table(Agreement)} a ON a.id = r.agreement_id "
+    f"LEFT JOIN {_table(Organisation)} p ON p.id = a.party_id "
+    "WHERE c.case_id = %s ORDER BY c.created_at"
 )
 
 
 def concerns_of_case(case: Case) -> list[Concern]:
-    """The case's concerns, oldest first, each knowing its case (and so its person's key)."""
-    concerns = [_CONCERN.build(row) for row in read_rows(_CONCERNS_OF_CASE, [_pk(case.pk)])]
+    """The case's concerns, oldest first, each knowing its case (and so its person's key), and the
+    agreement and party a report under an agreement came with (``agreement_title``, ``party_name``)."""
+    concerns = read_instances(
+        _CONCERNS_OF_CASE, [_pk(case.pk)], _CONCERN, extra=["agreement_title", "party_name"]
+    )
     for concern in concerns:
         concern.case = case
     return concerns

@@ -11,7 +11,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.demo import MUNICIPALITY_NAME, WARD_NAME, DemoStructure
-from accounts.models import Area, User
+from accounts.models import Area, Organisation, OrganisationKind, User
 from cases.models import (
     OPEN_STATES,
     BreakGlassAccess,
@@ -22,8 +22,17 @@ from cases.models import (
     MeetingKind,
     Person,
     ProgressEntry,
+    ReportingCredential,
 )
 from cases.selectors import blind_index_of
+from cases.services.agreements import (
+    hash_code,
+    issue_credential,
+    register_agreement,
+    renew_agreement,
+    report_under_agreement,
+    terminate_agreement,
+)
 from cases.services.intake import accept_intake, escalate_urgent, report_concern
 from cases.services.lifecycle import decide, schedule_watch_visit, withdraw
 from cases.services.meetings import (
@@ -41,7 +50,15 @@ from cases.services.people import (
 )
 from cases.services.progress import correct_progress, record_progress
 from cases.services.sharing import disclose, open_break_glass, record_consent
-from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency, WithdrawalKind
+from cases.vocabulary import (
+    AgreementKind,
+    ConcernCategory,
+    FieldGroup,
+    ObservedSignal,
+    ReporterKind,
+    Urgency,
+    WithdrawalKind,
+)
 
 PEOPLE_PER_PLAZA = 3
 
@@ -153,6 +170,7 @@ def seed(structure: DemoStructure) -> None:
     _seed_progress(structure)
     _seed_households_and_supporters(structure)
     _seed_break_glass(structure)
+    _seed_agreements(structure)
     _seed_second_city()
 
 
@@ -459,3 +477,111 @@ def _seed_break_glass(structure: DemoStructure) -> None:
             case=case,
             reason="夜間に本人の安否確認の通報があり、連絡先を確認するため",
         )
+
+
+# Fictional, and printed in the README for whoever tries the reporting page of the demo.
+DEMO_REPORTING_CODE = "HAMA-KAZE-NEWS-2345"
+CLAUSES = {
+    "storage_clause": "施錠できる保管庫に保管し、事業所の外に持ち出さない。電子データは保存しない。",
+    "handlers_clause": "協定に基づき事業者が指名した責任者と、見守りに従事する従業員に限る。",
+    "return_clause": "協定の終了時、または区から求めがあったときは、名簿を区に返却し、写しを廃棄する。",
+    "breach_clause": "漏えい・紛失のおそれがあるときは、直ちに区の担当課に報告し、区の指示に従う。",
+}
+
+
+def _seed_agreements(structure: DemoStructure) -> None:
+    """Agreements of each kind with fictional parties: a newspaper shop watching (in force, renewed
+    once), a neighbourhood association given the evacuation list (in force), a veterinary clinic
+    whose agreement lapsed last year, and one terminated."""
+    office = structure.organisations["高齢・障害支援課"]
+    staff = structure.users["demo_ward"]
+    if office.agreements_administered.exists():
+        return
+    today = timezone.localdate()
+    fiscal_start = datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+    def party(name: str, kind: str) -> Organisation:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name, municipality=structure.municipality, defaults={"kind": kind}
+        )
+        return organisation
+
+    def sign(kind, title, with_, area, groups, starts, ends):
+        return register_agreement(
+            actor=staff,
+            municipal_side=office,
+            kind=kind,
+            title=title,
+            party=with_,
+            area=area,
+            field_groups=groups,
+            valid_from=starts,
+            valid_until=ends,
+            **CLAUSES,
+        )
+
+    newspaper = party("はまかぜ新聞販売店", OrganisationKind.BUSINESS)
+    first = sign(
+        AgreementKind.WATCHING,
+        "地域の見守り活動に関する協定（はまかぜ新聞販売店）",
+        newspaper,
+        structure.ward,
+        [FieldGroup.IDENTITY, FieldGroup.CONTACT],
+        fiscal_start.replace(year=fiscal_start.year - 1),
+        fiscal_start - datetime.timedelta(days=1),
+    )
+    renewed = renew_agreement(
+        actor=staff,
+        agreement=first,
+        expected_version=first.version,
+        valid_from=fiscal_start,
+        valid_until=fiscal_start.replace(year=fiscal_start.year + 1) - datetime.timedelta(days=1),
+    )
+    # The shop's delivery round reports with a code everyone trying the demo can type (README).
+    credential, _code = issue_credential(actor=staff, agreement=renewed, label="配達員用")
+    ReportingCredential.objects.filter(pk=credential.pk).update(
+        prefix=DEMO_REPORTING_CODE[:4], key_hash=hash_code(DEMO_REPORTING_CODE)
+    )
+    credential.refresh_from_db()
+    report_under_agreement(
+        credential=credential,
+        area=structure.districts[0],
+        signals=[ObservedSignal.MAIL_PILING_UP, ObservedSignal.LIGHTS],
+        place=f"{structure.districts[0].name.removesuffix('地区')}3丁目 ひまわり荘 102",
+        details="新聞が4日分たまっている。夜も電気がつかない。",
+        urgency=Urgency.SOON,
+    )
+    sign(
+        AgreementKind.LIST_PROVISION,
+        "災害時要援護者名簿の提供に関する協定（中小来川自治会）",
+        party("中小来川自治会", OrganisationKind.NEIGHBOURHOOD_ASSOCIATION),
+        structure.districts[0],
+        [FieldGroup.IDENTITY, FieldGroup.CONTACT],
+        fiscal_start.replace(year=fiscal_start.year - 2),
+        None,
+    )
+    sign(
+        AgreementKind.OTHER_SHARING,
+        "多頭飼育の早期発見に関する協定（はまかぜ動物病院）",
+        party("はまかぜ動物病院", OrganisationKind.VETERINARY_CLINIC),
+        structure.ward,
+        [FieldGroup.CONTACT],
+        fiscal_start.replace(year=fiscal_start.year - 3),
+        fiscal_start.replace(year=fiscal_start.year - 1) - datetime.timedelta(days=1),
+    )
+    milk = sign(
+        AgreementKind.WATCHING,
+        "地域の見守り活動に関する協定（はまかぜ牛乳店）",
+        party("はまかぜ牛乳店", OrganisationKind.BUSINESS),
+        structure.ward,
+        [FieldGroup.IDENTITY],
+        fiscal_start.replace(year=fiscal_start.year - 2),
+        None,
+    )
+    terminate_agreement(
+        actor=staff,
+        agreement=milk,
+        expected_version=milk.version,
+        terminated_on=today - datetime.timedelta(days=30),
+        reason="事業所の閉鎖",
+    )

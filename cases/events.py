@@ -38,6 +38,17 @@ KINDS = [
     EventKind("case.consent_recorded", Action.CREATE, _("同意を記録しました（{purpose}）")),
     EventKind("case.consent_withdrawn", Action.UPDATE, _("同意の撤回を記録しました")),
     EventKind("case.disclosed", Action.DISCLOSE, _("関係機関に情報を共有しました（根拠: {basis}）")),
+    EventKind("agreement.registered", Action.CREATE, _("協定を登録しました（{agreement_kind}）")),
+    EventKind("agreement.renewed", Action.CREATE, _("協定の更新を登録しました")),
+    EventKind("agreement.credential_issued", Action.CREATE, _("報告用コードを発行しました（{credential}）")),
+    EventKind(
+        "agreement.credential_revoked", Action.UPDATE, _("報告用コードを無効にしました（{credential}）")
+    ),
+    EventKind(
+        "agreement.terminated",
+        Action.UPDATE,
+        _("協定の終了を記録しました（終了したアクセス権: {grants_ended} 件）"),
+    ),
     EventKind("case.meeting_scheduled", Action.CREATE, _("会議を設定しました（{kind}）")),
     EventKind("case.meeting_acknowledged", Action.UPDATE, _("会議の守秘義務を確認しました")),
     EventKind("case.meeting_held", Action.UPDATE, _("会議の議事録と決定を記録しました")),
@@ -129,7 +140,14 @@ def register_events() -> None:
         ProgressEntry,
         Supporter,
     )
-    from cases.vocabulary import ErasureReason, FieldGroup, GuestStanding, ReporterKind, Urgency
+    from cases.vocabulary import (
+        AgreementKind,
+        ErasureReason,
+        FieldGroup,
+        GuestStanding,
+        ReporterKind,
+        Urgency,
+    )
 
     register("cases", kinds=SEARCH_KINDS)
 
@@ -152,6 +170,7 @@ def register_events() -> None:
             "document": {"meeting_record": _("支援会議の記録")},
             "finding": dict(BreakGlassFinding.choices),
             "state": dict(CaseState.choices),
+            "agreement_kind": dict(AgreementKind.choices),
         },
         field_labels={
             **shared_content_field_labels(),

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.roles import Role
 from cases.configuration import LEGAL_BASES, MEETING_KINDS, values_where
-from cases.models import BreakGlassFinding, Consent, ContactLog, LegalBasis, MeetingGuest, MeetingKind
+from cases.models import (
+    Agreement,
+    BreakGlassFinding,
+    Consent,
+    ContactLog,
+    LegalBasis,
+    MeetingGuest,
+    MeetingKind,
+)
 from cases.rendering import WIDGETS
 from cases.services.sharing import DISCLOSURE_PURPOSES
 from cases.vocabulary import (
@@ -265,6 +273,26 @@ def consents_in_force(case, **filters):
     )
 
 
+def agreements_over(area: Area):
+    """The agreements a form offers as a ground: in force today over this area or one it lies in
+    (the service checks again, against the recipient and the field groups too)."""
+    today = timezone.localdate()
+    return (
+        Agreement.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            Q(terminated_on__isnull=True) | Q(terminated_on__gt=today),
+            valid_from__lte=today,
+            area__in=[area, *area.ancestors()],
+        )
+        .select_related("party")
+        .order_by("party__name", "title")
+    )
+
+
+def agreement_label(agreement) -> str:
+    return f"{agreement.title}（{agreement.party.name}）"
+
+
 def consent_label(consent) -> str:
     until = f"〜{consent.valid_until:%Y-%m-%d}" if consent.valid_until else ""
     return f"{consent.get_purpose_display()}（{consent.obtained_on:%Y-%m-%d}{until}）"
@@ -287,16 +315,24 @@ class DisclosureForm(Form):
         label=_("同意（同意による場合）"), queryset=Consent.objects.none(), required=False
     )
     reference = forms.CharField(label=_("根拠の参照"), max_length=500, required=False)
+    agreement = forms.ModelChoiceField(
+        label=_("協定（協定による場合）"), queryset=Agreement.objects.none(), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label_from_instance = consent_label
+        if "agreement" in self.fields:  # a referral's form has none
+            self.fields["agreement"].label_from_instance = agreement_label
         self.check_against(case)
 
     def check_against(self, case) -> None:
-        """What the form offers, and so what it accepts: the lead's legal bases, the consents in force."""
+        """What the form offers, and so what it accepts: the lead's legal bases, the consents and
+        the agreements in force."""
         self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation)
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
+        if "agreement" in self.fields:
+            self.fields["agreement"].queryset = agreements_over(case.area)
 
 
 class MeetingForm(VersionedForm):

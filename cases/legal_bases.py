@@ -108,6 +108,15 @@ CATALOGUE = [
         "requires_reference": True,
         "organisation_kinds": ["ward_office", "guardianship_centre", "care_plaza", "anshin_centre"],
     },
+    {
+        # The watching partner learns whom to look out for; the agreement's clauses bind it
+        # (cases.Agreement), and nothing is shared once the agreement has lapsed.
+        "code": "watching-agreement",
+        "name": "見守り協定に基づく見守り先の情報の提供",
+        "citation": "個人情報の保護に関する法律 第69条第2項第4号（協定の個人情報の取扱い条項による）",
+        "organisation_kinds": ["ward_office"],
+        "required_agreement": "watching",
+    },
 ]
 
 
@@ -118,6 +127,12 @@ def ensure_catalogue(apps=None, using: str = "default", **kwargs) -> None:
     present = set(LegalBasis.objects.using(using).values_list("code", flat=True))
     # bulk_create sends no signals: like migration 0002 it restores the seeded catalogue, which is
     # part of migrating, not an administrator's change (those are audited: audit/administration.py).
+    # An early migration's model lacks the later columns: their defaults come with their migration.
+    known = {field.name for field in LegalBasis._meta.get_fields()}
     LegalBasis.objects.using(using).bulk_create(
-        [LegalBasis(**entry) for entry in CATALOGUE if entry["code"] not in present]
+        [
+            LegalBasis(**{key: value for key, value in entry.items() if key in known})
+            for entry in CATALOGUE
+            if entry["code"] not in present
+        ]
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_people
+from cases import views, views_agreements, views_people
 
 app_name = "cases"
 urlpatterns = [
@@ -66,4 +66,10 @@ urlpatterns = [
     path("meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<uuid:meeting_id>/record.pdf", views.meeting_record_pdf, name="meeting_record_pdf"),
     path("break-glass/reviews/", views.break_glass_reviews, name="break_glass_reviews"),
+    path("agreements/", views_agreements.agreements, name="agreements"),
+    path("agreements/<int:agreement_id>/", views_agreements.agreement, name="agreement"),
+    path("report/", views_agreements.report, name="report"),
+    path("report/code/", views_agreements.report_code, name="report_code"),
+    path("report/forget/", views_agreements.report_forget, name="report_forget"),
+    path("report/revoke/", views_agreements.report_revoke, name="report_revoke"),
 ]

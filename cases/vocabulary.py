@@ -81,6 +81,14 @@ class ReporterKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class AgreementKind(models.TextChoices):
+    """What a written agreement with a business, association or clinic is for (cases.Agreement)."""
+
+    WATCHING = "watching", _("見守り協定")
+    LIST_PROVISION = "list_provision", _("名簿提供協定")
+    OTHER_SHARING = "other_sharing", _("その他の情報共有協定")
+
+
 class Urgency(models.TextChoices):
     ROUTINE = "routine", _("通常")
     SOON = "soon", _("早めに")

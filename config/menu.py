@@ -35,6 +35,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
         (_("区協議会の開催"), "guardianship:council"),
+        (_("協定"), "cases:agreements"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [

@@ -17,9 +17,19 @@ class ReferralForm(DisclosureForm):
         label=_("つなぐ目的・依頼したいこと"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    # A referral goes to an agency, never to the party of an agreement.
+    agreement = None
+
     field_order = ["recipient", "purpose", "field_groups", "legal_basis", "consent", "reference"]
 
-    NOT_RECIPIENTS = (OrganisationKind.COMMISSIONER_COUNCIL, OrganisationKind.FAMILY_COURT)
+    NOT_RECIPIENTS = (
+        OrganisationKind.COMMISSIONER_COUNCIL,
+        OrganisationKind.FAMILY_COURT,
+        # Parties to agreements: they watch and report; they are not referred a case.
+        OrganisationKind.BUSINESS,
+        OrganisationKind.NEIGHBOURHOOD_ASSOCIATION,
+        OrganisationKind.VETERINARY_CLINIC,
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, case=case, **kwargs)

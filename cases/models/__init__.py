@@ -1,5 +1,6 @@
 """Cases: residents, concerns, the case workflow, sharing and support-team meetings."""
 
+from cases.models.agreements import Agreement, ReportingCredential
 from cases.models.cases import (
     DECISION_TARGETS,
     ENDED_STATES,
@@ -50,6 +51,7 @@ __all__ = [
     "THROUGH_ENGINE",
     "AccessLevel",
     "ActionItem",
+    "Agreement",
     "BreakGlassAccess",
     "BreakGlassFinding",
     "Case",
@@ -78,6 +80,7 @@ __all__ = [
     "Person",
     "ProgressEntry",
     "ProgressKind",
+    "ReportingCredential",
     "SupportMeeting",
     "Supporter",
     "WatchVisit",

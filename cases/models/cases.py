@@ -223,6 +223,15 @@ class Concern(EncryptedModel):
     # Whether one of its categories is about rights advocacy (vocabulary.RIGHTS_ADVOCACY), written
     # with the categories when it is recorded (they never change): what indicator ⑤ counts.
     about_rights_advocacy = models.BooleanField(_("権利擁護に関する相談"), default=False, editable=False)
+    # A party's report under an agreement (no account): the code it came with names the agreement.
+    credential = models.ForeignKey(
+        "cases.ReportingCredential",
+        verbose_name=_("報告用コード"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns",
+    )
 
     class Meta:
         verbose_name = _("気付き")

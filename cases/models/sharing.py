@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organisation, OrganisationKind
+from cases.models.agreements import Agreement
 from cases.models.cases import Case
 from cases.models.people import Person
-from cases.vocabulary import FieldGroup
+from cases.vocabulary import AgreementKind, FieldGroup
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
@@ -41,6 +42,13 @@ class LegalBasis(models.Model):
     )
     requires_reference = models.BooleanField(
         _("参照の記入が必要"), default=False, help_text=_("照会文書の番号や、緊急性の説明など。")
+    )
+    required_agreement = models.CharField(
+        _("必要な協定"),
+        max_length=20,
+        choices=AgreementKind.choices,
+        blank=True,
+        help_text=_("この根拠による共有には、共有先とのこの種類の有効な協定が必要です。空欄は不要。"),
     )
     organisation_kinds = models.JSONField(
         _("この根拠を用いることができる組織の種別"),
@@ -150,6 +158,15 @@ class Disclosure(EncryptedModel):
         related_name="disclosures",
     )
     reference = EncryptedTextField(_("根拠の参照"), max_length=500, blank=True)
+    # The agreement the sharing was made under (its ground asked for one, or it was named).
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("協定"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
+    )
     disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     disclosed_at = models.DateTimeField(_("共有日時"), default=timezone.now)
 

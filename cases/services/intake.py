@@ -26,6 +26,7 @@ from cases.models import (
     ConcernCategoryTag,
     ConcernSignal,
     LegalBasis,
+    ReportingCredential,
 )
 from cases.services.people import register_person
 from cases.services.references import allocate_case_reference
@@ -113,6 +114,37 @@ def report_concern(
     reporter_organisation = acting_organisation(actor, organisation)
     if not serves(reporter_organisation, area):
         raise CaseRuleError(_("担当地域の外の気付きは登録できません。"), code="outside_area")
+    return open_case_on_concern(
+        actor=actor,
+        reporter_organisation=reporter_organisation,
+        area=area,
+        reporter_kind=reporter_kind,
+        signals=signals,
+        categories=categories,
+        urgency=urgency,
+        details=details,
+        identity=identity,
+        noticed_on=noticed_on,
+    )
+
+
+def open_case_on_concern(
+    *,
+    actor: User | None,
+    reporter_organisation: Organisation,
+    area: Area,
+    reporter_kind: str,
+    signals: list[str],
+    categories: list[str],
+    urgency: str,
+    details: str,
+    identity: dict | None,
+    noticed_on: datetime.date | None,
+    credential: ReportingCredential | None = None,
+) -> Case:
+    """The writes of a concern that opens a case, whoever reported it (the caller has checked who
+    may, and where): a user keeps a status-only view of it; a party reporting under an agreement
+    (``credential``, no user) keeps nothing."""
     if not set(signals) <= set(ObservedSignal.values) or not set(categories) <= set(ConcernCategory.values):
         raise CaseRuleError(_("選べない項目が含まれています。"), code="unknown_code")
     if reporter_kind not in ReporterKind.values or urgency not in Urgency.values:
@@ -139,6 +171,7 @@ def report_concern(
             details=details,
             reported_name=(identity or {}).get("name", ""),
             about_rights_advocacy=bool(set(categories) & set(RIGHTS_ADVOCACY)),
+            credential=credential,
             **({"noticed_on": noticed_on} if noticed_on else {}),
         )
         concern.full_clean(exclude=["case", "reported_by"])
@@ -157,17 +190,26 @@ def report_concern(
             case_id=case.pk,
             person_id=person.pk,
             fields=["details", *[k for k, v in (identity or {}).items() if v]],
-            params={"reporter_kind": reporter_kind, "urgency": urgency},
+            params={
+                "reporter_kind": reporter_kind,
+                "urgency": urgency,
+                **(
+                    {"agreement": credential.agreement_id, "credential": credential.prefix}
+                    if credential
+                    else {}
+                ),
+            },
         )
         # The reporter keeps a status-only view; the intake organisations see what they need to act.
-        grant_access(
-            case=case,
-            user=actor,
-            level=AccessLevel.STATUS,
-            reason=CaseAccessGrant.Reason.REPORTER,
-            field_groups=[],
-            granted_by=actor,
-        )
+        if actor is not None:
+            grant_access(
+                case=case,
+                user=actor,
+                level=AccessLevel.STATUS,
+                reason=CaseAccessGrant.Reason.REPORTER,
+                field_groups=[],
+                granted_by=actor,
+            )
         for organisation in intake:
             grant_access(
                 case=case,
@@ -237,7 +279,10 @@ def accept_intake(*, actor: User, case: Case, expected_version: int) -> Case:
         notify(  # whoever reported it hears that it was taken up (the state only: their own view)
             kind=Kind.CONCERN_ACCEPTED,
             recipients=[
-                c.reported_by for c in Concern.objects.filter(case=locked).select_related("reported_by")
+                c.reported_by
+                for c in Concern.objects.filter(case=locked, reported_by__isnull=False).select_related(
+                    "reported_by"
+                )
             ],
             link=reverse("cases:my_concerns"),
             case_id=locked.pk,

@@ -21,6 +21,7 @@ from cases.configuration import LEGAL_BASES, values_where
 from cases.exceptions import CaseRuleError
 from cases.models import (
     AccessLevel,
+    Agreement,
     BreakGlassAccess,
     BreakGlassFinding,
     Case,
@@ -29,7 +30,7 @@ from cases.models import (
     Disclosure,
     LegalBasis,
 )
-from cases.vocabulary import FieldGroup
+from cases.vocabulary import AgreementKind, FieldGroup
 from notifications.models import Kind
 from notifications.selectors import holders_of, staff_of
 from notifications.services import notify
@@ -56,6 +57,72 @@ def check_legal_basis(legal_basis: LegalBasis, organisation: Organisation, refer
             _("「%(basis)s」による共有には、参照（照会文書の番号や緊急性の説明など）の記入が必要です。")
             % {"basis": legal_basis.name},
             code="reference_required",
+        )
+
+
+def agreement_ends_at(agreement: Agreement | None) -> datetime.datetime | None:
+    """When access given under this agreement must end: the end of its last day in force."""
+    return _end_of(agreement.last_day if agreement is not None else None)
+
+
+def check_agreement(
+    agreement: Agreement | None,
+    *,
+    legal_basis: LegalBasis,
+    case: Case,
+    recipient: Organisation,
+    field_groups: list[str],
+    on: datetime.date,
+) -> None:
+    """The one rule for sharing under an agreement: one is named where the ground asks for it, of
+    the kind it asks for, with the recipient as its other party, in force on the day ``on``, over
+    the case's area, allowing every field group shared. Refuses with the first reason that applies."""
+    kinds = dict(AgreementKind.choices)
+    if agreement is None:
+        if legal_basis.required_agreement:
+            raise CaseRuleError(
+                _("「%(basis)s」による共有には、共有先との%(kind)sを選んでください。")
+                % {"basis": legal_basis.name, "kind": kinds[legal_basis.required_agreement]},
+                code="agreement_missing",
+            )
+        return
+    if legal_basis.required_agreement and agreement.kind != legal_basis.required_agreement:
+        raise CaseRuleError(
+            _("「%(basis)s」による共有には%(kind)sが必要です。選んだ協定は%(chosen)sです。")
+            % {
+                "basis": legal_basis.name,
+                "kind": kinds[legal_basis.required_agreement],
+                "chosen": kinds[agreement.kind],
+            },
+            code="agreement_wrong_kind",
+        )
+    if agreement.party_id != recipient.pk:
+        raise CaseRuleError(
+            _("協定「%(title)s」の相手方は、選んだ共有先ではありません。") % {"title": agreement.title},
+            code="agreement_other_party",
+        )
+    if not agreement.in_force_on(on):
+        raise CaseRuleError(
+            _("協定「%(title)s」は効力がありません（%(status)s）。有効な協定がなければ共有できません。")
+            % {"title": agreement.title, "status": agreement.status},
+            code="agreement_not_in_force",
+        )
+    if agreement.area_id not in {case.area_id, *(a.pk for a in case.area.ancestors())}:
+        raise CaseRuleError(
+            _("このケースの地域は、協定「%(title)s」の対象の地域に含まれません。")
+            % {"title": agreement.title},
+            code="agreement_outside_area",
+        )
+    outside = [
+        label
+        for code, label in FieldGroup.choices
+        if code in field_groups and code not in agreement.field_groups
+    ]
+    if outside:
+        raise CaseRuleError(
+            _("協定「%(title)s」では共有できない情報が含まれています: %(groups)s")
+            % {"title": agreement.title, "groups": "、".join(str(label) for label in outside)},
+            code="agreement_field_groups",
         )
 
 
@@ -119,10 +186,14 @@ def check_consent(
 
 def consent_ends_at(consent: Consent | None) -> datetime.datetime | None:
     """When access granted on this consent must end: the end of its last valid day (None: no end)."""
-    if consent is None or consent.valid_until is None:
+    return _end_of(consent.valid_until if consent is not None else None)
+
+
+def _end_of(day: datetime.date | None) -> datetime.datetime | None:
+    """The moment a last day ends (the next day's first), in the local time zone."""
+    if day is None:
         return None
-    next_day = consent.valid_until + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(next_day, datetime.time.min))
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
 def check_sharing_ground(
@@ -135,11 +206,13 @@ def check_sharing_ground(
     reference: str,
     purpose: str,
     on: datetime.date | None = None,
+    agreement: Agreement | None = None,
 ) -> Consent | None:
     """Refuse, saying what is missing, unless the lead organisation may share these field groups
     with the recipient for ``purpose`` on the day ``on`` (today by default): a consent that covers
-    it (``check_consent``), or a legal basis it may invoke. Returns the consent the sharing rests
-    on (None under a legal basis)."""
+    it (``check_consent``), or a legal basis it may invoke — and an agreement in force where the
+    ground asks for one or one is named (``check_agreement``). Returns the consent the sharing
+    rests on (None under a legal basis)."""
     if not field_groups or not set(field_groups) <= set(FieldGroup.values):
         raise CaseRuleError(_("共有する項目を選んでください。"), code="no_field_groups")
     if recipient.pk == case.lead_organisation_id:
@@ -158,6 +231,14 @@ def check_sharing_ground(
     else:
         consent = None
     check_legal_basis(legal_basis, case.lead_organisation, reference)
+    check_agreement(
+        agreement,
+        legal_basis=legal_basis,
+        case=case,
+        recipient=recipient,
+        field_groups=field_groups,
+        on=on or timezone.localdate(),
+    )
     return consent
 
 
@@ -244,10 +325,12 @@ def disclose(
     consent: Consent | None = None,
     reference: str = "",
     purpose: str = Consent.Purpose.SHARING,
+    agreement: Agreement | None = None,
 ) -> Disclosure:
     """Share with another organisation for ``purpose`` (DISCLOSURE_PURPOSES): on a consent that
-    covers it, or a legal basis the lead organisation may invoke. The recipient then sees exactly
-    these field groups — until the consent's last valid day, if it has one."""
+    covers it, or a legal basis the lead organisation may invoke; under an agreement where the
+    ground asks for one. The recipient then sees exactly these field groups — until the consent's
+    last valid day or the agreement's last day in force, if either has one."""
     require_case_permission(actor, case, "lead_case", action="disclose")
     case = Case.objects.select_related("lead_organisation").get(pk=case.pk)
     if not case.is_in_work:
@@ -261,8 +344,10 @@ def disclose(
         "field_groups": groups,
         "legal_basis": legal_basis,
         "reference": reference,
+        "agreement": agreement,
     }
     consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
+    ends = [at for at in (consent_ends_at(consent), agreement_ends_at(agreement)) if at is not None]
 
     with transaction.atomic():
         disclosure = record_disclosure(
@@ -282,7 +367,7 @@ def disclose(
             granted_by=actor,
             disclosure=disclosure,
             consent=consent,
-            expires_at=consent_ends_at(consent),
+            expires_at=min(ends, default=None),
         )
     return disclosure
 
@@ -298,6 +383,7 @@ def record_disclosure(
     consent: Consent | None = None,
     reference: str = "",
     purpose: str = Consent.Purpose.SHARING,
+    agreement: Agreement | None = None,
 ) -> Disclosure:
     """Write down an act of sharing and its audit event (the caller has checked its ground)."""
     disclosure = Disclosure(
@@ -307,6 +393,7 @@ def record_disclosure(
         legal_basis=legal_basis,
         consent=consent,
         reference=reference,
+        agreement=agreement,
         disclosed_by=actor,
     )
     disclosure.save(force_insert=True)
@@ -323,6 +410,7 @@ def record_disclosure(
             "basis": legal_basis.code,
             "purpose": purpose,
             "disclosure": str(disclosure.pk),
+            **({"agreement": agreement.pk} if agreement is not None else {}),
         },
     )
     return disclosure

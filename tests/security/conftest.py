@@ -11,6 +11,7 @@ from django.urls import URLResolver
 
 from cases.models import (
     ActionItem,
+    Agreement,
     Case,
     CaseAccessGrant,
     Consent,
@@ -59,6 +60,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "staged_id"): StagedImport,
     ("", "network_id"): Network,
     ("", "council_meeting_id"): CouncilMeeting,
+    ("", "agreement_id"): Agreement,
 }
 
 

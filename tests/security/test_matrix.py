@@ -171,6 +171,11 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             holds_role_permission(user, "change_network")
             and user.memberships.filter(organisation=obj.secretariat_id).exists()
         ), None
+    if name == "cases:agreement":  # an agreement's page: the staff of the ward office that manages it
+        return (
+            holds_role_permission(user, "manage_agreements")
+            and user.memberships.filter(organisation=obj.municipal_side_id).exists()
+        ), None
     if name == "onboarding:confirm":  # a checked workbook: its administrator's alone, nothing of a case
         return obj.uploaded_by_id == user.pk and obj.kind == "directory", None
     if name == "onboarding:people_import":  # a checked people file, as the workbook, on its own page
