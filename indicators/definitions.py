@@ -116,6 +116,22 @@ COUNCIL_PARTICIPANTS = Indicator(
     source=_("区役所・中核機関の職員が記録する「区協議会の開催」（開催日・参加者数。名前は持たない）。"),
     excludes=_("記録されなかった開催、協議会の部会や研修（開催として記録しない限り）。"),
 )
+WATCHING_PARTNERS = Indicator(
+    key="6b",
+    code="⑥(b)",
+    title=_("民間事業者と連携した見守り参加事業者数"),
+    counts=_(
+        "年度のうちに一日でも区との見守り協定が有効だった相手方の数（区ごと。同じ相手方は、協定や更新が"
+        "いくつあっても一つ）。市全体を対象とする協定は、どの区にも数える（計は区の数の合計）。"
+        "あわせて、そのうち年度のうちに報告用コードで気付きを報告した相手方の数。"
+    ),
+    source=_(
+        "区役所が登録する「協定」（種類・相手方・対象の地域・有効期間・終了日）と、協定による報告の記録。"
+    ),
+    excludes=_(
+        "登録されていない協定、見守り協定以外の協定（名簿提供協定など）、始まる前や終了した後の期間。"
+    ),
+)
 NETWORKS = Indicator(
     key="7",
     code="⑦",
@@ -162,16 +178,11 @@ class NotCounted:
 
 
 # The plan's other indicators of the same chapter that its work would count, and why Tsunagu does
-# not (yet): said on the page, not left out silently.
-NOT_COUNTED = (
-    NotCounted(
-        "⑥(b)",
-        _("民間事業者と連携した見守り参加事業者数"),
-        _("見守り協定とその事業者をまだ記録していないため（協定の登録は今後の機能）。"),
-    ),
-)
+# not (yet): said on the page, not left out silently. None today.
+NOT_COUNTED: tuple[NotCounted, ...] = ()
 
 
 INDICATORS = {
-    indicator.key: indicator for indicator in (CONTACTS, *DISTRICT_INDICATORS, COUNCIL_PARTICIPANTS)
+    indicator.key: indicator
+    for indicator in (CONTACTS, *DISTRICT_INDICATORS, COUNCIL_PARTICIPANTS, WATCHING_PARTNERS)
 }

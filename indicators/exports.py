@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.definitions import Indicator
-from indicators.selectors import ContactsTable, CouncilTable, DistrictTable, PipelineTable, TrendTable
+from indicators.selectors import ContactsTable, DistrictTable, PipelineTable, TrendTable, WardTable
 from printing import tables
 
 TRENDS_RULE = gettext_lazy("各年度の表の数のまま（その表で伏せた数は「＊」）。表ごとの決まりは各行に示す")
@@ -43,13 +43,9 @@ def pipeline_rows(table: PipelineTable) -> list[list[object]]:
     return [header, *([title, part, HIDDEN if n is None else n] for title, part, n in table.rows)]
 
 
-def council_rows(table: CouncilTable) -> list[list[object]]:
-    """The header and one row per council (its area), then the total."""
-    header = [_("区"), _("開催回数"), _("参加者数")]
-    return [
-        header,
-        *([name, meetings, people] for name, meetings, people in [*table.rows, table.totals]),
-    ]
+def ward_rows(table: WardTable) -> list[list[object]]:
+    """The header and one row per ward, then the total."""
+    return [[_("区"), *table.columns], *(list(row) for row in [*table.rows, table.totals])]
 
 
 def trend_rows(table: TrendTable) -> list[list[object]]:
@@ -73,7 +69,7 @@ def _defined(indicator: Indicator) -> list[list[str]]:
     ]
 
 
-def definition_rows(table: ContactsTable | DistrictTable | PipelineTable | CouncilTable) -> list[list[str]]:
+def definition_rows(table: ContactsTable | DistrictTable | PipelineTable | WardTable) -> list[list[str]]:
     """The year, each indicator's definition, the rule on small numbers and when it was written."""
     indicators = table.indicators if isinstance(table, DistrictTable) else [table.indicator]
     return [
@@ -108,12 +104,12 @@ def pipeline_csv(table: PipelineTable) -> bytes:
     return _csv(pipeline_rows(table), table.rule)
 
 
-def council_xlsx(table: CouncilTable) -> bytes:
-    return _xlsx(f"指標{table.indicator.code}", council_rows(table), definition_rows(table))
+def ward_xlsx(table: WardTable) -> bytes:
+    return _xlsx(f"指標{table.indicator.code}", ward_rows(table), definition_rows(table))
 
 
-def council_csv(table: CouncilTable) -> bytes:
-    return _csv(council_rows(table), table.rule)
+def ward_csv(table: WardTable) -> bytes:
+    return _csv(ward_rows(table), table.rule)
 
 
 def trends_xlsx(table: TrendTable) -> bytes:

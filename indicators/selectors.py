@@ -22,6 +22,7 @@ from cases.selectors.figures import (
     contact_counts,
     hardship_meeting_participants,
     rights_consultation_counts,
+    watching_partner_counts,
 )
 from configuration.registry import Setting, register
 from configuration.selectors import Values, values_of
@@ -40,6 +41,7 @@ from indicators.definitions import (
     PIPELINE,
     RIGHTS_CONSULTATIONS,
     SELF_RELIANCE_PERSONS,
+    WATCHING_PARTNERS,
     Indicator,
 )
 from indicators.suppression import suppressed
@@ -308,32 +310,63 @@ def district_indicators(actor: User, fiscal_year: int | None = None) -> District
 
 
 @dataclass
-class CouncilTable:
-    """1-(3) for one fiscal year: a row per council (the wards of the districts shown; a city
-    without wards: the city) with its meetings and participants, and their sum. Counts of people at
-    a council's meetings, none named: shown as they are."""
+class WardTable:
+    """An indicator counted per ward for one fiscal year (the wards of the districts shown; a city
+    without wards: the city): a row per ward with its counts under ``columns``, and their sums.
+    Counts of meetings, participants or businesses, none naming a person: shown as they are."""
 
+    indicator: Indicator
     fiscal_year: int
     fiscal_year_label: str
-    indicator: Indicator = COUNCIL_PARTICIPANTS
-    rows: list[tuple[str, int, int]] = field(default_factory=list)  # (area, meetings, participants)
-    totals: tuple[str, int, int] = ("", 0, 0)
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)  # (ward name, *counts)
+    totals: tuple = ()
     rule: str = ""
 
 
-def council_indicator(actor: User, fiscal_year: int | None = None) -> CouncilTable:
-    """1-(3) for the councils of the districts the actor serves."""
+def _ward_table(
+    actor: User, fiscal_year: int | None, indicator: Indicator, columns: list[str], count, rule: str
+) -> WardTable:
+    """``count(wards, first day, last day)`` → {ward id: counts} for the wards of the actor's districts."""
     districts = _districts_read(actor)
     year = fiscal_year if fiscal_year is not None else years_offered()[0][0]
-    areas = list(Area.objects.filter(pk__in={d.parent_id for d in districts if d.parent_id}).order_by("name"))
-    counts = council_participant_counts(areas, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
-    rows = [(area.name, *counts.get(area.pk, (0, 0))) for area in areas]
-    return CouncilTable(
+    wards = list(Area.objects.filter(pk__in={d.parent_id for d in districts if d.parent_id}).order_by("name"))
+    counts = count(wards, datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31))
+    zero = (0,) * len(columns)
+    rows = [(ward.name, *counts.get(ward.pk, zero)) for ward in wards]
+    return WardTable(
+        indicator=indicator,
         fiscal_year=year,
         fiscal_year_label=fiscal_year_label(year),
+        columns=columns,
         rows=rows,
-        totals=(str(_("計")), sum(r[1] for r in rows), sum(r[2] for r in rows)),
-        rule=str(_("秘匿なし（名前のない参加者の数）")),
+        totals=(str(_("計")), *(sum(row[i] for row in rows) for i in range(1, len(columns) + 1))),
+        rule=rule,
+    )
+
+
+def council_indicator(actor: User, fiscal_year: int | None = None) -> WardTable:
+    """1-(3) for the councils of the districts the actor serves: meetings and participants."""
+    return _ward_table(
+        actor,
+        fiscal_year,
+        COUNCIL_PARTICIPANTS,
+        [str(_("開催回数")), str(_("参加者数"))],
+        council_participant_counts,
+        str(_("秘匿なし（名前のない参加者の数）")),
+    )
+
+
+def watching_indicator(actor: User, fiscal_year: int | None = None) -> WardTable:
+    """⑥(b) for the wards of the districts the actor serves: the parties of watching agreements,
+    and those of them that reported."""
+    return _ward_table(
+        actor,
+        fiscal_year,
+        WATCHING_PARTNERS,
+        [str(_("見守り協定の事業者数")), str(_("うち協定による報告のあった事業者"))],
+        watching_partner_counts,
+        str(_("秘匿なし（事業者の数。個人を数えない）")),
     )
 
 
@@ -490,6 +523,7 @@ def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
     districts = [district_indicators(actor, year) for year in years]
     pipelines = [pipeline_indicators(actor, year) for year in years]
     councils = [council_indicator(actor, year) for year in years]
+    watching = [watching_indicator(actor, year) for year in years]
     petitions = PIPELINE_PETITIONS
     mayor = PetitionerKind.values.index(PetitionerKind.MAYOR)
     table.rows = [
@@ -508,6 +542,12 @@ def indicator_trends(actor: User, fiscal_year: int | None = None) -> TrendTable:
             str(COUNCIL_PARTICIPANTS.title),
             [c.totals[2] for c in councils],
             councils[-1].rule,
+        ),
+        TrendRow(
+            WATCHING_PARTNERS.code,
+            str(WATCHING_PARTNERS.title),
+            [w.totals[1] for w in watching],
+            watching[-1].rule,
         ),
         TrendRow(
             DISTRICT_REVIEWS.code,

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indicators import exports, selectors
-from indicators.definitions import CONTACTS, COUNCIL_PARTICIPANTS, NOT_COUNTED, PIPELINE
+from indicators.definitions import CONTACTS, COUNCIL_PARTICIPANTS, NOT_COUNTED, PIPELINE, WATCHING_PARTNERS
 from indicators.forms import YearForm
 from printing import tables
 
@@ -18,7 +18,10 @@ def index(request: HttpRequest) -> HttpResponse:
     contacts = selectors.contacts_indicator(request.user, year)
     districts = selectors.district_indicators(request.user, year)
     pipeline = selectors.pipeline_indicators(request.user, year)
-    council = selectors.council_indicator(request.user, year)
+    wards = [
+        selectors.council_indicator(request.user, year),
+        selectors.watching_indicator(request.user, year),
+    ]
     return render(
         request,
         "indicators/index.html",
@@ -27,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "districts": districts,
             "pipeline": pipeline,
-            "council": council,
+            "wards": zip(["council", "watching"], wards, strict=True),
             "not_counted": NOT_COUNTED,
         },
     )
@@ -62,8 +65,14 @@ TABLES = {
     "council": (
         selectors.council_indicator,
         COUNCIL_PARTICIPANTS.key,
-        {"xlsx": exports.council_xlsx, "csv": exports.council_csv},
+        {"xlsx": exports.ward_xlsx, "csv": exports.ward_csv},
         "indicator-1-3",
+    ),
+    "watching": (
+        selectors.watching_indicator,
+        WATCHING_PARTNERS.key,
+        {"xlsx": exports.ward_xlsx, "csv": exports.ward_csv},
+        "indicator-6b",
     ),
     "guardianship": (
         selectors.pipeline_indicators,

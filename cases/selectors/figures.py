@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Area, OrganisationKind
 from cases.models import (
+    Agreement,
     Concern,
     ConcernCategoryTag,
     ContactLog,
@@ -18,7 +19,7 @@ from cases.models import (
     MeetingKind,
     SupportMeeting,
 )
-from cases.vocabulary import GuestStanding, WithdrawalKind
+from cases.vocabulary import AgreementKind, GuestStanding, WithdrawalKind
 
 # The support meeting of 生活困窮者自立支援法 §9 (cases/legal_bases.py), whose participants 1-(4) counts.
 HARDSHIP_MEETING_BASIS = "hardship-9"
@@ -181,3 +182,33 @@ def rights_consultation_counts(
         about_rights_advocacy=True,
     )
     return by_district(rows, "case__area", Count("pk"))
+
+
+def watching_partner_counts(
+    wards: Iterable[Area], start: datetime.date, end: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Indicator ⑥(b): per ward, the parties of 見守り協定 in force on some day between two days
+    (both included) over the ward or a part of it — each party once, however many agreements and
+    renewals — and how many of them reported a concern under one in those days:
+    {ward id: (parties, parties that reported)}. An agreement over the whole city counts in every
+    ward."""
+    wards = list(wards)
+    in_force = (
+        Agreement.objects.filter(kind=AgreementKind.WATCHING, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=start))
+        .select_related("area__parent__parent")
+    )
+    first, last = day_bounds(start, end)
+    reported = set(
+        Concern.objects.filter(
+            credential__agreement__kind=AgreementKind.WATCHING, created_at__gte=first, created_at__lt=last
+        ).values_list("credential__agreement__party", flat=True)
+    )
+    parties: dict[int, set[int]] = {ward.pk: set() for ward in wards}
+    for agreement in in_force:
+        covered = {agreement.area_id, *(area.pk for area in agreement.area.ancestors())}
+        for ward in wards:
+            if ward.pk in covered or ward.parent_id == agreement.area_id:  # in or under it, or the city's
+                parties[ward.pk].add(agreement.party_id)
+    return {ward: (len(found), len(found & reported)) for ward, found in parties.items()}

@@ -420,3 +420,49 @@ def test_the_ward_office_issues_a_code_shown_once(world, sign):
     assert registry.credential_for(shown) == credential
     again = ward.get(reverse("cases:agreement", args=[agreement.pk])).content.decode()
     assert shown not in again and credential.prefix in again
+
+
+def test_indicator_6b_counts_each_watching_party_once_in_its_ward(world, sign, newspaper):
+    from indicators.selectors import watching_indicator
+    from privacy.normalise import fiscal_year_of
+
+    year = fiscal_year_of(TODAY())
+    earlier = sign(
+        valid_from=TODAY() - datetime.timedelta(days=800), valid_until=TODAY() - datetime.timedelta(days=1)
+    )
+    registry.renew_agreement(
+        actor=world.ward_worker, agreement=earlier, expected_version=earlier.version, valid_from=TODAY()
+    )
+    shop = Organisation.objects.create(
+        name="閉店した商店", kind="business", municipality=world.demo.municipality
+    )
+    ended = sign(party=shop, area=world.district, valid_from=TODAY() - datetime.timedelta(days=1200))
+    registry.terminate_agreement(
+        actor=world.ward_worker,
+        agreement=ended,
+        expected_version=ended.version,
+        terminated_on=TODAY() - datetime.timedelta(days=800),  # before this fiscal year began
+        reason="閉店",
+    )
+    association = Organisation.objects.create(
+        name="テスト自治会", kind="neighbourhood_association", municipality=world.demo.municipality
+    )
+    sign(kind=AgreementKind.LIST_PROVISION, party=association)  # not a watching agreement
+    table = watching_indicator(world.ward_worker, year)
+    assert table.rows == [(world.demo.ward.name, 1, 0)]
+    credential, _code = registry.issue_credential(
+        actor=world.ward_worker, agreement=Agreement.objects.get(renews=earlier), label="配達"
+    )
+    registry.report_under_agreement(
+        credential=credential,
+        area=world.district,
+        signals=["not_seen"],
+        place="",
+        details="",
+        urgency="routine",
+    )
+    table = watching_indicator(world.ward_worker, year)
+    assert table.rows == [(world.demo.ward.name, 1, 1)] and table.totals == ("計", 1, 1)
+    assert watching_indicator(world.ward_worker, year - 3).rows == [
+        (world.demo.ward.name, 1, 0)
+    ]  # the closed shop

@@ -72,8 +72,8 @@ def test_the_trends_over_five_years_with_their_charts_and_file(people, open_as, 
     ward = open_as("demo_ward", DESKTOP)
     ward.goto("/indicators/")
     ward.get_by_role("link", name="年度の推移を見る（この年度までの5年）").click()
-    expect(ward.locator("#trends-table tbody tr")).to_have_count(11)
-    expect(ward.locator("#trends figure.chart svg[role=img]")).to_have_count(11)
+    expect(ward.locator("#trends-table tbody tr")).to_have_count(12)
+    expect(ward.locator("#trends figure.chart svg[role=img]")).to_have_count(12)
     on_page = ward.locator("#trends-table tbody tr").first.locator("td").all_inner_texts()[:5]
     shot(ward, "indicators-trends-desktop")
     with ward.expect_download() as downloading:
@@ -82,6 +82,6 @@ def test_the_trends_over_five_years_with_their_charts_and_file(people, open_as, 
     assert [str(n) for n in rows[1][2:7]] == on_page
     commissioner = open_as("demo_commissioner", PHONE)
     commissioner.goto("/indicators/trends/")
-    expect(commissioner.locator("#trends figure.chart")).to_have_count(11)
+    expect(commissioner.locator("#trends figure.chart")).to_have_count(12)
     assert commissioner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(commissioner, "indicators-trends-phone")

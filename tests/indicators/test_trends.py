@@ -99,7 +99,7 @@ def test_the_last_year_is_chosen_and_the_trends_exported_audited(world, make_per
     assert json.loads(event.params) == {
         "indicator": "trends",
         "fiscal_year": last,
-        "rows": 11,
+        "rows": 12,
         "format": "csv",
     }
     assert browser(world.agency_worker).get(reverse("indicators:trends")).status_code == 403
