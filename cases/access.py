@@ -295,6 +295,13 @@ def revoke_grants(grants: QuerySet[CaseAccessGrant], *, actor: User | None, why:
     return count
 
 
+def limit_grants(grants: QuerySet[CaseAccessGrant], until: datetime.datetime) -> int:
+    """The live grants among these end at ``until`` at the latest (those set to end later, or
+    never, are brought forward); ``revoke_expired_grants`` ends them then. The caller records why."""
+    live = grants.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=until))
+    return live.update(expires_at=until)
+
+
 def revoke_expired_grants() -> int:
     """Time-boxed grants (meeting attendees, break-glass) end when their time is up.
 

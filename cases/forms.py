@@ -208,11 +208,14 @@ class OutcomeForm(VersionedForm):
         self.fields["outcome"].choices = outcomes
 
 
-def legal_bases_for(organisation: Organisation | None, **filters):
+def legal_bases_for(organisation: Organisation | None, *, under_agreement: bool = False, **filters):
     """The active legal bases this organisation may invoke (``LegalBasis.may_be_invoked_by``) and
     its municipality offers (configuration: ``cases.legal_bases``): a form offers only those, and
-    the service checks again (``check_legal_basis``)."""
+    the service checks again (``check_legal_basis``). Those that ask for an agreement only to a
+    form that names one (``under_agreement``)."""
     bases = LegalBasis.objects.filter(is_active=True, **filters).order_by("code")
+    if not under_agreement:
+        bases = bases.filter(required_agreement="")
     if organisation is None:
         return bases
     offered = set(values_where(organisation)[LEGAL_BASES])
@@ -329,9 +332,12 @@ class DisclosureForm(Form):
     def check_against(self, case) -> None:
         """What the form offers, and so what it accepts: the lead's legal bases, the consents and
         the agreements in force."""
-        self.fields["legal_basis"].queryset = legal_bases_for(case.lead_organisation)
+        offers_agreements = "agreement" in self.fields  # a referral's form has none
+        self.fields["legal_basis"].queryset = legal_bases_for(
+            case.lead_organisation, under_agreement=offers_agreements
+        )
         self.fields["consent"].queryset = consents_in_force(case, purpose__in=DISCLOSURE_PURPOSES)
-        if "agreement" in self.fields:
+        if offers_agreements:
             self.fields["agreement"].queryset = agreements_over(case.area)
 
 

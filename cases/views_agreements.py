@@ -1,11 +1,14 @@
 """The agreement registry (協定) for the ward office staff who manage it, and the reporting page
 of the parties' staff (no account: a code per agreement)."""
 
+import hmac
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -125,15 +128,25 @@ def agreement(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 # --- reporting under an agreement: the party's staff, no account ---------------------------------
-# The code lives in a cookie on the phone that entered it, sent only to these pages; each request
-# checks it again, so a revoked code or a lapsed agreement stops it at once.
-REPORT_COOKIE = "tsunagu_report_code"
+# The phone that entered a code keeps a signed token of it (not the code: a forged or guessed
+# cookie is refused by its signature, without a guess at the code), sent only to these pages; each
+# request checks the credential again, so a revoked code or a lapsed agreement stops it at once.
+REPORT_COOKIE = "tsunagu_report"
 REPORT_COOKIE_DAYS = 90
+REPORT_SALT = "tsunagu.cases.report"
 
 
 def _reporting_credential(request: HttpRequest):
-    typed = request.COOKIES.get(REPORT_COOKIE, "")
-    return services.credential_for(typed) if typed else None
+    try:
+        held = signing.loads(
+            request.COOKIES.get(REPORT_COOKIE, ""), salt=REPORT_SALT, max_age=REPORT_COOKIE_DAYS * 86400
+        )
+        credential = services.usable_credential(pk=int(held["c"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if credential is None or not hmac.compare_digest(credential.key_hash, str(held.get("h", ""))):
+        return None
+    return credential
 
 
 def _forget_code(response: HttpResponse) -> HttpResponse:
@@ -150,7 +163,8 @@ def report_code(request: HttpRequest) -> HttpResponse:
         attempt = {get_user_model().USERNAME_FIELD: f"report:{typed}"}
         if AxesProxyHandler.is_locked(request, attempt):
             return locked_out_response(request, credentials=attempt)
-        if services.credential_for(typed) is None:
+        credential = services.credential_for(typed)
+        if credential is None:
             user_login_failed.send(sender=__name__, credentials=attempt, request=request)
             form.add_error(
                 "code",
@@ -160,7 +174,7 @@ def report_code(request: HttpRequest) -> HttpResponse:
             response = redirect("cases:report")
             response.set_cookie(
                 REPORT_COOKIE,
-                typed,
+                signing.dumps({"c": credential.pk, "h": credential.key_hash}, salt=REPORT_SALT),
                 max_age=REPORT_COOKIE_DAYS * 86400,
                 path=reverse("cases:report"),
                 secure=request.is_secure(),

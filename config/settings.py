@@ -354,6 +354,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_positive_int("TSUNAGU_SIGNIN_
 # A lock lasts the period from the failure that started it; tries during it are refused, not counted.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "accounts.signin.SignInHandler"
+# Masked in what axes keeps of a failed attempt's form (its default two, and a reporting code:
+# cases/views_agreements.py counts a wrong one as a failed sign-in, and codes are kept only hashed).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_USERNAME_CALLABLE = "accounts.signin.attempted_account"
 AXES_LOCKOUT_CALLABLE = "accounts.signin.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -6,20 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import Area, Organisation, OrganisationKind, User
+from accounts.models import Area, Organisation, User
 from accounts.selectors import districts_of
 from cases.access import deny, require_role_permission
 from cases.models import Agreement, ReportingCredential
-from cases.services.agreements import MANAGE, administering_offices
-
-# Who an agreement is signed with: organisations outside the case work, most without accounts.
-PARTY_KINDS = [
-    OrganisationKind.BUSINESS,
-    OrganisationKind.NEIGHBOURHOOD_ASSOCIATION,
-    OrganisationKind.VETERINARY_CLINIC,
-    OrganisationKind.COMMISSIONER_COUNCIL,
-    OrganisationKind.OTHER,
-]
+from cases.services.agreements import MANAGE, PARTY_KINDS, administering_offices
 
 
 @dataclass
@@ -79,8 +70,11 @@ def credentials_of(agreement: Agreement) -> list[ReportingCredential]:
     return list(agreement.credentials.annotate(report_count=Count("concerns")).order_by("-created_at"))
 
 
-def credential_to_revoke(agreement: Agreement, credential_id: object) -> ReportingCredential | None:
-    return agreement.credentials.filter(pk=credential_id).first()
+def credential_to_revoke(agreement: Agreement, credential_id: str | None) -> ReportingCredential | None:
+    """One of the agreement's codes by its id as a form sent it (anything else: None)."""
+    if not (credential_id or "").isdigit():
+        return None
+    return agreement.credentials.filter(pk=int(credential_id)).first()
 
 
 def areas_of_agreement(agreement: Agreement) -> QuerySet[Area]:

@@ -189,7 +189,7 @@ def watching_partner_counts(
 ) -> dict[int, tuple[int, int]]:
     """Indicator ⑥(b): per ward, the parties of 見守り協定 in force on some day between two days
     (both included) over the ward or a part of it — each party once, however many agreements and
-    renewals — and how many of them reported a concern under one in those days:
+    renewals — and how many of them reported a concern about the ward under one in those days:
     {ward id: (parties, parties that reported)}. An agreement over the whole city counts in every
     ward."""
     wards = list(wards)
@@ -200,15 +200,20 @@ def watching_partner_counts(
         .select_related("area__parent__parent")
     )
     first, last = day_bounds(start, end)
-    reported = set(
-        Concern.objects.filter(
-            credential__agreement__kind=AgreementKind.WATCHING, created_at__gte=first, created_at__lt=last
-        ).values_list("credential__agreement__party", flat=True)
-    )
+    # Who reported in each ward: the concern's case lies in it (a district's ward is its parent).
+    reported: dict[int, set[int]] = {ward.pk: set() for ward in wards}
+    for party, *line in Concern.objects.filter(
+        credential__agreement__kind=AgreementKind.WATCHING, created_at__gte=first, created_at__lt=last
+    ).values_list(
+        "credential__agreement__party", "case__area", "case__area__parent", "case__area__parent__parent"
+    ):
+        for area in line:
+            if area in reported:
+                reported[area].add(party)
     parties: dict[int, set[int]] = {ward.pk: set() for ward in wards}
     for agreement in in_force:
         covered = {agreement.area_id, *(area.pk for area in agreement.area.ancestors())}
         for ward in wards:
             if ward.pk in covered or ward.parent_id == agreement.area_id:  # in or under it, or the city's
                 parties[ward.pk].add(agreement.party_id)
-    return {ward: (len(found), len(found & reported)) for ward, found in parties.items()}
+    return {ward: (len(found), len(found & reported[ward])) for ward, found in parties.items()}

@@ -14,7 +14,7 @@ import secrets
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,13 +22,22 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Area, Organisation, OrganisationKind, User
 from accounts.selectors import organisation_ids_of
 from audit import services as audit
-from cases.access import deny, require_role_permission, revoke_grants
+from cases.access import deny, limit_grants, require_role_permission, revoke_grants
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Agreement, Case, CaseAccessGrant, ReportingCredential
 from cases.services.intake import open_case_on_concern, serves
+from cases.services.sharing import agreement_ends_at
 from cases.vocabulary import AgreementKind, FieldGroup, ReporterKind
 
 MANAGE = "cases.manage_agreements"
+# Who an agreement is signed with: organisations outside the case work, most without accounts.
+PARTY_KINDS = [
+    OrganisationKind.BUSINESS,
+    OrganisationKind.NEIGHBOURHOOD_ASSOCIATION,
+    OrganisationKind.VETERINARY_CLINIC,
+    OrganisationKind.COMMISSIONER_COUNCIL,
+    OrganisationKind.OTHER,
+]
 TERMS = (
     "kind",
     "title",
@@ -63,7 +72,20 @@ def _check_terms(values: dict, municipal_side: Organisation) -> None:
     """The rules an agreement's terms keep, each beside its field."""
     errors: dict[str, list[ValidationError]] = {}
     party, area = values.get("party"), values.get("area")
-    if party is not None and party.pk == municipal_side.pk:
+    if party is not None and (
+        party.kind not in PARTY_KINDS
+        or not party.is_active
+        or party.municipality_id != municipal_side.municipality_id
+    ):
+        errors["party"] = [
+            ValidationError(
+                _(
+                    "相手方には、同じ市の事業者・自治会町内会・動物病院・民生委員児童委員協議会などを選んでください。"
+                ),
+                code="not_a_party",
+            )
+        ]
+    elif party is not None and party.pk == municipal_side.pk:
         errors["party"] = [
             ValidationError(_("相手方には、市・区の担当以外の組織を選んでください。"), code="self")
         ]
@@ -158,6 +180,16 @@ def renew_agreement(
     last = agreement.last_day
     if agreement.terminated_on is not None:
         errors["valid_from"] = [ValidationError(_("終了した協定は更新できません。"), code="terminated")]
+    elif last is None and valid_from < timezone.localdate():
+        errors["valid_from"] = [
+            ValidationError(
+                _(
+                    "期限のない協定の更新は、今日以降の日から始めてください"
+                    "（更新前の協定を過去にさかのぼって終えることはできません）。"
+                ),
+                code="in_past",
+            )
+        ]
     elif valid_from <= (last if last is not None else agreement.valid_from):
         errors["valid_from"] = [
             ValidationError(
@@ -178,8 +210,14 @@ def renew_agreement(
         stored = _locked(agreement, expected_version)
         if Agreement.objects.filter(renews=stored).exists():
             raise Conflict(_("この協定はすでに更新されています。更新後の協定を開いてください。"))
+        limited = 0
         if stored.valid_until is None:
             stored.valid_until = valid_from - datetime.timedelta(days=1)
+            # Access given under it ends with it now that it has an end (sharing.disclose locks
+            # the agreement while it grants, so none is written in between).
+            limited = limit_grants(
+                CaseAccessGrant.objects.filter(disclosure__agreement=stored), agreement_ends_at(stored)
+            )
         stored.version += 1
         stored.save()
         renewal = Agreement(
@@ -197,7 +235,7 @@ def renew_agreement(
             actor=actor,
             organisation_id=stored.municipal_side_id,
             target=renewal,
-            params={"renews": stored.pk},
+            params={"renews": stored.pk, "grants_limited": limited},
         )
     return renewal
 
@@ -274,7 +312,8 @@ def issue_credential(*, actor: User, agreement: Agreement, label: str) -> tuple[
         raise CaseRuleError({"label": [ValidationError(_("用途を入力してください。"), code="required")]})
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # as it stands now
-        if not agreement.in_force:
+        last = agreement.last_day
+        if last is not None and last < timezone.localdate():  # ended; one yet to start may have codes
             raise CaseRuleError(
                 _("効力のない協定（%(status)s）には報告用コードを発行できません。")
                 % {"status": agreement.status},
@@ -282,15 +321,18 @@ def issue_credential(*, actor: User, agreement: Agreement, label: str) -> tuple[
             )
         while True:  # the first group must be unused: it is how the code is found
             code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(4))
-            if not ReportingCredential.objects.filter(prefix=code[:4]).exists():
+            try:
+                with transaction.atomic():  # another issue may take the same first group meanwhile
+                    credential = ReportingCredential.objects.create(
+                        agreement=agreement,
+                        label=label.strip(),
+                        prefix=code[:4],
+                        key_hash=hash_code(code),
+                        created_by=actor,
+                    )
                 break
-        credential = ReportingCredential.objects.create(
-            agreement=agreement,
-            label=label.strip(),
-            prefix=code[:4],
-            key_hash=hash_code(code),
-            created_by=actor,
-        )
+            except IntegrityError:
+                continue
         audit.record(
             "agreement.credential_issued",
             actor=actor,
@@ -324,14 +366,20 @@ def revoke_credential(*, actor: User | None, credential: ReportingCredential) ->
 def credential_for(typed: str) -> ReportingCredential | None:
     """The credential this code is, if it may be used now: not revoked, its agreement in force."""
     code = normalised_code(typed)
+    credential = usable_credential(prefix=code[:4])
+    if credential is None or not hmac.compare_digest(credential.key_hash, hash_code(code)):
+        return None
+    return credential
+
+
+def usable_credential(**found_by) -> ReportingCredential | None:
+    """The credential so found (by its first group, or its id), if it may be used now."""
     credential = (
-        ReportingCredential.objects.filter(prefix=code[:4], revoked_at__isnull=True)
+        ReportingCredential.objects.filter(revoked_at__isnull=True, **found_by)
         .select_related("agreement__party", "agreement__area")
         .first()
     )
-    if credential is None or not hmac.compare_digest(credential.key_hash, hash_code(code)):
-        return None
-    return credential if credential.agreement.in_force else None
+    return credential if credential is not None and credential.agreement.in_force else None
 
 
 def report_under_agreement(

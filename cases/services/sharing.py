@@ -38,8 +38,18 @@ from notifications.services import notify
 BREAK_GLASS_HOURS = 4
 
 
-def check_legal_basis(legal_basis: LegalBasis, organisation: Organisation, reference: str) -> None:
-    """May this organisation share on this ground, and is the reference it asks for there?"""
+def check_legal_basis(
+    legal_basis: LegalBasis, organisation: Organisation, reference: str, *, under_agreement: bool = False
+) -> None:
+    """May this organisation share on this ground, and is the reference it asks for there? A ground
+    that asks for an agreement serves only a disclosure that names one (``under_agreement``: its
+    caller checks it, ``check_agreement``) — not a meeting, an escalation or an import."""
+    if legal_basis.required_agreement and not under_agreement:
+        raise CaseRuleError(
+            _("「%(basis)s」は協定による共有のための根拠です。ここでは選べません。")
+            % {"basis": legal_basis.name},
+            code="basis_needs_agreement",
+        )
     if not legal_basis.may_be_invoked_by(organisation):
         raise CaseRuleError(
             _("「%(basis)s」は、%(kind)sが用いることのできる根拠ではありません。")
@@ -230,7 +240,7 @@ def check_sharing_ground(
         )
     else:
         consent = None
-    check_legal_basis(legal_basis, case.lead_organisation, reference)
+    check_legal_basis(legal_basis, case.lead_organisation, reference, under_agreement=True)
     check_agreement(
         agreement,
         legal_basis=legal_basis,
@@ -347,9 +357,14 @@ def disclose(
         "agreement": agreement,
     }
     consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
-    ends = [at for at in (consent_ends_at(consent), agreement_ends_at(agreement)) if at is not None]
 
     with transaction.atomic():
+        if agreement is not None:
+            # As it stands now, held until the grant is written: a termination or renewal that
+            # commits meanwhile waits for this, then ends or limits the grant with the others.
+            shared["agreement"] = agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
+        ends = [at for at in (consent_ends_at(consent), agreement_ends_at(agreement)) if at is not None]
         disclosure = record_disclosure(
             actor=actor,
             case=case,

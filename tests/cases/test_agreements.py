@@ -466,3 +466,53 @@ def test_indicator_6b_counts_each_watching_party_once_in_its_ward(world, sign, n
     assert watching_indicator(world.ward_worker, year - 3).rows == [
         (world.demo.ward.name, 1, 0)
     ]  # the closed shop
+
+
+def test_renewing_an_open_ended_agreement_ends_the_access_given_under_it_with_it(world, sign, ward_case):
+    earlier = sign(valid_until=None)
+    grant = CaseAccessGrant.objects.get(disclosure=share(world, ward_case, earlier))
+    assert grant.expires_at is None
+    starts = TODAY() + datetime.timedelta(days=10)
+    registry.renew_agreement(
+        actor=world.ward_worker, agreement=earlier, expected_version=earlier.version, valid_from=starts
+    )
+    grant.refresh_from_db()
+    assert timezone.localtime(grant.expires_at).date() == starts
+    with pytest.raises(CaseRuleError) as refused:  # an open-ended one is not ended in the past
+        other = sign(valid_until=None)
+        registry.renew_agreement(
+            actor=world.ward_worker,
+            agreement=other,
+            expected_version=other.version,
+            valid_from=TODAY() - datetime.timedelta(days=1),
+        )
+    assert "valid_from" in refused.value.message_dict
+
+
+def test_a_ground_that_asks_for_an_agreement_serves_nothing_else(world):
+    from cases.forms import legal_bases_for
+    from cases.services.sharing import check_legal_basis
+
+    basis = world.basis["watching-agreement"]
+    assert basis not in legal_bases_for(world.ward)  # a meeting's, an escalation's form
+    assert basis in legal_bases_for(world.ward, under_agreement=True)  # the disclosure's
+    with pytest.raises(CaseRuleError) as refused:  # a meeting, an escalation, an import
+        check_legal_basis(basis, world.ward, "")
+    assert refused.value.code == "basis_needs_agreement"
+
+
+def test_only_an_outside_party_of_the_same_city_signs(world, sign):
+    with pytest.raises(CaseRuleError) as refused:
+        sign(party=world.plaza)
+    assert "party" in refused.value.message_dict
+
+
+def test_a_forged_or_stale_cookie_is_no_code(world, code):
+    phone = Client()
+    phone.cookies["tsunagu_report"] = code  # the code itself is not what the phone keeps
+    assert phone.get(reverse("cases:report"))["Location"] == reverse("cases:report_code")
+    phone = signed_in_phone(code)
+    assert phone.get(reverse("cases:report")).status_code == 200
+    credential = ReportingCredential.objects.get(prefix=code[:4])
+    ReportingCredential.objects.filter(pk=credential.pk).update(key_hash="0" * 64)  # another code now
+    assert phone.get(reverse("cases:report"))["Location"] == reverse("cases:report_code")
