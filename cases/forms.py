@@ -281,12 +281,8 @@ def agreements_over(area: Area):
     (the service checks again, against the recipient and the field groups too)."""
     today = timezone.localdate()
     return (
-        Agreement.objects.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-            Q(terminated_on__isnull=True) | Q(terminated_on__gt=today),
-            valid_from__lte=today,
-            area__in=[area, *area.ancestors()],
-        )
+        Agreement.objects.in_force_between(today, today)
+        .filter(area__in=[area, *area.ancestors()])
         .select_related("party")
         .order_by("party__name", "title")
     )

@@ -135,6 +135,10 @@ class FieldGroup(models.TextChoices):
     GUARDIANSHIP = "guardianship", _("権利擁護・成年後見")
 
 
+# A record's field groups as labels (a disclosure's, an agreement's): built once.
+FIELD_GROUP_LABELS = {group.value: group.label for group in FieldGroup}
+
+
 # Person fields by group: what a disclosure of that group lets the recipient read.
 PERSON_FIELDS_BY_GROUP = {
     FieldGroup.IDENTITY: ("name", "kana", "birth_date"),

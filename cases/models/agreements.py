@@ -11,7 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, Organisation
-from cases.vocabulary import AgreementKind, FieldGroup
+from cases.vocabulary import FIELD_GROUP_LABELS, AgreementKind
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force_between(self, start: datetime.date, end: datetime.date) -> "AgreementQuerySet":
+        """Those in force on at least one day from ``start`` to ``end`` (both included): the
+        query of ``Agreement.in_force_on``."""
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start),
+            Q(terminated_on__isnull=True) | Q(terminated_on__gt=start),
+            valid_from__lte=end,
+        )
 
 
 class Agreement(models.Model):
@@ -51,6 +62,8 @@ class Agreement(models.Model):
     version = models.PositiveIntegerField(_("版"), default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("協定")
@@ -104,8 +117,11 @@ class Agreement(models.Model):
 
     @property
     def field_group_labels(self) -> list[str]:
-        labels = dict(FieldGroup.choices)
-        return [str(labels[code]) for code in self.field_groups if code in labels]
+        return [str(FIELD_GROUP_LABELS[code]) for code in self.field_groups if code in FIELD_GROUP_LABELS]
+
+    def covers(self, area: Area) -> bool:
+        """Whether the area is the agreement's or lies in it."""
+        return self.area_id in {area.pk, *(above.pk for above in area.ancestors())}
 
 
 class ReportingCredential(models.Model):

@@ -16,12 +16,11 @@ from accounts.models import Organisation, OrganisationKind
 from cases.models.agreements import Agreement
 from cases.models.cases import Case
 from cases.models.people import Person
-from cases.vocabulary import AgreementKind, FieldGroup
+from cases.vocabulary import FIELD_GROUP_LABELS, AgreementKind
 from privacy.fields import EncryptedCharField, EncryptedTextField
 from privacy.models import DataKey, EncryptedModel
 
 # Each field group's (lazy) label by code: FieldGroup.values builds a new list on every call.
-_FIELD_GROUP_LABELS = {group.value: group.label for group in FieldGroup}
 
 
 class LegalBasis(models.Model):
@@ -180,7 +179,7 @@ class Disclosure(EncryptedModel):
 
     @property
     def field_group_labels(self) -> list[str]:
-        return [str(_FIELD_GROUP_LABELS[code]) for code in self.field_groups if code in _FIELD_GROUP_LABELS]
+        return [str(FIELD_GROUP_LABELS[code]) for code in self.field_groups if code in FIELD_GROUP_LABELS]
 
     def personal_data_key(self) -> DataKey:
         return self.case.person.data_key

@@ -194,9 +194,8 @@ def watching_partner_counts(
     ward."""
     wards = list(wards)
     in_force = (
-        Agreement.objects.filter(kind=AgreementKind.WATCHING, valid_from__lte=end)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=start))
+        Agreement.objects.in_force_between(start, end)
+        .filter(kind=AgreementKind.WATCHING)
         .select_related("area__parent__parent")
     )
     first, last = day_bounds(start, end)

@@ -403,7 +403,7 @@ def report_under_agreement(
                 _("この報告用コードは使えなくなりました（協定の終了、またはコードの無効化）。"),
                 code="credential_unusable",
             )
-        if area.pk != agreement.area_id and agreement.area_id not in {a.pk for a in area.ancestors()}:
+        if not agreement.covers(area):
             raise CaseRuleError(_("協定の対象の地域から選んでください。"), code="outside_area")
         hour_ago = timezone.now() - datetime.timedelta(hours=1)
         if stored.concerns.filter(created_at__gte=hour_ago).count() >= REPORTS_PER_HOUR:

@@ -117,7 +117,7 @@ def check_agreement(
             % {"title": agreement.title, "status": agreement.status},
             code="agreement_not_in_force",
         )
-    if agreement.area_id not in {case.area_id, *(a.pk for a in case.area.ancestors())}:
+    if not agreement.covers(case.area):
         raise CaseRuleError(
             _("このケースの地域は、協定「%(title)s」の対象の地域に含まれません。")
             % {"title": agreement.title},
@@ -356,14 +356,12 @@ def disclose(
         "reference": reference,
         "agreement": agreement,
     }
-    consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
-
     with transaction.atomic():
         if agreement is not None:
             # As it stands now, held until the grant is written: a termination or renewal that
             # commits meanwhile waits for this, then ends or limits the grant with the others.
             shared["agreement"] = agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-            check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
+        consent = check_sharing_ground(case=case, consent=consent, purpose=purpose, **shared)
         ends = [at for at in (consent_ends_at(consent), agreement_ends_at(agreement)) if at is not None]
         disclosure = record_disclosure(
             actor=actor,
