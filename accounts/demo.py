@@ -182,8 +182,18 @@ def seed() -> DemoStructure:
             [municipality],
             phone=demo_phone(351 + number),
         )
+    # A neighbourhood association of the first district: it signs the list-provision agreement
+    # (cases.demo) and its disaster-prevention member checks on listed neighbours (disaster.demo).
+    orgs["association"] = _organisation(
+        f"{districts[0].name.removesuffix('地区')}自治会",
+        Organisation.Kind.NEIGHBOURHOOD_ASSOCIATION,
+        municipality,
+        [districts[0]],
+        phone=demo_phone(501),
+    )
     for username, org, role in [
         ("demo_commissioner", orgs[f"council:{districts[0].name}"], Role.COMMISSIONER),
+        ("demo_supporter", orgs["association"], Role.SUPPORTER),
         ("demo_plaza", plazas[0], Role.PLAZA_STAFF),
         ("demo_ward", orgs["高齢・障害支援課"], Role.WARD_CASEWORKER),
         ("demo_coordinator", orgs["guardianship_centre"], Role.GUARDIANSHIP_COORDINATOR),

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     AGENCY_WORKER = "agency_worker", _("関係機関職員")
     PRIVACY_OFFICER = "privacy_officer", _("個人情報保護管理者")
     SYSADMIN = "sysadmin", _("システム管理者")
+    # A member of a neighbourhood association or disaster-prevention group who helps listed
+    # residents evacuate (避難支援等関係者, 災害対策基本法 §49-11): checks on them when disaster strikes.
+    SUPPORTER = "evacuation_supporter", _("避難支援者（自治会町内会など）")
 
 
 # The staff roles: people who work in an office, on shared terminals. They must give a second
@@ -57,6 +60,7 @@ ROLE_PURPOSES: dict[str, str] = {
         "監査記録を確認し、本人ごとのアクセス報告、緊急アクセスの確認、保存期間の処理を行います。"
     ),
     Role.SYSADMIN: _("利用者・組織・地域・鍵を管理します。ケースの内容は閲覧できません。"),
+    Role.SUPPORTER: _("災害の宣言があったとき、担当する方の安否を確認して記録します。"),
 }
 
 _ACCOUNTS_ADMIN = [
@@ -80,6 +84,10 @@ _ACCOUNTS_ADMIN = [
     # API tokens: issued and revoked (api.services, audited), never edited or deleted (docs/api.md).
     "api.view_apitoken",
     "api.add_apitoken",
+    # Who the evacuation-support list takes (disaster.ListingCriterion, audited).
+    "disaster.view_listingcriterion",
+    "disaster.add_listingcriterion",
+    "disaster.change_listingcriterion",
     # A municipality's settings: each change a new version (configuration.services, audited).
     "configuration.view_municipalconfiguration",
     "configuration.add_municipalconfiguration",
@@ -97,13 +105,20 @@ _CASE_WORK = [
     "cases.take_intake",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COMMISSIONER: ["accounts.view_organisation", "cases.add_concern", "cases.add_contactlog"],
+    Role.COMMISSIONER: [
+        "accounts.view_organisation",
+        "cases.add_concern",
+        "cases.add_contactlog",
+        "disaster.add_safetycheck",
+    ],
     Role.PLAZA_STAFF: [*_CASE_WORK, "networks.add_network", "networks.change_network"],
     Role.WARD_CASEWORKER: [
         *_CASE_WORK,
         "cases.take_urgent",
         "cases.break_glass",
         "cases.manage_agreements",
+        "disaster.manage_evacuation_list",
+        "disaster.declare_disaster",
         "guardianship.add_councilmeeting",
         "guardianship.delete_councilmeeting",
     ],
@@ -125,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_access_report",
     ],
     Role.SYSADMIN: _ACCOUNTS_ADMIN,
+    Role.SUPPORTER: ["disaster.add_safetycheck"],
 }
 
 # What the superuser flag gives (accounts.backends): the system administrator's permissions, no more.

@@ -45,6 +45,14 @@ def problem_details(exc, context) -> Response | None:
     if isinstance(exc, Conflict):
         return problem(status.HTTP_409_CONFLICT, str(exc), code="conflict")
     if isinstance(exc, CaseRuleError):
+        if hasattr(exc, "error_dict"):  # a refusal beside the fields it is about
+            first = next(iter(exc.error_dict.values()))[0]
+            return problem(
+                422,
+                " ".join(exc.messages),
+                code=first.code or "rule",
+                errors={name: list(messages) for name, messages in exc.message_dict.items()},
+            )
         return problem(422, " ".join(exc.messages), code=exc.code or "rule")
     if isinstance(exc, TokenError):
         return problem(status.HTTP_401_UNAUTHORIZED, str(exc), code=exc.code)

@@ -22,6 +22,7 @@ class Scope(models.TextChoices):
     )
     MATTERS_READ = "matters:read", _("後見の案件の閲覧")
     MATTERS_ACT = "matters:act", _("後見の案件の操作（検討・申立て・審判・終了など）")
+    SAFETY_CHECKS = "safety:check", _("災害時の安否確認（担当する方の閲覧と記録）")
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import Area
 from cases.models import AccessLevel
 from cases.vocabulary import ConcernCategory, ObservedSignal, ReporterKind, Urgency
+from disaster.models import SafetyStatus
 
 
 class Text(serializers.CharField):
@@ -448,3 +449,51 @@ class MatterRowOut(serializers.Serializer):
     state = serializers.CharField()
     area = serializers.CharField(source="area.name")
     opened_at = serializers.DateTimeField()
+
+
+class SafetyCheckIn(serializers.Serializer):
+    """A safety check as the checks page sends it; ``key`` is made by the phone once per check, so
+    that a retry (a lost answer, a queue sent again) answers the first check instead of a second."""
+
+    declaration = serializers.IntegerField(help_text=_("災害の宣言のID"))
+    registration = serializers.UUIDField(help_text=_("名簿の登録のID（担当する方）"))
+    status = serializers.ChoiceField(choices=SafetyStatus.choices)
+    note = Text(max_length=1000, required=False, allow_blank=True, default="")
+    written_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("端末で記録した日時（オフラインで記録したとき）"),
+    )
+    key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{16,64}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("端末が一度だけ作る識別子（UUID など）。同じ識別子の再送には最初の記録を返します。"),
+    )
+
+
+class SafetyCheckOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    checked_at = serializers.DateTimeField(help_text=_("サーバーが受け付けた日時（順序はこれで決まります）"))
+    written_at = serializers.DateTimeField(allow_null=True)
+    created = serializers.BooleanField(help_text=_("false: 同じ識別子の記録がすでにあり、それを返しました"))
+
+
+class SafetyPersonOut(serializers.Serializer):
+    registration = serializers.UUIDField(source="pk")
+    name = serializers.CharField(source="person.name")
+    address = serializers.CharField(source="person.address")
+    area = serializers.CharField(source="area.name")
+    last_status = serializers.CharField(allow_null=True)
+    last_checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class SafetyRoundOut(serializers.Serializer):
+    declaration = serializers.IntegerField(source="declaration.pk")
+    title = serializers.CharField(source="declaration.title")
+    is_drill = serializers.BooleanField(source="declaration.is_drill")
+    started_at = serializers.DateTimeField(source="declaration.started_at")
+    people = SafetyPersonOut(many=True)

@@ -35,6 +35,9 @@ from api.serializers import (
     ReferralDoneOut,
     ReferralListOut,
     ReferralOut,
+    SafetyCheckIn,
+    SafetyCheckOut,
+    SafetyRoundOut,
     StandingOut,
 )
 from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
@@ -62,6 +65,8 @@ from cases.services import intake
 from cases.services.people import EDITABLE_FIELDS, update_person_identity
 from cases.services.sharing import end_access, withdraw_consent
 from cases.web import Action
+from disaster import selectors as disaster_selectors
+from disaster.services import record_check
 from guardianship.actions import MATTER_ACTIONS, matter_for_form, offered_on
 from guardianship.selectors import centre_matters, matter_page, matter_standing, matter_to_act_on
 from privacy.exceptions import DataErased
@@ -853,3 +858,55 @@ def _readable(obj: object, field: str) -> object:
         return getattr(obj, field)
     except DataErased:
         return None
+
+
+class SafetyRounds(APIView):
+    """The persons assigned to the reader in each disaster in effect over them (a drill: those who
+    consented), with their latest check, as the checks page lists them; the names recorded."""
+
+    required_scope = Scope.SAFETY_CHECKS
+    required_permission = "disaster.add_safetycheck"
+
+    @extend_schema(
+        responses={200: SafetyRoundOut(many=True), **problems(401, 403)}, operation_id="safety_rounds"
+    )
+    def get(self, request):
+        return Response(SafetyRoundOut(disaster_selectors.checks_page(request.user), many=True).data)
+
+
+class SafetyCheckCreate(APIView):
+    """Record a safety check (無事 / 要支援 / 不在 / 連絡つかず / 避難済み) of a person assigned to the
+    reader, or of anyone in the scope for the ward office's list keepers: 201 with the check; a
+    ``key`` already used by the reader answers 200 with the first check, never a second."""
+
+    required_scope = Scope.SAFETY_CHECKS
+
+    @extend_schema(
+        request=SafetyCheckIn,
+        responses={201: SafetyCheckOut, 200: SafetyCheckOut, **problems(400, 401, 403, 422)},
+        operation_id="safety_checks_create",
+    )
+    def post(self, request):
+        given = SafetyCheckIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        declaration = disaster_selectors.declaration_for_check(request.user, data["declaration"])
+        check, created = record_check(
+            actor=request.user,
+            declaration=declaration,
+            registration_id=data["registration"],
+            status=data["status"],
+            note=data["note"],
+            written_at=data["written_at"],
+            key=data["key"],
+        )
+        out = SafetyCheckOut(
+            {
+                "id": check.pk,
+                "status": check.status,
+                "checked_at": check.checked_at,
+                "written_at": check.written_at,
+                "created": created,
+            }
+        ).data
+        return Response(out, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -266,6 +266,7 @@ PURPOSES: dict[str, str] = {
     "case_work": _("ケースの支援"),
     "meeting": _("支援会議"),
     "emergency": _("緊急の対応"),
+    "evacuation_support": _("避難支援（避難行動要支援者名簿）"),
 }
 
 register(

@@ -553,8 +553,8 @@ def _seed_agreements(structure: DemoStructure) -> None:
     )
     sign(
         AgreementKind.LIST_PROVISION,
-        "災害時要援護者名簿の提供に関する協定（中小来川自治会）",
-        party("中小来川自治会", OrganisationKind.NEIGHBOURHOOD_ASSOCIATION),
+        f"災害時要援護者名簿の提供に関する協定（{structure.organisations['association'].name}）",
+        structure.organisations["association"],
         structure.districts[0],
         [FieldGroup.IDENTITY, FieldGroup.CONTACT],
         fiscal_start.replace(year=fiscal_start.year - 2),

@@ -22,6 +22,8 @@
 - ``reminders_requested(today)`` — for ``send_reminders``: each receiver writes the day's reminders
   of its app as notifications (``notifications.services.notify_each``, keyed by kind, object and
   day, so that a second run the same day writes none) and returns those it wrote.
+- ``agreement_ended(agreement, actor)`` — inside the transaction of ``terminate_agreement``: apps
+  end what they gave under it (disaster recalls the lists its party holds).
 """
 
 from django.dispatch import Signal
@@ -32,3 +34,4 @@ case_page_sections = Signal()
 case_ended = Signal()
 progress_links = Signal()
 reminders_requested = Signal()
+agreement_ended = Signal()

@@ -11,6 +11,7 @@ from audit.services import chained_together
 from cases.models import CaseState
 from cases.selectors.lists import ListQuery, inbox_page, my_concerns_page, names_together, tasks_of
 from cases.selectors.pages import break_glass_pending
+from disaster.selectors import home_safety
 from guardianship.selectors import home_matters, matching_meetings_between
 from referrals.access import INBOX_ROLES
 from referrals.selectors import referral_inbox
@@ -55,6 +56,10 @@ def _sections(user) -> dict:
         attending = matching_meetings_between(user, *week, most=HOME_MOST)
         if attending:
             sections["matching"], sections["matching_attending"] = attending, True
+    if held & {Role.COMMISSIONER, Role.SUPPORTER}:
+        safety = home_safety(user)
+        if safety.assigned or Role.SUPPORTER in held:
+            sections["safety"] = safety
     if Role.PRIVACY_OFFICER in held:
         sections["break_glass_pending"] = break_glass_pending(user)
     if Role.SYSADMIN in held:

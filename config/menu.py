@@ -19,6 +19,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("気付きを記録する"), "cases:concern_new"),
         (_("報告した気付きの状況"), "cases:my_concerns"),
         (_("相談・連絡調整を記録する"), "cases:contact_log"),
+        (_("安否確認"), "disaster:checks"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.PLAZA_STAFF: [
@@ -36,6 +37,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("本人を検索する"), "cases:person_search"),
         (_("区協議会の開催"), "guardianship:council"),
         (_("協定"), "cases:agreements"),
+        (_("避難行動要支援者名簿"), "disaster:index"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
@@ -56,6 +58,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("監査記録を検証する"), "audit:chain_status"),
         (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
     ],
+    Role.SUPPORTER: [(_("安否確認"), "disaster:checks")],
     Role.SYSADMIN: [
         (_("利用者・組織・地域を管理する"), "admin:index"),
         (_("Excel から取り込む（導入時）"), "onboarding:upload"),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "referrals",
     "guardianship",
     "networks",  # the networks a care plaza is the secretariat of: indicator ⑦ (docs/indicators.md)
+    "disaster",  # the evacuation-support list and disasters (docs/disaster.md)
     "backups",  # backups and restores (docs/operations.md "Backups and restore")
     "api",  # the REST API under /api/v1/ (docs/api.md)
     "indicators",  # the plan's indicators from the work itself (docs/indicators.md)

@@ -28,6 +28,9 @@ class Kind(models.TextChoices):
     BREAK_GLASS_USED = "break_glass_used", _("担当ケースへの緊急アクセス")
     BREAK_GLASS_REVIEW = "break_glass_review", _("確認が必要な緊急アクセス")
     SIGN_IN_LOCKED = "sign_in_locked", _("サインインのロック")
+    LIST_RECALL_DUE = "list_recall_due", _("回収が必要な避難行動要支援者名簿")
+    DISASTER_DECLARED = "disaster_declared", _("災害の発生の宣言")
+    SAFETY_CHECKS_OVERDUE = "safety_checks_overdue", _("安否未確認の方")
 
 
 # What happened, as the list, the e-mail's subject and the digest say it: never about whom.
@@ -47,6 +50,9 @@ MESSAGES = {
     Kind.BREAK_GLASS_USED: _("担当ケースで緊急アクセスが使われました"),
     Kind.BREAK_GLASS_REVIEW: _("確認が必要な緊急アクセスがあります"),
     Kind.SIGN_IN_LOCKED: _("サインインがロックされたアカウントがあります"),
+    Kind.LIST_RECALL_DUE: _("協定が終わり、回収が必要な名簿があります"),
+    Kind.DISASTER_DECLARED: _("災害の発生が宣言されました"),
+    Kind.SAFETY_CHECKS_OVERDUE: _("安否の記録がまだない方がいます"),
 }
 URGENT_MESSAGES = {Kind.CONCERN_NEW: _("至急の気付きが届きました")}
 

@@ -59,10 +59,12 @@ def render_pdf(
     title: str,
     organisation: Organisation | None = None,
     draft: bool = False,
+    watermark: str = "",
     now: datetime.datetime | None = None,
 ) -> bytes:
     """The document as PDF bytes. ``title`` names the document (no personal data: it becomes the
-    PDF's title); ``draft`` marks every page 「下書き」."""
+    PDF's title); ``draft`` marks every page 「下書き」; ``watermark`` is written across every page
+    (whom a list was given to: a copy that turns up elsewhere says whose it was)."""
     printed_at = timezone.localtime(now or timezone.now())
     html = render_to_string(
         template_name,
@@ -70,6 +72,7 @@ def render_pdf(
             **context,
             "document_title": title,
             "draft": draft,
+            "watermark": watermark,
             "printed_by": printed_by(actor, organisation),
             "printed_at": printed_at,
         },

@@ -19,9 +19,16 @@ CONTENT_TYPES = {
 }
 
 
-def xlsx(title: str, rows: list[list[object]], described: list[list[str]], described_title: str) -> bytes:
+def xlsx(
+    title: str,
+    rows: list[list[object]],
+    described: list[list[str]],
+    described_title: str,
+    page_header: str = "",
+) -> bytes:
     """The rows (the first a header, in bold, frozen) on a sheet named ``title``, and the sheet
-    ``described_title`` saying what they are (two columns: what, and its text)."""
+    ``described_title`` saying what they are (two columns: what, and its text). ``page_header`` is
+    printed at the top of every page of both sheets."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]  # Excel's limit on a sheet's name
@@ -35,6 +42,10 @@ def xlsx(title: str, rows: list[list[object]], described: list[list[str]], descr
         about.append([str(value) for value in row])
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 100
+    if page_header:
+        for each in (sheet, about):
+            for header in (each.oddHeader, each.evenHeader, each.firstHeader):
+                header.center.text = page_header.replace("&", "&&")  # & starts a code in a header
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -57,11 +68,17 @@ PERSONAL_DATA_HANDLING = gettext_lazy(
 
 
 def list_file(
-    file_format: str, sheet: str, rows: list[list[object]], what: str, handling: str, notes=()
+    file_format: str,
+    sheet: str,
+    rows: list[list[object]],
+    what: str,
+    handling: str,
+    notes=(),
+    page_header: str = "",
 ) -> bytes:
     """A list of people's records (the first row its header) as a file: Excel with a sheet saying
-    what it is, how many rows, ``notes`` (what, text), how to handle it and when it was written;
-    CSV with how to handle it as its last row."""
+    what it is, how many rows, ``notes`` (what, text), how to handle it and when it was written,
+    and ``page_header`` atop every printed page; CSV with how to handle it as its last row."""
     handling = str(handling)
     if file_format == "csv":
         return csv_bytes(rows, [_("取扱い"), handling])
@@ -72,7 +89,7 @@ def list_file(
         [_("取扱い"), handling],
         [_("書き出した日時"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
     ]
-    return xlsx(sheet, rows, about, _("この一覧について"))
+    return xlsx(sheet, rows, about, _("この一覧について"), page_header=page_header)
 
 
 def as_text(value: str) -> str:

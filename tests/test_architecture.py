@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"configuration"},
     {"cases"},
-    {"referrals", "guardianship", "networks", "backups"},
+    {"referrals", "guardianship", "networks", "disaster", "backups"},
     {"api", "indicators", "onboarding"},
     {"config"},
 ]

@@ -291,7 +291,7 @@ def test_the_environment_template_lists_every_variable_settings_read():
     assert gunicorn and gunicorn <= listed
 
 
-def test_every_daily_job_has_a_service_and_a_timer_running_it_as_the_service_user():
+def test_every_scheduled_job_has_a_service_and_a_timer_running_it_as_the_service_user():
     for command in (
         "send_reminders",
         "send_digest",
@@ -300,6 +300,7 @@ def test_every_daily_job_has_a_service_and_a_timer_running_it_as_the_service_use
         "clearsessions",
         "audit_verify",
         "backup /var/backups/tsunagu",
+        "escalate_safety_checks",
     ):
         name = command.split()[0].replace("_", "-")
         service = (ROOT / f"deploy/systemd/tsunagu-{name}.service").read_text()

@@ -27,6 +27,7 @@ from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Agreement, Case, CaseAccessGrant, ReportingCredential
 from cases.services.intake import open_case_on_concern, serves
 from cases.services.sharing import agreement_ends_at
+from cases.signals import agreement_ended
 from cases.vocabulary import AgreementKind, FieldGroup, ReporterKind
 
 MANAGE = "cases.manage_agreements"
@@ -276,6 +277,7 @@ def terminate_agreement(
         ended = revoke_grants(
             CaseAccessGrant.objects.filter(disclosure__agreement=stored), actor=actor, why="agreement_ended"
         )
+        agreement_ended.send(sender=Agreement, agreement=stored, actor=actor)
         audit.record(
             "agreement.terminated",
             actor=actor,

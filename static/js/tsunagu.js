@@ -32,3 +32,62 @@ document.addEventListener(
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("details.action[open]").forEach(openPanel);
 });
+
+// A safety check (templates/disaster/checks.html) goes to the API, so that the same request can
+// later wait in a queue offline: the form's fields as JSON with the form's one-time key (a retry
+// answers the first check, never a second). Whatever the API refuses is shown on the form; if the
+// network fails, the form is sent the ordinary way (the same key again).
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.matches("[data-safety-check]") || form.dataset.plain) {
+    return;
+  }
+  event.preventDefault();
+  const data = new FormData(form);
+  const error = form.querySelector("[data-error]");
+  const body = {
+    declaration: Number(data.get("declaration")),
+    registration: data.get("registration"),
+    status: data.get("status") || "",
+    note: data.get("note") || "",
+    key: data.get("key") || "",
+  };
+  const button = form.querySelector("button[type='submit']");
+  button.disabled = true;
+  let response;
+  try {
+    response = await fetch(form.dataset.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": data.get("csrfmiddlewaretoken"),
+      },
+      body: JSON.stringify(body),
+    });
+  } catch (failure) {
+    form.dataset.plain = "1";
+    form.submit();
+    return;
+  }
+  button.disabled = false;
+  if (response.ok) {
+    const check = await response.json();
+    const label = form.querySelector(`input[name='status'][value='${check.status}']`)?.closest("label");
+    const shown = form.closest(".check")?.querySelector("[data-status]");
+    if (shown) {
+      const at = new Date(check.checked_at).toLocaleTimeString("ja-JP", { hour: "2-digit", minute: "2-digit" });
+      shown.textContent = `${form.dataset.recorded} ${at} ${label ? label.textContent.trim() : check.status}`;
+    }
+    error.hidden = true;
+    form.reset();
+    // The next check of this person is another check: a new key.
+    form.querySelector("input[name='key']").value = crypto.randomUUID().replaceAll("-", "");
+    return;
+  }
+  const problem = await response.json().catch(() => ({}));
+  const messages = Object.values(problem.errors || {}).flat();
+  error.textContent = messages.join(" ") || problem.detail || form.dataset.failed;
+  error.hidden = false;
+});

@@ -12,6 +12,7 @@ DESIGN_ROLES = {
     "agency_worker",
     "privacy_officer",
     "sysadmin",
+    "evacuation_supporter",
 }
 
 

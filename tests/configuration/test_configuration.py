@@ -32,6 +32,7 @@ def form_values(**overrides) -> dict:
         "cases.reporter_kinds": ["commissioner", "neighbour", "agency"],
         "guardianship.mayor_petition_label": "区長申立て",
         "indicators.small_numbers": "10",
+        "disaster.escalation_minutes": "90",
     }
     values.update(overrides)
     return values

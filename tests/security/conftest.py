@@ -22,6 +22,7 @@ from cases.models import (
     SupportMeeting,
     WatchVisit,
 )
+from disaster.models import Declaration, ListIssue, Registration
 from guardianship.models import (
     Complaint,
     CouncilMeeting,
@@ -61,6 +62,9 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "network_id"): Network,
     ("", "council_meeting_id"): CouncilMeeting,
     ("", "agreement_id"): Agreement,
+    ("", "registration_id"): Registration,
+    ("", "issue_id"): ListIssue,
+    ("", "declaration_id"): Declaration,
 }
 
 
@@ -83,6 +87,7 @@ def demo_data(world):
     """The demo's cases, referrals and guardianship matters, made through the services (what
     ``manage.py seed_demo`` loads; it refuses to run outside DEBUG), with the world's people."""
     from cases import demo as cases_demo
+    from disaster import demo as disaster_demo
     from guardianship import demo as guardianship_demo
     from networks import demo as networks_demo
     from onboarding.people import stage_people
@@ -92,7 +97,7 @@ def demo_data(world):
     from tests.onboarding.test_people_import import xlsx as people_file
 
     with override_settings(DEBUG=True):
-        for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo):
+        for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo, disaster_demo):
             module.seed(world.demo)
     # An onboarding workbook (the empty template) the administrator has checked and not yet imported,
     # and a file of persons and their open cases, checked and not yet imported.

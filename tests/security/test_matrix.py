@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import User
+from accounts.selectors import organisation_ids_of
 from cases.models import (
     Case,
     CaseAccessGrant,
@@ -34,6 +35,7 @@ from cases.models import (
 )
 from cases.models.sharing import AccessLevel
 from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
+from disaster.services import concerned_with
 from guardianship.models import (
     GuardianshipMatter,
     MatterGroupObjectPermission,
@@ -176,6 +178,22 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             holds_role_permission(user, "manage_agreements")
             and user.memberships.filter(organisation=obj.municipal_side_id).exists()
         ), None
+    if name in ("disaster:registration", "disaster:issue", "disaster:issue_pdf", "disaster:issue_xlsx"):
+        # The evacuation-support list: the list keepers of the ward office that keeps it; a list
+        # printed or exported only while its recipient may still hold it.
+        office = obj.office_id if name == "disaster:registration" else obj.agreement.municipal_side_id
+        keeper = holds_role_permission(user, "manage_evacuation_list") and (
+            user.memberships.filter(organisation=office).exists()
+        )
+        return keeper and (name in ("disaster:registration", "disaster:issue") or obj.is_current), None
+    if name == "disaster:issue_new":  # hand the list under a list-provision agreement of the keeper's office
+        return (
+            obj.kind == "list_provision"
+            and holds_role_permission(user, "manage_evacuation_list")
+            and user.memberships.filter(organisation=obj.municipal_side_id).exists()
+        ), None
+    if name == "disaster:declaration":  # a declared disaster: the staff of the organisations it concerns
+        return bool(set(organisation_ids_of(user)) & concerned_with(obj.area)), None
     if name == "onboarding:confirm":  # a checked workbook: its administrator's alone, nothing of a case
         return obj.uploaded_by_id == user.pk and obj.kind == "directory", None
     if name == "onboarding:people_import":  # a checked people file, as the workbook, on its own page
