@@ -392,10 +392,13 @@ def checks_page(actor: User) -> list[Round]:
 
 
 def declaration_for_check(actor: User, declaration_id: object) -> Declaration:
-    """A disaster in effect, for a check to be recorded under (the service checks the person)."""
-    declaration = Declaration.objects.filter(
-        pk=declaration_id if str(declaration_id).isdigit() else None, ended_at__isnull=True
-    ).first()
+    """A declared disaster, for a check to be recorded under: the service checks the person, and
+    that it is still in effect (a retry of a check made before it ended answers the check)."""
+    declaration = (
+        Declaration.objects.filter(pk=declaration_id if str(declaration_id).isdigit() else None)
+        .select_related("area")
+        .first()
+    )
     if declaration is None:
         deny(actor, action="record_check")
     return declaration

@@ -133,6 +133,10 @@ def test_a_check_sent_again_with_its_key_is_written_once(world, enlist, supporte
     }
     refused = client.post(url, future, content_type="application/json")
     assert refused.status_code == 422 and "written_at" in refused.json()["errors"]
+    # A queue sent again after the disaster ended still gets its first answer, not a refusal.
+    services.end_disaster(actor=world.ward_worker, declaration=declaration)
+    late = client.post(url, body, content_type="application/json")
+    assert late.status_code == 200 and late.json()["id"] == sent.json()["id"]
 
 
 def test_a_drill_checks_only_those_who_consented(world, enlist, supporter, disaster):
