@@ -451,25 +451,9 @@ def main() -> None:
     env = serve.server_environment(database_url, keyring, port, args.workers)
     server = proxy = None
     try:
-        import subprocess
-
-        subprocess.run(
-            [sys.executable, "manage.py", "create_keyring", str(keyring)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        serve.set_up(env, keyring)
         from django.db import connections
 
-        call_command("migrate", verbosity=0)
-        call_command("apply_planner_settings", verbosity=0, stdout=open(os.devnull, "w"))
-        call_command("collectstatic", verbosity=0, interactive=False)
         print(f"Tsunagu disaster benchmark — PostgreSQL, {os.cpu_count()} cores; seeding…", flush=True)
         world = seed(args.listed, args.supporters)
         queues, resent = checks_to_send(world, args.retries, args.in_flight)

@@ -144,6 +144,17 @@ def server_environment(database_url: str, keyring: Path, port: int, workers: int
 
 def prepare(env: dict[str, str], keyring: Path, user_count: int) -> dict:
     """Keyring, schema, planner settings, static files, demo data, users and their sessions."""
+    set_up(env, keyring)
+    world = seed(user_count)
+    from django.db import connections
+
+    connections.close_all()
+    return world
+
+
+def set_up(env: dict[str, str], keyring: Path) -> None:
+    """What a host has before it serves: the keyring, the schema, the planner settings and the
+    static files; Django set up in this process with the server's environment."""
     subprocess.run(
         [sys.executable, "manage.py", "create_keyring", str(keyring)],
         cwd=ROOT,
@@ -160,11 +171,6 @@ def prepare(env: dict[str, str], keyring: Path, user_count: int) -> dict:
     call_command("migrate", verbosity=0)
     call_command("apply_planner_settings", verbosity=0, stdout=open(os.devnull, "w"))
     call_command("collectstatic", verbosity=0, interactive=False)
-    world = seed(user_count)
-    from django.db import connections
-
-    connections.close_all()
-    return world
 
 
 def seed(user_count: int) -> dict:

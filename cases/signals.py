@@ -22,6 +22,9 @@
 - ``reminders_requested(today)`` — for ``send_reminders``: each receiver writes the day's reminders
   of its app as notifications (``notifications.services.notify_each``, keyed by kind, object and
   day, so that a second run the same day writes none) and returns those it wrote.
+- ``retention_holds(cutoff)`` — asked by ``people_due_for_erasure``: each receiver returns the ids
+  (a queryset of ``person`` ids) of people its app still holds in use although no case does, or
+  used after ``cutoff`` (disaster: whoever is on the evacuation-support list, or left it since).
 - ``agreement_ended(agreement, actor)`` — inside the transaction of ``terminate_agreement``: apps
   end what they gave under it (disaster recalls the lists its party holds).
 """
@@ -35,3 +38,4 @@ case_ended = Signal()
 progress_links = Signal()
 reminders_requested = Signal()
 agreement_ended = Signal()
+retention_holds = Signal()

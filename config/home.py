@@ -39,7 +39,7 @@ def _sections(user) -> dict:
     sections: dict = {"date": timezone.localdate()}
     if held & {Role.PLAZA_STAFF, Role.WARD_CASEWORKER}:
         sections["concerns"] = inbox_page(user, ListQuery(state=CaseState.NOTICED), per_page=HOME_MOST)
-    if held - {Role.PRIVACY_OFFICER, Role.SYSADMIN}:
+    if held - {Role.PRIVACY_OFFICER, Role.SYSADMIN, Role.SUPPORTER}:
         sections["tasks"] = tasks_of(user, per_page=HOME_MOST)
     if held & set(INBOX_ROLES):
         sections["referrals"] = referral_inbox(user, per_page=HOME_MOST)

@@ -10,7 +10,7 @@ class DisasterConfig(AppConfig):
     def ready(self) -> None:
         from accounts.selectors import read_with_user_ids
         from audit.administration import watch
-        from cases.signals import agreement_ended, reminders_requested
+        from cases.signals import agreement_ended, reminders_requested, retention_holds
         from disaster import receivers
         from disaster.configuration import register_settings
         from disaster.events import register_events
@@ -32,6 +32,7 @@ class DisasterConfig(AppConfig):
             receivers.recall_lists_of_ended_agreement, dispatch_uid="disaster.agreement_ended"
         )
         reminders_requested.connect(receivers.lapsed_lists, dispatch_uid="disaster.reminders")
+        retention_holds.connect(receivers.listed_people, dispatch_uid="disaster.retention")
         post_migrate.connect(_restore_criteria, sender=self, dispatch_uid="disaster.criteria")
 
 

@@ -2,10 +2,11 @@
 
 import datetime
 
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
-from disaster.models import ListIssue
+from disaster.models import ListIssue, Registration
 from notifications.models import Kind, Notification
 from notifications.selectors import staff_of
 from notifications.services import notify_each
@@ -43,3 +44,11 @@ def lapsed_lists(sender, today: datetime.date, **kwargs) -> list[Notification]:
         for issue in issues
     ]
     return notify_each(notices)
+
+
+def listed_people(sender, cutoff: datetime.datetime, **kwargs):
+    """For the retention job: whoever is on the evacuation-support list, or left it after
+    ``cutoff``, is still in use (their record's last use is their removal, not their registration)."""
+    return Registration.objects.filter(Q(removed_on__isnull=True) | Q(removed_on__gte=cutoff.date())).values(
+        "person"
+    )

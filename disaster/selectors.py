@@ -82,7 +82,9 @@ def list_page(actor: User, page_number: object = 1) -> ListPage:
     their issues, the issues still to come back, and the listed persons, 50 a page (their names
     recorded as shown)."""
     offices = _offices(actor, "open_evacuation_list")
-    listed = Registration.objects.filter(office__in=offices, removed_on__isnull=True)
+    listed = Registration.objects.filter(
+        office__in=offices, removed_on__isnull=True, person__erased_at__isnull=True
+    )
     counts = dict(listed.order_by().values_list("consent").annotate(n=Count("pk")))
     rows = (
         listed.select_related("person", "area", "plan")
@@ -125,7 +127,9 @@ def registration_page(actor: User, registration_id: object) -> Registration:
     the actor keeps the list of the person's ward (one that does not exist as well)."""
     offices = _offices(actor, "open_registration")
     registration = (
-        Registration.objects.filter(pk=_uuid(registration_id), office__in=offices)
+        Registration.objects.filter(
+            pk=_uuid(registration_id), office__in=offices, person__erased_at__isnull=True
+        )
         .select_related("person", "area", "office", "plan")
         .prefetch_related("criteria")
         .first()
@@ -213,9 +217,11 @@ def issue_document(actor: User, issue_id: object, document_format: str) -> Issue
     issue = issue_page(actor, issue_id)
     if not issue.is_current:
         deny(actor, action="print_recalled_list")
-    entries = issue.entries.select_related(
-        "registration__person", "registration__area", "registration__plan"
-    ).order_by("registration__area__name", "registration__created_at")
+    entries = (
+        issue.entries.filter(registration__person__erased_at__isnull=True)  # an erased person is gone
+        .select_related("registration__person", "registration__area", "registration__plan")
+        .order_by("registration__area__name", "registration__created_at")
+    )
     rows = [
         IssuedRow(
             registration=entry.registration,

@@ -348,15 +348,13 @@ def within(prefix: str, area: Area) -> Q:
     )
 
 
-def covered_by(declaration: Declaration, area: Area) -> bool:
-    return declaration.area_id in {area.pk, *(a.pk for a in area.ancestors())}
-
-
 def entries_for(agreement: Agreement, declaration: Declaration | None) -> list[tuple[Registration, bool]]:
     """Who an issue under the agreement holds now, each with whether their consent is the ground:
     the listed persons of its area who consented; during a disaster, also everyone of the part of
     the area the disaster covers (§49-11 ③)."""
-    listed = Registration.objects.filter(within("area", agreement.area), removed_on__isnull=True)
+    listed = Registration.objects.filter(
+        within("area", agreement.area), removed_on__isnull=True, person__erased_at__isnull=True
+    )
     consenting = Q(consent=ConsentStatus.GIVEN)
     if declaration is None:
         chosen = listed.filter(consenting)
@@ -403,6 +401,22 @@ def _series(agreement: Agreement) -> list[int]:
     return ids
 
 
+def _numbered(issue: ListIssue, attempts: int = 5) -> None:
+    """Save the issue with the next number of the city's register. Another office issuing at the
+    same moment may take the same number first (a different agreement's lock does not hold it
+    back): the unique number refuses the second, which takes the next."""
+    for attempt in range(attempts):
+        issue.number = (ListIssue.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                issue.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            issue.pk = None
+
+
 def issue_list(*, actor: User, agreement: Agreement, received_by: str) -> ListIssue:
     """Hand the list to the agreement's party: a new numbered issue, the next version of its
     series, holding ``entries_for`` now; the issue it replaces is recalled. Each person given is
@@ -413,7 +427,11 @@ def issue_list(*, actor: User, agreement: Agreement, received_by: str) -> ListIs
     if not received_by.strip():
         raise _error("received_by", _("受け取る人の氏名を入力してください。"), "required")
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related("renews", "area").get(pk=agreement.pk)
+        locked = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("renews", "area")
+            .get(pk=agreement.pk)
+        )
         if not locked.in_force:
             raise _error(
                 "agreement", _("この協定は有効期間外です。名簿は提供できません。"), "agreement_not_in_force"
@@ -428,9 +446,7 @@ def issue_list(*, actor: User, agreement: Agreement, received_by: str) -> ListIs
             ListIssue.objects.filter(agreement__in=series), ListIssue.Recall.SUPERSEDED, actor
         )
         latest = ListIssue.objects.filter(agreement__in=series).aggregate(v=Max("version"))["v"] or 0
-        number = (ListIssue.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-        issue = ListIssue.objects.create(
-            number=number,
+        issue = ListIssue(
             agreement=locked,
             recipient=locked.party,
             version=latest + 1,
@@ -439,6 +455,8 @@ def issue_list(*, actor: User, agreement: Agreement, received_by: str) -> ListIs
             received_by=received_by.strip(),
             issued_by=actor,
         )
+        _numbered(issue)
+        number = issue.number
         ListIssueEntry.objects.bulk_create(
             [ListIssueEntry(issue=issue, registration=r, with_consent=consented) for r, consented in entries]
         )
@@ -629,7 +647,9 @@ CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
 def in_scope(declaration: Declaration) -> QuerySet[Registration]:
     """Whom a declaration's safety checks are about: everyone listed in its area; for a drill, only
     those who consented to normal-time provision (a drill is no ground to give anyone else)."""
-    listed = Registration.objects.filter(within("area", declaration.area), removed_on__isnull=True)
+    listed = Registration.objects.filter(
+        within("area", declaration.area), removed_on__isnull=True, person__erased_at__isnull=True
+    )
     return listed.filter(consent=ConsentStatus.GIVEN) if declaration.is_drill else listed
 
 

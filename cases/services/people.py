@@ -27,6 +27,7 @@ from cases.access import (
 )
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import ENDED_STATES, Case, Household, HouseholdMember, Person, Supporter
+from cases.signals import retention_holds
 from cases.vocabulary import ErasureReason, FieldGroup
 from privacy.fields import BlindIndexField
 from privacy.models import DataKey
@@ -124,14 +125,15 @@ def people_due_for_erasure(*, now: datetime.datetime, years: int) -> QuerySet[Pe
     "Last in use" is when their last case ended; for a person recorded without any case (a
     neighbour's name noted at a visit, a household member), when they were recorded — no screen
     edits a person outside a case, so nothing later touches the record. Each row carries that
-    moment as ``last_activity``.
+    moment as ``last_activity``. Whom another app still holds (``cases.signals.retention_holds``:
+    a person on the evacuation-support list) is not due.
     """
     try:
         cutoff = now.replace(year=now.year - years)
     except ValueError:  # 29 February
         cutoff = now.replace(year=now.year - years, day=28)
     open_cases = Case.objects.filter(person=OuterRef("pk")).exclude(state__in=ENDED_STATES)
-    return (
+    due = (
         Person.objects.filter(erased_at__isnull=True)
         # Every ended case has ended_at (a database constraint); no case at all leaves the Max null.
         .annotate(last_activity=Coalesce(Max("cases__ended_at"), "created_at"))
@@ -139,6 +141,10 @@ def people_due_for_erasure(*, now: datetime.datetime, years: int) -> QuerySet[Pe
         .exclude(Exists(open_cases))
         .order_by("last_activity", "pk")
     )
+    # What the apps above still hold in use outside a case (the evacuation-support list).
+    for _receiver, held in retention_holds.send(sender=Person, cutoff=cutoff):
+        due = due.exclude(pk__in=held)
+    return due
 
 
 # --- identity, households and supporters, from a case ---------------------------------------------

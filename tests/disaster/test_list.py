@@ -322,3 +322,35 @@ def test_only_the_ward_offices_list_keepers_see_the_list(world, enlist, list_agr
         "sequence"
     )
     assert "registration.care_level" in shown.fields and shown.purpose == "evacuation_support"
+
+
+def test_the_retention_job_keeps_whoever_is_listed_and_an_erased_person_leaves_the_list(
+    world, enlist, list_agreement
+):
+    from cases.models import Person
+    from cases.services.people import erase_person, people_due_for_erasure
+
+    listed, removed, erased = (enlist(name=f"{n} さん") for n in ("掲載中", "掲載終了", "消去"))
+    services.remove_from_list(
+        actor=world.ward_worker,
+        registration=removed,
+        expected_version=1,
+        removed_on=timezone.localdate(),
+        reason=Registration.Removal.MOVED,
+    )
+    long_ago = timezone.now() - datetime.timedelta(days=6 * 366)
+    Person.objects.filter(pk__in=[listed.person_id, removed.person_id]).update(created_at=long_ago)
+    due = set(people_due_for_erasure(now=timezone.now(), years=5).values_list("pk", flat=True))
+    assert not due & {listed.person_id, removed.person_id}  # on the list; and left it only today
+    Registration.objects.filter(pk=removed.pk).update(removed_on=long_ago.date())
+    due = set(people_due_for_erasure(now=timezone.now(), years=5).values_list("pk", flat=True))
+    assert removed.person_id in due and listed.person_id not in due
+
+    issue = services.issue_list(actor=world.ward_worker, agreement=list_agreement(), received_by="会長 山本")
+    erase_person(actor=None, person=erased.person)
+    ward = ward_client(world)
+    assert "消去 さん" not in ward.get(reverse("disaster:index")).content.decode()
+    assert ward.get(reverse("disaster:registration", args=[erased.pk])).status_code == 403
+    printed = ward.get(reverse("disaster:issue_pdf", args=[issue.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "掲載中 さん" in text and "消去 さん" not in text
