@@ -2,7 +2,6 @@
 (recorded) whoever may not keep the list of that ward, and records the people whose decrypted
 fields it shows (field names, never values)."""
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,7 +28,16 @@ from disaster.models import (
     SafetyCheck,
     SafetyStatus,
 )
-from disaster.services import CHECK, DECLARE, ISSUED_FIELDS, MANAGE, checkers_for, concerned_with, in_scope
+from disaster.services import (
+    CHECK,
+    DECLARE,
+    ISSUED_FIELDS,
+    MANAGE,
+    checkers_for,
+    concerned_with,
+    in_scope,
+    uuid_or_none,
+)
 
 PURPOSE = "evacuation_support"
 # What the list page shows of each person.
@@ -128,7 +136,7 @@ def registration_page(actor: User, registration_id: object) -> Registration:
     offices = _offices(actor, "open_registration")
     registration = (
         Registration.objects.filter(
-            pk=_uuid(registration_id), office__in=offices, person__erased_at__isnull=True
+            pk=uuid_or_none(registration_id), office__in=offices, person__erased_at__isnull=True
         )
         .select_related("person", "area", "office", "plan")
         .prefetch_related("criteria")
@@ -154,13 +162,6 @@ def registration_page(actor: User, registration_id: object) -> Registration:
     )
     audit.record_people_shown(actor=actor, people=[registration.person], fields=fields, purpose=PURPOSE)
     return registration
-
-
-def _uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def agreement_to_issue(actor: User, agreement_id: object) -> Agreement:
@@ -378,8 +379,7 @@ def checks_page(actor: User) -> list[Round]:
     require_role_permission(actor, CHECK, action="open_safety_checks")
     assigned = Registration.objects.filter(checkers__user=actor, removed_on__isnull=True)
     rounds = []
-    areas = list(assigned.values_list("area", flat=True).distinct())
-    if areas:
+    if assigned.exists():
         for declaration in Declaration.objects.filter(ended_at__isnull=True).select_related("area"):
             people = _labelled(
                 in_scope(declaration)

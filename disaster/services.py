@@ -360,9 +360,7 @@ def entries_for(agreement: Agreement, declaration: Declaration | None) -> list[t
         chosen = listed.filter(consenting)
     else:
         chosen = listed.filter(consenting | within("area", declaration.area))
-    rows = (
-        chosen.select_related("area").only("pk", "area", "consent", "created_at").order_by("created_at", "pk")
-    )
+    rows = chosen.only("pk", "person_id", "consent", "created_at").order_by("created_at", "pk")
     return [(registration, registration.consent == ConsentStatus.GIVEN) for registration in rows]
 
 
@@ -732,9 +730,7 @@ def record_check(
             return earlier, False
     if not declaration.in_effect:
         raise _error("declaration", _("この災害の宣言は終了しています。"), "ended")
-    person = (
-        in_scope(declaration).select_related("person__data_key").filter(pk=_uuid_or_none(registration_id))
-    )
+    person = in_scope(declaration).select_related("person__data_key").filter(pk=uuid_or_none(registration_id))
     registration = None
     # A checker's role is read with the user's ids (no statement of its own: the busiest write of
     # a disaster, bench/disaster.py); the role's groups carry disaster.add_safetycheck alike.
@@ -795,7 +791,7 @@ def record_check(
     return check, True
 
 
-def _uuid_or_none(value: object) -> uuid.UUID | None:
+def uuid_or_none(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
