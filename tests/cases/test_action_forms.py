@@ -19,7 +19,7 @@ def _meeting(world, case, **overrides) -> dict:
         "kind": "support_meeting",
         "legal_basis": world.basis["swa-106-6"].pk,
         "reference": "",  # this ground asks for one: the error the issue saw empty the form
-        "scheduled_for": "2026-12-20T14:00",
+        "scheduled_for": f"{timezone.localdate() + datetime.timedelta(days=14)}T14:00",
         "attendees": [world.agency_worker.pk],
         "agenda": "今後の支援と見守りの分担を話し合う",
     }

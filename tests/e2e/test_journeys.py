@@ -114,7 +114,9 @@ def test_the_whole_journey(people, open_as, live_server):
     meeting.get_by_label("会議の種類").select_option(label="支援会議（社会福祉法第106条の6）")
     meeting.get_by_label("根拠", exact=True).select_option(label="支援会議での情報共有（構成員に守秘義務）")
     meeting.get_by_label("根拠の参照").fill("第12回 支援会議")
-    meeting.get_by_label("日時").fill("2026-12-03T14:00")
+    # Tomorrow: attendees may see the case only until 72 hours after the meeting.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting.get_by_label("日時").fill(f"{tomorrow.isoformat()}T14:00")
     meeting.get_by_label(re.compile(f"{world.agency.name}$")).check()
     meeting.get_by_label(re.compile(f"{world.centre.name}$")).check()
     meeting.get_by_label("議題").fill("今後の支援と成年後見の検討")
