@@ -111,7 +111,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_contactlog",
         "disaster.add_safetycheck",
     ],
-    Role.PLAZA_STAFF: [*_CASE_WORK, "networks.add_network", "networks.change_network"],
+    Role.PLAZA_STAFF: [
+        *_CASE_WORK,
+        "networks.add_network",
+        "networks.change_network",
+        "learning.add_systemicissue",
+        "learning.view_register",
+    ],
     Role.WARD_CASEWORKER: [
         *_CASE_WORK,
         "cases.take_urgent",
@@ -121,6 +127,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disaster.declare_disaster",
         "guardianship.add_councilmeeting",
         "guardianship.delete_councilmeeting",
+        "learning.add_systemicissue",
+        "learning.view_register",
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
         "accounts.view_organisation",

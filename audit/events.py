@@ -267,6 +267,8 @@ PURPOSES: dict[str, str] = {
     "meeting": _("支援会議"),
     "emergency": _("緊急の対応"),
     "evacuation_support": _("避難支援（避難行動要支援者名簿）"),
+    # learning: a text meant to leave the case checked for its people's identifiers
+    "de_identification": _("個人を特定する情報の確認"),
 }
 
 register(

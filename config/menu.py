@@ -28,6 +28,8 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("役割分担と見守り"), "cases:my_tasks"),
         (_("本人を検索する"), "cases:person_search"),
         (_("地域のネットワーク"), "networks:index"),
+        (_("解決できない課題の集計"), "learning:register"),
+        (_("挙げた課題"), "learning:mine"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.WARD_CASEWORKER: [
@@ -38,6 +40,8 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("区協議会の開催"), "guardianship:council"),
         (_("協定"), "cases:agreements"),
         (_("避難行動要支援者名簿"), "disaster:index"),
+        (_("解決できない課題の集計"), "learning:register"),
+        (_("挙げた課題"), "learning:mine"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [

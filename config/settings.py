@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "backups",  # backups and restores (docs/operations.md "Backups and restore")
     "api",  # the REST API under /api/v1/ (docs/api.md)
     "indicators",  # the plan's indicators from the work itself (docs/indicators.md)
+    "learning",  # issues the existing framework cannot solve, raised from cases (docs/learning.md)
     "onboarding",  # a municipality's directory and candidates from a workbook (docs/onboarding.md)
     # Imported by cases and the features, importing only accounts; listed last so that its demo
     # (the demo day's reminders) runs after theirs (accounts/management/commands/seed_demo.py).

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("indicators/", include("indicators.urls")),
     path("networks/", include("networks.urls")),
+    path("learning/", include("learning.urls")),
     path("disaster/", include("disaster.urls")),
     path("configuration/", include("configuration.urls")),
     path("onboarding/", include("onboarding.urls")),

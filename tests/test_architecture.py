@@ -25,6 +25,8 @@ LAYERS: list[set[str]] = [
     {"cases"},
     {"referrals", "guardianship", "networks", "disaster", "backups"},
     {"api", "indicators", "onboarding"},
+    # learning counts its register as the indicators count theirs (indicators.suppression).
+    {"learning"},
     {"config"},
 ]
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}

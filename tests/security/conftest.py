@@ -89,6 +89,7 @@ def demo_data(world):
     from cases import demo as cases_demo
     from disaster import demo as disaster_demo
     from guardianship import demo as guardianship_demo
+    from learning import demo as learning_demo
     from networks import demo as networks_demo
     from onboarding.people import stage_people
     from onboarding.services import stage_workbook, template_workbook
@@ -97,7 +98,14 @@ def demo_data(world):
     from tests.onboarding.test_people_import import xlsx as people_file
 
     with override_settings(DEBUG=True):
-        for module in (cases_demo, referrals_demo, guardianship_demo, networks_demo, disaster_demo):
+        for module in (
+            cases_demo,
+            referrals_demo,
+            guardianship_demo,
+            networks_demo,
+            disaster_demo,
+            learning_demo,
+        ):
             module.seed(world.demo)
     # An onboarding workbook (the empty template) the administrator has checked and not yet imported,
     # and a file of persons and their open cases, checked and not yet imported.

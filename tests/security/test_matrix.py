@@ -117,6 +117,9 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     if name == "cases:concern_urgent":
         # What a 至急 concern's reporter should do now: theirs alone, and nothing of the person.
         return obj.concerns.filter(reported_by=user, urgency="urgent").exists(), None
+    if name == "learning:raise":  # who writes on the case and may raise issues: nothing personal shown
+        allowed = holds_role_permission(user, "add_systemicissue")
+        return allowed and grant_level(user, obj.pk) >= AccessLevel.CONTRIBUTE, None
     if name.startswith("cases:case_") or name == "referrals:new":
         # An action's form (cases.web): offered only to who may take that action in the case's
         # state — never to anyone who may not open the case at all. (None: "at most".)

@@ -1,0 +1,171 @@
+"""Reads of learning: the ward's register of issues the existing framework cannot solve — counts by
+category, district and month, small numbers hidden, never a list of cases —, a worker's own flags,
+and what the raising form offers from a case."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import districts_served
+from cases.access import deny, require_role_permission
+from cases.models import Case, SupportMeeting
+from cases.selectors import case_for
+from configuration.selectors import values_of
+from indicators.selectors import SMALL_NUMBERS, rule_text, years_offered
+from indicators.suppression import suppressed
+from learning.models import SHORT_LABELS, Category, SystemicIssue
+from learning.services import RAISE, UNSERVED
+from privacy.normalise import FISCAL_MONTHS, fiscal_year_label
+from referrals.models import Referral
+
+REGISTER = "learning.view_register"
+# Whose districts the register counts: the ward office's and the plazas' staff, who meet in the
+# ward's practitioners' review.
+REGISTER_ROLES = (Role.WARD_CASEWORKER, Role.PLAZA_STAFF)
+
+
+@dataclass
+class RegisterRow:
+    label: str
+    counts: list[int | None]  # by category, in Category's order; None: hidden
+    total: int | None
+
+
+@dataclass
+class RegisterPage:
+    fiscal_year: int
+    fiscal_year_label: str
+    years: list[tuple[int, str]]
+    categories: list[tuple[str, str]]  # (short, full) labels, in Category's order
+    by_district: list[RegisterRow]
+    by_month: list[RegisterRow]
+    totals: RegisterRow
+    threshold: int
+    hidden: int = 0  # how many figures are hidden
+    raised: int = 0  # all flags of the year in these districts (the total, hidden or not)
+    rule: str = field(default="")
+
+
+def register_page(actor: User, fiscal_year: int | None = None) -> RegisterPage:
+    """The flags raised in the districts the actor's ward office or plaza serves, in one fiscal
+    year: a table by district and one by month, each by category. Every figure below the
+    municipality's threshold is hidden, and as many more as it takes for none to be worked out
+    from the totals (indicators.suppression over both tables at once: they share their totals)."""
+    require_role_permission(actor, REGISTER, action="open_systemic_issues")
+    districts = list(districts_served(actor, roles=REGISTER_ROLES).order_by("name"))
+    if not districts:
+        deny(actor, action="open_systemic_issues")
+    years = years_offered()
+    year = fiscal_year if fiscal_year in {y for y, _label in years} else years[0][0]
+    start = _local_midnight(datetime.date(year, 4, 1))
+    end = _local_midnight(datetime.date(year + 1, 4, 1))
+    rows = SystemicIssue.objects.filter(
+        district__in=districts, raised_at__gte=start, raised_at__lt=end
+    ).values_list("district_id", "category", "raised_at")
+    by_place, by_month = Counter(), Counter()
+    for district_id, category, raised_at in rows:
+        by_place[district_id, category] += 1
+        by_month[timezone.localtime(raised_at).month, category] += 1
+    categories = list(Category.values)
+    # Only the districts and months where something was raised: a row of zeros tells nothing to
+    # protect, and would only take hidden figures of its own to keep the others' from being fixed.
+    places = [d for d in districts if any(by_place[d.pk, c] for c in categories)]
+    months = [m for m in FISCAL_MONTHS if any(by_month[m, c] for c in categories)]
+    grid = [[by_place[d.pk, c] for c in categories] for d in places]
+    grid.append([sum(by_place[d.pk, c] for d in places) for c in categories])
+    grid += [[by_month[m, c] for c in categories] for m in months]
+    for row in grid:
+        row.append(sum(row))
+    threshold = values_of(actor)[SMALL_NUMBERS]
+    hidden = suppressed(grid, _register_sums(len(places), len(categories), len(months)), threshold)
+    shown = [
+        [None if (r, c) in hidden else value for c, value in enumerate(row)] for r, row in enumerate(grid)
+    ]
+
+    def row(label: str, index: int) -> RegisterRow:
+        return RegisterRow(label=label, counts=shown[index][:-1], total=shown[index][-1])
+
+    total_index = len(places)
+    return RegisterPage(
+        fiscal_year=year,
+        fiscal_year_label=fiscal_year_label(year),
+        years=years,
+        categories=[(str(SHORT_LABELS[code]), str(label)) for code, label in Category.choices],
+        by_district=[row(d.name, i) for i, d in enumerate(places)],
+        by_month=[row(_("%(month)d月") % {"month": m}, total_index + 1 + i) for i, m in enumerate(months)],
+        totals=row(str(_("合計")), total_index),
+        threshold=threshold,
+        hidden=len(hidden),
+        raised=grid[total_index][-1],
+        rule=rule_text(False, threshold, ""),
+    )
+
+
+def _register_sums(districts: int, categories: int, months: int) -> list:
+    """The register's sums: each row's categories add up to its total; the districts' rows, and
+    the months' rows, each add up to the total row (column by column, the total column too)."""
+    total_row, total_column = districts, categories
+    rows = districts + 1 + months
+    sums = [([(r, c) for c in range(categories)], (r, total_column)) for r in range(rows)]
+    for c in range(categories + 1):
+        sums.append(([(r, c) for r in range(districts)], (total_row, c)))
+        sums.append(([(r, c) for r in range(total_row + 1, rows)], (total_row, c)))
+    return sums
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def my_issues(actor: User) -> list[SystemicIssue]:
+    """The flags the actor raised, newest first, with the reference of the case each came from
+    (their own work: nothing personal in them, nothing to record)."""
+    require_role_permission(actor, RAISE, action="open_my_systemic_issues")
+    return list(
+        SystemicIssue.objects.filter(raised_by=actor)
+        .select_related("district", "case")
+        .order_by("-raised_at")
+    )
+
+
+@dataclass
+class RaisingSource:
+    """What the raising form offers from a case: its meetings, and the referrals that were not
+    served (each as (id, label))."""
+
+    meetings: list[tuple[str, str]]
+    referrals: list[tuple[str, str]]
+    records: dict[str, object]  # id → the meeting or referral
+
+
+def case_for_raising(actor: User, case_id: object) -> Case:
+    """The case an issue is raised from: refused, recorded, unless the actor may raise issues and
+    write on the case."""
+    require_role_permission(actor, RAISE, action="raise_systemic_issue")
+    return case_for(actor, case_id, "change_case")
+
+
+def raising_sources(case: Case) -> RaisingSource:
+    meetings = SupportMeeting.objects.filter(case=case).order_by("scheduled_for")
+    referrals = (
+        Referral.objects.filter(case=case, state__in=UNSERVED)
+        .select_related("recipient")
+        .order_by("created_at")
+    )
+    records: dict[str, object] = {}
+    meeting_choices, referral_choices = [], []
+    for meeting in meetings:
+        records[str(meeting.pk)] = meeting
+        when = timezone.localtime(meeting.scheduled_for)
+        meeting_choices.append((str(meeting.pk), f"{when:%Y-%m-%d} {meeting.get_kind_display()}"))
+    for referral in referrals:
+        records[str(referral.pk)] = referral
+        referral_choices.append(
+            (str(referral.pk), f"{referral.recipient.name}（{referral.get_state_display()}）")
+        )
+    return RaisingSource(meetings=meeting_choices, referrals=referral_choices, records=records)
