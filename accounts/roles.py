@@ -129,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "guardianship.delete_councilmeeting",
         "learning.add_systemicissue",
         "learning.view_register",
+        "learning.convene_review",
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
         "accounts.view_organisation",

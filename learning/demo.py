@@ -1,13 +1,27 @@
 """Fictional issues raised by the demo plaza's staff from the cases they lead (see ``manage.py
 seed_demo``), through the service — each description checked like any other —, so that the ward's
-register has figures (some of them small, and hidden). Idempotent: staff who already raised
-issues are left alone."""
+register has figures (some of them small, and hidden); and a practitioners' review the ward office
+held earlier today, which took two categories up, answered one and proposes on the other.
+Idempotent: staff who already raised issues are left alone."""
+
+import datetime
+
+from django.utils import timezone
 
 from accounts.demo import DemoStructure
 from cases.access import has_case_permission
 from cases.models import Case
-from learning.models import Category, SystemicIssue
-from learning.services import raise_systemic_issue
+from learning.models import Addressee, Category, SystemicIssue
+from learning.services import (
+    add_review_item,
+    convene_review,
+    offices_of,
+    raise_systemic_issue,
+    record_outcome,
+    record_review,
+    review_candidates,
+    wards_of,
+)
 
 DESCRIPTIONS = [
     (
@@ -47,3 +61,45 @@ def seed(structure: DemoStructure) -> None:
             category=category if index < len(DESCRIPTIONS) else Category.NO_SERVICE,
             description=description,
         )
+    _seed_review(structure)
+
+
+def _seed_review(structure: DemoStructure) -> None:
+    ward_worker = structure.users["demo_ward"]
+    offices = offices_of(ward_worker)
+    if not offices or not wards_of(offices[0]):
+        return
+    office, ward = offices[0], wards_of(offices[0])[0]
+    asked = [pair for pair in review_candidates(ward) if pair[0].username in ("demo_plaza", "demo_ward")]
+    meeting = convene_review(
+        actor=ward_worker,
+        office=office,
+        ward=ward,
+        title="第2回 実務者検討会議",
+        scheduled_for=timezone.now() - datetime.timedelta(hours=2),
+        attendees=asked,
+    )
+    answered = add_review_item(actor=ward_worker, meeting=meeting, category=Category.HOUSING)
+    answered = record_review(
+        actor=ward_worker,
+        item=answered,
+        expected_version=answered.version,
+        analysis="民間の賃貸住宅では保証人と緊急連絡先が求められ、単身の高齢者が条件を満たせない。",
+        proposal="居住支援法人と連携した保証の仕組みを区の居住支援協議会で検討する。",
+        addressed_to=Addressee.WARD_POLICY,
+    )
+    record_outcome(
+        actor=ward_worker,
+        item=answered,
+        expected_version=answered.version,
+        outcome="区の居住支援協議会の次回の議題になった。来年度、家賃債務保証の助成を試行する。",
+    )
+    pending = add_review_item(actor=ward_worker, meeting=meeting, category=Category.MOBILITY)
+    record_review(
+        actor=ward_worker,
+        item=pending,
+        expected_version=pending.version,
+        analysis="坂の多い団地では、介護保険の移動支援の対象にならない人の通院の足がない。",
+        proposal="地域の移動支援（ボランティア送迎）の立ち上げを市の局に要望する。",
+        addressed_to=Addressee.CITY_BUREAU,
+    )

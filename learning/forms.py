@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import Form
-from learning.models import Category, Source, SystemicIssue
+from cases.forms import Form, VersionField
+from learning.models import Addressee, Category, ReviewItem, Source, SystemicIssue
 from learning.selectors import RaisingSource
 
 
@@ -52,3 +52,94 @@ class RaiseForm(Form):
             "category": data["category"],
             "description": data["description"],
         }
+
+
+class ConveneForm(Form):
+    """A review meeting: where (the office and ward, asked only of who could convene in several),
+    when, and whom to ask from the ward's offices, plazas and 社協."""
+
+    place = forms.ChoiceField(label=_("開催する組織と区"))
+    title = forms.CharField(label=_("会議の名称"), max_length=200, initial=_("実務者検討会議"))
+    scheduled_for = forms.DateTimeField(
+        label=_("日時"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    attendees = forms.MultipleChoiceField(label=_("出席者"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, places, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = {f"{office.pk}:{ward.pk}": (office, ward) for office, ward in places}
+        self.candidates = {
+            f"{user.pk}:{organisation.pk}": (user, organisation) for user, organisation in candidates
+        }
+        self.fields["place"].choices = [(key, f"{o.name}（{w.name}）") for key, (o, w) in self.places.items()]
+        if len(self.places) == 1:
+            self.fields["place"].widget = forms.HiddenInput()
+            self.fields["place"].initial = next(iter(self.places))
+        self.fields["attendees"].choices = [
+            (key, f"{user}（{organisation.name}）") for key, (user, organisation) in self.candidates.items()
+        ]
+
+    def service_arguments(self) -> dict:
+        office, ward = self.places[self.cleaned_data["place"]]
+        return {
+            "office": office,
+            "ward": ward,
+            "title": self.cleaned_data["title"],
+            "scheduled_for": self.cleaned_data["scheduled_for"],
+            "attendees": [self.candidates[key] for key in self.cleaned_data["attendees"]],
+        }
+
+
+class AgendaItemForm(Form):
+    """Issues onto the agenda: one category's, of the whole ward or of one district."""
+
+    about = _("この分類で、まだどの会議でも取り上げられていない課題をすべて議題にします。")
+    category = forms.ChoiceField(label=_("課題の分類"), choices=[("", "---------"), *Category.choices])
+    district = forms.ChoiceField(label=_("地区"), required=False)
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.districts = {str(d.pk): d for d in districts}
+        self.fields["district"].choices = [
+            ("", _("区全体")),
+            *[(k, d.name) for k, d in self.districts.items()],
+        ]
+
+    def service_arguments(self) -> dict:
+        return {
+            "category": self.cleaned_data["category"],
+            "district": self.districts.get(self.cleaned_data["district"]),
+        }
+
+
+class ReviewFindingForm(Form):
+    """What the review found: why the existing framework cannot solve it, its proposal, to whom."""
+
+    about = _("個人の名前や住所は書かないでください。")
+    analysis = forms.CharField(
+        label=ReviewItem._meta.get_field("analysis").verbose_name,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    proposal = forms.CharField(
+        label=ReviewItem._meta.get_field("proposal").verbose_name,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    addressed_to = forms.ChoiceField(
+        label=ReviewItem._meta.get_field("addressed_to").verbose_name,
+        choices=[("", "---------"), *Addressee.choices],
+    )
+    version = VersionField()
+
+
+class OutcomeForm(Form):
+    """The answer to the proposal, or what became of it: each issue's raiser is told."""
+
+    about = _("記録すると、この議題の課題を挙げた職員に通知されます。")
+    outcome = forms.CharField(
+        label=ReviewItem._meta.get_field("outcome").verbose_name,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = VersionField()

@@ -6,20 +6,31 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Area, Organisation, User
 from accounts.roles import Role
-from accounts.selectors import districts_served
+from accounts.selectors import districts_served, organisation_ids_of
 from cases.access import deny, require_role_permission
 from cases.models import Case, SupportMeeting
 from cases.selectors import case_for
 from configuration.selectors import values_of
 from indicators.selectors import SMALL_NUMBERS, rule_text, years_offered
 from indicators.suppression import suppressed
-from learning.models import SHORT_LABELS, Category, SystemicIssue
-from learning.services import RAISE, UNSERVED
+from learning.models import SHORT_LABELS, Category, ReviewAttendance, ReviewItem, ReviewMeeting, SystemicIssue
+from learning.services import (
+    CONVENE,
+    RAISE,
+    REVIEW_KINDS,
+    UNSERVED,
+    is_convener,
+    offices_of,
+    review_candidates,
+    wards_of,
+)
 from privacy.normalise import FISCAL_MONTHS, fiscal_year_label
 from referrals.models import Referral
 
@@ -128,7 +139,7 @@ def my_issues(actor: User) -> list[SystemicIssue]:
     require_role_permission(actor, RAISE, action="open_my_systemic_issues")
     return list(
         SystemicIssue.objects.filter(raised_by=actor)
-        .select_related("district", "case")
+        .select_related("district", "case", "review_item__meeting")
         .order_by("-raised_at")
     )
 
@@ -169,3 +180,126 @@ def raising_sources(case: Case) -> RaisingSource:
             (str(referral.pk), f"{referral.recipient.name}（{referral.get_state_display()}）")
         )
     return RaisingSource(meetings=meeting_choices, referrals=referral_choices, records=records)
+
+
+# --- the ward's practitioners' review ------------------------------------------------------------
+
+
+@dataclass
+class ReviewsPage:
+    meetings: list[ReviewMeeting]  # convened by the actor's offices or attended by the actor
+    places: list[tuple[Organisation, Area]]  # (office, ward) where the actor may convene one
+    candidates: list[tuple[User, Organisation]]  # whom a new meeting may ask, over those wards
+
+
+def reviews_page(actor: User, convening: bool = False) -> ReviewsPage:
+    """The reviews the actor convenes or attends, and what convening another offers; refused,
+    recorded, for anyone who does neither (and, ``convening``, for anyone who may not convene)."""
+    offices = offices_of(actor)
+    if convening and not offices:
+        deny(actor, action="convene_review")
+    attended = ReviewAttendance.objects.filter(user=actor).values("meeting")
+    meetings = list(
+        ReviewMeeting.objects.filter(Q(convened_by__in=offices) | Q(pk__in=attended))
+        .select_related("ward", "convened_by")
+        .order_by("-scheduled_for")
+    )
+    if not offices and not meetings and not _at_review_organisation(actor):
+        deny(actor, action="open_reviews")
+    places = [(office, ward) for office in offices for ward in wards_of(office)]
+    candidates = list(dict.fromkeys(pair for _office, ward in places for pair in review_candidates(ward)))
+    return ReviewsPage(meetings=meetings, places=places, candidates=candidates)
+
+
+def _at_review_organisation(actor: User) -> bool:
+    """Whether the actor works where the ward's reviews ask their attendees from (a ward office, a
+    plaza, the ward 社協): their list may be empty, not refused."""
+    return Organisation.objects.filter(pk__in=organisation_ids_of(actor), kind__in=REVIEW_KINDS).exists()
+
+
+@dataclass
+class ReviewPage:
+    meeting: ReviewMeeting
+    attendances: list[ReviewAttendance]
+    is_convener: bool
+    attendance: ReviewAttendance | None  # the actor's own, if invited
+    items: list[ReviewItem]  # each with ``issues``; empty until the actor may read the agenda
+    districts: list[Area]  # the ward's, for taking issues of one district onto the agenda
+
+    @property
+    def may_read(self) -> bool:
+        return self.is_convener or bool(self.attendance and self.attendance.acknowledged_at)
+
+
+def review_page(actor: User, meeting_id: object) -> ReviewPage:
+    """A review meeting, for its convening office's staff and its attendees; an attendee reads its
+    agenda once they have acknowledged confidentiality. Its items hold issues, never a case or who
+    raised them: nothing personal to record."""
+    meeting = _meeting(meeting_id)
+    convener = meeting is not None and is_convener(actor, meeting)
+    attendances = (
+        list(meeting.attendances.select_related("user", "organisation").order_by("organisation__name", "pk"))
+        if meeting
+        else []
+    )
+    own = next((a for a in attendances if a.user_id == actor.pk), None)
+    if meeting is None or not (convener or own):
+        deny(actor, action="open_review")
+    page = ReviewPage(
+        meeting=meeting,
+        attendances=attendances,
+        is_convener=convener,
+        attendance=own,
+        items=[],
+        districts=review_districts(meeting),
+    )
+    if page.may_read:
+        page.items = list(
+            meeting.items.select_related("district").prefetch_related(
+                Prefetch(
+                    "issues",
+                    queryset=SystemicIssue.objects.select_related("district").order_by("raised_at"),
+                )
+            )
+        )
+    return page
+
+
+def review_districts(meeting: ReviewMeeting) -> list[Area]:
+    """The districts of the meeting's ward (nothing personal)."""
+    return list(Area.objects.filter(parent=meeting.ward, level=Area.Level.DISTRICT).order_by("name"))
+
+
+def _meeting(meeting_id: object) -> ReviewMeeting | None:
+    try:
+        return ReviewMeeting.objects.select_related("ward", "convened_by").filter(pk=meeting_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def meeting_to_convene(actor: User, meeting_id: object) -> ReviewMeeting:
+    """A meeting its convening office's staff act on (its agenda); anyone else refused, recorded."""
+    meeting = _meeting(meeting_id)
+    if meeting is None or not (actor.has_perm(CONVENE) and is_convener(actor, meeting)):
+        deny(actor, action="act_on_review")
+    return meeting
+
+
+def item_to_record(actor: User, item_id: object) -> ReviewItem:
+    """An agenda item its meeting's convening office records the finding or the answer of."""
+    item = (
+        ReviewItem.objects.select_related("meeting").filter(pk=item_id).first()
+        if str(item_id).isdigit()
+        else None
+    )
+    if item is None or not (actor.has_perm(CONVENE) and is_convener(actor, item.meeting)):
+        deny(actor, action="record_review")
+    return item
+
+
+def attended_review(actor: User, meeting_id: object) -> ReviewMeeting:
+    """A meeting the actor is asked to (to acknowledge its confidentiality)."""
+    meeting = _meeting(meeting_id)
+    if meeting is None or not meeting.attendances.filter(user=actor).exists():
+        deny(actor, action="acknowledge_review")
+    return meeting

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from cases.web import Action, act_or_show_form
+from cases.exceptions import CaseRuleError
+from cases.web import Action, act_or_show_form, action_view, show_refusal
 from learning import selectors, services
-from learning.forms import RaiseForm
+from learning.forms import AgendaItemForm, ConveneForm, OutcomeForm, RaiseForm, ReviewFindingForm
+from learning.models import ReviewItem
 
 RAISE = Action(
     _("解決できない課題として挙げる"),
@@ -40,3 +44,88 @@ def register(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The issues the user raised."""
     return render(request, "learning/mine.html", {"issues": selectors.my_issues(request.user)})
+
+
+REVIEW_ACTIONS = {
+    "item": Action(
+        _("議題を加える"),
+        _("議題にする"),
+        AgendaItemForm,
+        services.add_review_item,
+        "meeting",
+        form_kwargs=lambda meeting, actor: {"districts": selectors.review_districts(meeting)},
+        done_message=_("議題に加えました。"),
+    ),
+}
+ITEM_ACTIONS = {
+    "finding": Action(
+        _("検討の結果を記録する"),
+        _("記録する"),
+        ReviewFindingForm,
+        services.record_review,
+        "item",
+        initial=lambda item: {
+            "version": item.version,
+            "analysis": item.analysis,
+            "proposal": item.proposal,
+            "addressed_to": item.addressed_to,
+        },
+    ),
+    "outcome": Action(
+        _("回答・結果を記録する"),
+        _("記録する"),
+        OutcomeForm,
+        services.record_outcome,
+        "item",
+        initial=lambda item: {"version": item.version, "outcome": item.outcome},
+        done_message=_("回答・結果を記録しました。課題を挙げた職員に通知しました。"),
+    ),
+}
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The review meetings the user convenes or attends; the ward office convenes another here."""
+    page = selectors.reviews_page(request.user, convening=request.method == "POST")  # refuses, recorded
+    form = None
+    if page.places:
+        form = ConveneForm(request.POST or None, places=page.places, candidates=page.candidates)
+        if request.method == "POST" and form.is_valid():
+            try:
+                meeting = services.convene_review(actor=request.user, **form.service_arguments())
+            except CaseRuleError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(request, _("実務者検討会議を設定しました。出席者に通知しました。"))
+                return redirect("learning:review", meeting.pk)
+    return render(request, "learning/reviews.html", {"o": page, "form": form})
+
+
+@login_required
+def review(request: HttpRequest, review_id) -> HttpResponse:
+    """A review meeting: its attendees, and its agenda once the reader may read it."""
+    page = selectors.review_page(request.user, review_id)  # refuses, recorded
+    actions = []
+    if page.is_convener:
+        actions = [(reverse("learning:review_item", args=[page.meeting.pk]), REVIEW_ACTIONS["item"].title)]
+    return render(
+        request, "learning/review.html", {"o": page, "actions": actions, "item_actions": ITEM_ACTIONS}
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, review_id) -> HttpResponse:
+    meeting = selectors.attended_review(request.user, review_id)  # refuses, recorded
+    services.acknowledge_review(actor=request.user, meeting=meeting)
+    messages.success(request, _("守秘義務を確認しました。議題を表示します。"))
+    return redirect("learning:review", meeting.pk)
+
+
+def _review_page(request: HttpRequest, obj) -> str:
+    meeting = obj.meeting if isinstance(obj, ReviewItem) else obj
+    return reverse("learning:review", args=[meeting.pk])
+
+
+review_action = action_view(selectors.meeting_to_convene, REVIEW_ACTIONS, _review_page)
+item_action = action_view(selectors.item_to_record, ITEM_ACTIONS, _review_page)

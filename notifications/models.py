@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
     LIST_RECALL_DUE = "list_recall_due", _("回収が必要な避難行動要支援者名簿")
     DISASTER_DECLARED = "disaster_declared", _("災害の発生の宣言")
     SAFETY_CHECKS_OVERDUE = "safety_checks_overdue", _("安否未確認の方")
+    REVIEW_INVITED = "review_invited", _("実務者検討会議への出席依頼")
+    ISSUE_ANSWERED = "issue_answered", _("挙げた課題への回答")
 
 
 # What happened, as the list, the e-mail's subject and the digest say it: never about whom.
@@ -53,6 +55,8 @@ MESSAGES = {
     Kind.LIST_RECALL_DUE: _("協定が終わり、回収が必要な名簿があります"),
     Kind.DISASTER_DECLARED: _("災害の発生が宣言されました"),
     Kind.SAFETY_CHECKS_OVERDUE: _("安否の記録がまだない方がいます"),
+    Kind.REVIEW_INVITED: _("実務者検討会議への出席を依頼されました"),
+    Kind.ISSUE_ANSWERED: _("挙げた課題に、検討の結果と回答が記録されました"),
 }
 URGENT_MESSAGES = {Kind.CONCERN_NEW: _("至急の気付きが届きました")}
 

@@ -111,17 +111,19 @@ _MEETINGS = [Kind.ACTION_ITEM_ASSIGNED, Kind.ACTION_ITEM_OVERDUE]
 _REFERRING = [Kind.REFERRAL_ACCEPTED, Kind.REFERRAL_DECLINED, Kind.REFERRAL_OVERDUE]
 _DISASTER = [Kind.DISASTER_DECLARED, Kind.SAFETY_CHECKS_OVERDUE]
 _CASEWORK = [*_REFERRING, *_MEETINGS, Kind.WATCH_VISIT_DUE, Kind.BREAK_GLASS_USED]
+_REVIEW = [Kind.REVIEW_INVITED, Kind.ISSUE_ANSWERED]  # the ward's practitioners' review (learning)
 # The kinds each role is told of (docs/notifications.md "Kinds, and where each is written"): the
 # settings page asks a user about these, not about all of them. A kind the user has been sent all
 # the same (an appointed guardian's reports, the staff of an organisation told whatever their
 # role) is asked about too, and a role missing here is asked about every kind.
 KINDS_BY_ROLE: dict[str, list[str]] = {
     Role.COMMISSIONER: [Kind.CONCERN_ACCEPTED, *_MEETINGS, Kind.WATCH_VISIT_DUE, *_DISASTER],
-    Role.PLAZA_STAFF: [Kind.CONCERN_NEW, *_CASEWORK, *_DISASTER],
+    Role.PLAZA_STAFF: [Kind.CONCERN_NEW, *_CASEWORK, *_REVIEW, *_DISASTER],
     Role.WARD_CASEWORKER: [
         Kind.CONCERN_NEW,
         Kind.CASE_ESCALATED,
         *_CASEWORK,
+        *_REVIEW,
         Kind.LIST_RECALL_DUE,
         *_DISASTER,
     ],
@@ -132,7 +134,7 @@ KINDS_BY_ROLE: dict[str, list[str]] = {
         Kind.GUARDIAN_REPORT_DUE,
         *_MEETINGS,
     ],
-    Role.AGENCY_WORKER: [Kind.REFERRAL_RECEIVED, Kind.REFERRAL_OVERDUE, *_MEETINGS],
+    Role.AGENCY_WORKER: [Kind.REFERRAL_RECEIVED, Kind.REFERRAL_OVERDUE, *_MEETINGS, Kind.REVIEW_INVITED],
     Role.PRIVACY_OFFICER: [Kind.BREAK_GLASS_REVIEW],
     Role.SYSADMIN: [Kind.SIGN_IN_LOCKED],
     Role.SUPPORTER: _DISASTER,

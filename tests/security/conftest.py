@@ -32,6 +32,7 @@ from guardianship.models import (
     MonitoringReport,
     TeamMember,
 )
+from learning.models import ReviewItem, ReviewMeeting
 from networks.models import Network
 from notifications.models import Notification
 from onboarding.models import StagedImport
@@ -65,6 +66,8 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "registration_id"): Registration,
     ("", "issue_id"): ListIssue,
     ("", "declaration_id"): Declaration,
+    ("", "review_id"): ReviewMeeting,
+    ("", "review_item_id"): ReviewItem,
 }
 
 

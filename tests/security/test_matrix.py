@@ -117,6 +117,12 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
     if name == "cases:concern_urgent":
         # What a 至急 concern's reporter should do now: theirs alone, and nothing of the person.
         return obj.concerns.filter(reported_by=user, urgency="urgent").exists(), None
+    if name == "learning:review":  # its convening office's staff and its attendees: no person on it
+        convener = (
+            holds_role_permission(user, "convene_review")
+            and user.memberships.filter(organisation=obj.convened_by).exists()
+        )
+        return convener or obj.attendances.filter(user=user).exists(), None
     if name == "learning:raise":  # who writes on the case and may raise issues: nothing personal shown
         allowed = holds_role_permission(user, "add_systemicissue")
         return allowed and grant_level(user, obj.pk) >= AccessLevel.CONTRIBUTE, None
