@@ -117,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "networks.change_network",
         "learning.add_systemicissue",
         "learning.view_register",
+        "learning.add_caseexample",
     ],
     Role.WARD_CASEWORKER: [
         *_CASE_WORK,
@@ -130,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "learning.add_systemicissue",
         "learning.view_register",
         "learning.convene_review",
+        "learning.add_caseexample",
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
         "accounts.view_organisation",
@@ -147,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.review_break_glass",
         "audit.view_auditevent",
         "audit.view_access_report",
+        "learning.review_caseexample",
     ],
     Role.SYSADMIN: _ACCOUNTS_ADMIN,
     Role.SUPPORTER: ["disaster.add_safetycheck"],

@@ -31,6 +31,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("解決できない課題の集計"), "learning:register"),
         (_("実務者検討会議"), "learning:reviews"),
         (_("挙げた課題"), "learning:mine"),
+        (_("事例検討の事例"), "learning:examples"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.WARD_CASEWORKER: [
@@ -44,6 +45,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("解決できない課題の集計"), "learning:register"),
         (_("実務者検討会議"), "learning:reviews"),
         (_("挙げた課題"), "learning:mine"),
+        (_("事例検討の事例"), "learning:examples"),
         (_("計画の指標"), "indicators:index"),
     ],
     Role.GUARDIANSHIP_COORDINATOR: [
@@ -63,6 +65,7 @@ NEXT_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("開示請求の本人を特定する"), "cases:person_lookup_for_report"),
         (_("監査記録を検証する"), "audit:chain_status"),
         (_("緊急アクセスを確認する"), "cases:break_glass_reviews"),
+        (_("匿名化した事例を審査する"), "learning:examples"),
     ],
     Role.SUPPORTER: [(_("安否確認"), "disaster:checks")],
     Role.SYSADMIN: [

@@ -10,6 +10,8 @@ class LearningConfig(AppConfig):
         from cases.signals import case_page_sections
         from learning import receivers
         from learning.events import register_events
+        from learning.examples import register_settings
 
         register_events()
+        register_settings()  # the minimum k of a case example
         case_page_sections.connect(receivers.raise_section, dispatch_uid="learning.section")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.demo import DemoStructure
 from cases.access import has_case_permission
 from cases.models import Case
-from learning.models import Addressee, Category, SystemicIssue
+from learning.examples import propose_example, review_example, show_example, submit_example
+from learning.models import Addressee, Category, ExamplePurpose, SystemicIssue
 from learning.services import (
     add_review_item,
     convene_review,
@@ -94,6 +95,7 @@ def _seed_review(structure: DemoStructure) -> None:
         expected_version=answered.version,
         outcome="区の居住支援協議会の次回の議題になった。来年度、家賃債務保証の助成を試行する。",
     )
+    _seed_example(structure, meeting)
     pending = add_review_item(actor=ward_worker, meeting=meeting, category=Category.MOBILITY)
     record_review(
         actor=ward_worker,
@@ -103,3 +105,33 @@ def _seed_review(structure: DemoStructure) -> None:
         proposal="地域の移動支援（ボランティア送迎）の立ち上げを市の局に要望する。",
         addressed_to=Addressee.CITY_BUREAU,
     )
+
+
+def _seed_example(structure: DemoStructure, meeting) -> None:
+    """A case of the demo plaza's proposed as an example, approved by the privacy officer (its k
+    too small: a reason recorded) and shown at the review."""
+    staff = structure.users["demo_plaza"]
+    led = [
+        case
+        for case in Case.objects.filter(lead_organisation=structure.plazas[0]).select_related(
+            "person", "area"
+        )
+        if has_case_permission(staff, case, "lead_case") and case.person.erased_at is None
+    ]
+    if not led:
+        return
+    example = propose_example(
+        actor=staff,
+        case=led[0],
+        purpose=ExamplePurpose.CASE_REVIEW,
+        title="見守りから支援会議につながった事例",
+    )
+    example = submit_example(actor=staff, example=example, expected_version=example.version)
+    example = review_example(
+        actor=structure.users["demo_privacy"],
+        example=example,
+        expected_version=example.version,
+        decision="approve",
+        k_reason="会議の出席者に限って示すため。地区は区にまとめてある。",
+    )
+    show_example(actor=structure.users["demo_ward"], meeting=meeting, example=example)

@@ -28,6 +28,24 @@ KINDS = [
         "review.item_reviewed", Action.UPDATE, _("議題の検討結果を記録しました（提案先: {addressee}）")
     ),
     EventKind("review.item_answered", Action.UPDATE, _("議題への回答・結果を記録しました")),
+    EventKind("example.drafted", Action.VIEW, _("ケースから匿名化した事例の下書きを作りました")),
+    EventKind("example.edited", Action.UPDATE, _("匿名化した事例を直しました")),
+    EventKind(
+        "example.checked",
+        Action.VIEW,
+        _("事例の本文に個人を特定する情報がないか確かめました（見つかったもの: {identifiers_found}）"),
+    ),
+    EventKind(
+        "example.submitted", Action.UPDATE, _("事例の審査を依頼しました（同じ組合せのケース: {k} 件）")
+    ),
+    EventKind(
+        "example.reviewed",
+        Action.UPDATE,
+        _("事例を審査しました（{example_decision}、同じ組合せのケース: {k} 件、基準: {minimum} 件）"),
+    ),
+    EventKind("example.shown", Action.DISCLOSE, _("承認された事例を実務者検討会議に示しました")),
+    EventKind("example.viewed", Action.VIEW, _("承認された事例を閲覧しました")),
+    EventKind("example.exported", Action.EXPORT, _("承認された事例を書き出しました")),
 ]
 
 
@@ -42,6 +60,7 @@ def register_events() -> None:
             "issue_category": dict(Category.choices),
             "issue_source": dict(Source.choices),
             "addressee": dict(Addressee.choices),
+            "example_decision": {"approve": _("承認"), "return": _("差し戻し"), "refuse": _("不承認")},
             "identifiers_found": {
                 "name": _("氏名"),
                 "address": _("住所"),

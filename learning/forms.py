@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import Form, VersionField
-from learning.models import Addressee, Category, ReviewItem, Source, SystemicIssue
+from learning.models import Addressee, Category, ExamplePurpose, ReviewItem, Source, SystemicIssue
 from learning.selectors import RaisingSource
 
 
@@ -143,3 +143,66 @@ class OutcomeForm(Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = VersionField()
+
+
+class ProposeForm(Form):
+    """A case proposed as an example: what for, and a title that names nobody."""
+
+    about = _(
+        "このケースの記録から、氏名を役割（本人・子A・近隣住民Aなど）に、住所を区に置き換え、"
+        "日付をずらし、年齢を年代にした下書きを作ります。下書きを直してから、個人情報保護管理者に審査を依頼します。"
+    )
+    purpose = forms.ChoiceField(label=_("目的"), choices=[("", "---------"), *ExamplePurpose.choices])
+    title = forms.CharField(
+        label=_("事例の題名"), max_length=200, help_text=_("例: 8050世帯の親の入院をきっかけにした支援")
+    )
+
+
+class ExampleEditForm(Form):
+    title = forms.CharField(label=_("事例の題名"), max_length=200)
+    body = forms.CharField(label=_("事例の本文"), max_length=20000, widget=forms.Textarea(attrs={"rows": 16}))
+    version = VersionField()
+
+
+class ExampleSubmitForm(Form):
+    about = _(
+        "本文に、このケースの人の氏名・住所・電話番号・生年月日が残っていないか確かめてから、審査を依頼します。"
+    )
+    version = VersionField()
+
+
+class ExampleReviewForm(Form):
+    decision = forms.ChoiceField(
+        label=_("判断"),
+        choices=[("approve", _("承認")), ("return", _("差し戻し（直してもらう）")), ("refuse", _("不承認"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("コメント"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    k_reason = forms.CharField(
+        label=_("基準に満たなくても認める理由"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("同じ組合せのケースが基準より少ないまま承認するときだけ入力します。"),
+    )
+    version = VersionField()
+
+
+class ShowExampleForm(Form):
+    about = _(
+        "承認された事例を、この会議の出席者に示します。出席者には本文だけが示され、もとのケースは示されません。"
+    )
+    example = forms.ChoiceField(label=_("事例"))
+
+    def __init__(self, *args, examples: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.examples = {str(example.pk): example for example in examples}
+        self.fields["example"].choices = [
+            ("", "---------"),
+            *((k, e.title) for k, e in self.examples.items()),
+        ]
+
+    def service_arguments(self) -> dict:
+        return {"example": self.examples[self.cleaned_data["example"]]}

@@ -1,6 +1,8 @@
-"""Issues that the existing framework cannot solve (既存の枠組みでは解決できない課題), raised from
-case work: a category and a description written without personal data. They are counted in the
-ward's register by category, district and month, never listed by case."""
+"""Learning from cases: issues that the existing framework cannot solve (既存の枠組みでは解決できない
+課題), raised from case work with a category and a description written without personal data —
+counted in the ward's register by category, district and month, never listed by case —; the
+ward's practitioners' review that takes them up; and case examples with their people taken out,
+reviewed by the privacy officer (docs/learning.md)."""
 
 from django.conf import settings
 from django.db import models
@@ -165,3 +167,59 @@ class ReviewItem(models.Model):
         if self.reviewed_at:
             return str(_("検討済み（回答待ち）"))
         return str(_("検討中"))
+
+
+class ExamplePurpose(models.TextChoices):
+    CASE_REVIEW = "case_review", _("事例検討（会議での検討）")
+    PUBLICATION = "publication", _("公表（事例集・研修など）")
+
+
+class ExampleStatus(models.TextChoices):
+    DRAFT = "draft", _("作成中")
+    SUBMITTED = "submitted", _("審査待ち")
+    RETURNED = "returned", _("差し戻し")
+    APPROVED = "approved", _("承認")
+    REFUSED = "refused", _("不承認")
+
+
+class CaseExample(models.Model):
+    """A case written up with its people taken out, for 事例検討 or publication: drafted by the
+    case's lead from the case (learning/deidentify.py), edited, then reviewed by the privacy
+    officer. Only an approved one is shown to a review's attendees or exported, and only its lead
+    and the officer see which case it came from."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("目的"), max_length=20, choices=ExamplePurpose.choices)
+    title = models.CharField(_("事例の題名"), max_length=200)
+    body = models.TextField(_("事例の本文"), max_length=20000)
+    # What the re-identification check compares (age band, district, household, categories) and
+    # the rare attributes the draft flagged: codes and bands, nothing that names anyone.
+    quasi_identifiers = models.JSONField(_("準識別子"), default=dict)
+    flags = models.JSONField(_("一般化が必要な点"), default=list)
+    # The days every date was moved by: never shown, so that no date can be moved back.
+    date_offset = models.IntegerField(editable=False)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=ExampleStatus.choices, default=ExampleStatus.DRAFT
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    officer_comment = models.TextField(_("審査のコメント"), max_length=4000, blank=True)
+    k = models.PositiveIntegerField(_("同じ組合せのケースの数"), null=True, blank=True)
+    k_reason = models.TextField(_("基準に満たなくても認める理由"), max_length=2000, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("審査した日時"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    shown_at = models.ManyToManyField(ReviewMeeting, blank=True, related_name="examples")
+
+    class Meta:
+        verbose_name = _("事例（匿名化）")
+        verbose_name_plural = _("事例（匿名化）")
+        ordering = ["-created_at"]
+        permissions = [("review_caseexample", _("匿名化した事例を審査する"))]
+
+    def __str__(self) -> str:
+        return self.title

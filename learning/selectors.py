@@ -14,13 +14,24 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Area, Organisation, User
 from accounts.roles import Role
 from accounts.selectors import districts_served, organisation_ids_of
-from cases.access import deny, require_role_permission
+from audit import services as audit
+from cases.access import deny, has_case_permission, require_role_permission
 from cases.models import Case, SupportMeeting
 from cases.selectors import case_for
 from configuration.selectors import values_of
 from indicators.selectors import SMALL_NUMBERS, rule_text, years_offered
 from indicators.suppression import suppressed
-from learning.models import SHORT_LABELS, Category, ReviewAttendance, ReviewItem, ReviewMeeting, SystemicIssue
+from learning.examples import EDITABLE, K_ANONYMITY, PROPOSE, REVIEW
+from learning.models import (
+    SHORT_LABELS,
+    CaseExample,
+    Category,
+    ExampleStatus,
+    ReviewAttendance,
+    ReviewItem,
+    ReviewMeeting,
+    SystemicIssue,
+)
 from learning.services import (
     CONVENE,
     RAISE,
@@ -161,6 +172,13 @@ def case_for_raising(actor: User, case_id: object) -> Case:
     return case_for(actor, case_id, "change_case")
 
 
+def case_to_propose(actor: User, case_id: object) -> Case:
+    """The case an example is proposed from: refused, recorded, unless the actor leads it and may
+    propose examples."""
+    require_role_permission(actor, PROPOSE, action="propose_example")
+    return case_for(actor, case_id, "lead_case")
+
+
 def raising_sources(case: Case) -> RaisingSource:
     meetings = SupportMeeting.objects.filter(case=case).order_by("scheduled_for")
     referrals = (
@@ -225,6 +243,7 @@ class ReviewPage:
     attendance: ReviewAttendance | None  # the actor's own, if invited
     items: list[ReviewItem]  # each with ``issues``; empty until the actor may read the agenda
     districts: list[Area]  # the ward's, for taking issues of one district onto the agenda
+    examples: list = field(default_factory=list)  # approved case examples shown at it (title, purpose)
 
     @property
     def may_read(self) -> bool:
@@ -254,6 +273,9 @@ def review_page(actor: User, meeting_id: object) -> ReviewPage:
         districts=review_districts(meeting),
     )
     if page.may_read:
+        page.examples = list(
+            meeting.examples.filter(status=ExampleStatus.APPROVED).only("pk", "title", "purpose")
+        )
         page.items = list(
             meeting.items.select_related("district").prefetch_related(
                 Prefetch(
@@ -303,3 +325,119 @@ def attended_review(actor: User, meeting_id: object) -> ReviewMeeting:
     if meeting is None or not meeting.attendances.filter(user=actor).exists():
         deny(actor, action="acknowledge_review")
     return meeting
+
+
+# --- case examples ------------------------------------------------------------------------------
+
+
+@dataclass
+class ExamplePage:
+    example: CaseExample
+    as_lead: bool  # the case's lead: edits it, asks for review, sees the case it came from
+    as_officer: bool  # the privacy officer: reviews it, sees the case it came from
+    minimum: int  # the municipality's minimum k
+
+    @property
+    def may_edit(self) -> bool:
+        return self.as_lead and self.example.status in EDITABLE
+
+    @property
+    def may_review(self) -> bool:
+        return self.as_officer and self.example.status == ExampleStatus.SUBMITTED
+
+    @property
+    def may_export(self) -> bool:
+        return (self.as_lead or self.as_officer) and self.example.status == ExampleStatus.APPROVED
+
+
+def _example(example_id: object) -> CaseExample | None:
+    try:
+        return (
+            CaseExample.objects.select_related("case__area", "proposed_by", "reviewed_by")
+            .filter(pk=example_id)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+
+
+def _shown_to(actor: User, example: CaseExample) -> bool:
+    """Whether the actor attends, having acknowledged confidentiality, a review the approved
+    example is shown at."""
+    return (
+        example.status == ExampleStatus.APPROVED
+        and ReviewAttendance.objects.filter(
+            user=actor, acknowledged_at__isnull=False, meeting__examples=example
+        ).exists()
+    )
+
+
+def example_page(actor: User, example_id: object) -> ExamplePage:
+    """An example, for its case's lead, the privacy officer, and — approved, and shown at a review
+    they attend — that review's attendees, who read its text and nothing else (recorded)."""
+    example = _example(example_id)
+    if example is None:
+        deny(actor, action="open_example")
+    as_lead = actor.has_perm(PROPOSE) and has_case_permission(actor, example.case, "lead_case")
+    as_officer = actor.has_perm(REVIEW)
+    if not (as_lead or as_officer or _shown_to(actor, example)):
+        deny(actor, action="open_example")
+    if not (as_lead or as_officer):
+        audit.record("example.viewed", actor=actor, target=example)
+    return ExamplePage(
+        example=example, as_lead=as_lead, as_officer=as_officer, minimum=values_of(actor)[K_ANONYMITY]
+    )
+
+
+def example_to_act_on(actor: User, example_id: object) -> CaseExample:
+    """An example its lead or the officer acts on; anyone else refused, recorded (the services
+    check again which of them may take which step)."""
+    example = _example(example_id)
+    if example is None or not (
+        actor.has_perm(REVIEW)
+        or (actor.has_perm(PROPOSE) and has_case_permission(actor, example.case, "lead_case"))
+    ):
+        deny(actor, action="act_on_example")
+    return example
+
+
+def example_to_export(actor: User, example_id: object) -> CaseExample:
+    """An approved example as a file, for its lead or the officer (recorded)."""
+    page = example_page(actor, example_id)
+    if not page.may_export:
+        deny(actor, action="export_example")
+    audit.record("example.exported", actor=actor, target=page.example)
+    return page.example
+
+
+@dataclass
+class ExamplesPage:
+    awaiting: list[CaseExample]  # for the officer: asked to review
+    mine: list[CaseExample]  # for a lead worker: those they proposed
+    reviewed: list[CaseExample]  # for the officer: decided, newest first
+
+
+def examples_page(actor: User) -> ExamplesPage:
+    """The examples a lead worker proposed, or the officer's queue; refused, recorded, otherwise."""
+    if not (actor.has_perm(PROPOSE) or actor.has_perm(REVIEW)):
+        deny(actor, action="open_examples")
+    listed = CaseExample.objects.select_related("proposed_by").defer("body")
+    page = ExamplesPage(awaiting=[], mine=[], reviewed=[])
+    if actor.has_perm(REVIEW):
+        page.awaiting = list(listed.filter(status=ExampleStatus.SUBMITTED).order_by("updated_at"))
+        page.reviewed = list(
+            listed.filter(
+                status__in=[ExampleStatus.APPROVED, ExampleStatus.REFUSED, ExampleStatus.RETURNED]
+            ).order_by("-reviewed_at")[:50]
+        )
+    if actor.has_perm(PROPOSE):
+        page.mine = list(listed.filter(proposed_by=actor).order_by("-created_at"))
+    return page
+
+
+def examples_to_show(meeting: ReviewMeeting) -> list[CaseExample]:
+    """The approved examples of the meeting's ward not yet shown at it (their titles)."""
+    found = CaseExample.objects.filter(
+        status=ExampleStatus.APPROVED, case__area__parent=meeting.ward
+    ).exclude(shown_at=meeting)
+    return list(found.select_related("case__area").defer("body").order_by("title"))

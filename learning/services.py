@@ -149,11 +149,17 @@ def _identifiers_found(actor: User, case: Case, text: str) -> list[str]:
     return found
 
 
+def households_of(person_id: object):
+    """The households the person lives or lived in (a subquery)."""
+    return HouseholdMember.objects.filter(person_id=person_id).values("household")
+
+
 def _identities(case: Case) -> list[Identity]:
     persons: dict[object, Person] = {case.person_id: case.person}
-    if case.household_id:
-        members = HouseholdMember.objects.filter(household_id=case.household_id).select_related("person")
-        persons.update((m.person_id, m.person) for m in members)
+    members = HouseholdMember.objects.filter(household__in=households_of(case.person_id)).select_related(
+        "person"
+    )
+    persons.update((m.person_id, m.person) for m in members)
     people = [
         Identity(names=(p.name, p.kana), address=p.address, phone=p.phone, birth_date=p.birth_date)
         for p in persons.values()

@@ -3,13 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases.exceptions import CaseRuleError
-from cases.web import Action, act_or_show_form, action_view, show_refusal
-from learning import selectors, services
-from learning.forms import AgendaItemForm, ConveneForm, OutcomeForm, RaiseForm, ReviewFindingForm
+from cases.web import Action, act_or_show_form, action_view, show_refusal, with_version
+from learning import examples, selectors, services
+from learning.forms import (
+    AgendaItemForm,
+    ConveneForm,
+    ExampleEditForm,
+    ExampleReviewForm,
+    ExampleSubmitForm,
+    OutcomeForm,
+    ProposeForm,
+    RaiseForm,
+    ReviewFindingForm,
+    ShowExampleForm,
+)
 from learning.models import ReviewItem
 
 RAISE = Action(
@@ -107,7 +119,10 @@ def review(request: HttpRequest, review_id) -> HttpResponse:
     page = selectors.review_page(request.user, review_id)  # refuses, recorded
     actions = []
     if page.is_convener:
-        actions = [(reverse("learning:review_item", args=[page.meeting.pk]), REVIEW_ACTIONS["item"].title)]
+        actions = [
+            (reverse(f"learning:review_{name}", args=[page.meeting.pk]), action.title)
+            for name, action in REVIEW_ACTIONS.items()
+        ]
     return render(
         request, "learning/review.html", {"o": page, "actions": actions, "item_actions": ITEM_ACTIONS}
     )
@@ -129,3 +144,90 @@ def _review_page(request: HttpRequest, obj) -> str:
 
 review_action = action_view(selectors.meeting_to_convene, REVIEW_ACTIONS, _review_page)
 item_action = action_view(selectors.item_to_record, ITEM_ACTIONS, _review_page)
+
+
+PROPOSE_EXAMPLE = Action(
+    _("事例として提案する（事例検討・公表）"),
+    _("下書きを作る"),
+    ProposeForm,
+    examples.propose_example,
+    "case",
+    done_message=_("匿名化した下書きを作りました。内容を確かめて直してから、審査を依頼してください。"),
+)
+EXAMPLE_ACTIONS = {
+    "edit": Action(
+        _("本文を直す"),
+        _("保存する"),
+        ExampleEditForm,
+        examples.edit_example,
+        "example",
+        initial=lambda example: {"version": example.version, "title": example.title, "body": example.body},
+    ),
+    "submit": Action(
+        _("審査を依頼する"),
+        _("審査を依頼する"),
+        ExampleSubmitForm,
+        examples.submit_example,
+        "example",
+        initial=with_version,
+        done_message=_("審査を依頼しました。"),
+    ),
+    "review": Action(
+        _("審査する"),
+        _("記録する"),
+        ExampleReviewForm,
+        examples.review_example,
+        "example",
+        initial=with_version,
+    ),
+}
+REVIEW_ACTIONS["example"] = Action(
+    _("事例を示す"),
+    _("示す"),
+    ShowExampleForm,
+    examples.show_example,
+    "meeting",
+    form_kwargs=lambda meeting, actor: {"examples": selectors.examples_to_show(meeting)},
+    done_message=_("事例を示しました。"),
+)
+
+
+@login_required
+def propose_example(request: HttpRequest, case_id) -> HttpResponse:
+    """The case page's panel: a draft example from the case, by its lead."""
+    case = selectors.case_to_propose(request.user, case_id)  # refused before the form is read
+    back = reverse("cases:case_detail", args=[case.pk])
+    return act_or_show_form(
+        request,
+        PROPOSE_EXAMPLE,
+        case,
+        done=lambda example: reverse("learning:example", args=[example.pk]),
+        back=back,
+    )
+
+
+@login_required
+def examples_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "learning/examples.html", {"o": selectors.examples_page(request.user)})
+
+
+@login_required
+def example(request: HttpRequest, example_id) -> HttpResponse:
+    page = selectors.example_page(request.user, example_id)  # refuses, recorded
+    return render(request, "learning/example.html", {"o": page, "example_actions": EXAMPLE_ACTIONS})
+
+
+@login_required
+def example_text(request: HttpRequest, example_id) -> HttpResponse:
+    """An approved example as a text file (UTF-8), for its lead or the officer: recorded."""
+    found = selectors.example_to_export(request.user, example_id)
+    response = HttpResponse(f"{found.title}\n\n{found.body}\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="example_{timezone.localdate():%Y%m%d}.txt"'
+    return response
+
+
+def _example_page(request: HttpRequest, found) -> str:
+    return reverse("learning:example", args=[found.pk])
+
+
+example_action = action_view(selectors.example_to_act_on, EXAMPLE_ACTIONS, _example_page)

@@ -33,6 +33,7 @@ def form_values(**overrides) -> dict:
         "guardianship.mayor_petition_label": "区長申立て",
         "indicators.small_numbers": "10",
         "disaster.escalation_minutes": "90",
+        "learning.k_anonymity": "5",
     }
     values.update(overrides)
     return values

@@ -32,7 +32,7 @@ from guardianship.models import (
     MonitoringReport,
     TeamMember,
 )
-from learning.models import ReviewItem, ReviewMeeting
+from learning.models import CaseExample, ReviewItem, ReviewMeeting
 from networks.models import Network
 from notifications.models import Notification
 from onboarding.models import StagedImport
@@ -68,6 +68,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "declaration_id"): Declaration,
     ("", "review_id"): ReviewMeeting,
     ("", "review_item_id"): ReviewItem,
+    ("", "example_id"): CaseExample,
 }
 
 

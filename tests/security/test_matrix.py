@@ -123,6 +123,27 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             and user.memberships.filter(organisation=obj.convened_by).exists()
         )
         return convener or obj.attendances.filter(user=user).exists(), None
+    if name in ("learning:example", "learning:example_text"):
+        # Its case's lead and the privacy officer; approved, the attendees of a review it is shown
+        # at who acknowledged confidentiality (the text alone: de-identified, no case).
+        lead = (
+            holds_role_permission(user, "add_caseexample")
+            and grant_level(user, obj.case_id) >= AccessLevel.LEAD
+        )
+        officer = holds_role_permission(user, "review_caseexample")
+        approved = obj.status == "approved"
+        if name == "learning:example_text":
+            return (lead or officer) and approved, None
+        attendee = (
+            approved
+            and obj.shown_at.filter(
+                attendances__user=user, attendances__acknowledged_at__isnull=False
+            ).exists()
+        )
+        return lead or officer or attendee, None
+    if name == "learning:propose_example":  # the case's lead who may propose examples
+        allowed = holds_role_permission(user, "add_caseexample")
+        return allowed and grant_level(user, obj.pk) >= AccessLevel.LEAD, None
     if name == "learning:raise":  # who writes on the case and may raise issues: nothing personal shown
         allowed = holds_role_permission(user, "add_systemicissue")
         return allowed and grant_level(user, obj.pk) >= AccessLevel.CONTRIBUTE, None
