@@ -15,22 +15,19 @@ from dataclasses import dataclass, field
 
 import jaconv
 
-from learning.identifiers import _ADDRESS_SEPARATOR, _BLOCK, _KANA, _KANA_PART, _KANJI_PART, _PHONE
+from learning.identifiers import (
+    _ADDRESS_SEPARATOR,
+    _BLOCK,
+    _KANA,
+    _KANA_PART,
+    _KANJI_PART,
+    _PHONE,
+    Identity,
+)
 from privacy.normalise import fold_variants, normalise_name, parse_date, split_name
 
 _DATE = re.compile(r"(?:明治|大正|昭和|平成|令和|[MTSHR])?(?:\d{1,4}|元)[-/.年]\d{1,2}[-/.月]\d{1,2}日?")
 _MARKS = {"\u3099", "\u309a"}  # combining (semi-)voiced sound marks: half-width ﾞ and ﾟ fold to these
-
-
-@dataclass(frozen=True)
-class Someone:
-    """One person of the case, as decrypted, and the role they are written as."""
-
-    role: str  # 本人, 子A, 近隣住民A …
-    names: tuple[str, ...] = ()
-    address: str = ""
-    phone: str = ""
-    birth_date: datetime.date | None = None
 
 
 @dataclass
@@ -101,7 +98,7 @@ def _found(folded: Folded, pattern: re.Pattern) -> list[tuple[int, int]]:
 
 
 def replace_people(
-    text: str, people: list[Someone], ward: str, offset: datetime.timedelta, on: datetime.date
+    text: str, people: list[Identity], ward: str, offset: datetime.timedelta, on: datetime.date
 ) -> str:
     """The text with every name of ``people`` replaced by their role, their addresses by the
     ward, any phone number by （電話番号）, their dates of birth by their age band on ``on``, and

@@ -23,16 +23,16 @@ from cases.models import (
     ConcernCategoryTag,
     HouseholdMember,
     ProgressEntry,
-    Supporter,
     SupportMeeting,
 )
 from cases.vocabulary import ConcernCategory
 from configuration.registry import Setting, register
 from configuration.selectors import values_of
-from learning.deidentify import Someone, age_band, japanese_date, replace_people
-from learning.identifiers import Identity, identifiers_in
+from learning.deidentify import age_band, japanese_date, replace_people
+from learning.identifiers import Identity
 from learning.models import CaseExample, ExamplePurpose, ExampleStatus, ReviewMeeting
-from learning.services import FOUND, households_of, is_convener
+from learning.people import identifiers_found, identifying, people_of
+from learning.services import is_convener
 
 PROPOSE = "learning.add_caseexample"
 REVIEW = "learning.review_caseexample"
@@ -88,55 +88,6 @@ def household_type(relations: list[str]) -> str:
     return "other"
 
 
-def _people(case: Case) -> tuple[list[Someone], list[str]]:
-    """Everyone the case's texts may name, each with the role they are written as, and the
-    relations of the person's current household."""
-    person = case.person
-    people = [Someone("本人", (person.name, person.kana), person.address, person.phone, person.birth_date)]
-    relations: list[str] = []
-    counters: dict[str, object] = {}
-
-    def role(label: str) -> str:
-        letters = counters.setdefault(label, iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        return f"{label}{next(letters)}"
-
-    current = (
-        HouseholdMember.objects.filter(person_id=case.person_id, ended_on__isnull=True)
-        .values_list("household_id", flat=True)
-        .first()
-    )
-    members = (
-        HouseholdMember.objects.filter(household__in=households_of(case.person_id))
-        .exclude(person_id=case.person_id)
-        .select_related("person")
-        .order_by("pk")
-    )
-    for member in members:
-        if member.person.erased_at is None:
-            other = member.person
-            people.append(
-                Someone(
-                    role(member.get_relation_display()),
-                    (other.name, other.kana),
-                    other.address,
-                    other.phone,
-                    other.birth_date,
-                )
-            )
-        if member.ended_on is None and member.household_id == current:
-            relations.append(member.relation)
-    for supporter in Supporter.objects.filter(person_id=case.person_id).order_by("added_at"):
-        people.append(Someone(role(supporter.get_role_display()), (supporter.name,), phone=supporter.contact))
-    # The staff and commissioners who wrote in it, by their directory names.
-    writers = set(Concern.objects.filter(case=case).values_list("reported_by", flat=True))
-    writers |= set(ProgressEntry.objects.filter(case=case).values_list("written_by", flat=True))
-    for user in User.objects.filter(pk__in=[w for w in writers if w]).order_by("pk"):
-        full = f"{user.last_name} {user.first_name}".strip()
-        if full:
-            people.append(Someone(role(_("職員")), (full,)))
-    return people, relations
-
-
 def _categories(case: Case) -> list[str]:
     return sorted(set(ConcernCategoryTag.objects.filter(concern__case=case).values_list("code", flat=True)))
 
@@ -151,7 +102,7 @@ def _quasi(case: Case, relations: list[str], today: datetime.date) -> dict:
 
 
 def draft_text(
-    case: Case, people: list[Someone], quasi: dict, offset: datetime.timedelta, today: datetime.date
+    case: Case, people: list[Identity], quasi: dict, offset: datetime.timedelta, today: datetime.date
 ) -> str:
     """The case as an example: its outline, its concerns, its progress and its meetings, each
     dated by ``offset`` and with ``people`` replaced by their roles."""
@@ -197,7 +148,7 @@ def draft_text(
     return "\n".join(lines)
 
 
-def _flags(case: Case, quasi: dict, people: list[Someone]) -> list[str]:
+def _flags(case: Case, quasi: dict, people: list[Identity]) -> list[str]:
     """Rare attributes the worker should generalise further before asking for review."""
     flags = []
     if quasi["age_band"] == "90代以上":
@@ -255,7 +206,8 @@ def propose_example(*, actor: User, case: Case, purpose: str, title: str) -> Cas
     today = timezone.localdate()
     days = secrets.randbelow(OFFSET_DAYS[1] - OFFSET_DAYS[0] + 1) + OFFSET_DAYS[0]
     offset = datetime.timedelta(days=days if secrets.randbelow(2) else -days)
-    people, relations = _people(case)
+    found = people_of(case, writers=True)
+    people, relations = found.identities, found.relations
     quasi = _quasi(case, relations, today)
     body = draft_text(case, people, quasi, offset, today)
     with transaction.atomic():
@@ -362,33 +314,12 @@ def submit_example(*, actor: User, example: CaseExample, expected_version: int) 
     """The lead asks the privacy officer to review the example: refused while its text still
     names one of the case's people (or holds any phone number); its k is counted."""
     _as_lead(actor, example, "submit_example")
-    people, _relations = _people(example.case)
-    identities = [Identity(p.names, p.address, p.phone, p.birth_date) for p in people]
-    found = identifiers_in(f"{example.title}\n{example.body}", identities)
-    audit.record(
-        "example.checked",
-        actor=actor,
-        target=example.case,
-        case_id=example.case_id,
-        person_id=example.case.person_id,
-        fields=FIELDS_READ[:6],
-        purpose="de_identification",
-        params={"identifiers_found": found or ["none"], "people": len(identities)},
-    )
+    people = people_of(example.case, writers=True).identities
+    text = f"{example.title}\n{example.body}"
+    found = identifiers_found(actor, example.case, text, event="example.checked", people=people)
     if found:
-        raise CaseRuleError(
-            {
-                "body": [
-                    ValidationError(
-                        _(
-                            "個人が特定できる情報が残っています（%(found)s）。取り除いてから審査を依頼してください。"
-                        )
-                        % {"found": "、".join(str(FOUND[kind]) for kind in found)},
-                        code="identifies_a_person",
-                    )
-                ]
-            }
-        )
+        message = _("個人が特定できる情報が残っています（%(found)s）。取り除いてから審査を依頼してください。")
+        raise CaseRuleError({"body": [identifying(found, message)]})
     k = k_of(example)
     with transaction.atomic():
         stored = _locked(actor, example, expected_version)

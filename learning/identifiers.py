@@ -44,8 +44,9 @@ _BUILDING = 3  # the shortest building name looked for alone
 @dataclass(frozen=True)
 class Identity:
     """What identifies one person, as decrypted: their name and its reading, address, phone and
-    date of birth (any may be empty)."""
+    date of birth (any may be empty), and the role a de-identified text writes them as (本人, 子A)."""
 
+    role: str = ""
     names: tuple[str, ...] = ()
     address: str = ""
     phone: str = ""

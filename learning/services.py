@@ -17,8 +17,7 @@ from accounts.selectors import districts_of, organisation_ids_of
 from audit import services as audit
 from cases.access import deny, has_case_permission, require_role_permission
 from cases.exceptions import CaseRuleError, Conflict
-from cases.models import Case, HouseholdMember, Person, Supporter, SupportMeeting
-from learning.identifiers import ADDRESS, BIRTH_DATE, NAME, PHONE, Identity, identifiers_in
+from cases.models import Case, SupportMeeting
 from learning.models import (
     Addressee,
     Category,
@@ -28,6 +27,7 @@ from learning.models import (
     Source,
     SystemicIssue,
 )
+from learning.people import identifiers_found, identifying, people_of
 from notifications.models import Kind
 from notifications.services import notify
 from referrals.models import Referral, ReferralState
@@ -35,15 +35,6 @@ from referrals.models import Referral, ReferralState
 RAISE = "learning.add_systemicissue"
 # A referral is where an issue shows when the agency could not take the person on.
 UNSERVED = (ReferralState.DECLINED, ReferralState.WITHDRAWN)
-
-FOUND = {
-    NAME: gettext_lazy("本人・世帯員・支援者の氏名（ふりがなを含む）"),
-    ADDRESS: gettext_lazy("本人・世帯員の住所（番地・建物名）"),
-    PHONE: gettext_lazy("電話番号"),
-    BIRTH_DATE: gettext_lazy("本人・世帯員の生年月日"),
-}
-# What the check reads of each person and supporter (field names for the trail, never values).
-CHECKED_FIELDS = ["name", "kana", "birth_date", "address", "phone", "supporter.name", "contact"]
 
 
 def raise_systemic_issue(
@@ -70,14 +61,16 @@ def raise_systemic_issue(
     if not description:
         errors["description"] = [ValidationError(_("課題の内容を入力してください。"), code="required")]
     meeting, referral = _source_record(case, source, meeting, referral, errors)
-    if description and (found := _identifiers_found(actor, case, description)):
-        errors["description"] = [
-            ValidationError(
-                _("個人が特定できる情報が含まれています（%(found)s）。取り除いてから保存してください。")
-                % {"found": "、".join(str(FOUND[kind]) for kind in found)},
-                code="identifies_a_person",
-            )
-        ]
+    if description:
+        people = people_of(case).identities
+        found = identifiers_found(actor, case, description, event="systemic_issue.checked", people=people)
+        if found:
+            errors["description"] = [
+                identifying(
+                    found,
+                    _("個人が特定できる情報が含まれています（%(found)s）。取り除いてから保存してください。"),
+                )
+            ]
     if errors:
         raise CaseRuleError(errors)
     with transaction.atomic():
@@ -128,48 +121,6 @@ def _source_record(
             ValidationError(_("このケースの会議またはつなぎを選んでください。"), code="unknown")
         ]
     return None, None
-
-
-def _identifiers_found(actor: User, case: Case, text: str) -> list[str]:
-    """What of the case's people the text names: the person, every household member (current or
-    former) and every supporter. The read is recorded, whatever it finds."""
-    people = _identities(case)
-    found = identifiers_in(text, people)
-    with transaction.atomic():  # the record stays when the refusal that follows rolls back
-        audit.record(
-            "systemic_issue.checked",
-            actor=actor,
-            target=case,
-            case_id=case.pk,
-            person_id=case.person_id,
-            fields=CHECKED_FIELDS,
-            purpose="de_identification",
-            params={"identifiers_found": found or ["none"], "people": len(people)},
-        )
-    return found
-
-
-def households_of(person_id: object):
-    """The households the person lives or lived in (a subquery)."""
-    return HouseholdMember.objects.filter(person_id=person_id).values("household")
-
-
-def _identities(case: Case) -> list[Identity]:
-    persons: dict[object, Person] = {case.person_id: case.person}
-    members = HouseholdMember.objects.filter(household__in=households_of(case.person_id)).select_related(
-        "person"
-    )
-    persons.update((m.person_id, m.person) for m in members)
-    people = [
-        Identity(names=(p.name, p.kana), address=p.address, phone=p.phone, birth_date=p.birth_date)
-        for p in persons.values()
-        if p.erased_at is None
-    ]
-    supporters = Supporter.objects.filter(person_id__in=list(persons)).exclude(
-        person__erased_at__isnull=False
-    )
-    people += [Identity(names=(s.name,), phone=s.contact) for s in supporters]
-    return people
 
 
 # --- the ward's practitioners' review ------------------------------------------------------------
