@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from uuid_utils.compat import uuid7
 
 from accounts.models import Area
+from privacy.fields import EncryptedCharField, EncryptedTextField
+from privacy.models import DataKey, EncryptedModel
 
 
 class Category(models.TextChoices):
@@ -182,17 +184,18 @@ class ExampleStatus(models.TextChoices):
     REFUSED = "refused", _("不承認")
 
 
-class CaseExample(models.Model):
+class CaseExample(EncryptedModel):
     """A case written up with its people taken out, for 事例検討 or publication: drafted by the
     case's lead from the case (learning/deidentify.py), edited, then reviewed by the privacy
-    officer. Only an approved one is shown to a review's attendees or exported, and only its lead
+    officer. Its texts are encrypted under the person's data key, like the records they were drawn
+    from: a draft may still name someone until it is checked, and erasing the person erases the
+    example with them. Only an approved one is shown to a review's attendees or exported, and only its lead
     and the officer see which case it came from."""
 
-    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("目的"), max_length=20, choices=ExamplePurpose.choices)
-    title = models.CharField(_("事例の題名"), max_length=200)
-    body = models.TextField(_("事例の本文"), max_length=20000)
+    title = EncryptedCharField(_("事例の題名"), max_length=200)
+    body = EncryptedTextField(_("事例の本文"), max_length=20000)
     # What the re-identification check compares (age band, district, household, categories) and
     # the rare attributes the draft flagged: codes and bands, nothing that names anyone.
     quasi_identifiers = models.JSONField(_("準識別子"), default=dict)
@@ -203,9 +206,9 @@ class CaseExample(models.Model):
         _("状態"), max_length=20, choices=ExampleStatus.choices, default=ExampleStatus.DRAFT
     )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    officer_comment = models.TextField(_("審査のコメント"), max_length=4000, blank=True)
+    officer_comment = EncryptedTextField(_("審査のコメント"), max_length=4000, blank=True)
     k = models.PositiveIntegerField(_("同じ組合せのケースの数"), null=True, blank=True)
-    k_reason = models.TextField(_("基準に満たなくても認める理由"), max_length=2000, blank=True)
+    k_reason = EncryptedTextField(_("基準に満たなくても認める理由"), max_length=2000, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -222,4 +225,7 @@ class CaseExample(models.Model):
         permissions = [("review_caseexample", _("匿名化した事例を審査する"))]
 
     def __str__(self) -> str:
-        return self.title
+        return f"CaseExample {self.pk}"
+
+    def personal_data_key(self) -> DataKey:
+        return self.case.person.data_key

@@ -353,7 +353,9 @@ class ExamplePage:
 def _example(example_id: object) -> CaseExample | None:
     try:
         return (
-            CaseExample.objects.select_related("case__area", "proposed_by", "reviewed_by")
+            CaseExample.objects.select_related(
+                "case__area", "case__person__data_key", "proposed_by", "reviewed_by"
+            )
             .filter(pk=example_id)
             .first()
         )
@@ -398,13 +400,15 @@ def example_to_act_on(actor: User, example_id: object) -> CaseExample:
         or (actor.has_perm(PROPOSE) and has_case_permission(actor, example.case, "lead_case"))
     ):
         deny(actor, action="act_on_example")
+    if example.case.person.erased_at is not None:  # erased with its person: nothing left to act on
+        deny(actor, action="act_on_example")
     return example
 
 
 def example_to_export(actor: User, example_id: object) -> CaseExample:
     """An approved example as a file, for its lead or the officer (recorded)."""
     page = example_page(actor, example_id)
-    if not page.may_export:
+    if not page.may_export or page.example.case.person.erased_at is not None:
         deny(actor, action="export_example")
     audit.record("example.exported", actor=actor, target=page.example)
     return page.example
@@ -421,7 +425,7 @@ def examples_page(actor: User) -> ExamplesPage:
     """The examples a lead worker proposed, or the officer's queue; refused, recorded, otherwise."""
     if not (actor.has_perm(PROPOSE) or actor.has_perm(REVIEW)):
         deny(actor, action="open_examples")
-    listed = CaseExample.objects.select_related("proposed_by").defer("body")
+    listed = CaseExample.objects.select_related("proposed_by", "case__person__data_key").defer("body")
     page = ExamplesPage(awaiting=[], mine=[], reviewed=[])
     if actor.has_perm(REVIEW):
         page.awaiting = list(listed.filter(status=ExampleStatus.SUBMITTED).order_by("updated_at"))
@@ -440,4 +444,6 @@ def examples_to_show(meeting: ReviewMeeting) -> list[CaseExample]:
     found = CaseExample.objects.filter(
         status=ExampleStatus.APPROVED, case__area__parent=meeting.ward
     ).exclude(shown_at=meeting)
-    return list(found.select_related("case__area").defer("body").order_by("title"))
+    return list(
+        found.select_related("case__area", "case__person__data_key").defer("body").order_by("created_at")
+    )

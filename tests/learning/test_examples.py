@@ -227,3 +227,26 @@ def test_only_an_approved_example_is_shown_or_exported(world, recorded):
     assert text.status_code == 200 and "事例" in text.content.decode() and "トメ" not in text.content.decode()
     assert AuditEvent.objects.filter(event="example.exported").count() == 1
     assert ConcernCategoryTag.objects.exists()
+
+
+def test_erasing_the_person_erases_the_example_with_them(world, recorded, soon):
+    from cases.models import CaseState
+    from cases.services.people import erase_person
+    from tests.workflow import decided
+
+    example = examples.propose_example(actor=world.staff, case=recorded, purpose="publication", title="事例A")
+    example = examples.submit_example(actor=world.staff, example=example, expected_version=example.version)
+    examples.review_example(
+        actor=world.privacy,
+        example=example,
+        expected_version=example.version,
+        decision="approve",
+        k_reason="研修用",
+    )
+    decided(world, recorded, CaseState.CLOSED, soon)  # a person is erased once their cases ended
+    erase_person(actor=world.privacy, person=recorded.person)
+    officer = browser(world.privacy)
+    html = page(officer.get(reverse("learning:example", args=[example.pk])))
+    assert "事例A" not in html and "消去済み" in html  # the text went with the person's key
+    assert officer.get(reverse("learning:example_text", args=[example.pk])).status_code == 403
+    assert officer.post(reverse("learning:example_review", args=[example.pk]), {}).status_code == 403
