@@ -26,7 +26,15 @@ from learning.identifiers import (
 )
 from privacy.normalise import fold_variants, normalise_name, parse_date, split_name
 
-_DATE = re.compile(r"(?:明治|大正|昭和|平成|令和|[MTSHR])?(?:\d{1,4}|元)[-/.年]\d{1,2}[-/.月]\d{1,2}日?")
+# A date: a four-digit year or an era's (not 2-3-4, a block number), then month and day. The text
+# is folded (case folded too): the era's letter is lower case here.
+_DATE = re.compile(
+    r"(?:(?:明治|大正|昭和|平成|令和|[mtshr])(?:\d{1,2}|元)|\d{4})[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+)
+# A month without its day (2024年4月, 令和6年4月), and a day without its year (12月3日): moved too,
+# or — without a year, which the offset cannot be applied to — written as （日付）.
+_MONTH = re.compile(r"(?:(?:明治|大正|昭和|平成|令和)(?:\d{1,2}|元)|\d{4})年\d{1,2}月(?!\d)")
+_DAY = re.compile(r"(?<![\d年/.-])\d{1,2}月\d{1,2}日")
 _MARKS = {"\u3099", "\u309a"}  # combining (semi-)voiced sound marks: half-width ﾞ and ﾟ fold to these
 
 
@@ -48,14 +56,17 @@ def fold(text: str, *, keep_spaces: bool = False) -> Folded:
         for piece in jaconv.kata2hira(fold_variants(unicodedata.normalize("NFKC", char))).casefold():
             if piece.isspace() and not keep_spaces:
                 continue
-            if piece in _MARKS and chars:  # ﾀﾞ: one character, spanning both
-                chars[-1] = unicodedata.normalize("NFC", chars[-1] + piece)
+            joined = unicodedata.normalize("NFC", chars[-1] + piece) if piece in _MARKS and chars else ""
+            if len(joined) == 1:  # ﾀﾞ: one character, spanning both (ﾜﾞ or あ゛ stay two)
+                chars[-1] = joined
                 start, _end = folded.spans[-1]
                 folded.spans[-1] = (start, index + 1)
                 continue
             chars.append(piece)
             folded.spans.append((index, index + 1))
     folded.text = "".join(chars)
+    if len(folded.text) != len(folded.spans):  # every folded character must know where it came from
+        raise RuntimeError("fold: folded characters and their spans differ in number")
     return folded
 
 
@@ -143,6 +154,12 @@ def shift_dates(
             replacements.append((start, end, age_band(date, on or datetime.date.today())))
         else:
             replacements.append((start, end, japanese_date(date + offset)))
+    for start, end in _found(folded, _MONTH):
+        first = parse_date(f"{text[start:end]}1日")
+        if first is not None:
+            moved = first + offset
+            replacements.append((start, end, f"{moved.year}年{moved.month}月"))
+    replacements += [(start, end, "（日付）") for start, end in _found(folded, _DAY)]
     return _replace_spans(text, replacements)
 
 

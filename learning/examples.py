@@ -272,9 +272,15 @@ def edit_example(
     return stored
 
 
+def minimum_k(example: CaseExample) -> int:
+    """The minimum k of the municipality the example's case is in (its proposer's settings)."""
+    return values_of(example.proposed_by)[K_ANONYMITY]
+
+
 def k_of(example: CaseExample) -> int:
-    """How many cases of the example's district share its age band, household type and
-    categories (the example's own included): its k."""
+    """How many people with a case in the example's district share its age band, household type
+    and categories (the example's own person included): its k. People, not cases: one person's
+    several cases do not make them several."""
     quasi = example.quasi_identifiers
     today = timezone.localdate()
     cases = list(
@@ -297,7 +303,7 @@ def k_of(example: CaseExample) -> int:
     household_relations: dict[object, list[tuple[object, str]]] = {}
     for household_id, person_id, relation in members.values_list("household_id", "person_id", "relation"):
         household_relations.setdefault(household_id, []).append((person_id, relation))
-    k = 0
+    alike: set[object] = set()
     for case in cases:  # the birth date, decrypted last: only of those that match so far
         if sorted(tags.get(case.pk, ())) != quasi["categories"]:
             continue
@@ -305,9 +311,11 @@ def k_of(example: CaseExample) -> int:
         others = [r for p, r in household if p != case.person_id]
         if household_type(others) != quasi["household"]:
             continue
-        if case.person.erased_at is None and age_band(case.person.birth_date, today) == quasi["age_band"]:
-            k += 1
-    return k
+        if case.person_id in alike or case.person.erased_at is not None:
+            continue
+        if age_band(case.person.birth_date, today) == quasi["age_band"]:
+            alike.add(case.person_id)
+    return len(alike)
 
 
 def submit_example(*, actor: User, example: CaseExample, expected_version: int) -> CaseExample:
@@ -358,7 +366,7 @@ def review_example(
         errors["comment"] = [
             ValidationError(_("差し戻し・不承認には、コメントを入力してください。"), code="required")
         ]
-    minimum = values_of(actor)[K_ANONYMITY]
+    minimum = minimum_k(example)
     if decision == "approve" and (example.k or 0) < minimum and not k_reason.strip():
         errors["k_reason"] = [
             ValidationError(

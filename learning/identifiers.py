@@ -30,8 +30,11 @@ _DASHES = re.compile(r"[‐‑‒–—―−ー－-]")
 _ADDRESS_SEPARATOR = re.compile(r"(?<=\d)(?:丁目|番地の?|番|号|の|-)(?=\d)")
 _BLOCK = re.compile(r"\d+(?:-\d+)+")
 # A Japanese phone number: 0, then 9 or 10 more digits, in groups as people write them.
-_PHONE = re.compile(r"(?<!\d)0\d{1,4}[-()\s]*\d{1,4}[-()\s]*\d{3,4}(?!\d)")
-_RUN = re.compile(r"\d[\d\-().\s]*\d")
+# Between a phone number's groups: any dash or long-vowel mark people type (090ー2222ー3333), a
+# dot, brackets, spaces.
+_GROUP = r"[-‐‑‒–—―−ーｰ－().\s]*"
+_PHONE = re.compile(rf"(?<!\d)0\d{{1,4}}{_GROUP}\d{{1,4}}{_GROUP}\d{{3,4}}(?!\d)")
+_RUN = re.compile(rf"\d(?:{_GROUP}\d)*")
 _DATE = re.compile(
     r"(?:明治|大正|昭和|平成|令和|[MTSHRmtshr])?\s*(?:\d{1,4}|元)\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
 )

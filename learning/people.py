@@ -1,8 +1,9 @@
 """Everyone a case's texts may name, decrypted for the checks and drafts of learning (never shown):
-the person (本人), every household member, current or former (by relation: 子A, 配偶者A …), every
-informal supporter (by role: 近隣住民A …) and — for a case example — the staff and commissioners who
-wrote in the case (職員A …). One place, so that a description's check, an example's draft and an
-example's check all know the same people."""
+the person (本人, and the names reporters gave), every household member, current or former (by
+relation: 子A, 配偶者A …), every informal supporter (by role: 近隣住民A …), every guest of its
+meetings (出席者A …) and — for a case example — the staff and commissioners who wrote in the case or
+attended its meetings (職員A …). One place, so that a description's check, an example's draft and
+an example's check all know the same people."""
 
 from dataclasses import dataclass
 
@@ -13,7 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit import services as audit
-from cases.models import Case, Concern, HouseholdMember, ProgressEntry, Supporter
+from cases.models import (
+    Case,
+    Concern,
+    HouseholdMember,
+    MeetingAttendance,
+    MeetingGuest,
+    ProgressEntry,
+    Supporter,
+)
 from learning.identifiers import ADDRESS, BIRTH_DATE, NAME, PHONE, Identity, identifiers_in
 
 FOUND = {
@@ -45,7 +54,13 @@ def people_of(case: Case, *, writers: bool = False) -> CasePeople:
     """The case's people, each with the role a de-identified text writes them as; ``writers``:
     its staff and commissioners too, by their directory names."""
     person = case.person
-    found = [Identity("本人", (person.name, person.kana), person.address, person.phone, person.birth_date)]
+    # The person as the concerns' reporters named them too (before the person was identified).
+    found = []
+    if person.erased_at is None:  # an erased person's fields can no longer be read
+        concerns = Concern.objects.filter(case=case).select_related("case__person__data_key")
+        reported = [concern.reported_name for concern in concerns if concern.reported_name]
+        names = (person.name, person.kana, *reported)
+        found.append(Identity("本人", names, person.address, person.phone, person.birth_date))
     letters: dict[str, object] = {}
 
     def role(label: str) -> str:
@@ -76,11 +91,19 @@ def people_of(case: Case, *, writers: bool = False) -> CasePeople:
             )
         if member.ended_on is None and member.household_id == current:
             relations.append(member.relation)
-    for supporter in Supporter.objects.filter(person_id=case.person_id).order_by("added_at"):
+    # Supporters and meeting guests are encrypted under the person's key: gone with an erasure.
+    erased = person.erased_at is not None
+    for supporter in (
+        [] if erased else Supporter.objects.filter(person_id=case.person_id).order_by("added_at")
+    ):
         found.append(Identity(role(supporter.get_role_display()), (supporter.name,), phone=supporter.contact))
+    # Who attended its meetings without an account (family, neighbours, a doctor): named in minutes.
+    for guest in [] if erased else MeetingGuest.objects.filter(meeting__case=case).order_by("pk"):
+        found.append(Identity(role(_("出席者")), (guest.name,)))
     if writers:
         wrote = set(Concern.objects.filter(case=case).values_list("reported_by", flat=True))
         wrote |= set(ProgressEntry.objects.filter(case=case).values_list("written_by", flat=True))
+        wrote |= set(MeetingAttendance.objects.filter(meeting__case=case).values_list("user", flat=True))
         for user in User.objects.filter(pk__in=[w for w in wrote if w]).order_by("pk"):
             full = f"{user.last_name} {user.first_name}".strip()
             if full:

@@ -21,7 +21,7 @@ from cases.selectors import case_for
 from configuration.selectors import values_of
 from indicators.selectors import SMALL_NUMBERS, rule_text, years_offered
 from indicators.suppression import suppressed
-from learning.examples import EDITABLE, K_ANONYMITY, PROPOSE, REVIEW
+from learning.examples import EDITABLE, PROPOSE, REVIEW, minimum_k
 from learning.models import (
     SHORT_LABELS,
     CaseExample,
@@ -261,7 +261,9 @@ def review_page(actor: User, meeting_id: object) -> ReviewPage:
         if meeting
         else []
     )
-    own = next((a for a in attendances if a.user_id == actor.pk), None)
+    # An attendee while they still work for the organisation they were asked for.
+    mine = set(organisation_ids_of(actor))
+    own = next((a for a in attendances if a.user_id == actor.pk and a.organisation_id in mine), None)
     if meeting is None or not (convener or own):
         deny(actor, action="open_review")
     page = ReviewPage(
@@ -322,7 +324,12 @@ def item_to_record(actor: User, item_id: object) -> ReviewItem:
 def attended_review(actor: User, meeting_id: object) -> ReviewMeeting:
     """A meeting the actor is asked to (to acknowledge its confidentiality)."""
     meeting = _meeting(meeting_id)
-    if meeting is None or not meeting.attendances.filter(user=actor).exists():
+    asked = (
+        meeting.attendances.filter(user=actor, organisation_id__in=organisation_ids_of(actor))
+        if meeting
+        else None
+    )
+    if meeting is None or not asked.exists():
         deny(actor, action="acknowledge_review")
     return meeting
 
@@ -369,7 +376,10 @@ def _shown_to(actor: User, example: CaseExample) -> bool:
     return (
         example.status == ExampleStatus.APPROVED
         and ReviewAttendance.objects.filter(
-            user=actor, acknowledged_at__isnull=False, meeting__examples=example
+            user=actor,
+            organisation_id__in=organisation_ids_of(actor),  # still working where they were asked for
+            acknowledged_at__isnull=False,
+            meeting__examples=example,
         ).exists()
     )
 
@@ -381,14 +391,13 @@ def example_page(actor: User, example_id: object) -> ExamplePage:
     if example is None:
         deny(actor, action="open_example")
     as_lead = actor.has_perm(PROPOSE) and has_case_permission(actor, example.case, "lead_case")
-    as_officer = actor.has_perm(REVIEW)
+    # The officer reads what was asked to be reviewed (and decided), never a draft being written.
+    as_officer = actor.has_perm(REVIEW) and example.status != ExampleStatus.DRAFT
     if not (as_lead or as_officer or _shown_to(actor, example)):
         deny(actor, action="open_example")
-    if not (as_lead or as_officer):
+    if not as_lead:  # the officer's reading is recorded too, not only an attendee's
         audit.record("example.viewed", actor=actor, target=example)
-    return ExamplePage(
-        example=example, as_lead=as_lead, as_officer=as_officer, minimum=values_of(actor)[K_ANONYMITY]
-    )
+    return ExamplePage(example=example, as_lead=as_lead, as_officer=as_officer, minimum=minimum_k(example))
 
 
 def example_to_act_on(actor: User, example_id: object) -> CaseExample:

@@ -222,10 +222,11 @@ def is_convener(actor: User, meeting: ReviewMeeting) -> bool:
 
 def acknowledge_review(*, actor: User, meeting: ReviewMeeting) -> ReviewAttendance:
     """An attendee's acknowledgement of confidentiality: before it, the agenda stays closed."""
+    # Refused before the transaction: a refusal's record must not roll back with it.
+    if not ReviewAttendance.objects.filter(meeting=meeting, user=actor).exists():
+        deny(actor, action="acknowledge_review")
     with transaction.atomic():
-        attendance = ReviewAttendance.objects.select_for_update().filter(meeting=meeting, user=actor).first()
-        if attendance is None:
-            deny(actor, action="acknowledge_review")
+        attendance = ReviewAttendance.objects.select_for_update().get(meeting=meeting, user=actor)
         if attendance.acknowledged_at is None:
             attendance.acknowledged_at = timezone.now()
             attendance.save(update_fields=["acknowledged_at"])
@@ -282,8 +283,9 @@ def add_review_item(
     return item
 
 
-def _locked_item(actor: User, item: ReviewItem, expected_version: int, action: str) -> ReviewItem:
-    _convener_only(actor, item.meeting, action)
+def _locked_item(item: ReviewItem, expected_version: int) -> ReviewItem:
+    """The item locked, as of the version the form was drawn from (the caller checked the actor
+    before its transaction: a refusal's record must not roll back with it)."""
     stored = ReviewItem.objects.select_for_update().get(pk=item.pk)
     if stored.version != expected_version:
         raise Conflict(ITEM_CONFLICT)
@@ -302,10 +304,11 @@ def record_review(
         errors["proposal"] = [ValidationError(_("提案を入力してください。"), code="required")]
     if addressed_to not in Addressee.values:
         errors["addressed_to"] = [ValidationError(_("提案先を選んでください。"), code="required")]
+    _convener_only(actor, item.meeting, "record_review")
     if errors:
         raise CaseRuleError(errors)
     with transaction.atomic():
-        stored = _locked_item(actor, item, expected_version, "record_review")
+        stored = _locked_item(item, expected_version)
         stored.analysis, stored.proposal, stored.addressed_to = (
             analysis.strip(),
             proposal.strip(),
@@ -326,19 +329,24 @@ def record_review(
 
 def record_outcome(*, actor: User, item: ReviewItem, expected_version: int, outcome: str) -> ReviewItem:
     """The answer to the review's proposal (or what became of it): each of the item's issues'
-    raisers is told."""
+    raisers is told, the first time."""
+    _convener_only(actor, item.meeting, "record_outcome")
     if not outcome.strip():
         raise CaseRuleError(
             {"outcome": [ValidationError(_("回答・結果を入力してください。"), code="required")]}
         )
     with transaction.atomic():
-        stored = _locked_item(actor, item, expected_version, "record_outcome")
+        stored = _locked_item(item, expected_version)
+        first_answer = stored.answered_at is None
         if stored.reviewed_at is None:
             raise CaseRuleError(_("先に、検討の結果（理由と提案）を記録してください。"), code="not_reviewed")
         stored.outcome, stored.answered_at = outcome.strip(), timezone.now()
         stored.version += 1
         stored.save()
         audit.record("review.item_answered", actor=actor, target=stored.meeting, fields=["review.outcome"])
-        raisers = User.objects.filter(pk__in=stored.issues.values("raised_by"), is_active=True)
-        notify(kind=Kind.ISSUE_ANSWERED, recipients=list(raisers), link=reverse("learning:mine"), actor=actor)
+        if first_answer:  # a corrected answer is seen beside the issue; the raisers were told once
+            raisers = User.objects.filter(pk__in=stored.issues.values("raised_by"), is_active=True)
+            notify(
+                kind=Kind.ISSUE_ANSWERED, recipients=list(raisers), link=reverse("learning:mine"), actor=actor
+            )
     return stored

@@ -250,3 +250,30 @@ def test_erasing_the_person_erases_the_example_with_them(world, recorded, soon):
     assert "事例A" not in html and "消去済み" in html  # the text went with the person's key
     assert officer.get(reverse("learning:example_text", args=[example.pk])).status_code == 403
     assert officer.post(reverse("learning:example_review", args=[example.pk]), {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("「あ゛」と佐田さん", "「あ゛」と本人"),  # a mark that joins nothing keeps every later span right
+        ("ﾜﾞｼｰﾘｰ氏と佐田ダイスケさん、2024年4月1日", "ﾜﾞｼｰﾘｰ氏と本人、2024年7月10日"),
+        ("S15.3.15生", "80代生"),  # an era letter: the date of birth as its band
+        ("本町2-3-4と会議室1.2.3", "本町2-3-4と会議室1.2.3"),  # block numbers are no dates
+        ("12月3日に訪問（2024年12月3日）", "（日付）に訪問（2025年3月13日）"),  # a day without its year goes
+        ("令和6年4月から", "2024年7月から"),  # a month moves with the rest
+        ("電話 ０９０ー２２２２ー３３３３ か 090ｰ2222ｰ3333", "電話 （電話番号） か （電話番号）"),
+    ],
+)
+def test_tricky_writing_is_taken_out_and_nothing_else_is_garbled(text, expected):
+    person = Identity("本人", ("佐田 ダイスケ", "さだ だいすけ"), birth_date=datetime.date(1940, 3, 15))
+    on = datetime.date(2026, 12, 6)
+    assert replace_people(text, [person], "はまかぜ区", datetime.timedelta(days=100), on) == expected
+
+
+def test_the_officer_reads_no_draft_until_asked_and_a_reading_is_recorded(world, recorded):
+    example = examples.propose_example(actor=world.staff, case=recorded, purpose="case_review", title="事例")
+    officer = browser(world.privacy)
+    assert officer.get(reverse("learning:example", args=[example.pk])).status_code == 403
+    examples.submit_example(actor=world.staff, example=example, expected_version=example.version)
+    assert officer.get(reverse("learning:example", args=[example.pk])).status_code == 200
+    assert AuditEvent.objects.filter(event="example.viewed", actor=world.privacy).count() == 1

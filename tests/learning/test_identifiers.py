@@ -73,3 +73,10 @@ def test_a_name_is_found_in_any_width_and_with_any_spacing(surname, given_name, 
     for written in (f"{surname}{given_name}", f"{surname}　{given_name}", f"{surname} {given_name}"):
         assert NAME in identifiers_in(before + written, [person])
         assert NAME in identifiers_in(before + jaconv.h2z(written), [person])
+
+
+@pytest.mark.parametrize(
+    "text", ["０９０ー２２２２ー３３３３", "090ｰ2222ｰ3333", "045.123.4567", "０４５‐１２３‐４５６７"]
+)
+def test_a_phone_number_is_found_whatever_dash_it_is_written_with(text):
+    assert identifiers_in(text, []) == [PHONE]

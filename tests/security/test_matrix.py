@@ -130,7 +130,7 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             holds_role_permission(user, "add_caseexample")
             and grant_level(user, obj.case_id) >= AccessLevel.LEAD
         )
-        officer = holds_role_permission(user, "review_caseexample")
+        officer = holds_role_permission(user, "review_caseexample") and obj.status != "draft"
         approved = obj.status == "approved"
         if name == "learning:example_text":
             return (lead or officer) and approved, None
