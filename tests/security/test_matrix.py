@@ -136,8 +136,10 @@ def expected_page(name: str, user: User, obj) -> tuple[bool, object]:
             return (lead or officer) and approved, None
         attendee = (
             approved
-            and obj.shown_at.filter(
-                attendances__user=user, attendances__acknowledged_at__isnull=False
+            and obj.shown_at.filter(  # one attendance: acknowledged, and still at its organisation
+                attendances__user=user,
+                attendances__acknowledged_at__isnull=False,
+                attendances__organisation__memberships__user=user,
             ).exists()
         )
         return lead or officer or attendee, None
