@@ -18,13 +18,12 @@ import jaconv
 from learning.identifiers import (
     _ADDRESS_SEPARATOR,
     _BLOCK,
-    _KANA,
-    _KANA_PART,
-    _KANJI_PART,
+    _HONORIFIC,
     _PHONE,
     Identity,
+    name_patterns,
 )
-from privacy.normalise import fold_variants, normalise_name, parse_date, split_name
+from privacy.normalise import fold_variants, parse_date
 
 # A date: a four-digit year or an era's (not 2-3-4, a block number), then month and day. The text
 # is folded (case folded too): the era's letter is lower case here.
@@ -70,21 +69,6 @@ def fold(text: str, *, keep_spaces: bool = False) -> Folded:
     return folded
 
 
-_HONORIFIC = "(?=さん|さま|様|ちゃん|くん|君|氏|殿)"
-
-
-def _name_patterns(name: str) -> list[str]:
-    """Patterns of a name's folded forms to replace: whole, its parts long enough to stand alone,
-    and shorter parts where an honorific follows (トメさん)."""
-    whole = normalise_name(name)
-    patterns = [re.escape(whole)] if whole else []
-    for part in map(normalise_name, split_name(name) or ()):
-        shortest = _KANA_PART if _KANA.match(part) else _KANJI_PART
-        if part:
-            patterns.append(re.escape(part) + ("" if len(part) >= shortest else _HONORIFIC))
-    return patterns
-
-
 def _replace_spans(text: str, replacements: list[tuple[int, int, str]]) -> str:
     """The text with each (start, end, by) span of it replaced; of overlapping spans the one that
     starts first wins, and of two that start together the longer (a whole name over its surname)."""
@@ -121,7 +105,7 @@ def replace_people(
     roles: dict[str, str] = {}
     for person in people:
         for name in person.names:
-            for pattern in _name_patterns(name):
+            for pattern in name_patterns(name):
                 roles.setdefault(pattern, person.role)
     for pattern, role in roles.items():
         replacements += [(s, e, role) for s, e in _found(folded, re.compile(pattern))]
@@ -134,7 +118,7 @@ def replace_people(
     spaced = fold(text, keep_spaces=True)
     text = _replace_spans(text, [(s, e, "（電話番号）") for s, e in _found(spaced, _PHONE)])
     for role in {person.role for person in people}:  # 本人さん → 本人
-        text = re.sub(re.escape(role) + _HONORIFIC.replace("(?=", "(?:"), role, text)
+        text = re.sub(re.escape(role) + _HONORIFIC, role, text)
     births = {person.birth_date: person for person in people if person.birth_date}
     return shift_dates(text, offset, births, on)
 

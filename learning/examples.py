@@ -124,17 +124,21 @@ def draft_text(
 
     concerns = [
         f"{japanese_date(concern.noticed_on + offset)} {clean(concern.details or '')}".rstrip()
-        for concern in Concern.objects.filter(case=case).order_by("noticed_on", "created_at")
+        for concern in Concern.objects.filter(case=case)
+        .select_related("case__person__data_key")
+        .order_by("noticed_on", "created_at")
     ]
     entries = [
         f"{day(entry.occurred_at)}（{entry.get_kind_display()}） {clean(entry.text)}"
-        for entry in ProgressEntry.objects.filter(case=case, correction__isnull=True).order_by("occurred_at")
+        for entry in ProgressEntry.objects.filter(case=case, correction__isnull=True)
+        .select_related("case__person__data_key")
+        .order_by("occurred_at")
     ]
     meetings = [
         f"{day(meeting.scheduled_for)} {meeting.get_kind_display()}: {clean(meeting.minutes or '')}"
-        for meeting in SupportMeeting.objects.filter(case=case, held_at__isnull=False).order_by(
-            "scheduled_for"
-        )
+        for meeting in SupportMeeting.objects.filter(case=case, held_at__isnull=False)
+        .select_related("case__person__data_key")
+        .order_by("scheduled_for")
     ]
     lines: list[str] = []
     for heading, section in (
@@ -283,11 +287,7 @@ def k_of(example: CaseExample) -> int:
     several cases do not make them several."""
     quasi = example.quasi_identifiers
     today = timezone.localdate()
-    cases = list(
-        Case.objects.filter(area_id=quasi["district"])
-        .select_related("person")
-        .only("pk", "household_id", "person")
-    )
+    cases = list(Case.objects.filter(area_id=quasi["district"]).select_related("person__data_key"))
     tags: dict[object, set[str]] = {}
     for case_id, code in ConcernCategoryTag.objects.filter(
         concern__case__in=[c.pk for c in cases]

@@ -63,7 +63,7 @@ def identifiers_in(text: str, people: list[Identity]) -> list[str]:
     as_address = _address_form(text)
     found = set()
     for person in people:
-        if any(_names_in(folded, name) for name in person.names):
+        if any(re.search(p, folded) for name in person.names for p in name_patterns(name)):
             found.add(NAME)
         if person.address and any(_contains(as_address, part) for part in _address_parts(person.address)):
             found.add(ADDRESS)
@@ -77,21 +77,17 @@ def identifiers_in(text: str, people: list[Identity]) -> list[str]:
     return [kind for kind in KINDS if kind in found]
 
 
-def _names_in(folded: str, name: str) -> bool:
-    """Whether a folded text holds the name: whole, or a part of it long enough to be a name on
-    its own, or any part followed by an honorific (林さん, トメさん)."""
+def name_patterns(name: str) -> list[str]:
+    """Patterns of a name's folded forms (normalise_name): the whole name, each part long enough
+    to be a name on its own, and a shorter part where an honorific follows (林さん, トメさん) — the
+    check's rule and the draft's alike."""
     whole = normalise_name(name)
-    if not whole:
-        return False
-    if whole in folded:
-        return True
+    patterns = [re.escape(whole)] if whole else []
     for part in map(normalise_name, split_name(name) or ()):
         shortest = _KANA_PART if _KANA.match(part) else _KANJI_PART
-        if part and (
-            (len(part) >= shortest and part in folded) or re.search(re.escape(part) + _HONORIFIC, folded)
-        ):
-            return True
-    return False
+        if part:
+            patterns.append(re.escape(part) + ("" if len(part) >= shortest else f"(?={_HONORIFIC})"))
+    return patterns
 
 
 def _address_form(text: str) -> str:

@@ -76,7 +76,7 @@ def people_of(case: Case, *, writers: bool = False) -> CasePeople:
             household__in=HouseholdMember.objects.filter(person_id=case.person_id).values("household")
         )
         .exclude(person_id=case.person_id)
-        .select_related("person")
+        .select_related("person__data_key")
         .order_by("pk")
     )
     relations = []
@@ -94,11 +94,16 @@ def people_of(case: Case, *, writers: bool = False) -> CasePeople:
     # Supporters and meeting guests are encrypted under the person's key: gone with an erasure.
     erased = person.erased_at is not None
     for supporter in (
-        [] if erased else Supporter.objects.filter(person_id=case.person_id).order_by("added_at")
+        []
+        if erased
+        else Supporter.objects.filter(person_id=case.person_id)
+        .select_related("person__data_key")
+        .order_by("added_at")
     ):
         found.append(Identity(role(supporter.get_role_display()), (supporter.name,), phone=supporter.contact))
     # Who attended its meetings without an account (family, neighbours, a doctor): named in minutes.
-    for guest in [] if erased else MeetingGuest.objects.filter(meeting__case=case).order_by("pk"):
+    guests = MeetingGuest.objects.filter(meeting__case=case).select_related("meeting__case__person__data_key")
+    for guest in [] if erased else guests.order_by("pk"):
         found.append(Identity(role(_("出席者")), (guest.name,)))
     if writers:
         wrote = set(Concern.objects.filter(case=case).values_list("reported_by", flat=True))

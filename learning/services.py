@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,14 +155,13 @@ def wards_of(office: Organisation) -> list[Area]:
 
 def review_candidates(ward: Area) -> list[tuple[User, Organisation]]:
     """Who may be asked to a review of the ward: the active staff of the ward offices, plazas and
-    ward 社協 that serve any of its districts, each with the organisation they would attend for."""
-    in_ward = set(Area.objects.filter(parent=ward, level=Area.Level.DISTRICT).values_list("pk", flat=True))
-    serving = [
-        organisation.pk
-        for organisation in Organisation.objects.filter(kind__in=REVIEW_KINDS)
-        if in_ward
-        & set(districts_of(Organisation.objects.filter(pk=organisation.pk)).values_list("pk", flat=True))
-    ]
+    ward 社協 that serve any of its districts (``districts_of``'s rule: the district itself, its
+    ward or municipality, or a plaza area in it), each with the organisation they would attend for."""
+    districts = Area.objects.filter(parent=ward, level=Area.Level.DISTRICT)
+    served = Q(areas__in=districts) | Q(areas=ward) | Q(areas__parent__in=districts)
+    if ward.parent_id:
+        served |= Q(areas=ward.parent_id)
+    serving = Organisation.objects.filter(served, kind__in=REVIEW_KINDS).values("pk")
     memberships = (
         Membership.objects.filter(organisation__in=serving, user__is_active=True)
         .select_related("user", "organisation")
