@@ -13,6 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATION_PERMISSIONS
+from accounts.selectors import permission_names
 from accounts.sql import user_by_id
 
 
@@ -23,19 +24,14 @@ class RoleBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):
+        """The names read with the user's ids (accounts.selectors.permission_names: no statement
+        of their own), the superuser flag adding the administration's only."""
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        cache_name = f"_{from_name}_perm_cache"
-        if not hasattr(user_obj, cache_name):
-            held = getattr(self, f"_get_{from_name}_permissions")(user_obj)
-            names = {
-                f"{app_label}.{codename}"
-                for app_label, codename in held.values_list("content_type__app_label", "codename").order_by()
-            }
-            if user_obj.is_superuser and from_name == "group":
-                names |= ADMINISTRATION_PERMISSIONS
-            setattr(user_obj, cache_name, names)
-        return getattr(user_obj, cache_name)
+        names = permission_names(user_obj, from_name)
+        if user_obj.is_superuser and from_name == "group":
+            return names | ADMINISTRATION_PERMISSIONS
+        return names
 
     async def _aget_permissions(self, user_obj, obj, from_name):
         return await sync_to_async(self._get_permissions)(user_obj, obj, from_name)

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import LazyObject, empty
 
 from accounts import sql
 from accounts.models import Area, Membership, Organisation, User
@@ -56,16 +57,12 @@ def group_ids_of(user: User) -> list[int]:
     """The user's group ids, read once per user object — as Django's ModelBackend caches a user's
     permissions: a request's user is loaded afresh for each request, and sync_role_groups forgets
     them when memberships change."""
-    if "_group_ids" not in user.__dict__:
-        _read_ids(user)
-    return user.__dict__["_group_ids"]
+    return _read_with_ids(user)["_group_ids"]
 
 
 def organisation_ids_of(user: User) -> list[int]:
     """The ids of the user's organisations, read once per user object (like group_ids_of)."""
-    if "_organisation_ids" not in user.__dict__:
-        _read_ids(user)
-    return user.__dict__["_organisation_ids"]
+    return _read_with_ids(user)["_organisation_ids"]
 
 
 # Counts an app above wants on every page it shows (the header's unread notifications), read in
@@ -82,33 +79,67 @@ def read_with_user_ids(name: str, scalar_sql: str) -> None:
 
 
 def forget_user_ids(user: User) -> None:
-    """Have the next ask read the ids and counts again (memberships or a count changed)."""
-    for key in ("_group_ids", "_organisation_ids", "_counts"):
-        user.__dict__.pop(key, None)
+    """Have the next ask read the ids, permissions and counts again (memberships or a count
+    changed)."""
+    kept = _own(user).__dict__
+    for key in ("_group_ids", "_organisation_ids", "_counts", *PERMISSION_CACHES):
+        kept.pop(key, None)
+
+
+# Where ModelBackend keeps a user's permission names (accounts.backends reads them from here).
+PERMISSION_CACHES = ("_user_perm_cache", "_group_perm_cache", "_perm_cache")
 
 
 def user_count(user: User, name: str) -> int:
     """A count registered with ``read_with_user_ids``, read once per user object with the ids."""
-    if "_counts" not in user.__dict__:
-        _read_ids(user)
-    return user.__dict__["_counts"][name]
+    return _read_with_ids(user)["_counts"][name]
 
 
-def _read_ids(user: User) -> None:
+def permission_names(user: User, source: str) -> set[str]:
+    """The user's own (``source`` "user") or their groups' ("group") model permissions as
+    "app_label.codename", read once per user object with the ids."""
+    return _read_with_ids(user)[f"_{source}_perm_cache"]
+
+
+def _own(user: User) -> User:
+    """The user object itself: a request's user is a lazy wrapper whose own attributes are not the
+    user's, and ``has_perm`` runs on the user inside it (django-otp's wrapper around
+    Django's: two layers); what is read is kept there, once."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
+def _read_with_ids(user: User) -> dict:
+    """The user object's attributes, with the ids, permissions and counts read into them (one
+    statement the first time)."""
+    kept = _own(user).__dict__
+    if "_counts" not in kept:
+        _read_ids(user.pk, kept)
+    return kept
+
+
+def _read_ids(user_id: int, kept: dict) -> None:
     """Both lists in one statement: a page that asks whose grants and whose permissions apply
     (the case page) asks once. The link tables alone, not joined to groups or organisations; the
-    registered counts ride along, each a row of its own tagged 2, 3 …"""
+    permissions' names and the registered counts ride along, each a row of its own."""
     names = list(_COUNTS)
     found: tuple[set[int], set[int]] = (set(), set())
+    held: tuple[set[str], set[str]] = (set(), set())
     counts: dict[str, int] = {}
-    for kind, value in sql.ids_and_counts(user.pk, [_COUNTS[name] for name in names]):
+    for kind, value, name in sql.ids_and_counts(user_id, [_COUNTS[name] for name in names]):
         if kind < 2:
             found[kind].add(value)
+        elif kind < sql.FIRST_COUNT:
+            held[kind - 2].add(name)
         else:
-            counts[names[kind - 2]] = value
-    user.__dict__["_group_ids"] = sorted(found[0])
-    user.__dict__["_organisation_ids"] = sorted(found[1])
-    user.__dict__["_counts"] = counts
+            counts[names[kind - sql.FIRST_COUNT]] = value
+    kept["_group_ids"] = sorted(found[0])
+    kept["_organisation_ids"] = sorted(found[1])
+    kept["_user_perm_cache"], kept["_group_perm_cache"] = held
+    kept["_counts"] = counts
 
 
 def holds_role(user: User, roles) -> bool:

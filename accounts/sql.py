@@ -2,7 +2,7 @@
 ``read_instances``, ``insert_instances``), and
 accounts' own reads, all of them — what every signed-in request asks before any view runs (its
 session, its user, its second-factor device) and then once (the user's group and organisation
-ids, with the counts other apps have ride along).
+ids, with the user's permissions and the counts other apps have riding along).
 
 Django's ORM builds and compiles a one-row SELECT in about 150 µs and runs it in about 15
 (bench/serve.py, docs/performance.md): on the three reads of every request that was a tenth of a
@@ -12,6 +12,8 @@ case page. Only table and column names from the models go into the text; values 
 from collections.abc import Sequence
 from functools import cache
 
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import connection, connections
 from django.db.models import Model
@@ -154,18 +156,33 @@ def device_by_id(model: type[Model], device_id: int) -> Model | None:
 
 
 # Every signed-in page asks it (the audit trail names the actor's organisation, the case page
-# their grants): the link tables alone, not joined to groups or organisations.
+# their grants): the link tables alone, not joined to groups or organisations. The user's model
+# permissions ride along as names (tags 2 and 3, as ModelBackend reads them: their own, their
+# groups'), so ``has_perm`` costs no statement of its own: a role group holds some twenty.
+_PERMISSION_NAME = "ct.app_label || '.' || p.codename"
 _IDS = (
-    f"SELECT 0, group_id FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
-    f"UNION ALL SELECT 1, organisation_id FROM {Membership._meta.db_table} WHERE user_id = %s"
+    f"SELECT 0, group_id, NULL FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
+    f"UNION ALL SELECT 1, organisation_id, NULL FROM {Membership._meta.db_table} WHERE user_id = %s "
+    f"UNION ALL SELECT 2, NULL, {_PERMISSION_NAME} FROM {User.user_permissions.through._meta.db_table} up "
+    f"JOIN {Permission._meta.db_table} p ON p.id = up.permission_id "
+    f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id WHERE up.user_id = %s "
+    f"UNION ALL SELECT 3, NULL, {_PERMISSION_NAME} FROM {Group.permissions.through._meta.db_table} gp "
+    f"JOIN {User.groups.through._meta.db_table} ug ON ug.group_id = gp.group_id "
+    f"JOIN {Permission._meta.db_table} p ON p.id = gp.permission_id "
+    f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id WHERE ug.user_id = %s"
 )
+# The first tag of the counts (``ids_and_counts``).
+FIRST_COUNT = 4
 
 
-def ids_and_counts(user_id: int, counts: Sequence[str]) -> list[tuple[int, int]]:
-    """The user's group ids (rows tagged 0), organisation ids (tagged 1) and each of ``counts`` —
-    scalar subqueries on the user's id (one %s each) — tagged 2, 3 … in one statement."""
-    sql = _IDS + "".join(f" UNION ALL SELECT {tag}, ({count})" for tag, count in enumerate(counts, start=2))
-    return read_rows(sql, [user_id] * (2 + len(counts)))
+def ids_and_counts(user_id: int, counts: Sequence[str]) -> list[tuple[int, int | None, str | None]]:
+    """The user's group ids (rows tagged 0), organisation ids (tagged 1), their own permissions'
+    names (2), their groups' (3) and each of ``counts`` — scalar subqueries on the user's id (one
+    %s each) — tagged 4, 5 … in one statement."""
+    sql = _IDS + "".join(
+        f" UNION ALL SELECT {tag}, ({count}), NULL" for tag, count in enumerate(counts, start=FIRST_COUNT)
+    )
+    return read_rows(sql, [user_id] * (4 + len(counts)))
 
 
 def role_bits_sql() -> str:

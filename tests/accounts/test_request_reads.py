@@ -122,3 +122,42 @@ def test_the_written_reads_still_override_the_libraries_own():
     from django.contrib.sessions.backends import db
 
     assert callable(getattr(db.SessionStore, "_get_session_from_db", None))
+
+
+def test_permissions_ride_with_the_ids_and_are_what_django_reads(world, django_assert_num_queries):
+    """A user's model permissions are read in the statement of their ids: the names Django's own
+    ModelBackend would find (their own and their groups'), no statement for has_perm after it."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from accounts.selectors import forget_user_ids, organisation_ids_of
+
+    user = User.objects.get(pk=world.staff.pk)
+    user.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    django_read = User.objects.get(pk=user.pk)
+    expected = ModelBackend().get_all_permissions(django_read)
+    assert "audit.view_auditevent" in expected and "cases.add_concern" in expected
+
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        organisation_ids_of(user)
+        assert user.get_all_permissions() == expected
+        assert user.has_perm("audit.view_auditevent") and not user.has_perm("cases.break_glass")
+
+    user.user_permissions.clear()
+    forget_user_ids(user)
+    assert not user.has_perm("audit.view_auditevent") and user.has_perm("cases.add_concern")
+
+
+def test_a_request_reads_the_ids_and_permissions_once_through_both_wrappers(world):
+    """request.user is django-otp's lazy wrapper around Django's: the ids read for the menu and
+    the permissions has_perm asks are one read, kept on the user inside both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world.privacy)  # its home asks has_perm (break-glass reviews) and the roles
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(HOME).status_code == 200
+    ids = [q["sql"] for q in read.captured_queries if "SELECT 0, group_id" in q["sql"]]
+    permissions = [q["sql"] for q in read.captured_queries if "auth_permission" in q["sql"]]
+    assert len(ids) == 1 and permissions == ids
