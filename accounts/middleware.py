@@ -30,6 +30,9 @@ from accounts.sql import device_by_id
 SIGNED_IN_AT = "tsunagu.signed_in_at"
 LAST_SEEN = "tsunagu.last_seen"
 IDLE_TIMEOUT = "tsunagu.idle_timeout"
+# How long after signing in the session ends whatever happens, where it differs from
+# SESSION_COOKIE_AGE (a phone its user marked as their own: devices.services.remember_device).
+SESSION_AGE = "tsunagu.session_age"
 # Set on the request before logging out, so that the logout's audit event says why.
 SESSION_END_REASON = "tsunagu_session_end"
 IDLE, ABSOLUTE = "idle", "absolute"
@@ -61,13 +64,13 @@ def start_session_clock(request: HttpRequest, user: User) -> None:
     request.session[IDLE_TIMEOUT] = idle_timeout_of(user)
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     """A request to the API (docs/api.md), which a program reads: answered with a problem, not
     sent to a page."""
     return request.path_info.startswith("/api/")
 
 
-def _problem(status: int, title: str, detail: str, code: str) -> JsonResponse:
+def problem(status: int, title: str, detail: str, code: str) -> JsonResponse:
     """An RFC 9457 problem, as api/errors.py words the API's own."""
     return JsonResponse(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code},
@@ -103,7 +106,8 @@ class SessionTimeoutMiddleware:
             moment = now()
             if moment - session.get(LAST_SEEN, moment) > session[IDLE_TIMEOUT]:
                 return self._end(request, IDLE)
-            if moment - session.get(SIGNED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
+            longest = session.get(SESSION_AGE, settings.SESSION_COOKIE_AGE)
+            if moment - session.get(SIGNED_IN_AT, moment) > longest:
                 return self._end(request, ABSOLUTE)
             if moment - session[LAST_SEEN] >= LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN] = moment
@@ -116,8 +120,8 @@ class SessionTimeoutMiddleware:
             message = _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
         else:
             message = _("ログインから時間が経過したため、ログアウトしました。もう一度ログインしてください。")
-        if _is_api(request):
-            return _problem(401, _("認証が必要です"), message, "session_ended")
+        if is_api(request):
+            return problem(401, _("認証が必要です"), message, "session_ended")
         messages.warning(request, message)
         # Back to this page after signing in again, if it was one to read (a form's POST is lost).
         if request.method in ("GET", "HEAD") and request.path != reverse("logout"):
@@ -171,8 +175,8 @@ class SecondFactorMiddleware:
             target = "accounts:two_factor_setup"
         else:
             return None
-        if _is_api(request):
-            return _problem(
+        if is_api(request):
+            return problem(
                 403,
                 _("権限がありません"),
                 _("二要素認証を済ませてから使ってください。"),

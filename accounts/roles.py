@@ -84,6 +84,9 @@ _ACCOUNTS_ADMIN = [
     # API tokens: issued and revoked (api.services, audited), never edited or deleted (docs/api.md).
     "api.view_apitoken",
     "api.add_apitoken",
+    # Phones whose sign-in is kept: seen and revoked, never edited (phones.services, audited).
+    "phones.view_phone",
+    "phones.revoke_phone",
     # Who the evacuation-support list takes (disaster.ListingCriterion, audited).
     "disaster.view_listingcriterion",
     "disaster.add_listingcriterion",

@@ -19,6 +19,27 @@ class Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
+def written_at_field() -> serializers.DateTimeField:
+    """When the phone wrote it, sent with what it wrote offline (docs/offline.md)."""
+    return serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("端末で記録した日時（オフラインで記録したとき）"),
+    )
+
+
+def one_time_key_field() -> serializers.RegexField:
+    """The phone's one-time key of what it sends: a retry answers the first record."""
+    return serializers.RegexField(
+        r"^[A-Za-z0-9_-]{16,64}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("端末が一度だけ作る識別子（UUID など）。同じ識別子の再送には最初の記録を返します。"),
+    )
+
+
 class ConcernIn(serializers.Serializer):
     """A concern (気付き) as the concern form takes it: what was noticed, where, and who, if known."""
 
@@ -38,6 +59,8 @@ class ConcernIn(serializers.Serializer):
     reporter_kind = serializers.ChoiceField(
         choices=ReporterKind.choices, required=False, help_text=_("省略すると報告者の組織から決まります")
     )
+    written_at = written_at_field()
+    key = one_time_key_field()
 
     def __init__(self, *args, areas=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +74,7 @@ class ConcernOut(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     urgent = serializers.BooleanField()
+    created = serializers.BooleanField(help_text=_("false: 同じ識別子の記録がすでにあり、それを返しました"))
 
 
 class Problem(serializers.Serializer):
@@ -459,19 +483,8 @@ class SafetyCheckIn(serializers.Serializer):
     registration = serializers.UUIDField(help_text=_("名簿の登録のID（担当する方）"))
     status = serializers.ChoiceField(choices=SafetyStatus.choices)
     note = Text(max_length=1000, required=False, allow_blank=True, default="")
-    written_at = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text=_("端末で記録した日時（オフラインで記録したとき）"),
-    )
-    key = serializers.RegexField(
-        r"^[A-Za-z0-9_-]{16,64}$",
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=_("端末が一度だけ作る識別子（UUID など）。同じ識別子の再送には最初の記録を返します。"),
-    )
+    written_at = written_at_field()
+    key = one_time_key_field()
 
 
 class SafetyCheckOut(serializers.Serializer):
@@ -497,3 +510,17 @@ class SafetyRoundOut(serializers.Serializer):
     is_drill = serializers.BooleanField(source="declaration.is_drill")
     started_at = serializers.DateTimeField(source="declaration.started_at")
     people = SafetyPersonOut(many=True)
+
+
+class ThisPhoneOut(serializers.Serializer):
+    phone = serializers.IntegerField(
+        allow_null=True, help_text=_("自分専用として登録した端末のID（登録していなければ null）")
+    )
+    csrf = serializers.CharField(help_text=_("送信のときに X-CSRFToken に入れる値"))
+    keep_hours = serializers.IntegerField(help_text=_("送信待ちの記録を端末に残しておく時間（この後は消去）"))
+
+
+class QueueKeyOut(serializers.Serializer):
+    key = serializers.CharField(
+        help_text=_("AES-256-GCM の鍵（Base64）。端末は取り出せない鍵として取り込みます")
+    )

@@ -50,6 +50,8 @@ urlpatterns = [
     *action_paths("matter", MATTER_ACTIONS, views.matter_action_view),
     path("safety/", views.SafetyRounds.as_view(), name="safety_rounds"),
     path("safety/checks/", views.SafetyCheckCreate.as_view(), name="safety_checks"),
+    path("phones/this/", views.ThisPhone.as_view(), name="this_phone"),
+    path("phones/this/key/", views.ThisPhoneKey.as_view(), name="this_phone_key"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     # The schema to read and try (GETs) in Swagger UI: for signed-in users (the middleware asks
     # for the second factor first); its script is served from the same address (?script=). Its

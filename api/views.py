@@ -1,7 +1,11 @@
 """The API's endpoints: thin adapters over the same services and selectors as the pages."""
 
+import base64
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +36,7 @@ from api.serializers import (
     PersonSearchIn,
     PersonSearchOut,
     Problem,
+    QueueKeyOut,
     ReferralDoneOut,
     ReferralListOut,
     ReferralOut,
@@ -39,6 +44,7 @@ from api.serializers import (
     SafetyCheckOut,
     SafetyRoundOut,
     StandingOut,
+    ThisPhoneOut,
 )
 from cases.actions import CASE_ACTIONS, MEETING_ACTIONS
 from cases.forms_lists import CaseListForm
@@ -69,6 +75,8 @@ from disaster import selectors as disaster_selectors
 from disaster.services import record_check
 from guardianship.actions import MATTER_ACTIONS, matter_for_form, offered_on
 from guardianship.selectors import centre_matters, matter_page, matter_standing, matter_to_act_on
+from phones.selectors import phone_of
+from phones.services import SESSION_PHONE, issue_queue_key
 from privacy.exceptions import DataErased
 from referrals.actions import ACTIONS as REFERRAL_ACTIONS
 from referrals.actions import NEW as NEW_REFERRAL
@@ -100,7 +108,7 @@ class ConcernCreate(APIView):
 
     @extend_schema(
         request=ConcernIn,
-        responses={201: ConcernOut, **problems(400, 401, 403, 422)},
+        responses={201: ConcernOut, 200: ConcernOut, **problems(400, 401, 403, 422)},
         operation_id="concerns_create",
     )
     def post(self, request):
@@ -108,6 +116,9 @@ class ConcernCreate(APIView):
         given = ConcernIn(data=request.data, areas=choices.areas)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        earlier = intake.concern_sent_before(request.user, data["key"])
+        if earlier is not None:  # a phone's retry: the first answer again, nothing written
+            return Response(_concern_out(earlier, created=False), status=status.HTTP_200_OK)
         case = intake.report_concern(
             actor=request.user,  # a token's user belongs to the token's organisation alone
             area=data["area"],
@@ -117,8 +128,15 @@ class ConcernCreate(APIView):
             urgency=data["urgency"],
             details=data["details"],
             identity={"name": data["name"], "address": data["address"]},
+            key=data["key"],
+            written_at=data["written_at"],
         )
-        return Response(ConcernOut(case).data, status=status.HTTP_201_CREATED)
+        return Response(_concern_out(case, created=True), status=status.HTTP_201_CREATED)
+
+
+def _concern_out(case, *, created: bool) -> dict:
+    answer = {"id": case.pk, "reference": case.reference, "urgent": case.urgent, "created": created}
+    return ConcernOut(answer).data
 
 
 class PersonSearch(APIView):
@@ -910,3 +928,46 @@ class SafetyCheckCreate(APIView):
             }
         ).data
         return Response(out, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ThisPhone(APIView):
+    """What the phone's offline queue asks before it sends (docs/offline.md): whether this session
+    is kept on a phone its user marked as their own, the CSRF token to send with (a page the phone
+    kept may hold an old one), and how long what waits unsent is kept. Signed-in browsers only:
+    a token is no phone."""
+
+    required_scope = None
+
+    @extend_schema(responses={200: ThisPhoneOut, **problems(401, 403)}, operation_id="phones_this")
+    def get(self, request):
+        phone = request.session.get(SESSION_PHONE) if request.auth is None else None
+        return Response(
+            ThisPhoneOut(
+                {
+                    "phone": phone,
+                    "csrf": get_token(request),
+                    "keep_hours": settings.TSUNAGU_OFFLINE_KEEP_HOURS,
+                }
+            ).data
+        )
+
+
+class ThisPhoneKey(APIView):
+    """A new key for what waits on this phone: AES-256-GCM, which the phone imports as a key no
+    script can read back out. Only on a phone its user marked as their own; the server keeps no
+    copy (phones.services.issue_queue_key)."""
+
+    required_scope = None
+
+    @extend_schema(
+        request=None, responses={201: QueueKeyOut, **problems(401, 403)}, operation_id="phones_key"
+    )
+    def post(self, request):
+        kept = request.session.get(SESSION_PHONE) if request.auth is None else None
+        phone = phone_of(request.user, kept) if kept is not None else None
+        if phone is None:
+            raise PermissionDenied(
+                _("この端末は自分専用として登録されていません。ログインの画面で登録してください。")
+            )
+        key = base64.b64encode(issue_queue_key(actor=request.user, phone=phone)).decode()
+        return Response(QueueKeyOut({"key": key}).data, status=status.HTTP_201_CREATED)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "privacy",
     "printing",  # documents to print: HTML to PDF in memory (docs/documents.md)
     "audit",
+    "phones",  # phones whose sign-in is kept, and their offline queue's key (docs/offline.md)
     "configuration",  # each municipality's settings, versioned (docs/configuration.md)
     "cases",
     "referrals",
@@ -170,6 +171,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After messages and htmx: a session that has been idle too long ends with a message.
     "accounts.middleware.SessionTimeoutMiddleware",
+    # A kept sign-in only on its phone; a revoked phone told so and wiped (docs/offline.md).
+    "phones.middleware.RememberedPhoneMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,6 +198,8 @@ TEMPLATES = [
                 "notifications.context_processors.bell",
                 # The menu: the destinations of the user's roles, read with the ids (config/menu.py).
                 "config.menu.menu",
+                # Whether the page loads the offline queue (commissioners, supporters: config/offline.py).
+                "config.offline.offline",
             ],
         },
     },
@@ -335,6 +340,10 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 # who work on shared office terminals, than for commissioners and guardians on their own phones.
 TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES = env_positive_int("TSUNAGU_IDLE_TIMEOUT_OFFICE_MINUTES", 30)
 TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES = env_positive_int("TSUNAGU_IDLE_TIMEOUT_PERSONAL_MINUTES", 120)
+# A phone its user marked as their own keeps the sign-in until it has been idle this long
+# (docs/offline.md); what waits on it unsent is wiped after TSUNAGU_OFFLINE_KEEP_HOURS.
+TSUNAGU_PHONE_IDLE_DAYS = env_positive_int("TSUNAGU_PHONE_IDLE_DAYS", 14)
+TSUNAGU_OFFLINE_KEEP_HOURS = env_positive_int("TSUNAGU_OFFLINE_KEEP_HOURS", 72)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,19 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from config import health, views
+from config import health, offline, views
+from phones import views as phone_views
 
 handler403 = views.permission_denied
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("calendar/", views.meeting_calendar, name="calendar"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("accounts/login/", phone_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", phone_views.SignOutView.as_view(), name="logout"),
     # Nobody sets another user's password: a link lets each user set their own (docs/security.md).
     path("accounts/password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -46,6 +45,7 @@ urlpatterns = [
     path("configuration/", include("configuration.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("notifications/", include("notifications.urls")),
+    path("phones/", include("phones.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Probes (config.health): answered by its middleware first; routed too, for reverse().

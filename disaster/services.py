@@ -22,7 +22,7 @@ from cases.access import deny, require_role_permission
 from cases.exceptions import CaseRuleError, Conflict
 from cases.models import Agreement
 from cases.services.agreements import administering_offices
-from cases.services.intake import serves
+from cases.services.intake import CLOCK_TOLERANCE, serves
 from cases.services.people import register_person
 from cases.vocabulary import AgreementKind
 from disaster.criteria import Circumstances, criteria_met
@@ -638,8 +638,6 @@ def end_disaster(*, actor: User, declaration: Declaration) -> Declaration:
 
 CHECK = "disaster.add_safetycheck"
 CHECKER_ROLES = (Role.COMMISSIONER, Role.SUPPORTER)
-# How far ahead of the server a phone's clock may be before its time is taken for a mistake.
-CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
 
 
 def in_scope(declaration: Declaration) -> QuerySet[Registration]:

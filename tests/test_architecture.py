@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     # notifications imports only accounts; cases and the features call it (never the other way).
     {"privacy", "notifications", "printing"},
     {"audit"},
+    {"phones"},
     {"configuration"},
     {"cases"},
     {"referrals", "guardianship", "networks", "disaster", "backups"},

@@ -220,6 +220,11 @@ class Concern(EncryptedModel):
     # case's record says by then (a corrected name is not theirs to see).
     reported_name = EncryptedCharField(_("報告時の氏名"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    # Written on a phone without a network and sent later (docs/offline.md): when the phone says
+    # it was written (kept as written; the server's ``created_at`` orders), and the phone's
+    # one-time key, so that a retry answers the first concern instead of making a second.
+    written_at = models.DateTimeField(_("端末で記録した日時"), null=True, blank=True)
+    key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     # Whether one of its categories is about rights advocacy (vocabulary.RIGHTS_ADVOCACY), written
     # with the categories when it is recorded (they never change): what indicator ⑤ counts.
     about_rights_advocacy = models.BooleanField(_("権利擁護に関する相談"), default=False, editable=False)

@@ -2,9 +2,10 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Area, Organisation, OrganisationKind, User
@@ -12,6 +13,7 @@ from accounts.selectors import organisation_ids_of
 from audit import services as audit
 from cases.access import (
     change_access,
+    deny,
     end_grants,
     grant_access,
     organisation_granted,
@@ -106,26 +108,64 @@ def report_concern(
     identity: dict | None = None,
     noticed_on: datetime.date | None = None,
     organisation: Organisation | None = None,
+    key: str = "",
+    written_at: datetime.datetime | None = None,
 ) -> Case:
     """A concern (気付き) logged: a person (perhaps not yet named), a case in ``noticed``, and the
     care plazas of the area (the ward office where there is none) see it in their intake inbox —
-    a 至急 one the ward office sections that receive urgent concerns too, at the top of theirs."""
+    a 至急 one the ward office sections that receive urgent concerns too, at the top of theirs.
+
+    Written on a phone offline (docs/offline.md): ``written_at`` is the phone's time of writing,
+    ``key`` its one-time key — a key already used answers the case its concern opened
+    (``concern_sent_before``), never a second case, even when both arrive at once."""
     require_role_permission(actor, "cases.add_concern", action="report_concern")
+    earlier = concern_sent_before(actor, key)
+    if earlier is not None:
+        return earlier
     reporter_organisation = acting_organisation(actor, organisation)
     if not serves(reporter_organisation, area):
         raise CaseRuleError(_("担当地域の外の気付きは登録できません。"), code="outside_area")
-    return open_case_on_concern(
-        actor=actor,
-        reporter_organisation=reporter_organisation,
-        area=area,
-        reporter_kind=reporter_kind,
-        signals=signals,
-        categories=categories,
-        urgency=urgency,
-        details=details,
-        identity=identity,
-        noticed_on=noticed_on,
-    )
+    if written_at is not None and written_at > timezone.now() + CLOCK_TOLERANCE:
+        raise CaseRuleError(
+            {"written_at": [_("端末の時計が進んでいます。端末の日時を確かめてください。")]}, code="in_future"
+        )
+    try:
+        return open_case_on_concern(
+            actor=actor,
+            reporter_organisation=reporter_organisation,
+            area=area,
+            reporter_kind=reporter_kind,
+            signals=signals,
+            categories=categories,
+            urgency=urgency,
+            details=details,
+            identity=identity,
+            noticed_on=noticed_on,
+            key=key,
+            written_at=written_at,
+        )
+    except IntegrityError:
+        earlier = concern_sent_before(actor, key)  # the same key, sent twice at once
+        if earlier is None:
+            raise
+        return earlier
+
+
+# How far ahead of the server a phone's clock may be before what it says it wrote is refused.
+CLOCK_TOLERANCE = datetime.timedelta(minutes=10)
+
+
+def concern_sent_before(actor: User, key: str) -> Case | None:
+    """The case a concern sent with this one-time key opened, if one was; refused (recorded) when
+    the key is another reporter's."""
+    if not key:
+        return None
+    earlier = Concern.objects.filter(key=key).select_related("case").first()
+    if earlier is None:
+        return None
+    if earlier.reported_by_id != actor.pk:
+        deny(actor, action="report_concern")
+    return earlier.case
 
 
 def open_case_on_concern(
@@ -141,6 +181,8 @@ def open_case_on_concern(
     identity: dict | None,
     noticed_on: datetime.date | None,
     credential: ReportingCredential | None = None,
+    key: str = "",
+    written_at: datetime.datetime | None = None,
 ) -> Case:
     """The writes of a concern that opens a case, whoever reported it (the caller has checked who
     may, and where): a user keeps a status-only view of it; a party reporting under an agreement
@@ -172,9 +214,13 @@ def open_case_on_concern(
             reported_name=(identity or {}).get("name", ""),
             about_rights_advocacy=bool(set(categories) & set(RIGHTS_ADVOCACY)),
             credential=credential,
+            key=key or None,
+            written_at=written_at,
             **({"noticed_on": noticed_on} if noticed_on else {}),
         )
-        concern.full_clean(exclude=["case", "reported_by"])
+        concern.full_clean(
+            exclude=["case", "reported_by", "key"]
+        )  # the database decides: a retry is no error
         concern.save(force_insert=True)
         ConcernSignal.objects.bulk_create(
             ConcernSignal(concern=concern, code=c) for c in sorted(set(signals))
@@ -193,6 +239,7 @@ def open_case_on_concern(
             params={
                 "reporter_kind": reporter_kind,
                 "urgency": urgency,
+                **({"offline": True} if written_at else {}),
                 **(
                     {"agreement": credential.agreement_id, "credential": credential.prefix}
                     if credential

@@ -36,6 +36,7 @@ from learning.models import CaseExample, ReviewItem, ReviewMeeting
 from networks.models import Network
 from notifications.models import Notification
 from onboarding.models import StagedImport
+from phones.models import Phone
 from referrals.models import Referral
 
 # (namespace, keyword) → the model an id in a URL names; a keyword of any namespace is ("", kw).
@@ -69,6 +70,7 @@ ID_MODELS: dict[tuple[str, str], type[models.Model]] = {
     ("", "review_id"): ReviewMeeting,
     ("", "review_item_id"): ReviewItem,
     ("", "example_id"): CaseExample,
+    ("", "phone_id"): Phone,
 }
 
 
@@ -116,4 +118,6 @@ def demo_data(world):
     stage_workbook(actor=world.admin, content=template_workbook())
     _checked, staged = stage_people(actor=world.admin, content=people_file([person_row(world, 0)]))
     assert staged is not None, _checked.problems
+    # The demo commissioner's own phone, where the sign-in is kept (signed in there, not here).
+    Phone.objects.create(user=world.commissioner, label="Android Chrome", token_hash="0" * 64)
     return world
