@@ -31,7 +31,7 @@ SIGNED_IN_AT = "tsunagu.signed_in_at"
 LAST_SEEN = "tsunagu.last_seen"
 IDLE_TIMEOUT = "tsunagu.idle_timeout"
 # How long after signing in the session ends whatever happens, where it differs from
-# SESSION_COOKIE_AGE (a phone its user marked as their own: devices.services.remember_device).
+# SESSION_COOKIE_AGE (a phone its user marked as their own: phones.services.remember_phone).
 SESSION_AGE = "tsunagu.session_age"
 # Set on the request before logging out, so that the logout's audit event says why.
 SESSION_END_REASON = "tsunagu_session_end"

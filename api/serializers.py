@@ -516,6 +516,9 @@ class ThisPhoneOut(serializers.Serializer):
     phone = serializers.IntegerField(
         allow_null=True, help_text=_("自分専用として登録した端末のID（登録していなければ null）")
     )
+    user = serializers.IntegerField(
+        help_text=_("ログインしている利用者のID（送信待ちの記録はこの人のものだけ送ります）")
+    )
     csrf = serializers.CharField(help_text=_("送信のときに X-CSRFToken に入れる値"))
     keep_hours = serializers.IntegerField(help_text=_("送信待ちの記録を端末に残しておく時間（この後は消去）"))
 

@@ -116,11 +116,9 @@ class ConcernCreate(APIView):
         given = ConcernIn(data=request.data, areas=choices.areas)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        earlier = intake.concern_sent_before(request.user, data["key"])
-        if earlier is not None:  # a phone's retry: the first answer again, nothing written
-            return Response(_concern_out(earlier, created=False), status=status.HTTP_200_OK)
-        case = intake.report_concern(
+        case, created = intake.report_concern_once(
             actor=request.user,  # a token's user belongs to the token's organisation alone
+            key=data["key"],
             area=data["area"],
             reporter_kind=data.get("reporter_kind") or choices.reporter_kind,
             signals=data["signals"],
@@ -128,15 +126,12 @@ class ConcernCreate(APIView):
             urgency=data["urgency"],
             details=data["details"],
             identity={"name": data["name"], "address": data["address"]},
-            key=data["key"],
             written_at=data["written_at"],
         )
-        return Response(_concern_out(case, created=True), status=status.HTTP_201_CREATED)
-
-
-def _concern_out(case, *, created: bool) -> dict:
-    answer = {"id": case.pk, "reference": case.reference, "urgent": case.urgent, "created": created}
-    return ConcernOut(answer).data
+        answer = {"id": case.pk, "reference": case.reference, "urgent": case.urgent, "created": created}
+        return Response(
+            ConcernOut(answer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class PersonSearch(APIView):
@@ -940,11 +935,12 @@ class ThisPhone(APIView):
 
     @extend_schema(responses={200: ThisPhoneOut, **problems(401, 403)}, operation_id="phones_this")
     def get(self, request):
-        phone = request.session.get(SESSION_PHONE) if request.auth is None else None
+        phone = request.session.get(SESSION_PHONE)  # a token never gets here (no scope)
         return Response(
             ThisPhoneOut(
                 {
                     "phone": phone,
+                    "user": request.user.pk,
                     "csrf": get_token(request),
                     "keep_hours": settings.TSUNAGU_OFFLINE_KEEP_HOURS,
                 }
@@ -963,7 +959,7 @@ class ThisPhoneKey(APIView):
         request=None, responses={201: QueueKeyOut, **problems(401, 403)}, operation_id="phones_key"
     )
     def post(self, request):
-        kept = request.session.get(SESSION_PHONE) if request.auth is None else None
+        kept = request.session.get(SESSION_PHONE)
         phone = phone_of(request.user, kept) if kept is not None else None
         if phone is None:
             raise PermissionDenied(

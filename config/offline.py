@@ -8,11 +8,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.roles import Role
 from accounts.selectors import holds_role
+from phones.services import SESSION_PHONE
 
 # Who writes on a doorstep or in a disaster, on their own phone: the offline queue is theirs.
 OFFLINE_ROLES = (Role.COMMISSIONER, Role.SUPPORTER)
@@ -24,10 +26,17 @@ ASSETS += ("img/icon-192.png", "img/icon-512.png")
 
 
 def offline(request: HttpRequest) -> dict:
-    """Context processor: whether this page loads the offline script, and the shell flag."""
+    """Context processor: whether this page loads the offline script, the shell flag, and whether
+    this session is kept on its user's phone."""
     user = getattr(request, "user", None)
     enabled = bool(user is not None and user.is_authenticated and holds_role(user, OFFLINE_ROLES))
-    return {"offline": enabled, "shell": request.headers.get(SHELL_HEADER) == "1"}
+    session = getattr(request, "session", None)
+    return {
+        "offline": enabled,
+        "shell": request.headers.get(SHELL_HEADER) == "1",
+        # The header's link to the user's kept phones: on the phones of those who keep one.
+        "phone_kept": bool(session is not None and SESSION_PHONE in session),
+    }
 
 
 def manifest(request: HttpRequest) -> HttpResponse:
@@ -54,7 +63,15 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that it may answer for the concern form; it
-    answers for nothing else but the static files it keeps (static/js/sw.js)."""
+    answers for nothing else but the static files it keeps (static/js/sw.js). Its few words are in
+    the language of the page that registered it (``lang``): a worker's own request may carry
+    another."""
+    language = request.GET.get("lang", "")
+    with translation.override(language if language in dict(settings.LANGUAGES) else None):
+        return _service_worker()
+
+
+def _service_worker() -> HttpResponse:
     config = {
         "shell": reverse("cases:concern_new"),
         "shellHeader": SHELL_HEADER,
@@ -67,6 +84,4 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     }
     with open(settings.BASE_DIR / "static" / "js" / "sw.js", encoding="utf-8") as source:
         script = f"const CONFIG = {json.dumps(config, ensure_ascii=False)};\n" + source.read()
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/"
-    return response
+    return HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -6,7 +6,7 @@ from phones.services import revoke_phone
 
 
 @admin.register(Phone)
-class DeviceAdmin(admin.ModelAdmin):
+class PhoneAdmin(admin.ModelAdmin):
     """The system administrator sees every phone where a sign-in is kept, and revokes one that is
     lost or handed on (its session ends; what waits on it is wiped at its next request)."""
 

@@ -1,5 +1,7 @@
 """A remembered session stays on its phone, and a revoked phone is told so (docs/offline.md)."""
 
+from hmac import compare_digest
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -17,12 +19,13 @@ CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 class RememberedPhoneMiddleware:
-    """A session kept on a phone is valid only with that phone's phone cookie (a session cookie
-    copied elsewhere signs nobody in). A request bearing the cookie of a revoked phone — whose
-    session was deleted when it was revoked — is answered that the phone was revoked (401
-    ``phone_revoked`` to the API, a message on the sign-in page), and the browser is told to wipe
-    the site's storage and caches. Costs a statement only on such a request, and once an hour on
-    a remembered phone (its last use)."""
+    """A session kept on a phone is valid only with that phone's cookie (a session cookie copied
+    elsewhere signs nobody in). A request that bears a phone's cookie but no signed-in session is
+    from a phone whose kept sign-in is over: revoked (its session was deleted), or ended without a
+    sign-out (idle too long, the longest period, the user deactivated): the phone is ended too,
+    the answer says so (401 ``phone_revoked`` / ``phone_ended`` to the API, a message on the
+    sign-in page), the cookie goes and the browser is told to wipe the site's storage and caches.
+    A statement on such a request only, and once an hour on a kept phone (its last use)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,27 +35,38 @@ class RememberedPhoneMiddleware:
         if request.user.is_authenticated:
             phone_id = request.session.get(SESSION_PHONE)
             if phone_id is not None:
-                if not token or services.token_hash(token) != request.session.get(SESSION_PHONE_HASH):
-                    logout(request)  # a remembered session away from its phone
+                if not token or not compare_digest(
+                    services.token_hash(token), request.session.get(SESSION_PHONE_HASH, "")
+                ):
+                    logout(request)  # a kept session away from its phone
                 else:
                     self._seen(request, phone_id)
             return self.get_response(request)
         if not token:
             return self.get_response(request)
         phone = services.phone_with_token(token)
-        if phone is None or phone.revoked_at is None:
-            return self.get_response(request)  # a phone signed out on this phone: signs in again
-        audit.record("phone.refused", actor=None, target=phone, params={"phone": phone.pk})
-        message = _(
-            "この端末でのログインは無効にされました。端末に残っていた送信待ちの記録は消去しました。"
-            "もう一度ログインしてください。"
-        )
+        if phone is not None and phone.revoked_at is not None:
+            audit.record("phone.refused", actor=None, target=phone, params={"phone": phone.pk})
+            title, code = _("この端末は無効にされました"), "phone_revoked"
+            message = _(
+                "この端末でのログインは無効にされました。端末に残っていた送信待ちの記録は消去しました。"
+                "もう一度ログインしてください。"
+            )
+        else:
+            if phone is not None:
+                services.end_phone(phone)
+            title, code = _("この端末でのログインは終わりました"), "phone_ended"
+            message = _(
+                "この端末でのログインは期限が切れたため終わりました。端末に残っていた送信待ちの記録は消去しました。"
+                "もう一度ログインしてください。"
+            )
         if is_api(request):
-            response = problem(401, _("この端末は無効にされました"), message, "phone_revoked")
+            response = problem(401, title, message, code)
         else:
             messages.warning(request, message)
             response = self.get_response(request)
-        response.delete_cookie(COOKIE)
+        if COOKIE not in response.cookies:  # a sign-in on this request keeps the new phone's
+            response.delete_cookie(COOKIE)
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 

@@ -107,6 +107,14 @@ def revoke_phone(*, actor: User, phone: Phone) -> Phone:
     return phone
 
 
+def end_phone(phone: Phone) -> None:
+    """The kept sign-in is over without a sign-out (idle too long, the longest period, the user
+    deactivated): the phone is ended as if revoked, by nobody, so that its cookie opens nothing."""
+    with transaction.atomic():
+        if Phone.objects.filter(pk=phone.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            audit.record("phone.ended", actor=None, target=phone, params={"phone": phone.pk})
+
+
 def phone_with_token(token: str) -> Phone | None:
     return Phone.objects.filter(token_hash=token_hash(token)).first() if token else None
 

@@ -15,7 +15,7 @@ from phones.forms import SignInForm
 from phones.middleware import CLEAR_SITE_DATA
 
 
-def _set_phone_cookie(request: HttpRequest, response: HttpResponse, token: str) -> None:
+def _set_phone_cookie(response: HttpResponse, token: str) -> None:
     response.set_cookie(
         services.COOKIE,
         token,
@@ -36,7 +36,7 @@ class SignInView(auth_views.LoginView):
             user = form.get_user()
             if services.may_remember(user):
                 token = services.remember_phone(request=self.request, user=user)
-                _set_phone_cookie(self.request, response, token)
+                _set_phone_cookie(response, token)
             else:
                 messages.info(
                     self.request, _("職員の方は共用の端末を使うため、ログインを保持しませんでした。")
@@ -81,6 +81,8 @@ def revoke(request: HttpRequest, phone_id: int) -> HttpResponse:
     phone = selectors.phone_of(request.user, phone_id)
     if phone is None:
         raise PermissionDenied(_("この操作を行う権限がありません。"))
+    if phone.pk == request.session.get(services.SESSION_PHONE):
+        return SignOutView.as_view()(request)  # the phone in hand: signing out of it, wiped
     services.revoke_phone(actor=request.user, phone=phone)
     messages.success(request, _("端末でのログインを無効にしました。"))
     return redirect("phones:mine")

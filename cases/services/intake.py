@@ -116,12 +116,9 @@ def report_concern(
     a 至急 one the ward office sections that receive urgent concerns too, at the top of theirs.
 
     Written on a phone offline (docs/offline.md): ``written_at`` is the phone's time of writing,
-    ``key`` its one-time key — a key already used answers the case its concern opened
-    (``concern_sent_before``), never a second case, even when both arrive at once."""
+    ``key`` its one-time key (unique: a second concern with it is refused by the database; a
+    phone's sending goes through ``report_concern_once``)."""
     require_role_permission(actor, "cases.add_concern", action="report_concern")
-    earlier = concern_sent_before(actor, key)
-    if earlier is not None:
-        return earlier
     reporter_organisation = acting_organisation(actor, organisation)
     if not serves(reporter_organisation, area):
         raise CaseRuleError(_("担当地域の外の気付きは登録できません。"), code="outside_area")
@@ -129,26 +126,37 @@ def report_concern(
         raise CaseRuleError(
             {"written_at": [_("端末の時計が進んでいます。端末の日時を確かめてください。")]}, code="in_future"
         )
+    return open_case_on_concern(
+        actor=actor,
+        reporter_organisation=reporter_organisation,
+        area=area,
+        reporter_kind=reporter_kind,
+        signals=signals,
+        categories=categories,
+        urgency=urgency,
+        details=details,
+        identity=identity,
+        noticed_on=noticed_on,
+        key=key,
+        written_at=written_at,
+    )
+
+
+def report_concern_once(*, actor: User, key: str, **concern) -> tuple[Case, bool]:
+    """``report_concern`` as a phone sends it, with its one-time ``key``: the case and whether it
+    was opened now. A key already used answers the case its concern opened (``False``), never a
+    second case, even when both sendings arrive at once (the unique key decides)."""
+    require_role_permission(actor, "cases.add_concern", action="report_concern")
+    earlier = concern_sent_before(actor, key)
+    if earlier is not None:
+        return earlier, False
     try:
-        return open_case_on_concern(
-            actor=actor,
-            reporter_organisation=reporter_organisation,
-            area=area,
-            reporter_kind=reporter_kind,
-            signals=signals,
-            categories=categories,
-            urgency=urgency,
-            details=details,
-            identity=identity,
-            noticed_on=noticed_on,
-            key=key,
-            written_at=written_at,
-        )
+        return report_concern(actor=actor, key=key, **concern), True
     except IntegrityError:
         earlier = concern_sent_before(actor, key)  # the same key, sent twice at once
         if earlier is None:
             raise
-        return earlier
+        return earlier, False
 
 
 # How far ahead of the server a phone's clock may be before what it says it wrote is refused.

@@ -18,6 +18,12 @@ const TsunaguQueue = (() => {
   const THIS_PHONE = "/api/v1/phones/this/";
   const PHONE_KEY = "/api/v1/phones/this/key/";
   let sending = null;
+  // The server's words for a phone whose kept sign-in is over (phones.middleware).
+  const ENDED = ["phone_revoked", "phone_ended"];
+  // Refusals of the session, not of a record: the second factor (and a stale CSRF token, below).
+  const SESSION_REFUSALS = ["second_factor_required"];
+  // Concerns sent just now that were taken as urgent: the page shows what to do next.
+  const urgent = [];
 
   function open() {
     return new Promise((resolve, reject) => {
@@ -64,7 +70,7 @@ const TsunaguQueue = (() => {
   async function phone() {
     const response = await fetch(THIS_PHONE, { credentials: "same-origin", headers: { Accept: "application/json" } });
     const body = await response.json().catch(() => ({}));
-    if (response.status === 401 && body.code === "phone_revoked") {
+    if (response.status === 401 && ENDED.includes(body.code)) {
       await wipe();
       notify({ revoked: body.detail });
       return { revoked: true, detail: body.detail };
@@ -72,11 +78,17 @@ const TsunaguQueue = (() => {
     return response.ok ? body : null;
   }
 
-  // The phone's key: kept as a CryptoKey object (usable, never readable); asked of the server once.
+  // The phone's key: kept as a CryptoKey object (usable, never readable); asked of the server once,
+  // and kept for the user it was given to: another user signed in on this browser never seals
+  // with it nor sends what it sealed (it is wiped first).
   async function key(known) {
     const kept = await get("meta", "key");
-    if (kept) {
+    const owner = await get("meta", "user");
+    if (kept && (!known || !known.user || known.user === owner)) {
       return kept;
+    }
+    if (kept) {
+      await wipe();
     }
     const here = known || (await phone());
     if (!here || !here.phone) {
@@ -95,7 +107,10 @@ const TsunaguQueue = (() => {
     raw.fill(0);
     await put("meta", here.keep_hours, "keep_hours");
     // Two pages may ask at once: the first key kept stays (what it sealed must open), never replaced.
-    await run("meta", "readwrite", (s) => s.add(imported, "key")).catch(() => undefined);
+    const added = await run("meta", "readwrite", (s) => s.add(imported, "key")).then(() => true, () => false);
+    if (added) {
+      await put("meta", here.user, "user");
+    }
     return get("meta", "key");
   }
 
@@ -117,26 +132,40 @@ const TsunaguQueue = (() => {
     return JSON.parse(new TextDecoder().decode(plain));
   }
 
+  // One sending at a time in this page or worker; a record kept meanwhile makes it go round again.
+  let again = false;
   async function sendAll() {
-    if (!sending) {
-      sending = sendEach().finally(() => {
-        sending = null;
-        notify();
-      });
+    if (sending) {
+      again = true;
+      return sending;
     }
+    sending = (async () => {
+      let outcome;
+      do {
+        again = false;
+        outcome = await sendEach();
+      } while (again && outcome === "sent");
+      return outcome;
+    })().finally(() => {
+      sending = null;
+      notify();
+    });
     return sending;
   }
 
-  async function sendEach() {
+  // Records past the keeping period go, sent or not, online or not.
+  async function purge() {
     const now = Date.now();
-    const waiting = (await all("queue")).sort((a, b) => a.written_at.localeCompare(b.written_at));
-    for (const item of waiting.filter((i) => i.expires_at <= now)) {
-      await remove("queue", item.id);
+    for (const store of ["queue", "sent"]) {
+      for (const item of (await all(store)).filter((i) => i.expires_at <= now)) {
+        await remove(store, item.id);
+      }
     }
-    for (const item of (await all("sent")).filter((i) => i.expires_at <= now)) {
-      await remove("sent", item.id);
-    }
-    const left = waiting.filter((i) => i.expires_at > now);
+  }
+
+  async function sendEach() {
+    await purge();
+    const left = (await all("queue")).filter((i) => !i.refused).sort((a, b) => a.written_at.localeCompare(b.written_at));
     if (!left.length) {
       return "empty";
     }
@@ -148,6 +177,10 @@ const TsunaguQueue = (() => {
     }
     if (!here || here.revoked) {
       return here ? "revoked" : "refused";
+    }
+    if ((await get("meta", "user")) !== here.user) {
+      await wipe(); // sealed for another user of this browser: never sent as this one
+      return "wiped";
     }
     const sealing = await get("meta", "key");
     if (!sealing) {
@@ -169,20 +202,36 @@ const TsunaguQueue = (() => {
       if (response.ok) {
         await remove("queue", item.id);
         await put("sent", { id: item.id, kind: item.kind, written_at: item.written_at, sent_at: new Date().toISOString(), expires_at: item.expires_at });
-      } else if (response.status === 401 && answer.code === "phone_revoked") {
+        if (answer.urgent && answer.created) {
+          urgent.push(answer.id);
+        }
+      } else if (response.status === 401 && ENDED.includes(answer.code)) {
         await wipe();
         notify({ revoked: answer.detail });
         return "revoked";
-      } else if (response.status === 400 || response.status === 422) {
-        // Refused as written: kept, with the server's words, for the user to see (never lost).
+      } else if (
+        response.status === 401 ||
+        response.status === 429 ||
+        response.status >= 500 ||
+        SESSION_REFUSALS.includes(answer.code) ||
+        String(answer.detail || "").startsWith("CSRF")
+      ) {
+        return "refused"; // signed out, the second factor, the server busy: tried again later
+      } else {
+        // This record refused as written (400/422), or refused to this user (403): kept with the
+        // server's words, not sent again; the user discards it and writes it anew.
         const messages = Object.values(answer.errors || {}).flat();
         item.error = messages.join(" ") || answer.detail || "";
+        item.refused = true;
         await put("queue", item);
-      } else {
-        return "refused"; // signed out, or the second factor: tried again later
       }
     }
     return "sent";
+  }
+
+  async function discard(id) {
+    await remove("queue", id);
+    notify();
   }
 
   async function wipe() {
@@ -196,7 +245,7 @@ const TsunaguQueue = (() => {
     notify();
   }
 
-  return { DB, SYNC_TAG, phone, key, add, all, sendAll, wipe };
+  return { DB, SYNC_TAG, phone, key, add, all, sendAll, purge, discard, wipe, urgent };
 })();
 
 if (typeof document !== "undefined") {
@@ -228,11 +277,16 @@ if (typeof document !== "undefined") {
       const [waiting, sent] = await Promise.all([TsunaguQueue.all("queue").catch(() => []), TsunaguQueue.all("sent").catch(() => [])]);
       const kindLabel = (kind) => (kind === "check" ? text.kindCheck : text.kindConcern);
       const rows = [];
+      const clean = (words) => words.replace(/[<>&"]/g, "");
       for (const item of waiting) {
         rows.push(
-          `<li class="queued" data-queued="${item.id}">${kindLabel(item.kind)}: ${text.written} ${hhmm(item.written_at)} — ` +
-            `${text.waiting}${item.error ? ` <span class="error">${item.error.replace(/[<>&]/g, "")}</span>` : ""}` +
-            ` <span class="help">${text.wipedAt} ${hhmm(new Date(item.expires_at).toISOString())}</span></li>`,
+          `<li class="queued${item.refused ? " refused" : ""}" data-queued="${clean(item.id)}">` +
+            `${kindLabel(item.kind)}: ${text.written} ${hhmm(item.written_at)} — ` +
+            (item.refused
+              ? `<span class="error">${text.refused} ${clean(item.error || "")}</span> ` +
+                `<button type="button" class="link-button" data-discard="${clean(item.id)}">${text.discard}</button>`
+              : `${text.waiting} <span class="help">${text.wipedAt} ${hhmm(new Date(item.expires_at).toISOString())}</span>`) +
+            `</li>`,
         );
       }
       for (const item of sent.sort((a, b) => b.sent_at.localeCompare(a.sent_at))) {
@@ -263,28 +317,40 @@ if (typeof document !== "undefined") {
       };
     }
 
+    // The worker is a kept phone's only: a session on a shared or passing browser leaves none.
+    async function worker(kept) {
+      if (!("serviceWorker" in navigator) || !text.sw) {
+        return;
+      }
+      if (kept) {
+        await navigator.serviceWorker.register(text.sw, { scope: "/" }).catch(() => undefined);
+        navigator.serviceWorker.controller?.postMessage("keep-shell");
+      } else {
+        for (const registration of await navigator.serviceWorker.getRegistrations()) {
+          await registration.unregister();
+        }
+        await Promise.all((await caches.keys()).map((name) => caches.delete(name)));
+      }
+    }
+
     let ready = false;
     async function start() {
-      if ("serviceWorker" in navigator && text.sw) {
-        navigator.serviceWorker.register(text.sw, { scope: "/" }).catch(() => undefined);
-      }
+      await TsunaguQueue.purge().catch(() => undefined); // past the keeping period, even offline
       if (navigator.onLine) {
         try {
           const here = await TsunaguQueue.phone();
           if (here && here.revoked) {
             showRevoked(here.detail);
-          } else if (here && here.phone) {
-            ready = Boolean(await TsunaguQueue.key(here));
-            if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-              navigator.serviceWorker.controller.postMessage("keep-shell");
-            }
+          } else if (here) {
+            ready = Boolean(here.phone && (await TsunaguQueue.key(here)));
+            await worker(Boolean(here.phone));
           }
         } catch (failure) {
           // the network went between the two: what is kept is used below
         }
       }
-      if (!ready) {
-        ready = Boolean(await TsunaguQueue.key({ phone: null }).catch(() => null)); // the kept key, offline
+      if (!ready && !navigator.onLine) {
+        ready = Boolean(await TsunaguQueue.key(null).catch(() => null)); // the kept key, offline
       }
       document.querySelectorAll("form[data-offline-kind]").forEach((form) => {
         form.dataset.queued = ready ? "1" : "";
@@ -339,7 +405,15 @@ if (typeof document !== "undefined") {
           done.hidden = true; // shown again once this one is kept
         }
         const body = bodyOf(form);
-        await TsunaguQueue.add(form.dataset.offlineKind, form.dataset.api, body);
+        try {
+          await TsunaguQueue.add(form.dataset.offlineKind, form.dataset.api, body);
+        } catch (failure) {
+          // Not kept (the key gone with another tab's wipe, the storage full): sent the ordinary
+          // way instead, which says so itself when there is no network.
+          form.dataset.queued = "";
+          form.requestSubmit();
+          return;
+        }
         form.reset();
         const key = form.querySelector("input[name='key']");
         if (key) {
@@ -357,10 +431,38 @@ if (typeof document !== "undefined") {
         }
         if (navigator.onLine) {
           await TsunaguQueue.sendAll();
+          // An urgent concern that just arrived: what to do now (the emergency numbers, then the
+          // plaza's and the ward's), as the form's own sending shows it.
+          const id = TsunaguQueue.urgent.pop();
+          if (id && form.dataset.urgentUrl) {
+            window.location.assign(form.dataset.urgentUrl.replace("00000000-0000-0000-0000-000000000000", id));
+          }
         }
       },
       true, // before tsunagu.js's own handler of the safety check
     );
+
+    // A refused record is discarded by the user (written anew if it still matters).
+    document.addEventListener("click", async (event) => {
+      const button = event.target.closest("[data-discard]");
+      if (button) {
+        await TsunaguQueue.discard(button.dataset.discard);
+        await showQueue();
+      }
+    });
+
+    // Signing out wipes the phone here too, before the server's Clear-Site-Data (which some
+    // browsers do not honour).
+    document.addEventListener("submit", async (event) => {
+      const form = event.target;
+      if (form instanceof HTMLFormElement && form.matches("[data-sign-out]") && !form.dataset.wiped) {
+        event.preventDefault();
+        await TsunaguQueue.wipe().catch(() => undefined);
+        await worker(false).catch(() => undefined);
+        form.dataset.wiped = "1";
+        form.submit();
+      }
+    });
 
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", start);

@@ -34,10 +34,22 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page of a kept phone asks for the shell to be kept fresh (the form's choices change rarely):
+// fetched again once a day at most.
+const SHELL_AGE = 24 * 60 * 60 * 1000;
 self.addEventListener("message", (event) => {
-  if (event.data === "keep-shell") {
-    event.waitUntil(keepShell().catch(() => undefined));
+  if (event.data !== "keep-shell") {
+    return;
   }
+  event.waitUntil(
+    caches
+      .match(CONFIG.shell)
+      .then((kept) => {
+        const at = kept ? Date.parse(kept.headers.get("Date") || "") : NaN;
+        return Number.isNaN(at) || Date.now() - at > SHELL_AGE ? keepShell() : undefined;
+      })
+      .catch(() => undefined),
+  );
 });
 
 function offlinePage() {

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from audit.models import AuditEvent
 from cases.models import Concern
 from disaster import services as disaster
 from disaster.models import ConsentMethod, ConsentStatus, DisasterKind, SafetyCheck
@@ -94,6 +95,16 @@ def queue_ready(page) -> None:
     expect(page.locator("form[data-offline-kind]").first).to_have_attribute("data-queued", "1")
 
 
+def controlled(page) -> None:
+    """Until the worker answers for the page (polled here: the CSP refuses Playwright's eval)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    for _ in range(100):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no service worker answers for the page")
+
+
 def record_concern(page, name: str, address: str, note: str, waiting: int) -> None:
     page.get_by_label("郵便物や新聞がたまっている").check()
     page.get_by_label("氏名（分かれば）").fill(name)
@@ -121,7 +132,7 @@ def test_a_commissioner_records_offline_and_each_record_arrives_once(
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == f"{live_server.url}/"
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
 
     # The safety check, on the checks page opened while the network was there.
     page.goto("/disaster/checks/")
@@ -215,7 +226,7 @@ def test_a_revoked_phone_is_refused_and_wiped(people, new_context, live_server):
     context, page = sign_in_on_own_phone(new_context, "demo_commissioner")
     page.goto(CONCERN_FORM)
     queue_ready(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    controlled(page)
     context.set_offline(True)
     record_concern(page, NAME, ADDRESS, NOTE, waiting=1)
 
@@ -248,10 +259,51 @@ def test_what_waits_too_long_is_wiped_and_the_phone_said_when(people, new_contex
     )
     assert expires_at == 5 * 3600 * 1000
     expect(page.locator("li.queued")).to_contain_text("この時刻までに送れないと端末から消去")
-    # Five hours later (the phone's clock moved on), the next attempt deletes it unsent.
-    page.evaluate("Date.now = ((now) => () => now() + 5 * 3600 * 1000 + 1000)(Date.now)")
+    # Five hours later (the phone's clock moved on), still without a network: opening the form
+    # deletes it unsent.
+    context.add_init_script(
+        "(() => { const now = Date.now; Date.now = () => now() + 5 * 3600 * 1000 + 1000; })()"
+    )
+    page.reload()
+    queue_ready(page)
+    expect(page.locator("li.queued")).to_have_count(0)
+    assert NAME not in json.dumps(page.evaluate(LEFT_BEHIND), ensure_ascii=False)
     context.set_offline(False)
     page.evaluate("TsunaguQueue.sendAll()")
-    expect(page.locator("li.queued")).to_have_count(0)
     assert not Concern.objects.exists()
-    assert NAME not in json.dumps(page.evaluate(LEFT_BEHIND), ensure_ascii=False)
+
+
+def test_a_record_refused_to_its_writer_is_shown_and_the_rest_still_go(people, new_context):
+    commissioner = User.objects.get(username="demo_commissioner")
+    registration = declared_disaster_with(people, commissioner, "安否 花子")
+    context, page = sign_in_on_own_phone(new_context, "demo_commissioner")
+    page.goto("/disaster/checks/")
+    queue_ready(page)
+    controlled(page)  # the worker has kept the form's shell
+    context.set_offline(True)
+    card = page.locator("article.check").first
+    card.get_by_label("無事").check()
+    card.get_by_role("button", name="記録する").click()
+    expect(card.locator("[data-queued-notice]")).to_be_visible()
+    page.goto(CONCERN_FORM)
+    queue_ready(page)
+    record_concern(page, NAME, ADDRESS, NOTE, waiting=2)
+
+    # Meanwhile the ward office gave the person to another checker: the check is refused.
+    disaster.unassign_checker(
+        actor=people.ward_worker, assignment=registration.checkers.get(user=commissioner)
+    )
+    context.set_offline(False)
+    page.evaluate("TsunaguQueue.sendAll()")
+    assert Concern.objects.count() == 1 and not SafetyCheck.objects.exists()
+    refused = page.locator("li.queued.refused")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("送れませんでした")
+    expect(page.locator("li.sent")).to_have_count(1)
+    shot(page, "offline-refused-phone")
+    page.evaluate("TsunaguQueue.sendAll()")  # not sent again
+    refusals = AuditEvent.objects.filter(event="case.denied").count()
+    page.evaluate("TsunaguQueue.sendAll()")
+    assert AuditEvent.objects.filter(event="case.denied").count() == refusals
+    refused.get_by_role("button", name="この記録を消す").click()
+    expect(page.locator("li.queued")).to_have_count(0)

@@ -66,7 +66,7 @@ def test_a_phone_clock_far_ahead_is_refused_and_nothing_is_written(world):
 
 def test_the_same_key_sent_twice_at_once_is_one_concern(committed_db, world):
     """Two sendings of one record in flight together (the worker and a page): both answer the
-    one case, whichever reached the database first."""
+    one case, and only the one that opened it says so."""
     fields = {
         "actor": world.commissioner,
         "area": world.district,
@@ -77,7 +77,9 @@ def test_the_same_key_sent_twice_at_once_is_one_concern(committed_db, world):
         "written_at": timezone.now(),
     }
     outcomes = race(
-        first=lambda: intake.report_concern(**fields), second=lambda: intake.report_concern(**fields)
+        first=lambda: intake.report_concern_once(**fields),
+        second=lambda: intake.report_concern_once(**fields),
     )
-    assert outcomes["first"].pk == outcomes["second"].pk, outcomes
+    (first, first_new), (second, second_new) = outcomes["first"], outcomes["second"]
+    assert first.pk == second.pk and sorted([first_new, second_new]) == [False, True], outcomes
     assert Case.objects.count() == 1 and Concern.objects.count() == 1

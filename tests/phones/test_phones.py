@@ -150,3 +150,90 @@ def test_unused_phones_keep_their_sign_in_until_the_period_ends(world, settings)
     _phone, response = sign_in(world.commissioner)
     assert response.cookies["sessionid"]["max-age"] == 3 * 24 * 60 * 60
     assert Session.objects.get().expire_date > timezone.now() + datetime.timedelta(days=2, hours=23)
+
+
+def test_revoking_the_phone_in_hand_signs_out_of_it_and_wipes_it(world):
+    phone, _ = sign_in(world.commissioner)
+    kept = Phone.objects.get()
+    assert phone.get(reverse("phones:mine")).status_code == 200
+    response = phone.post(reverse("phones:revoke", args=[kept.pk]))
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
+    kept.refresh_from_db()
+    assert kept.revoked_at is not None and phone.get(HOME).status_code == 302
+
+
+def test_revoking_the_phone_in_hand_after_a_quiet_minute_still_signs_out(world):
+    """The request that revokes also writes the session's last-seen time: it must not write a
+    session it has just deleted."""
+    phone, _ = sign_in(world.commissioner)
+    session = Session.objects.get()
+    data = session.get_decoded()
+    data[LAST_SEEN] -= 120
+    Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    response = phone.post(reverse("phones:revoke", args=[Phone.objects.get().pk]))
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_signing_in_again_where_a_revoked_phone_was_keeps_the_new_phone(world):
+    phone, _ = sign_in(world.commissioner)
+    revoke_phone(actor=world.admin, phone=Phone.objects.get())
+    response = phone.post(
+        LOGIN, {"username": world.commissioner.username, "password": DEMO_PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302 and response.cookies[COOKIE].value  # not deleted after being set
+    assert phone.get(HOME).status_code == 200
+    assert Phone.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_a_kept_sign_in_that_ends_without_a_sign_out_ends_the_phone_and_wipes_it(world):
+    phone, _ = sign_in(world.commissioner)
+    type(world.commissioner).objects.filter(pk=world.commissioner.pk).update(is_active=False)
+    answer = phone.get(THIS)
+    assert answer.status_code == 401 and answer.json()["code"] == "phone_ended"
+    assert answer["Clear-Site-Data"] == '"cache", "storage"' and answer.cookies[COOKIE]["max-age"] == 0
+    ended = Phone.objects.get()
+    assert ended.revoked_at is not None and ended.revoked_by is None
+    assert AuditEvent.objects.filter(event="phone.ended").count() == 1
+
+
+def test_another_user_cannot_revoke_a_phone_through_the_service(world):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    sign_in(world.commissioner)
+    with pytest.raises(PermissionDenied):
+        revoke_phone(actor=world.agency_worker, phone=Phone.objects.get())
+    assert Phone.objects.get().revoked_at is None
+
+
+def test_the_administrator_revokes_in_the_admin_and_only_with_the_permission(world):
+    sign_in(world.commissioner)
+    kept = Phone.objects.get()
+    admin = browser(world.admin)
+    changelist = reverse("admin:phones_phone_changelist")
+    assert admin.get(changelist).status_code == 200
+    admin.post(changelist, {"action": "revoke", "_selected_action": [kept.pk]})
+    kept.refresh_from_db()
+    assert kept.revoked_at is not None and kept.revoked_by == world.admin
+    assert browser(world.staff).get(changelist).status_code in (302, 403)
+
+
+def test_the_shell_names_nobody_and_the_worker_and_manifest_are_served(world):
+    phone, _ = sign_in(world.commissioner)
+    shell = phone.get(reverse("cases:concern_new"), HTTP_X_TSUNAGU_SHELL="1").content.decode()
+    page = phone.get(reverse("cases:concern_new")).content.decode()
+    name = str(world.commissioner)
+    assert name in page and name not in shell and "data-offline-kind" in shell
+    worker = phone.get("/sw.js")
+    assert worker["Content-Type"].startswith("text/javascript") and "no-store" in worker["Cache-Control"]
+    assert b"const CONFIG" in worker.content and b"/cases/concerns/new/" in worker.content
+    # In the language of the page that registered it, whatever the worker's own request says.
+    english = phone.get("/sw.js?lang=en", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    japanese = phone.get("/sw.js?lang=ja", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No network" in english and "電波がありません" in japanese
+    manifest = phone.get("/manifest.webmanifest").json()
+    assert manifest["start_url"] == reverse("cases:concern_new")
+    # Staff pages load no offline script and keep no worker.
+    staff_page = browser(world.staff).get(HOME).content.decode()
+    assert "offline.js" not in staff_page and 'rel="manifest"' not in staff_page
+    assert "offline.js" in page
