@@ -424,7 +424,7 @@ if (typeof document !== "undefined") {
         }
         await showQueue();
         try {
-          const registration = await navigator.serviceWorker?.ready;
+          const registration = await navigator.serviceWorker?.getRegistration(); // "ready" waits for ever without one
           await registration?.sync?.register(TsunaguQueue.SYNC_TAG);
         } catch (failure) {
           // no Background Sync here: the next page load or the "online" event sends it

@@ -307,3 +307,16 @@ def test_a_record_refused_to_its_writer_is_shown_and_the_rest_still_go(people, n
     assert AuditEvent.objects.filter(event="case.denied").count() == refusals
     refused.get_by_role("button", name="この記録を消す").click()
     expect(page.locator("li.queued")).to_have_count(0)
+
+
+def test_an_urgent_concern_sent_from_the_kept_phone_shows_what_to_do_now(people, new_context):
+    _context, page = sign_in_on_own_phone(new_context, "demo_commissioner")
+    page.goto(CONCERN_FORM)
+    queue_ready(page)
+    page.get_by_label("けがやあざがある").check()
+    page.get_by_label("至急（命や安全にかかわる）").check()
+    page.get_by_role("button", name="プラザに送る").click()
+    page.wait_for_url(re.compile(r"/cases/concerns/[0-9a-f-]+/urgent/$"))
+    expect(page.locator("main")).to_contain_text("119")
+    concern = Concern.objects.get()
+    assert concern.case.urgent and str(concern.case_id) in page.url
