@@ -423,19 +423,23 @@ if (typeof document !== "undefined") {
           done.hidden = false;
         }
         await showQueue();
-        try {
-          const registration = await navigator.serviceWorker?.getRegistration(); // "ready" waits for ever without one
-          await registration?.sync?.register(TsunaguQueue.SYNC_TAG);
-        } catch (failure) {
-          // no Background Sync here: the next page load or the "online" event sends it
+        // Online, the page sends it now; what is left (no network after all, the session refused)
+        // goes with the worker's Background Sync where the browser has it — only then, so that the
+        // page and the worker do not race for the same record.
+        const outcome = navigator.onLine ? await TsunaguQueue.sendAll() : "offline";
+        // An urgent concern that just arrived: what to do now (the emergency numbers, then the
+        // plaza's and the ward's), as the form's own sending shows it.
+        const id = TsunaguQueue.urgent.pop();
+        if (id && form.dataset.urgentUrl) {
+          window.location.assign(form.dataset.urgentUrl.replace("00000000-0000-0000-0000-000000000000", id));
+          return;
         }
-        if (navigator.onLine) {
-          await TsunaguQueue.sendAll();
-          // An urgent concern that just arrived: what to do now (the emergency numbers, then the
-          // plaza's and the ward's), as the form's own sending shows it.
-          const id = TsunaguQueue.urgent.pop();
-          if (id && form.dataset.urgentUrl) {
-            window.location.assign(form.dataset.urgentUrl.replace("00000000-0000-0000-0000-000000000000", id));
+        if (outcome !== "sent" && outcome !== "empty") {
+          try {
+            const registration = await navigator.serviceWorker?.getRegistration(); // "ready" waits for ever without one
+            await registration?.sync?.register(TsunaguQueue.SYNC_TAG);
+          } catch (failure) {
+            // no Background Sync here: the next page load or the "online" event sends it
           }
         }
       },

@@ -97,7 +97,6 @@ def queue_ready(page) -> None:
 
 def controlled(page) -> None:
     """Until the worker answers for the page (polled here: the CSP refuses Playwright's eval)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     for _ in range(100):
         if page.evaluate("navigator.serviceWorker.controller !== null"):
             return
@@ -251,6 +250,7 @@ def test_what_waits_too_long_is_wiped_and_the_phone_said_when(people, new_contex
     context, page = sign_in_on_own_phone(new_context, "demo_commissioner")
     page.goto(CONCERN_FORM)
     queue_ready(page)
+    controlled(page)  # the worker has kept the form's shell
     context.set_offline(True)
     record_concern(page, NAME, ADDRESS, NOTE, waiting=1)
     # The list says when it goes: written + 5 hours.
