@@ -106,11 +106,12 @@ const TsunaguQueue = (() => {
     const imported = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
     raw.fill(0);
     await put("meta", here.keep_hours, "keep_hours");
-    // Two pages may ask at once: the first key kept stays (what it sealed must open), never replaced.
-    const added = await run("meta", "readwrite", (s) => s.add(imported, "key")).then(() => true, () => false);
-    if (added) {
-      await put("meta", here.user, "user");
-    }
+    // Two pages may ask at once: the first key kept stays (what it sealed must open), never replaced;
+    // its user is written in the same transaction (a refused add writes neither).
+    await run("meta", "readwrite", (s) => {
+      s.put(here.user, "user");
+      return s.add(imported, "key");
+    }).catch(() => undefined);
     return get("meta", "key");
   }
 
