@@ -23,8 +23,9 @@ class RememberedPhoneMiddleware:
     elsewhere signs nobody in). A request that bears a phone's cookie but no signed-in session is
     from a phone whose kept sign-in is over: revoked (its session was deleted), or ended without a
     sign-out (idle too long, the longest period, the user deactivated): the phone is ended too,
-    the answer says so (401 ``phone_revoked`` / ``phone_ended`` to the API, a message on the
-    sign-in page), the cookie goes and the browser is told to wipe the site's storage and caches.
+    the answer says so (401 ``phone_revoked`` / ``phone_ended`` to the API, on which the phone's
+    script wipes; a message on the sign-in page, whose answer tells the browser to wipe the site's
+    storage and caches), and the cookie goes.
     A statement on such a request only, and once an hour on a kept phone (its last use)."""
 
     def __init__(self, get_response):
@@ -61,13 +62,16 @@ class RememberedPhoneMiddleware:
                 "もう一度ログインしてください。"
             )
         if is_api(request):
+            # The phone's script wipes on this code itself. No Clear-Site-Data on an answer to a
+            # script: Chromium may hold the answer until every storage connection of the site has
+            # closed, the script's own among them (crbug.com/40233601): the request would hang.
             response = problem(401, title, message, code)
         else:
             messages.warning(request, message)
             response = self.get_response(request)
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         if COOKIE not in response.cookies:  # a sign-in on this request keeps the new phone's
             response.delete_cookie(COOKIE)
-        response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
     def _seen(self, request: HttpRequest, phone_id: int) -> None:

@@ -34,7 +34,11 @@ const TsunaguQueue = (() => {
         db.createObjectStore("queue", { keyPath: "id" });
         db.createObjectStore("sent", { keyPath: "id" });
       };
-      request.onsuccess = () => resolve(request.result);
+      request.onsuccess = () => {
+        // A wipe elsewhere (another tab, the worker) must never wait on this connection.
+        request.result.onversionchange = () => request.result.close();
+        resolve(request.result);
+      };
       request.onerror = () => reject(request.error);
     });
   }
@@ -299,6 +303,7 @@ if (typeof document !== "undefined") {
     }
 
     function showRevoked(detail) {
+      worker(false).catch(() => undefined); // the queue and its key are gone already: the worker too
       const notice = document.querySelector("[data-phone-notice]");
       if (notice) {
         notice.textContent = detail || "";

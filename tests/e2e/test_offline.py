@@ -37,9 +37,14 @@ async () => {
     : ArrayBuffer.isView(v) ? hex(v.buffer)
     : v instanceof CryptoKey ? "CryptoKey" : v);
   for (const info of await indexedDB.databases()) {
-    const db = await new Promise((ok, no) => {
-      const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = no;
-    });
+    const db = await Promise.race([
+      new Promise((ok, no) => {
+        const r = indexedDB.open(info.name);
+        r.onsuccess = () => { r.result.onversionchange = () => r.result.close(); ok(r.result); };
+        r.onerror = no;
+      }),
+      new Promise((_, no) => setTimeout(() => no(new Error(`${info.name} could not be opened`)), 10000)),
+    ]);
     const stores = {};
     for (const name of db.objectStoreNames) {
       stores[name] = await new Promise((ok) => {
@@ -93,6 +98,15 @@ def sign_in_on_own_phone(new_context, username: str):
 
 def queue_ready(page) -> None:
     expect(page.locator("form[data-offline-kind]").first).to_have_attribute("data-queued", "1")
+
+
+def send_all(page) -> str:
+    """The page's own sending, bounded: a round that never ends fails the test instead of hanging
+    it (an evaluation has no timeout of its own)."""
+    return page.evaluate(
+        "Promise.race([TsunaguQueue.sendAll(), new Promise((_, no) =>"
+        " setTimeout(() => no(new Error('the sending did not end')), 20000))])"
+    )
 
 
 def controlled(page) -> None:
@@ -185,9 +199,9 @@ def test_a_commissioner_records_offline_and_each_record_arrives_once(
 
     page.route("**/api/v1/concerns/", cut_once)
     context.set_offline(False)
-    page.evaluate("TsunaguQueue.sendAll()")
+    send_all(page)
     assert cut and Concern.objects.count() == 1
-    page.evaluate("TsunaguQueue.sendAll()")  # the retry: the same key answers the first concern
+    send_all(page)  # the retry: the same key answers the first concern
     expect(page.locator("[data-queue-count]")).to_have_text("0")
     expect(page.locator("li.sent")).to_have_count(3)
     assert Concern.objects.count() == 2 and SafetyCheck.objects.count() == 1
@@ -233,7 +247,7 @@ def test_a_revoked_phone_is_refused_and_wiped(people, new_context, live_server):
     revoke_phone(actor=User.objects.get(username="demo_admin"), phone=phone)
 
     context.set_offline(False)
-    assert page.evaluate("TsunaguQueue.sendAll()") == "revoked"
+    assert send_all(page) == "revoked"
     assert not Concern.objects.exists()  # refused: nothing written
     expect(page.locator("[data-phone-notice]")).to_contain_text("この端末でのログインは無効にされました")
     shot(page, "offline-revoked-phone")
@@ -269,7 +283,7 @@ def test_what_waits_too_long_is_wiped_and_the_phone_said_when(people, new_contex
     expect(page.locator("li.queued")).to_have_count(0)
     assert NAME not in json.dumps(page.evaluate(LEFT_BEHIND), ensure_ascii=False)
     context.set_offline(False)
-    page.evaluate("TsunaguQueue.sendAll()")
+    send_all(page)
     assert not Concern.objects.exists()
 
 
@@ -294,16 +308,16 @@ def test_a_record_refused_to_its_writer_is_shown_and_the_rest_still_go(people, n
         actor=people.ward_worker, assignment=registration.checkers.get(user=commissioner)
     )
     context.set_offline(False)
-    page.evaluate("TsunaguQueue.sendAll()")
+    send_all(page)
     assert Concern.objects.count() == 1 and not SafetyCheck.objects.exists()
     refused = page.locator("li.queued.refused")
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text("送れませんでした")
     expect(page.locator("li.sent")).to_have_count(1)
     shot(page, "offline-refused-phone")
-    page.evaluate("TsunaguQueue.sendAll()")  # not sent again
+    send_all(page)  # not sent again
     refusals = AuditEvent.objects.filter(event="case.denied").count()
-    page.evaluate("TsunaguQueue.sendAll()")
+    send_all(page)
     assert AuditEvent.objects.filter(event="case.denied").count() == refusals
     refused.get_by_role("button", name="この記録を消す").click()
     expect(page.locator("li.queued")).to_have_count(0)

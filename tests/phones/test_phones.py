@@ -87,7 +87,7 @@ def test_revoking_ends_the_session_and_the_phone_is_told_to_wipe(world):
     assert not Session.objects.exists()
     refused = phone.get(THIS)
     assert refused.status_code == 401 and refused.json()["code"] == "phone_revoked"
-    assert refused["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Clear-Site-Data" not in refused  # the script wipes on the code (a fetch could hang on it)
     assert refused.cookies[COOKIE]["max-age"] == 0  # the cookie goes with it
     assert AuditEvent.objects.filter(event="phone.revoked", actor=world.admin).exists()
     assert AuditEvent.objects.filter(event="phone.refused").count() == 1
@@ -96,7 +96,9 @@ def test_revoking_ends_the_session_and_the_phone_is_told_to_wipe(world):
 def test_a_revoked_phone_opening_a_page_is_told_why_on_the_sign_in_page(world):
     phone, _ = sign_in(world.commissioner)
     revoke_phone(actor=world.commissioner, phone=Phone.objects.get())
-    page = phone.get(HOME, follow=True)
+    first = phone.get(HOME)
+    assert first["Clear-Site-Data"] == '"cache", "storage"'  # a page: the browser wipes
+    page = phone.get(first.url, follow=True)
     assert "この端末でのログインは無効にされました" in page.content.decode()
 
 
@@ -190,7 +192,7 @@ def test_a_kept_sign_in_that_ends_without_a_sign_out_ends_the_phone_and_wipes_it
     type(world.commissioner).objects.filter(pk=world.commissioner.pk).update(is_active=False)
     answer = phone.get(THIS)
     assert answer.status_code == 401 and answer.json()["code"] == "phone_ended"
-    assert answer["Clear-Site-Data"] == '"cache", "storage"' and answer.cookies[COOKIE]["max-age"] == 0
+    assert answer.cookies[COOKIE]["max-age"] == 0
     ended = Phone.objects.get()
     assert ended.revoked_at is not None and ended.revoked_by is None
     assert AuditEvent.objects.filter(event="phone.ended").count() == 1
