@@ -3,6 +3,7 @@ the pages tell the offline script. config composes it: the concern form is cases
 checks disaster's, the kept sign-in and the queue's key phones'."""
 
 import json
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -82,6 +83,11 @@ def _service_worker() -> HttpResponse:
         "offlineLink": _("気付きを記録する"),
         "keepHours": settings.TSUNAGU_OFFLINE_KEEP_HOURS,
     }
-    with open(settings.BASE_DIR / "static" / "js" / "sw.js", encoding="utf-8") as source:
-        script = f"const CONFIG = {json.dumps(config, ensure_ascii=False)};\n" + source.read()
+    script = f"const CONFIG = {json.dumps(config, ensure_ascii=False)};\n" + _worker_source()
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")
+
+
+@cache
+def _worker_source() -> str:
+    """static/js/sw.js, read once per process (it changes only with a deployment)."""
+    return (settings.BASE_DIR / "static" / "js" / "sw.js").read_text(encoding="utf-8")

@@ -93,16 +93,7 @@ def revoke_phone(*, actor: User, phone: Phone) -> Phone:
     system administrator (``phones.revoke_phone``) may; revoking twice changes nothing."""
     if phone.user_id != actor.pk and not actor.has_perm("phones.revoke_phone"):
         raise PermissionDenied(_("この操作を行う権限がありません。"))
-    if phone.revoked_at is not None:
-        return phone
-    with transaction.atomic():
-        revoked = Phone.objects.filter(pk=phone.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=actor
-        )
-        if revoked:
-            if phone.session_key:
-                import_module(settings.SESSION_ENGINE).SessionStore(phone.session_key).delete()
-            audit.record("phone.revoked", actor=actor, target=phone, params={"phone": phone.pk})
+    _end(phone, actor=actor, event="phone.revoked")
     phone.refresh_from_db()
     return phone
 
@@ -110,9 +101,19 @@ def revoke_phone(*, actor: User, phone: Phone) -> Phone:
 def end_phone(phone: Phone) -> None:
     """The kept sign-in is over without a sign-out (idle too long, the longest period, the user
     deactivated): the phone is ended as if revoked, by nobody, so that its cookie opens nothing."""
+    _end(phone, actor=None, event="phone.ended")
+
+
+def _end(phone: Phone, *, actor: User | None, event: str) -> None:
+    """Once only (a second ending changes nothing): the phone's session deleted, the event recorded."""
     with transaction.atomic():
-        if Phone.objects.filter(pk=phone.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
-            audit.record("phone.ended", actor=None, target=phone, params={"phone": phone.pk})
+        ended = Phone.objects.filter(pk=phone.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if ended:
+            if phone.session_key:
+                import_module(settings.SESSION_ENGINE).SessionStore(phone.session_key).delete()
+            audit.record(event, actor=actor, target=phone, params={"phone": phone.pk})
 
 
 def phone_with_token(token: str) -> Phone | None:
