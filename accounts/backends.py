@@ -13,14 +13,14 @@ from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATION_PERMISSIONS
-from accounts.selectors import permission_names
-from accounts.sql import user_by_id
+from accounts.selectors import permission_names, signed_in_user
 
 
 class RoleBackend(ModelBackend):
     def get_user(self, user_id: int) -> User | None:
-        """The signed-in user of every request, read with written SQL (accounts/sql.py)."""
-        user = user_by_id(user_id)
+        """The signed-in user of every request, read with written SQL (accounts/sql.py), their
+        group and organisation ids, permissions and counts in the same statement."""
+        user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):

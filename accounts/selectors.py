@@ -126,10 +126,24 @@ def _read_ids(user_id: int, kept: dict) -> None:
     (the case page) asks once. The link tables alone, not joined to groups or organisations; the
     permissions' names and the registered counts ride along, each a row of its own."""
     names = list(_COUNTS)
+    _keep_ids(sql.ids_and_counts(user_id, [_COUNTS[name] for name in names]), names, kept)
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The request's user with their ids, permissions and counts already kept: what a signed-in
+    page asks first, in one statement (``sql.user_with_ids``)."""
+    names = list(_COUNTS)
+    user, rows = sql.user_with_ids(user_id, [_COUNTS[name] for name in names])
+    if user is not None:
+        _keep_ids(rows, names, user.__dict__)
+    return user
+
+
+def _keep_ids(rows: Iterable[tuple], names: list[str], kept: dict) -> None:
     found: tuple[set[int], set[int]] = (set(), set())
     held: tuple[set[str], set[str]] = (set(), set())
     counts: dict[str, int] = {}
-    for kind, value, name in sql.ids_and_counts(user_id, [_COUNTS[name] for name in names]):
+    for kind, value, name in rows:
         if kind < 2:
             found[kind].add(value)
         elif kind < sql.FIRST_COUNT:

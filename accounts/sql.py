@@ -9,6 +9,7 @@ Django's ORM builds and compiles a one-row SELECT in about 150 µs and runs it i
 case page. Only table and column names from the models go into the text; values are parameters.
 """
 
+import json
 from collections.abc import Sequence
 from functools import cache
 
@@ -60,6 +61,24 @@ def read_rows(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
+def json_rows(columns: str, rest: str) -> str:
+    """A scalar subquery: the rows of ``SELECT columns rest`` as one JSON array of arrays, read
+    back with ``rows_of_json``. A list that belongs to each row of a statement (a consent's
+    recipients) rides in that statement instead of one of its own; its order is the reader's to
+    make (SQLite 3.40 has no ordered aggregates)."""
+    if connection.vendor == "sqlite":
+        return f"(SELECT json_group_array(json_array({columns})) {rest})"
+    return f"(SELECT json_agg(json_build_array({columns})) {rest})"
+
+
+def rows_of_json(value: object) -> list[list]:
+    """What ``json_rows`` read: a list of rows (PostgreSQL's json arrives as text through Django's
+    loader, SQLite's is text; none found is NULL on PostgreSQL)."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
 def read_instances(
     sql: str, params: Sequence, main: Columns, extra: Sequence[str] = (), **related: Columns
 ) -> list:
@@ -67,6 +86,9 @@ def read_instances(
     their columns, in the order the SELECT reads them; ``person__data_key`` sets the data key of
     the person just set), then any ``extra`` columns as plain attributes."""
     found = []
+    # A related row met again (the same organisation on every grant) is the instance already
+    # made: rows of one statement share it, as a prefetch does.
+    made: dict[str, dict] = {path: {} for path in related}
     for row in read_rows(sql, params):
         instance, at = main.build(row), main.width
         for path, columns in related.items():
@@ -74,7 +96,10 @@ def read_instances(
             owner = instance
             for step in through:
                 owner = getattr(owner, step)
-            setattr(owner, name, columns.build(row, at))
+            key, kept = row[at], made[path]
+            if key not in kept:
+                kept[key] = columns.build(row, at)
+            setattr(owner, name, kept[key])
             at += columns.width
         for name in extra:
             setattr(instance, name, row[at])
@@ -134,12 +159,25 @@ def live_session(key: str) -> Session | None:
 
 
 _USER = Columns(User, "u")
-_USER_BY_ID = f"SELECT {_USER.sql} FROM {connection.ops.quote_name(User._meta.db_table)} u WHERE u.id = %s"  # noqa: S608
 
 
-def user_by_id(user_id: int) -> User | None:
-    """``User.objects.get(pk=user_id)``, or None."""
-    return _one(_USER_BY_ID, [user_id], _USER)
+def user_with_ids(user_id: int, counts: Sequence[str]) -> tuple[User | None, list[tuple]]:
+    """The signed-in user of a request and, riding in the same statement (``json_rows``), the rows
+    ``ids_and_counts`` reads: every signed-in page asks for both (the menu names the user's roles),
+    so a request's identity costs one statement, not two."""
+    rows = read_rows(_user_with_ids_sql(tuple(counts)), [user_id] * (4 + len(counts)) + [user_id])
+    if not rows:
+        return None, []
+    *columns, found = rows[0]
+    return _USER.build(columns), [tuple(row) for row in rows_of_json(found)]
+
+
+@cache
+def _user_with_ids_sql(counts: tuple[str, ...]) -> str:
+    return (
+        f"SELECT {_USER.sql}, {json_rows('t.k, t.v, t.n', f'FROM ({_ids_sql(counts)}) t')} "  # noqa: S608
+        f"FROM {connection.ops.quote_name(User._meta.db_table)} u WHERE u.id = %s"
+    )
 
 
 @cache
@@ -161,7 +199,7 @@ def device_by_id(model: type[Model], device_id: int) -> Model | None:
 # groups'), so ``has_perm`` costs no statement of its own: a role group holds some twenty.
 _PERMISSION_NAME = "ct.app_label || '.' || p.codename"
 _IDS = (
-    f"SELECT 0, group_id, NULL FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
+    f"SELECT 0 AS k, group_id AS v, NULL AS n FROM {User.groups.through._meta.db_table} WHERE user_id = %s "  # noqa: S608
     f"UNION ALL SELECT 1, organisation_id, NULL FROM {Membership._meta.db_table} WHERE user_id = %s "
     f"UNION ALL SELECT 2, NULL, {_PERMISSION_NAME} FROM {User.user_permissions.through._meta.db_table} up "
     f"JOIN {Permission._meta.db_table} p ON p.id = up.permission_id "
@@ -179,10 +217,13 @@ def ids_and_counts(user_id: int, counts: Sequence[str]) -> list[tuple[int, int |
     """The user's group ids (rows tagged 0), organisation ids (tagged 1), their own permissions'
     names (2), their groups' (3) and each of ``counts`` — scalar subqueries on the user's id (one
     %s each) — tagged 4, 5 … in one statement."""
-    sql = _IDS + "".join(
+    return read_rows(_ids_sql(tuple(counts)), [user_id] * (4 + len(counts)))
+
+
+def _ids_sql(counts: tuple[str, ...]) -> str:
+    return _IDS + "".join(
         f" UNION ALL SELECT {tag}, ({count}), NULL" for tag, count in enumerate(counts, start=FIRST_COUNT)
     )
-    return read_rows(sql, [user_id] * (4 + len(counts)))
 
 
 def role_bits_sql() -> str:

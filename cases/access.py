@@ -28,7 +28,14 @@ from guardian.shortcuts import assign_perm
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import group_ids_of
 from accounts.services import ORGANISATION_GROUP_PREFIX, organisation_group_name
-from accounts.sql import Columns, insert_instances, insert_values, read_instances, read_rows
+from accounts.sql import (
+    Columns,
+    insert_instances,
+    insert_values,
+    json_rows,
+    read_instances,
+    rows_of_json,
+)
 from audit import context as audit_context
 from audit import services as audit
 from audit.models import AuditEvent
@@ -511,8 +518,14 @@ def held_case_permissions(actor: User, case: Case) -> set[str]:
     if _EXPIRED in held:
         revoke_expired_grants()
         held = _held_permission_ids(actor, case, note_expired=False)
+    return _codenames(held)
+
+
+def _codenames(permission_ids: set[int]) -> set[str]:
     return {
-        codename for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD] if case_permission_id(codename) in held
+        codename
+        for codename in LEVEL_PERMISSIONS[AccessLevel.LEAD]
+        if case_permission_id(codename) in permission_ids
     }
 
 
@@ -644,6 +657,34 @@ def case_with_person(case_id: object) -> Case | None:
     return found[0] if found else None
 
 
+def case_held_with_person(actor: User, case_id: object) -> tuple[Case | None, set[str]]:
+    """``case_with_person`` and ``held_case_permissions`` in one statement: what every page of a
+    case asks first. The permissions ride as a JSON list, with whether some time-boxed grant has
+    run out unrevoked; only then are the grants revoked and the permissions read again."""
+    if not actor.is_authenticated or not actor.is_active:
+        return case_with_person(case_id), set()
+    rows, params = _permission_rows(actor, "c.id", [])
+    permitted = json_rows("x.permission_id", f"FROM ({rows}) x")
+    found = read_instances(
+        _CASE_WITH_PERSON.replace(" FROM ", f", {permitted}, {_ANY_GRANT_EXPIRED} FROM ", 1),
+        [*params, connection.ops.adapt_datetimefield_value(timezone.now()), _pk(case_id)],
+        _CASE_PAGE_CASE,
+        extra=["permission_ids", "grants_expired"],
+        person=_PERSON,
+        person__data_key=_DATA_KEY,
+        area=_AREA,
+        lead_organisation=_LEAD,
+    )
+    if not found:
+        return None, set()
+    case = found[0]
+    if case.grants_expired:
+        revoke_expired_grants()
+        return case, held_case_permissions(actor, case)
+    held = {row[0] for row in rows_of_json(case.permission_ids)}
+    return case, _codenames(held)
+
+
 _GRANT = Columns(
     CaseAccessGrant,
     "grant_row",
@@ -665,13 +706,11 @@ def live_grants_of_case(case: Case) -> list[CaseAccessGrant]:
     )
 
 
-def _in(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 _CONCERN = Columns(Concern, "c")
+_SIGNAL_CODES = json_rows("s.id, s.code", f"FROM {_table(ConcernSignal)} s WHERE s.concern_id = c.id")
+_CATEGORY_CODES = json_rows("t.id, t.code", f"FROM {_table(ConcernCategoryTag)} t WHERE t.concern_id = c.id")
 _CONCERNS_OF_CASE = (
-    f"SELECT {_CONCERN.sql}, a.title, p.name FROM {_table(Concern)} c "  # noqa: S608
+    f"SELECT {_CONCERN.sql}, a.title, p.name, {_SIGNAL_CODES}, {_CATEGORY_CODES} FROM {_table(Concern)} c "  # noqa: S608
     f"LEFT JOIN {_table(ReportingCredential)} r ON r.id = c.credential_id "
     f"LEFT JOIN {_table(Agreement)} a ON a.id = r.agreement_id "
     f"LEFT JOIN {_table(Organisation)} p ON p.id = a.party_id "
@@ -680,30 +719,21 @@ _CONCERNS_OF_CASE = (
 
 
 def concerns_of_case(case: Case) -> list[Concern]:
-    """The case's concerns, oldest first, each knowing its case (and so its person's key), and the
-    agreement and party a report under an agreement came with (``agreement_title``, ``party_name``)."""
+    """The case's concerns, oldest first, each knowing its case (and so its person's key), the
+    agreement and party a report under an agreement came with (``agreement_title``,
+    ``party_name``), and its observed signals' and categories' codes in the order recorded
+    (``signal_codes``, ``category_codes``): one statement."""
     concerns = read_instances(
-        _CONCERNS_OF_CASE, [_pk(case.pk)], _CONCERN, extra=["agreement_title", "party_name"]
+        _CONCERNS_OF_CASE,
+        [_pk(case.pk)],
+        _CONCERN,
+        extra=["agreement_title", "party_name", "signal_codes", "category_codes"],
     )
     for concern in concerns:
         concern.case = case
+        concern.signal_codes = [code for _id, code in sorted(rows_of_json(concern.signal_codes))]
+        concern.category_codes = [code for _id, code in sorted(rows_of_json(concern.category_codes))]
     return concerns
-
-
-def concern_tags(concern_ids: Sequence) -> list[tuple]:
-    """(concern id, 0 for a signal or 1 for a category, code) of these concerns, in the order
-    they were recorded: both tables in one statement."""
-    if not concern_ids:
-        return []
-    ids = [_pk(pk) for pk in concern_ids]
-    rows = read_rows(
-        f"SELECT concern_id, 0, id, code FROM {_table(ConcernSignal)} WHERE concern_id IN ({_in(ids)}) "  # noqa: S608
-        f"UNION ALL SELECT concern_id, 1, id, code FROM {_table(ConcernCategoryTag)} "
-        f"WHERE concern_id IN ({_in(ids)}) ORDER BY 2, 3",
-        [*ids, *ids],
-    )
-    uuid = Concern._meta.pk
-    return [(uuid.to_python(concern_id), kind, code) for concern_id, kind, _id, code in rows]
 
 
 _MEETING = Columns(SupportMeeting, "m", ["case_id", "kind", "scheduled_for", "held_at", "created_at"])
@@ -763,28 +793,26 @@ _CONSENT = Columns(
         "withdrawn_at",
     ],
 )
+_RECIPIENTS = Consent.recipients.through
+_RECIPIENT_NAMES = json_rows(
+    "o.kind, o.name",
+    f"FROM {_table(_RECIPIENTS)} r JOIN {_table(Organisation)} o ON o.id = r.organisation_id "
+    "WHERE r.consent_id = c.id",
+)
 _CONSENTS_OF_CASE = (
-    f"SELECT {_CONSENT.sql}, {_USER_NAME.sql} FROM {_table(Consent)} c "  # noqa: S608
+    f"SELECT {_CONSENT.sql}, {_USER_NAME.sql}, {_RECIPIENT_NAMES} FROM {_table(Consent)} c "  # noqa: S608
     f"LEFT JOIN {_table(User)} u ON u.id = c.obtained_by_id WHERE c.case_id = %s ORDER BY c.recorded_at, c.id"
 )
-_RECIPIENTS = Consent.recipients.through
 
 
 def consents_of_case(case: Case) -> list[Consent]:
     """The case's consents in the order recorded, with who obtained each and its recipients'
-    names (``recipient_names``, in the organisations' order): two statements."""
-    consents = read_instances(_CONSENTS_OF_CASE, [_pk(case.pk)], _CONSENT, obtained_by=_USER_NAME)
-    names: dict = {}
-    if consents:
-        ids = [_pk(consent.pk) for consent in consents]
-        for consent_id, name in read_rows(
-            f"SELECT r.consent_id, o.name FROM {_table(_RECIPIENTS)} r JOIN {_table(Organisation)} o "  # noqa: S608
-            f"ON o.id = r.organisation_id WHERE r.consent_id IN ({_in(ids)}) ORDER BY o.kind, o.name",
-            ids,
-        ):
-            names.setdefault(Consent._meta.pk.to_python(consent_id), []).append(name)
+    names (``recipient_names``, in the organisations' order: kind, then name): one statement."""
+    consents = read_instances(
+        _CONSENTS_OF_CASE, [_pk(case.pk)], _CONSENT, obtained_by=_USER_NAME, extra=["recipient_names"]
+    )
     for consent in consents:
-        consent.recipient_names = names.get(consent.pk, [])
+        consent.recipient_names = [name for _kind, name in sorted(rows_of_json(consent.recipient_names))]
     return consents
 
 

@@ -2,10 +2,12 @@
 roles read with the user's ids (accounts.selectors.roles_held): no statement of its own on a page
 that asks whose permissions apply, the bell's one on a page that does not."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -85,18 +87,46 @@ class Menu:
         self.request = request
 
     @cached_property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(roles_held(self.request.user))
+
+    @cached_property
     def items(self) -> list[tuple[str, str]]:
-        seen: dict[str, str] = {}
-        for role in roles_held(self.request.user):
-            for label, url_name in NEXT_ACTIONS.get(role, []):
-                seen.setdefault(url_name, label)
-        return [(label, url_name) for url_name, label in seen.items()]
+        return _items(self.roles)
 
     @cached_property
     def html(self) -> str:
-        links = [(_("ホーム"), "home"), (_("会議の予定"), "calendar"), *self.items]
-        entries = [(label, address(url_name)) for label, url_name in links]
-        return render_to_string("includes/main_menu.html", {"entries": entries, "current": self.request.path})
+        return _menu_html(self.roles, self.request.path, get_language(), get_script_prefix(), get_urlconf())
+
+
+def _items(roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for role in roles:
+        for label, url_name in NEXT_ACTIONS.get(role, []):
+            seen.setdefault(url_name, label)
+    return [(label, url_name) for url_name, label in seen.items()]
+
+
+@lru_cache(maxsize=1024)
+def _entries(
+    roles: tuple[str, ...], language: str, prefix: str, urlconf: object
+) -> tuple[tuple[str, str], ...]:
+    links = [(_("ホーム"), "home"), (_("会議の予定"), "calendar"), *_items(roles)]
+    return tuple((str(label), address(url_name)) for label, url_name in links)
+
+
+def _menu_html(roles: tuple[str, ...], path: str, language: str, prefix: str, urlconf: object) -> str:
+    """The menu as rendered for these roles in this language, kept per process (it holds no one's
+    data: labels and addresses): a tenth of a page's rendering. The page's own address marks its
+    entry; any other address is kept as none, so the memory stays bounded by the menus."""
+    entries = _entries(roles, language, prefix, urlconf)
+    current = path if any(target == path for _label, target in entries) else ""
+    return _rendered(entries, current)
+
+
+@lru_cache(maxsize=1024)
+def _rendered(entries: tuple[tuple[str, str], ...], current: str) -> str:
+    return render_to_string("includes/main_menu.html", {"entries": entries, "current": current})
 
 
 def menu(request: HttpRequest) -> dict:

@@ -155,6 +155,26 @@ def test_the_menu_names_the_roles_destinations_on_every_page(world):
     assert reverse("audit:event_search") in privacy and reverse("cases:inbox") not in privacy
 
 
+def test_the_menu_kept_per_process_follows_roles_language_and_page(world):
+    """The menu's HTML is kept per process (config/menu.py): another role, language or page gets
+    its own, never the one rendered before it."""
+
+    def menu_of(client, url):
+        html = page(client.get(url))
+        start = html.index('class="main-menu wide"')
+        return html[start : html.index("</nav>", start)]
+
+    staff = browser(world.staff)
+    inbox, home = menu_of(staff, reverse("cases:inbox")), menu_of(staff, reverse("home"))
+    assert inbox != home and 'aria-current="page"' in inbox and 'aria-current="page"' in home
+    assert menu_of(staff, reverse("cases:inbox") + "?page=1") == inbox  # a query string: the same page
+    assert "受付・担当ケース" in inbox and reverse("audit:event_search") not in inbox
+    assert reverse("audit:event_search") in menu_of(browser(world.privacy), reverse("home"))
+    staff.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = menu_of(staff, reverse("cases:inbox"))
+    assert "受付・担当ケース" not in english and reverse("referrals:inbox") in english
+
+
 def test_the_menu_costs_no_statement_of_its_own(world):
     """The roles ride with the user's ids: the page's statements are those without the menu's."""
     client = browser(world.staff)

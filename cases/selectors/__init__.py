@@ -9,11 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.access import (
-    case_with_person,
-    concern_tags,
+    case_held_with_person,
     concerns_of_case,
     deny,
-    has_case_permission,
     meetings_of_case,
     permitted_case_ids,
     revoke_expired_grants,
@@ -86,8 +84,8 @@ def cases_visible_to(actor: User, codename: str = "view_case") -> QuerySet[Case]
 def case_for(actor: User, case_id: object, codename: str = "view_case") -> Case:
     """One case the actor may see, or a refusal recorded in the audit trail (never a 404 that
     would tell an outsider whether the case exists)."""
-    case = case_with_person(case_id)
-    if case is None or not has_case_permission(actor, case, codename):
+    case, held = case_held_with_person(actor, case_id)
+    if codename not in held:
         deny(actor, action=f"open_case:{codename}", case=case)
     return case
 
@@ -161,19 +159,14 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
 
 
 def _label_tags(concerns: list[Concern]) -> None:
-    """Each concern's signals, then its categories, as labels — one statement for both tables."""
+    """Each concern's signals, then its categories, as labels (their codes read with the concerns)."""
     from cases.vocabulary import ConcernCategory, ObservedSignal
 
-    signals: dict = {}
-    categories: dict = {}
-    for concern_id, kind, code in concern_tags([concern.pk for concern in concerns]):
-        if kind:
-            categories.setdefault(concern_id, []).append(ConcernCategory(code).label)
-        else:
-            signals.setdefault(concern_id, []).append(ObservedSignal(code).label)
     for concern in concerns:
-        concern.category_labels = categories.get(concern.pk, [])
-        concern.tag_labels = signals.get(concern.pk, []) + concern.category_labels
+        concern.category_labels = [ConcernCategory(code).label for code in concern.category_codes]
+        concern.tag_labels = [
+            ObservedSignal(code).label for code in concern.signal_codes
+        ] + concern.category_labels
 
 
 def reminders_due(today) -> dict:

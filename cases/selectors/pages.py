@@ -21,7 +21,7 @@ from accounts.models import Area, Membership, Organisation, OrganisationKind, Us
 from accounts.selectors import districts_served, organisation_ids_of
 from audit import services as audit
 from cases.access import (
-    case_with_person,
+    case_held_with_person,
     consents_of_case,
     deny,
     disclosures_of_case,
@@ -359,8 +359,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
     """The case page: refused (recorded) unless the actor may view the case; otherwise what their
     grants let them see, the actions they may take, and the sections of the apps built on cases.
     Reading the decrypted fields is recorded here."""
-    case = case_with_person(case_id)
-    held = held_case_permissions(actor, case) if case is not None else set()
+    case, held = case_held_with_person(actor, case_id)
     if "view_case" not in held:
         deny(actor, action="open_case:view_case", case=case)
     # Every live grant of the case: the actor's field groups come from theirs; the lead sees all.

@@ -151,13 +151,15 @@ def test_permissions_ride_with_the_ids_and_are_what_django_reads(world, django_a
 
 def test_a_request_reads_the_ids_and_permissions_once_through_both_wrappers(world):
     """request.user is django-otp's lazy wrapper around Django's: the ids read for the menu and
-    the permissions has_perm asks are one read, kept on the user inside both."""
+    the permissions has_perm asks are one read — the user's own (accounts.sql.user_with_ids) —,
+    kept on the user inside both."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = signed_in(world.privacy)  # its home asks has_perm (break-glass reviews) and the roles
     with CaptureQueriesContext(connection) as read:
         assert client.get(HOME).status_code == 200
-    ids = [q["sql"] for q in read.captured_queries if "SELECT 0, group_id" in q["sql"]]
+    ids = [q["sql"] for q in read.captured_queries if "SELECT 0 AS k, group_id" in q["sql"]]
     permissions = [q["sql"] for q in read.captured_queries if "auth_permission" in q["sql"]]
     assert len(ids) == 1 and permissions == ids
+    assert 'FROM "accounts_user" u WHERE u.id' in ids[0]  # the request's user, read with them

@@ -47,6 +47,40 @@ def test_the_case_comes_with_its_person_key_area_and_lead(case):
     assert access.case_with_person("00000000-0000-0000-0000-000000000000") is None
 
 
+def test_the_case_comes_with_what_each_reader_holds_on_it(case, demo_data):  # noqa: F811
+    """The case page's first read (case_held_with_person) answers as held_case_permissions does,
+    for every demo user — the lead, those shared with, those with nothing — and an expired grant
+    found on the way is revoked and not honoured."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from cases.models import CaseAccessGrant
+
+    holders = set()
+    for user in User.objects.filter(is_active=True):
+        read, held = access.case_held_with_person(user, case.pk)
+        assert read.pk == case.pk and read.person.name == case.person.name
+        assert held == access.held_case_permissions(user, case)
+        holders |= {user.pk} if held else set()
+    assert len(holders) > 1 and holders != set(User.objects.values_list("pk", flat=True))
+    assert access.case_held_with_person(demo_data.staff, "00000000-0000-0000-0000-000000000000") == (
+        None,
+        set(),
+    )
+
+    shared = CaseAccessGrant.objects.filter(case=case, revoked_at=None, organisation__isnull=False).exclude(
+        reason=CaseAccessGrant.Reason.OWNER
+    )
+    grant = shared.first()
+    member = User.objects.filter(memberships__organisation=grant.organisation).first()
+    assert "view_case" in access.case_held_with_person(member, case.pk)[1]
+    shared.filter(pk=grant.pk).update(expires_at=timezone.now())
+    _read, held = access.case_held_with_person(member, case.pk)
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None  # revoked on the way, in a transaction of its own
+    assert held == access.held_case_permissions(member, case)
+
+
 def test_grants_disclosures_and_consents(case):
     grants = access.live_grants_of_case(case)
     orm = list(access.live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
@@ -72,6 +106,8 @@ def test_grants_disclosures_and_consents(case):
         [o.name for o in c.recipients.order_by("kind", "name")] for c in orm
     ]
     assert [str(c.obtained_by) for c in consents] == [str(c.obtained_by) for c in orm]
+    Consent.recipients.through.objects.filter(consent__case=case).delete()
+    assert all(c.recipient_names == [] for c in access.consents_of_case(case))
 
 
 def test_concerns_their_tags_and_meetings(case):
@@ -79,13 +115,19 @@ def test_concerns_their_tags_and_meetings(case):
     orm = list(case.concerns.order_by("created_at"))
     names = [f.attname for f in Concern._meta.concrete_fields]
     assert concerns and values(concerns, names) == values(orm, names)  # details decrypted alike
-    tags = access.concern_tags([c.pk for c in concerns])
-    assert sorted(tags) == sorted(
-        [(s.concern_id, 0, s.code) for s in ConcernSignal.objects.filter(concern__in=concerns)]
-        + [(t.concern_id, 1, t.code) for t in ConcernCategoryTag.objects.filter(concern__in=concerns)]
-    )
-    assert tags
-    assert access.concern_tags([]) == []
+    # Each concern's codes in the order recorded, read with it.
+    assert [c.signal_codes for c in concerns] == [
+        list(ConcernSignal.objects.filter(concern=c).order_by("id").values_list("code", flat=True))
+        for c in orm
+    ]
+    assert [c.category_codes for c in concerns] == [
+        list(ConcernCategoryTag.objects.filter(concern=c).order_by("id").values_list("code", flat=True))
+        for c in orm
+    ]
+    assert any(c.signal_codes for c in concerns) and any(c.category_codes for c in concerns)
+    # None at all reads as an empty list (PostgreSQL's aggregate of no rows is NULL, SQLite's "[]").
+    ConcernSignal.objects.filter(concern__in=orm).delete()
+    assert all(c.signal_codes == [] for c in access.concerns_of_case(case))
 
     meetings = access.meetings_of_case(case)
     decided = Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
