@@ -72,8 +72,8 @@ def json_rows(columns: str, rest: str) -> str:
 
 
 def rows_of_json(value: object) -> list[list]:
-    """What ``json_rows`` read: a list of rows (PostgreSQL's json arrives as text through Django's
-    loader, SQLite's is text; none found is NULL on PostgreSQL)."""
+    """What ``json_rows`` read: a list of rows (PostgreSQL's json arrives parsed by psycopg,
+    SQLite's as text; none found is NULL on PostgreSQL, "[]" on SQLite)."""
     if value is None:
         return []
     return json.loads(value) if isinstance(value, (str, bytes)) else value

@@ -634,27 +634,34 @@ _PERSON = Columns(Person, "p")
 _DATA_KEY = Columns(DataKey, "k")
 _AREA = Columns(Area, "a")
 _LEAD = Columns(Organisation, "o")
-_CASE_WITH_PERSON = (
-    f"SELECT {_CASE_PAGE_CASE.sql}, {_PERSON.sql}, {_DATA_KEY.sql}, {_AREA.sql}, {_LEAD.sql} "  # noqa: S608
+_CASE_WITH_PERSON_COLUMNS = f"{_CASE_PAGE_CASE.sql}, {_PERSON.sql}, {_DATA_KEY.sql}, {_AREA.sql}, {_LEAD.sql}"
+_CASE_WITH_PERSON_FROM = (
     f"FROM {CASE_TABLE} c JOIN {_table(Person)} p ON p.id = c.person_id "
     f"JOIN {_table(DataKey)} k ON k.id = p.data_key_id JOIN {_table(Area)} a ON a.id = c.area_id "
     f"LEFT JOIN {_table(Organisation)} o ON o.id = c.lead_organisation_id WHERE c.id = %s"
 )
 
 
-def case_with_person(case_id: object) -> Case | None:
-    """The case with its person, the person's data key, its area and lead organisation
-    (``select_related`` of the four), or None."""
+def _read_case_with_person(case_id: object, more: str = "", params: Sequence = (), extra=()) -> Case | None:
+    """The case with its person, the person's data key, its area and lead organisation, and
+    ``more`` columns (with their ``params``) kept as the ``extra`` attributes."""
     found = read_instances(
-        _CASE_WITH_PERSON,
-        [_pk(case_id)],
+        f"SELECT {_CASE_WITH_PERSON_COLUMNS}{more} {_CASE_WITH_PERSON_FROM}",
+        [*params, _pk(case_id)],
         _CASE_PAGE_CASE,
+        extra=extra,
         person=_PERSON,
         person__data_key=_DATA_KEY,
         area=_AREA,
         lead_organisation=_LEAD,
     )
     return found[0] if found else None
+
+
+def case_with_person(case_id: object) -> Case | None:
+    """The case with its person, the person's data key, its area and lead organisation
+    (``select_related`` of the four), or None."""
+    return _read_case_with_person(case_id)
 
 
 def case_held_with_person(actor: User, case_id: object) -> tuple[Case | None, set[str]]:
@@ -664,25 +671,18 @@ def case_held_with_person(actor: User, case_id: object) -> tuple[Case | None, se
     if not actor.is_authenticated or not actor.is_active:
         return case_with_person(case_id), set()
     rows, params = _permission_rows(actor, "c.id", [])
-    permitted = json_rows("x.permission_id", f"FROM ({rows}) x")
-    found = read_instances(
-        _CASE_WITH_PERSON.replace(" FROM ", f", {permitted}, {_ANY_GRANT_EXPIRED} FROM ", 1),
-        [*params, connection.ops.adapt_datetimefield_value(timezone.now()), _pk(case_id)],
-        _CASE_PAGE_CASE,
+    case = _read_case_with_person(
+        case_id,
+        f", {json_rows('x.permission_id', f'FROM ({rows}) x')}, {_ANY_GRANT_EXPIRED}",
+        [*params, connection.ops.adapt_datetimefield_value(timezone.now())],
         extra=["permission_ids", "grants_expired"],
-        person=_PERSON,
-        person__data_key=_DATA_KEY,
-        area=_AREA,
-        lead_organisation=_LEAD,
     )
-    if not found:
+    if case is None:
         return None, set()
-    case = found[0]
     if case.grants_expired:
         revoke_expired_grants()
         return case, held_case_permissions(actor, case)
-    held = {row[0] for row in rows_of_json(case.permission_ids)}
-    return case, _codenames(held)
+    return case, _codenames({row[0] for row in rows_of_json(case.permission_ids)})
 
 
 _GRANT = Columns(
