@@ -12,11 +12,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.middleware import OTPMiddleware
@@ -84,6 +86,13 @@ class DeviceMiddleware(OTPMiddleware):
     """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), reading the
     session's second-factor device with written SQL (accounts/sql.py) as every request does.
     The device is still checked against the user and its confirmation by django-otp."""
+
+    def _verify_user_sync(self, request: HttpRequest, user):
+        # django-otp wraps Django's lazy user in a lazy user of its own; what it wraps is here the
+        # user itself, so that each attribute read on request.user passes one wrapper, not two.
+        if isinstance(user, LazyObject):
+            user = get_user(request)  # Django's, kept on the request: the user read once
+        return super()._verify_user_sync(request, user)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         model_label, _slash, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")

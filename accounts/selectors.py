@@ -102,9 +102,9 @@ def permission_names(user: User, source: str) -> set[str]:
 
 
 def _own(user: User) -> User:
-    """The user object itself: a request's user is a lazy wrapper whose own attributes are not the
-    user's, and ``has_perm`` runs on the user inside it (django-otp's wrapper around
-    Django's: two layers); what is read is kept there, once."""
+    """The user object itself: a request's user is a lazy wrapper (django-otp's) whose own
+    attributes are not the user's, and ``has_perm`` runs on the user inside it; what is read is
+    kept there, once."""
     while isinstance(user, LazyObject):
         if user._wrapped is empty:
             user._setup()

@@ -10,13 +10,15 @@ case page. Only table and column names from the models go into the text; values 
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from functools import cache
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.utils import timezone
 
@@ -45,20 +47,53 @@ class Columns:
             if (converters := connection.ops.get_db_converters(column) + column.get_db_converters(connection))
         ]
 
-    def build(self, row: Sequence, start: int = 0) -> Model | None:
+    def build(self, row: Sequence, start: int = 0, db: BaseDatabaseWrapper | None = None) -> Model | None:
+        """``db``: the connection itself, when building many (the proxy is a lookup each use)."""
         values = list(row[start : start + self.width])
         if values[0] is None:
             return None
+        db = db or connections[DEFAULT_DB_ALIAS]
         for index, column, converters in self._converters:
             for convert in converters:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, self._attnames, [values[i] for i in self._order])
+                values[index] = convert(values[index], column, db)
+        return self.model.from_db(db.alias, self._attnames, [values[i] for i in self._order])
 
 
 def read_rows(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
+    return send_rows(sql, params)()
+
+
+def send_rows(sql: str, params: Sequence) -> Callable[[], list[tuple]]:
+    """``read_rows`` in two halves: the statement is sent now, its rows are read when the function
+    returned is called (inside or after ``sent_together``)."""
+    with ExitStack() as sending:  # the cursor closed if the statement cannot be sent
+        cursor = sending.enter_context(connection.cursor())
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        kept = sending.pop_all()
+
+    def rows() -> list[tuple]:
+        with kept:
+            return cursor.fetchall()
+
+    return rows
+
+
+@contextmanager
+def sent_together() -> Iterator[None]:
+    """Statements sent inside (``send_rows``, ``send_instances``) go to PostgreSQL one after the
+    other without waiting for each answer (psycopg's pipeline mode): the server works through
+    them back to back and the answers come back together — one round trip instead of one each,
+    which under load costs both the worker and PostgreSQL more than the statements' own work
+    (docs/performance.md). Only statements that need no answer of the others belong here (a
+    transaction's BEGIN goes with its first): an error in one is raised (as Django's
+    DatabaseError) when the block ends, or when its rows are read inside it, and those after it
+    are not run. SQLite has no round trips to save: there each runs as it is sent."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
 
 
 def json_rows(columns: str, rest: str) -> str:
@@ -85,12 +120,26 @@ def read_instances(
     """Each row of a written SELECT as ``main``'s instance with its related ones set (relation →
     their columns, in the order the SELECT reads them; ``person__data_key`` sets the data key of
     the person just set), then any ``extra`` columns as plain attributes."""
+    return send_instances(sql, params, main, extra, **related)()
+
+
+def send_instances(
+    sql: str, params: Sequence, main: Columns, extra: Sequence[str] = (), **related: Columns
+) -> Callable[[], list]:
+    """``read_instances`` in two halves, as ``send_rows``: the instances are made when the
+    function returned is called."""
+    rows = send_rows(sql, params)
+    return lambda: _instances(rows(), main, extra, related)
+
+
+def _instances(rows: list[tuple], main: Columns, extra: Sequence[str], related: dict[str, Columns]) -> list:
     found = []
     # A related row met again (the same organisation on every grant) is the instance already
     # made: rows of one statement share it, as a prefetch does.
     made: dict[str, dict] = {path: {} for path in related}
-    for row in read_rows(sql, params):
-        instance, at = main.build(row), main.width
+    db = connections[DEFAULT_DB_ALIAS]
+    for row in rows:
+        instance, at = main.build(row, db=db), main.width
         for path, columns in related.items():
             *through, name = path.split("__")
             owner = instance
@@ -98,7 +147,7 @@ def read_instances(
                 owner = getattr(owner, step)
             key, kept = row[at], made[path]
             if key not in kept:
-                kept[key] = columns.build(row, at)
+                kept[key] = columns.build(row, at, db)
             setattr(owner, name, kept[key])
             at += columns.width
         for name in extra:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.db import connection
 
+from accounts.sql import read_rows, send_rows, sent_together
 from audit import chain
 from audit.models import AuditEvent
 
@@ -23,19 +24,23 @@ TIME_SQL = {
 }
 
 
+_HEAD_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
+
+
 def lock_chain_head() -> tuple[int, str]:
     """Take the chain's lock until the transaction ends, and read its head (sequence, hash)."""
-    head_sql = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC LIMIT 1"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two statements, one round trip; in READ COMMITTED the second takes its snapshot after
-            # the first has the lock, so it sees the head the previous holder committed.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {head_sql}")
-            cursor.nextset()
-        else:
-            # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
-            cursor.execute(head_sql)
-        return cursor.fetchone() or (0, chain.GENESIS)
+    if connection.vendor == "postgresql":
+        # The transaction's BEGIN, the lock and the read in one round trip; in READ COMMITTED the
+        # read takes its snapshot after the lock is held, so it sees the head the previous holder
+        # committed.
+        with sent_together():
+            send_rows("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            head = send_rows(_HEAD_SQL, [])
+        found = head()
+    else:
+        # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
+        found = read_rows(_HEAD_SQL, [])
+    return found[0] if found else (0, chain.GENESIS)
 
 
 _COLUMNS = AuditEvent._meta.concrete_fields

@@ -12,7 +12,7 @@ administrator has no implicit access to personal data (docs/design.md "Roles").
 
 import datetime
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from typing import NoReturn
 
@@ -35,6 +35,7 @@ from accounts.sql import (
     json_rows,
     read_instances,
     rows_of_json,
+    send_instances,
 )
 from audit import context as audit_context
 from audit import services as audit
@@ -718,21 +719,27 @@ _CONCERNS_OF_CASE = (
 )
 
 
-def concerns_of_case(case: Case) -> list[Concern]:
+def send_concerns_of_case(case: Case) -> Callable[[], list[Concern]]:
     """The case's concerns, oldest first, each knowing its case (and so its person's key), the
     agreement and party a report under an agreement came with (``agreement_title``,
     ``party_name``), and its observed signals' and categories' codes in the order recorded
-    (``signal_codes``, ``category_codes``): one statement."""
-    concerns = read_instances(
+    (``signal_codes``, ``category_codes``): one statement, sent now, read when the function
+    returned is called (``accounts.sql.sent_together``; so are the readers below named send_)."""
+    sent = send_instances(
         _CONCERNS_OF_CASE,
         [_pk(case.pk)],
         _CONCERN,
         extra=["agreement_title", "party_name", "signal_codes", "category_codes"],
     )
-    for concern in concerns:
-        concern.case = case
-        concern.signal_codes = [code for _id, code in sorted(rows_of_json(concern.signal_codes))]
-        concern.category_codes = [code for _id, code in sorted(rows_of_json(concern.category_codes))]
+
+    def concerns() -> list[Concern]:
+        found = sent()
+        for concern in found:
+            concern.case = case
+            concern.signal_codes = [code for _id, code in sorted(rows_of_json(concern.signal_codes))]
+            concern.category_codes = [code for _id, code in sorted(rows_of_json(concern.category_codes))]
+        return found
+
     return concerns
 
 
@@ -744,12 +751,17 @@ _MEETINGS_OF_CASE = (
 )
 
 
-def meetings_of_case(case: Case) -> list[SupportMeeting]:
+def send_meetings_of_case(case: Case) -> Callable[[], list[SupportMeeting]]:
     """The case's meetings in date order, each with what it decided (``outcome``: a meeting is
     held once and records one decision then), none of their encrypted fields."""
-    meetings = read_instances(_MEETINGS_OF_CASE, [_pk(case.pk)], _MEETING, extra=["outcome"])
-    for meeting in meetings:
-        meeting.case = case
+    sent = send_instances(_MEETINGS_OF_CASE, [_pk(case.pk)], _MEETING, extra=["outcome"])
+
+    def meetings() -> list[SupportMeeting]:
+        found = sent()
+        for meeting in found:
+            meeting.case = case
+        return found
+
     return meetings
 
 
@@ -767,9 +779,9 @@ _DISCLOSURES_OF_CASE = (
 )
 
 
-def disclosures_of_case(case: Case) -> list[Disclosure]:
+def send_disclosures_of_case(case: Case) -> Callable[[], list[Disclosure]]:
     """The case's disclosures in time order, with recipient, legal basis and discloser."""
-    return read_instances(
+    return send_instances(
         _DISCLOSURES_OF_CASE,
         [_pk(case.pk)],
         _DISCLOSURE,
@@ -805,14 +817,19 @@ _CONSENTS_OF_CASE = (
 )
 
 
-def consents_of_case(case: Case) -> list[Consent]:
+def send_consents_of_case(case: Case) -> Callable[[], list[Consent]]:
     """The case's consents in the order recorded, with who obtained each and its recipients'
     names (``recipient_names``, in the organisations' order: kind, then name): one statement."""
-    consents = read_instances(
+    sent = send_instances(
         _CONSENTS_OF_CASE, [_pk(case.pk)], _CONSENT, obtained_by=_USER_NAME, extra=["recipient_names"]
     )
-    for consent in consents:
-        consent.recipient_names = [name for _kind, name in sorted(rows_of_json(consent.recipient_names))]
+
+    def consents() -> list[Consent]:
+        found = sent()
+        for consent in found:
+            consent.recipient_names = [name for _kind, name in sorted(rows_of_json(consent.recipient_names))]
+        return found
+
     return consents
 
 
@@ -824,11 +841,11 @@ _TRANSITIONS_OF_CASE = (
 )
 
 
-def transitions_of_case(case: Case) -> list[AuditEvent]:
+def send_transitions_of_case(case: Case) -> Callable[[], list[AuditEvent]]:
     """The case's transitions as the audit trail records them, with their actors, and only those
     (and, for a case brought in from earlier records, its import): the index audit_case_event_time
     finds them however often the case has been viewed."""
-    return read_instances(_TRANSITIONS_OF_CASE, [str(case.pk)], _TRANSITION, actor=_USER_NAME)
+    return send_instances(_TRANSITIONS_OF_CASE, [str(case.pk)], _TRANSITION, actor=_USER_NAME)
 
 
 _ENTRY = Columns(
@@ -863,20 +880,27 @@ _UNLESS_COMMISSIONER = (
 )
 
 
-def progress_entries_of_case(case: Case, *, unless_commissioner: User | None = None) -> list[ProgressEntry]:
+def send_progress_entries_of_case(
+    case: Case, *, unless_commissioner: User | None = None
+) -> Callable[[], list[ProgressEntry]]:
     """Every version of every entry of the case, in the order recorded, with the writer and their
     organisation; none at all if ``unless_commissioner`` is a member of a commissioners' council."""
     sql, params = _PROGRESS_OF_CASE, [_pk(case.pk)]
     if unless_commissioner is not None:
         sql += _UNLESS_COMMISSIONER
         params += [unless_commissioner.pk, OrganisationKind.COMMISSIONER_COUNCIL]
-    entries = read_instances(
+    sent = send_instances(
         sql + " ORDER BY e.recorded_at",
         params,
         _ENTRY,
         organisation=_ORGANISATION_NAME,
         written_by=_USER_NAME,
     )
-    for entry in entries:
-        entry.case = case  # its person's key, already read with the case
+
+    def entries() -> list[ProgressEntry]:
+        found = sent()
+        for entry in found:
+            entry.case = case  # its person's key, already read with the case
+        return found
+
     return entries

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from cases.models import Case
+from cases.selectors.labels import display
 from notifications.models import Kind, Notification
 from notifications.services import notify_each
 from referrals.models import OPEN, Referral, ReferralState
@@ -26,12 +27,9 @@ def _holding(referrals) -> list[str]:
     ]
 
 
-_STATE_LABELS = dict(ReferralState.choices)  # lazy: translated when shown
-
-
 def _state_label(referral: Referral) -> str:
     """``get_state_display()``, without building (and translating) every state's label per call."""
-    return str(_STATE_LABELS.get(referral.state, referral.state))
+    return display(referral, "state")
 
 
 def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:

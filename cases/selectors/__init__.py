@@ -2,6 +2,7 @@
 (re-exported here): each takes the actor first, refuses (recorded) or returns what the page shows,
 and records the read itself."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -10,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.access import (
     case_held_with_person,
-    concerns_of_case,
     deny,
-    meetings_of_case,
     permitted_case_ids,
     revoke_expired_grants,
+    send_concerns_of_case,
+    send_meetings_of_case,
 )
 from cases.models import (
     Case,
@@ -22,6 +23,7 @@ from cases.models import (
     Concern,
     Person,
 )
+from cases.selectors.labels import choice_label, display
 from cases.selectors.search import blind_index_of as blind_index_of
 from cases.selectors.search import matching_person_ids, visible_matches
 from privacy.exceptions import ERASED_DISPLAY
@@ -119,6 +121,14 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
     alone ``concern.category_labels``), both read in one statement. ``compact`` is the case page's:
     each meeting with its decision (``meeting.outcome_label``, read with the meetings) — the page
     links each meeting to its own page for the rest."""
+    return send_shared_content(case, groups, compact=compact)()
+
+
+def send_shared_content(
+    case: Case, groups: set[str], *, compact: bool = False
+) -> Callable[[], SharedContent]:
+    """``shared_content`` in two halves: its statements are sent now (``accounts.sql.sent_together``),
+    the content is made when the function returned is called."""
     from cases.models import SupportMeeting
     from cases.vocabulary import PERSON_FIELDS_BY_GROUP, FieldGroup
 
@@ -135,37 +145,49 @@ def shared_content(case: Case, groups: set[str], *, compact: bool = False) -> Sh
                 content.person_fields.append((label, getattr(person, name)))
                 content.person[name] = content.person_fields[-1][1]
                 content.fields_read.append(name)
-    if FieldGroup.CONCERN in groups:
-        content.concerns = concerns_of_case(case)
-        _label_tags(content.concerns)
-        if not person.is_erased:
-            content.fields_read.append("concern.details")
-    if FieldGroup.MEETINGS in groups:
-        if compact:
-            content.meetings = meetings_of_case(case)
-            for meeting in content.meetings:
-                meeting.outcome_label = CaseState(meeting.outcome).label if meeting.outcome else ""
-        else:
-            content.meetings = list(
-                SupportMeeting.objects.filter(case=case)
-                .select_related("legal_basis", "convened_by")
-                .prefetch_related(
-                    "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+    concerns = send_concerns_of_case(case) if FieldGroup.CONCERN in groups else None
+    meetings = send_meetings_of_case(case) if FieldGroup.MEETINGS in groups and compact else None
+
+    def made() -> SharedContent:
+        if concerns is not None:
+            content.concerns = concerns()
+            _label_tags(content.concerns)
+            if not person.is_erased:
+                content.fields_read.append("concern.details")
+        if FieldGroup.MEETINGS in groups:
+            if meetings is not None:
+                content.meetings = meetings()
+                for meeting in content.meetings:
+                    meeting.kind_label = display(meeting, "kind")
+                    meeting.outcome_label = (
+                        choice_label(CaseState(meeting.outcome)) if meeting.outcome else ""
+                    )
+            else:
+                content.meetings = list(
+                    SupportMeeting.objects.filter(case=case)
+                    .select_related("legal_basis", "convened_by")
+                    .prefetch_related(
+                        "attendances__user", "attendances__organisation", "decisions", "action_items__owner"
+                    )
                 )
-            )
-        if not person.is_erased:
-            content.fields_read.append("meeting.minutes")
-    return content
+            if not person.is_erased:
+                content.fields_read.append("meeting.minutes")
+        return content
+
+    return made
 
 
 def _label_tags(concerns: list[Concern]) -> None:
-    """Each concern's signals, then its categories, as labels (their codes read with the concerns)."""
+    """Each concern's signals, then its categories, as labels (their codes read with the concerns),
+    and who reported it and how urgent, as labels too."""
     from cases.vocabulary import ConcernCategory, ObservedSignal
 
     for concern in concerns:
-        concern.category_labels = [ConcernCategory(code).label for code in concern.category_codes]
+        concern.reporter_kind_label = display(concern, "reporter_kind")
+        concern.urgency_label = display(concern, "urgency")
+        concern.category_labels = [choice_label(ConcernCategory(code)) for code in concern.category_codes]
         concern.tag_labels = [
-            ObservedSignal(code).label for code in concern.signal_codes
+            choice_label(ObservedSignal(code)) for code in concern.signal_codes
         ] + concern.category_labels
 
 

@@ -15,22 +15,24 @@ from dataclasses import dataclass, field
 from django.db.models import Count, prefetch_related_objects
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from accounts.models import Area, Membership, Organisation, OrganisationKind, User
 from accounts.selectors import districts_served, organisation_ids_of
+from accounts.sql import sent_together
 from audit import services as audit
+from audit.models import AuditEvent
 from cases.access import (
     case_held_with_person,
-    consents_of_case,
     deny,
-    disclosures_of_case,
     field_groups_for,
     has_case_permission,
     held_case_permissions,
     live_grants_of_case,
     require_case_permission,
-    transitions_of_case,
+    send_consents_of_case,
+    send_disclosures_of_case,
+    send_transitions_of_case,
 )
 from cases.configuration import CATEGORIES, REPORTER_KINDS, SIGNALS
 from cases.models import (
@@ -54,9 +56,9 @@ from cases.selectors import (
     SharedContent,
     case_for,
     find_people_for_access_report,
-    shared_content,
+    send_shared_content,
 )
-from cases.selectors.labels import display, minute
+from cases.selectors.labels import choice_label, display, minute
 from cases.selectors.people import household_section
 from cases.selectors.progress import (  # the progress record's reads, under this module's name too
     CorrectionPage,
@@ -64,7 +66,7 @@ from cases.selectors.progress import (  # the progress record's reads, under thi
     entry_to_correct,
     link_choices,
     link_labels,
-    progress_record,
+    send_progress_record,
 )
 from cases.selectors.search import SearchResults, people_found
 from cases.services.intake import intake_organisations  # who receives a concern: one rule
@@ -298,6 +300,10 @@ class CasePage:
     household: object = None  # cases.selectors.people.HouseholdSection, for a viewer of identity
 
     @property
+    def state_label(self) -> str:
+        return display(self.case, "state")
+
+    @property
     def can_lead(self) -> bool:
         return "lead_case" in self.held
 
@@ -373,20 +379,20 @@ def case_page(actor: User, case_id: object) -> CasePage:
         if grant.user_id == actor.pk or grant.organisation_id in mine
         for group in grant.field_groups
     }
-    content: SharedContent = shared_content(case, groups, compact=True)
-    page = CasePage(
-        actor=actor,
-        case=case,
-        field_groups=groups,
-        held=held,
-        person_fields=content.person_fields,
-        person=content.person,
-        concerns=content.concerns,
-        meetings=content.meetings,
-        fields_read=content.fields_read,
-    )
+    page = CasePage(actor=actor, case=case, field_groups=groups, held=held)
+    # The rest of what the page reads depends only on that: sent together (one round trip on
+    # PostgreSQL instead of six), read after.
+    with sent_together():
+        content = send_shared_content(case, groups, compact=True)
+        disclosures = send_disclosures_of_case(case) if page.can_lead else list
+        consents = send_consents_of_case(case) if page.can_contribute else list
+        transitions = send_transitions_of_case(case)
+        progress = send_progress_record(page)
+    shown: SharedContent = content()
+    page.person_fields, page.person, page.fields_read = shown.person_fields, shown.person, shown.fields_read
+    page.concerns, page.meetings = shown.concerns, shown.meetings
     if page.can_lead:
-        page.disclosures = disclosures_of_case(case)
+        page.disclosures = disclosures()
         page.grants = grants
         for disclosure in page.disclosures:  # the table's cells, written once
             disclosure.shown_at = minute(disclosure.disclosed_at)
@@ -397,7 +403,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 f" ～{minute(grant.expires_at)}" if grant.expires_at else ""
             )
     if page.can_contribute:
-        page.consents = consents_of_case(case)
+        page.consents = consents()
         for consent in page.consents:  # the list's line, written once
             until = (
                 _("（%(until)sまで有効）") % {"until": f"{consent.valid_until:%Y-%m-%d}"}
@@ -408,8 +414,8 @@ def case_page(actor: User, case_id: object) -> CasePage:
                 f"{display(consent, 'purpose')} · {display(consent, 'method')} · "
                 f"{consent.obtained_on:%Y-%m-%d}{until} · {'、'.join(consent.recipient_names)}"
             )
-    page.timeline = _timeline(page)
-    page.progress = progress_record(page)  # adds its entries to the timeline and to fields_read
+    page.timeline = _timeline(page, transitions())
+    page.progress = progress()  # adds its entries to the timeline and to fields_read
     page.household = household_section(page)
     if page.fields_read:
         audit.record(
@@ -439,7 +445,7 @@ def case_page(actor: User, case_id: object) -> CasePage:
     return page
 
 
-def _timeline(page: CasePage) -> list[dict]:
+def _timeline(page: CasePage, transitions: list[AuditEvent]) -> list[dict]:
     """Transitions, concerns, consents, disclosures, meetings and visits, oldest first.
 
     Transitions come from the audit trail, which records them with their actor; the rest from
@@ -448,7 +454,7 @@ def _timeline(page: CasePage) -> list[dict]:
     reached = page.states_reached = {case.state}
     entries = []
     imported = False
-    for event in transitions_of_case(case):
+    for event in transitions:
         params = json.loads(event.params)
         state = CaseState(params["to"] if event.event == "case.transitioned" else params["state"])
         reached.add(state)
@@ -456,9 +462,9 @@ def _timeline(page: CasePage) -> list[dict]:
             imported = True
             entries.append({"at": event.occurred_at, "what": _imported_line(page, state), "who": event.actor})
         else:
-            entries.append({"at": event.occurred_at, "what": state.label, "who": event.actor})
+            entries.append({"at": event.occurred_at, "what": choice_label(state), "who": event.actor})
     if not imported:
-        entries.append({"at": case.created_at, "what": CaseState.NOTICED.label, "who": None})
+        entries.append({"at": case.created_at, "what": choice_label(CaseState.NOTICED), "who": None})
     entries += [{"at": c.created_at, "what": _("気付き"), "who": None} for c in page.concerns[1:]]
     entries += [
         {
@@ -505,7 +511,7 @@ def _timeline(page: CasePage) -> list[dict]:
         entry["line"] = f"{minute(entry['at'])} — {entry['what']}" + (
             f"（{entry['who']}）" if entry["who"] else ""
         )
-        entry["progress"] = None  # a progress entry's place (progress_record): asked of every row
+        entry["progress"] = None  # a progress entry's place (send_progress_record): asked of every row
     return entries
 
 
@@ -521,7 +527,7 @@ def _imported_line(page: CasePage, state: CaseState) -> str:
             ground += f"（{imported.reference}）"
             page.fields_read.append("imported.reference")
     return _("以前の記録から取り込み: %(state)s（元の記録での受付日 %(date)s、保有の根拠: %(ground)s）") % {
-        "state": state.label,
+        "state": choice_label(state),
         "date": f"{imported.opened_on:%Y-%m-%d}",
         "ground": ground,
     }

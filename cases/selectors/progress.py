@@ -3,13 +3,14 @@ corrects an entry. Who reads: a user whose live grant on the case includes the n
 (支援の記録); the reporter of a concern (民生委員) holds none and sees nothing of it, not a count.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit import services as audit
-from cases.access import deny, field_groups_for, progress_entries_of_case
+from cases.access import deny, field_groups_for, send_progress_entries_of_case
 from cases.models import Case, ProgressEntry
 from cases.selectors.labels import display, minute
 from cases.vocabulary import FieldGroup
@@ -19,23 +20,29 @@ from privacy.exceptions import ERASED_DISPLAY, DataErased
 READ_FIELDS = ["progress.text"]
 
 
-def progress_record(page) -> list[ProgressEntry]:
+def send_progress_record(page) -> Callable[[], list[ProgressEntry]]:
     """The case's entries as their latest versions, oldest first, each with ``versions``: the
-    earlier ones, newest first, each with ``corrected_by`` (the version that corrected it). Adds
-    them to the page's timeline and what they decrypt to ``page.fields_read`` — one statement,
-    and none at all for a reader without the notes field group."""
+    earlier ones, newest first, each with ``corrected_by`` (the version that corrected it). When
+    the function returned is called, adds them to the page's timeline and what they decrypt to
+    ``page.fields_read`` — one statement, sent now (``accounts.sql.sent_together``), and none at
+    all for a reader without the notes field group."""
     if FieldGroup.NOTES not in page.field_groups:
-        return []
+        return list
     case = page.case
     # A 民生委員 never reads the record, even if a lead shared the notes with their council:
     # decided in the same statement.
-    entries = progress_entries_of_case(case, unless_commissioner=None if page.can_lead else page.actor)
-    latest = _chains(case, entries)
-    if entries and not case.person.is_erased:
-        page.fields_read = [*page.fields_read, *READ_FIELDS]
-    page.timeline += [{"at": entry.occurred_at, "progress": entry} for entry in latest]
-    page.timeline.sort(key=lambda item: item["at"])
-    return latest
+    sent = send_progress_entries_of_case(case, unless_commissioner=None if page.can_lead else page.actor)
+
+    def record() -> list[ProgressEntry]:
+        entries = sent()
+        latest = _chains(case, entries)
+        if entries and not case.person.is_erased:
+            page.fields_read = [*page.fields_read, *READ_FIELDS]
+        page.timeline += [{"at": entry.occurred_at, "progress": entry} for entry in latest]
+        page.timeline.sort(key=lambda item: item["at"])
+        return latest
+
+    return record
 
 
 def _chains(case: Case, entries: list[ProgressEntry]) -> list[ProgressEntry]:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit import services as audit
-from cases.access import transitions_of_case
+from cases.access import send_transitions_of_case
 from cases.models import Case, CaseState, SupportMeeting
 from tests.screens import browser
 from tests.security.conftest import demo_data  # noqa: F401 (the demo's cases, referrals and matters)
@@ -45,7 +45,7 @@ def test_the_timeline_reads_only_the_transitions_however_often_the_case_was_view
     demo_data,  # noqa: F811
     rich_case,
 ):
-    shown = [event.pk for event in transitions_of_case(rich_case)]
+    shown = [event.pk for event in send_transitions_of_case(rich_case)()]
     assert shown  # intake, meeting, decision…
     audit.append(
         [
@@ -60,11 +60,12 @@ def test_the_timeline_reads_only_the_transitions_however_often_the_case_was_view
             for _ in range(200)
         ]
     )
-    assert [event.pk for event in transitions_of_case(rich_case)] == shown  # read: the transitions only
+    # Read: the transitions only…
+    assert [event.pk for event in send_transitions_of_case(rich_case)()] == shown
     # …found through the index that starts with the case and the kind of event, not among the
     # case's every event.
     with CaptureQueriesContext(connection) as read:
-        transitions_of_case(rich_case)
+        send_transitions_of_case(rich_case)()
     (sql,) = [q["sql"] for q in read.captured_queries]  # as run, its parameters in the text
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

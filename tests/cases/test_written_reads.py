@@ -88,7 +88,7 @@ def test_grants_disclosures_and_consents(case):
     assert grants and values(grants, names) == values(orm, names)
     assert [str(g.organisation or g.user) for g in grants] == [str(g.organisation or g.user) for g in orm]
 
-    disclosures = access.disclosures_of_case(case)
+    disclosures = access.send_disclosures_of_case(case)()
     orm = list(
         Disclosure.objects.filter(case=case).select_related("recipient", "legal_basis", "disclosed_by")
     )
@@ -98,7 +98,7 @@ def test_grants_disclosures_and_consents(case):
         (d.recipient.name, d.legal_basis.name, str(d.disclosed_by)) for d in orm
     ]
 
-    consents = access.consents_of_case(case)
+    consents = access.send_consents_of_case(case)()
     orm = list(Consent.objects.filter(case=case).order_by("recorded_at", "pk").prefetch_related("recipients"))
     names = ["pk", "purpose", "method", "obtained_on", "valid_until", "recorded_at", "withdrawn_at"]
     assert consents and values(consents, names) == values(orm, names)
@@ -107,11 +107,11 @@ def test_grants_disclosures_and_consents(case):
     ]
     assert [str(c.obtained_by) for c in consents] == [str(c.obtained_by) for c in orm]
     Consent.recipients.through.objects.filter(consent__case=case).delete()
-    assert all(c.recipient_names == [] for c in access.consents_of_case(case))
+    assert all(c.recipient_names == [] for c in access.send_consents_of_case(case)())
 
 
 def test_concerns_their_tags_and_meetings(case):
-    concerns = access.concerns_of_case(case)
+    concerns = access.send_concerns_of_case(case)()
     orm = list(case.concerns.order_by("created_at"))
     names = [f.attname for f in Concern._meta.concrete_fields]
     assert concerns and values(concerns, names) == values(orm, names)  # details decrypted alike
@@ -127,9 +127,9 @@ def test_concerns_their_tags_and_meetings(case):
     assert any(c.signal_codes for c in concerns) and any(c.category_codes for c in concerns)
     # None at all reads as an empty list (PostgreSQL's aggregate of no rows is NULL, SQLite's "[]").
     ConcernSignal.objects.filter(concern__in=orm).delete()
-    assert all(c.signal_codes == [] for c in access.concerns_of_case(case))
+    assert all(c.signal_codes == [] for c in access.send_concerns_of_case(case)())
 
-    meetings = access.meetings_of_case(case)
+    meetings = access.send_meetings_of_case(case)()
     decided = Subquery(Decision.objects.filter(meeting=OuterRef("pk")).values("outcome")[:1])
     orm = list(SupportMeeting.objects.filter(case=case).annotate(outcome=decided))
     names = ["pk", "kind", "scheduled_for", "held_at", "created_at", "outcome"]
@@ -138,7 +138,7 @@ def test_concerns_their_tags_and_meetings(case):
 
 
 def test_transitions_progress_and_referrals(case, demo_data):  # noqa: F811
-    events = access.transitions_of_case(case)
+    events = access.send_transitions_of_case(case)()
     orm = list(
         AuditEvent.objects.filter(case_id=str(case.pk), event="case.transitioned")
         .select_related("actor")
@@ -149,7 +149,7 @@ def test_transitions_progress_and_referrals(case, demo_data):  # noqa: F811
     )
     assert [str(e.actor) for e in events] == [str(e.actor) for e in orm]
 
-    entries = access.progress_entries_of_case(case)
+    entries = access.send_progress_entries_of_case(case)()
     orm = list(
         ProgressEntry.objects.filter(case=case)
         .select_related("written_by", "organisation")
@@ -170,11 +170,91 @@ def test_transitions_progress_and_referrals(case, demo_data):  # noqa: F811
         (str(e.written_by), e.organisation.name) for e in orm
     ]
     # A member of a commissioners' council reads none, whatever their grants.
-    assert access.progress_entries_of_case(case, unless_commissioner=demo_data.commissioner) == []
-    assert access.progress_entries_of_case(case, unless_commissioner=demo_data.staff) != []
+    assert access.send_progress_entries_of_case(case, unless_commissioner=demo_data.commissioner)() == []
+    assert access.send_progress_entries_of_case(case, unless_commissioner=demo_data.staff)() != []
 
     referrals = referrals_of_case(case)
     orm = list(Referral.objects.filter(case=case).select_related("recipient").order_by("created_at"))
     names = ["pk", "state", "accept_by", "referrer_attention"]
     assert referrals and values(referrals, names) == values(orm, names)
     assert [r.recipient.name for r in referrals] == [r.recipient.name for r in orm]
+
+
+def test_reads_sent_together_give_what_each_gives_alone(case):
+    """The case page sends its reads together (accounts.sql.sent_together: psycopg's pipeline mode
+    on PostgreSQL, each read as it is sent on SQLite): each read gives what it gives alone, its
+    encrypted fields decrypted, whether read inside the block or after it."""
+    from accounts.sql import sent_together
+
+    readers = [access.send_concerns_of_case, access.send_consents_of_case, access.send_transitions_of_case]
+    alone = [send(case)() for send in readers]
+    with sent_together():
+        sent = [send(case) for send in readers]
+        first = sent[0]()  # read inside: the answers come back together
+    together = [first, *(read() for read in sent[1:])]
+    assert [[row.pk for row in rows] for rows in together] == [[row.pk for row in rows] for rows in alone]
+    assert all(rows for rows in together)
+    assert together[0][0].details == alone[0][0].details  # decrypted under the case's person's key
+    assert [c.recipient_names for c in together[1]] == [c.recipient_names for c in alone[1]]
+
+
+@pytest.mark.django_db
+def test_a_failed_read_sent_together_is_raised_and_leaves_the_connection_usable():
+    from django.db import DatabaseError, transaction
+
+    from accounts.sql import send_rows, sent_together
+
+    with pytest.raises(DatabaseError, match="no_such_column"):  # Django's error, not the driver's
+        with transaction.atomic(), sent_together():  # the test's transaction: back to a savepoint
+            send_rows("SELECT 1", [])
+            send_rows("SELECT no_such_column FROM cases_case", [])
+    assert send_rows("SELECT 2", [])() == [(2,)]  # the connection still answers
+
+
+def _round_trips(run) -> int:
+    """How many times the client waited for PostgreSQL while ``run`` ran: the server's
+    ReadyForQuery messages in libpq's trace of the connection's protocol."""
+    import tempfile
+
+    from django.db import connection
+    from psycopg import pq
+
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            run()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return sum("\tReadyForQuery\t" in line for line in trace.read().decode(errors="replace").splitlines())
+
+
+def test_the_case_page_sends_its_reads_after_the_grants_together(case, demo_data):  # noqa: F811
+    """On PostgreSQL the case page waits for the database far fewer times than it sends
+    statements: its content, disclosures, consents, transitions and progress entries travel in
+    one round trip (docs/performance.md). SQLite has no round trips: there the page's statements
+    are the same ones."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.screens import browser, page
+
+    client = browser(demo_data.staff)
+    url = reverse("cases:case_detail", args=[case.pk])
+    page(client.get(url))  # warm: the session, the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        if connection.vendor == "postgresql":
+            waits = _round_trips(lambda: page(client.get(url)))
+        else:
+            page(client.get(url))
+    sent = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))]
+    for table in ("cases_concern", "cases_consent", "cases_disclosure", "audit_auditevent"):
+        assert any(f'FROM "{table}"' in sql for sql in sent), table  # each is read
+    assert any('FROM "cases_progressentry"' in sql for sql in sent)
+    if connection.vendor == "postgresql":
+        # The five reads count five statements and wait once; every other statement waits once.
+        assert waits <= len(sent) - 4, (waits, len(sent))
