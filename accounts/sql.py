@@ -91,7 +91,8 @@ def sent_together() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    connection.ensure_connection()
+    with connection.cursor():  # connected, and checked (CONN_HEALTH_CHECKS) before, not inside
+        pass
     with connection.wrap_database_errors, connection.connection.pipeline():
         yield
 

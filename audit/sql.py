@@ -34,8 +34,9 @@ def lock_chain_head() -> tuple[int, str]:
         # read takes its snapshot after the lock is held, so it sees the head the previous holder
         # committed.
         with sent_together():
-            send_rows("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            locked = send_rows("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
             head = send_rows(_HEAD_SQL, [])
+        locked()
         found = head()
     else:
         # SQLite: every transaction begins IMMEDIATE (settings), holding the database's write lock.
