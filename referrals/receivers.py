@@ -21,15 +21,10 @@ def open_referrals_hold_the_case(sender, case: Case, **kwargs) -> list[str]:
 def _holding(referrals) -> list[str]:
     return [
         _("%(agency)sへのつなぎが終わっていません（%(state)s）。")
-        % {"agency": referral.recipient.name, "state": _state_label(referral)}
+        % {"agency": referral.recipient.name, "state": display(referral, "state")}
         for referral in referrals
         if referral.state in OPEN
     ]
-
-
-def _state_label(referral: Referral) -> str:
-    """``get_state_display()``, without building (and translating) every state's label per call."""
-    return display(referral, "state")
 
 
 def withdraw_open_referrals(sender, case: Case, actor: User, **kwargs) -> None:
@@ -47,7 +42,7 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
 
     referrals = referrals_of_case(case)
     for referral in referrals:  # the section shows each state's label, and the blockers some again
-        referral.state_label = _state_label(referral)
+        referral.state_label = display(referral, "state")
     may_refer = "disclose" in overview.actions  # where the lead may share the case, it may refer it
     return [
         {
@@ -65,7 +60,9 @@ def referrals_section(sender, actor: User, case: Case, overview, **kwargs) -> li
 
 def _progress_links(referrals) -> list[tuple[str, str]]:
     label = _("つなぎ: %(agency)s（%(state)s）")
-    return [(str(r.pk), label % {"agency": r.recipient.name, "state": _state_label(r)}) for r in referrals]
+    return [
+        (str(r.pk), label % {"agency": r.recipient.name, "state": display(r, "state")}) for r in referrals
+    ]
 
 
 def progress_link_targets(sender, case: Case, **kwargs) -> tuple[str, list[tuple[str, str]]]:

@@ -488,7 +488,7 @@ def _timeline(page: CasePage, transitions: list[AuditEvent]) -> list[dict]:
         entries.append(
             {
                 "at": meeting.created_at,
-                "what": _("会議の設定: %(kind)s") % {"kind": display(meeting, "kind")},
+                "what": _("会議の設定: %(kind)s") % {"kind": meeting.kind_label},  # shared_content's
                 "who": None,
             }
         )
