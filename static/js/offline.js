@@ -18,6 +18,9 @@ const TsunaguQueue = (() => {
   const THIS_PHONE = "/api/v1/phones/this/";
   const PHONE_KEY = "/api/v1/phones/this/key/";
   let sending = null;
+  // Once signing out has begun, nothing is kept any more: a page's start-up still running (a key
+  // fetched, a record sent) would otherwise write again after the wipe.
+  let ended = false;
   // The server's words for a phone whose kept sign-in is over (phones.middleware).
   const ENDED = ["phone_revoked", "phone_ended"];
   // Refusals of the session, not of a record: the second factor (and a stale CSRF token, below).
@@ -27,6 +30,10 @@ const TsunaguQueue = (() => {
 
   function open() {
     return new Promise((resolve, reject) => {
+      if (ended) {
+        reject(new Error("signed out"));
+        return;
+      }
       const request = indexedDB.open(DB, 1);
       request.onupgradeneeded = () => {
         const db = request.result;
@@ -242,7 +249,10 @@ const TsunaguQueue = (() => {
   async function wipe() {
     await new Promise((resolve) => {
       const request = indexedDB.deleteDatabase(DB);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      request.onsuccess = request.onerror = () => resolve();
+      // Blocked: a connection elsewhere still finishing a transaction; it closes then, and the
+      // deletion goes on. Waited for, but never for ever (signing out waits on this).
+      request.onblocked = () => setTimeout(resolve, 3000);
     });
     if (typeof caches !== "undefined") {
       await Promise.all((await caches.keys()).map((name) => caches.delete(name)));
@@ -250,7 +260,12 @@ const TsunaguQueue = (() => {
     notify();
   }
 
-  return { DB, SYNC_TAG, phone, key, add, all, sendAll, purge, discard, wipe, urgent };
+  function end() {
+    ended = true;
+    return wipe();
+  }
+
+  return { DB, SYNC_TAG, phone, key, add, all, sendAll, purge, discard, wipe, end, urgent };
 })();
 
 if (typeof document !== "undefined") {
@@ -467,7 +482,7 @@ if (typeof document !== "undefined") {
       const form = event.target;
       if (form instanceof HTMLFormElement && form.matches("[data-sign-out]") && !form.dataset.wiped) {
         event.preventDefault();
-        await TsunaguQueue.wipe().catch(() => undefined);
+        await TsunaguQueue.end().catch(() => undefined);
         await worker(false).catch(() => undefined);
         form.dataset.wiped = "1";
         form.submit();
