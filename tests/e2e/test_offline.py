@@ -237,7 +237,7 @@ def test_a_commissioner_records_offline_and_each_record_arrives_once(
 def test_nothing_is_kept_once_signing_out_has_begun(people, new_context):
     """A page's start-up still running when the user signs out (a key being fetched, a record
     being sent) writes nothing after the wipe."""
-    context, page = sign_in_on_own_phone(new_context, "demo_commissioner")
+    _, page = sign_in_on_own_phone(new_context, "demo_commissioner")
     page.goto(CONCERN_FORM)
     queue_ready(page)
     after = page.evaluate(
@@ -245,7 +245,8 @@ def test_nothing_is_kept_once_signing_out_has_begun(people, new_context):
           const here = await TsunaguQueue.phone();
           await TsunaguQueue.end();
           const late = await Promise.allSettled([TsunaguQueue.key(here), TsunaguQueue.purge()]);
-          return {late: late.map((r) => r.status), databases: (await indexedDB.databases()).map((d) => d.name)};
+          const databases = (await indexedDB.databases()).map((d) => d.name);
+          return {late: late.map((r) => r.status), databases};
         }"""
     )
     assert after == {"late": ["rejected", "rejected"], "databases": []}
