@@ -20,6 +20,7 @@ import datetime
 import random
 import statistics
 import time
+from unittest import mock
 
 import harness
 from faker.providers.person.ja_JP import Provider as JapaneseNames
@@ -184,16 +185,21 @@ def without_encryption(count: int):
     from cases.services import importing
 
     bare = DataKey.objects.bulk_create(DataKey.objects.build(count), batch_size=1000)
-    manager = type(DataKey.objects)
-    saved = (EncryptedField.encrypt, BlindIndexField.hash, manager.build, importing.insert_instances)
-    EncryptedField.encrypt = lambda self, instance, value: bytes([crypto.VERSION_1]) + self.encode(value)
-    BlindIndexField.hash = lambda self, normalised: normalised.encode() if normalised else None
-    manager.build = lambda self, n=1: [bare.pop() for _ in range(n)]
-    importing.insert_instances = lambda rows: None if isinstance(rows[0], DataKey) else saved[3](rows)
-    try:
+    insert_instances = importing.insert_instances
+    plaintext = {
+        (EncryptedField, "encrypt"): lambda self, instance, value: (
+            bytes([crypto.VERSION_1]) + self.encode(value)
+        ),
+        (BlindIndexField, "hash"): lambda self, normalised: normalised.encode() if normalised else None,
+        (type(DataKey.objects), "build"): lambda self, n=1: [bare.pop() for _ in range(n)],
+        (importing, "insert_instances"): lambda rows: (
+            None if isinstance(rows[0], DataKey) else insert_instances(rows)
+        ),
+    }
+    with contextlib.ExitStack() as stack:
+        for (owner, name), replacement in plaintext.items():
+            stack.enter_context(mock.patch.object(owner, name, replacement))
         yield
-    finally:
-        EncryptedField.encrypt, BlindIndexField.hash, manager.build, importing.insert_instances = saved
 
 
 def bench_import(people: list[dict], district: Area, plaza: Organisation, admin: User) -> None:
