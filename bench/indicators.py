@@ -348,6 +348,12 @@ def write_cases(districts: list[Area], cases: int) -> dict[str, int]:
             f" {d.now}, {d.now}",
             networks,
         ),
+        # Each held meeting marked with the kinds of trouble known when it met, as hold_meeting
+        # marks it, from the tags above (the naive count reads the tags themselves).
+        "UPDATE cases_supportmeeting SET kinds_of_trouble = (SELECT COUNT(DISTINCT t.code)"
+        " FROM cases_concerncategorytag t JOIN cases_concern c ON c.id = t.concern_id"
+        " WHERE c.case_id = cases_supportmeeting.case_id AND c.created_at <= cases_supportmeeting.held_at)"
+        " WHERE held_at IS NOT NULL",
     ]
     with connection.cursor() as cursor:
         for statement in statements:

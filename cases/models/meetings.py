@@ -94,6 +94,12 @@ class SupportMeeting(EncryptedModel):
     # acknowledges the same words, whatever the municipality sets later. Policy, nothing personal.
     undertaking = models.TextField(_("自治体が加える誓約の文"), blank=True, default="", db_default="")
     held_at = models.DateTimeField(_("開催日時"), null=True, blank=True)
+    # How many kinds of trouble (the categories of the case's concerns) were known when it was
+    # held, written with its minutes: indicator 1-(2) counts the meetings on cases with two or
+    # more, and counting them afresh for each of a year's meetings was most of the indicators page.
+    kinds_of_trouble = models.PositiveSmallIntegerField(
+        _("開催時に把握していた課題の種類の数"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

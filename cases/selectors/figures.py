@@ -5,14 +5,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import Area, OrganisationKind
 from cases.models import (
     Agreement,
     Concern,
-    ConcernCategoryTag,
     ContactLog,
     MeetingAttendance,
     MeetingGuest,
@@ -104,10 +103,11 @@ def complex_meeting_counts(
     districts: Iterable[Area], start: datetime.date, end: datetime.date
 ) -> dict[int, int]:
     """Indicator 1-(2): meetings held between two days on a case with two or more kinds of trouble
-    (the categories of its concerns recorded by the time the meeting was held), at which residents
-    (a commissioner, or a guest as a resident: family, neighbours) and professionals (an attendee
-    of any other organisation, or a guest as a professional) sat together — by the case's
-    district. A guest recorded before guests were asked their standing counts as a resident."""
+    (the categories of its concerns recorded by the time the meeting was held, as the meeting was
+    marked when it was held), at which residents (a commissioner, or a guest as a resident: family,
+    neighbours) and professionals (an attendee of any other organisation, or a guest as a
+    professional) sat together — by the case's district. A guest recorded before guests were asked
+    their standing counts as a resident."""
     guests = MeetingGuest.objects.filter(meeting=OuterRef("pk"))
     commissioners = MeetingAttendance.objects.filter(
         meeting=OuterRef("pk"), organisation__kind=OrganisationKind.COMMISSIONER_COUNCIL
@@ -117,21 +117,7 @@ def complex_meeting_counts(
     )
     resident = Exists(commissioners) | Exists(guests.exclude(standing=GuestStanding.PROFESSIONAL))
     professional = Exists(staff) | Exists(guests.filter(standing=GuestStanding.PROFESSIONAL))
-    kinds = (
-        ConcernCategoryTag.objects.filter(
-            concern__case=OuterRef("case"), concern__created_at__lte=OuterRef("held_at")
-        )
-        .order_by()
-        .values("concern__case")
-        .annotate(n=Count("code", distinct=True))
-        .values("n")
-    )
-    rows = (
-        _held_meetings(districts, start, end)
-        .filter(resident, professional)
-        .annotate(kinds=Subquery(kinds))
-        .filter(kinds__gte=2)
-    )
+    rows = _held_meetings(districts, start, end).filter(resident, professional, kinds_of_trouble__gte=2)
     return by_district(rows, "case__area", Count("pk"))
 
 

@@ -19,6 +19,7 @@ from cases.models import (
     Case,
     CaseAccessGrant,
     CaseState,
+    ConcernCategoryTag,
     Consent,
     Decision,
     LegalBasis,
@@ -211,7 +212,10 @@ def hold_meeting(
         for _description, owner, _due_on in action_items:
             _check_owner(held, owner)
         held.minutes, held.held_at = minutes, timezone.now()
-        held.save(update_fields=["minutes", "held_at"])
+        held.kinds_of_trouble = (
+            ConcernCategoryTag.objects.filter(concern__case=locked).values("code").distinct().count()
+        )
+        held.save(update_fields=["minutes", "held_at", "kinds_of_trouble"])
         Decision(meeting=held, outcome=decision, reason=reason, decided_by=actor).save(force_insert=True)
         for description, owner, due_on in action_items:
             ActionItem(meeting=held, description=description, owner=owner, due_on=due_on).save(

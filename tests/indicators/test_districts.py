@@ -103,6 +103,9 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
             hardship = rng.random() < 0.4
             kind = rng.choice([MeetingKind.SUPPORT_MEETING, MeetingKind.COMMUNITY_CARE])
             when = at(day)
+            # The kinds of trouble known when it met (as hold_meeting marks it, tested below): a
+            # concern recorded later does not count.
+            kinds = set().union(*(codes for recorded_at, codes in recorded if recorded_at <= when))
             meeting = SupportMeeting.objects.create(
                 case=case,
                 kind=kind,
@@ -111,6 +114,7 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
                 scheduled_for=when,
                 access_until=when + datetime.timedelta(days=3),
                 held_at=when if held else None,
+                kinds_of_trouble=len(kinds) if held else None,
             )
             professionals = rng.randint(0, 2)
             for user in [world.staff, world.ward_worker][:professionals]:
@@ -136,8 +140,6 @@ def generated(world, make_person, make_case, seed: int = 20261205) -> Counter:
             if not held:
                 continue
             year = fiscal_year_of(day)
-            # The kinds of trouble known when it met: a concern recorded later does not count.
-            kinds = set().union(*(codes for recorded_at, codes in recorded if recorded_at <= when))
             residents = commissioner or any(standing != "professional" for standing in standings)
             staff = professionals or "professional" in standings
             if staff and residents and len(kinds) >= 2:
@@ -316,3 +318,66 @@ def test_the_migration_marks_the_concerns_recorded_before_it(concern):
     migration.mark_concerns(apps, None)
     assert Concern.objects.get(case=case).about_rights_advocacy
     assert not Concern.objects.get(case=ordinary).about_rights_advocacy
+
+
+def test_a_meeting_is_marked_with_the_kinds_of_trouble_known_when_it_is_held(world, concern, soon):
+    """What 1-(2) counts is written with the minutes: the distinct categories of the case's
+    concerns at that moment (a kind reported twice is one kind); one recorded later changes nothing."""
+    from cases.services.meetings import hold_meeting
+    from tests.workflow import support_meeting, take
+
+    case = take(world, concern(categories=[ConcernCategory.EIGHTY_FIFTY, ConcernCategory.SOCIAL_ISOLATION]))
+    again = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
+    ConcernCategoryTag.objects.create(concern=again, code=ConcernCategory.EIGHTY_FIFTY)
+    meeting = support_meeting(world, case, soon)
+    assert meeting.kinds_of_trouble is None  # not held yet
+    held = hold_meeting(
+        actor=world.staff,
+        meeting=meeting,
+        expected_version=case.version,
+        minutes="検討した",
+        decision="watching",
+        reason="理由",
+    )
+    assert SupportMeeting.objects.get(pk=held.pk).kinds_of_trouble == 2
+    later = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
+    ConcernCategoryTag.objects.create(concern=later, code=ConcernCategory.CONSUMER_FRAUD)
+    assert SupportMeeting.objects.get(pk=held.pk).kinds_of_trouble == 2
+
+
+def test_the_migration_marks_the_meetings_held_before_it(world, make_person, make_case):
+    """Meetings held before the mark existed get the kinds recorded by the moment each was held:
+    a concern recorded at that very moment counts, one a second later does not."""
+    import importlib
+
+    from django.apps import apps
+
+    case = make_case(make_person(name="試験 移行"), area=world.district, lead_organisation=world.plaza)
+    held_at = timezone.now() - datetime.timedelta(days=10)
+    for offset, codes in [
+        (datetime.timedelta(days=-3), [ConcernCategory.EIGHTY_FIFTY, ConcernCategory.SOCIAL_ISOLATION]),
+        (datetime.timedelta(0), [ConcernCategory.EIGHTY_FIFTY, ConcernCategory.CONSUMER_FRAUD]),
+        (datetime.timedelta(seconds=1), [ConcernCategory.REDUCED_CAPACITY]),
+    ]:
+        recorded = Concern.objects.create(case=case, reporter_kind="commissioner", details="試験")
+        Concern.objects.filter(pk=recorded.pk).update(created_at=held_at + offset)
+        for code in codes:
+            ConcernCategoryTag.objects.create(concern=recorded, code=code)
+
+    def meeting(held):
+        return SupportMeeting.objects.create(
+            case=case,
+            kind=MeetingKind.SUPPORT_MEETING,
+            legal_basis=world.basis["swa-106-6"],
+            convened_by=world.plaza,
+            scheduled_for=held_at,
+            access_until=held_at + datetime.timedelta(days=3),
+            held_at=held,
+        )
+
+    before_any = meeting(held_at - datetime.timedelta(days=5))
+    early, on_time, unheld = meeting(held_at - datetime.timedelta(days=1)), meeting(held_at), meeting(None)
+    migration = importlib.import_module("cases.migrations.0026_supportmeeting_kinds_of_trouble")
+    migration.mark_meetings(apps, None)
+    marks = dict(SupportMeeting.objects.values_list("pk", "kinds_of_trouble"))
+    assert marks == {before_any.pk: 0, early.pk: 2, on_time.pk: 3, unheld.pk: None}
