@@ -96,7 +96,8 @@ class SupportMeeting(EncryptedModel):
     held_at = models.DateTimeField(_("開催日時"), null=True, blank=True)
     # How many kinds of trouble (the categories of the case's concerns) were known when it was
     # held, written with its minutes: indicator 1-(2) counts the meetings on cases with two or
-    # more, and counting them afresh for each of a year's meetings was most of the indicators page.
+    # more, and counting them afresh for each of a year's meetings was the slowest of the
+    # indicators (docs/performance.md).
     kinds_of_trouble = models.PositiveSmallIntegerField(
         _("開催時に把握していた課題の種類の数"), null=True, blank=True, editable=False
     )
