@@ -85,9 +85,9 @@ def sent_together() -> Iterator[None]:
     them back to back and the answers come back together — one round trip instead of one each,
     which under load costs both the worker and PostgreSQL more than the statements' own work
     (docs/performance.md). Only statements that need no answer of the others belong here (a
-    transaction's BEGIN goes with its first): an error in one is raised (as Django's
-    DatabaseError) when the block ends, or when its rows are read inside it, and those after it
-    are not run. SQLite has no round trips to save: there each runs as it is sent."""
+    transaction's BEGIN is not sent with them: psycopg waits for it first). An error in one is
+    raised (as Django's DatabaseError) when the block ends, or when its rows are read inside it,
+    and those after it are not run. SQLite has no round trips to save: there each runs as it is sent."""
     if connection.vendor != "postgresql":
         yield
         return

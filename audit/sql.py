@@ -30,9 +30,9 @@ _HEAD_SQL = "SELECT sequence, hash FROM audit_auditevent ORDER BY sequence DESC 
 def lock_chain_head() -> tuple[int, str]:
     """Take the chain's lock until the transaction ends, and read its head (sequence, hash)."""
     if connection.vendor == "postgresql":
-        # The transaction's BEGIN, the lock and the read in one round trip; in READ COMMITTED the
-        # read takes its snapshot after the lock is held, so it sees the head the previous holder
-        # committed.
+        # The lock and the read in one round trip (psycopg sends the transaction's BEGIN before
+        # them, and waits for it); in READ COMMITTED the read takes its snapshot after the lock is
+        # held, so it sees the head the previous holder committed.
         with sent_together():
             locked = send_rows("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
             head = send_rows(_HEAD_SQL, [])

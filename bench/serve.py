@@ -3,12 +3,15 @@
     .venv/bin/python bench/serve.py [--users 1,10,50] [--seconds 10] [--database-url postgres://…/db]
 
 Needs wrk (`apt install wrk`) and a PostgreSQL server on which the role may create databases
-(default: the one in the common setup, postgres://tsunagu:tsunagu@127.0.0.1:5432/tsunagu). Makes a
-database of its own on that server (``<db>_serve_bench``, dropped at the end), a keyring in a
-temporary directory with ``manage.py create_keyring``, migrates, applies the planner settings,
-collects the static files and seeds the demo data as bench/pages.py does (each app's demo.py). The
-users are the demo plaza's staff: ``demo_plaza`` and as many colleagues of the same plaza and role
-as the largest user count, each signed in with their second factor (tests/twofactor.py).
+(default: the one in the common setup, over TCP, postgres://tsunagu:tsunagu@127.0.0.1:5432/tsunagu;
+``--database-url postgres:///tsunagu`` goes through the server's Unix socket, as docs/operations.md
+installs it, as the role of the user running the bench: ``sudo -u postgres createuser --createdb
+$USER`` once). Makes a database of its own on that server (``<db>_serve_bench``, dropped at the
+end), a keyring in a temporary directory with ``manage.py create_keyring``, migrates, applies the
+planner settings, collects the static files and seeds the demo data as bench/pages.py does (each
+app's demo.py). The users are the demo plaza's staff: ``demo_plaza`` and as many colleagues of the
+same plaza and role as the largest user count, each signed in with their second factor
+(tests/twofactor.py).
 
 Then starts gunicorn as deploy/systemd/tsunagu.service does (``-c deploy/gunicorn.conf.py``, its
 worker settings, DEBUG off, the variables of deploy/tsunagu.env.example with the values a host
@@ -61,7 +64,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         default="postgres://tsunagu:tsunagu@127.0.0.1:5432/tsunagu",
-        help="PostgreSQL server to measure on; a database <name>_serve_bench is made and dropped there",
+        help="PostgreSQL server to measure on (postgres:///tsunagu: this host's, through its Unix "
+        "socket); a database <name>_serve_bench is made and dropped there",
     )
     parser.add_argument("--users", default="1,10,50", help="user counts, comma-separated")
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per page and user count")
@@ -99,10 +103,28 @@ def own_database(url: str) -> str:
 
     parts = urllib.parse.urlsplit(url)
     name = (parts.path.lstrip("/") or "tsunagu") + "_serve_bench"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        raise SystemExit(
+            f"Cannot make the bench's database on {where(url)}: {error}".strip()
+            + "\n(Through the socket the bench connects as the role of your user: "
+            "sudo -u postgres createuser --createdb $USER.)"
+        ) from None
+    # Written out: urlunsplit drops the "//" of a URL without a host (the socket's).
+    return f"{parts.scheme}://{parts.netloc}/{name}" + (f"?{parts.query}" if parts.query else "")
+
+
+def where(url: str) -> str:
+    """The server as the bench prints it: never the credentials."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.split("@")[-1]
+    socket_dir = urllib.parse.unquote(host) if host.startswith("%2F") else ""
+    if not host or socket_dir:
+        return f"Unix socket {socket_dir or 'of this host'}"
+    return f"TCP {host}"
 
 
 def drop_database(server_url: str, url: str) -> None:
@@ -448,11 +470,11 @@ def main() -> None:
         if args.pages:
             wanted = args.pages.split(",")
             pages = [p for p in pages if p[0].startswith("admin") or any(p[0].startswith(w) for w in wanted)]
-        where = urllib.parse.urlsplit(args.database_url).netloc.split("@")[-1]
         print(
             f"Tsunagu serve benchmark — gunicorn ({len(workers_of(server))} sync workers, "
             "deploy/gunicorn.conf.py), "
-            f"PostgreSQL ({where}), {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+            f"PostgreSQL ({where(args.database_url)}), {os.cpu_count()} cores, "
+            f"Python {sys.version.split()[0]}; "
             f"wrk, {args.seconds} s per page"
         )
         print(

@@ -106,6 +106,6 @@ def test_accepting_intake_changes_access_and_chains_its_events_in_few_statements
     # intake grant; PostgreSQL syncs the rows in one statement.
     assert not [s for s in sql if s.startswith("INSERT INTO auth_group")]
     # +2 since the reporter is told it was taken up (who reported it; the notification's insert).
-    # PostgreSQL's chain lock and head are two statements sent with the BEGIN in one round trip
+    # PostgreSQL's chain lock and head are two statements sent in one round trip
     # (audit.sql.lock_chain_head); SQLite's transaction holds the lock and reads the head in one.
     assert len(sql) <= 10
