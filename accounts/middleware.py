@@ -6,6 +6,8 @@ get the shorter idle period; commissioners and appointed guardians sign in on th
 And nothing but the second-factor screens until a user who needs a second factor has given one.
 """
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -21,13 +23,14 @@ from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
 from accounts import twofactor
 from accounts.models import User
 from accounts.selectors import is_office_staff
-from accounts.sql import device_by_id
+from accounts.sql import send_device_by_id, sent_together
 
 SIGNED_IN_AT = "tsunagu.signed_in_at"
 LAST_SEEN = "tsunagu.last_seen"
@@ -84,23 +87,38 @@ def problem(status: int, title: str, detail: str, code: str) -> JsonResponse:
 
 class DeviceMiddleware(OTPMiddleware):
     """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), reading the
-    session's second-factor device with written SQL (accounts/sql.py) as every request does.
-    The device is still checked against the user and its confirmation by django-otp."""
+    session's second-factor device with written SQL (accounts/sql.py) as every request does, in
+    the round trip that reads the user. The device is still checked against the user and its
+    confirmation by django-otp (``_finalize_device``)."""
 
     def _verify_user_sync(self, request: HttpRequest, user):
-        # django-otp wraps Django's lazy user in a lazy user of its own; what it wraps is here the
-        # user itself, so that each attribute read on request.user passes one wrapper, not two.
-        if isinstance(user, LazyObject):
-            user = get_user(request)  # Django's, kept on the request: the user read once
-        return super()._verify_user_sync(request, user)
+        # django-otp's own, but the device is sent with the user's read: the session (read first)
+        # names both, and PostgreSQL answers the two in one round trip. Without a device (signed
+        # out, or before the second factor) nothing waits to go with the user: no pipeline, and an
+        # anonymous page still needs no database.
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        with sent_together() if persistent_id else nullcontext():
+            device = self._send_device(persistent_id) if persistent_id else _no_device
+            # django-otp wraps Django's lazy user in a lazy user of its own; what it wraps is here
+            # the user itself, so that each attribute read on request.user passes one wrapper, not two.
+            if isinstance(user, LazyObject):
+                user = get_user(request)  # Django's, kept on the request: the user read once
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            user.otp_device = self._finalize_device(request, user, device())
+        return user
 
-    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+    def _send_device(self, persistent_id: str) -> Callable[[], Device | None]:
         model_label, _slash, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
         try:
             model = apps.get_model(model_label)
-            return device_by_id(model, int(device_id)) if issubclass(model, Device) else None
+            return send_device_by_id(model, int(device_id)) if issubclass(model, Device) else _no_device
         except (ValueError, LookupError):  # as Device.from_persistent_id: a stale or forged id
-            return None
+            return _no_device
+
+
+def _no_device() -> None:
+    return None
 
 
 class SessionTimeoutMiddleware:

@@ -237,10 +237,12 @@ def _device_read(model: type[Model]) -> tuple[str, Columns]:
     return f"SELECT {columns.sql} FROM {table} d WHERE d.id = %s", columns  # noqa: S608
 
 
-def device_by_id(model: type[Model], device_id: int) -> Model | None:
-    """``model.objects.filter(id=device_id).first()`` for a second-factor device model."""
+def send_device_by_id(model: type[Model], device_id: int) -> Callable[[], Model | None]:
+    """``model.objects.filter(id=device_id).first()`` for a second-factor device model, sent now and
+    read when the function returned is called (as ``send_rows``)."""
     sql, columns = _device_read(model)
-    return _one(sql, [device_id], columns)
+    rows = send_rows(sql, [device_id])
+    return lambda: next((columns.build(row) for row in rows()), None)
 
 
 # Every signed-in page asks it (the audit trail names the actor's organisation, the case page

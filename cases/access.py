@@ -698,12 +698,12 @@ _LIVE_GRANTS_OF_CASE = (
 )
 
 
-def live_grants_of_case(case: Case) -> list[CaseAccessGrant]:
+def send_live_grants_of_case(case_id: object) -> Callable[[], list[CaseAccessGrant]]:
     """``live_grants().filter(case=case)`` with each grant's organisation's name and user's names,
-    in the order they were given."""
+    in the order they were given (sent now, read when the function returned is called)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return read_instances(
-        _LIVE_GRANTS_OF_CASE, [_pk(case.pk), now], _GRANT, organisation=_ORGANISATION_NAME, user=_USER_NAME
+    return send_instances(
+        _LIVE_GRANTS_OF_CASE, [_pk(case_id), now], _GRANT, organisation=_ORGANISATION_NAME, user=_USER_NAME
     )
 
 

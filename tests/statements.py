@@ -1,5 +1,6 @@
 """A page reads once what it shows: at most 20 SQL statements for a warm signed-in user, none issued
-twice with the same parameters (issue 17). Counts only: timings live in bench/pages.py."""
+twice with the same parameters (issue 17); and how many times PostgreSQL was waited for. Counts
+only: timings live in bench/pages.py."""
 
 from collections import Counter
 
@@ -29,3 +30,24 @@ def assert_reads_once(client, url: str, method: str = "get", data: dict | None =
     assert len(sql) <= MOST_STATEMENTS, f"{url}: {len(sql)} statements:\n" + "\n".join(sql)
     assert not repeated, f"{url} issued more than once:\n" + "\n".join(repeated)
     return html
+
+
+def round_trips(run) -> int:
+    """How many times the client waited for PostgreSQL while ``run`` ran: the server's
+    ReadyForQuery messages in libpq's trace of the connection's protocol."""
+    import tempfile
+
+    from django.db import connection
+    from psycopg import pq
+
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            run()
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        return sum("\tReadyForQuery\t" in line for line in trace.read().decode(errors="replace").splitlines())

@@ -97,7 +97,7 @@ def test_another_users_or_an_unconfirmed_device_verifies_nothing(world):
 
 def test_the_device_read_is_the_stored_device(world):
     stored = authenticator(world.staff)
-    read = sql.device_by_id(TOTPDevice, stored.pk)
+    read = sql.send_device_by_id(TOTPDevice, stored.pk)()
     fields = [f.attname for f in TOTPDevice._meta.concrete_fields]
     assert [getattr(read, f) for f in fields] == [getattr(stored, f) for f in fields]
 
@@ -109,15 +109,16 @@ def test_a_password_only_session_still_reaches_no_page(world):
 
 
 def test_the_written_reads_still_override_the_libraries_own():
-    """DeviceMiddleware and our SessionStore replace private methods of django-otp and Django: an
-    upgrade that renames one would leave ours unused (correct, but slow again) — fail here."""
+    """DeviceMiddleware and our SessionStore replace private methods of django-otp and Django, and
+    use django-otp's own checks: an upgrade that renames one would leave ours unused (correct, but
+    slow again) or break it — fail here."""
     from django_otp.middleware import OTPMiddleware
 
     from accounts.middleware import DeviceMiddleware
 
-    assert callable(getattr(OTPMiddleware, "_device_from_persistent_id", None))
-    assert callable(getattr(OTPMiddleware, "_normalize_persistent_id", None))
-    assert DeviceMiddleware._device_from_persistent_id is not OTPMiddleware._device_from_persistent_id
+    for name in ("_verify_user_sync", "_init_user_fields", "_finalize_device", "_normalize_persistent_id"):
+        assert callable(getattr(OTPMiddleware, name, None)), name
+    assert DeviceMiddleware._verify_user_sync is not OTPMiddleware._verify_user_sync
     # Likewise the session store's read (Django's, also private).
     from django.contrib.sessions.backends import db
 
@@ -163,3 +164,51 @@ def test_a_request_reads_the_ids_and_permissions_once_through_both_wrappers(worl
     permissions = [q["sql"] for q in read.captured_queries if "auth_permission" in q["sql"]]
     assert len(ids) == 1 and permissions == ids
     assert 'FROM "accounts_user" u WHERE u.id' in ids[0]  # the request's user, read with them
+
+
+def test_the_user_and_the_device_are_read_in_one_round_trip(world, rf):
+    """After the session, which names both, the user and the second-factor device are sent
+    together: on PostgreSQL the middleware waits twice (the session, then the two). The device is
+    still the user's own, confirmed one; on SQLite the same reads run one after the other."""
+    from django.contrib.auth.middleware import get_user
+    from django.db import connection
+    from django.utils.functional import SimpleLazyObject
+
+    from accounts.middleware import DeviceMiddleware
+    from accounts.sessions import SessionStore
+    from tests.statements import round_trips
+
+    client = signed_in(world.staff)
+    device = TOTPDevice.objects.get(user=world.staff, confirmed=True)
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+
+    def verified():
+        request = rf.get(HOME)
+        request.session = SessionStore(client.session.session_key)
+        request.user = SimpleLazyObject(lambda: get_user(request))  # as AuthenticationMiddleware
+        return DeviceMiddleware(lambda r: None)._verify_user_sync(request, request.user)
+
+    if connection.vendor == "postgresql":
+        found = []
+        assert round_trips(lambda: found.append(verified())) == 2
+        user = found[0]
+    else:
+        user = verified()
+    assert user.pk == world.staff.pk and user.is_verified()
+    assert user.otp_device.pk == device.pk
+
+
+def test_a_signed_out_page_does_not_wait_for_the_database(world, django_assert_num_queries):
+    """Without a session there is no user or device to read: the sign-in page asks PostgreSQL
+    nothing, not even an empty round trip."""
+    from django.db import connection
+
+    from tests.statements import round_trips
+
+    client, answers = Client(), []
+    with django_assert_num_queries(0):
+        if connection.vendor == "postgresql":
+            assert round_trips(lambda: answers.append(client.get(reverse("login")))) == 0
+        else:
+            answers.append(client.get(reverse("login")))
+    assert answers[0].status_code == 200

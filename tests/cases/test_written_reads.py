@@ -82,7 +82,7 @@ def test_the_case_comes_with_what_each_reader_holds_on_it(case, demo_data):  # n
 
 
 def test_grants_disclosures_and_consents(case):
-    grants = access.live_grants_of_case(case)
+    grants = access.send_live_grants_of_case(case.pk)()
     orm = list(access.live_grants().filter(case=case).select_related("organisation", "user").order_by("pk"))
     names = ["pk", "organisation_id", "user_id", "level", "field_groups", "reason", "expires_at"]
     assert grants and values(grants, names) == values(orm, names)
@@ -211,50 +211,33 @@ def test_a_failed_read_sent_together_is_raised_and_leaves_the_connection_usable(
     assert send_rows("SELECT 2", [])() == [(2,)]  # the connection still answers
 
 
-def _round_trips(run) -> int:
-    """How many times the client waited for PostgreSQL while ``run`` ran: the server's
-    ReadyForQuery messages in libpq's trace of the connection's protocol."""
-    import tempfile
-
-    from django.db import connection
-    from psycopg import pq
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    with tempfile.TemporaryFile() as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            run()
-        finally:
-            pgconn.untrace()
-        trace.seek(0)
-        return sum("\tReadyForQuery\t" in line for line in trace.read().decode(errors="replace").splitlines())
-
-
 def test_the_case_page_sends_its_reads_after_the_grants_together(case, demo_data):  # noqa: F811
     """On PostgreSQL the case page waits for the database far fewer times than it sends
-    statements: its content, disclosures, consents, transitions and progress entries travel in
-    one round trip (docs/performance.md). SQLite has no round trips: there the page's statements
-    are the same ones."""
+    statements: its live grants travel with the read of the case, and its content, disclosures,
+    consents, transitions and progress entries in one round trip (docs/performance.md). SQLite has
+    no round trips: there the page's statements are the same ones."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from tests.screens import browser, page
+    from tests.statements import round_trips
 
     client = browser(demo_data.staff)
     url = reverse("cases:case_detail", args=[case.pk])
     page(client.get(url))  # warm: the session, the per-process caches
     with CaptureQueriesContext(connection) as queries:
         if connection.vendor == "postgresql":
-            waits = _round_trips(lambda: page(client.get(url)))
+            waits = round_trips(lambda: page(client.get(url)))
         else:
             page(client.get(url))
     sent = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))]
     for table in ("cases_concern", "cases_consent", "cases_disclosure", "audit_auditevent"):
         assert any(f'FROM "{table}"' in sql for sql in sent), table  # each is read
     assert any('FROM "cases_progressentry"' in sql for sql in sent)
+    assert any('grant_row."field_groups"' in sql for sql in sent)  # the live grants
     if connection.vendor == "postgresql":
-        # The five reads count five statements and wait once; every other statement waits once.
-        assert waits <= len(sent) - 4, (waits, len(sent))
+        # Sent together, each group waited for once: the user and their second-factor device, the
+        # case and its grants, the six reads of its content, the chain's lock and its head. Every
+        # other statement waits once.
+        assert waits <= len(sent) - (1 + 1 + 5 + 1), (waits, len(sent))
