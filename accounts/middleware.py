@@ -98,7 +98,7 @@ class DeviceMiddleware(OTPMiddleware):
         # anonymous page still needs no database.
         persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
         with sent_together() if persistent_id else nullcontext():
-            device = self._send_device(persistent_id) if persistent_id else _no_device
+            device = self._send_device(persistent_id)
             # django-otp wraps Django's lazy user in a lazy user of its own; what it wraps is here
             # the user itself, so that each attribute read on request.user passes one wrapper, not two.
             if isinstance(user, LazyObject):
@@ -108,7 +108,9 @@ class DeviceMiddleware(OTPMiddleware):
             user.otp_device = self._finalize_device(request, user, device())
         return user
 
-    def _send_device(self, persistent_id: str) -> Callable[[], Device | None]:
+    def _send_device(self, persistent_id: str | None) -> Callable[[], Device | None]:
+        if not persistent_id:
+            return _no_device
         model_label, _slash, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
         try:
             model = apps.get_model(model_label)

@@ -192,8 +192,12 @@ def insert_values(model: type[Model], names: Sequence[str], rows: Sequence[Seque
 
 
 def _one(sql: str, params: Sequence, columns: Columns) -> Model | None:
-    found = read_rows(sql, params)
-    return columns.build(found[0]) if found else None
+    return _send_one(sql, params, columns)()
+
+
+def _send_one(sql: str, params: Sequence, columns: Columns) -> Callable[[], Model | None]:
+    rows = send_rows(sql, params)
+    return lambda: next((columns.build(row) for row in rows()), None)
 
 
 _SESSION = Columns(Session, "s")
@@ -241,8 +245,7 @@ def send_device_by_id(model: type[Model], device_id: int) -> Callable[[], Model 
     """``model.objects.filter(id=device_id).first()`` for a second-factor device model, sent now and
     read when the function returned is called (as ``send_rows``)."""
     sql, columns = _device_read(model)
-    rows = send_rows(sql, [device_id])
-    return lambda: next((columns.build(row) for row in rows()), None)
+    return _send_one(sql, [device_id], columns)
 
 
 # Every signed-in page asks it (the audit trail names the actor's organisation, the case page

@@ -121,7 +121,7 @@ def where(url: str) -> str:
     """The server as the bench prints it: never the credentials."""
     parts = urllib.parse.urlsplit(url)
     host = parts.netloc.split("@")[-1]
-    socket_dir = urllib.parse.unquote(host) if host.startswith("%2F") else ""
+    socket_dir = urllib.parse.unquote(host) if urllib.parse.unquote(host).startswith("/") else ""
     if not host or socket_dir:
         return f"Unix socket {socket_dir or 'of this host'}"
     return f"TCP {host}"

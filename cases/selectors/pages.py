@@ -374,7 +374,11 @@ def case_page(actor: User, case_id: object) -> CasePage:
         case, held = case_held_with_person(actor, case_id)
     if "view_case" not in held:
         deny(actor, action="open_case:view_case", case=case)
+    # The grants were read a moment before the case: if a grant had run out by then (revoked on
+    # the way), read them again, so that none that ran out in between gives its field groups.
     grants = grants_of_case()
+    if case.grants_expired:
+        grants = send_live_grants_of_case(case.pk)()
     # The field groups the actor may read: the union of their own live grants' and their
     # organisations' (as ``cases.access.field_groups_for`` reads them), from the grants in hand.
     mine = set(organisation_ids_of(actor))

@@ -241,3 +241,48 @@ def test_the_case_page_sends_its_reads_after_the_grants_together(case, demo_data
         # case and its grants, the six reads of its content, the chain's lock and its head. Every
         # other statement waits once.
         assert waits <= len(sent) - (1 + 1 + 5 + 1), (waits, len(sent))
+
+
+def test_the_case_page_revokes_a_grant_that_ran_out_before_it_answers(case, demo_data):  # noqa: F811
+    """The page sends the case's grants with the read of the case; a time-boxed grant that has run
+    out unrevoked is revoked there (in a transaction of its own, inside the statements sent
+    together on PostgreSQL) and gives nothing: its holder is refused, and the case's access as
+    its lead sees it no longer names them."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import User
+    from cases.access import grant_access
+    from cases.models import AccessLevel, CaseAccessGrant
+    from tests.screens import browser, page
+
+    url = reverse("cases:case_detail", args=[case.pk])
+    outsider = next(
+        u
+        for u in User.objects.filter(is_active=True, is_superuser=False, memberships__isnull=False)
+        if not access.case_held_with_person(u, case.pk)[1]
+    )
+    grant = grant_access(
+        case=case,
+        granted_by=None,
+        user=outsider,
+        level=AccessLevel.VIEW,
+        reason=CaseAccessGrant.Reason.DISCLOSURE,
+        field_groups=["concern"],
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    holder, lead = browser(outsider), browser(demo_data.staff)
+
+    def access_listed() -> str:  # the case's live access on its lead's page
+        return page(lead.get(url)).split("/access/end/")[1].split("</form>")[0]
+
+    page(holder.get(url))  # the grant lets them in
+    assert str(outsider) in access_listed()
+    CaseAccessGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now())
+    # The lead's page is the first to meet it: it revokes the grant and does not list it.
+    assert str(outsider) not in access_listed()
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    assert holder.get(url).status_code in (302, 403, 404)  # and its holder is refused
